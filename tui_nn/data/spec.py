@@ -1,0 +1,102 @@
+"""What a dataset request looks like and what loading one gives back."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from tui_nn.engine.types import TrainData
+
+NORMALIZATIONS = ("standard", "minmax", "none")
+
+
+class DataError(ValueError):
+    """Bad data or a bad dataset request; the message is one line naming file, line and column."""
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A request for data. `name` is a registered dataset ("circle", "digits", "mnist", ...)
+    or "csv" with `path` set. `samples` and `noise` apply to generated sets only (None = the
+    dataset's default). `normalize` None = the dataset's default ("standard" for CSV)."""
+
+    name: str = "circle"
+    samples: int | None = None
+    noise: float | None = None
+    test_fraction: float = 0.5
+    seed: int = 0
+    path: str | None = None
+    target: str | None = None  # CSV target column, by name or index as text; None = last
+    normalize: str | None = None
+    data_dir: str | None = None  # where MNIST-style IDX files are
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DatasetSpec:
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A loaded, split dataset ready to train on."""
+
+    name: str
+    task: str  # "classification" | "regression"
+    X_train: np.ndarray  # float32 (n, d), or uint8 images (n, 784) with input_scale = 1/255
+    y_train: np.ndarray  # int64 (n,) class indices, or float32 (n, k) regression targets
+    X_test: np.ndarray
+    y_test: np.ndarray
+    n_inputs: int
+    n_classes: int | None  # classification only
+    class_names: tuple[str, ...] | None = None
+    feature_names: tuple[str, ...] | None = None
+    input_scale: float = 1.0
+    normalization: dict[str, Any] | None = None  # {"kind": ..., "shift": [...], "scale": [...]}
+    spec: DatasetSpec | None = None
+
+    @property
+    def n_outputs(self) -> int:
+        """Output units by default: 1 for binary classification (sigmoid), k for k > 2 classes
+        (softmax), the target width for regression."""
+        if self.task == "classification":
+            assert self.n_classes is not None
+            return 1 if self.n_classes == 2 else self.n_classes
+        return int(self.y_train.shape[1]) if self.y_train.ndim == 2 else 1
+
+    @property
+    def is_2d(self) -> bool:
+        return self.n_inputs == 2
+
+    def default_head(self) -> tuple[str, str]:
+        """(output activation, loss) that fit the task."""
+        if self.task == "regression":
+            return "identity", "mse"
+        return ("sigmoid", "bce") if self.n_outputs == 1 else ("softmax", "cce")
+
+    def train_data(self) -> TrainData:
+        return TrainData(
+            X_train=self.X_train,
+            y_train=self.y_train,
+            X_test=self.X_test,
+            y_test=self.y_test,
+            input_scale=self.input_scale,
+            task=self.task,
+        )
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """One row of `tui-nn datasets`."""
+
+    name: str
+    kind: str  # "toy 2-D", "real (shipped)", "real (download)", "csv"
+    task: str
+    n_inputs: int
+    n_outputs: int
+    samples: int  # default total samples
+    location: str  # path on disk, "generated", or "not fetched: tui-nn datasets fetch NAME"
+    description: str = ""

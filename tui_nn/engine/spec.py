@@ -1,0 +1,107 @@
+"""Architecture as data: frozen specs that the editor edits, the engine builds from and files store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+MAX_UNITS = 4096
+MAX_HIDDEN_LAYERS = 16
+DTYPES = ("float32", "float64")
+
+
+class SpecError(ValueError):
+    """A spec that cannot be built: the message names the field and the allowed values."""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One dense layer: `units` neurons, each `a = activation(w . x + b)`."""
+
+    units: int
+    activation: str = "relu"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"units": self.units, "activation": self.activation}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> LayerSpec:
+        try:
+            return cls(units=int(d["units"]), activation=str(d.get("activation", "relu")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SpecError(
+                f"bad layer spec {d!r}: needs 'units' (integer) and 'activation'"
+            ) from exc
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A whole network: inputs, hidden layers, the output layer, the loss and how to initialise.
+
+    `init="auto"` picks He for the ReLU family and Xavier/Glorot otherwise.
+    """
+
+    n_inputs: int
+    hidden: tuple[LayerSpec, ...] = field(default_factory=tuple)
+    output: LayerSpec = field(default_factory=lambda: LayerSpec(1, "sigmoid"))
+    loss: str = "bce"
+    init: str = "auto"
+    seed: int = 0
+    dtype: str = "float32"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+
+    @property
+    def layers(self) -> tuple[LayerSpec, ...]:
+        """Hidden layers then the output layer (the layers that have weights)."""
+        return (*self.hidden, self.output)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Neuron counts from input to output, e.g. (2, 8, 8, 1)."""
+        return (self.n_inputs, *(layer.units for layer in self.layers))
+
+    def validate(self) -> NetworkSpec:
+        """Check sizes and dtype (names are checked against the registries by the engine)."""
+        if not isinstance(self.n_inputs, int) or self.n_inputs < 1:
+            raise SpecError(f"n_inputs must be a positive integer, got {self.n_inputs!r}")
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise SpecError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
+        for i, layer in enumerate(self.layers):
+            if not isinstance(layer.units, int) or not 1 <= layer.units <= MAX_UNITS:
+                raise SpecError(
+                    f"layer {i + 1}: units must be an integer in 1..{MAX_UNITS}, got {layer.units!r}"
+                )
+        if self.dtype not in DTYPES:
+            raise SpecError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
+        return self
+
+    def with_hidden(self, hidden: tuple[LayerSpec, ...] | list[LayerSpec]) -> NetworkSpec:
+        return replace(self, hidden=tuple(hidden))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_inputs": self.n_inputs,
+            "hidden": [layer.to_dict() for layer in self.hidden],
+            "output": self.output.to_dict(),
+            "loss": self.loss,
+            "init": self.init,
+            "seed": self.seed,
+            "dtype": self.dtype,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> NetworkSpec:
+        try:
+            return cls(
+                n_inputs=int(d["n_inputs"]),
+                hidden=tuple(LayerSpec.from_dict(h) for h in d.get("hidden", ())),
+                output=LayerSpec.from_dict(d["output"]),
+                loss=str(d.get("loss", "bce")),
+                init=str(d.get("init", "auto")),
+                seed=int(d.get("seed", 0)),
+                dtype=str(d.get("dtype", "float32")),
+            ).validate()
+        except (KeyError, TypeError) as exc:
+            raise SpecError(f"bad network spec: missing or wrong field ({exc})") from exc

@@ -1,0 +1,1 @@
+"""The trainer process and the proxy the app talks to."""

@@ -1,0 +1,194 @@
+"""The message protocol between the app and the trainer process (see ../shared/DESIGN.md).
+
+Commands go in (UI -> trainer) and are applied only between steps. Snapshots come out
+(trainer -> UI), at most `fps` per second, newest wins, but every EpochRecord reaches the
+consumer exactly once and in order. Everything here is a plain picklable frozen dataclass, so
+the transport (a multiprocessing pipe today) can change without touching either side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tui_nn.data.spec import DatasetSpec
+from tui_nn.engine.spec import NetworkSpec
+from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
+
+STATES = ("idle", "running", "paused", "finished", "diverged", "error")
+
+
+# ---- commands (UI -> trainer) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    """Train continuously until paused, the epoch budget is reached, or divergence."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class Step:
+    """Run exactly `steps` minibatch steps, or one whole epoch if `epoch` is true, then pause."""
+
+    steps: int = 1
+    epoch: bool = False
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Re-initialise the weights (and history) with the spec's seed, or with `seed` if given."""
+
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class SetHyper:
+    """Replace the hyper-parameters; optimizer state is kept when the optimizer is unchanged."""
+
+    hyper: HyperParams
+
+
+@dataclass(frozen=True)
+class SetArchitecture:
+    """Change the network; weights that survive are kept (engine surgery)."""
+
+    spec: NetworkSpec
+
+
+@dataclass(frozen=True)
+class SetDataset:
+    """Load/regenerate data; weights are kept when the input/output shapes still fit.
+    `network`: the architecture to use if the shapes do not fit (else the session derives one
+    with the same hidden layers and the dataset's default head)."""
+
+    spec: DatasetSpec
+    network: NetworkSpec | None = None
+
+
+@dataclass(frozen=True)
+class Save:
+    """Save model + config + metrics to `path` (.npz, written atomically)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Inspect:
+    """Ask for the forward pass of one sample (answered in Snapshot.inspection)."""
+
+    index: int
+    split: str = "test"
+
+
+@dataclass(frozen=True)
+class SetView:
+    """What the UI wants computed: weights in snapshots, the decision grid and its size."""
+
+    weights: bool = False
+    grid: bool = True
+    grid_size: tuple[int, int] = (48, 24)  # (columns, rows) of samples over the data's box
+    grid_interval: float = 0.5  # seconds between decision grids at most
+
+
+@dataclass(frozen=True)
+class Stop:
+    """End the trainer process."""
+
+
+Command = (
+    Start
+    | Pause
+    | Step
+    | Reset
+    | SetHyper
+    | SetArchitecture
+    | SetDataset
+    | Save
+    | Inspect
+    | SetView
+    | Stop
+)
+
+
+# ---- snapshots (trainer -> UI) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """Sent when the dataset changes (not on every snapshot)."""
+
+    name: str
+    task: str
+    n_inputs: int
+    n_outputs: int
+    n_classes: int | None
+    n_train: int
+    n_test: int
+    class_names: tuple[str, ...] | None
+    points_train: np.ndarray | None  # (m, 2) float32 for 2-D data (at most a few thousand)
+    labels_train: np.ndarray | None  # (m,) class index or target value
+    points_test: np.ndarray | None
+    labels_test: np.ndarray | None
+    bounds: tuple[float, float, float, float] | None  # x_min, x_max, y_min, y_max of the grid
+
+
+@dataclass(frozen=True)
+class DecisionGrid:
+    """The network's output over a grid covering the data: values[row, col], row 0 at y_max."""
+
+    values: np.ndarray  # (rows, cols) float32: P(class 1) for binary, class index for k>2, value
+    bounds: tuple[float, float, float, float]
+    kind: str  # "probability" | "class" | "value"
+
+
+@dataclass(frozen=True)
+class Inspection:
+    index: int
+    split: str
+    x: np.ndarray
+    y: object
+    activations: tuple[np.ndarray, ...]  # per layer (units,)
+    output: np.ndarray
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    run_id: int  # changes on reset, architecture change and dataset change
+    seq: int  # increases with every snapshot of the process
+    state: str  # one of STATES
+    message: str  # human-readable: why paused, diverged reason, error text, "saved to ..."
+    epoch: int  # completed epochs
+    step: int
+    samples_seen: int
+    batch_loss: float | None
+    train_loss: float | None  # of the newest epoch record
+    test_loss: float | None
+    train_acc: float | None
+    test_acc: float | None
+    records: tuple[EpochRecord, ...]  # new since the previous snapshot delivered
+    layers: tuple[LayerStats, ...]  # hidden layers then output
+    samples_per_sec: float
+    eta_seconds: float | None  # to the epoch budget
+    elapsed: float  # training seconds of this run
+    network: NetworkSpec
+    hyper: HyperParams
+    dataset: DatasetSpec
+    data: DataSummary | None = None  # only when the dataset changed (and on the first snapshot)
+    grid: DecisionGrid | None = None  # only when a new one was computed
+    weights: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None  # only when asked
+    inspection: Inspection | None = None
+    saved_path: str | None = None  # set on the snapshot answering Save
+
+
+@dataclass(frozen=True)
+class TrainerDied:
+    """Published by the proxy (not the trainer) when the process ends unexpectedly."""
+
+    exitcode: int | None
+    message: str
