@@ -1,5 +1,24 @@
-"""Datasets: 2-D toy generators, shipped and downloaded real sets, the user's CSV; splits."""
+"""Datasets: 2-D toy generators, shipped and downloaded real sets, the user's CSV; splits.
 
-from tui_nn.data.spec import DataError, Dataset, DatasetInfo, DatasetSpec
+from tui_nn.data import load_dataset, DatasetSpec
+ds = load_dataset(DatasetSpec(name="circle", samples=500, noise=0.1, seed=0))
+"""
 
-__all__ = ["DataError", "Dataset", "DatasetInfo", "DatasetSpec"]
+from tui_nn.data.normalize import apply_normalization, fit_normalization
+from tui_nn.data.paths import resolve_data_dir
+from tui_nn.data.registry import DATASET_NAMES, list_datasets, load_dataset
+from tui_nn.data.spec import NORMALIZATIONS, DataError, Dataset, DatasetInfo, DatasetSpec
+
+__all__ = [
+    "DATASET_NAMES",
+    "NORMALIZATIONS",
+    "DataError",
+    "Dataset",
+    "DatasetInfo",
+    "DatasetSpec",
+    "apply_normalization",
+    "fit_normalization",
+    "list_datasets",
+    "load_dataset",
+    "resolve_data_dir",
+]

@@ -1,0 +1,99 @@
+"""Feature normalisation: fitted on the training split, stored with the model, reapplied.
+
+A normalisation is a plain dict (so it can go into a model file's JSON config):
+
+    {"kind": "standard" | "minmax" | "none" | "scale",
+     "shift": [one float per input], "scale": [one float per input],
+     "features": [input names] (optional)}
+
+and the network sees `(x - shift) / scale` for every input column x:
+
+- standard: shift = mean, scale = standard deviation (of the training split);
+- minmax:   shift = minimum, scale = maximum - minimum (inputs land in [0, 1]);
+- none:     shift = 0, scale = 1;
+- scale:    shift = 0, scale = a fixed divisor (images: 255 for MNIST, 16 for digits).
+
+A constant column gets scale 1 so it never divides by zero. The dict describes the whole
+transform from the raw values in the source file to the network's inputs, so
+`apply_normalization(raw_X, dataset.normalization)` is what a saved model needs for
+predictions on new data. (Image sets keep X as uint8 and set `Dataset.input_scale` instead;
+the product is the same: `X * input_scale == apply_normalization(X, normalization)`.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tui_nn.data.spec import NORMALIZATIONS, DataError
+
+
+def check_kind(kind: str) -> str:
+    if kind not in NORMALIZATIONS:
+        raise DataError(f"unknown normalisation {kind!r}; choose from {', '.join(NORMALIZATIONS)}")
+    return kind
+
+
+def fit_normalization(
+    X: np.ndarray, kind: str, features: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """Fit the parameters of `kind` on X (the training split only)."""
+    check_kind(kind)
+    X64 = np.asarray(X, dtype=np.float64)
+    d = X64.shape[1]
+    if kind == "none" or len(X64) == 0:
+        shift, scale = np.zeros(d, dtype=np.float64), np.ones(d, dtype=np.float64)
+    elif kind == "standard":
+        shift, scale = X64.mean(axis=0), X64.std(axis=0)
+    else:  # minmax
+        shift = X64.min(axis=0)
+        scale = X64.max(axis=0) - shift
+    scale = np.where(scale > 1e-12, scale, 1.0)
+    return _as_dict(kind, shift, scale, features)
+
+
+def fixed_scale(d: int, divisor: float, features: tuple[str, ...] | None = None) -> dict:
+    """The transform of image sets: every input divided by `divisor`."""
+    return _as_dict(
+        "scale",
+        np.zeros(d, dtype=np.float64),
+        np.full(d, float(divisor), dtype=np.float64),
+        features,
+    )
+
+
+def _as_dict(kind: str, shift: np.ndarray, scale: np.ndarray, features) -> dict[str, Any]:
+    norm: dict[str, Any] = {
+        "kind": kind,
+        "shift": [float(v) for v in shift],
+        "scale": [float(v) for v in scale],
+    }
+    if features is not None:
+        norm["features"] = list(features)
+    return norm
+
+
+def apply_normalization(X: np.ndarray, normalization: dict[str, Any] | None) -> np.ndarray:
+    """Raw inputs (n, d) -> the network's float32 inputs, using a stored normalisation.
+    None means no transform (only the conversion to float32)."""
+    X = np.asarray(X)
+    if X.ndim == 1:
+        X = X[:, None]
+    if normalization is None:
+        return X.astype(np.float32, copy=False)
+    try:
+        shift = np.asarray(normalization["shift"], dtype=np.float32)
+        scale = np.asarray(normalization["scale"], dtype=np.float32)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"bad normalisation record: {exc}") from None
+    if shift.shape != scale.shape or shift.ndim != 1:
+        raise DataError("bad normalisation record: shift and scale differ in length")
+    if X.shape[1] != shift.shape[0]:
+        raise DataError(
+            f"the data has {X.shape[1]} input columns but the model expects {shift.shape[0]}"
+        )
+    out = X.astype(np.float32)  # a new array: the caller's data is never changed
+    out -= shift
+    out /= scale
+    return out

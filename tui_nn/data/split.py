@@ -1,0 +1,47 @@
+"""Train/test splits: seeded, and stratified for classification.
+
+Stratified means each class keeps its share in both parts: a class with 10 % of the samples
+has about 10 % of the training set and 10 % of the test set.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tui_nn.data.spec import DataError
+
+
+def check_fraction(test_fraction: float) -> float:
+    f = float(test_fraction)
+    if not 0.0 <= f < 1.0:
+        raise DataError(f"test fraction must be at least 0 and below 1, got {test_fraction}")
+    return f
+
+
+def split_indices(
+    n: int,
+    test_fraction: float,
+    rng: np.random.Generator,
+    labels: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, test), each shuffled. With `labels`, the split is stratified per class,
+    and every class keeps at least one training sample."""
+    f = check_fraction(test_fraction)
+    if labels is None:
+        order = rng.permutation(n)
+        n_test = min(int(round(n * f)), n - 1)
+        return order[n_test:], order[:n_test]
+    train_parts, test_parts = [], []
+    for c in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == c))
+        n_test = min(int(round(len(members) * f)), len(members) - 1)
+        test_parts.append(members[:n_test])
+        train_parts.append(members[n_test:])
+    train = rng.permutation(np.concatenate(train_parts))
+    test = rng.permutation(np.concatenate(test_parts))
+    return train.astype(np.int64), test.astype(np.int64)
+
+
+def class_counts(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """How many samples of each class: an int64 array of length n_classes."""
+    return np.bincount(y, minlength=n_classes).astype(np.int64)
