@@ -109,6 +109,7 @@ def finish_dataset(
     feature_names: tuple[str, ...] | None,
     default_normalize: str,
     pixel_max: int | None = None,
+    name: str | None = None,
 ) -> Dataset:
     """Split (stratified for classification), fit the normalisation on the training part,
     and assemble the Dataset. With `pixel_max` and no normalisation asked, X stays uint8 and
@@ -126,7 +127,7 @@ def finish_dataset(
         X_train = apply_normalization(X_train_raw, norm)
         X_test = apply_normalization(X_test_raw, norm)
     return Dataset(
-        name=spec.name,
+        name=name or spec.name,
         task=task,
         X_train=X_train,
         y_train=y[train],

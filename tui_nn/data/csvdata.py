@@ -1,0 +1,131 @@
+"""The user's own CSV: as a training dataset, and as new inputs for a saved model.
+
+Training (`load_csv_dataset`): the target is `spec.target` (a header name, or a column index
+counted from 0, -1 = last; default the last column); every other column is a numeric
+feature. A text target, or an integer target with at most 50 distinct values, makes a
+classification problem (class names kept, sorted); a target with decimals makes a
+regression. Features are normalised (`spec.normalize`, default "standard") with parameters
+fitted on the training split only.
+
+Predicting (`read_csv_features`): a file laid out like the training file, with or without the
+target column, is turned into network inputs with the model's stored normalisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tui_nn.data.csvtable import (
+    CsvTable,
+    column_index,
+    labels_to_indices,
+    numeric_columns,
+    parse_target,
+    read_table,
+)
+from tui_nn.data.normalize import apply_normalization
+from tui_nn.data.spec import DataError, Dataset, DatasetSpec
+
+
+def load_csv_dataset(spec: DatasetSpec) -> Dataset:
+    from tui_nn.data.registry import finish_dataset
+
+    if not spec.path:
+        raise DataError("csv: no file given; pass --data PATH.csv")
+    table = read_table(spec.path)
+    if table.width < 2:
+        raise DataError(
+            f"{table.path}: found 1 column; need at least one feature column and a target"
+        )
+    if len(table.rows) < 2:
+        raise DataError(f"{table.path}: only one data row; need at least two")
+    t = column_index(table, spec.target)
+    features = [j for j in range(table.width) if j != t]
+    X = numeric_columns(table, features)
+    y, class_names = parse_target(table, t)
+    return finish_dataset(
+        replace(spec, name="csv", path=str(spec.path)),
+        X.astype(np.float32),
+        y,
+        np.random.default_rng(spec.seed),
+        task="classification" if class_names is not None else "regression",
+        class_names=class_names,
+        feature_names=tuple(table.column_name(j) for j in features),
+        default_normalize="standard",
+        name=table.path.name,
+    )
+
+
+@dataclass(frozen=True)
+class CsvFeatures:
+    """Inputs read from a CSV for a saved model: X ready for the network (float32, normalised)
+    and, when the file has the target column, y (class indices, or float (n, 1))."""
+
+    X: np.ndarray
+    y: np.ndarray | None
+    feature_names: tuple[str, ...]
+    target_name: str | None
+    lines: tuple[int, ...]  # file line of each row, to report predictions
+
+
+def _feature_columns(
+    table: CsvTable, normalization: dict[str, Any], target: str | int | None
+) -> tuple[list[int], int | None]:
+    """(feature columns, target column or None), matched by header names when both the file
+    and the normalisation have them, else by position."""
+    n_features = len(normalization["shift"])
+    names = normalization.get("features")
+    header = table.header
+    if header and names and all(n in header for n in names):
+        features = [header.index(n) for n in names]
+        if target is not None:
+            return features, column_index(table, target)
+        rest = [j for j in range(table.width) if j not in features]
+        if len(rest) > 1:
+            extra = ", ".join(header[j] for j in rest)
+            raise DataError(f"{table.path}: which column is the target ({extra})? pass --target")
+        return features, (rest[0] if rest else None)
+    if table.width == n_features and target is None:
+        return list(range(n_features)), None
+    if table.width == n_features + 1:
+        t = column_index(table, target)
+        return [j for j in range(table.width) if j != t], t
+    raise DataError(
+        f"{table.path}: {table.width} columns, but the model takes {n_features} inputs "
+        f"(the file needs {n_features} feature columns, plus the target if you have it)"
+    )
+
+
+def read_csv_features(
+    path: str | Path,
+    normalization: dict[str, Any],
+    target: str | int | None = None,
+    class_names: tuple[str, ...] | list[str] | None = None,
+) -> CsvFeatures:
+    """Read a CSV for a saved model. `normalization` is the model's stored dict (it fixes the
+    number of inputs and, if it lists feature names, which columns they are); `target` picks
+    the target column as for training (default: the column left over, or the last one when
+    the file has one more column than the model has inputs); `class_names` are the model's
+    classes (labels are matched by name); None means a regression target."""
+    if not normalization or "shift" not in normalization:
+        raise DataError("the model has no input normalisation record; cannot read a CSV for it")
+    table = read_table(path)
+    features, t = _feature_columns(table, normalization, target)
+    X = apply_normalization(numeric_columns(table, features), normalization)
+    y = None
+    if t is not None:
+        if class_names is not None:
+            y = labels_to_indices(table, t, class_names)
+        else:
+            y = numeric_columns(table, [t], "target value").astype(np.float32)
+    return CsvFeatures(
+        X=X,
+        y=y,
+        feature_names=tuple(table.column_name(j) for j in features),
+        target_name=table.column_name(t) if t is not None else None,
+        lines=tuple(table.lines),
+    )
