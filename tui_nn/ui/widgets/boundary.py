@@ -1,0 +1,236 @@
+"""The decision boundary: the network's output over the plane of a 2-D dataset, with its points.
+
+A Line-API widget drawing two pixels per character cell (`▀`: upper pixel as foreground, lower
+as background). The picture is a small array of palette indices (see boundary_canvas); each
+screen row is rebuilt and refreshed only when its indices changed, and runs of equal cells are
+merged into one styled segment, because every colour change costs bytes on the terminal. The
+last row is a legend. For data that is not 2-D the widget shows a one-line note instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui_nn.session.messages import DataSummary, DecisionGrid
+from tui_nn.ui.widgets import boundary_canvas as canvas_mod
+from tui_nn.ui.widgets.boundary_canvas import Colouring
+from tui_nn.ui.widgets.palette import color
+from tui_nn.ui.widgets.throttle import Throttled
+
+NOT_2D_NOTE = "decision boundary: 2-D datasets only"
+NO_DATA_NOTE = "decision boundary: no data yet"
+
+
+class DecisionBoundary(Throttled, Widget):
+    """`set_data(summary)` once per dataset, `update_grid(grid)` as grids arrive."""
+
+    DEFAULT_CSS = """
+    DecisionBoundary {
+        width: 1fr;
+        height: 1fr;
+        min-height: 3;
+    }
+    """
+
+    class GridSizeChanged(Message):
+        """The picture's size in pixels changed: a grid of (cols, rows) samples fills it exactly
+        (the app may ask the trainer for it with SetView(grid_size=(cols, rows)))."""
+
+        def __init__(self, boundary: DecisionBoundary, cols: int, rows: int) -> None:
+            self.boundary = boundary
+            self.cols = cols
+            self.rows = rows
+            super().__init__()
+
+        @property
+        def control(self) -> DecisionBoundary:
+            return self.boundary
+
+    def __init__(
+        self,
+        *,
+        min_interval: float = 0.5,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.min_interval = min_interval
+        self.show_test = False
+        self.summary: DataSummary | None = None
+        self.grid: DecisionGrid | None = None
+        self.colouring: Colouring | None = None
+        self.canvas = np.zeros((0, 0), dtype=np.int16)  # the last painted pixels
+        self._keys: list[object] = []
+        self._strips: list[Strip] = []
+        self._styles: dict[tuple[int, int], tuple[str, Style]] = {}
+        self._posted_size: tuple[int, int] | None = None
+
+    # ---- data in (cheap) ----------------------------------------------------------------
+
+    @property
+    def is_2d(self) -> bool:
+        s = self.summary
+        return s is not None and s.n_inputs == 2 and s.points_train is not None
+
+    def set_data(self, summary: DataSummary) -> None:
+        """A new dataset: its points, classes and bounds (the old grid no longer applies)."""
+        self.summary = summary
+        self.grid = None
+        self.colouring = canvas_mod.colouring(canvas_mod.default_kind(summary), summary)
+        self._styles = {}
+        self.request_repaint()
+
+    def update_grid(self, grid: DecisionGrid) -> None:
+        self.grid = grid
+        if self.summary is not None and (
+            self.colouring is None or self.colouring.kind != grid.kind
+        ):
+            self.colouring = canvas_mod.colouring(grid.kind, self.summary)
+            self._styles = {}
+        self.request_repaint()
+
+    def set_show_test(self, on: bool) -> None:
+        if on != self.show_test:
+            self.show_test = on
+            self.request_repaint()
+            self.flush_repaint()  # a key press: answer now
+
+    def toggle_test(self) -> None:
+        self.set_show_test(not self.show_test)
+
+    def action_toggle_test(self) -> None:
+        self.toggle_test()
+
+    @property
+    def grid_size(self) -> tuple[int, int]:
+        """(cols, rows) of pixels the picture has at the current widget size."""
+        width, height = self.size
+        return width, 2 * max(0, height - 1)
+
+    # ---- repaint ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self._throttle_dirty:
+            self.request_repaint()
+
+    def on_resize(self) -> None:
+        size = self.grid_size
+        if size != self._posted_size and size[0] > 0 and size[1] > 0:
+            self._posted_size = size
+            self.post_message(self.GridSizeChanged(self, *size))
+        self._throttle_dirty = True
+        self.flush_repaint()
+
+    def refresh_line(self, y: int) -> None:
+        self.refresh(Region(0, y, self.size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def repaint(self) -> None:
+        width, height = self.size
+        keys: list[object]
+        if not self.is_2d or self.colouring is None:
+            note = NO_DATA_NOTE if self.summary is None else NOT_2D_NOTE
+            self.canvas = np.zeros((0, 0), dtype=np.int16)
+            keys = [("note", note, width)]
+        else:
+            self.canvas = self._paint(width, 2 * max(0, height - 1))
+            keys = [self.canvas[2 * y : 2 * y + 2].tobytes() for y in range(height - 1)]
+            keys.append(("legend", width, self.colouring, self.show_test))
+        self._update_rows(keys[: max(1, height)], width)
+
+    def _paint(self, cols: int, rows: int) -> np.ndarray:
+        s, c = self.summary, self.colouring
+        assert s is not None and c is not None
+        canvas = canvas_mod.background(self.grid, c, rows, cols)
+        bounds = self.grid.bounds if self.grid is not None else s.bounds
+        if bounds is None:
+            pts = np.asarray(s.points_train, dtype=np.float64)
+            bounds = (pts[:, 0].min(), pts[:, 0].max(), pts[:, 1].min(), pts[:, 1].max())
+        canvas_mod.paint_points(canvas, s.points_train, s.labels_train, bounds, c, c.train_offset)
+        if self.show_test:
+            canvas_mod.paint_points(canvas, s.points_test, s.labels_test, bounds, c, c.test_offset)
+        return canvas
+
+    def _update_rows(self, keys: list[object], width: int) -> None:
+        """Rebuild and refresh the rows whose key changed (all of them after a resize)."""
+        full = len(keys) != len(self._keys) or any(
+            isinstance(k, tuple) and k[0] == "note" for k in keys + self._keys
+        )
+        strips = [Strip([])] * len(keys) if full else list(self._strips)
+        for y, key in enumerate(keys):
+            if not full and self._keys[y] == key:
+                continue
+            strips[y] = self._build_row(y, key, width)
+            if not full:
+                self.refresh_line(y)
+        self._keys, self._strips = keys, strips
+        if full:
+            self.refresh()
+
+    def _build_row(self, y: int, key: object, width: int) -> Strip:
+        base = self.rich_style
+        if isinstance(key, tuple) and key[0] == "note":
+            segments = [Segment(key[1], base)]
+        elif isinstance(key, tuple) and key[0] == "legend":
+            segments = self._legend(base)
+        else:
+            segments = self._pixel_row(self.canvas[2 * y], self.canvas[2 * y + 1], base)
+        return Strip(segments).adjust_cell_length(width, base).simplify()
+
+    def _pixel_row(self, upper: np.ndarray, lower: np.ndarray, base: Style) -> list[Segment]:
+        pairs = list(zip(upper.tolist(), lower.tolist()))
+        segments: list[Segment] = []
+        start = 0
+        for x in range(1, len(pairs) + 1):  # run-length: one segment per run of equal cells
+            if x == len(pairs) or pairs[x] != pairs[start]:
+                glyph, style = self._cell_style(pairs[start], base)
+                segments.append(Segment(glyph * (x - start), style))
+                start = x
+        return segments
+
+    def _cell_style(self, pair: tuple[int, int], base: Style) -> tuple[str, Style]:
+        cached = self._styles.get(pair)
+        if cached is not None:
+            return cached
+        assert self.colouring is not None
+        palette = self.colouring.palette
+        upper, lower = pair
+        if upper == lower:
+            cell = (" ", base if upper < 0 else Style(bgcolor=color(palette[upper])))
+        elif lower < 0:
+            cell = ("▀", Style(color=color(palette[upper]), bgcolor=base.bgcolor))
+        elif upper < 0:
+            cell = ("▄", Style(color=color(palette[lower]), bgcolor=base.bgcolor))
+        else:
+            cell = ("▀", Style(color=color(palette[upper]), bgcolor=color(palette[lower])))
+        self._styles[pair] = cell
+        return cell
+
+    def _legend(self, base: Style) -> list[Segment]:
+        c, s = self.colouring, self.summary
+        assert c is not None and s is not None
+        segments: list[Segment] = []
+        if c.scale is not None:
+            lo, hi = ("0", "1") if c.kind == "probability" else c.scale.label()
+            name = "P(class 1)" if c.kind == "probability" else "output"
+            segments.append(Segment(f"{name} {lo} ", base))
+            segments += [Segment(" ", Style(bgcolor=color(rgb))) for rgb in c.palette[: c.levels]]
+            segments.append(Segment(f" {hi} ", base))
+        if c.kind != "value":
+            names = s.class_names or tuple(str(i) for i in range(c.n_point_colours))
+            for i, label in enumerate(names[: c.n_point_colours]):
+                style = Style(color=color(c.palette[c.train_offset + i]), bgcolor=base.bgcolor)
+                segments.append(Segment(f" ■{label}", style))
+        segments.append(Segment("  test shown" if self.show_test else "", base))
+        return segments
