@@ -10,3 +10,7 @@ Contract (implemented in tui_nn/session/proxy.py and trainer_process.py):
 
 `sink(msg)` is called from a background reader thread with a Snapshot or TrainerDied.
 """
+
+from tui_nn.session.proxy import SessionClosed, TrainingSession
+
+__all__ = ["SessionClosed", "TrainingSession"]

@@ -101,6 +101,14 @@ class Stop:
     """End the trainer process."""
 
 
+@dataclass(frozen=True)
+class InjectFault:
+    """TEST-ONLY: make the trainer raise RuntimeError(message) at its next step, to check that
+    an exception inside the trainer surfaces as an `error` snapshot. Not part of `Command`."""
+
+    message: str = "injected fault"
+
+
 Command = (
     Start
     | Pause
@@ -171,7 +179,9 @@ class Snapshot:
     test_loss: float | None
     train_acc: float | None
     test_acc: float | None
-    records: tuple[EpochRecord, ...]  # new since the previous snapshot delivered
+    # New since the previous snapshot delivered; the first snapshot of a run carries the run's
+    # whole history so far (so a UI that clears its plots on a new run_id stays complete).
+    records: tuple[EpochRecord, ...]
     layers: tuple[LayerStats, ...]  # hidden layers then output
     samples_per_sec: float
     eta_seconds: float | None  # to the epoch budget
@@ -184,6 +194,7 @@ class Snapshot:
     weights: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None  # only when asked
     inspection: Inspection | None = None
     saved_path: str | None = None  # set on the snapshot answering Save
+    error_detail: str | None = None  # the traceback, on `error` snapshots (message is one line)
 
 
 @dataclass(frozen=True)

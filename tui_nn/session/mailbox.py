@@ -1,0 +1,89 @@
+"""The app-side mailbox between the pipe reader and the sink: newest snapshot wins, no record is
+ever lost.
+
+Two threads meet here. The reader thread receives snapshots from the pipe as fast as the trainer
+sends them and `put`s them; it never calls the sink, so the trainer never waits for the UI. The
+delivery thread `take`s and calls the sink, as fast as the sink returns.
+
+Exactly how snapshots coalesce: the mailbox holds a short list of pending snapshots, at most one
+per run id. A new snapshot of the same run as the last pending one *replaces* it, after taking
+over what the older one carried once: its records are prepended (so every EpochRecord is kept,
+in order) and its data summary, decision grid, weights, inspection and saved path are kept when
+the newer snapshot has none of its own. Snapshots of different runs are never merged (the UI must
+see the old run end and the new one begin), so the list only grows by one per Reset, architecture
+or data change made while the sink is busy. A final item (TrainerDied, or the end of the stream)
+is delivered after everything pending.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import deque
+
+import numpy as np
+
+from tui_nn.session.messages import Snapshot
+
+_ONCE = ("data", "grid", "weights", "inspection", "saved_path")
+END = object()  # put after the last message: the delivery thread stops when it takes it
+
+
+def merge(older: Snapshot, newer: Snapshot) -> Snapshot:
+    """`newer`, also carrying what `older` carried once (same run only)."""
+    carried = {f: getattr(older, f) for f in _ONCE if getattr(newer, f) is None}
+    carried = {f: v for f, v in carried.items() if v is not None}
+    if older.records:
+        carried["records"] = older.records + newer.records
+    return dataclasses.replace(newer, **carried) if carried else newer
+
+
+def _freeze_array(a: object) -> None:
+    if isinstance(a, np.ndarray):
+        a.flags.writeable = False
+
+
+def freeze(snap: Snapshot) -> Snapshot:
+    """Make the arrays of a received snapshot read-only: snapshots are immutable copies."""
+    for stats in snap.layers:
+        for f in dataclasses.fields(stats):
+            _freeze_array(getattr(stats, f.name))
+    for part in (snap.data, snap.grid, snap.inspection):
+        if part is not None:
+            for f in dataclasses.fields(part):
+                value = getattr(part, f.name)
+                for a in value if isinstance(value, tuple) else (value,):
+                    _freeze_array(a)
+    for W, b in snap.weights or ():
+        _freeze_array(W)
+        _freeze_array(b)
+    return snap
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self._pending: deque[object] = deque()
+        self._ready = threading.Condition()
+        self.received = 0  # snapshots put (for tests and the benchmark)
+        self.delivered = 0  # items taken
+
+    def put(self, item: object) -> None:
+        with self._ready:
+            if isinstance(item, Snapshot):
+                self.received += 1
+                last = self._pending[-1] if self._pending else None
+                if isinstance(last, Snapshot) and last.run_id == item.run_id:
+                    self._pending[-1] = merge(last, item)
+                else:
+                    self._pending.append(item)
+            else:
+                self._pending.append(item)
+            self._ready.notify()
+
+    def take(self, timeout: float | None = None) -> object | None:
+        """The oldest pending item (merged as described above); None on timeout."""
+        with self._ready:
+            if not self._ready.wait_for(lambda: bool(self._pending), timeout):
+                return None
+            self.delivered += 1
+            return self._pending.popleft()

@@ -1,0 +1,398 @@
+"""The trainer's state machine: it owns the engine objects, applies commands between steps and
+builds snapshots. It knows nothing about processes or pipes (see trainer_process.py), so it can be
+driven and tested in one process too.
+
+States: idle (nothing trained in this run), running (training, or working through a Step
+command), paused, finished (epoch budget or early stopping), diverged (non-finite values; the
+engine restored the last finite weights) and error (an unexpected exception; the process stays
+alive so that a Reset or new settings can recover).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+from collections.abc import Callable
+
+from tui_nn.config import RunConfig
+from tui_nn.data.spec import DataError, Dataset
+from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
+from tui_nn.engine.types import EpochRecord
+from tui_nn.session import views
+from tui_nn.session.messages import (
+    DecisionGrid,
+    InjectFault,
+    Inspect,
+    Inspection,
+    Pause,
+    Reset,
+    Save,
+    SetArchitecture,
+    SetDataset,
+    SetHyper,
+    SetView,
+    Snapshot,
+    Start,
+    Step,
+    Stop,
+)
+from tui_nn.session.meter import Meter
+
+USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class Runner:
+    """One run of training, steered by commands. `apply` and `advance` never raise for bad
+    input; unexpected exceptions are turned into the `error` state by `fail`."""
+
+    def __init__(self, config: RunConfig, clock: Callable[[], float] = time.perf_counter):
+        self.config = config
+        self.clock = clock
+        self.state = "idle"
+        self.message = ""
+        self.error_detail: str | None = None
+        self.run_id = 0
+        self.seq = 0
+        self.view = SetView()
+        self.hyper = config.hyper
+        self.dataset_spec = config.dataset
+        self.dataset: Dataset | None = None
+        self.net = None
+        self.trainer = None
+        self.bounds: tuple[float, float, float, float] | None = None
+        # what the next snapshot must carry
+        self.urgent = True  # publish at once (a command was answered, the state changed)
+        self.records: list[EpochRecord] = []
+        self.send_data = True
+        self.weights_stale = True
+        self.grid_stale = True
+        self.last_grid_time = float("-inf")
+        self.inspection: Inspection | None = None
+        self.saved_path: str | None = None
+        # Step(n) / Step(epoch=True) bookkeeping
+        self.steps_left: int | None = None
+        self.until_epoch = False
+        self.fault: str | None = None
+        self.batch_loss: float | None = None
+        self.meter = Meter()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the configured data and build the network and the trainer."""
+        from tui_nn.data import load_dataset
+
+        try:
+            dataset = load_dataset(self.dataset_spec)
+            self._build(dataset, self.config.network_spec(dataset))
+        except USER_ERRORS as exc:
+            self._set("error", f"could not start: {one_line(exc)}")
+
+    def _build(self, dataset: Dataset, spec: NetworkSpec) -> None:
+        """A fresh network and trainer on this data (a new run)."""
+        from tui_nn.engine import Network, Trainer
+
+        net = Network.from_spec(spec)
+        trainer = Trainer(net, dataset.train_data(), self.hyper, seed=spec.seed)
+        self.net, self.trainer = net, trainer
+        self._use_data(dataset)
+        self._new_run()
+
+    def _use_data(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.dataset_spec = dataset.spec or self.dataset_spec
+        self.bounds = views.data_bounds(dataset) if dataset.is_2d else None
+        self.send_data = True
+
+    def _new_run(self) -> None:
+        """Snapshots from now on carry a new run id and, first, the run's whole history."""
+        self.run_id += 1
+        self.records = list(self.trainer.history)
+        self.weights_stale = self.grid_stale = self.urgent = True
+        self.batch_loss = None
+        self.meter.restart()
+
+    # ---- state ------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def _set(self, state: str, message: str) -> None:
+        if state != "running":
+            self.steps_left, self.until_epoch = None, False
+        self.state, self.message = state, message
+        self.urgent = True
+
+    def fail(self, exc: BaseException) -> None:
+        """An unexpected exception: report it and wait for commands (never die silently)."""
+        self._set("error", f"{type(exc).__name__}: {one_line(exc)}")
+        self.error_detail = "".join(traceback.format_exception(exc))
+
+    # ---- commands ---------------------------------------------------------------------------
+
+    def apply(self, cmd: object) -> bool:
+        """Apply one command (between steps). Returns False for Stop."""
+        if isinstance(cmd, Stop):
+            return False
+        handler = self._HANDLERS.get(type(cmd))
+        if handler is None:
+            self.message, self.urgent = f"unknown command {type(cmd).__name__}", True
+            return True
+        if self.trainer is None and type(cmd) not in (SetDataset, SetView, SetHyper):
+            self.message, self.urgent = f"no network yet: {self.message}", True
+            return True
+        try:
+            handler(self, cmd)
+        except USER_ERRORS as exc:  # bad settings from the user: keep the run as it was
+            self.message, self.urgent = one_line(exc), True
+        return True
+
+    def _start(self, cmd: Start) -> None:
+        if self.trainer.finished:
+            self.message, self.urgent = "epoch budget reached: raise it or reset", True
+            return
+        self._set("running", "training")
+
+    def _pause(self, cmd: Pause) -> None:
+        if self.running:
+            self._set("paused", "paused")
+
+    def _step(self, cmd: Step) -> None:
+        """Run n more steps (added to a Step in progress), or to the end of the epoch."""
+        if cmd.epoch:
+            self._set("running", "stepping to the end of the epoch")
+            self.until_epoch = True
+        elif cmd.steps >= 1:
+            already = self.steps_left if self.running and self.steps_left is not None else 0
+            self._set("running", "stepping")
+            self.steps_left = already + int(cmd.steps)
+
+    def _reset(self, cmd: Reset) -> None:
+        self.trainer.reset(seed=cmd.seed)
+        self._new_run()
+        seed = self.net.spec.seed if cmd.seed is None else cmd.seed
+        self._set("idle", f"weights re-initialised (seed {seed})")
+
+    def _set_hyper(self, cmd: SetHyper) -> None:
+        if self.trainer is not None:
+            self.trainer.set_hyper(cmd.hyper)
+        self.hyper = cmd.hyper
+        self.message, self.urgent = "settings changed", True
+        if self.state == "finished" and self.trainer is not None and not self.trainer.finished:
+            self._set("paused", "epoch budget raised")
+
+    def _set_architecture(self, cmd: SetArchitecture) -> None:
+        self.trainer.set_architecture(cmd.spec.validate())
+        self.net = self.trainer.net if hasattr(self.trainer, "net") else self.net
+        self._new_run()
+        self.message = "architecture changed"
+
+    def _set_dataset(self, cmd: SetDataset) -> None:
+        from tui_nn.data import load_dataset
+
+        dataset = load_dataset(cmd.spec)
+        if self.trainer is not None and self._fits(dataset, cmd.network):
+            try:
+                self.trainer.set_data(dataset.train_data())
+            except SpecError:
+                pass
+            else:
+                self._use_data(dataset)
+                self._new_run()
+                self.message = "data changed; weights kept"
+                return
+        self._build(dataset, cmd.network or self._head_for(dataset))
+        self._set("idle", "data changed; new network")
+
+    def _fits(self, dataset: Dataset, wanted: NetworkSpec | None) -> bool:
+        spec = self.net.spec
+        if wanted is not None and wanted != spec:
+            return False
+        out_act, loss = dataset.default_head()
+        return (
+            spec.n_inputs == dataset.n_inputs
+            and spec.output.units == dataset.n_outputs
+            and spec.loss == (self.config.loss or loss)
+        )
+
+    def _head_for(self, dataset: Dataset) -> NetworkSpec:
+        """The current hidden layers with the input and output the new data needs."""
+        out_act, loss = dataset.default_head()
+        hidden = self.net.spec.hidden if self.net is not None else None
+        base = self.config.network_spec(dataset)
+        return dataclasses.replace(
+            base,
+            hidden=hidden if hidden is not None else base.hidden,
+            output=LayerSpec(dataset.n_outputs, out_act),
+            loss=loss,
+        ).validate()
+
+    def _save(self, cmd: Save) -> None:
+        from tui_nn.files import save_model
+
+        config = self.current_config()
+        save_model(cmd.path, self.net, config, self.dataset, list(self.trainer.history))
+        self.saved_path = cmd.path
+        self.message, self.urgent = f"saved to {cmd.path}", True
+
+    def _inspect(self, cmd: Inspect) -> None:
+        self.inspection = views.inspect_sample(self.net, self.dataset, cmd.index, cmd.split)
+        self.urgent = True
+
+    def _set_view(self, cmd: SetView) -> None:
+        if cmd.weights and not self.view.weights:
+            self.weights_stale = True
+        if cmd.grid and (not self.view.grid or cmd.grid_size != self.view.grid_size):
+            self.grid_stale, self.last_grid_time = True, float("-inf")
+        self.view = cmd
+        self.urgent = True
+
+    def _inject_fault(self, cmd: InjectFault) -> None:
+        self.fault = cmd.message
+
+    _HANDLERS: dict[type, Callable] = {
+        Start: _start,
+        Pause: _pause,
+        Step: _step,
+        Reset: _reset,
+        SetHyper: _set_hyper,
+        SetArchitecture: _set_architecture,
+        SetDataset: _set_dataset,
+        Save: _save,
+        Inspect: _inspect,
+        SetView: _set_view,
+        InjectFault: _inject_fault,
+    }
+
+    def current_config(self) -> RunConfig:
+        """The run configuration as it is now (for saving)."""
+        spec = self.net.spec
+        return dataclasses.replace(
+            self.config,
+            dataset=self.dataset_spec,
+            hidden=tuple(layer.units for layer in spec.hidden),
+            activation=spec.hidden[0].activation if spec.hidden else self.config.activation,
+            output=spec.output.activation,
+            loss=spec.loss,
+            init=spec.init,
+            seed=spec.seed,
+            dtype=spec.dtype,
+            hyper=self.hyper,
+        )
+
+    # ---- training ---------------------------------------------------------------------------
+
+    def advance(self) -> None:
+        """One training step, then the bookkeeping of Step(n), budgets and divergence."""
+        if self.fault is not None:
+            message, self.fault = self.fault, None
+            raise RuntimeError(message)
+        result = self.trainer.step()
+        self.batch_loss = result.batch_loss
+        self.weights_stale = self.grid_stale = True
+        if result.record is not None:
+            self.records.append(result.record)
+        if result.diverged is not None:
+            self._set("diverged", f"diverged: {result.diverged}; restored the last finite weights")
+        elif result.record is not None and self.trainer.finished:
+            self._set("finished", f"finished after {self.trainer.epoch} epochs")
+        elif self.steps_left is not None:
+            self.steps_left -= 1
+            if self.steps_left <= 0:
+                self._set("paused", "stepped")
+        elif self.until_epoch and result.record is not None:
+            self._set("paused", f"stepped to the end of epoch {self.trainer.epoch}")
+
+    # ---- snapshots --------------------------------------------------------------------------
+
+    def _eta(self) -> float | None:
+        """Seconds to the epoch budget at the measured rate (evaluation time included)."""
+        trainer = self.trainer
+        done = trainer.epoch + trainer.batch_index / max(trainer.steps_per_epoch, 1)
+        return self.meter.eta(self.hyper.epochs, done, len(self.dataset.X_train))
+
+    def _grid(self, now: float) -> DecisionGrid | None:
+        if not (self.view.grid and self.grid_stale and self.bounds is not None):
+            return None
+        if self.running and now - self.last_grid_time < self.view.grid_interval:
+            return None
+        self.grid_stale, self.last_grid_time = False, now
+        return views.decision_grid(self.net, self.dataset, self.bounds, self.view.grid_size)
+
+    def snapshot(self) -> Snapshot:
+        """Everything new since the previous snapshot; clears the one-shot parts."""
+        now = self.clock()
+        self.seq += 1
+        self.urgent = False
+        if self.trainer is None:
+            return self._bare_snapshot()
+        rate = self.meter.read(now, self.trainer.samples_seen, self.running)
+        trainer, last = self.trainer, self.trainer.history[-1] if self.trainer.history else None
+        weights = None
+        if self.view.weights and self.weights_stale:
+            weights, self.weights_stale = views.copy_weights(self.net), False
+        snap = Snapshot(
+            run_id=self.run_id,
+            seq=self.seq,
+            state=self.state,
+            message=self.message,
+            epoch=trainer.epoch,
+            step=trainer.step_count,
+            samples_seen=trainer.samples_seen,
+            batch_loss=self.batch_loss,
+            train_loss=last.train_loss if last else None,
+            test_loss=last.test_loss if last else None,
+            train_acc=last.train_acc if last else None,
+            test_acc=last.test_acc if last else None,
+            records=tuple(self.records),
+            layers=tuple(trainer.neuron_stats()),
+            samples_per_sec=rate,
+            eta_seconds=self._eta(),
+            elapsed=trainer.elapsed,
+            network=self.net.spec,
+            hyper=self.hyper,
+            dataset=self.dataset_spec,
+            data=views.data_summary(self.dataset) if self.send_data else None,
+            grid=self._grid(now),
+            weights=weights,
+            inspection=self.inspection,
+            saved_path=self.saved_path,
+            error_detail=self.error_detail if self.state == "error" else None,
+        )
+        self.records, self.send_data, self.inspection, self.saved_path = [], False, None, None
+        return snap
+
+    def _bare_snapshot(self) -> Snapshot:
+        """Before any network exists (the data failed to load): state and message only."""
+        hidden = tuple(LayerSpec(u, self.config.activation) for u in self.config.hidden)
+        placeholder = NetworkSpec(n_inputs=1, hidden=hidden, output=LayerSpec(1, "identity"))
+        return Snapshot(
+            run_id=self.run_id,
+            seq=self.seq,
+            state=self.state,
+            message=self.message,
+            epoch=0,
+            step=0,
+            samples_seen=0,
+            batch_loss=None,
+            train_loss=None,
+            test_loss=None,
+            train_acc=None,
+            test_acc=None,
+            records=(),
+            layers=(),
+            samples_per_sec=0.0,
+            eta_seconds=None,
+            elapsed=0.0,
+            network=placeholder,
+            hyper=self.hyper,
+            dataset=self.dataset_spec,
+            error_detail=self.error_detail,
+        )

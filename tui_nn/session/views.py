@@ -1,0 +1,150 @@
+"""What the trainer computes for the UI to look at: data summary, decision grid, weights.
+
+Every function returns fresh copies (never views of the engine's arrays), so a snapshot stays
+valid however the training continues.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tui_nn.data.spec import Dataset
+from tui_nn.session.messages import DataSummary, DecisionGrid, Inspection
+
+MAX_POINTS_PER_SPLIT = 1000  # 2-D points sent per split: at most ~2000 in all
+GRID_MARGIN = 0.05  # the grid extends the data's box by this share on every side
+
+
+def _subsample(n: int, limit: int) -> np.ndarray:
+    """Indices of at most `limit` of n items, spread evenly and always the same (no rng)."""
+    if n <= limit:
+        return np.arange(n, dtype=np.int64)
+    return np.linspace(0, n - 1, limit).round().astype(np.int64)
+
+
+def _points(X: np.ndarray, scale: float) -> np.ndarray:
+    return np.asarray(X, dtype=np.float32) * np.float32(scale)
+
+
+def _labels(y: np.ndarray) -> np.ndarray:
+    """Class indices as they are; regression targets: the first target column."""
+    if y.ndim == 2:
+        y = y[:, 0]
+    return np.array(y, copy=True)
+
+
+def data_bounds(dataset: Dataset) -> tuple[float, float, float, float]:
+    """x_min, x_max, y_min, y_max of all 2-D points (train and test), with a small margin."""
+    both = np.concatenate(
+        [
+            _points(dataset.X_train, dataset.input_scale),
+            _points(dataset.X_test, dataset.input_scale),
+        ]
+    )
+    lo, hi = both.min(axis=0), both.max(axis=0)
+    pad = np.maximum(hi - lo, np.float32(1e-3)) * GRID_MARGIN
+    lo, hi = lo - pad, hi + pad
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def data_summary(dataset: Dataset) -> DataSummary:
+    """Sizes and names of the data; for 2-D data also up to ~2000 points to draw."""
+    points = labels = test_points = test_labels = bounds = None
+    if dataset.is_2d:
+        tr = _subsample(len(dataset.X_train), MAX_POINTS_PER_SPLIT)
+        te = _subsample(len(dataset.X_test), MAX_POINTS_PER_SPLIT)
+        points = _points(dataset.X_train[tr], dataset.input_scale)
+        labels = _labels(dataset.y_train[tr])
+        test_points = _points(dataset.X_test[te], dataset.input_scale)
+        test_labels = _labels(dataset.y_test[te])
+        bounds = data_bounds(dataset)
+    return DataSummary(
+        name=dataset.name,
+        task=dataset.task,
+        n_inputs=dataset.n_inputs,
+        n_outputs=dataset.n_outputs,
+        n_classes=dataset.n_classes,
+        n_train=len(dataset.X_train),
+        n_test=len(dataset.X_test),
+        class_names=dataset.class_names,
+        points_train=points,
+        labels_train=labels,
+        points_test=test_points,
+        labels_test=test_labels,
+        bounds=bounds,
+    )
+
+
+def grid_points(
+    bounds: tuple[float, float, float, float], size: tuple[int, int], dtype: str
+) -> np.ndarray:
+    """(rows * cols, 2) sample points, row-major, row 0 at y_max (the top of the picture)."""
+    cols, rows = size
+    x_min, x_max, y_min, y_max = bounds
+    xs = np.linspace(x_min, x_max, cols, dtype=dtype)
+    ys = np.linspace(y_max, y_min, rows, dtype=dtype)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+def decision_grid(
+    net, dataset: Dataset, bounds: tuple[float, float, float, float], size: tuple[int, int]
+) -> DecisionGrid:
+    """The network's output over a grid covering the data (2-D data only).
+
+    Binary classification gives P(class 1), k classes give the winning class index, and
+    regression gives the (first) predicted value.
+    """
+    cols, rows = size
+    points = grid_points(bounds, size, net.spec.dtype)
+    out = np.asarray(net.forward(points, input_scale=1.0))
+    if dataset.task == "classification" and out.shape[1] > 1:
+        values, kind = out.argmax(axis=1), "class"
+    elif dataset.task == "classification":
+        values, kind = out[:, 0], "probability"
+    else:
+        values, kind = out[:, 0], "value"
+    values = np.asarray(values, dtype=np.float32).reshape(rows, cols).copy()
+    return DecisionGrid(values=values, bounds=bounds, kind=kind)
+
+
+def copy_weights(net) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """((W, b), ...) per layer, copied: W is (n_out, n_in), b is (n_out,)."""
+    params = list(net.get_params())
+    if params and isinstance(params[0], np.ndarray):  # a flat [W0, b0, W1, b1, ...] list
+        params = list(zip(params[0::2], params[1::2]))
+    return tuple((np.array(W, copy=True), np.array(b, copy=True)) for W, b in params)
+
+
+def inspect_sample(net, dataset: Dataset, index: int, split: str) -> Inspection:
+    """The forward pass of one sample, layer by layer: `a = f(W @ x + b)` for every layer.
+
+    Computed here from the parameters, so the engine's caches of the last training step (which
+    the neuron statistics read) are left alone.
+    """
+    from tui_nn.engine.activations import ACTIVATIONS
+
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    X, y = (
+        (dataset.X_train, dataset.y_train) if split == "train" else (dataset.X_test, dataset.y_test)
+    )
+    if not 0 <= index < len(X):
+        raise ValueError(f"sample index {index} is out of range: the {split} set has {len(X)}")
+    dtype = np.dtype(net.spec.dtype)
+    x = np.asarray(X[index], dtype=dtype) * dtype.type(dataset.input_scale)
+    a = x[None, :]
+    activations = []
+    for (W, b), layer in zip(copy_weights(net), net.spec.layers):
+        z = a @ W.T + b
+        out, tmp = np.empty_like(z), np.empty_like(z)
+        ACTIVATIONS[layer.activation].forward(z, out, tmp)
+        a = out
+        activations.append(a[0].copy())
+    target = y[index]
+    target = (
+        int(target)
+        if np.ndim(target) == 0 and dataset.task == "classification"
+        else np.array(target)
+    )
+    return Inspection(index, split, x.copy(), target, tuple(activations), activations[-1].copy())
