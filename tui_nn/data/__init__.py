@@ -6,6 +6,7 @@
 Errors are DataError with a one-line message (file, line and column where they apply).
 """
 
+from tui_nn.data.commands import datasets_fetch, datasets_list, format_datasets_table
 from tui_nn.data.csvdata import CsvFeatures, read_csv_features
 from tui_nn.data.fetch import fetch_dataset
 from tui_nn.data.normalize import apply_normalization, fit_normalization
@@ -24,8 +25,11 @@ __all__ = [
     "DatasetInfo",
     "DatasetSpec",
     "apply_normalization",
+    "datasets_fetch",
+    "datasets_list",
     "fetch_dataset",
     "fit_normalization",
+    "format_datasets_table",
     "list_datasets",
     "load_dataset",
     "read_csv_features",
