@@ -1,16 +1,170 @@
-"""Argument parsing and dispatch (being built; see issue 4)."""
+"""Argument parsing and dispatch: `tui-nn [options]` opens the app, `tui-nn COMMAND ...` runs
+a command. Every failure ends here as one line on stderr and an exit code:
+
+    0 success · 1 a failure while running (divergence, gradient check failed, unexpected error)
+    2 bad usage or bad input (options, files, data) · 130 interrupted (Ctrl-C)
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable
 
 from tui_nn import __version__
+from tui_nn.cli.options import UsageError, add_options
+
+COMMANDS = ("train", "eval", "check", "datasets")
+DEBUG_ENV = "TUI_NN_DEBUG"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the `UsageError` caught in `run`)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def make_parser(prog: str, description: str, epilog: str = "") -> Parser:
+    return Parser(
+        prog=prog,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+
+
+APP_EPILOG = """\
+commands:
+  tui-nn train     train headless (progress bar, JSON Lines metrics, save a model)
+  tui-nn eval      evaluate a saved model on a dataset (loss, accuracy, confusion matrix)
+  tui-nn check     gradient check of a configured network (float64)
+  tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
+  Run `tui-nn COMMAND --help` for a command's options.
+
+examples:
+  tui-nn                                    open the app on the circle data
+  tui-nn --dataset spiral --hidden 8,8,8    pre-configure the network
+  tui-nn --dataset digits --hidden 32,16 --optimizer adam --lr 0.003
+  tui-nn --resume                           continue the run saved when you last quit
+  tui-nn --low-bandwidth                    over a slow SSH link
+"""
+
+
+def app_parser() -> Parser:
+    parser = make_parser(
+        "tui-nn",
+        "Design, train and watch a small neural network learn, live in the terminal.",
+        APP_EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"tui-nn {__version__}")
+    add_options(parser, exclude=("save", "metrics", "load"))
+    app = parser.add_argument_group("app")
+    app.add_argument(
+        "--fps", default=None, metavar="N", help="screen updates per second (default 10)"
+    )
+    app.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="fewer, smaller redraws for slow links (plots once a second)",
+    )
+    app.add_argument(
+        "--resume",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="PATH",
+        help="continue the run saved when the app last quit, or the model file PATH",
+    )
+    return parser
+
+
+def run_app_command(argv: list[str]) -> int:
+    from tui_nn.cli.options import config_from_values, gather_values, positive_float
+
+    ns = app_parser().parse_args(argv)
+    fps = 10.0
+    if ns.fps is not None:
+        try:
+            fps = positive_float(ns.fps)
+        except UsageError as exc:
+            raise UsageError(f"--fps {exc}") from None
+    config = config_from_values(gather_values(ns))
+    from tui_nn.ui.app import run_app  # Textual is imported only on this path
+
+    return int(run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume) or 0)
+
+
+def _command(name: str) -> Callable[[list[str]], int]:
+    if name == "train":
+        from tui_nn.cli.train import main as command
+    elif name == "eval":
+        from tui_nn.cli.evaluate import main as command
+    elif name == "check":
+        from tui_nn.cli.check import main as command
+    else:
+        from tui_nn.cli.datasets import main as command
+    return command
+
+
+def dispatch(argv: list[str]) -> int:
+    if argv and argv[0] in COMMANDS:
+        return _command(argv[0])(argv[1:])
+    if argv and not argv[0].startswith("-"):
+        raise UsageError(f"unknown command {argv[0]!r}; choose one of: {', '.join(COMMANDS)}")
+    return run_app_command(argv)
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    from tui_nn.data.spec import DataError
+    from tui_nn.engine.spec import SpecError
+    from tui_nn.files import ConfigError, ModelFileError
+
+    return (UsageError, ConfigError, ModelFileError, DataError, SpecError)
+
+
+def error(message: str) -> None:
+    lines = str(message).strip().splitlines() or ["unknown error"]
+    print(f"tui-nn: error: {lines[0]}", file=sys.stderr)
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="tui-nn", description="Train a neural network live in the terminal."
-    )
-    parser.add_argument("--version", action="version", version=f"tui-nn {__version__}")
-    parser.parse_args(argv)
-    return 0
+    """Run the command line `argv`; return the exit code (never raises, never a traceback
+    unless TUI_NN_DEBUG=1)."""
+    try:
+        return dispatch(list(argv))
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        print("\ntui-nn: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `tui-nn datasets | head`
+        _silence_stdout()
+        return 1
+    except Exception as exc:
+        if isinstance(exc, user_errors()):
+            error(str(exc))
+            return 2
+        if os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+        error(
+            f"unexpected {type(exc).__name__}: {_first_line(exc)} "
+            f"(set {DEBUG_ENV}=1 to see the traceback)"
+        )
+        return 1
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else "no message"
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,304 @@
+"""The model file (.npz), atomic writes, metrics (JSON Lines) and TOML run configurations."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+from tui_nn.config import RunConfig
+from tui_nn.data import load_dataset
+from tui_nn.data.spec import DatasetSpec
+from tui_nn.engine.network import Network
+from tui_nn.engine.spec import LayerSpec, NetworkSpec
+from tui_nn.engine.types import EpochRecord, HyperParams
+from tui_nn.files import (
+    FORMAT_VERSION,
+    ConfigError,
+    MetricsWriter,
+    ModelFileError,
+    atomic_write,
+    load_model,
+    load_run_config,
+    read_metrics,
+    save_model,
+)
+
+
+def record(epoch: int, loss: float = 0.5) -> EpochRecord:
+    return EpochRecord(epoch, epoch * 10, epoch * 100, loss, loss + 0.1, 0.8, 0.7, 0.01, 0.03)
+
+
+@pytest.fixture
+def digits_model(tmp_path):
+    """A small 64-16-10 network on the digits data, saved with two history records."""
+    config = RunConfig(dataset=DatasetSpec("digits", seed=3), hidden=(16,), activation="relu")
+    dataset = load_dataset(config.dataset)
+    net = Network.from_spec(config.network_spec(dataset))
+    path = tmp_path / "model.npz"
+    save_model(path, net, config, dataset, [record(1), record(2, 0.25)])
+    return path, net, config, dataset
+
+
+def test_saved_arrays_have_documented_names_shapes_and_types(digits_model):
+    path, net, _, _ = digits_model
+    with np.load(path, allow_pickle=False) as npz:
+        names = set(npz.files)
+        assert names == {
+            "layer0.weight",
+            "layer0.bias",
+            "layer1.weight",
+            "layer1.bias",
+            "config",
+            "history",
+            "format_version",
+        }
+        assert npz["layer0.weight"].shape == (16, 64)  # (n_out, n_in): torch.nn.Linear
+        assert npz["layer0.bias"].shape == (16,)
+        assert npz["layer1.weight"].shape == (10, 16)
+        assert npz["layer1.bias"].shape == (10,)
+        assert npz["layer0.weight"].dtype == np.float32
+        assert npz["config"].shape == () and npz["config"].dtype.kind == "U"
+        assert int(npz["format_version"]) == FORMAT_VERSION
+        meta = json.loads(str(npz["config"]))
+    assert meta["format_version"] == FORMAT_VERSION
+    assert meta["network"]["n_inputs"] == 64
+    assert meta["network"]["output"] == {"units": 10, "activation": "softmax"}
+    assert meta["network"]["loss"] == "cce"
+    assert meta["class_names"] == [str(d) for d in range(10)]
+    assert meta["normalization"]["kind"] == "scale"
+    assert meta["run"]["hidden"] == [16]
+
+
+def test_round_trip_restores_everything(digits_model):
+    path, net, config, dataset = digits_model
+    model = load_model(path)
+    assert model.spec == net.spec
+    assert model.config == config
+    assert model.class_names == dataset.class_names
+    assert model.normalization == dataset.normalization
+    assert model.task == "classification"
+    assert model.input_scale == pytest.approx(dataset.input_scale)
+    assert model.history == (record(1), record(2, 0.25))
+    for (W, b), (W2, b2) in zip(net.get_params(), model.params):
+        np.testing.assert_array_equal(W, W2)
+        np.testing.assert_array_equal(b, b2)
+    again = Network.from_params(model.spec, model.params)
+    X = dataset.X_test[:50]
+    np.testing.assert_array_equal(
+        again.forward(X, dataset.input_scale), net.forward(X, dataset.input_scale)
+    )
+
+
+def test_plain_numpy_with_linear_layout_reproduces_the_engine(tmp_path):
+    """What a PyTorch user would do: z = W @ x + b per layer, no reshaping."""
+    spec = NetworkSpec(
+        3, (LayerSpec(5, "tanh"), LayerSpec(4, "relu")), LayerSpec(2, "softmax"), "cce"
+    )
+    net = Network.from_spec(spec)
+    path = tmp_path / "m.npz"
+    save_model(path, net, RunConfig())
+    X = np.random.default_rng(1).normal(size=(7, 3)).astype(np.float32)
+    with np.load(path, allow_pickle=False) as npz:
+        a = X.T
+        for i, f in enumerate((np.tanh, lambda z: np.maximum(z, 0))):
+            a = f(npz[f"layer{i}.weight"] @ a + npz[f"layer{i}.bias"][:, None])
+        z = npz["layer2.weight"] @ a + npz["layer2.bias"][:, None]
+    p = np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0)
+    np.testing.assert_allclose(p.T, net.forward(X), rtol=1e-5, atol=1e-6)
+
+
+def test_non_finite_history_values_are_stored_as_null(tmp_path):
+    net = Network.from_spec(NetworkSpec(2, (LayerSpec(3, "tanh"),)))
+    path = save_model(tmp_path / "m.npz", net, RunConfig(), history=[record(1, float("nan"))])
+    with np.load(path, allow_pickle=False) as npz:
+        assert json.loads(str(npz["history"]))[0]["train_loss"] is None
+    assert load_model(path).history[0].train_loss is None
+
+
+# ---- bad model files ----------------------------------------------------------------------
+
+
+def one_line_error(path) -> str:
+    with pytest.raises(ModelFileError) as info:
+        load_model(path)
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    return message
+
+
+def test_missing_file(tmp_path):
+    assert "no such file" in one_line_error(tmp_path / "absent.npz")
+
+
+def test_truncated_file(digits_model):
+    path = digits_model[0]
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    assert "damaged or truncated" in one_line_error(path)
+
+
+def test_garbage_and_empty_files(tmp_path):
+    (tmp_path / "text.npz").write_text("hello, this is not a model\n")
+    assert "not a tui-nn model" in one_line_error(tmp_path / "text.npz")
+    (tmp_path / "empty.npz").write_bytes(b"")
+    assert "empty" in one_line_error(tmp_path / "empty.npz")
+    np.save(tmp_path / "single.npy", np.zeros(3))
+    assert ".npy" in one_line_error(tmp_path / "single.npy")
+
+
+def test_pickles_are_refused(tmp_path):
+    with open(tmp_path / "p.npz", "wb") as f:
+        pickle.dump({"layer0.weight": np.zeros((2, 2))}, f)
+    assert "pickle" in one_line_error(tmp_path / "p.npz")
+
+
+def test_npz_with_an_object_array_is_refused(digits_model, tmp_path):
+    path = tmp_path / "evil.npz"
+    with np.load(digits_model[0], allow_pickle=False) as npz:
+        arrays = dict(npz)
+    arrays["layer0.bias"] = np.array([{"a": 1}, None], dtype=object)
+    np.savez(path, **arrays)
+    message = one_line_error(path)
+    assert "pickled Python objects" in message and "layer0.bias" in message
+
+
+def rewrite_config(src, dst, change):
+    with np.load(src, allow_pickle=False) as npz:
+        arrays = dict(npz)
+    meta = json.loads(str(arrays["config"]))
+    change(meta, arrays)
+    arrays["config"] = np.array(json.dumps(meta))
+    np.savez(dst, **arrays)
+
+
+def test_newer_format_version_is_refused(digits_model, tmp_path):
+    dst = tmp_path / "future.npz"
+    rewrite_config(digits_model[0], dst, lambda m, a: m.update(format_version=FORMAT_VERSION + 1))
+    message = one_line_error(dst)
+    assert "newer tui-nn" in message and "upgrade" in message
+
+
+def test_shape_mismatch_and_missing_entries(digits_model, tmp_path):
+    src = digits_model[0]
+
+    def shrink(meta, arrays):
+        meta["network"]["hidden"][0]["units"] = 8
+
+    rewrite_config(src, tmp_path / "shape.npz", shrink)
+    assert "shape" in one_line_error(tmp_path / "shape.npz")
+
+    with np.load(src, allow_pickle=False) as npz:
+        arrays = {k: v for k, v in npz.items() if k != "config"}
+    np.savez(tmp_path / "noconfig.npz", **arrays)
+    assert "no 'config'" in one_line_error(tmp_path / "noconfig.npz")
+
+    with zipfile.ZipFile(tmp_path / "other.npz", "w") as z:
+        z.writestr("readme.txt", "a zip, but not a model")
+    assert "not a tui-nn model" in one_line_error(tmp_path / "other.npz")
+
+
+def test_bad_json_in_config(digits_model, tmp_path):
+    with np.load(digits_model[0], allow_pickle=False) as npz:
+        arrays = dict(npz)
+    arrays["config"] = np.array("{not json")
+    np.savez(tmp_path / "badjson.npz", **arrays)
+    assert "not valid JSON" in one_line_error(tmp_path / "badjson.npz")
+
+
+# ---- atomic writes ------------------------------------------------------------------------
+
+
+def test_atomic_write_replaces_only_on_success(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_write(target, "w") as f:
+            f.write("half of the new")
+            raise RuntimeError("crash while writing")
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["out.txt"]  # no temporary file left behind
+    with atomic_write(target, "w") as f:
+        f.write("new")
+    assert target.read_text() == "new"
+    assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_save_model_to_missing_directory_is_a_one_line_error(tmp_path):
+    net = Network.from_spec(NetworkSpec(2, (LayerSpec(3, "tanh"),)))
+    with pytest.raises(ModelFileError, match="cannot write"):
+        save_model(tmp_path / "no" / "such" / "m.npz", net, RunConfig())
+
+
+# ---- metrics ------------------------------------------------------------------------------
+
+
+def test_metrics_lines_are_flushed_as_they_are_written(tmp_path):
+    path = tmp_path / "m.jsonl"
+    with MetricsWriter(path) as writer:
+        writer.write(record(1))
+        assert read_metrics(path) == [record(1).to_dict()]  # readable before close
+        writer.write(record(2))
+    lines = path.read_text().splitlines()
+    assert [json.loads(line)["epoch"] for line in lines] == [1, 2]
+
+
+# ---- TOML configurations ------------------------------------------------------------------
+
+
+def test_toml_sets_every_kind_of_value(tmp_path):
+    path = tmp_path / "run.toml"
+    path.write_text(
+        'dataset = "spiral"\nhidden = [6, 4]\nactivation = "relu"\nlr = 0.1\n'
+        'batch-size = "full"\nepochs = 7\nl2 = 0.001\nseed = 5\nsamples = 200\n'
+        'noise = 0.2\ntest_fraction = 0.25\noptimizer = "adam"\ndtype = "float64"\n'
+    )
+    config = load_run_config(path)
+    assert config.dataset == DatasetSpec(
+        "spiral", samples=200, noise=0.2, test_fraction=0.25, seed=5
+    )
+    assert config.hidden == (6, 4) and config.activation == "relu"
+    assert config.seed == 5 and config.dtype == "float64"
+    assert config.hyper == HyperParams(
+        lr=0.1, batch_size=None, optimizer="adam", l2=0.001, epochs=7
+    )
+
+
+def test_toml_relative_paths_are_relative_to_the_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "run.toml"
+    path.write_text('data = "table.csv"\ntarget = "y"\n')
+    config = load_run_config(path)
+    assert config.dataset.name == "csv"
+    assert config.dataset.path == str(tmp_path / "sub" / "table.csv")
+    assert config.dataset.target == "y"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ('colour = "red"\nlr = 0.1\n', ["unknown key", "'colour'", "allowed keys"]),
+        ("lr = -1\n", ["'lr'", "> 0"]),
+        ("hidden = [0]\n", ["'hidden'", "1..4096"]),
+        ('optimizer = "rmsprop"\n', ["'optimizer'", "sgd, momentum, nesterov, adam"]),
+        ("lr = \n", ["invalid TOML"]),
+    ],
+)
+def test_bad_toml_names_the_problem(tmp_path, text, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_run_config(path)
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    for word in words:
+        assert word in message
+
+
+def test_missing_toml(tmp_path):
+    with pytest.raises(ConfigError, match="no such file"):
+        load_run_config(tmp_path / "absent.toml")

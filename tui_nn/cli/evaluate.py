@@ -1,0 +1,189 @@
+"""`tui-nn eval MODEL.npz`: loss, accuracy and a confusion matrix of a saved model on data.
+
+With no data options the model's own dataset is loaded again (same name, seed and split) and
+its test split is evaluated. With `--data new.csv` (or `--dataset NAME`) every row of that data
+is evaluated. Either way the inputs go through the normalisation stored in the model file,
+never one fitted on the new data, and class labels are matched to the model's by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from tui_nn.cli.main import make_parser
+from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
+
+EPILOG = """\
+examples:
+  tui-nn eval xor.npz                        the model's own test split
+  tui-nn eval digits.npz --split all         every sample of its dataset
+  tui-nn eval houses.npz --data new_houses.csv --target price
+  tui-nn eval mnist.npz --data-dir ~/data/mnist
+"""
+
+DATA_OPTIONS = ("dataset", "data", "target", "data-dir", "samples", "noise", "test-fraction")
+SPLITS = ("test", "train", "all")
+CHUNK = 4096  # rows per forward pass (bounded memory on big sets)
+
+
+def parser():
+    p = make_parser("tui-nn eval", "Evaluate a saved model on a dataset.", EPILOG)
+    p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
+    add_options(p, include=(*DATA_OPTIONS, "seed"), config=False)
+    p.add_argument(
+        "--split",
+        default=None,
+        help="which samples: test|train|all (default: test of the model's own dataset, "
+        "all of new data given with --data/--dataset)",
+    )
+    return p
+
+
+def main(argv: list[str]) -> int:
+    from tui_nn.data import load_dataset
+    from tui_nn.engine import Network
+    from tui_nn.files import load_model
+
+    ns = parser().parse_args(argv)
+    if ns.split is not None and ns.split not in SPLITS:
+        raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
+    values = check_values(
+        {k: getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
+        lambda opt: f"--{opt.flag}",
+    )
+    model = load_model(ns.model)
+    new_data = "data" in values or (
+        "dataset" in values and values["dataset"] != model.config.dataset.name
+    )
+    split = ns.split or ("all" if new_data else "test")
+    spec = config_from_values(values, base=model.config).dataset
+    dataset = load_dataset(replace(spec, normalize="none"))  # raw inputs; the model's transform
+    X, y = pick_split(dataset, split)
+    X, scale = model_inputs(X, dataset, model)
+    if model.spec.n_inputs != X.shape[1]:
+        raise UsageError(
+            f"the data has {X.shape[1]} inputs but the model takes {model.spec.n_inputs}"
+        )
+    y = match_labels(y, dataset, model)
+    net = Network.from_params(model.spec, model.params)
+    output = predict(net, X, scale)
+    print(
+        f"model {ns.model}: network {'-'.join(str(n) for n in model.spec.sizes)}, "
+        f"loss {model.spec.loss}"
+    )
+    print(f"data {dataset.name}: {split} split, {len(X)} samples")
+    print(f"loss {loss_of(net, output, y, model):.6g}")
+    if is_classification(dataset, model):
+        names = model.class_names or dataset.class_names
+        predicted = predicted_classes(output)
+        n_classes = max(len(names) if names else 0, int(y.max()) + 1, int(predicted.max()) + 1)
+        matrix = confusion_matrix(y, predicted, n_classes)
+        print(f"accuracy {np.trace(matrix) / max(matrix.sum(), 1) * 100:.2f}%")
+        print("confusion matrix (rows: true class, columns: predicted):")
+        print(format_confusion(matrix, names))
+    return 0
+
+
+def pick_split(dataset: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
+    if split == "test":
+        return dataset.X_test, dataset.y_test
+    if split == "train":
+        return dataset.X_train, dataset.y_train
+    return (
+        np.concatenate([dataset.X_train, dataset.X_test]),
+        np.concatenate([dataset.y_train, dataset.y_test]),
+    )
+
+
+def model_inputs(X: np.ndarray, dataset: Any, model: Any) -> tuple[np.ndarray, float]:
+    """Raw data -> (X, input_scale) as the model saw it in training. Images stay uint8 and
+    are scaled per chunk when the model's transform is the plain pixel scale."""
+    from tui_nn.data import apply_normalization
+
+    norm = model.normalization
+    if norm is None:
+        return X, dataset.input_scale
+    if dataset.input_scale != 1.0 and _is_plain_scale(norm, 1.0 / dataset.input_scale):
+        return X, dataset.input_scale
+    return apply_normalization(X, norm), 1.0
+
+
+def _is_plain_scale(norm: dict[str, Any], divisor: float) -> bool:
+    shift = np.asarray(norm.get("shift", []), dtype=np.float64)
+    scale = np.asarray(norm.get("scale", []), dtype=np.float64)
+    return bool(np.all(shift == 0) and np.allclose(scale, divisor))
+
+
+def match_labels(y: np.ndarray, dataset: Any, model: Any) -> np.ndarray:
+    """Class indices of the data re-numbered to the model's classes, matched by name."""
+    if not is_classification(dataset, model):
+        return y
+    if dataset.task != "classification":
+        raise UsageError("the model is a classifier but the data's target is numeric")
+    ours, theirs = dataset.class_names, model.class_names
+    if ours is None or theirs is None or tuple(ours) == tuple(theirs):
+        return y
+    index = {name: i for i, name in enumerate(theirs)}
+    missing = [name for name in ours if name not in index]
+    if missing:
+        raise UsageError(
+            f"class {missing[0]!r} in the data is not one of the model's: {', '.join(theirs)}"
+        )
+    mapping = np.array([index[name] for name in ours], dtype=np.int64)
+    return mapping[y]
+
+
+def is_classification(dataset: Any, model: Any) -> bool:
+    if model.task is not None:
+        return model.task == "classification"
+    return model.spec.loss in ("bce", "cce")
+
+
+def predict(net: Any, X: np.ndarray, input_scale: float) -> np.ndarray:
+    dtype = np.dtype(net.spec.dtype)
+    parts = []
+    for start in range(0, len(X), CHUNK):
+        chunk = np.asarray(X[start : start + CHUNK]).astype(dtype)
+        parts.append(np.array(net.forward(chunk, input_scale=input_scale), dtype=dtype))
+    if not parts:
+        raise UsageError("the data has no samples to evaluate")
+    return np.concatenate(parts)
+
+
+def loss_of(net: Any, output: np.ndarray, y: np.ndarray, model: Any) -> float:
+    """The model's loss on its outputs, from the definitions (clipped to stay finite)."""
+    from tui_nn.engine.losses import encode_targets, value_from_output
+
+    spec = model.spec
+    classification = spec.loss in ("bce", "cce")
+    target = encode_targets(y, spec.output.units, spec.loss, output.dtype, classification)
+    eps = np.finfo(output.dtype).eps
+    a = np.clip(output, eps, 1 - eps) if classification else output
+    return value_from_output(spec.loss, a, target)
+
+
+def predicted_classes(output: np.ndarray) -> np.ndarray:
+    if output.shape[1] == 1:
+        return (output[:, 0] >= 0.5).astype(np.int64)
+    return output.argmax(axis=1).astype(np.int64)
+
+
+def confusion_matrix(y: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
+    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(matrix, (np.asarray(y, dtype=np.int64), predicted), 1)
+    return matrix
+
+
+def format_confusion(matrix: np.ndarray, names: tuple[str, ...] | None) -> str:
+    n = matrix.shape[0]
+    labels = [str(names[i]) if names and i < len(names) else str(i) for i in range(n)]
+    width = max(max(len(s) for s in labels), len(str(int(matrix.max()))), 3)
+    head = " " * (width + 2) + " ".join(s[:width].rjust(width) for s in labels)
+    rows = [head]
+    for i in range(n):
+        cells = " ".join(str(int(v)).rjust(width) for v in matrix[i])
+        rows.append(f"{labels[i][:width].rjust(width)}  {cells}")
+    return "\n".join(rows)

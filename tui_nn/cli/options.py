@@ -1,0 +1,455 @@
+"""The training options shared by `tui-nn`, `tui-nn train` and `tui-nn check`, and the TOML
+file that may hold them.
+
+Every option is one `Option` row: its flag, how a value is checked, and where it goes in the
+RunConfig. The same checks read command-line strings and TOML values, so a bad value gives
+the same one-line message either way. Precedence, lowest first:
+
+    built-in defaults < the dataset's preset < the loaded model's config < TOML < command line
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tui_nn.config import RunConfig
+from tui_nn.data.spec import NORMALIZATIONS
+from tui_nn.engine.spec import DTYPES, MAX_HIDDEN_LAYERS, MAX_UNITS
+
+
+class UsageError(ValueError):
+    """A bad option value: the message is one line naming the option and the allowed values."""
+
+
+# ---- value checks (each takes a command-line string or a TOML value) ----------------------
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, bool) or not isinstance(v, str | int | float):
+        raise UsageError(f"expected text, got {v!r}")
+    return str(v).strip()
+
+
+def _number(v: Any, what: str) -> float:
+    if isinstance(v, bool):
+        raise UsageError(f"must be {what}, got {v!r}")
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        raise UsageError(f"must be {what}, got {v!r}") from None
+    if not math.isfinite(x):
+        raise UsageError(f"must be {what}, got {v!r}")
+    return x
+
+
+def _integer(v: Any, what: str) -> int:
+    if isinstance(v, bool):
+        raise UsageError(f"must be {what}, got {v!r}")
+    if isinstance(v, int):
+        return v
+    try:
+        return int(str(v).strip())
+    except ValueError:
+        raise UsageError(f"must be {what}, got {v!r}") from None
+
+
+def positive_float(v: Any) -> float:
+    x = _number(v, "a number > 0")
+    if x <= 0:
+        raise UsageError(f"must be a number > 0, got {v!r}")
+    return x
+
+
+def non_negative_float(v: Any) -> float:
+    x = _number(v, "a number >= 0")
+    if x < 0:
+        raise UsageError(f"must be a number >= 0, got {v!r}")
+    return x
+
+
+def fraction(v: Any) -> float:
+    x = _number(v, "a number between 0 and 1 (exclusive)")
+    if not 0 < x < 1:
+        raise UsageError(f"must be a number between 0 and 1 (exclusive), got {v!r}")
+    return x
+
+
+def momentum(v: Any) -> float:
+    x = _number(v, "a number in [0, 1)")
+    if not 0 <= x < 1:
+        raise UsageError(f"must be a number in [0, 1), got {v!r}")
+    return x
+
+
+def positive_int(v: Any) -> int:
+    n = _integer(v, "a whole number >= 1")
+    if n < 1:
+        raise UsageError(f"must be a whole number >= 1, got {v!r}")
+    return n
+
+
+def seed(v: Any) -> int:
+    n = _integer(v, "a whole number >= 0")
+    if n < 0:
+        raise UsageError(f"must be a whole number >= 0, got {v!r}")
+    return n
+
+
+def batch_size(v: Any) -> int | None:
+    """A positive integer, or "full" (None: the whole training set per step)."""
+    if isinstance(v, str) and v.strip().lower() == "full":
+        return None
+    n = _integer(v, "a whole number >= 1 or 'full'")
+    if n < 1:
+        raise UsageError(f"must be a whole number >= 1 or 'full', got {v!r}")
+    return n
+
+
+def hidden(v: Any) -> tuple[int, ...]:
+    """ "8,8" (or a TOML list [8, 8]); empty for no hidden layer."""
+    if isinstance(v, list | tuple):
+        items = list(v)
+    else:
+        text = _text(v)
+        items = [p for p in text.replace(" ", ",").split(",") if p] if text else []
+    allowed = f"comma-separated layer sizes in 1..{MAX_UNITS}, e.g. 8,8 (empty for none)"
+    sizes = []
+    for item in items:
+        try:
+            n = _integer(item, allowed)
+        except UsageError:
+            raise UsageError(f"must be {allowed}, got {v!r}") from None
+        if not 1 <= n <= MAX_UNITS:
+            raise UsageError(f"must be {allowed}, got {v!r}")
+        sizes.append(n)
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        raise UsageError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes)}")
+    return tuple(sizes)
+
+
+def choice(names: Callable[[], tuple[str, ...]], auto: bool = False) -> Callable[[Any], str]:
+    """A name from a registry (read when checked, so the engine is imported lazily)."""
+
+    def check(v: Any) -> str:
+        allowed = (*names(), *(("auto",) if auto else ()))
+        text = _text(v).lower()
+        if text not in allowed:
+            raise UsageError(f"unknown value {v!r}; choose one of: {', '.join(allowed)}")
+        return text
+
+    check.allowed = lambda: (*names(), *(("auto",) if auto else ()))  # type: ignore[attr-defined]
+    return check
+
+
+def path_text(v: Any) -> str:
+    text = _text(v)
+    if not text:
+        raise UsageError("must be a path, got an empty value")
+    return text
+
+
+# ---- the registries, imported lazily ------------------------------------------------------
+
+
+def dataset_names() -> tuple[str, ...]:
+    from tui_nn.data import DATASET_NAMES
+
+    return (*DATASET_NAMES, "csv")
+
+
+def activation_names() -> tuple[str, ...]:
+    from tui_nn.engine.activations import ACTIVATIONS
+
+    return tuple(name for name, act in ACTIVATIONS.items() if not act.output_only)
+
+
+def output_names() -> tuple[str, ...]:
+    from tui_nn.engine.activations import ACTIVATIONS
+
+    return tuple(ACTIVATIONS)
+
+
+def loss_names() -> tuple[str, ...]:
+    from tui_nn.engine.losses import LOSSES
+
+    return tuple(LOSSES)
+
+
+def optimizer_names() -> tuple[str, ...]:
+    from tui_nn.engine.types import OPTIMIZERS
+
+    return tuple(OPTIMIZERS)
+
+
+def init_names() -> tuple[str, ...]:
+    from tui_nn.engine.initializers import INITIALIZERS
+
+    return tuple(name for name in INITIALIZERS if name != "auto")
+
+
+def dataset_name(v: Any) -> str:
+    from tui_nn.data.registry import canonical_name
+
+    name = canonical_name(_text(v))
+    allowed = dataset_names()
+    if name not in allowed:
+        raise UsageError(f"unknown dataset {v!r}; choose one of: {', '.join(allowed)}")
+    return name
+
+
+# ---- the option table ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    flag: str  # without the leading "--"
+    check: Callable[[Any], Any]
+    help: str
+    metavar: str | None = None
+    group: str = "training"  # "data", "network", "training", "files"
+    is_path: bool = False  # relative paths in a TOML file are relative to that file
+
+    @property
+    def dest(self) -> str:
+        return self.flag.replace("-", "_")
+
+
+OPTIONS: tuple[Option, ...] = (
+    # data
+    Option("dataset", dataset_name, "dataset name (see `tui-nn datasets`)", "NAME", "data"),
+    Option("data", path_text, "your own CSV file (sets --dataset csv)", "PATH.csv", "data", True),
+    Option(
+        "target", _text, "CSV target column, by name or index (default: last)", "COLUMN", "data"
+    ),
+    Option("data-dir", path_text, "where MNIST-style files are", "DIR", "data", True),
+    Option("samples", positive_int, "samples to generate (toy sets) or keep", "N", "data"),
+    Option("noise", non_negative_float, "noise of a generated set", "X", "data"),
+    Option("test-fraction", fraction, "share of samples held out for testing", "X", "data"),
+    Option(
+        "normalize",
+        choice(lambda: NORMALIZATIONS),
+        "input normalisation (default: standard for CSV, none otherwise)",
+        "KIND",
+        "data",
+    ),
+    # network
+    Option("hidden", hidden, "hidden layer sizes, e.g. 8,8 (empty for none)", "N,N", "network"),
+    Option("activation", choice(activation_names), "hidden activation", "NAME", "network"),
+    Option(
+        "output",
+        choice(output_names, auto=True),
+        "output activation (auto: follows the task)",
+        "NAME",
+        "network",
+    ),
+    Option(
+        "loss", choice(loss_names, auto=True), "loss (auto: follows the task)", "NAME", "network"
+    ),
+    Option(
+        "init",
+        choice(init_names, auto=True),
+        "weight initialiser (auto: He for ReLU-like, else Xavier)",
+        "NAME",
+        "network",
+    ),
+    Option("dtype", choice(lambda: DTYPES), "floating-point type", "DTYPE", "network"),
+    Option("seed", seed, "seed for data, split, weights and shuffling", "N", "network"),
+    # training
+    Option("optimizer", choice(optimizer_names), "optimizer", "NAME"),
+    Option("lr", positive_float, "learning rate", "X"),
+    Option("momentum", momentum, "momentum of momentum/nesterov optimizers", "X"),
+    Option("batch-size", batch_size, "samples per step, or 'full'", "N|full"),
+    Option(
+        "epochs",
+        positive_int,
+        "epochs to train (train's default: 100 on toy sets, 20 on digits, 10 on MNIST)",
+        "N",
+    ),
+    Option("l1", non_negative_float, "L1 penalty", "X"),
+    Option("l2", non_negative_float, "L2 penalty (weight decay)", "X"),
+    Option("early-stopping", positive_int, "stop after N epochs without a better test loss", "N"),
+    # files
+    Option("save", path_text, "save the trained model here (.npz)", "PATH.npz", "files", True),
+    Option("load", path_text, "start from this model file (.npz)", "PATH.npz", "files", True),
+    Option("metrics", path_text, "write one JSON line per epoch here", "PATH", "files", True),
+)
+BY_DEST = {opt.dest: opt for opt in OPTIONS}
+GROUP_TITLES = {
+    "data": "data",
+    "network": "network",
+    "training": "training",
+    "files": "files",
+}
+
+
+def allowed_values(opt: Option) -> str:
+    allowed = getattr(opt.check, "allowed", None)
+    return ", ".join(allowed()) if allowed else ""
+
+
+def add_options(
+    parser: argparse.ArgumentParser,
+    exclude: tuple[str, ...] = (),
+    include: tuple[str, ...] | None = None,
+    config: bool = True,
+) -> None:
+    """Add the training options (as text; `check_values` checks them) and `--config`."""
+    groups = {}
+    for opt in OPTIONS:
+        if opt.flag in exclude or (include is not None and opt.flag not in include):
+            continue
+        if opt.group not in groups:
+            groups[opt.group] = parser.add_argument_group(GROUP_TITLES[opt.group])
+        extra = allowed_values(opt)
+        help_text = f"{opt.help}; one of: {extra}" if extra else opt.help
+        groups[opt.group].add_argument(
+            f"--{opt.flag}", dest=opt.dest, metavar=opt.metavar, default=None, help=help_text
+        )
+    if config:
+        parser.add_argument(
+            "--config",
+            metavar="PATH.toml",
+            default=None,
+            help="read options from a TOML file (keys are option names; the command line wins)",
+        )
+
+
+def check_values(raw: dict[str, Any], where: Callable[[Option], str]) -> dict[str, Any]:
+    """Check every given value; `where(opt)` names it in messages ("--lr", "run.toml: lr")."""
+    values = {}
+    for dest, value in raw.items():
+        if value is None:
+            continue
+        opt = BY_DEST[dest]
+        try:
+            values[dest] = opt.check(value)
+        except UsageError as exc:
+            raise UsageError(f"{where(opt)}: {exc}") from None
+    return values
+
+
+def values_from_args(ns: argparse.Namespace) -> dict[str, Any]:
+    raw = {dest: getattr(ns, dest, None) for dest in BY_DEST}
+    return check_values(raw, lambda opt: f"--{opt.flag}")
+
+
+def read_config_values(path: Path) -> dict[str, Any]:
+    """The checked values of a TOML file; relative paths in it are relative to the file."""
+    from tui_nn.files import ConfigError, read_toml
+
+    table = read_toml(path)
+    raw = {}
+    unknown = []
+    for key, value in table.items():
+        dest = key.replace("-", "_")
+        if dest not in BY_DEST:
+            unknown.append(key)
+            continue
+        raw[dest] = value
+    if unknown:
+        names = ", ".join(repr(k) for k in unknown)
+        allowed = ", ".join(opt.flag for opt in OPTIONS)
+        raise ConfigError(f"--config: {path}: unknown key(s) {names}; allowed keys: {allowed}")
+    try:
+        values = check_values(raw, lambda opt: f"--config: {path}: key {opt.flag!r}")
+    except UsageError as exc:
+        raise ConfigError(str(exc)) from None
+    for dest, value in values.items():
+        if BY_DEST[dest].is_path and not Path(value).is_absolute():
+            values[dest] = str(path.parent / value)
+    return values
+
+
+def gather_values(ns: argparse.Namespace) -> dict[str, Any]:
+    """TOML values (if --config) overlaid with the command line's."""
+    values: dict[str, Any] = {}
+    if getattr(ns, "config", None):
+        values.update(read_config_values(Path(ns.config)))
+    values.update(values_from_args(ns))
+    return values
+
+
+# ---- per-dataset presets ------------------------------------------------------------------
+
+_IMAGES = {
+    "hidden": (128, 64),
+    "activation": "relu",
+    "optimizer": "adam",
+    "lr": 0.001,
+    "batch_size": 128,
+}
+PRESETS: dict[str, dict[str, Any]] = {
+    "digits": {
+        "hidden": (32,),
+        "activation": "relu",
+        "optimizer": "adam",
+        "lr": 0.003,
+        "batch_size": 32,
+    },
+    "mnist": _IMAGES,
+    "fashion-mnist": _IMAGES,
+    "csv": {"hidden": (16,)},
+}
+"""Defaults that suit a dataset better than the toy-set defaults of RunConfig."""
+
+TRAIN_EPOCHS = {"digits": 20, "mnist": 10, "fashion-mnist": 10}
+"""Epochs `tui-nn train` runs when none is given (the app trains until paused)."""
+DEFAULT_TRAIN_EPOCHS = 100
+
+
+def default_epochs(config: RunConfig) -> int:
+    return TRAIN_EPOCHS.get(config.dataset.name, DEFAULT_TRAIN_EPOCHS)
+
+
+# ---- values -> RunConfig ------------------------------------------------------------------
+
+HYPER_KEYS = ("lr", "batch_size", "optimizer", "momentum", "l1", "l2", "epochs", "early_stopping")
+DATA_KEYS = ("samples", "noise", "test_fraction", "normalize", "target", "data_dir")
+RUN_ONLY_KEYS = ("save", "load", "metrics")
+
+
+def config_from_values(values: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
+    """Apply checked option values to `base` (default: a fresh RunConfig with the preset of
+    the chosen dataset). Raises UsageError for contradictory options."""
+    values = dict(values)
+    name = _dataset_choice(values, base)
+    if base is None:
+        base = RunConfig()
+        values = {**PRESETS.get(name, {}), **values}
+    dataset = replace(base.dataset, name=name)
+    if "data" in values:
+        dataset = replace(dataset, path=values["data"])
+    if name != "csv":
+        dataset = replace(dataset, path=None, target=None)
+    dataset = replace(dataset, **{k: values[k] for k in DATA_KEYS if k in values})
+    if "seed" in values:
+        dataset = replace(dataset, seed=values["seed"])
+    hyper = replace(base.hyper, **{k: values[k] for k in HYPER_KEYS if k in values})
+    changes: dict[str, Any] = {"dataset": dataset, "hyper": hyper}
+    for key in ("hidden", "activation", "init", "seed", "dtype"):
+        if key in values:
+            changes[key] = values[key]
+    for key in ("output", "loss"):
+        if key in values:
+            changes[key] = None if values[key] == "auto" else values[key]
+    return replace(base, **changes)
+
+
+def _dataset_choice(values: dict[str, Any], base: RunConfig | None) -> str:
+    name = values.get("dataset")
+    if "data" in values:
+        if name not in (None, "csv"):
+            raise UsageError(
+                f"--data reads a CSV file; it cannot be combined with --dataset {name}"
+            )
+        return "csv"
+    if name is None:
+        name = base.dataset.name if base is not None else RunConfig().dataset.name
+    if name == "csv" and not (base is not None and base.dataset.path):
+        raise UsageError("--dataset csv needs --data PATH.csv")
+    return name

@@ -1,0 +1,279 @@
+"""`tui-nn train`: the engine's Trainer driven headless, the same code the app's trainer runs.
+
+A progress bar on a terminal, one plain line per epoch always (stdout), JSON Lines metrics as
+it goes, an atomic model file at the end. Divergence and Ctrl-C stop cleanly, keeping (and
+saving, with --save) the last finite model.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tui_nn.cli.main import make_parser
+from tui_nn.cli.options import (
+    UsageError,
+    add_options,
+    config_from_values,
+    default_epochs,
+    gather_values,
+)
+from tui_nn.cli.progress import ProgressBar, human_seconds, is_terminal
+from tui_nn.config import RunConfig
+
+EPILOG = """\
+examples:
+  tui-nn train                                   circle data, 8,8 tanh network, 100 epochs
+  tui-nn train --dataset xor --hidden 4 --epochs 200 --save xor.npz
+  tui-nn train --dataset digits --epochs 20 --metrics digits.jsonl --save digits.npz
+  tui-nn train --dataset mnist --data-dir ~/data/mnist --hidden 128,64 --optimizer adam \\
+               --lr 0.001 --batch-size 128 --epochs 10 --save mnist.npz
+  tui-nn train --data houses.csv --target price --normalize standard --hidden 16,16
+  tui-nn train --load xor.npz --epochs 50 --save xor.npz    continue training a model
+  tui-nn train --config run.toml --lr 0.01                   TOML file, command line wins
+
+exit codes: 0 trained, 1 diverged or failed, 2 bad options or input, 130 interrupted.
+"""
+
+ARCHITECTURE_KEYS = ("hidden", "activation", "output", "loss", "init")
+
+
+def parser():
+    p = make_parser(
+        "tui-nn train",
+        "Train a network headless with the same engine as the app.",
+        EPILOG,
+    )
+    add_options(p)
+    p.add_argument("--quiet", action="store_true", help="print only the final summary")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    from tui_nn.data import load_dataset
+    from tui_nn.files import load_model
+
+    ns = parser().parse_args(argv)
+    values = gather_values(ns)
+    loaded = None
+    if "load" in values:
+        loaded = load_model(values["load"])
+        ignored = [f"--{k}" for k in ARCHITECTURE_KEYS if k in values]
+        if ignored:
+            note(f"{', '.join(ignored)} ignored: the architecture comes from {values['load']}")
+            values = {k: v for k, v in values.items() if k not in ARCHITECTURE_KEYS}
+    config = config_from_values(values, base=loaded.config if loaded else None)
+    if "epochs" not in values:
+        config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
+    check_output_path("--save", values.get("save"))
+    check_output_path("--metrics", values.get("metrics"))
+
+    dataset = load_dataset(config.dataset)
+    net = build_network(config, dataset, loaded, values)
+    config = replace(config, dtype=net.spec.dtype)
+    history = list(loaded.history) if loaded else []
+    session = HeadlessRun(net, dataset, config, history, values, quiet=ns.quiet)
+    return session.run()
+
+
+def build_network(config: RunConfig, dataset: Any, loaded: Any, values: dict[str, Any]):
+    from tui_nn.engine import Network
+
+    if loaded is None:
+        return Network.from_spec(config.network_spec(dataset))
+    spec = loaded.spec
+    if "dtype" in values:
+        spec = replace(spec, dtype=values["dtype"])
+    if spec.n_inputs != dataset.n_inputs or spec.output.units != dataset.n_outputs:
+        raise UsageError(
+            f"--load: the model takes {spec.n_inputs} inputs and gives {spec.output.units} "
+            f"outputs; dataset {dataset.name} has {dataset.n_inputs} inputs and "
+            f"{dataset.n_outputs} outputs"
+        )
+    return Network.from_params(spec, loaded.params)
+
+
+def check_output_path(option: str, path: str | None) -> None:
+    """Fail before training, not after it, when a result could not be written."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{option}: {path} is a directory; give a file name")
+    if not target.parent.is_dir():
+        raise UsageError(f"{option}: directory {str(target.parent)!r} does not exist")
+
+
+def note(message: str) -> None:
+    print(f"tui-nn: {message}", file=sys.stderr)
+
+
+class StopRequest:
+    """The first Ctrl-C asks training to stop after the current step; a second one aborts."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __enter__(self) -> StopRequest:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+class HeadlessRun:
+    """One `tui-nn train` run: the loop, its output and its files."""
+
+    def __init__(self, net, dataset, config: RunConfig, history, values, quiet=False):
+        from tui_nn.engine import Trainer
+
+        self.net = net
+        self.dataset = dataset
+        self.config = config
+        self.history = history  # the loaded model's records, then this run's
+        self.values = values
+        self.quiet = quiet
+        self.offset = history[-1] if history else None
+        self.trainer = Trainer(net, dataset.train_data(), config.hyper, seed=config.seed)
+        self.bar = ProgressBar("") if is_terminal(sys.stderr) and not quiet else None
+
+    def run(self) -> int:
+        from tui_nn.files import MetricsWriter
+
+        epochs = self.config.hyper.epochs
+        metrics = MetricsWriter(self.values["metrics"]) if "metrics" in self.values else None
+        start = time.perf_counter()
+        outcome, reason = "finished", ""
+        self.say(self.describe())
+        try:
+            with StopRequest() as stop:
+                while not self.trainer.finished and self.trainer.epoch < epochs:
+                    if stop.requested:
+                        outcome = "interrupted"
+                        break
+                    result = self.trainer.step()
+                    if result.record is not None:
+                        record = self.shifted(result.record)
+                        self.history.append(record)
+                        if metrics is not None:
+                            metrics.write(record)
+                        self.say(epoch_line(record, epochs + self.epoch_offset))
+                    if result.diverged:
+                        outcome, reason = "diverged", result.diverged
+                        break
+                    if self.bar is not None and self.bar.due():
+                        self.draw_bar(epochs, start)
+        except KeyboardInterrupt:
+            outcome = "interrupted"
+        finally:
+            if self.bar is not None:
+                self.bar.close()
+            if metrics is not None:
+                metrics.close()
+        return self.finish(outcome, reason, time.perf_counter() - start)
+
+    @property
+    def epoch_offset(self) -> int:
+        return self.offset.epoch if self.offset is not None else 0
+
+    def shifted(self, record):
+        """Records of a continued run carry on the loaded model's epoch, step, sample counts."""
+        if self.offset is None:
+            return record
+        return replace(
+            record,
+            epoch=record.epoch + self.offset.epoch,
+            step=record.step + self.offset.step,
+            samples=record.samples + self.offset.samples,
+        )
+
+    def describe(self) -> str:
+        spec = self.net.spec
+        sizes = "-".join(str(n) for n in spec.sizes)
+        acts = "/".join(layer.activation for layer in spec.layers)
+        hyper = self.config.hyper
+        batch = "full" if hyper.batch_size is None else hyper.batch_size
+        n_train, n_test = len(self.dataset.X_train), len(self.dataset.X_test)
+        return (
+            f"{self.dataset.name}: {n_train} train / {n_test} test samples; network {sizes} "
+            f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}, "
+            f"batch {batch}, {hyper.epochs} epochs"
+        )
+
+    def draw_bar(self, epochs: int, start: float) -> None:
+        t = self.trainer
+        per_epoch = max(t.steps_per_epoch, 1)
+        done = t.epoch * per_epoch + t.batch_index
+        total = epochs * per_epoch
+        elapsed = time.perf_counter() - start
+        eta = elapsed / done * (total - done) if done else None
+        text = f"epoch {t.epoch + 1 + self.epoch_offset}/{epochs + self.epoch_offset}"
+        if eta is not None:
+            text += f"  eta {human_seconds(eta)}"
+        self.bar.update(done, total, text, force=True)
+
+    def say(self, line: str) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.print_above(line)
+        else:
+            print(line, flush=True)
+
+    def finish(self, outcome: str, reason: str, seconds: float) -> int:
+        from tui_nn.files import save_model
+
+        last = self.history[-1] if self.history else None
+        summary = f"{outcome}: {self.trainer.epoch} epochs, {self.trainer.step_count} steps in "
+        summary += f"{seconds:.1f} s"
+        if last is not None:
+            summary += "; " + metrics_text(last)
+        if outcome == "diverged":
+            note(f"training diverged: {reason}")
+        if outcome == "interrupted":
+            note(f"interrupted at epoch {self.trainer.epoch}, step {self.trainer.step_count}")
+        print(summary, flush=True)
+        path = self.values.get("save")
+        if path is not None:
+            save_model(path, self.net, self.config, self.dataset, self.history)
+            what = "the last finite model" if outcome == "diverged" else "model"
+            print(f"saved {what} to {path}", flush=True)
+        return {"finished": 0, "diverged": 1, "interrupted": 130}[outcome]
+
+
+def percent(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def loss_text(x: float | None) -> str:
+    return "-" if x is None else f"{x:.4g}"
+
+
+def metrics_text(r) -> str:
+    text = f"train loss {loss_text(r.train_loss)}"
+    if r.train_acc is not None:
+        text += f" acc {percent(r.train_acc)}"
+    if r.test_loss is not None:
+        text += f", test loss {loss_text(r.test_loss)}"
+        if r.test_acc is not None:
+            text += f" acc {percent(r.test_acc)}"
+    return text
+
+
+def epoch_line(r, epochs: int) -> str:
+    width = len(str(epochs))
+    return f"epoch {r.epoch:>{width}}/{epochs}  {metrics_text(r)}  ({r.seconds:.2f} s)"

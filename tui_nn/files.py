@@ -1,0 +1,404 @@
+"""Files on disk: the model file (.npz), run configurations (TOML) and metrics (JSON Lines).
+
+The model file is a plain NumPy ``.npz`` archive that any program can read without tui-nn:
+
+    layer0.weight   (n_out, n_in)   float32 or float64   z = W @ x + b  (torch.nn.Linear layout)
+    layer0.bias     (n_out,)
+    layer1.weight ...               one pair per layer, hidden layers first, the output last
+    config          0-d unicode     JSON: format version, network spec, run configuration,
+                                    input normalisation, class names, task, input scale
+    history         0-d unicode     JSON: the metric history, one record per epoch
+    format_version  0-d int64       the same number as in `config`
+
+Nothing in it is pickled, and it is read with ``allow_pickle=False``. Every file here is
+written atomically: into a temporary file next to the target, then renamed over it, so a
+crash or Ctrl-C never leaves a half-written model behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from tui_nn import __version__
+from tui_nn.config import RunConfig
+from tui_nn.engine.spec import NetworkSpec, SpecError
+from tui_nn.engine.types import EpochRecord
+
+FORMAT_VERSION = 1
+"""Bump when the layout changes; a file with a higher number is refused with a clear message."""
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be read or written; the message is one line naming the file."""
+
+
+class ConfigError(ValueError):
+    """A configuration file (TOML) that cannot be used; one line naming the file and the key."""
+
+
+# ---- atomic writes ------------------------------------------------------------------------
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
+    """Open a temporary file next to `path`; on success it replaces `path` in one rename.
+
+    On any exception (Ctrl-C included) the temporary file is removed and `path` is untouched.
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        with os.fdopen(fd, mode, encoding=encoding) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(target))
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _file_mode(target: Path) -> int:
+    """Keep the mode of a file being replaced; a new file gets the usual rw-r--r--."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return 0o644
+
+
+# ---- the model file -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """Everything a model file holds, ready for `Network.from_params(spec, params)`."""
+
+    spec: NetworkSpec
+    params: list[tuple[np.ndarray, np.ndarray]]  # per layer (W (n_out, n_in), b (n_out,))
+    config: RunConfig
+    normalization: dict[str, Any] | None  # raw inputs -> network inputs (tui_nn.data.normalize)
+    class_names: tuple[str, ...] | None
+    history: tuple[EpochRecord, ...] = ()
+    task: str | None = None  # "classification" | "regression" (None when saved without data)
+    input_scale: float = 1.0  # what the training data's X was multiplied by (images: 1/255)
+    feature_names: tuple[str, ...] | None = None
+    dataset_name: str | None = None
+
+
+def save_model(
+    path: str | os.PathLike[str],
+    net: Any,
+    config: RunConfig,
+    dataset: Any = None,
+    history: Iterable[EpochRecord] = (),
+) -> Path:
+    """Write `net` (its spec and parameters), the run configuration, the dataset's input
+    normalisation and class names, and the metric history to `path`, atomically."""
+    path = Path(path)
+    spec: NetworkSpec = net.spec
+    params = net.get_params()
+    if len(params) != len(spec.layers):
+        raise ModelFileError(f"{path}: network has {len(params)} layers, spec {len(spec.layers)}")
+    meta: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "writer": f"tui-nn {__version__}",
+        "network": spec.to_dict(),
+        "run": config.to_dict(),
+        "normalization": None,
+        "class_names": None,
+        "feature_names": None,
+        "task": None,
+        "input_scale": 1.0,
+        "dataset_name": config.dataset.name,
+    }
+    if dataset is not None:
+        meta.update(
+            normalization=dataset.normalization,
+            class_names=_list_or_none(dataset.class_names),
+            feature_names=_list_or_none(dataset.feature_names),
+            task=dataset.task,
+            input_scale=float(dataset.input_scale),
+            dataset_name=dataset.name,
+        )
+    dtype = np.dtype(spec.dtype)
+    arrays: dict[str, np.ndarray] = {}
+    for i, (W, b) in enumerate(params):
+        arrays[f"layer{i}.weight"] = np.ascontiguousarray(W, dtype=dtype)
+        arrays[f"layer{i}.bias"] = np.ascontiguousarray(b, dtype=dtype)
+    arrays["config"] = np.array(json.dumps(meta, allow_nan=False))
+    records = [_record_dict(r) for r in history]
+    arrays["history"] = np.array(json.dumps(records))
+    arrays["format_version"] = np.array(FORMAT_VERSION, dtype=np.int64)
+    try:
+        with atomic_write(path, "wb") as f:
+            np.savez(f, **arrays)
+    except OSError as exc:
+        raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def load_model(path: str | os.PathLike[str]) -> LoadedModel:
+    """Read a model file written by `save_model`. Never unpickles. Any problem (missing,
+    not a zip, truncated, pickled content, newer format, inconsistent shapes) raises
+    ModelFileError with a one-line message."""
+    path = Path(path)
+    _check_magic(path)
+    arrays = _read_arrays(path)
+    meta = _read_meta(path, arrays)
+    try:
+        spec = NetworkSpec.from_dict(meta["network"])
+        config = RunConfig.from_dict(meta.get("run") or {})
+    except (SpecError, KeyError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{path}: bad config entry ({_one_line(exc)})") from None
+    params = _read_params(path, arrays, spec)
+    history = _read_history(path, arrays)
+    return LoadedModel(
+        spec=spec,
+        params=params,
+        config=config,
+        normalization=meta.get("normalization"),
+        class_names=_tuple_or_none(meta.get("class_names")),
+        history=history,
+        task=meta.get("task"),
+        input_scale=float(meta.get("input_scale", 1.0)),
+        feature_names=_tuple_or_none(meta.get("feature_names")),
+        dataset_name=meta.get("dataset_name"),
+    )
+
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _check_magic(path: Path) -> None:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(6)
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{path}: is a directory, not a model file") from None
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if head.startswith(_ZIP_MAGIC):
+        return
+    if head.startswith(b"\x80"):
+        raise ModelFileError(f"{path}: is a Python pickle; tui-nn never loads pickles")
+    if head.startswith(b"\x93NUMPY"):
+        raise ModelFileError(f"{path}: is a single .npy array, not a tui-nn model (.npz)")
+    if not head:
+        raise ModelFileError(f"{path}: is empty, not a tui-nn model file")
+    raise ModelFileError(f"{path}: not a tui-nn model file (expected a .npz archive)")
+
+
+def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {}
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            for key in npz.files:
+                try:
+                    arrays[key] = npz[key]
+                except ValueError as exc:
+                    if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+                        raise ModelFileError(
+                            f"{path}: entry {key!r} holds pickled Python objects; "
+                            "tui-nn never loads pickles"
+                        ) from None
+                    raise
+    except ModelFileError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+        raise ModelFileError(
+            f"{path}: damaged or truncated model file ({_one_line(exc)})"
+        ) from None
+    return arrays
+
+
+def _read_meta(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+    if "config" not in arrays:
+        raise ModelFileError(f"{path}: not a tui-nn model file (no 'config' entry)")
+    meta = _json_entry(path, arrays, "config")
+    if not isinstance(meta, dict):
+        raise ModelFileError(f"{path}: bad 'config' entry (not a JSON object)")
+    version = meta.get("format_version")
+    if not isinstance(version, int) or version < 1:
+        raise ModelFileError(f"{path}: bad or missing format_version {version!r}")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path}: written by a newer tui-nn (model format {version}; this version "
+            f"{__version__} reads format {FORMAT_VERSION}): upgrade tui-nn"
+        )
+    return meta
+
+
+def _json_entry(path: Path, arrays: dict[str, np.ndarray], key: str) -> Any:
+    arr = arrays[key]
+    if arr.ndim != 0 or arr.dtype.kind != "U":
+        raise ModelFileError(f"{path}: entry {key!r} is not a JSON string")
+    try:
+        return json.loads(str(arr[()]))
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(f"{path}: entry {key!r} is not valid JSON ({exc.msg})") from None
+
+
+def _read_params(
+    path: Path, arrays: dict[str, np.ndarray], spec: NetworkSpec
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    params = []
+    sizes = spec.sizes
+    for i in range(len(spec.layers)):
+        n_in, n_out = sizes[i], sizes[i + 1]
+        wkey, bkey = f"layer{i}.weight", f"layer{i}.bias"
+        if wkey not in arrays or bkey not in arrays:
+            raise ModelFileError(f"{path}: missing {wkey} or {bkey}")
+        W, b = arrays[wkey], arrays[bkey]
+        if W.shape != (n_out, n_in) or b.shape != (n_out,):
+            raise ModelFileError(
+                f"{path}: {wkey} has shape {W.shape} and {bkey} {b.shape}; "
+                f"the network needs ({n_out}, {n_in}) and ({n_out},)"
+            )
+        if W.dtype.kind != "f" or b.dtype.kind != "f":
+            raise ModelFileError(f"{path}: {wkey}/{bkey} are not floating-point arrays")
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ModelFileError(f"{path}: {wkey}/{bkey} hold non-finite values")
+        params.append((W.astype(spec.dtype, copy=False), b.astype(spec.dtype, copy=False)))
+    extra = sorted(
+        k for k in arrays if k.startswith("layer") and k.split(".")[0] not in _layer_names(spec)
+    )
+    if extra:
+        raise ModelFileError(f"{path}: {extra[0]} does not belong to the stored network")
+    return params
+
+
+def _layer_names(spec: NetworkSpec) -> set[str]:
+    return {f"layer{i}" for i in range(len(spec.layers))}
+
+
+def _read_history(path: Path, arrays: dict[str, np.ndarray]) -> tuple[EpochRecord, ...]:
+    if "history" not in arrays:
+        return ()
+    items = _json_entry(path, arrays, "history")
+    names = {f.name for f in fields(EpochRecord)}
+    try:
+        return tuple(EpochRecord(**{k: v for k, v in d.items() if k in names}) for d in items)
+    except (TypeError, AttributeError) as exc:
+        raise ModelFileError(f"{path}: bad 'history' entry ({_one_line(exc)})") from None
+
+
+def _record_dict(record: EpochRecord) -> dict[str, Any]:
+    d = record.to_dict()
+    return {k: _json_number(v) for k, v in d.items()}
+
+
+def _json_number(v: Any) -> Any:
+    """JSON has no NaN/inf: store them as null (a diverged epoch's loss, say)."""
+    if isinstance(v, float | np.floating):
+        v = float(v)
+        return v if np.isfinite(v) else None
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+def _list_or_none(items: Iterable[Any] | None) -> list[Any] | None:
+    return None if items is None else list(items)
+
+
+def _tuple_or_none(items: Iterable[Any] | None) -> tuple[Any, ...] | None:
+    return None if items is None else tuple(str(x) for x in items)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# ---- metrics (JSON Lines) -----------------------------------------------------------------
+
+
+class MetricsWriter:
+    """Appends one JSON object per epoch to a JSON Lines file, flushed after each line, so
+    `tail -f` shows progress and an interrupted run keeps every completed epoch.
+
+    The file is created (or truncated) on open; each line is written with a single write so a
+    reader never sees half a record."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self._file: IO[str] | None = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise ConfigError(f"--metrics: cannot write {self.path}: {exc.strerror}") from None
+        self.count = 0
+
+    def write(self, record: EpochRecord | dict[str, Any]) -> None:
+        assert self._file is not None, "MetricsWriter is closed"
+        d = record if isinstance(record, dict) else _record_dict(record)
+        self._file.write(json.dumps(d, allow_nan=False) + "\n")
+        self._file.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> MetricsWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_metrics(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Read a JSON Lines metrics file back (for tests and scripts)."""
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+# ---- run configuration (TOML) -------------------------------------------------------------
+
+
+def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parse a TOML file into a dict; a missing or malformed file raises ConfigError."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"--config: {path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"--config: {path}: is a directory") from None
+    except OSError as exc:
+        raise ConfigError(f"--config: {path}: cannot read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"--config: {path}: invalid TOML ({_one_line(exc)})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"--config: {path}: not UTF-8 text") from None
+
+
+def load_run_config(path: str | os.PathLike[str], base: RunConfig | None = None) -> RunConfig:
+    """A RunConfig from a TOML file with `tui-nn train` option names as keys
+    (`hidden = [8, 8]`, `lr = 0.03`, `batch-size = "full"`, ...). Unknown keys and bad values
+    raise ConfigError naming them. Keys not in the file keep the values of `base`."""
+    from tui_nn.cli.options import config_from_values, read_config_values
+
+    values = read_config_values(Path(path))
+    return config_from_values(values, base=base)
