@@ -223,7 +223,7 @@ class DecisionBoundary(Throttled, Widget):
         segments: list[Segment] = []
         if c.scale is not None:
             lo, hi = ("0", "1") if c.kind == "probability" else c.scale.label()
-            name = "P(class 1)" if c.kind == "probability" else "output"
+            name = "P(y=1)" if c.kind == "probability" else "output"
             segments.append(Segment(f"{name} {lo} ", base))
             segments += [Segment(" ", Style(bgcolor=color(rgb))) for rgb in c.palette[: c.levels]]
             segments.append(Segment(f" {hi} ", base))
@@ -232,5 +232,5 @@ class DecisionBoundary(Throttled, Widget):
             for i, label in enumerate(names[: c.n_point_colours]):
                 style = Style(color=color(c.palette[c.train_offset + i]), bgcolor=base.bgcolor)
                 segments.append(Segment(f" ■{label}", style))
-        segments.append(Segment("  test shown" if self.show_test else "", base))
+        segments.append(Segment(" +test" if self.show_test else "", base))
         return segments

@@ -81,7 +81,7 @@ def plan(units: Sequence[int], width: int, rows: int) -> HeatmapLayout:
         return HeatmapLayout((), 0)
     budget = max(n_layers, (width - GAP * (n_layers - 1)) // CELL_WIDTH)
     need = [max(1, -(-n // rows)) for n in units]
-    columns = need if sum(need) <= budget else _share(need, budget)
+    columns = need if sum(need) <= budget else _share(units, need, budget, rows)
     blocks: list[Block] = []
     x = 0
     for n, cols in zip(units, columns):
@@ -95,13 +95,21 @@ def plan(units: Sequence[int], width: int, rows: int) -> HeatmapLayout:
     return HeatmapLayout(tuple(blocks), max(b.rows for b in blocks))
 
 
-def _share(need: list[int], budget: int) -> list[int]:
-    """Give `budget` columns out, one at a time, to the layer that is the most folded."""
+def _share(units: Sequence[int], need: list[int], budget: int, rows: int) -> list[int]:
+    """Give `budget` columns out, one at a time, to the most folded layer (the one whose cells
+    hold the most neurons), so that small layers stay unfolded and big ones fold alike."""
+
+    def group(i: int, cols: int) -> int:
+        return -(-max(1, units[i]) // (cols * rows))
+
     columns = [1] * len(need)
     for _ in range(budget - len(need)):
         open_layers = [i for i in range(len(need)) if columns[i] < need[i]]
         if not open_layers:
             break
-        worst = max(open_layers, key=lambda i: need[i] / columns[i])
-        columns[worst] += 1
+        best = max(
+            open_layers,
+            key=lambda i: (group(i, columns[i]), group(i, columns[i]) - group(i, columns[i] + 1)),
+        )
+        columns[best] += 1
     return columns

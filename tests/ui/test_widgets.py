@@ -1,0 +1,119 @@
+"""The metric plots: downsampling, smoothing, the repaint budget, log scale, regression note."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from widget_helpers import Host, record, wait_until
+
+from tui_nn.ui.widgets import AccuracyPlot, CostPlot
+from tui_nn.ui.widgets.accuracy_plot import REGRESSION_NOTE
+from tui_nn.ui.widgets.series import History, downsample, smooth
+
+# ---- series (no Textual) -----------------------------------------------------------------
+
+
+def test_downsample_keeps_extremes_and_newest_point_within_budget():
+    rng = np.random.default_rng(0)
+    x = np.arange(20_000, dtype=np.float64)
+    y = rng.normal(size=20_000)
+    y[12_345] = 50.0  # a spike must survive
+    xs, ys = downsample(x, y, 240)
+    assert len(xs) <= 240
+    assert ys.max() == 50.0 and ys.min() == y.min()
+    assert xs[-1] == x[-1] and ys[-1] == y[-1]
+    assert np.all(np.diff(xs) > 0)  # still in epoch order
+
+
+def test_downsample_leaves_short_series_alone():
+    x = np.arange(10, dtype=np.float64)
+    xs, ys = downsample(x, x * 2, 240)
+    assert xs.tolist() == x.tolist() and ys.tolist() == (x * 2).tolist()
+
+
+def test_smooth_is_a_trailing_mean():
+    y = np.array([1.0, 5.0, 3.0, 8.0, 2.0], dtype=np.float64)
+    expected = [np.mean(y[max(0, i - 2) : i + 1]) for i in range(len(y))]
+    assert np.allclose(smooth(y, 3), expected)
+    assert smooth(y, 1) is y
+
+
+def test_history_grows_and_marks_missing_values():
+    h = History(("a", "b"))
+    for i in range(1000):
+        h.append(i, {"a": float(i), "b": None})
+    assert len(h) == 1000 and h.y("a")[-1] == 999.0 and np.isnan(h.y("b")).all()
+    h.clear()
+    assert len(h) == 0
+
+
+# ---- the plot widgets ----------------------------------------------------------------------
+
+
+async def test_cost_plot_hands_plotext_at_most_two_points_per_column():
+    plot = CostPlot(min_interval=0)
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        plot.add_records([record(i, 1 / (i + 1)) for i in range(5000)])
+        await wait_until(pilot, lambda: plot.plotted.get("train_loss", 0) > 0)
+        width = plot.size.width
+        assert 0 < plot.plotted["train_loss"] <= 2 * width
+        assert 0 < plot.plotted["test_loss"] <= 2 * width
+        text = plot.render().plain
+        assert "train" in text and "test" in text
+
+
+async def test_plot_repaints_once_per_interval_and_never_without_new_data():
+    plot = CostPlot(min_interval=3600)  # the second repaint could only come an hour later
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        plot.add_records([record(0, 1.0)])
+        await wait_until(pilot, lambda: plot.repaint_count == 1)
+        for epoch in range(1, 20):
+            plot.add_records([record(epoch, 1.0 / epoch)])
+            await pilot.pause()
+        assert plot.repaint_count == 1  # new data waits for the budget
+        plot.min_interval = 0
+        plot.flush_repaint()
+        assert plot.repaint_count == 2
+        for _ in range(5):
+            await pilot.pause()
+        assert plot.repaint_count == 2  # nothing new: nothing drawn
+
+
+async def test_log_scale_drops_non_positive_costs_and_is_labelled():
+    plot = CostPlot(min_interval=0)
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        plot.add_records([record(0, 0.0), *(record(i, 1.0 / i) for i in range(1, 10))])
+        await wait_until(pilot, lambda: plot.plotted.get("train_loss") == 10)
+        plot.set_log_scale(True)
+        await wait_until(pilot, lambda: plot.plotted.get("train_loss") == 9)
+        assert plot.log_scale and "log" in plot.border_title
+
+
+async def test_smoothing_changes_what_is_plotted():
+    plot = CostPlot(min_interval=0)
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        plot.add_records([record(i, 1.0 + (-1) ** i) for i in range(40)])  # zigzag 0, 2, 0, ...
+        await wait_until(pilot, lambda: plot.repaint_count >= 1)
+        raw = plot.series_to_plot()["train_loss"][1]
+        plot.set_smoothing(2)
+        smoothed = plot.series_to_plot()["train_loss"][1]
+        assert max(raw) == 2.0 and min(raw) == 0.0
+        assert all(math.isclose(v, 1.0) for v in smoothed[1:])
+
+
+async def test_accuracy_plot_shows_a_note_for_regression():
+    plot = AccuracyPlot(min_interval=0)
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        plot.add_records([record(i, 1.0, acc=None) for i in range(5)])
+        await wait_until(pilot, lambda: plot.repaint_count >= 1)
+        assert plot.render().plain == REGRESSION_NOTE
+        plot.clear()
+        plot.add_records([record(i, 1.0, acc=0.1 * i) for i in range(5)])
+        await wait_until(pilot, lambda: plot.plotted.get("train_acc") == 5)
+        assert REGRESSION_NOTE not in plot.render().plain
