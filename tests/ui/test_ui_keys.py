@@ -1,0 +1,207 @@
+"""Every app-level key does what the help screen says (on the fake session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ui_helpers import screen_text, started, wait_for
+
+from tui_nn.session.messages import Pause, Reset, SetDataset, Start, Step
+from tui_nn.ui.app import TuiNNApp
+from tui_nn.ui.help import HelpScreen
+
+
+async def test_opens_on_a_2d_dataset_ready_to_train(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        assert app.last.dataset.name == "circle"
+        assert app.query_one("ArchitecturePanel").spec.sizes == (2, 8, 8, 1)
+        text = screen_text(app)
+        assert "ready" in text and "circle" in text
+        assert app.focused.id == "layer-list"  # keyboard first: the editor has the focus
+
+
+async def test_space_starts_and_pauses(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last.state == "running", "running")
+        assert harness.session.sent(Start) == [Start()]
+        assert "running" in app.query_one("StatusLine").plain
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last.state == "paused", "paused")
+        assert harness.session.sent(Pause) == [Pause()]
+
+
+async def test_s_steps_once_and_e_steps_an_epoch(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.last.step == 1, "one step")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
+        assert harness.session.sent(Step) == [Step(steps=1), Step(epoch=True)]
+        assert "epoch 1" in app.query_one("StatusLine").plain
+
+
+async def test_r_resets_and_shift_r_resets_with_a_new_seed(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        harness.session.train_epochs(3)
+        await wait_for(pilot, lambda: app.last.epoch == 3, "3 epochs")
+        assert len(app.query_one("CostPlot").history) == 3
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.last.epoch == 0, "reset")
+        assert len(app.query_one("CostPlot").history) == 0  # the plots start over
+        await pilot.press("R")
+        await wait_for(pilot, lambda: len(harness.session.sent(Reset)) == 2, "second reset")
+        assert harness.session.sent(Reset) == [Reset(), Reset(seed=1)]
+
+
+async def test_g_regenerates_the_data_with_the_next_seed(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: harness.session.sent(SetDataset), "SetDataset")
+        assert harness.session.sent(SetDataset)[0].spec.seed == 1
+        await wait_for(pilot, lambda: app.last.dataset.seed == 1, "new data")
+
+
+async def test_view_keys_toggle_the_pictures(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        cost, accuracy = app.query_one("CostPlot"), app.query_one("AccuracyPlot")
+        heatmap, boundary = app.query_one("NeuronHeatmap"), app.query_one("DecisionBoundary")
+        await pilot.press("l")
+        assert cost.log_scale
+        await pilot.press("l")
+        assert not cost.log_scale
+        await pilot.press("k")
+        assert cost.smoothing == accuracy.smoothing == 5
+        mode = heatmap.mode
+        await pilot.press("m")
+        assert heatmap.mode != mode
+        assert not boundary.show_test
+        await pilot.press("t")
+        assert boundary.show_test
+
+
+async def test_b_hides_the_editor_and_escape_brings_it_back(harness):
+    app = harness.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, harness)
+        editor = app.query_one("#editor")
+        assert editor.region.width > 0
+        width_before = app.query_one("CostPlot").region.width
+        await pilot.press("b")
+        await wait_for(pilot, lambda: editor.region.width == 0, "editor hidden")
+        assert app.query_one("CostPlot").region.width > width_before
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: editor.region.width > 0, "editor shown")
+        assert app.focused.id == "layer-list"
+
+
+async def test_tab_moves_the_focus_through_the_panels(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        seen = set()
+        for _ in range(20):
+            await pilot.press("tab")
+            seen.add(app.focused.id)
+        assert {"layer-list", "units-input", "dataset", "lr", "epochs", "heatmap"} <= seen
+
+
+async def test_question_mark_lists_every_key(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help screen")
+        text = screen_text(app)
+        for binding in TuiNNApp.BINDINGS:
+            assert binding.description in text, binding.description
+        for words in ("Add a neuron", "Insert a hidden layer", "Next cost (loss) function"):
+            assert words in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "help closed")
+
+
+async def test_every_action_is_in_the_command_palette(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for binding in TuiNNApp.BINDINGS:
+            assert binding.description in titles
+        assert "Add a neuron" in titles
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Step")
+        app.call_later(command.callback)  # as the palette runs it
+        await wait_for(pilot, lambda: harness.session.sent(Step), "Step from the palette")
+
+
+async def test_q_saves_a_trained_run_and_exits_with_its_path(harness, tmp_path):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app.return_value is not None, "the app to exit")
+    saved = Path(app.return_value)
+    assert saved.parent == tmp_path / "runs" and saved.is_file()
+    assert harness.session.closed
+
+
+async def test_q_without_training_saves_nothing(harness, tmp_path):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert app.return_value is None
+    assert not (tmp_path / "runs").exists()
+
+
+async def test_q_exits_even_if_the_trainer_never_confirms_the_save(harness, monkeypatch):
+    monkeypatch.setattr("tui_nn.ui.app.SAVE_TIMEOUT", 0.2)
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.last.step == 1, "one step")
+        harness.session.answer_saves = False
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert app.return_value is None
+
+
+async def test_a_dead_trainer_is_reported(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        harness.session.die()
+        await wait_for(pilot, lambda: "trainer died" in app.query_one("StatusLine").plain, "lost")
+        await pilot.press("space")  # refused politely, no crash
+        await pilot.pause()
+        assert any("not running" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_layout_keeps_every_panel_visible(harness, size):
+    app = harness.app
+    async with app.run_test(size=size) as pilot:
+        await started(pilot, harness)
+        for selector in ("#architecture", "#hyper", "CostPlot", "AccuracyPlot"):
+            region = app.query_one(selector).region
+            assert region.width >= 20 and region.height >= 5, (selector, region)
+        for selector in ("NeuronHeatmap", "DecisionBoundary", "StatusLine"):
+            region = app.query_one(selector).region
+            assert region.width >= 20 and region.height >= 1, (selector, region)

@@ -1,0 +1,62 @@
+"""Helpers for the app's tests: the app on a fake session, waiting on conditions, screen text."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from collections.abc import Callable
+
+from rich.console import Console
+from ui_fakes import FakeSession
+
+from tui_nn.config import RunConfig
+from tui_nn.ui.app import TuiNNApp, create_app
+
+WAIT_SECONDS = 5.0
+
+
+class Harness:
+    """The app plus its fake session (created by the app through the factory)."""
+
+    def __init__(self, config: RunConfig, tmp_path, **kw) -> None:
+        self.sessions: list[FakeSession] = []
+        self.app: TuiNNApp = create_app(
+            config, session_factory=self._factory, runs_directory=tmp_path / "runs", **kw
+        )
+
+    def _factory(self, sink, fps: float = 10) -> FakeSession:
+        session = FakeSession(sink, fps=fps)
+        self.sessions.append(session)
+        return session
+
+    @property
+    def session(self) -> FakeSession:
+        return self.sessions[-1]
+
+
+async def wait_for(pilot, condition: Callable[[], object], what: str = "condition") -> None:
+    """Let the app run until `condition()` is true (fails after WAIT_SECONDS)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause()
+        await asyncio.sleep(0)
+
+
+async def started(pilot, harness: Harness) -> None:
+    await wait_for(pilot, lambda: harness.app.last is not None, "the first snapshot")
+    await pilot.pause()
+
+
+def screen_text(app: TuiNNApp) -> str:
+    """The screen as plain text, as a user would read it."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()

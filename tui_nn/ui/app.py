@@ -1,0 +1,438 @@
+"""The tui-nn app: edit a network, train it in another process, watch it learn.
+
+The app renders snapshots and sends commands, nothing else (../../DESIGN.md). The session's
+reader thread hands snapshots to a `SnapshotBridge`, which posts one `SnapshotsArrived` notice
+at a time; `on_snapshots_arrived` (on the UI thread) is the one place that updates widgets.
+Edits come up from the panels as messages and go out to the trainer as commands.
+
+    app = create_app(RunConfig(), session_factory=FakeSession)   # tests
+    run_app(RunConfig(), fps=10, low_bandwidth=False, resume=False)  # the CLI
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import signal
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui_nn.config import RunConfig
+from tui_nn.engine.types import EpochRecord
+from tui_nn.session.messages import (
+    Pause,
+    Reset,
+    Save,
+    SetArchitecture,
+    SetDataset,
+    SetHyper,
+    SetView,
+    Snapshot,
+    Start,
+    Step,
+)
+from tui_nn.ui import runs
+from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.help import HelpScreen
+from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
+from tui_nn.ui.status import StatusLine
+from tui_nn.ui.views import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
+
+SAVE_TIMEOUT = 2.0  # seconds to wait for the trainer to confirm a save on quit
+SMOOTHING_STEPS = (0, 5, 20)
+
+
+class Session(Protocol):
+    """What the app needs from a session (tui_nn.session.TrainingSession, or a test fake)."""
+
+    def start(self, config: RunConfig) -> None: ...
+    def send(self, command: object) -> None: ...
+    def close(self, timeout: float = 0.5) -> None: ...
+    @property
+    def alive(self) -> bool: ...
+
+
+SessionFactory = Callable[..., Session]  # (sink, fps=...) -> Session
+
+
+def real_session(sink: Callable[[object], object], fps: float) -> Session:
+    from tui_nn.session import TrainingSession
+
+    return TrainingSession(sink, fps=fps, blas_threads=1)
+
+
+class TuiNNApp(App[str | None]):
+    """The result of `run()` is the path the run was saved to on quit (or None)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-nn"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS = [
+        Binding("space", "toggle_run", "Run/Pause"),
+        Binding("s", "step", "Step"),
+        Binding("e", "step_epoch", "Epoch"),
+        Binding("r", "reset", "Reset"),
+        Binding("R", "reseed", "Reset, new seed", show=False),
+        Binding("g", "regenerate", "New data", show=False),
+        Binding("l", "log_scale", "Log cost", show=False),
+        Binding("k", "smoothing", "Smoothing", show=False),
+        Binding("m", "heatmap_mode", "|δ|/act", show=False),
+        Binding("t", "test_points", "Test points", show=False),
+        Binding("b", "toggle_editor", "Editor", show=False),
+        Binding("escape", "focus_network", "Network panel", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        config: RunConfig,
+        *,
+        session_factory: SessionFactory = real_session,
+        fps: float = 10.0,
+        low_bandwidth: bool = False,
+        history: Sequence[EpochRecord] = (),
+        runs_directory: Path | None = None,
+        initial_model: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.initial_model = initial_model  # a saved run to continue (--resume)
+        self.config = config
+        self.fps = min(fps, 2.0) if low_bandwidth else fps
+        # Numbers at the session's rate; pictures (plots, heatmap, boundary) a few times a second.
+        self.picture_interval = max(2.0 if low_bandwidth else 0.5, 1.0 / self.fps)
+        self.session_factory = session_factory
+        self.runs_directory = runs_directory
+        self.history = tuple(history)  # curves of a resumed run, shown until the trainer's own
+        self.bridge = SnapshotBridge(self.post_message)
+        self.session: Session | None = None
+        self.last: Snapshot | None = None
+        self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
+        self.saved_path: str | None = None
+        self._save_waiter: asyncio.Event | None = None
+        self._smoothing = 0
+        self._grid_view: tuple[bool, tuple[int, int]] | None = None
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        interval = self.picture_interval
+        with Horizontal(id="main"):
+            with Vertical(id="editor"):
+                yield ArchitecturePanel(id="architecture")
+                yield HyperPanel(id="hyper")
+            with Vertical(id="views"):
+                with Horizontal(id="plots"):
+                    yield CostPlot(id="cost", min_interval=interval)
+                    yield AccuracyPlot(id="accuracy", min_interval=interval)
+                with Horizontal(id="pictures"):
+                    with Vertical(id="neurons"):
+                        yield NeuronHeatmap(id="heatmap", min_interval=interval)
+                        yield Static(id="neuron-info")
+                    yield DecisionBoundary(id="boundary", min_interval=interval)
+        yield StatusLine(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#layer-list").focus()
+        if self.history:
+            self.query_one(CostPlot).add_records(self.history)
+            self.query_one(AccuracyPlot).add_records(self.history)
+        self._watch_hangup(True)
+        self.call_after_refresh(self._start_session)
+
+    def _start_session(self) -> None:
+        self.session = self.session_factory(self.bridge, fps=self.fps)
+        if self.initial_model is None:
+            self.session.start(self.config)
+        elif "initial_model" in inspect.signature(self.session.start).parameters:
+            self.session.start(self.config, initial_model=self.initial_model)
+        else:  # a session that cannot load weights: same settings and curves, new weights
+            self.session.start(self.config)
+            self.notify("resumed the settings and curves; weights start afresh", timeout=6)
+
+    async def on_unmount(self) -> None:
+        self._watch_hangup(False)
+        if self.session is not None:
+            await asyncio.to_thread(self.session.close)
+
+    def _watch_hangup(self, on: bool) -> None:
+        """Losing the terminal (SIGHUP) saves the run like quitting does."""
+        if not hasattr(signal, "SIGHUP"):
+            return
+        try:
+            loop = asyncio.get_running_loop()
+            if on:
+                loop.add_signal_handler(signal.SIGHUP, self.action_quit)
+            else:
+                loop.remove_signal_handler(signal.SIGHUP)
+        except (RuntimeError, ValueError, NotImplementedError):
+            pass  # not the main thread (e.g. some test runners): quitting still saves
+
+    # ---- snapshots in ---------------------------------------------------------------------
+
+    @on(SnapshotsArrived)
+    def _snapshots_arrived(self) -> None:
+        update = self.bridge.take()
+        if update is not None:
+            self.show(update)
+
+    def show(self, update: Update) -> None:
+        """Hand what arrived to the widgets; each repaints within its own budget."""
+        snap, previous = update.snapshot, self.last
+        self.last = snap
+        if update.new_run or update.records:
+            self._plot(update)
+        if update.data is not None:
+            self._use_data(update)
+        if update.grid is not None:
+            self.query_one(DecisionBoundary).update_grid(update.grid)
+        if snap.layers:
+            self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
+        self.query_one(ArchitecturePanel).show(snap.network, snap.dataset.name)
+        self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
+        self.query_one(StatusLine).show(snap)
+        if update.saved_path is not None:
+            self.saved_path = update.saved_path
+            if self._save_waiter is not None:
+                self._save_waiter.set()
+        self._tell_state(previous, snap)
+
+    def _plot(self, update: Update) -> None:
+        records = update.records
+        for plot in (self.query_one(CostPlot), self.query_one(AccuracyPlot)):
+            if update.new_run and (records or not self.history):
+                plot.clear()
+            plot.add_records(records)
+        if update.new_run and records:
+            self.history = ()  # the trainer's history replaces a resumed run's curves
+
+    def _use_data(self, update: Update) -> None:
+        data = update.data
+        self.query_one(DecisionBoundary).set_data(data)
+        self.screen.set_class(data.n_inputs != 2, "-no-boundary")
+        self._request_grid()
+
+    @on(DecisionBoundary.GridSizeChanged)
+    def _request_grid(self) -> None:
+        """Ask for decision grids only for 2-D data, one sample per pixel of the picture."""
+        boundary = self.query_one(DecisionBoundary)
+        data_2d = not self.screen.has_class("-no-boundary")
+        cols, rows = boundary.grid_size
+        view = (data_2d, (max(4, cols), max(4, rows)))
+        if self.last is not None and view != self._grid_view:
+            self._grid_view = view
+            grid, size = view
+            self.send(SetView(grid=grid, grid_size=size, grid_interval=self.picture_interval))
+
+    def _tell_state(self, previous: Snapshot | None, snap: Snapshot) -> None:
+        changed = previous is None or previous.state != snap.state
+        if changed and snap.state in ("diverged", "error") and snap.message:
+            self.notify(snap.message, title=snap.state, severity="error", timeout=8)
+        elif changed and snap.state == "finished" and snap.message:
+            self.notify(snap.message, title="finished")
+
+    @on(TrainerLost)
+    def _trainer_lost(self, event: TrainerLost) -> None:
+        self.query_one(StatusLine).show(self.last, state="lost")
+        self.notify(event.died.message, title="trainer died", severity="error", timeout=10)
+
+    # ---- edits out --------------------------------------------------------------------------
+
+    def send(self, command: object) -> bool:
+        if self.session is None or not self.session.alive:
+            self.notify("the trainer is not running", severity="warning")
+            return False
+        try:
+            self.session.send(command)
+        except Exception as exc:  # SessionClosed, a broken pipe: say so, keep the UI alive
+            self.notify(f"could not reach the trainer: {exc}", severity="error")
+            return False
+        return True
+
+    @on(ArchitecturePanel.Changed)
+    def _architecture_changed(self, event: ArchitecturePanel.Changed) -> None:
+        self.send(SetArchitecture(event.spec))
+
+    @on(HyperPanel.HyperChanged)
+    def _hyper_changed(self, event: HyperPanel.HyperChanged) -> None:
+        self.send(SetHyper(event.hyper))
+
+    @on(HyperPanel.DatasetChanged)
+    def _dataset_changed(self, event: HyperPanel.DatasetChanged) -> None:
+        self.send(SetDataset(event.spec))
+
+    @on(EditRefused)
+    def _refused(self, event: EditRefused) -> None:
+        self.refusals.append(event.reason)
+        self.notify(event.reason, title="refused", severity="warning")
+
+    @on(NeuronHeatmap.NeuronSelected)
+    def _neuron_selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
+        self.query_one("#neuron-info", Static).update(neuron_text(event, self.last))
+
+    # ---- actions (every one has a key, a footer or help entry, and a palette command) -------
+
+    def action_toggle_run(self) -> None:
+        running = self.last is not None and self.last.state == "running"
+        self.send(Pause() if running else Start())
+
+    def action_step(self) -> None:
+        self.send(Step(steps=1))
+
+    def action_step_epoch(self) -> None:
+        self.send(Step(epoch=True))
+
+    def action_reset(self) -> None:
+        self.send(Reset())
+
+    def action_reseed(self) -> None:
+        seed = (self.last.network.seed + 1) if self.last is not None else None
+        self.send(Reset(seed=seed))
+
+    def action_regenerate(self) -> None:
+        self.query_one(HyperPanel).regenerate()
+
+    def action_log_scale(self) -> None:
+        cost = self.query_one(CostPlot)
+        cost.set_log_scale(not cost.log_scale)
+
+    def action_smoothing(self) -> None:
+        steps = SMOOTHING_STEPS
+        self._smoothing = steps[(steps.index(self._smoothing) + 1) % len(steps)]
+        for plot in (self.query_one(CostPlot), self.query_one(AccuracyPlot)):
+            plot.set_smoothing(self._smoothing)
+        self.notify(f"smoothing: {self._smoothing or 'off'}", timeout=2)
+
+    def action_heatmap_mode(self) -> None:
+        self.query_one(NeuronHeatmap).toggle_mode()
+
+    def action_test_points(self) -> None:
+        self.query_one(DecisionBoundary).toggle_test()
+
+    def action_toggle_editor(self) -> None:
+        self.screen.toggle_class("-hide-editor")
+
+    def action_focus_network(self) -> None:
+        self.screen.remove_class("-hide-editor")
+        self.query_one("#layer-list").focus()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[tuple[str, list[Binding]]]:
+        return [
+            ("Training and view", list(self.BINDINGS)),
+            ("Network panel (when it has the focus)", list(ArchitecturePanel.BINDINGS)),
+        ]
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        panel = self.query_one(ArchitecturePanel)
+        for bindings, target in ((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)):
+            for binding in bindings:
+                key = binding.key.split(",")[0]
+                help_text = f"key: {key}"
+                yield SystemCommand(binding.description, help_text, _caller(target, binding))
+
+    # ---- quitting: save the run first ------------------------------------------------------
+
+    def action_quit(self) -> None:
+        self._save_and_exit()
+
+    @work(exclusive=True, group="quit")
+    async def _save_and_exit(self) -> None:
+        self.exit(result=await self.save_run())
+
+    async def save_run(self) -> str | None:
+        """Ask the trainer to save this run; the path once it confirms (None if nothing)."""
+        if self.last is None or self.last.step == 0 or self.session is None:
+            return None
+        if not self.session.alive:
+            return None
+        path = runs.new_run_path(self.config, self.runs_directory)
+        self._save_waiter = asyncio.Event()
+        self.saved_path = None
+        if not self.send(Save(str(path))):
+            return None
+        self.query_one(StatusLine).show(self.last, state="starting")
+        try:
+            await asyncio.wait_for(self._save_waiter.wait(), SAVE_TIMEOUT)
+        except asyncio.TimeoutError:
+            return None
+        return self.saved_path
+
+
+def neuron_text(event: NeuronHeatmap.NeuronSelected, snap: Snapshot | None) -> str:
+    """One line about the neuron under the heatmap's cursor, in the textbook's words."""
+    n_layers = len(snap.network.layers) if snap is not None else 0
+    name = "out" if event.layer == n_layers - 1 else f"h{event.layer + 1}"
+    values = "  ".join(f"{key} {value:.3g}" for key, value in event.values.items())
+    return f"{name} #{event.index}: {values}"
+
+
+def _caller(target: Any, binding: Binding) -> Callable[[], object]:
+    """A palette callback that runs the binding's action on its target."""
+    return lambda: target.run_action(binding.action)
+
+
+def create_app(
+    config: RunConfig | None = None,
+    *,
+    session_factory: SessionFactory = real_session,
+    fps: float = 10.0,
+    low_bandwidth: bool = False,
+    history: Sequence[EpochRecord] = (),
+    runs_directory: Path | None = None,
+    initial_model: str | None = None,
+) -> TuiNNApp:
+    """The one app factory, used by the CLI and the tests."""
+    return TuiNNApp(
+        config or RunConfig(),
+        session_factory=session_factory,
+        fps=fps,
+        low_bandwidth=low_bandwidth,
+        history=history,
+        runs_directory=runs_directory,
+        initial_model=initial_model,
+    )
+
+
+def run_app(
+    config: RunConfig, *, fps: float = 10.0, low_bandwidth: bool = False, resume: str | bool = False
+) -> int:
+    """Run the app in this terminal; the exit code for the CLI (2: bad --resume)."""
+    history: tuple[EpochRecord, ...] = ()
+    initial_model = None
+    if resume:
+        try:
+            saved = runs.load_run(resume)
+        except runs.RunError as exc:
+            print(f"tui-nn: {exc}", file=sys.stderr)
+            return 2
+        config, history, initial_model = saved.config, saved.history, str(saved.path)
+    if fps <= 0:
+        print(f"tui-nn: --fps must be positive, got {fps:g}", file=sys.stderr)
+        return 2
+    app = create_app(
+        config, fps=fps, low_bandwidth=low_bandwidth, history=history, initial_model=initial_model
+    )
+    saved_path = app.run()
+    if app.return_code not in (0, None):
+        return app.return_code
+    if saved_path:
+        print(f"tui-nn: saved this run to {saved_path}")
+        print("         continue it with: tui-nn --resume")
+    return 0

@@ -1,0 +1,107 @@
+"""The bridge from the session's reader thread to the Textual event loop.
+
+The session calls `bridge(msg)` from its background thread with a `Snapshot` or a
+`TrainerDied`. The bridge never touches a widget: it merges what arrived into one pending
+`Update` under a lock and posts a single `SnapshotsArrived` notice to the app. While a notice
+is waiting, newer snapshots only update the pending state (newest counters win), so a slow UI
+coalesces many snapshots into one repaint — yet no epoch record is ever lost or reordered:
+records are accumulated in arrival order until the app takes them.
+
+Fields that the trainer sends only now and then (`data`, `grid`, `saved_path`, `inspection`,
+`weights`) survive coalescing too: the newest non-empty value is kept until taken.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from tui_nn.engine.types import EpochRecord
+from tui_nn.session.messages import DataSummary, DecisionGrid, Inspection, Snapshot, TrainerDied
+
+
+@dataclass
+class Update:
+    """Everything that arrived since the app last looked: the newest snapshot plus the
+    records and occasional fields of the snapshots it replaced."""
+
+    snapshot: Snapshot
+    records: list[EpochRecord] = field(default_factory=list)
+    data: DataSummary | None = None
+    grid: DecisionGrid | None = None
+    inspection: Inspection | None = None
+    saved_path: str | None = None
+    new_run: bool = False  # a new run began: `records` is its whole history (clear the plots)
+    coalesced: int = 1  # how many snapshots this update stands for
+
+
+class SnapshotsArrived(Message):
+    """A fact: new snapshots are waiting in the bridge (take them with `bridge.take()`)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SnapshotsArrived)
+
+
+class TrainerLost(Message):
+    """A fact: the trainer process ended unexpectedly."""
+
+    def __init__(self, died: TrainerDied) -> None:
+        super().__init__()
+        self.died = died
+
+
+class SnapshotBridge:
+    """A session sink that posts to `post` (normally `app.post_message`, which is thread-safe)."""
+
+    def __init__(self, post: Callable[[Message], object]) -> None:
+        self._post = post
+        self._lock = threading.Lock()
+        self._pending: Update | None = None
+        self._notified = False
+        self._run_id: int | None = None
+        self.received = 0  # snapshots seen in total (for tests and the benchmark)
+
+    def __call__(self, msg: Snapshot | TrainerDied) -> None:
+        if isinstance(msg, TrainerDied):
+            self._post(TrainerLost(msg))
+            return
+        with self._lock:
+            self.received += 1
+            self._merge(msg)
+            if self._notified:
+                return
+            self._notified = True
+        self._post(SnapshotsArrived())
+
+    def _merge(self, snap: Snapshot) -> None:
+        pending = self._pending
+        if pending is None:
+            pending = self._pending = Update(snapshot=snap, coalesced=0)
+        pending.snapshot = snap
+        pending.coalesced += 1
+        if snap.run_id != self._run_id:
+            # The first snapshot of a run carries the run's whole history so far.
+            self._run_id = snap.run_id
+            pending.records = list(snap.records)
+            pending.new_run = True
+        else:
+            pending.records.extend(snap.records)
+        if snap.data is not None:
+            pending.data = snap.data
+            pending.grid = None  # a grid of the previous data must not outlive it
+        if snap.grid is not None:
+            pending.grid = snap.grid
+        if snap.inspection is not None:
+            pending.inspection = snap.inspection
+        if snap.saved_path is not None:
+            pending.saved_path = snap.saved_path
+
+    def take(self) -> Update | None:
+        """The pending update (or None); called on the UI thread by the notice's handler."""
+        with self._lock:
+            update, self._pending = self._pending, None
+            self._notified = False
+        return update

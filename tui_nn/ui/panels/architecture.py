@@ -1,0 +1,270 @@
+"""The architecture editor: the layers from input to output, with keys to change them.
+
+Rows: the input (its size follows the dataset), each hidden layer, the output layer (size
+follows the dataset; its activation can change) and the loss. The panel keeps the spec it
+shows; an edit builds a new `NetworkSpec` and posts `ArchitecturePanel.Changed` (the app sends
+`SetArchitecture`). Until the trainer's snapshots show the edited spec, snapshots do not
+overwrite it, so quick successive edits build on each other instead of on a stale spec.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Key
+from textual.message import Message
+from textual.widgets import Input, OptionList
+
+from tui_nn.engine.spec import LayerSpec, NetworkSpec
+from tui_nn.ui import fields, names
+from tui_nn.ui.panels.messages import EditRefused
+
+PENDING_SECONDS = 3.0  # how long an edit waits for the trainer to confirm it
+DEFAULT_NEW_LAYER = LayerSpec(4, "tanh")
+
+
+class LayerList(OptionList):
+    """The rows of the network; a digit key starts typing a neuron count."""
+
+    def on_key(self, event: Key) -> None:
+        if event.character is not None and event.character.isdigit():
+            event.stop()
+            event.prevent_default()
+            self.post_message(LayerList.DigitTyped(event.character))
+
+    class DigitTyped(Message):
+        def __init__(self, digit: str) -> None:
+            super().__init__()
+            self.digit = digit
+
+
+class ArchitecturePanel(Vertical):
+    """Shows and edits a `NetworkSpec`."""
+
+    NEURONS = Binding.Group("neurons", compact=True)
+    BINDINGS = [
+        Binding("plus,equals_sign", "units(1)", "Add a neuron", group=NEURONS),
+        Binding("minus", "units(-1)", "Remove a neuron", group=NEURONS),
+        Binding("a", "activation(1)", "Next activation (or output act. / loss)", show=False),
+        Binding("A", "activation(-1)", "Previous activation", show=False),
+        Binding("i,insert", "insert_layer", "Insert a hidden layer", show=False),
+        Binding("d,delete", "delete_layer", "Delete the hidden layer", show=False),
+        Binding("o", "output_activation", "Next output activation", show=False),
+        Binding("c", "loss", "Next cost (loss) function", show=False),
+    ]
+
+    class Changed(Message):
+        """An intent: use this architecture (the app sends SetArchitecture)."""
+
+        def __init__(self, spec: NetworkSpec) -> None:
+            super().__init__()
+            self.spec = spec
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.spec: NetworkSpec | None = None
+        self.dataset_name = ""
+        self._pending: NetworkSpec | None = None
+        self._pending_since = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield LayerList(id="layer-list")
+        yield Input(placeholder="neurons: type, Enter", compact=True, id="units-input")
+
+    def on_mount(self) -> None:
+        self.border_title = "Network"
+        self.border_subtitle = "+/- a i d"
+
+    # ---- what is shown ------------------------------------------------------------------
+
+    @property
+    def layer_list(self) -> LayerList:
+        return self.query_one(LayerList)
+
+    @property
+    def selected(self) -> int:
+        """Row index: 0 input, 1..H hidden, H+1 output, H+2 loss."""
+        highlighted = self.layer_list.highlighted
+        return 0 if highlighted is None else highlighted
+
+    def show(self, spec: NetworkSpec, dataset_name: str = "") -> None:
+        """Show the trainer's spec, unless an edit of ours is still on its way."""
+        if self._pending is not None:
+            confirmed = spec == self._pending
+            expired = time.monotonic() - self._pending_since > PENDING_SECONDS
+            if not (confirmed or expired):
+                return
+            self._pending = None
+        if spec == self.spec and dataset_name == self.dataset_name:
+            return
+        self.dataset_name = dataset_name
+        self._set_spec(spec)
+
+    def _set_spec(self, spec: NetworkSpec, select: int | None = None) -> None:
+        keep = self.selected if select is None else select
+        if self.spec is None and spec.hidden:
+            keep = 1  # start on the first hidden layer: +/- work at once
+        self.spec = spec
+        rows = self._rows(spec)
+        layer_list = self.layer_list
+        layer_list.set_options(rows)
+        layer_list.highlighted = max(0, min(keep, len(rows) - 1))
+        self._show_units()
+
+    def _rows(self, spec: NetworkSpec) -> list[Text]:
+        rows = [
+            Text.assemble(("in   ", "dim"), f"{spec.n_inputs:>4}  ", (self.dataset_name, "dim"))
+        ]
+        for i, layer in enumerate(spec.hidden, start=1):
+            rows.append(
+                Text.assemble((f"h{i:<3} ", "dim"), f"{layer.units:>4}  {layer.activation}")
+            )
+        rows.append(
+            Text.assemble(("out  ", "dim"), f"{spec.output.units:>4}  {spec.output.activation}")
+        )
+        rows.append(Text.assemble(("loss ", "dim"), f"      {spec.loss}"))
+        return rows
+
+    def _show_units(self) -> None:
+        units_input = self.query_one("#units-input", Input)
+        if units_input.has_focus:
+            return
+        index = self._hidden_index()
+        units_input.value = "" if index is None else str(self.spec.hidden[index].units)
+
+    def _hidden_index(self) -> int | None:
+        """The selected hidden layer's index in spec.hidden, or None."""
+        if self.spec is None:
+            return None
+        index = self.selected - 1
+        return index if 0 <= index < len(self.spec.hidden) else None
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self._show_units()
+
+    # ---- editing --------------------------------------------------------------------------
+
+    def _refuse(self, reason: str) -> None:
+        self.post_message(EditRefused(reason))
+
+    def _propose(self, spec: NetworkSpec, select: int | None = None) -> None:
+        self._pending = spec
+        self._pending_since = time.monotonic()
+        self._set_spec(spec, select)
+        self.post_message(self.Changed(spec))
+
+    def _require_hidden(self, what: str) -> int | None:
+        index = self._hidden_index()
+        if index is None:
+            row = self.selected
+            if self.spec is not None and row in (0, len(self.spec.hidden) + 1):
+                self._refuse(f"{what}: the input and output sizes follow the dataset")
+            else:
+                self._refuse(f"{what}: select a hidden layer first")
+        return index
+
+    def set_units(self, units: int) -> None:
+        """Give the selected hidden layer `units` neurons (refused outside the limits)."""
+        index = self._require_hidden("neurons")
+        if index is None:
+            return
+        lo, hi = fields.UNITS
+        if not lo <= units <= hi:
+            self._refuse(f"neurons: {units} is out of range ({lo}..{hi})")
+            return
+        hidden = list(self.spec.hidden)
+        if hidden[index].units == units:
+            return
+        hidden[index] = replace(hidden[index], units=units)
+        self._propose(self.spec.with_hidden(hidden))
+
+    def action_units(self, delta: int) -> None:
+        index = self._require_hidden("neurons")
+        if index is not None:
+            self.set_units(self.spec.hidden[index].units + delta)
+
+    def action_activation(self, step: int) -> None:
+        if self.spec is None:
+            return
+        row, n_hidden = self.selected, len(self.spec.hidden)
+        if row == n_hidden + 1:
+            self._cycle_output(step)
+        elif row == n_hidden + 2:
+            self._cycle_loss(step)
+        elif (index := self._require_hidden("activation")) is not None:
+            hidden = list(self.spec.hidden)
+            new = names.cycle(names.HIDDEN_ACTIVATIONS, hidden[index].activation, step)
+            hidden[index] = replace(hidden[index], activation=new)
+            self._propose(self.spec.with_hidden(hidden))
+
+    def action_output_activation(self) -> None:
+        self._cycle_output(1)
+
+    def action_loss(self) -> None:
+        self._cycle_loss(1)
+
+    def _cycle_output(self, step: int) -> None:
+        if self.spec is not None:
+            new = names.cycle(names.OUTPUT_ACTIVATIONS, self.spec.output.activation, step)
+            self._propose(replace(self.spec, output=replace(self.spec.output, activation=new)))
+
+    def _cycle_loss(self, step: int) -> None:
+        if self.spec is not None:
+            self._propose(replace(self.spec, loss=names.cycle(names.LOSSES, self.spec.loss, step)))
+
+    def action_insert_layer(self) -> None:
+        """Insert a hidden layer after the selected row (a copy of the selected hidden layer)."""
+        if self.spec is None:
+            return
+        hidden = list(self.spec.hidden)
+        if len(hidden) >= fields.HIDDEN_LAYERS:
+            self._refuse(f"at most {fields.HIDDEN_LAYERS} hidden layers")
+            return
+        index = self._hidden_index()
+        position = min(self.selected, len(hidden))  # after the selected hidden layer or input
+        hidden.insert(position, hidden[index] if index is not None else DEFAULT_NEW_LAYER)
+        self._propose(self.spec.with_hidden(hidden), select=position + 1)
+
+    def action_delete_layer(self) -> None:
+        index = self._require_hidden("delete")
+        if index is None:
+            return
+        hidden = list(self.spec.hidden)
+        del hidden[index]
+        self._propose(self.spec.with_hidden(hidden))
+
+    @on(LayerList.DigitTyped)
+    def _start_typing(self, event: LayerList.DigitTyped) -> None:
+        if self._require_hidden("neurons") is None:
+            return
+        units_input = self.query_one("#units-input", Input)
+        units_input.value = event.digit
+        units_input.focus()
+        units_input.cursor_position = len(units_input.value)
+
+    @on(OptionList.OptionSelected)
+    def _edit_selected(self) -> None:
+        if self._hidden_index() is not None:
+            self.query_one("#units-input", Input).focus()
+
+    @on(Input.Submitted, "#units-input")
+    def _units_typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._require_hidden("neurons") is not None:
+            try:
+                self.set_units(fields.parse_int(event.value, "neurons", fields.UNITS))
+            except fields.Refused as refused:
+                self._refuse(str(refused))
+        self.layer_list.focus()
+        self._show_units()
+
+    @on(Input.Blurred, "#units-input")
+    def _units_left(self) -> None:
+        self._show_units()  # an unsubmitted edit is dropped; the previous value shows again
