@@ -76,7 +76,7 @@ def http_server(shared_datasets: Path):
     behaviour = ServerBehaviour(root=shared_datasets)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.behaviour = behaviour  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield LoopbackServer(f"http://127.0.0.1:{server.server_address[1]}", behaviour)

@@ -44,11 +44,12 @@ def _open(path: Path) -> BinaryIO:
     return gzip.open(path, "rb") if head == _GZIP_MAGIC else open(path, "rb")
 
 
-def _read_exactly(f: BinaryIO, buffer: memoryview) -> int:
-    """Fill `buffer` from f; returns how many bytes arrived (fewer at end of file)."""
+def _read_exactly(f: BinaryIO, buffer: memoryview, chunk: int = 1 << 20) -> int:
+    """Fill `buffer` from f, a megabyte at a time (a single huge read would make gzip hold
+    a second full-size copy); returns how many bytes arrived (fewer at end of file)."""
     done = 0
     while done < len(buffer):
-        got = f.readinto(buffer[done:])
+        got = f.readinto(buffer[done : done + chunk])
         if not got:
             break
         done += got
