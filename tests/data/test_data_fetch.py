@@ -150,3 +150,18 @@ def test_local_folder_works_as_mirror(shared_datasets, tmp_path):
     dest = tmp_path / "labels.gz"
     download_file(mirror_url("mnist", str(shared_datasets)) + Path(SMALL).name, dest, digest)
     assert np.frombuffer(dest.read_bytes(), np.uint8).size == len(data)
+
+
+def test_fetch_dataset_resumes_after_an_interruption(http_server, tmp_path):
+    http_server.behaviour.cut_after = 5000
+    with pytest.raises(DataError, match="run the same command again to resume"):
+        fetch_dataset("mnist", tmp_path, mirror=http_server.url)
+    part = tmp_path / "mnist" / "train-images-idx3-ubyte.gz.part"
+    assert part.stat().st_size == 5000
+    fetch_dataset("mnist", tmp_path, mirror=http_server.url)
+    assert not part.exists()
+    assert http_server.behaviour.requests[1] == (
+        "/mnist/train-images-idx3-ubyte.gz",
+        "bytes=5000-",
+    )
+    assert len(load_dataset(DatasetSpec(name="mnist", data_dir=str(tmp_path))).X_test) == 10000

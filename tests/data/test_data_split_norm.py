@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_nn.data import DataError, DatasetSpec, apply_normalization, load_dataset
 from tui_nn.data.normalize import fit_normalization, fixed_scale
@@ -37,6 +39,21 @@ def test_split_is_stratified(fraction):
     for c, size in enumerate((600, 300, 100)):
         assert (y[test] == c).sum() == round(size * fraction)
         assert (y[train] == c).sum() == size - round(size * fraction)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.integers(1, 40), min_size=2, max_size=6),
+    fraction=st.floats(0.0, 0.95),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_stratified_split_keeps_every_class_in_training(counts, fraction, seed):
+    y = np.repeat(np.arange(len(counts)), counts)
+    train, test = split_indices(len(y), fraction, np.random.default_rng(seed), labels=y)
+    assert len(train) + len(test) == len(y) and len(np.intersect1d(train, test)) == 0
+    assert (np.bincount(y[train], minlength=len(counts)) >= 1).all()
+    for c, size in enumerate(counts):
+        assert abs((y[test] == c).sum() - size * fraction) <= 1
 
 
 def test_split_without_labels_and_edge_fractions():

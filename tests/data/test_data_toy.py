@@ -135,6 +135,8 @@ def test_bad_requests_are_one_line_errors():
         (DatasetSpec(name="circle", samples=2), "samples must be between"),
         (DatasetSpec(name="circle", noise=-1.0), "noise must be"),
         (DatasetSpec(name="circle", test_fraction=1.0), "test fraction"),
+        (DatasetSpec(name="circle", test_fraction="half"), "test fraction must be a number"),
+        (DatasetSpec(name="circle", samples="many"), "samples and noise must be numbers"),
         (DatasetSpec(name="banana"), "unknown dataset 'banana'"),
         (DatasetSpec(name="circle", normalize="zscore"), "unknown normalisation"),
     ):

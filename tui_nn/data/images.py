@@ -152,7 +152,10 @@ def load_image_set(name: str, spec: DatasetSpec) -> Dataset:
         )
     X_train, y_train, X_test, y_test = read_image_set(name, dataset_dir(name, spec.data_dir))
     if spec.samples is not None:
-        k = int(spec.samples)
+        try:
+            k = int(spec.samples)
+        except (TypeError, ValueError):
+            raise DataError(f"{name}: samples must be a whole number") from None
         if not 1 <= k <= len(X_train):
             raise DataError(f"{name}: samples must be between 1 and {len(X_train):,}, got {k}")
         if k < len(X_train):

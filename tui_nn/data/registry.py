@@ -59,8 +59,11 @@ def load_dataset(spec: DatasetSpec) -> Dataset:
 
 def _load_toy(name: str, spec: DatasetSpec) -> Dataset:
     toy = TOY_SETS[name]
-    n = toy.samples if spec.samples is None else int(spec.samples)
-    noise = toy.noise if spec.noise is None else float(spec.noise)
+    try:
+        n = toy.samples if spec.samples is None else int(spec.samples)
+        noise = toy.noise if spec.noise is None else float(spec.noise)
+    except (TypeError, ValueError):
+        raise DataError(f"{name}: samples and noise must be numbers") from None
     if not 4 <= n <= MAX_SAMPLES:
         raise DataError(f"{name}: samples must be between 4 and {MAX_SAMPLES:,}, got {n}")
     if not (np.isfinite(noise) and noise >= 0):

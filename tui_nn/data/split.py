@@ -12,7 +12,10 @@ from tui_nn.data.spec import DataError
 
 
 def check_fraction(test_fraction: float) -> float:
-    f = float(test_fraction)
+    try:
+        f = float(test_fraction)
+    except (TypeError, ValueError):
+        raise DataError(f"test fraction must be a number, got {test_fraction!r}") from None
     if not 0.0 <= f < 1.0:
         raise DataError(f"test fraction must be at least 0 and below 1, got {test_fraction}")
     return f
