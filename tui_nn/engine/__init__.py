@@ -1,15 +1,41 @@
-"""Pure NumPy neural-network engine. Imports nothing from the UI."""
+"""Pure NumPy neural-network engine. Imports nothing from the UI.
 
+net = Network.from_spec(NetworkSpec(2, (LayerSpec(8, "tanh"),), LayerSpec(1, "sigmoid")))
+trainer = Trainer(net, TrainData(X, y, X_test, y_test), HyperParams(lr=0.1))
+for result in trainer.run(max_steps=1000): ...
+"""
+
+from tui_nn.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from tui_nn.engine.gradcheck import gradient_check
+from tui_nn.engine.initializers import INITIALIZERS
+from tui_nn.engine.losses import LOSSES, encode_targets
+from tui_nn.engine.metrics import accuracy
+from tui_nn.engine.network import Dense, Network, validate_spec
+from tui_nn.engine.optimizers import OPTIMIZERS
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
+from tui_nn.engine.trainer import Trainer, check_hyper
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
 
 __all__ = [
+    "ACTIVATIONS",
+    "HIDDEN_ACTIVATIONS",
+    "INITIALIZERS",
+    "LOSSES",
+    "OPTIMIZERS",
+    "Dense",
     "EpochRecord",
     "HyperParams",
     "LayerSpec",
     "LayerStats",
+    "Network",
     "NetworkSpec",
     "SpecError",
     "StepResult",
     "TrainData",
+    "Trainer",
+    "accuracy",
+    "check_hyper",
+    "encode_targets",
+    "gradient_check",
+    "validate_spec",
 ]

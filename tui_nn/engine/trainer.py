@@ -1,0 +1,369 @@
+"""The training loop: shuffle, forward, backward, update; evaluate after every epoch.
+
+`Trainer.step()` runs one minibatch and returns a `StepResult`; drivers (the trainer process of
+the app, the CLI) call it in their own loop, or iterate `Trainer.run()`. Between steps they may
+change the hyper-parameters, the architecture (weights kept, see `surgery.py`) or the data.
+
+- An epoch is one pass over the training set in a new random order (the trainer's own
+  `default_rng(seed)`), in batches of `batch_size` rows (the last one smaller when it does not
+  divide); batch size 1 is per-sample SGD, None the whole set in one step.
+- After each epoch the loss (and accuracy for classification) is measured on the whole training
+  set and on the test set, which is never trained on, and appended to `history`.
+- Penalties: L2 adds `l2 * W` and L1 adds `l1 * sign(W)` to the gradient of the weights (not the
+  biases): the penalties `(l2/2) ||W||^2` and `l1 sum |W|`. Reported losses are the data loss only.
+- Divergence: if the batch loss or a weight becomes non-finite, the weights are restored from the
+  last checkpoint that gave a finite loss (taken every step for batches of 64+, every
+  `ceil(64 / batch)` steps for smaller ones), the optimizer state is cleared (its moments are
+  poisoned too), and `diverged` names the step and the layer.
+- Early stopping: with `early_stopping = k`, training is `finished` after k epochs without a
+  better test loss (train loss when there is no test set). The weights are left as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+import numpy as np
+
+from tui_nn.engine import surgery
+from tui_nn.engine.batches import Batches
+from tui_nn.engine.losses import encode_targets
+from tui_nn.engine.metrics import accuracy, layer_stats
+from tui_nn.engine.network import FORWARD_CHUNK, Network, validate_spec
+from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer
+from tui_nn.engine.spec import NetworkSpec, SpecError
+from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
+
+Array = np.ndarray
+CHECKPOINT_SAMPLES = 64  # take a checkpoint at least every this many samples
+
+
+def check_hyper(h: HyperParams) -> HyperParams:
+    """One-line SpecError for settings that cannot train."""
+    if h.optimizer not in OPTIMIZERS:
+        raise SpecError(
+            f"unknown optimizer {h.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
+        )
+    if not (isinstance(h.lr, (int, float)) and math.isfinite(h.lr) and h.lr > 0):
+        raise SpecError(f"learning rate must be a positive number, got {h.lr!r}")
+    if h.batch_size is not None and (not isinstance(h.batch_size, int) or h.batch_size < 1):
+        raise SpecError(f"batch size must be a positive integer or full, got {h.batch_size!r}")
+    if not 0 <= h.momentum < 1:
+        raise SpecError(f"momentum must be in [0, 1), got {h.momentum!r}")
+    for name in ("l1", "l2"):
+        value = getattr(h, name)
+        if not (math.isfinite(value) and value >= 0):
+            raise SpecError(f"{name} must be a number >= 0, got {value!r}")
+    for name in ("epochs", "early_stopping"):
+        value = getattr(h, name)
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise SpecError(f"{name} must be a positive integer or none, got {value!r}")
+    return h
+
+
+class Trainer:
+    """Trains `net` on `data` with `hyper`. All randomness from `default_rng(seed)`."""
+
+    def __init__(self, net: Network, data: TrainData, hyper: HyperParams, seed: int = 0) -> None:
+        self.net = net
+        self.hyper = check_hyper(hyper)
+        self.seed = seed
+        self.batches = Batches(data, net)
+        self.optimizer: Optimizer = OPTIMIZERS[hyper.optimizer](hyper.momentum)
+        self._restart(seed)
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def _restart(self, seed: int) -> None:
+        """Counters, history, shuffling and early stopping back to the start."""
+        self.rng = np.random.default_rng(seed)
+        self.epoch = 0
+        self.step_count = 0
+        self.samples_seen = 0
+        self.elapsed = 0.0
+        self.history: list[EpochRecord] = []
+        self.diverged: str | None = None
+        self.stop_reason: str | None = None
+        self._pos = 0  # samples of the current epoch already trained on
+        self._order: Array | None = None
+        self._best = math.inf
+        self._wait = 0
+        self.optimizer.reset()
+        self._structure_changed()
+
+    def _structure_changed(self) -> None:
+        """After a new network structure: refresh parameter lists, caches and the checkpoint."""
+        self._params = self.net.param_arrays()
+        self._grads = self.net.grad_arrays()
+        self._last: list[tuple[Array, ...]] | None = None
+        self._stats: tuple[LayerStats, ...] | None = None
+        self._checkpoint = [p.copy() for p in self._params]
+        self._checkpoint_step = self.step_count
+        self._since_checkpoint = 0
+
+    @property
+    def data(self) -> TrainData:
+        return self.batches.data
+
+    @property
+    def batch_size(self) -> int:
+        n = len(self.batches)
+        return min(self.hyper.batch_size or n, n)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-len(self.batches) // self.batch_size)
+
+    @property
+    def batch_index(self) -> int:
+        """Batches of the current epoch already done."""
+        return -(-self._pos // self.batch_size)
+
+    @property
+    def finished(self) -> bool:
+        """The epoch budget is reached or early stopping triggered."""
+        return self.stop_reason is not None
+
+    # ---- training ------------------------------------------------------------------------
+
+    def step(self) -> StepResult:
+        """One minibatch: forward, loss, backward, update (and the epoch's evaluation)."""
+        start = time.perf_counter()
+        self.diverged = None
+        n_train = len(self.batches)
+        if self._order is None or self._pos == 0:
+            self._order = self.rng.permutation(n_train)
+        n = min(self.batch_size, n_train - self._pos)
+        x, y = self.batches.gather(self._order[self._pos : self._pos + n])
+        net = self.net
+        bufs = net.buffers("train", n)
+        with np.errstate(all="ignore"):
+            net.forward_into(x, bufs)
+            loss = net.loss_and_output_delta(y, bufs)
+            if not math.isfinite(loss):
+                return self._diverge(f"loss became {loss}", bufs, loss, start)
+            self._since_checkpoint += n
+            if self._since_checkpoint >= CHECKPOINT_SAMPLES and not self._save_checkpoint():
+                return self._diverge("weights became non-finite", bufs, loss, start)
+            net.backward(bufs)
+            self._add_penalties()
+            self.optimizer.step(self._params, self._grads, self.hyper.lr)
+        self._last = bufs
+        self._stats = None
+        self.step_count += 1
+        self.samples_seen += n
+        self._pos += n
+        record = None
+        if self._pos >= n_train:
+            self._pos = 0
+            self.epoch += 1
+            record = self._end_epoch(start)
+        else:
+            self.elapsed += time.perf_counter() - start
+        return StepResult(self.step_count, self.epoch, loss, record, self.diverged)
+
+    def run(self, max_steps: int | None = None) -> Iterator[StepResult]:
+        """Step until finished, diverged, or `max_steps` steps; yields every StepResult."""
+        done = 0
+        while not self.finished and (max_steps is None or done < max_steps):
+            result = self.step()
+            done += 1
+            yield result
+            if result.diverged:
+                return
+
+    def _add_penalties(self) -> None:
+        l1, l2 = self.hyper.l1, self.hyper.l2
+        if not (l1 or l2):
+            return
+        for layer in self.net.layers:
+            tmp = self.optimizer.scratch(layer.W)
+            if l2:
+                np.multiply(layer.W, l2, out=tmp)
+                np.add(layer.dW, tmp, out=layer.dW)
+            if l1:
+                np.sign(layer.W, out=tmp)
+                np.multiply(tmp, l1, out=tmp)
+                np.add(layer.dW, tmp, out=layer.dW)
+
+    # ---- divergence ----------------------------------------------------------------------
+
+    def _save_checkpoint(self) -> bool:
+        """Copy the weights if they are all finite; False if they are not."""
+        if not all(math.isfinite(p.sum()) for p in self._params):
+            return False
+        for saved, p in zip(self._checkpoint, self._params):
+            np.copyto(saved, p)
+        self._checkpoint_step = self.step_count
+        self._since_checkpoint = 0
+        return True
+
+    def _blame(self, bufs: list[tuple[Array, ...]] | None) -> str:
+        for i, layer in enumerate(self.net.layers):
+            if not (np.isfinite(layer.W).all() and np.isfinite(layer.b).all()):
+                return f"weights of layer {i + 1} ({layer.activation})"
+            if bufs is not None and not np.isfinite(bufs[i][0]).all():
+                return f"outputs of layer {i + 1} ({layer.activation}) overflowed"
+        return "the loss overflowed"
+
+    def _diverge(self, what: str, bufs, loss: float, start: float) -> StepResult:
+        where = self._blame(bufs)
+        self.net.set_params(list(zip(self._checkpoint[0::2], self._checkpoint[1::2], strict=True)))
+        self.optimizer.reset()
+        self._last = None
+        self._stats = None
+        self.diverged = (
+            f"{what} at step {self.step_count + 1} (epoch {self.epoch + 1}): {where}; "
+            f"weights restored from step {self._checkpoint_step}"
+        )
+        self.elapsed += time.perf_counter() - start
+        return StepResult(self.step_count, self.epoch, loss, None, self.diverged)
+
+    # ---- evaluation ----------------------------------------------------------------------
+
+    def evaluate(
+        self, X: Array, y: Array, input_scale: float | None = None
+    ) -> tuple[float, float | None]:
+        """(loss, accuracy) on any data, in chunks; accuracy None for regression.
+
+        Uses its own work arrays: training state and neuron statistics are untouched.
+        """
+        scale = self.batches.scale if input_scale is None else input_scale
+        return self._evaluate(np.asarray(X), np.asarray(y), None, scale)
+
+    def _evaluate(
+        self, X: Array, y: Array, Y: Array | None, scale: float
+    ) -> tuple[float, float | None]:
+        net = self.net
+        total_loss = 0.0
+        correct = 0.0
+        n = X.shape[0]
+        if n == 0:
+            return math.nan, None
+        with np.errstate(all="ignore"):
+            for start in range(0, n, FORWARD_CHUNK):
+                stop = min(start + FORWARD_CHUNK, n)
+                x = net.as_input(X[start:stop], scale)
+                bufs = net.buffers("eval", stop - start)
+                out = net.forward_into(x, bufs, keep=False)
+                targets = self.batches.encode(y[start:stop], net) if Y is None else Y[start:stop]
+                z, a, _, tmp = bufs[-1]
+                total_loss += net.loss.value(z, a, targets, tmp) * (stop - start)
+                if self.batches.classification:
+                    correct += accuracy(out, y[start:stop]) * (stop - start)
+        acc = correct / n if self.batches.classification else None
+        return total_loss / n, acc
+
+    def _end_epoch(self, start: float) -> EpochRecord:
+        b = self.batches
+        train_loss, train_acc = self._evaluate(b.X, b.y, b.Y, b.scale)
+        if not math.isfinite(train_loss) and self.diverged is None:
+            self._diverge("the training loss became non-finite", None, train_loss, start)
+            start = time.perf_counter()
+            train_loss, train_acc = self._evaluate(b.X, b.y, b.Y, b.scale)
+        test_loss, test_acc = None, None
+        if len(b.y_test):
+            test_loss, test_acc = self._evaluate(b.X_test, b.y_test, b.Y_test, b.scale)
+        self.elapsed += time.perf_counter() - start
+        record = EpochRecord(
+            self.epoch,
+            self.step_count,
+            self.samples_seen,
+            train_loss,
+            test_loss,
+            train_acc,
+            test_acc,
+            self.elapsed,
+            float(self.hyper.lr),
+        )
+        self.history.append(record)
+        self._check_stop(train_loss if test_loss is None else test_loss)
+        return record
+
+    def _check_stop(self, loss: float) -> None:
+        if loss < self._best:
+            self._best = loss
+            self._wait = 0
+        else:
+            self._wait += 1
+        patience = self.hyper.early_stopping
+        if patience is not None and self._wait >= patience:
+            self.stop_reason = f"early stopping: no better loss for {patience} epochs"
+        elif self.hyper.epochs is not None and self.epoch >= self.hyper.epochs:
+            self.stop_reason = f"epoch budget of {self.hyper.epochs} reached"
+
+    def neuron_stats(self) -> tuple[LayerStats, ...]:
+        """Per-layer statistics of the last training step (hidden layers, then the output)."""
+        if self._last is None:
+            return ()
+        if self._stats is None:
+            self._stats = tuple(
+                layer_stats(layer, z, a, delta)
+                for layer, (z, a, delta, _) in zip(self.net.layers, self._last)
+            )
+        return self._stats
+
+    # ---- changes between steps -----------------------------------------------------------
+
+    def set_hyper(self, hyper: HyperParams) -> None:
+        """New settings; the optimizer state is kept unless the optimizer itself changes."""
+        check_hyper(hyper)
+        if hyper.optimizer != self.hyper.optimizer:
+            self.optimizer = OPTIMIZERS[hyper.optimizer](hyper.momentum)
+        self.optimizer.momentum = hyper.momentum
+        self.hyper = hyper
+        self.stop_reason = None
+        self._check_budget()
+
+    def _check_budget(self) -> None:
+        if self.hyper.epochs is not None and self.epoch >= self.hyper.epochs:
+            self.stop_reason = f"epoch budget of {self.hyper.epochs} reached"
+
+    def set_architecture(self, spec: NetworkSpec) -> None:
+        """Change the network between steps, keeping what was learned (see `surgery.py`).
+
+        Counters and history continue; the optimizer state of surviving weights is kept.
+        """
+        validate_spec(spec)
+        if spec.n_inputs != self.net.n_inputs:
+            raise SpecError(
+                f"the data has {self.net.n_inputs} inputs; the network must keep n_inputs="
+                f"{self.net.n_inputs} (got {spec.n_inputs})"
+            )
+        b = self.batches
+        encode_targets(b.y, spec.output.units, spec.loss, spec.dtype, b.classification)
+        rng = np.random.default_rng([spec.seed, self.step_count, len(self.history)])
+        surgery.rebuild(self.net, self.optimizer, spec, rng)
+        self.batches = Batches(self.data, self.net)
+        self._structure_changed()
+
+    def insert_neuron(self, layer: int, index: int | None = None) -> None:
+        """Add a neuron to hidden layer `layer` (0-based) at `index`; output unchanged."""
+        rng = np.random.default_rng([self.net.spec.seed, self.step_count, layer])
+        surgery.insert_neuron(self.net, self.optimizer, layer, index, rng)
+        self._structure_changed()
+
+    def remove_neuron(self, layer: int, index: int) -> None:
+        """Remove neuron `index` of hidden layer `layer` (0-based); other weights kept."""
+        surgery.remove_neuron(self.net, self.optimizer, layer, index)
+        self._structure_changed()
+
+    def set_data(self, data: TrainData) -> None:
+        """New data for the same network (SpecError if inputs/outputs do not fit).
+
+        Weights are kept; counters, history, the epoch and the optimizer state restart.
+        """
+        self.batches = Batches(data, self.net)
+        self._restart(self.seed)
+
+    def reset(self, seed: int | None = None) -> None:
+        """Fresh weights (from the spec's seed, or `seed`), cleared history and optimizer."""
+        if seed is not None:
+            self.seed = seed
+        spec = self.net.spec if seed is None else replace(self.net.spec, seed=seed)
+        fresh = Network.from_spec(spec)
+        self.net._set_structure(spec, fresh.layers)
+        self._restart(self.seed)
