@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from tui_nn.cli.main import make_parser
+from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import (
     UsageError,
     add_options,
@@ -53,7 +53,8 @@ def parser():
 
 def main(argv: list[str]) -> int:
     from tui_nn.data import load_dataset
-    from tui_nn.engine import Network, gradient_check
+    from tui_nn.engine.gradcheck import gradient_check
+    from tui_nn.engine.network import Network
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
@@ -75,9 +76,8 @@ def main(argv: list[str]) -> int:
         raise UsageError(
             f"--load: the model takes {spec.n_inputs} inputs; {dataset.name} has {dataset.n_inputs}"
         )
-    X = np.asarray(dataset.X_train[:n], dtype=np.float64) * dataset.input_scale
-    y = dataset.y_train[:n]
-    worst = float(gradient_check(net, X, y))
+    X, y = dataset.X_train[:n], dataset.y_train[:n]
+    worst = float(gradient_check(net, X, y, input_scale=dataset.input_scale))
     sizes = "-".join(str(s) for s in spec.sizes)
     acts = "/".join(layer.activation for layer in spec.layers)
     print(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from tui_nn.cli.main import make_parser
+from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError
 
 LIST_EPILOG = """\

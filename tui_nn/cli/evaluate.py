@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.cli.main import make_parser
+from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
 
 EPILOG = """\
@@ -26,7 +26,6 @@ examples:
 
 DATA_OPTIONS = ("dataset", "data", "target", "data-dir", "samples", "noise", "test-fraction")
 SPLITS = ("test", "train", "all")
-CHUNK = 4096  # rows per forward pass (bounded memory on big sets)
 
 
 def parser():
@@ -44,7 +43,7 @@ def parser():
 
 def main(argv: list[str]) -> int:
     from tui_nn.data import load_dataset
-    from tui_nn.engine import Network
+    from tui_nn.engine.network import Network
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
@@ -55,36 +54,56 @@ def main(argv: list[str]) -> int:
         lambda opt: f"--{opt.flag}",
     )
     model = load_model(ns.model)
-    new_data = "data" in values or (
-        "dataset" in values and values["dataset"] != model.config.dataset.name
-    )
-    split = ns.split or ("all" if new_data else "test")
-    spec = config_from_values(values, base=model.config).dataset
-    dataset = load_dataset(replace(spec, normalize="none"))  # raw inputs; the model's transform
-    X, y = pick_split(dataset, split)
-    X, scale = model_inputs(X, dataset, model)
-    if model.spec.n_inputs != X.shape[1]:
-        raise UsageError(
-            f"the data has {X.shape[1]} inputs but the model takes {model.spec.n_inputs}"
-        )
-    y = match_labels(y, dataset, model)
+    if "data" in values:
+        name, split = values["data"], "all"
+        X, y, scale = read_new_csv(values, model)
+        if ns.split not in (None, "all"):
+            raise UsageError("--split: a file given with --data is evaluated whole (--split all)")
+    else:
+        new_data = "dataset" in values and values["dataset"] != model.config.dataset.name
+        split = ns.split or ("all" if new_data else "test")
+        spec = config_from_values(values, base=model.config).dataset
+        dataset = load_dataset(replace(spec, normalize="none"))  # raw; the model's transform
+        name = dataset.name
+        X, y = pick_split(dataset, split)
+        X, scale = model_inputs(X, dataset, model)
+        if model.spec.n_inputs != X.shape[1]:
+            raise UsageError(
+                f"the data has {X.shape[1]} inputs but the model takes {model.spec.n_inputs}"
+            )
+        y = match_labels(y, dataset, model)
     net = Network.from_params(model.spec, model.params)
-    output = predict(net, X, scale)
-    print(
-        f"model {ns.model}: network {'-'.join(str(n) for n in model.spec.sizes)}, "
-        f"loss {model.spec.loss}"
-    )
-    print(f"data {dataset.name}: {split} split, {len(X)} samples")
-    print(f"loss {loss_of(net, output, y, model):.6g}")
-    if is_classification(dataset, model):
-        names = model.class_names or dataset.class_names
-        predicted = predicted_classes(output)
+    classification = is_classification(model)
+    loss, acc = evaluate(net, X, y, scale, classification)
+    sizes = "-".join(str(n) for n in model.spec.sizes)
+    print(f"model {ns.model}: network {sizes}, loss function {model.spec.loss}")
+    print(f"data {name}: {split} split, {len(X)} samples")
+    print(f"loss {loss:.6g}")
+    if classification:
+        names = model.class_names
+        predicted = predicted_classes(net.forward(X, input_scale=scale))
         n_classes = max(len(names) if names else 0, int(y.max()) + 1, int(predicted.max()) + 1)
         matrix = confusion_matrix(y, predicted, n_classes)
-        print(f"accuracy {np.trace(matrix) / max(matrix.sum(), 1) * 100:.2f}%")
-        print("confusion matrix (rows: true class, columns: predicted):")
+        print(f"accuracy {acc * 100:.2f}% ({int(np.trace(matrix))} of {len(y)})")
+        print("confusion matrix (rows: true class, columns: predicted class):")
         print(format_confusion(matrix, names))
     return 0
+
+
+def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.ndarray, float]:
+    """A user's CSV through the model's own normalisation, labels matched by class name."""
+    from tui_nn.data import read_csv_features
+
+    target = values.get("target")
+    if target is None and model.config.dataset.name == "csv":
+        target = model.config.dataset.target
+    classes = model.class_names if is_classification(model) else None
+    if is_classification(model) and classes is None:
+        classes = tuple(str(i) for i in range(max(model.spec.output.units, 2)))
+    features = read_csv_features(values["data"], model.normalization, target, classes)
+    if features.y is None:
+        raise UsageError(f"--data: {values['data']} has no target column to evaluate against")
+    return features.X, features.y, 1.0
 
 
 def pick_split(dataset: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -119,7 +138,7 @@ def _is_plain_scale(norm: dict[str, Any], divisor: float) -> bool:
 
 def match_labels(y: np.ndarray, dataset: Any, model: Any) -> np.ndarray:
     """Class indices of the data re-numbered to the model's classes, matched by name."""
-    if not is_classification(dataset, model):
+    if not is_classification(model):
         return y
     if dataset.task != "classification":
         raise UsageError("the model is a classifier but the data's target is numeric")
@@ -136,38 +155,29 @@ def match_labels(y: np.ndarray, dataset: Any, model: Any) -> np.ndarray:
     return mapping[y]
 
 
-def is_classification(dataset: Any, model: Any) -> bool:
+def is_classification(model: Any) -> bool:
     if model.task is not None:
         return model.task == "classification"
     return model.spec.loss in ("bce", "cce")
 
 
-def predict(net: Any, X: np.ndarray, input_scale: float) -> np.ndarray:
-    dtype = np.dtype(net.spec.dtype)
-    parts = []
-    for start in range(0, len(X), CHUNK):
-        chunk = np.asarray(X[start : start + CHUNK]).astype(dtype)
-        parts.append(np.array(net.forward(chunk, input_scale=input_scale), dtype=dtype))
-    if not parts:
+def evaluate(
+    net: Any, X: np.ndarray, y: np.ndarray, input_scale: float, classification: bool
+) -> tuple[float, float | None]:
+    """(loss, accuracy) by the engine's own evaluation (the numbers training reports)."""
+    from tui_nn.engine.trainer import Trainer
+    from tui_nn.engine.types import HyperParams, TrainData
+
+    if len(X) == 0:
         raise UsageError("the data has no samples to evaluate")
-    return np.concatenate(parts)
-
-
-def loss_of(net: Any, output: np.ndarray, y: np.ndarray, model: Any) -> float:
-    """The model's loss on its outputs, from the definitions (clipped to stay finite)."""
-    from tui_nn.engine.losses import encode_targets, value_from_output
-
-    spec = model.spec
-    classification = spec.loss in ("bce", "cce")
-    target = encode_targets(y, spec.output.units, spec.loss, output.dtype, classification)
-    eps = np.finfo(output.dtype).eps
-    a = np.clip(output, eps, 1 - eps) if classification else output
-    return value_from_output(spec.loss, a, target)
+    task = "classification" if classification else "regression"
+    data = TrainData(X, y, X[:0], y[:0], input_scale=input_scale, task=task)
+    return Trainer(net, data, HyperParams()).evaluate(X, y)
 
 
 def predicted_classes(output: np.ndarray) -> np.ndarray:
     if output.shape[1] == 1:
-        return (output[:, 0] >= 0.5).astype(np.int64)
+        return (output[:, 0] > 0.5).astype(np.int64)  # as tui_nn.engine.metrics.accuracy
     return output.argmax(axis=1).astype(np.int64)
 
 

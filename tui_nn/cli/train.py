@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tui_nn.cli.main import make_parser
+from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import (
     UsageError,
     add_options,
@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
 
 
 def build_network(config: RunConfig, dataset: Any, loaded: Any, values: dict[str, Any]):
-    from tui_nn.engine import Network
+    from tui_nn.engine.network import Network
 
     if loaded is None:
         return Network.from_spec(config.network_spec(dataset))
@@ -139,7 +139,7 @@ class HeadlessRun:
     """One `tui-nn train` run: the loop, its output and its files."""
 
     def __init__(self, net, dataset, config: RunConfig, history, values, quiet=False):
-        from tui_nn.engine import Trainer
+        from tui_nn.engine.trainer import Trainer
 
         self.net = net
         self.dataset = dataset
@@ -199,6 +199,7 @@ class HeadlessRun:
             epoch=record.epoch + self.offset.epoch,
             step=record.step + self.offset.step,
             samples=record.samples + self.offset.samples,
+            seconds=record.seconds + self.offset.seconds,
         )
 
     def describe(self) -> str:
@@ -276,4 +277,4 @@ def metrics_text(r) -> str:
 
 def epoch_line(r, epochs: int) -> str:
     width = len(str(epochs))
-    return f"epoch {r.epoch:>{width}}/{epochs}  {metrics_text(r)}  ({r.seconds:.2f} s)"
+    return f"epoch {r.epoch:>{width}}/{epochs}  {metrics_text(r)}  [{r.seconds:.1f} s]"

@@ -1,0 +1,39 @@
+"""Helpers for the CLI tests: run `main([...])` in-process and capture what it printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tui_nn.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def error_line(self) -> str:
+        """The single stderr line of a failed command (asserting there is exactly one)."""
+        lines = self.err.strip().splitlines()
+        assert len(lines) == 1, f"expected one line on stderr, got {self.err!r}"
+        assert lines[0].startswith("tui-nn: error: "), lines[0]
+        return lines[0]
+
+
+@pytest.fixture
+def cli(capsys):
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+# Small, quick settings for training tests: 40 samples of xor, half for testing.
+QUICK = ("--dataset", "xor", "--samples", "40", "--hidden", "4", "--epochs", "1")
