@@ -107,7 +107,8 @@ def test_folder_given_directly_and_by_environment(tmp_path, monkeypatch):
     ds = load_dataset(DatasetSpec(name="mnist", data_dir=str(tmp_path / "flat")))
     assert len(ds.X_train) == 30
     monkeypatch.setenv("TUI_NN_DATA_DIR", str(tmp_path / "flat"))
-    assert resolve_data_dir(None, "mnist", ("train-images-idx3-ubyte.gz",)) == tmp_path / "flat"
+    assert resolve_data_dir(None, "mnist") == tmp_path / "flat"
+    assert resolve_data_dir(str(tmp_path), "mnist") == tmp_path / "mnist"  # nested layout
     assert len(load_dataset(DatasetSpec(name="mnist")).X_train) == 30
 
 
@@ -148,3 +149,10 @@ def test_image_sets_refuse_float_normalisation(tmp_path):
     make_fake_set(tmp_path / "mnist")
     with pytest.raises(DataError, match="not supported for image sets"):
         load_dataset(DatasetSpec(name="mnist", data_dir=str(tmp_path), normalize="standard"))
+
+
+def test_default_folder_is_the_user_cache(tmp_path, monkeypatch):
+    monkeypatch.delenv("TUI_NN_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = resolve_data_dir(None, "fashion-mnist")
+    assert folder == tmp_path / "cache" / "tui-nn" / "datasets" / "fashion-mnist"

@@ -15,7 +15,7 @@ import numpy as np
 
 from tui_nn.data.idx import MAGIC_IMAGES, MAGIC_LABELS, read_idx
 from tui_nn.data.normalize import fixed_scale
-from tui_nn.data.paths import resolve_data_dir
+from tui_nn.data.paths import IDX_FILES, resolve_data_dir
 from tui_nn.data.spec import DataError, Dataset, DatasetInfo, DatasetSpec
 
 
@@ -36,13 +36,8 @@ class ImageSet:
 
 
 def _files(sums: tuple[tuple[str, int], ...]) -> tuple[RemoteFile, ...]:
-    names = (
-        "train-images-idx3-ubyte.gz",
-        "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz",
-        "t10k-labels-idx1-ubyte.gz",
-    )
-    return tuple(RemoteFile(n, s, size) for n, (s, size) in zip(names, sums))
+    """Train images, train labels, test images, test labels with their sums and sizes."""
+    return tuple(RemoteFile(n, s, size) for n, (s, size) in zip(IDX_FILES, sums))
 
 
 IMAGE_SETS: dict[str, ImageSet] = {

@@ -14,6 +14,12 @@ from pathlib import Path
 
 ENV_DATA_DIR = "TUI_NN_DATA_DIR"
 ENV_MIRROR = "TUI_NN_MIRROR"
+IDX_FILES = (  # the file names of MNIST and Fashion-MNIST (the same for both)
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+)
 
 
 def default_base_dir() -> Path:
@@ -32,7 +38,7 @@ def base_data_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def resolve_data_dir(
-    explicit: str | os.PathLike | None, name: str, files: tuple[str, ...] = ()
+    explicit: str | os.PathLike | None, name: str, files: tuple[str, ...] = IDX_FILES
 ) -> Path:
     """The folder for dataset `name`: `<base>/<name>`, or the base itself when it already
     holds the dataset's files (any of `files`, raw or .gz) and has no `<name>` folder."""
