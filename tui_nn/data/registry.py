@@ -11,7 +11,7 @@
 
 All splits are seeded by `spec.seed`. MNIST and Fashion-MNIST keep their official
 train/test split, so `test_fraction` is ignored for them (and `samples`, when given, takes a
-stratified random subset of the training set only).
+seeded random subset of the training set only).
 """
 
 from __future__ import annotations
