@@ -149,7 +149,8 @@ class HeadlessRun:
         self.quiet = quiet
         self.offset = history[-1] if history else None
         self.trainer = Trainer(net, dataset.train_data(), config.hyper, seed=config.seed)
-        self.bar = ProgressBar("") if is_terminal(sys.stderr) and not quiet else None
+        self.bar = ProgressBar("training") if is_terminal(sys.stderr) and not quiet else None
+        self.batch_loss: float | None = None
 
     def run(self) -> int:
         from tui_nn.files import MetricsWriter
@@ -166,6 +167,7 @@ class HeadlessRun:
                         outcome = "interrupted"
                         break
                     result = self.trainer.step()
+                    self.batch_loss = result.batch_loss
                     if result.record is not None:
                         record = self.shifted(result.record)
                         self.history.append(record)
@@ -222,7 +224,12 @@ class HeadlessRun:
         total = epochs * per_epoch
         elapsed = time.perf_counter() - start
         eta = elapsed / done * (total - done) if done else None
-        text = f"epoch {t.epoch + 1 + self.epoch_offset}/{epochs + self.epoch_offset}"
+        current = min(t.epoch + 1, epochs) + self.epoch_offset
+        text = f"epoch {current}/{epochs + self.epoch_offset}"
+        if self.batch_loss is not None:
+            text += f"  batch loss {self.batch_loss:.4g}"
+        if elapsed > 0:
+            text += f"  {t.samples_seen / elapsed:,.0f} samples/s"
         if eta is not None:
             text += f"  eta {human_seconds(eta)}"
         self.bar.update(done, total, text, force=True)
@@ -240,7 +247,7 @@ class HeadlessRun:
 
         last = self.history[-1] if self.history else None
         summary = f"{outcome}: {self.trainer.epoch} epochs, {self.trainer.step_count} steps in "
-        summary += f"{seconds:.1f} s"
+        summary += f"{seconds:.2f} s"
         if last is not None:
             summary += "; " + metrics_text(last)
         if outcome == "diverged":
@@ -277,4 +284,4 @@ def metrics_text(r) -> str:
 
 def epoch_line(r, epochs: int) -> str:
     width = len(str(epochs))
-    return f"epoch {r.epoch:>{width}}/{epochs}  {metrics_text(r)}  [{r.seconds:.1f} s]"
+    return f"epoch {r.epoch:>{width}}/{epochs}  {metrics_text(r)}  [{r.seconds:.2f} s]"

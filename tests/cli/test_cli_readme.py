@@ -1,0 +1,29 @@
+"""The README's commands and examples stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tui_nn.files import load_model
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_setup_and_test_commands_are_the_documented_ones():
+    text = README.read_text(encoding="utf-8")
+    assert "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/tui-nn" in text
+    assert "\n.venv/bin/python -m pytest -q\n" in text
+
+
+def test_readme_toml_example_runs(cli, tmp_path):
+    text = README.read_text(encoding="utf-8")
+    toml = re.search(r"```toml\n(.*?)```", text, re.S).group(1)
+    path = tmp_path / "spiral.toml"
+    path.write_text(toml)
+    result = cli("train", "--config", path, "--epochs", "2")
+    assert result.code == 0, result.err
+    model = load_model(tmp_path / "spiral.npz")
+    assert model.spec.sizes == (2, 8, 8, 8, 1)
+    assert model.config.hyper.optimizer == "adam" and model.config.hyper.batch_size == 16
+    assert (tmp_path / "spiral.jsonl").read_text().count("\n") == 2
