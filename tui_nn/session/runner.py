@@ -156,7 +156,8 @@ class Runner:
 
     def _start(self, cmd: Start) -> None:
         if self.trainer.finished:
-            self.message, self.urgent = "epoch budget reached: raise it or reset", True
+            reason = self.trainer.stop_reason or "finished"
+            self.message, self.urgent = f"{reason}: raise the epoch budget or reset", True
             return
         self._set("running", "training")
 
@@ -247,9 +248,9 @@ class Runner:
         self.urgent = True
 
     def _set_view(self, cmd: SetView) -> None:
-        if cmd.weights and not self.view.weights:
-            self.weights_stale = True
-        if cmd.grid and (not self.view.grid or cmd.grid_size != self.view.grid_size):
+        """The answering snapshot carries what the view asks for, even if unchanged since."""
+        self.weights_stale = cmd.weights
+        if cmd.grid:
             self.grid_stale, self.last_grid_time = True, float("-inf")
         self.view = cmd
         self.urgent = True
@@ -302,7 +303,7 @@ class Runner:
         if result.diverged is not None:
             self._set("diverged", f"diverged: {result.diverged}; restored the last finite weights")
         elif result.record is not None and self.trainer.finished:
-            self._set("finished", f"finished after {self.trainer.epoch} epochs")
+            self._set("finished", self.trainer.stop_reason or "finished")
         elif self.steps_left is not None:
             self.steps_left -= 1
             if self.steps_left <= 0:
