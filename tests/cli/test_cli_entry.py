@@ -37,6 +37,7 @@ def test_console_script_and_module_entry_points(tmp_path):
         "import sys; from tui_nn.cli import main; "
         "assert main(['train', '--help']) == 0; "
         "assert main(['datasets']) == 0; "
+        "assert main(['--help']) == 0; "
         "assert 'textual' not in sys.modules, 'textual was imported'"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

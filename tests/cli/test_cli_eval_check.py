@@ -102,3 +102,19 @@ def test_check_a_saved_model(cli, tmp_path):
     assert cli("train", *QUICK, "--save", path).code == 0
     result = cli("check", "--load", path, "--check-samples", "3")
     assert result.code == 0 and "3 samples of xor" in result.out
+
+
+def test_eval_of_a_csv_model_on_its_own_test_split_matches_training(cli, tmp_path):
+    """Raw data through the stored normalisation gives exactly the numbers training reported."""
+    write_people(tmp_path / "train.csv", 120, 1)
+    model_path = tmp_path / "people.npz"
+    assert (
+        cli("train", "--data", tmp_path / "train.csv", "--epochs", "5", "--save", model_path).code
+        == 0
+    )
+    result = cli("eval", model_path)
+    assert result.code == 0, result.err
+    last = load_model(model_path).history[-1]
+    assert f"accuracy {last.test_acc * 100:.2f}%" in result.out
+    loss = float(re.search(r"^loss (\S+)$", result.out, re.M).group(1))
+    assert loss == pytest.approx(last.test_loss, rel=1e-4)

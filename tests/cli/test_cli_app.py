@@ -1,0 +1,53 @@
+"""`tui-nn` with no command: options become a RunConfig handed to the app."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_nn.config import RunConfig
+
+
+@pytest.fixture
+def app_calls(monkeypatch):
+    import tui_nn.ui.app
+
+    calls = []
+
+    def fake_run_app(config, *, fps=10.0, low_bandwidth=False, resume=False):
+        calls.append((config, fps, low_bandwidth, resume))
+        return 0
+
+    monkeypatch.setattr(tui_nn.ui.app, "run_app", fake_run_app)
+    return calls
+
+
+def test_no_options_opens_the_default_2d_run(cli, app_calls):
+    assert cli().code == 0
+    [(config, fps, low_bandwidth, resume)] = app_calls
+    assert config == RunConfig()
+    assert (fps, low_bandwidth, resume) == (10.0, False, False)
+
+
+def test_training_options_and_app_options_reach_the_app(cli, app_calls, tmp_path):
+    args = ("--dataset", "digits", "--hidden", "32,16", "--lr", "0.01", "--fps", "4")
+    assert cli(*args, "--low-bandwidth", "--resume", tmp_path / "run.npz").code == 0
+    [(config, fps, low_bandwidth, resume)] = app_calls
+    assert config.dataset.name == "digits" and config.hidden == (32, 16)
+    assert config.hyper.lr == 0.01
+    assert config.hyper.optimizer == "adam"  # the digits preset fills what was not given
+    assert (fps, low_bandwidth, resume) == (4.0, True, str(tmp_path / "run.npz"))
+    app_calls.clear()
+    assert cli("--resume").code == 0
+    assert app_calls[0][3] is True
+
+
+def test_empty_hidden_means_no_hidden_layer(cli, app_calls):
+    assert cli("--hidden", "").code == 0
+    assert app_calls[0][0].hidden == ()
+
+
+def test_the_apps_exit_code_is_returned(cli, monkeypatch):
+    import tui_nn.ui.app
+
+    monkeypatch.setattr(tui_nn.ui.app, "run_app", lambda config, **kw: 2)
+    assert cli("--dataset", "xor").code == 2
