@@ -1,7 +1,7 @@
 """Gradient check: backpropagation against central differences, in float64 (CS231n style).
 
 For every weight and bias `p`, the numerical derivative is
-`(L(p + h) - L(p - h)) / (2 h)` with `h = 1e-6`, and the analytic one is what `backward` gave.
+`(L(p + h) - L(p - h)) / (2 h)` with `h = 1e-5`, and the analytic one is what `backward` gave.
 Per parameter array the relative error is
 
     ||g_analytic - g_numeric|| / max(||g_analytic|| + ||g_numeric||, 1e-12)
@@ -19,7 +19,7 @@ from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.network import Network
 
 Array = np.ndarray
-STEP = 1e-6
+STEP = 1e-5
 
 
 def _loss(net: Network, x: Array, y: Array) -> float:

@@ -1,0 +1,238 @@
+"""The trainer: learning, determinism, divergence, hyper-parameter changes, statistics."""
+
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tui_nn.engine import (
+    HyperParams,
+    LayerSpec,
+    Network,
+    NetworkSpec,
+    SpecError,
+    TrainData,
+    Trainer,
+)
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+def _xor_trainer(seed=0, **hyper):
+    spec = NetworkSpec(2, (LayerSpec(8, "tanh"),), LayerSpec(1, "sigmoid"), "bce", seed=seed)
+    settings = {"lr": 0.05, "batch_size": 4, "optimizer": "adam"} | hyper
+    return Trainer(
+        Network.from_spec(spec), TrainData(XOR_X, XOR_Y, XOR_X, XOR_Y), HyperParams(**settings)
+    )
+
+
+def _blobs(n=60, seed=0, k=3):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, k, size=n)
+    X = rng.normal(size=(n, 2)).astype(np.float32) + 3 * np.eye(k, 2, dtype=np.float32)[y]
+    return TrainData(X[: n * 3 // 4], y[: n * 3 // 4], X[n * 3 // 4 :], y[n * 3 // 4 :])
+
+
+def _blob_trainer(seed=0, data=None, **hyper):
+    spec = NetworkSpec(
+        2, (LayerSpec(6, "relu"), LayerSpec(5, "tanh")), LayerSpec(3, "softmax"), "cce", seed=seed
+    )
+    return Trainer(Network.from_spec(spec), data or _blobs(), HyperParams(**hyper), seed=seed)
+
+
+def test_xor_reaches_full_accuracy():
+    trainer = _xor_trainer(epochs=400)
+    records = [r.record for r in trainer.run() if r.record]
+    assert len(records) == 400 and trainer.finished
+    assert records[-1].train_acc == 1.0
+    assert records[-1].train_loss < 0.1 < records[0].train_loss
+
+
+def test_plain_sgd_per_sample_learns_too():
+    trainer = _blob_trainer(lr=0.05, batch_size=1, optimizer="sgd", epochs=15)
+    list(trainer.run())
+    assert trainer.steps_per_epoch == 45 and trainer.step_count == 15 * 45
+    assert trainer.history[-1].test_acc >= 0.85
+    assert trainer.history[-1].train_loss < trainer.history[0].train_loss
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adam"])
+def test_every_optimizer_lowers_the_loss(optimizer):
+    trainer = _blob_trainer(lr=0.02, batch_size=8, optimizer=optimizer, epochs=10)
+    list(trainer.run())
+    assert trainer.history[-1].train_loss < 0.8 * trainer.history[0].train_loss
+
+
+def test_same_seed_same_run_and_another_seed_differs():
+    runs = []
+    for seed in (5, 5, 6):
+        trainer = _blob_trainer(seed=seed, lr=0.05, batch_size=7, optimizer="momentum", epochs=3)
+        list(trainer.run())
+        runs.append(([r.train_loss for r in trainer.history], trainer.net.get_params()))
+    assert runs[0][0] == runs[1][0]
+    assert all(np.array_equal(a[0], b[0]) for a, b in zip(runs[0][1], runs[1][1]))
+    assert runs[0][0] != runs[2][0]
+
+
+def test_counters_and_full_batch():
+    trainer = _blob_trainer(lr=0.1, batch_size=None)
+    assert trainer.steps_per_epoch == 1
+    result = trainer.step()
+    assert result.record is not None and result.epoch == 1 and trainer.samples_seen == 45
+    trainer.set_hyper(HyperParams(lr=0.1, batch_size=10))
+    assert trainer.steps_per_epoch == 5
+    sizes = []
+    for _ in range(5):
+        before = trainer.samples_seen
+        trainer.step()
+        sizes.append(trainer.samples_seen - before)
+    assert sizes == [10, 10, 10, 10, 5] and trainer.epoch == 2 and trainer.batch_index == 0
+    record = trainer.history[-1]
+    assert (record.epoch, record.step, record.samples) == (2, 6, 90)
+    assert record.seconds > 0 and trainer.elapsed >= record.seconds
+
+
+def test_nan_recovery_restores_finite_weights_and_reports():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3)).astype(np.float32)
+    Y = (X @ np.ones((3, 2), dtype=np.float32)) ** 3
+    spec = NetworkSpec(
+        3, (LayerSpec(16, "relu"), LayerSpec(16, "relu")), LayerSpec(2, "identity"), "mse"
+    )
+    trainer = Trainer(
+        Network.from_spec(spec),
+        TrainData(X, Y, X, Y, task="regression"),
+        HyperParams(lr=1e3, batch_size=5, optimizer="momentum"),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warnings leak out of the trainer
+        results = list(trainer.run(max_steps=200))
+    assert results[-1].diverged is not None, "lr=1e3 did not diverge"
+    reason = results[-1].diverged
+    assert trainer.diverged == reason and "step" in reason and "layer" in reason
+    params = trainer.net.get_params()
+    assert all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in params)
+    loss, acc = trainer.evaluate(X, Y)
+    assert np.isfinite(loss) and acc is None
+    trainer.set_hyper(HyperParams(lr=1e-4, batch_size=5))  # carry on with a sane rate
+    result = trainer.step()
+    assert result.diverged is None and np.isfinite(result.batch_loss)
+
+
+def test_live_learning_rate_change_keeps_optimizer_state():
+    trainer = _blob_trainer(lr=0.01, batch_size=8, optimizer="adam")
+    for _ in range(5):
+        trainer.step()
+    optimizer = trainer.optimizer
+    moments = [st["m"].copy() for st in optimizer.state]
+    trainer.set_hyper(HyperParams(lr=0.001, batch_size=16, optimizer="adam", l2=0.01))
+    assert trainer.optimizer is optimizer and optimizer.t == 5
+    assert all(np.array_equal(m, st["m"]) for m, st in zip(moments, optimizer.state))
+    trainer.step()
+    assert optimizer.t == 6
+    trainer.set_hyper(HyperParams(lr=0.001, optimizer="sgd"))
+    assert trainer.optimizer is not optimizer and trainer.optimizer.t == 0
+
+
+def test_learning_rate_change_takes_effect_on_the_next_step():
+    a, b = _blob_trainer(lr=0.01, batch_size=8), _blob_trainer(lr=0.01, batch_size=8)
+    a.step(), b.step()
+    b.set_hyper(HyperParams(lr=0.02, batch_size=8))
+    before = a.net.get_params()[0][0]
+    a.step(), b.step()
+    step_a = a.net.layers[0].W - before
+    step_b = b.net.layers[0].W - before
+    np.testing.assert_allclose(step_b, 2 * step_a, rtol=1e-4, atol=1e-7)
+
+
+def test_evaluate_has_no_effect_on_training():
+    trainer = _blob_trainer(lr=0.05, batch_size=8)
+    trainer.step()
+    params = trainer.net.get_params()
+    stats = trainer.neuron_stats()
+    counters = (trainer.step_count, trainer.samples_seen, trainer.batch_index)
+    loss, acc = trainer.evaluate(trainer.data.X_test, trainer.data.y_test)
+    assert 0 <= acc <= 1 and loss > 0
+    assert counters == (trainer.step_count, trainer.samples_seen, trainer.batch_index)
+    assert all(np.array_equal(p[0], q[0]) for p, q in zip(params, trainer.net.get_params()))
+    again = trainer.neuron_stats()
+    np.testing.assert_array_equal(stats[0].mean_abs_delta, again[0].mean_abs_delta)
+
+
+def test_neuron_stats_describe_the_last_batch():
+    trainer = _blob_trainer(lr=0.05, batch_size=9)
+    assert trainer.neuron_stats() == ()
+    trainer.net.layers[0].b[:3] = -100.0  # three relu neurons that can never fire
+    trainer.step()
+    relu, tanh, out = trainer.neuron_stats()
+    assert relu.activation == "relu" and out.activation == "softmax"
+    np.testing.assert_array_equal(relu.dead_fraction[:3], 1.0)
+    assert relu.mean_abs_delta[:3].tolist() == [0.0, 0.0, 0.0]
+    layer = trainer.net.layers[1]
+    np.testing.assert_allclose(tanh.mean_abs_delta, 9 * np.abs(layer.delta).mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(tanh.mean_activation, layer.a.mean(axis=0), rtol=1e-6)
+    assert tanh.grad_norm == pytest.approx(float(np.linalg.norm(layer.dW)), rel=1e-5)
+    assert out.weight_norm == pytest.approx(
+        float(np.linalg.norm(trainer.net.layers[2].W)), rel=1e-5
+    )
+
+
+def test_early_stopping_and_epoch_budget():
+    trainer = _blob_trainer(lr=1e-30, batch_size=None, early_stopping=2)
+    list(trainer.run(max_steps=50))
+    assert trainer.finished and trainer.epoch == 3 and "early stopping" in trainer.stop_reason
+    trainer = _blob_trainer(lr=0.01, batch_size=None, epochs=4)
+    assert len(list(trainer.run())) == 4 and trainer.finished
+    trainer.set_hyper(HyperParams(lr=0.01, batch_size=None, epochs=6))
+    assert not trainer.finished
+    assert len(list(trainer.run())) == 2
+
+
+def test_l2_penalty_shrinks_weights():
+    plain = _blob_trainer(lr=0.05, batch_size=8, epochs=5)
+    decayed = _blob_trainer(lr=0.05, batch_size=8, epochs=5, l2=0.5)
+    list(plain.run()), list(decayed.run())
+    assert np.linalg.norm(decayed.net.layers[0].W) < 0.8 * np.linalg.norm(plain.net.layers[0].W)
+
+
+def test_set_data_keeps_weights_or_refuses():
+    trainer = _blob_trainer(lr=0.05, batch_size=8)
+    trainer.step()
+    W = trainer.net.layers[0].W.copy()
+    trainer.set_data(_blobs(n=40, seed=3))
+    assert np.array_equal(W, trainer.net.layers[0].W) and trainer.step_count == 0
+    trainer.step()
+    wide = TrainData(np.zeros((4, 5), np.float32), np.zeros(4, int), np.zeros((0, 5)), np.zeros(0))
+    with pytest.raises(SpecError, match="5"):
+        trainer.set_data(wide)
+    too_many = replace(_blobs(), y_train=np.full(45, 7))
+    with pytest.raises(SpecError, match="0..2"):
+        trainer.set_data(too_many)
+
+
+def test_reset_restarts_from_the_spec_seed_or_a_new_one():
+    trainer = _blob_trainer(lr=0.05, batch_size=8)
+    start = trainer.net.get_params()[0][0]
+    trainer.step()
+    trainer.reset()
+    assert np.array_equal(start, trainer.net.layers[0].W)
+    assert trainer.step_count == 0 and trainer.history == [] and trainer.optimizer.t == 0
+    trainer.reset(seed=9)
+    assert not np.array_equal(start, trainer.net.layers[0].W) and trainer.net.spec.seed == 9
+
+
+@pytest.mark.parametrize(
+    "hyper,word",
+    [
+        (HyperParams(lr=-1.0), "learning rate"),
+        (HyperParams(optimizer="rmsprop"), "adam"),
+        (HyperParams(batch_size=0), "batch size"),
+        (HyperParams(l2=-0.1), "l2"),
+        (HyperParams(epochs=0), "epochs"),
+    ],
+)
+def test_bad_hyper_parameters_raise(hyper, word):
+    with pytest.raises(SpecError, match=word):
+        _blob_trainer().set_hyper(hyper)
