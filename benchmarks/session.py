@@ -1,32 +1,40 @@
-"""Training throughput through the session versus the bare engine loop, and start-up time.
+"""Training throughput through the session versus the bare engine loop; start-up and stop times.
 
-    .venv/bin/python benchmarks/session.py [--seconds 4] [--rounds 2] [--mnist]
+    .venv/bin/python benchmarks/session.py [--seconds 2] [--rounds 5] [--mnist]
 
-For each workload, in the same run and alternating (bare, session, bare, session, ...) so that
-other load on the machine hits both alike:
+For each workload, in the same run, alternating windows (bare, session, bare, session, ...) so
+that other load on the machine hits both alike:
 
 - bare: `Trainer.step()` in a loop in this process, one BLAS thread;
-- session: a TrainingSession (trainer process, one BLAS thread, fps=10) while a consumer thread
-  here "draws" the newest snapshot 10 times a second (it walks the records, the neuron
-  statistics and the decision grid, the way the app's widgets would).
+- session: one TrainingSession (trainer process, one BLAS thread, fps=10), started and paused
+  per window, while a consumer thread here "draws" the newest snapshot 10 times a second (it
+  walks the neuron statistics and the decision grid, as the app's widgets would).
 
-Throughput is samples per second of training; the goal is session >= 90 % of bare. Start-up is
-the time from `start()` to the first snapshot (spawn + imports + data + network), on xor.
+Throughput is samples per second of training; the goal is session >= 90 % of bare (the median of
+the per-round ratios is reported). Start-up is the time from `start()` to the first snapshot
+(spawn + imports + data + network) on xor; stop is the time `close()` takes on a running
+trainer (goal 0.5 s, also in the middle of an MNIST epoch). `--mnist` uses the real files when
+fetched, or else random pixels of MNIST's shapes (the step cost is the same).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import struct
+import tempfile
 import threading
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from tui_nn.config import RunConfig
 from tui_nn.data import load_dataset
-from tui_nn.data.spec import DatasetSpec
+from tui_nn.data.spec import DataError, DatasetSpec
 from tui_nn.engine import Network, Trainer
 from tui_nn.engine.types import HyperParams
 from tui_nn.session import TrainingSession
@@ -53,12 +61,10 @@ MNIST = RunConfig(
 )
 
 
-def bare_rate(config: RunConfig, seconds: float) -> float:
-    """Samples per second of the engine loop alone (data loading not counted)."""
-    data = load_dataset(config.dataset)
-    trainer = Trainer(Network.from_spec(config.network_spec(data)), data.train_data(), config.hyper)
+def bare_window(trainer: Trainer, seconds: float) -> float:
+    """Samples per second of the engine loop alone, over one window."""
     with threadpool_limits(1):
-        for _ in range(20):  # warm-up
+        for _ in range(5):  # warm the caches again after the other side ran
             trainer.step()
         start_samples, start = trainer.samples_seen, time.perf_counter()
         while time.perf_counter() - start < seconds:
@@ -75,6 +81,8 @@ class Drawer:
         self.frames = 0
         self.marks: list[tuple[float, int]] = []  # (arrival time, samples seen)
         self.stop = threading.Event()
+        self.first = threading.Event()
+        self.paused = threading.Event()
         self.thread = threading.Thread(target=self._draw, daemon=True)
         self.thread.start()
 
@@ -83,6 +91,9 @@ class Drawer:
             self.records += len(msg.records)
             self.marks.append((time.perf_counter(), msg.samples_seen))
             self.latest = msg
+            self.first.set()
+            if msg.state == "paused":
+                self.paused.set()
 
     def _draw(self) -> None:
         while not self.stop.wait(0.1):
@@ -95,24 +106,64 @@ class Drawer:
             self.frames += 1
 
 
-def session_rate(config: RunConfig, seconds: float) -> tuple[float, float]:
-    """(samples per second through the session, start-up seconds)."""
+def session_window(session: TrainingSession, drawer: Drawer, seconds: float) -> float:
+    """Samples per second through the session over one window (the first 0.3 s not counted)."""
+    session.send(Start())
+    t0 = time.perf_counter() + 0.3
+    time.sleep(seconds + 0.3)
+    t1 = time.perf_counter()
+    session.send(Pause())
+    drawer.paused.clear()
+    drawer.paused.wait(10)
+    window = [(t, s) for t, s in drawer.marks if t0 <= t <= t1]
+    (ta, sa), (tb, sb) = window[0], window[-1]
+    return (sb - sa) / (tb - ta)
+
+
+def stop_seconds(session: TrainingSession, drawer: Drawer) -> float:
+    """How long close() takes on a trainer that is running flat out."""
+    session.send(Start())
+    time.sleep(0.5)
+    start = time.perf_counter()
+    session.close(timeout=2.0)
+    return time.perf_counter() - start
+
+
+def measure(name: str, config: RunConfig, seconds: float, rounds: int) -> None:
+    data = load_dataset(config.dataset)
+    spec = config.network_spec(data)
+    trainer = Trainer(Network.from_spec(spec), data.train_data(), config.hyper, seed=spec.seed)
     drawer = Drawer()
     session = TrainingSession(drawer, fps=10, blas_threads=1)
     session.start(config)
-    while drawer.latest is None:
-        time.sleep(0.01)
-    startup = session.startup_seconds
-    session.send(Start())
-    time.sleep(0.5)  # warm-up
-    t0 = time.perf_counter()
-    time.sleep(seconds)
-    session.send(Pause())
-    session.close()
+    drawer.first.wait(120)
+    bare, through = [], []
+    for _ in range(rounds):
+        bare.append(bare_window(trainer, seconds))
+        through.append(session_window(session, drawer, seconds))
+    stop = stop_seconds(session, drawer)
     drawer.stop.set()
-    window = [(t, s) for t, s in drawer.marks if t >= t0]
-    (ta, sa), (tb, sb) = window[0], window[-1]
-    return (sb - sa) / (tb - ta), startup
+    ratios = [s / b for s, b in zip(through, bare)]
+    print(
+        f"{name:30s} bare {statistics.median(bare):10,.0f} samples/s"
+        f"  session {statistics.median(through):10,.0f} samples/s"
+        f"  ratio {statistics.median(ratios):6.1%}"
+        f" (per round {', '.join(f'{r:.0%}' for r in ratios)})  stop {stop * 1000:.0f} ms"
+    )
+
+
+def fake_mnist(folder: Path) -> None:
+    """Random uint8 images and labels in MNIST's IDX format and shapes."""
+    rng = np.random.default_rng(0)
+    for prefix, n in (("train", 60_000), ("t10k", 10_000)):
+        images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+        labels = rng.integers(0, 10, size=n, dtype=np.uint8)
+        (folder / f"{prefix}-images-idx3-ubyte").write_bytes(
+            struct.pack(">IIII", 2051, n, 28, 28) + images.tobytes()
+        )
+        (folder / f"{prefix}-labels-idx1-ubyte").write_bytes(
+            struct.pack(">II", 2049, n) + labels.tobytes()
+        )
 
 
 def startup_times(rounds: int) -> list[float]:
@@ -129,26 +180,24 @@ def startup_times(rounds: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--mnist", action="store_true", help="also MNIST (needs the files)")
+    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--mnist", action="store_true", help="also an MNIST-sized workload")
     args = parser.parse_args()
     blas = [(i["internal_api"], i.get("architecture"), i["num_threads"]) for i in threadpool_info()]
-    print(f"BLAS: {blas}")
-    workloads = dict(WORKLOADS)
+    print(f"BLAS: {blas}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+    for name, config in WORKLOADS.items():
+        measure(name, config, args.seconds, args.rounds)
     if args.mnist:
-        workloads["mnist 784-128-64-10 batch 128"] = MNIST
-    for name, config in workloads.items():
-        bare, through = [], []
-        for _ in range(args.rounds):
-            bare.append(bare_rate(config, args.seconds))
-            through.append(session_rate(config, args.seconds)[0])
-        b, s = statistics.median(bare), statistics.median(through)
-        print(
-            f"{name:32s} bare {b:12,.0f} samples/s   session {s:12,.0f} samples/s"
-            f"   ratio {s / b:6.1%}   (rounds: bare {[round(x) for x in bare]},"
-            f" session {[round(x) for x in through]})"
-        )
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                load_dataset(MNIST.dataset)
+                config, label = MNIST, "mnist 784-128-64-10 b128"
+            except DataError:
+                fake_mnist(Path(tmp))
+                config = replace(MNIST, dataset=replace(MNIST.dataset, data_dir=tmp))
+                label = "mnist-shaped (random) b128"
+            measure(label, config, args.seconds, args.rounds)
     times = startup_times(5)
     print(
         f"start-up (start() to first snapshot, xor): median {statistics.median(times) * 1000:.0f} ms,"

@@ -19,9 +19,8 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session import views
+from tui_nn.session import snapshots, views
 from tui_nn.session.messages import (
-    DecisionGrid,
     InjectFault,
     Inspect,
     Inspection,
@@ -127,6 +126,8 @@ class Runner:
     def _set(self, state: str, message: str) -> None:
         if state != "running":
             self.steps_left, self.until_epoch = None, False
+        if state != "error":
+            self.error_detail = None
         self.state, self.message = state, message
         self.urgent = True
 
@@ -152,6 +153,8 @@ class Runner:
             handler(self, cmd)
         except USER_ERRORS as exc:  # bad settings from the user: keep the run as it was
             self.message, self.urgent = one_line(exc), True
+        if self.state == "finished" and not self.trainer.finished:  # budget raised, new data
+            self._set("paused", self.message)
         return True
 
     def _start(self, cmd: Start) -> None:
@@ -174,6 +177,8 @@ class Runner:
             already = self.steps_left if self.running and self.steps_left is not None else 0
             self._set("running", "stepping")
             self.steps_left = already + int(cmd.steps)
+        else:
+            raise ValueError(f"steps must be at least 1, got {cmd.steps}")
 
     def _reset(self, cmd: Reset) -> None:
         self.trainer.reset(seed=cmd.seed)
@@ -186,8 +191,6 @@ class Runner:
             self.trainer.set_hyper(cmd.hyper)
         self.hyper = cmd.hyper
         self.message, self.urgent = "settings changed", True
-        if self.state == "finished" and self.trainer is not None and not self.trainer.finished:
-            self._set("paused", "epoch budget raised")
 
     def _set_architecture(self, cmd: SetArchitecture) -> None:
         self.trainer.set_architecture(cmd.spec.validate())
@@ -213,14 +216,14 @@ class Runner:
         self._set("idle", "data changed; new network")
 
     def _fits(self, dataset: Dataset, wanted: NetworkSpec | None) -> bool:
+        """Can the current network train on `dataset` as it is (same task, same shapes)?"""
         spec = self.net.spec
-        if wanted is not None and wanted != spec:
-            return False
-        out_act, loss = dataset.default_head()
         return (
-            spec.n_inputs == dataset.n_inputs
+            (wanted is None or wanted == spec)
+            and self.dataset is not None
+            and dataset.task == self.dataset.task
+            and spec.n_inputs == dataset.n_inputs
             and spec.output.units == dataset.n_outputs
-            and spec.loss == (self.config.loss or loss)
         )
 
     def _head_for(self, dataset: Dataset) -> NetworkSpec:
@@ -311,89 +314,16 @@ class Runner:
         elif self.until_epoch and result.record is not None:
             self._set("paused", f"stepped to the end of epoch {self.trainer.epoch}")
 
-    # ---- snapshots --------------------------------------------------------------------------
-
-    def _eta(self) -> float | None:
-        """Seconds to the epoch budget at the measured rate (evaluation time included)."""
-        trainer = self.trainer
-        done = trainer.epoch + trainer.batch_index / max(trainer.steps_per_epoch, 1)
-        return self.meter.eta(self.hyper.epochs, done, len(self.dataset.X_train))
-
-    def _grid(self, now: float) -> DecisionGrid | None:
-        if not (self.view.grid and self.grid_stale and self.bounds is not None):
-            return None
-        if self.running and now - self.last_grid_time < self.view.grid_interval:
-            return None
-        self.grid_stale, self.last_grid_time = False, now
-        return views.decision_grid(self.net, self.dataset, self.bounds, self.view.grid_size)
+    # ---- snapshots (built in snapshots.py) -------------------------------------------------
 
     def snapshot(self) -> Snapshot:
         """Everything new since the previous snapshot; clears the one-shot parts."""
-        now = self.clock()
-        self.seq += 1
-        self.urgent = False
-        if self.trainer is None:
-            return self._bare_snapshot()
-        rate = self.meter.read(now, self.trainer.samples_seen, self.running)
-        trainer, last = self.trainer, self.trainer.history[-1] if self.trainer.history else None
-        weights = None
-        if self.view.weights and self.weights_stale:
-            weights, self.weights_stale = views.copy_weights(self.net), False
-        snap = Snapshot(
-            run_id=self.run_id,
-            seq=self.seq,
-            state=self.state,
-            message=self.message,
-            epoch=trainer.epoch,
-            step=trainer.step_count,
-            samples_seen=trainer.samples_seen,
-            batch_loss=self.batch_loss,
-            train_loss=last.train_loss if last else None,
-            test_loss=last.test_loss if last else None,
-            train_acc=last.train_acc if last else None,
-            test_acc=last.test_acc if last else None,
-            records=tuple(self.records),
-            layers=tuple(trainer.neuron_stats()),
-            samples_per_sec=rate,
-            eta_seconds=self._eta(),
-            elapsed=trainer.elapsed,
-            network=self.net.spec,
-            hyper=self.hyper,
-            dataset=self.dataset_spec,
-            data=views.data_summary(self.dataset) if self.send_data else None,
-            grid=self._grid(now),
-            weights=weights,
-            inspection=self.inspection,
-            saved_path=self.saved_path,
-            error_detail=self.error_detail if self.state == "error" else None,
-        )
-        self.records, self.send_data, self.inspection, self.saved_path = [], False, None, None
-        return snap
+        return snapshots.build(self)
 
-    def _bare_snapshot(self) -> Snapshot:
-        """Before any network exists (the data failed to load): state and message only."""
-        hidden = tuple(LayerSpec(u, self.config.activation) for u in self.config.hidden)
-        placeholder = NetworkSpec(n_inputs=1, hidden=hidden, output=LayerSpec(1, "identity"))
-        return Snapshot(
-            run_id=self.run_id,
-            seq=self.seq,
-            state=self.state,
-            message=self.message,
-            epoch=0,
-            step=0,
-            samples_seen=0,
-            batch_loss=None,
-            train_loss=None,
-            test_loss=None,
-            train_acc=None,
-            test_acc=None,
-            records=(),
-            layers=(),
-            samples_per_sec=0.0,
-            eta_seconds=None,
-            elapsed=0.0,
-            network=placeholder,
-            hyper=self.hyper,
-            dataset=self.dataset_spec,
-            error_detail=self.error_detail,
-        )
+    def safe_snapshot(self) -> Snapshot:
+        """`snapshot()`, or, if building it fails, the error in a minimal snapshot."""
+        try:
+            return snapshots.build(self)
+        except Exception as exc:
+            self.fail(exc)
+            return snapshots.bare(self)

@@ -46,11 +46,11 @@ def serve(commands, publish, runner: Runner, fps: float) -> None:
                 except Exception as exc:  # never a silent death: report and wait
                     runner.fail(exc)
             if runner.urgent or now >= next_publish:
-                publish(runner.snapshot())
+                publish(runner.safe_snapshot())
                 next_publish = now + interval
         else:
             if runner.urgent:
-                publish(runner.snapshot())
+                publish(runner.safe_snapshot())
                 next_publish = clock() + interval
             if not _apply(runner, commands.recv()):  # blocks while paused: no CPU
                 return

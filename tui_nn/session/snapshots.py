@@ -1,0 +1,117 @@
+"""Building a Snapshot from the runner's state: what the UI draws, copied, nothing shared.
+
+`build` takes what is new since the previous snapshot (epoch records, the data summary after a
+data change, a decision grid when one is due, the weights when they changed and the view wants
+them, an inspection, a saved path) and clears it, so every one-shot part is sent exactly once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui_nn.engine.spec import LayerSpec, NetworkSpec
+from tui_nn.session import views
+from tui_nn.session.messages import DecisionGrid, Snapshot
+
+if TYPE_CHECKING:
+    from tui_nn.session.runner import Runner
+
+
+def eta(runner: Runner) -> float | None:
+    """Seconds to the epoch budget at the measured rate (evaluation time included)."""
+    trainer = runner.trainer
+    done = trainer.epoch + trainer.batch_index / max(trainer.steps_per_epoch, 1)
+    return runner.meter.eta(runner.hyper.epochs, done, len(runner.dataset.X_train))
+
+
+def grid_if_due(runner: Runner, now: float) -> DecisionGrid | None:
+    """A decision grid, for 2-D data, when the view wants one, the weights changed since the
+    last one and (while training) at least `grid_interval` seconds have passed."""
+    view = runner.view
+    if not (view.grid and runner.grid_stale and runner.bounds is not None):
+        return None
+    if runner.running and now - runner.last_grid_time < view.grid_interval:
+        return None
+    runner.grid_stale, runner.last_grid_time = False, now
+    return views.decision_grid(runner.net, runner.dataset, runner.bounds, view.grid_size)
+
+
+def build(runner: Runner) -> Snapshot:
+    """Everything new since the previous snapshot; clears the one-shot parts."""
+    now = runner.clock()
+    runner.seq += 1
+    runner.urgent = False
+    trainer = runner.trainer
+    if trainer is None:
+        return bare(runner)
+    rate = runner.meter.read(now, trainer.samples_seen, runner.running)
+    last = trainer.history[-1] if trainer.history else None
+    weights = None
+    if runner.view.weights and runner.weights_stale:
+        weights, runner.weights_stale = views.copy_weights(runner.net), False
+    snap = Snapshot(
+        run_id=runner.run_id,
+        seq=runner.seq,
+        state=runner.state,
+        message=runner.message,
+        epoch=trainer.epoch,
+        step=trainer.step_count,
+        samples_seen=trainer.samples_seen,
+        batch_loss=runner.batch_loss,
+        train_loss=last.train_loss if last else None,
+        test_loss=last.test_loss if last else None,
+        train_acc=last.train_acc if last else None,
+        test_acc=last.test_acc if last else None,
+        records=tuple(runner.records),
+        layers=tuple(trainer.neuron_stats()),
+        samples_per_sec=rate,
+        eta_seconds=eta(runner),
+        elapsed=trainer.elapsed,
+        network=runner.net.spec,
+        hyper=runner.hyper,
+        dataset=runner.dataset_spec,
+        data=views.data_summary(runner.dataset) if runner.send_data else None,
+        grid=grid_if_due(runner, now),
+        weights=weights,
+        inspection=runner.inspection,
+        saved_path=runner.saved_path,
+        error_detail=runner.error_detail if runner.state == "error" else None,
+    )
+    runner.records, runner.send_data = [], False
+    runner.inspection = runner.saved_path = None
+    return snap
+
+
+def bare(runner: Runner) -> Snapshot:
+    """State, message and counters only: before any network exists (the data failed to load),
+    or when building a full snapshot failed. The network is a placeholder when there is none."""
+    if runner.net is not None:
+        network = runner.net.spec
+    else:
+        config = runner.config
+        hidden = tuple(LayerSpec(units, config.activation) for units in config.hidden)
+        network = NetworkSpec(n_inputs=1, hidden=hidden, output=LayerSpec(1, "identity"))
+    trainer = runner.trainer
+    return Snapshot(
+        run_id=runner.run_id,
+        seq=runner.seq,
+        state=runner.state,
+        message=runner.message,
+        epoch=trainer.epoch if trainer else 0,
+        step=trainer.step_count if trainer else 0,
+        samples_seen=trainer.samples_seen if trainer else 0,
+        batch_loss=None,
+        train_loss=None,
+        test_loss=None,
+        train_acc=None,
+        test_acc=None,
+        records=(),
+        layers=(),
+        samples_per_sec=0.0,
+        eta_seconds=None,
+        elapsed=trainer.elapsed if trainer else 0.0,
+        network=network,
+        hyper=runner.hyper,
+        dataset=runner.dataset_spec,
+        error_detail=runner.error_detail,
+    )
