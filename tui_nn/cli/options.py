@@ -11,195 +11,36 @@ the same one-line message either way. Precedence, lowest first:
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tui_nn.cli.checks import (
+    UsageError,
+    activation_names,
+    as_text,
+    batch_size,
+    choice,
+    dataset_name,
+    fraction,
+    hidden,
+    init_names,
+    loss_names,
+    momentum,
+    non_negative_float,
+    optimizer_names,
+    output_names,
+    path_text,
+    positive_float,
+    positive_int,
+    seed,
+)
 from tui_nn.config import RunConfig
-from tui_nn.data.spec import NORMALIZATIONS
-from tui_nn.engine.spec import DTYPES, MAX_HIDDEN_LAYERS, MAX_UNITS
+from tui_nn.data.spec import NORMALIZATIONS, DatasetSpec
+from tui_nn.engine.spec import DTYPES
 
-
-class UsageError(ValueError):
-    """A bad option value: the message is one line naming the option and the allowed values."""
-
-
-# ---- value checks (each takes a command-line string or a TOML value) ----------------------
-
-
-def _text(v: Any) -> str:
-    if isinstance(v, bool) or not isinstance(v, str | int | float):
-        raise UsageError(f"expected text, got {v!r}")
-    return str(v).strip()
-
-
-def _number(v: Any, what: str) -> float:
-    if isinstance(v, bool):
-        raise UsageError(f"must be {what}, got {v!r}")
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        raise UsageError(f"must be {what}, got {v!r}") from None
-    if not math.isfinite(x):
-        raise UsageError(f"must be {what}, got {v!r}")
-    return x
-
-
-def _integer(v: Any, what: str) -> int:
-    if isinstance(v, bool):
-        raise UsageError(f"must be {what}, got {v!r}")
-    if isinstance(v, int):
-        return v
-    try:
-        return int(str(v).strip())
-    except ValueError:
-        raise UsageError(f"must be {what}, got {v!r}") from None
-
-
-def positive_float(v: Any) -> float:
-    x = _number(v, "a number > 0")
-    if x <= 0:
-        raise UsageError(f"must be a number > 0, got {v!r}")
-    return x
-
-
-def non_negative_float(v: Any) -> float:
-    x = _number(v, "a number >= 0")
-    if x < 0:
-        raise UsageError(f"must be a number >= 0, got {v!r}")
-    return x
-
-
-def fraction(v: Any) -> float:
-    x = _number(v, "a number between 0 and 1 (exclusive)")
-    if not 0 < x < 1:
-        raise UsageError(f"must be a number between 0 and 1 (exclusive), got {v!r}")
-    return x
-
-
-def momentum(v: Any) -> float:
-    x = _number(v, "a number in [0, 1)")
-    if not 0 <= x < 1:
-        raise UsageError(f"must be a number in [0, 1), got {v!r}")
-    return x
-
-
-def positive_int(v: Any) -> int:
-    n = _integer(v, "a whole number >= 1")
-    if n < 1:
-        raise UsageError(f"must be a whole number >= 1, got {v!r}")
-    return n
-
-
-def seed(v: Any) -> int:
-    n = _integer(v, "a whole number >= 0")
-    if n < 0:
-        raise UsageError(f"must be a whole number >= 0, got {v!r}")
-    return n
-
-
-def batch_size(v: Any) -> int | None:
-    """A positive integer, or "full" (None: the whole training set per step)."""
-    if isinstance(v, str) and v.strip().lower() == "full":
-        return None
-    n = _integer(v, "a whole number >= 1 or 'full'")
-    if n < 1:
-        raise UsageError(f"must be a whole number >= 1 or 'full', got {v!r}")
-    return n
-
-
-def hidden(v: Any) -> tuple[int, ...]:
-    """ "8,8" (or a TOML list [8, 8]); empty for no hidden layer."""
-    if isinstance(v, list | tuple):
-        items = list(v)
-    else:
-        text = _text(v)
-        items = [p for p in text.replace(" ", ",").split(",") if p] if text else []
-    allowed = f"comma-separated layer sizes in 1..{MAX_UNITS}, e.g. 8,8 (empty for none)"
-    sizes = []
-    for item in items:
-        try:
-            n = _integer(item, allowed)
-        except UsageError:
-            raise UsageError(f"must be {allowed}, got {v!r}") from None
-        if not 1 <= n <= MAX_UNITS:
-            raise UsageError(f"must be {allowed}, got {v!r}")
-        sizes.append(n)
-    if len(sizes) > MAX_HIDDEN_LAYERS:
-        raise UsageError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes)}")
-    return tuple(sizes)
-
-
-def choice(names: Callable[[], tuple[str, ...]], auto: bool = False) -> Callable[[Any], str]:
-    """A name from a registry (read when checked, so the engine is imported lazily)."""
-
-    def check(v: Any) -> str:
-        allowed = (*names(), *(("auto",) if auto else ()))
-        text = _text(v).lower()
-        if text not in allowed:
-            raise UsageError(f"unknown value {v!r}; choose one of: {', '.join(allowed)}")
-        return text
-
-    check.allowed = lambda: (*names(), *(("auto",) if auto else ()))  # type: ignore[attr-defined]
-    return check
-
-
-def path_text(v: Any) -> str:
-    text = _text(v)
-    if not text:
-        raise UsageError("must be a path, got an empty value")
-    return text
-
-
-# ---- the registries, imported lazily ------------------------------------------------------
-
-
-def dataset_names() -> tuple[str, ...]:
-    from tui_nn.data import DATASET_NAMES
-
-    return (*DATASET_NAMES, "csv")
-
-
-def activation_names() -> tuple[str, ...]:
-    from tui_nn.engine.activations import ACTIVATIONS
-
-    return tuple(name for name, act in ACTIVATIONS.items() if not act.output_only)
-
-
-def output_names() -> tuple[str, ...]:
-    from tui_nn.engine.activations import ACTIVATIONS
-
-    return tuple(ACTIVATIONS)
-
-
-def loss_names() -> tuple[str, ...]:
-    from tui_nn.engine.losses import LOSSES
-
-    return tuple(LOSSES)
-
-
-def optimizer_names() -> tuple[str, ...]:
-    from tui_nn.engine.types import OPTIMIZERS
-
-    return tuple(OPTIMIZERS)
-
-
-def init_names() -> tuple[str, ...]:
-    from tui_nn.engine.initializers import INITIALIZERS
-
-    return tuple(name for name in INITIALIZERS if name != "auto")
-
-
-def dataset_name(v: Any) -> str:
-    from tui_nn.data.registry import canonical_name
-
-    name = canonical_name(_text(v))
-    allowed = dataset_names()
-    if name not in allowed:
-        raise UsageError(f"unknown dataset {v!r}; choose one of: {', '.join(allowed)}")
-    return name
+__all__ = ["UsageError", "positive_float", "positive_int"]  # re-exported for the commands
 
 
 # ---- the option table ---------------------------------------------------------------------
@@ -224,7 +65,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("dataset", dataset_name, "dataset name (see `tui-nn datasets`)", "NAME", "data"),
     Option("data", path_text, "your own CSV file (sets --dataset csv)", "PATH.csv", "data", True),
     Option(
-        "target", _text, "CSV target column, by name or index (default: last)", "COLUMN", "data"
+        "target", as_text, "CSV target column, by name or index (default: last)", "COLUMN", "data"
     ),
     Option("data-dir", path_text, "where MNIST-style files are", "DIR", "data", True),
     Option("samples", positive_int, "samples to generate (toy sets) or keep", "N", "data"),
@@ -410,7 +251,6 @@ def default_epochs(config: RunConfig) -> int:
 
 HYPER_KEYS = ("lr", "batch_size", "optimizer", "momentum", "l1", "l2", "epochs", "early_stopping")
 DATA_KEYS = ("samples", "noise", "test_fraction", "normalize", "target", "data_dir")
-RUN_ONLY_KEYS = ("save", "load", "metrics")
 
 
 def config_from_values(values: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
@@ -421,7 +261,9 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
     if base is None:
         base = RunConfig()
         values = {**PRESETS.get(name, {}), **values}
-    dataset = replace(base.dataset, name=name)
+    dataset = base.dataset
+    if name != dataset.name:  # another dataset: its own defaults, the same seed and folder
+        dataset = DatasetSpec(name, seed=dataset.seed, data_dir=dataset.data_dir)
     if "data" in values:
         dataset = replace(dataset, path=values["data"])
     if name != "csv":
