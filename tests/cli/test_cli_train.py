@@ -197,3 +197,11 @@ def test_metrics_json_is_strict(cli, tmp_path):
     assert cli("train", *QUICK, "--metrics", metrics).code == 0
     for line in metrics.read_text().splitlines():
         json.loads(line, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+
+
+def test_continued_run_keeps_the_loaded_epoch_budget(cli, tmp_path):
+    first = tmp_path / "a.npz"
+    assert cli("train", *QUICK[:-1], "2", "--save", first).code == 0
+    result = cli("train", "--load", first, "--save", first)
+    assert result.code == 0
+    assert [r.epoch for r in load_model(first).history] == [1, 2, 3, 4]

@@ -98,4 +98,4 @@ def _checked(flag: str, check, value):
     try:
         return check(value)
     except UsageError as exc:
-        raise UsageError(f"{flag} {exc}") from None
+        raise UsageError(f"{flag}: {exc}") from None

@@ -91,7 +91,7 @@ def run_app_command(argv: list[str]) -> int:
         try:
             fps = positive_float(ns.fps)
         except UsageError as exc:
-            raise UsageError(f"--fps {exc}") from None
+            raise UsageError(f"--fps: {exc}") from None
     config = config_from_values(gather_values(ns))
     from tui_nn.ui.app import run_app  # Textual is imported only on this path
 

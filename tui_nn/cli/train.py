@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
             note(f"{', '.join(ignored)} ignored: the architecture comes from {values['load']}")
             values = {k: v for k, v in values.items() if k not in ARCHITECTURE_KEYS}
     config = config_from_values(values, base=loaded.config if loaded else None)
-    if "epochs" not in values:
+    if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
     check_output_path("--save", values.get("save"))
     check_output_path("--metrics", values.get("metrics"))
