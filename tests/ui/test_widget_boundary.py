@@ -104,7 +104,7 @@ async def test_only_rows_whose_pixels_changed_are_refreshed():
         count = db.repaint_count
         refreshed: list[int] = []
         original = db.refresh_line
-        db.refresh_line = lambda y: (refreshed.append(y), original(y))
+        db.refresh_line = lambda y, *span: (refreshed.append(y), original(y, *span))
         db.update_grid(split_grid(rows, cols, split=9))  # pixel row 8 changes: text row 4
         await wait_until(pilot, lambda: db.repaint_count == count + 1)
         assert refreshed == [4]

@@ -79,7 +79,7 @@ async def test_only_rows_that_changed_are_refreshed():
         count = hm.repaint_count
         refreshed: list[int] = []
         original = hm.refresh_line
-        hm.refresh_line = lambda y: (refreshed.append(y), original(y))
+        hm.refresh_line = lambda y, *span: (refreshed.append(y), original(y, *span))
         hm.update_layers((layer_stats(delta), layer_stats([1.0])), (2, 8, 1))
         await wait_until(pilot, lambda: hm.repaint_count == count + 1)
         assert refreshed == []  # same values: nothing to send

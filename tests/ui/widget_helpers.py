@@ -44,6 +44,11 @@ def text_of(strip: Strip) -> str:
     return "".join(segment.text for segment in strip)
 
 
+def widget_text(widget: Widget) -> str:
+    """What a Line-API widget shows, one line per row."""
+    return "\n".join(text_of(widget.render_line(y)) for y in range(widget.size.height))
+
+
 def style_at(strip: Strip, x: int):  # noqa: ANN201 - a rich Style
     """The style of the cell at column x."""
     position = 0

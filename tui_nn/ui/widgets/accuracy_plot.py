@@ -24,6 +24,9 @@ class AccuracyPlot(HistoryPlot):
     TITLE = "accuracy"
     EMPTY_NOTE = "accuracy: no epochs yet"
 
+    def set_log_scale(self, on: bool) -> None:
+        """Accuracy stays on a linear 0..1 axis (the method exists so both plots take it)."""
+
     def note(self) -> str | None:
         if len(self.history) == 0:
             return self.EMPTY_NOTE
@@ -31,6 +34,5 @@ class AccuracyPlot(HistoryPlot):
             return REGRESSION_NOTE
         return None
 
-    def configure(self, plt) -> None:  # noqa: ANN001 - plotext figure
-        if not self.log_scale:
-            plt.ylim(0.0, 1.0)
+    def set_y_range(self, plt, values: np.ndarray) -> None:  # noqa: ANN001 - plotext figure
+        plt.ylim(0.0, 1.0)

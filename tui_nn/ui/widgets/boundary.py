@@ -21,6 +21,7 @@ from tui_nn.session.messages import DataSummary, DecisionGrid
 from tui_nn.ui.widgets import boundary_canvas as canvas_mod
 from tui_nn.ui.widgets.boundary_canvas import Colouring
 from tui_nn.ui.widgets.palette import color
+from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
 from tui_nn.ui.widgets.throttle import Throttled
 
 NOT_2D_NOTE = "decision boundary: 2-D datasets only"
@@ -29,6 +30,8 @@ NO_DATA_NOTE = "decision boundary: no data yet"
 
 class DecisionBoundary(Throttled, Widget):
     """`set_data(summary)` once per dataset, `update_grid(grid)` as grids arrive."""
+
+    BYTE_BUDGET = 8000.0  # bytes/s at the default min_interval (see throttle.py)
 
     DEFAULT_CSS = """
     DecisionBoundary {
@@ -68,7 +71,7 @@ class DecisionBoundary(Throttled, Widget):
         self.colouring: Colouring | None = None
         self.canvas = np.zeros((0, 0), dtype=np.int16)  # the last painted pixels
         self._keys: list[object] = []
-        self._strips: list[Strip] = []
+        self.rows = RowCache()
         self._styles: dict[tuple[int, int], tuple[str, Style]] = {}
         self._posted_size: tuple[int, int] | None = None
 
@@ -128,15 +131,16 @@ class DecisionBoundary(Throttled, Widget):
         self._throttle_dirty = True
         self.flush_repaint()
 
-    def refresh_line(self, y: int) -> None:
-        self.refresh(Region(0, y, self.size.width, 1))
+    def refresh_line(self, y: int, x0: int = 0, x1: int | None = None) -> None:
+        """Repaint cells x0..x1 of one screen row of the widget (and nothing else)."""
+        x1 = self.size.width if x1 is None else x1
+        self.refresh(Region(x0, y, x1 - x0, 1))
 
     def render_line(self, y: int) -> Strip:
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
+        strip = self.rows.get(y)
+        return strip if strip is not None else Strip.blank(self.size.width, self.rich_style)
 
-    def repaint(self) -> None:
+    def repaint(self) -> int:
         width, height = self.size
         keys: list[object]
         if not self.is_2d or self.colouring is None:
@@ -147,7 +151,7 @@ class DecisionBoundary(Throttled, Widget):
             self.canvas = self._paint(width, 2 * max(0, height - 1))
             keys = [self.canvas[2 * y : 2 * y + 2].tobytes() for y in range(height - 1)]
             keys.append(("legend", width, self.colouring, self.show_test))
-        self._update_rows(keys[: max(1, height)], width)
+        return self._update_rows(keys[: max(1, height)], width)
 
     def _paint(self, cols: int, rows: int) -> np.ndarray:
         s, c = self.summary, self.colouring
@@ -162,21 +166,28 @@ class DecisionBoundary(Throttled, Widget):
             canvas_mod.paint_points(canvas, s.points_test, s.labels_test, bounds, c, c.test_offset)
         return canvas
 
-    def _update_rows(self, keys: list[object], width: int) -> None:
-        """Rebuild and refresh the rows whose key changed (all of them after a resize)."""
+    def _update_rows(self, keys: list[object], width: int) -> int:
+        """Rebuild the rows whose key changed and refresh the cells that differ (everything
+        after a resize). Returns the estimated bytes sent."""
         full = len(keys) != len(self._keys) or any(
             isinstance(k, tuple) and k[0] == "note" for k in keys + self._keys
         )
-        strips = [Strip([])] * len(keys) if full else list(self._strips)
+        strips = [Strip([])] * len(keys) if full else list(self.rows.strips)
         for y, key in enumerate(keys):
             if not full and self._keys[y] == key:
                 continue
             strips[y] = self._build_row(y, key, width)
-            if not full:
-                self.refresh_line(y)
-        self._keys, self._strips = keys, strips
+        self._keys = keys
         if full:
+            self.rows.reset()
+            self.rows.update(strips)
             self.refresh()
+            return sum(cost(strip) for strip in strips)
+        sent = 0
+        for y, x0, x1 in self.rows.update(strips):
+            self.refresh_line(y, x0, x1)
+            sent += span_cost(strips[y], x0, x1)
+        return sent
 
     def _build_row(self, y: int, key: object, width: int) -> Strip:
         base = self.rich_style

@@ -27,6 +27,7 @@ from textual.widget import Widget
 from tui_nn.engine.types import LayerStats
 from tui_nn.ui.widgets.heatmap_layout import CELL_WIDTH, GAP, HeatmapLayout, plan
 from tui_nn.ui.widgets.palette import SEQUENTIAL, color, contrast
+from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
 from tui_nn.ui.widgets.scale import Scale, linear_scale, magnitude_scale
 from tui_nn.ui.widgets.throttle import Throttled
 
@@ -60,6 +61,8 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         min-height: 4;
     }
     """
+
+    BYTE_BUDGET = 4000.0  # bytes/s at the default min_interval (see throttle.py)
 
     BINDINGS = [
         Binding("up,k", "move(0, -1)", "neuron up", show=False),
@@ -102,7 +105,7 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         self.scale = Scale(0.0, 1.0, len(SEQUENTIAL))
         self._cells: list[_Cells] = []
         self._keys: list[object] = []  # what each screen row shows, to find changed rows
-        self._strips: list[Strip] = []
+        self.rows = RowCache()
         self._shape: tuple[object, ...] = ()  # layout inputs of the cached rows
         self._plain = tuple(Style(bgcolor=color(rgb)) for rgb in SEQUENTIAL)
         self._marked = tuple(
@@ -206,11 +209,12 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         self._throttle_dirty = True
         self.flush_repaint()
 
-    def refresh_line(self, y: int) -> None:
-        """Repaint one screen row of the widget (and nothing else)."""
-        self.refresh(Region(0, y, self.size.width, 1))
+    def refresh_line(self, y: int, x0: int = 0, x1: int | None = None) -> None:
+        """Repaint cells x0..x1 of one screen row of the widget (and nothing else)."""
+        x1 = self.size.width if x1 is None else x1
+        self.refresh(Region(x0, y, x1 - x0, 1))
 
-    def repaint(self) -> None:
+    def repaint(self) -> int:
         width, height = self.size
         shape = (self.units, width, height)
         if shape != self._shape:
@@ -218,18 +222,17 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
             self.grid_layout = plan(self.units, width, height - 2)
             self._clamp_cursor()
             self._fold()
-            self._rebuild_rows(changed_only=False)
-            self.refresh()
+            sent = self._rebuild_rows(changed_only=False)
         else:
             self._fold()
-            self._rebuild_rows(changed_only=True)
+            sent = self._rebuild_rows(changed_only=True)
         if self.has_focus:
             self._post_selection()
+        return sent
 
     def render_line(self, y: int) -> Strip:
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
+        strip = self.rows.get(y)
+        return strip if strip is not None else Strip.blank(self.size.width, self.rich_style)
 
     def _clamp_cursor(self) -> None:
         blocks = self.grid_layout.blocks
@@ -273,8 +276,9 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
             start += block.columns
         return codes
 
-    def _rebuild_rows(self, changed_only: bool) -> None:
-        """Recompute every row's key; rebuild and refresh only the rows whose key changed."""
+    def _rebuild_rows(self, changed_only: bool) -> int:
+        """Recompute every row's key; rebuild the rows whose key changed and refresh the cells
+        that differ. Returns the estimated bytes sent."""
         width, height = self.size
         codes = self._codes() if self._cells else np.zeros((0, 0), dtype=np.int16)
         cursor_row = self._cursor_row() if self.has_focus else None
@@ -285,16 +289,24 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         keys.append(("legend", width, self.mode, self.scale, bool(self._cells)))
         keys = keys[:height]
         old = self._keys
-        if len(self._strips) != len(keys):
+        if len(self.rows) != len(keys):
             changed_only = False
-        strips = list(self._strips) if changed_only else [Strip([])] * len(keys)
+        strips = list(self.rows.strips) if changed_only else [Strip([])] * len(keys)
         for y, key in enumerate(keys):
             if changed_only and y < len(old) and old[y] == key:
                 continue
             strips[y] = self._build_row(y, codes, width, key)
-            if changed_only:
-                self.refresh_line(y)
-        self._keys, self._strips = keys, strips
+        self._keys = keys
+        if not changed_only:
+            self.rows.reset()
+            self.rows.update(strips)
+            self.refresh()
+            return sum(cost(strip) for strip in strips)
+        sent = 0
+        for y, x0, x1 in self.rows.update(strips):
+            self.refresh_line(y, x0, x1)
+            sent += span_cost(strips[y], x0, x1)
+        return sent
 
     def _build_row(self, y: int, codes: np.ndarray, width: int, key: object) -> Strip:
         base = self.rich_style

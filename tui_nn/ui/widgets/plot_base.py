@@ -1,33 +1,45 @@
 """The shared machinery of the metric plots: history in, a downsampled plotext chart out.
 
-`HistoryPlot` keeps the whole history (cheap NumPy columns), and draws it only when asked to by
-its repaint budget (`Throttled`): the plotext figure is rebuilt in `render()`, on the UI thread,
-from at most two points per column of the widget, using the widget's own `self.plt` (never the
-global plotext state). Only this widget is refreshed, never the app.
+`HistoryPlot` keeps the whole history (cheap NumPy columns) and draws it only when its repaint
+budget allows (`Throttled`). A repaint rebuilds the plotext figure on the UI thread from at
+most two points per column, using the widget's own `self.plt` (never plotext's global state),
+turns its text into one strip per row, and refreshes only the cells that changed since the last
+repaint. To keep that small, the axes hold still while the data grows: the epoch axis ends at a
+round number ahead of the data, the cost axis is rounded outwards, and downsampling buckets are
+fixed in epochs, so a new epoch changes the picture only at its right end.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
+from rich.segment import Segment
 from rich.text import Text
-from textual.app import RenderResult
+from textual.geometry import Region
+from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.ui.widgets.series import History, downsample, finite, smooth
+from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
+from tui_nn.ui.widgets.series import (
+    History,
+    downsample_fixed,
+    finite,
+    nice_ceil,
+    smooth,
+    snapped_range,
+)
 from tui_nn.ui.widgets.throttle import Throttled
 
 Y_AXIS_WIDTH = 8  # columns plotext spends on y tick labels and the frame, roughly
+MIN_EPOCHS_SHOWN = 5
 
 
-def epoch_ticks(epochs: np.ndarray, count: int) -> list[int]:
-    """About `count` whole-epoch tick positions over the plotted epochs."""
-    if len(epochs) == 0:
-        return []
-    first, last = int(epochs[0]), int(epochs[-1])
-    return sorted({int(round(t)) for t in np.linspace(first, last, count)})
+def epoch_ticks(first: float, last: float, count: int) -> list[int]:
+    """About `count` whole-epoch tick positions from first to last."""
+    return sorted({int(round(t)) for t in np.linspace(first, last, max(2, count))})
 
 
 class HistoryPlot(Throttled, PlotextPlot):
@@ -36,6 +48,7 @@ class HistoryPlot(Throttled, PlotextPlot):
     Subclasses say which `EpochRecord` fields to draw (`SERIES`: (field, label, colour)).
     """
 
+    BYTE_BUDGET = 6000.0  # bytes/s at the default min_interval (see throttle.py)
     SERIES: tuple[tuple[str, str, str], ...] = ()
     TITLE = ""
     EMPTY_NOTE = "no epochs yet"
@@ -53,7 +66,8 @@ class HistoryPlot(Throttled, PlotextPlot):
         self.log_scale = False
         self.smoothing = 0
         self.history = History(tuple(field for field, _, _ in self.SERIES))
-        self.plotted: dict[str, int] = {}  # points handed to plotext per series, last render
+        self.plotted: dict[str, int] = {}  # points handed to plotext per series, last repaint
+        self.rows = RowCache()
         self.border_title = self.TITLE
 
     # ---- data in (cheap) ----------------------------------------------------------------
@@ -77,6 +91,7 @@ class HistoryPlot(Throttled, PlotextPlot):
             self.log_scale = on
             self.border_title = f"{self.TITLE} (log)" if on else self.TITLE
             self.request_repaint()
+            self.flush_repaint()  # a key press: answer now
 
     def set_smoothing(self, window: int) -> None:
         """Trailing moving average over `window` epochs; 0 or 1 turns it off."""
@@ -84,19 +99,59 @@ class HistoryPlot(Throttled, PlotextPlot):
         if window != self.smoothing:
             self.smoothing = window
             self.request_repaint()
+            self.flush_repaint()
 
-    # ---- throttled repaint ----------------------------------------------------------------
+    # ---- repaint --------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         super().on_mount()
         if self._throttle_dirty:
             self.request_repaint()
 
-    def repaint(self) -> None:
-        self.refresh()
-
     def on_resize(self) -> None:
-        self.refresh()  # render() downsamples to the new width
+        self._throttle_dirty = True
+        self.flush_repaint()
+
+    def _register_theme(self, app_theme_name: str) -> None:
+        super()._register_theme(app_theme_name)
+        self.rows.reset()
+        self.request_repaint()
+
+    def refresh_line(self, y: int, x0: int = 0, x1: int | None = None) -> None:
+        """Repaint cells x0..x1 of one screen row of the widget (and nothing else)."""
+        x1 = self.size.width if x1 is None else x1
+        self.refresh(Region(x0, y, x1 - x0, 1))
+
+    def repaint(self) -> int:
+        width, height = self.size
+        if width <= 0 or height <= 0:
+            return 0
+        strips = self._strips(self._draw(), width, height)
+        if len(self.rows) != len(strips):
+            self.rows.reset()
+            self.rows.update(strips)
+            self.refresh()
+            return sum(cost(strip) for strip in strips)
+        sent = 0
+        for y, x0, x1 in self.rows.update(strips):
+            self.refresh_line(y, x0, x1)
+            sent += span_cost(strips[y], x0, x1)
+        return sent
+
+    def render_line(self, y: int) -> Strip:
+        strip = self.rows.get(y)
+        return strip if strip is not None else Strip.blank(self.size.width, self.rich_style)
+
+    def _strips(self, text: Text, width: int, height: int) -> list[Strip]:
+        base = self.rich_style
+        console = self.app.console
+        lines = text.split("\n", allow_blank=True)[:height]
+        strips = []
+        for line in lines:
+            segments = Segment.apply_style(line.render(console, end=""), base)
+            strips.append(Strip(segments).adjust_cell_length(width, base).simplify())
+        blank = Strip([Segment(" " * width, base)], width)
+        return strips + [blank] * (height - len(strips))
 
     # ---- drawing (UI thread only) ---------------------------------------------------------
 
@@ -104,20 +159,27 @@ class HistoryPlot(Throttled, PlotextPlot):
         """A short text to show instead of the chart, or None to draw the chart."""
         return self.EMPTY_NOTE if len(self.history) == 0 else None
 
+    def epoch_range(self) -> tuple[float, float]:
+        """The epoch axis: from the first epoch to a round number at or past the last."""
+        x = self.history.x
+        first, last = float(x[0]), float(x[-1])
+        return first, max(first + MIN_EPOCHS_SHOWN, nice_ceil(last))
+
     def series_to_plot(self) -> dict[str, tuple[list[float], list[float]]]:
         """Each series smoothed, cleaned and downsampled to about two points per column."""
-        max_points = 2 * max(4, self.size.width - Y_AXIS_WIDTH)
+        lo, hi = self.epoch_range()
+        buckets = max(4, self.size.width - Y_AXIS_WIDTH)
         out: dict[str, tuple[list[float], list[float]]] = {}
         for field in self.history.names:
             x, y = finite(self.history.x, self.history.y(field), positive=self.log_scale)
             if len(y) == 0:
                 continue
             y = smooth(y, self.smoothing)
-            x, y = downsample(x, y, max_points)
+            x, y = downsample_fixed(x, y, lo, hi, buckets)
             out[field] = (x.tolist(), y.tolist())
         return out
 
-    def render(self) -> RenderResult:
+    def _draw(self) -> Text:
         note = self.note()
         if note is not None:
             self.plotted = {}
@@ -131,10 +193,22 @@ class HistoryPlot(Throttled, PlotextPlot):
                 x, y = series[field]
                 plt.plot(x, y, marker="braille", color=colour, label=label)
         plt.yscale("log" if self.log_scale else "linear")
-        ticks = epoch_ticks(self.history.x, max(2, min(6, self.size.width // 12)))
+        lo, hi = self.epoch_range()
+        plt.xlim(lo, hi)
+        ticks = epoch_ticks(lo, hi, min(6, self.size.width // 12))
         plt.xticks(ticks, [str(t) for t in ticks])
-        self.configure(plt)
-        return super().render()
+        values = [v for _, ys in series.values() for v in ys]
+        if values:
+            self.set_y_range(plt, np.asarray(values, dtype=np.float64))
+        width, height = self.size
+        plt.plotsize(width, height)
+        plt._set_size(width, height)  # as PlotextPlot.render does (textual-plotext issue 5)
+        plt.theme(self._get_plotext_theme_name(self.app.theme))
+        return Text.from_ansi(plt.build())
 
-    def configure(self, plt) -> None:  # noqa: ANN001 - plotext figure
-        """Subclass hook: axis limits and labels."""
+    def set_y_range(self, plt, values: np.ndarray) -> None:  # noqa: ANN001 - plotext figure
+        """Y limits rounded outwards, so they hold still while the curve moves within them."""
+        lo, hi = snapped_range(values, self.log_scale)
+        if self.log_scale:  # plotext takes log-scale limits as exponents
+            lo, hi = math.log10(lo), math.log10(hi)
+        plt.ylim(lo, hi)

@@ -8,7 +8,11 @@ spikes visible), plus its newest point.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
 class History:
@@ -65,6 +69,55 @@ def smooth(y: np.ndarray, window: int) -> np.ndarray:
     end = np.arange(1, len(y) + 1)
     start = np.maximum(end - window, 0)
     return (csum[end] - csum[start]) / (end - start)
+
+
+def nice_ceil(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= value
+    (axis limits that hold still while the data grows, and then jump by at most 25 %)."""
+    if value <= 0:
+        return 0.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in NICE_STEPS:
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10 * power
+
+
+def snapped_range(y: np.ndarray, log: bool) -> tuple[float, float]:
+    """Y limits around the data, rounded outwards (half decades on a log scale) so that they
+    change only when the data crosses a round number."""
+    lo, hi = float(np.min(y)), float(np.max(y))
+    if log:
+        lo = 10.0 ** (math.floor(2 * math.log10(lo)) / 2)
+        hi = 10.0 ** (math.ceil(2 * math.log10(hi)) / 2)
+        return lo, hi if hi > lo else lo * 10**0.5
+    span = hi - lo if hi > lo else (abs(hi) or 1.0)
+    step = 10.0 ** math.floor(math.log10(span)) / 2
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    return lo, hi if hi > lo else lo + step
+
+
+def downsample_fixed(
+    x: np.ndarray, y: np.ndarray, lo: float, hi: float, buckets: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Like `downsample`, but with buckets fixed in x (`buckets` equal slices of [lo, hi]): as
+    points are appended only the last bucket changes, so the plot changes only at its right
+    end and the terminal is sent only that."""
+    n = len(x)
+    if n <= 2 * buckets + 1:
+        return x, y
+    width = (hi - lo) / buckets if hi > lo else 1.0
+    index = np.clip(((x - lo) / width).astype(np.int64), 0, buckets - 1)
+    starts = np.flatnonzero(np.concatenate(([True], index[1:] != index[:-1])))
+    ends = np.append(starts[1:], n)
+    keep = np.empty(2 * len(starts) + 1, dtype=np.int64)
+    for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist())):
+        chunk = y[start:end]
+        keep[2 * i] = start + int(np.argmin(chunk))
+        keep[2 * i + 1] = start + int(np.argmax(chunk))
+    keep[-1] = n - 1
+    keep = np.unique(keep)
+    return x[keep], y[keep]
 
 
 def downsample(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:

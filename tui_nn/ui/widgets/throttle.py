@@ -2,9 +2,12 @@
 
 Storing new data is cheap and may happen as often as snapshots arrive; drawing it costs bytes
 on the terminal. A widget mixes in `Throttled`, calls `request_repaint()` whenever its content
-changed, and implements `repaint()`. `repaint()` then runs at most once per `min_interval`
-seconds, on the UI thread, and only if something changed since the last one: no timer runs
-while nothing new arrives.
+changed, and implements `repaint()`, which refreshes what changed and returns an estimate of the
+bytes that costs. `repaint()` then runs on the UI thread, only if something changed since the
+last one (no timer runs while nothing new arrives), and at most once per `min_interval` seconds
+or as rarely as the widget's byte budget requires: after a repaint of `n` bytes the next one
+waits at least `n / bytes_per_second` seconds. The budget scales with `min_interval` (the app
+sets that from --fps and --low-bandwidth): `BYTE_BUDGET` bytes/s at the default 0.5 s.
 """
 
 from __future__ import annotations
@@ -14,15 +17,20 @@ import time
 
 from textual.timer import Timer
 
+BASE_INTERVAL = 0.5  # the min_interval at which a widget may spend its whole BYTE_BUDGET
+
 
 class Throttled:
-    """Mixin for a Textual widget: at most one `repaint()` per `min_interval` seconds."""
+    """Mixin for a Textual widget: repaints paced by `min_interval` and a byte budget."""
 
+    BYTE_BUDGET = 6000.0  # bytes per second at min_interval == BASE_INTERVAL
     min_interval: float = 0.5
+    byte_budget: float | None = None  # bytes per second; None: derived from min_interval
     repaint_count: int = 0  # how many repaints ran (for tests and benchmarks)
+    bytes_sent: int = 0  # estimated bytes of all repaints so far
 
     _throttle_dirty: bool = False
-    _throttle_last: float = -math.inf
+    _throttle_next: float = -math.inf
     _throttle_timer: Timer | None = None
     _throttle_queued: bool = False
 
@@ -33,7 +41,7 @@ class Throttled:
             return
         if not self.is_mounted:  # type: ignore[attr-defined]
             return  # on_mount calls us again
-        delay = self._throttle_last + self.min_interval - time.monotonic()
+        delay = self._throttle_next - time.monotonic()
         if delay > 0:
             self._throttle_timer = self.set_timer(delay, self._throttle_fire)  # type: ignore[attr-defined]
         else:
@@ -55,11 +63,22 @@ class Throttled:
         if self._throttle_dirty:
             self._run_repaint()
 
+    @property
+    def bytes_per_second(self) -> float:
+        if self.byte_budget is not None:
+            return self.byte_budget
+        if self.min_interval <= 0:
+            return math.inf
+        return self.BYTE_BUDGET * BASE_INTERVAL / self.min_interval
+
     def _run_repaint(self) -> None:
         self._throttle_dirty = False
-        self._throttle_last = time.monotonic()
+        start = time.monotonic()
         self.repaint_count += 1
-        self.repaint()
+        sent = self.repaint()
+        self.bytes_sent += sent
+        self._throttle_next = start + max(self.min_interval, sent / self.bytes_per_second)
 
-    def repaint(self) -> None:  # pragma: no cover - every widget overrides it
+    def repaint(self) -> int:  # pragma: no cover - every widget overrides it
+        """Refresh what changed; return the estimated bytes that costs on the terminal."""
         raise NotImplementedError
