@@ -118,3 +118,14 @@ def test_eval_of_a_csv_model_on_its_own_test_split_matches_training(cli, tmp_pat
     assert f"accuracy {last.test_acc * 100:.2f}%" in result.out
     loss = float(re.search(r"^loss (\S+)$", result.out, re.M).group(1))
     assert loss == pytest.approx(last.test_loss, rel=1e-4)
+
+
+def test_a_relative_data_path_is_stored_absolute(cli, tmp_path, monkeypatch):
+    (tmp_path / "work").mkdir()
+    write_people(tmp_path / "work" / "train.csv", 80, 2)
+    monkeypatch.chdir(tmp_path / "work")
+    assert cli("train", "--data", "train.csv", "--epochs", "1", "--save", "m.npz").code == 0
+    monkeypatch.chdir(tmp_path)
+    model = load_model("work/m.npz")
+    assert model.config.dataset.path == str(tmp_path / "work" / "train.csv")
+    assert cli("eval", "work/m.npz").code == 0  # finds its data from another directory

@@ -176,7 +176,25 @@ def check_values(raw: dict[str, Any], where: Callable[[Option], str]) -> dict[st
 
 def values_from_args(ns: argparse.Namespace) -> dict[str, Any]:
     raw = {dest: getattr(ns, dest, None) for dest in BY_DEST}
-    return check_values(raw, lambda opt: f"--{opt.flag}")
+    return _data_paths_absolute(check_values(raw, lambda opt: f"--{opt.flag}"))
+
+
+DATA_PATHS = ("data", "data_dir")
+
+
+def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> dict[str, Any]:
+    """`~` expanded in every path; the data paths made absolute (relative to `base`, else the
+    working directory), so a saved model finds its data from any directory."""
+    for dest, value in values.items():
+        if not BY_DEST[dest].is_path:
+            continue
+        path = Path(value).expanduser()
+        if base is not None and not path.is_absolute():
+            path = base / path
+        if dest in DATA_PATHS:
+            path = path.absolute()
+        values[dest] = str(path)
+    return values
 
 
 def read_config_values(path: Path) -> dict[str, Any]:
@@ -200,10 +218,7 @@ def read_config_values(path: Path) -> dict[str, Any]:
         values = check_values(raw, lambda opt: f"--config: {path}: key {opt.flag!r}")
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
-    for dest, value in values.items():
-        if BY_DEST[dest].is_path and not Path(value).is_absolute():
-            values[dest] = str(path.parent / value)
-    return values
+    return _data_paths_absolute(values, base=path.parent)
 
 
 def gather_values(ns: argparse.Namespace) -> dict[str, Any]:
