@@ -69,15 +69,17 @@ def test_removing_a_neuron_keeps_every_other_weight():
 
 def test_optimizer_state_follows_the_surviving_weights():
     trainer, _ = _trained(optimizer="adam")
-    m_before = [st["m"].copy() for st in trainer.optimizer.state]
+    m_before = [m.copy() for m in trainer.net.split(trainer.optimizer.state[0]["m"])]
     trainer.remove_neuron(0, 1)
     trainer.insert_neuron(1, 0)
-    state = trainer.optimizer.state
-    np.testing.assert_array_equal(state[0]["m"], np.delete(m_before[0], 1, axis=0))
+    m = trainer.net.split(trainer.optimizer.state[0]["m"])  # [W1, b1, W2, b2, W3, b3]
+    np.testing.assert_array_equal(m[0], np.delete(m_before[0], 1, axis=0))
+    np.testing.assert_array_equal(m[1], np.delete(m_before[1], 1))
     expected = np.insert(np.delete(m_before[2], 1, axis=1), 0, 0.0, axis=0)
-    np.testing.assert_array_equal(state[2]["m"], expected)
-    np.testing.assert_array_equal(state[4]["m"][:, 0], 0.0)
-    np.testing.assert_array_equal(state[4]["m"][:, 1:], m_before[4])
+    np.testing.assert_array_equal(m[2], expected)
+    np.testing.assert_array_equal(m[4][:, 0], 0.0)
+    np.testing.assert_array_equal(m[4][:, 1:], m_before[4])
+    np.testing.assert_array_equal(m[5], m_before[5])
     assert trainer.optimizer.t == 20
 
 
@@ -107,7 +109,8 @@ def test_inserting_a_relu_layer_after_a_relu_layer_is_exact():
     np.testing.assert_array_equal(trainer.net.layers[1].W, np.eye(5))
     np.testing.assert_array_equal(trainer.net.layers[2].W, old[1][0])
     np.testing.assert_allclose(trainer.net.forward(X), before, rtol=1e-12, atol=1e-14)
-    assert trainer.optimizer.state[2] is None or not trainer.optimizer.state[2]["m"].any()
+    moments = trainer.net.split(trainer.optimizer.state[0]["m"])
+    assert not moments[2].any() and moments[4].any()  # new layer from zero, the next kept
     trainer.step()
 
 

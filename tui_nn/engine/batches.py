@@ -73,9 +73,9 @@ class Batches:
             )
         raw, x, y = arrays
         if self.direct:
-            np.take(self.X, idx, axis=0, out=x)
+            self.X.take(idx, axis=0, out=x)
         else:
-            np.take(self.X, idx, axis=0, out=raw)
+            self.X.take(idx, axis=0, out=raw)
             np.multiply(raw, self.scale, out=x, dtype=self.dtype, casting="unsafe")
-        np.take(self.Y, idx, axis=0, out=y)
+        self.Y.take(idx, axis=0, out=y)
         return x, y

@@ -107,11 +107,39 @@ class Network:
     """A stack of Dense layers built from a NetworkSpec. Build with `Network.from_spec(spec)`."""
 
     def __init__(self, spec: NetworkSpec, layers: list[Dense]) -> None:
-        self._spec = spec
-        self.layers = layers
-        self.dtype = np.dtype(spec.dtype)
-        self.loss = LOSSES[spec.loss]
         self._buffers: OrderedDict[tuple[str, int], list[tuple[Array, ...]]] = OrderedDict()
+        self._set_structure(spec, layers)
+
+    def _flatten(self) -> None:
+        """Put every W and b (and dW, db) as views into one flat array each.
+
+        The optimizer then updates all parameters with a handful of NumPy calls, however many
+        layers there are: small networks are bound by per-call overhead, not arithmetic.
+        """
+        total = sum(layer.W.size + layer.b.size for layer in self.layers)
+        self.flat_params = np.empty(total, dtype=self.dtype)
+        self.flat_grads = np.zeros(total, dtype=self.dtype)
+        offset = 0
+        for layer in self.layers:
+            for name, grad_name in (("W", "dW"), ("b", "db")):
+                arr = getattr(layer, name)
+                view = self.flat_params[offset : offset + arr.size].reshape(arr.shape)
+                view[...] = arr
+                setattr(layer, name, view)
+                setattr(
+                    layer, grad_name, self.flat_grads[offset : offset + arr.size].reshape(arr.shape)
+                )
+                offset += arr.size
+
+    def split(self, flat: Array) -> list[Array]:
+        """A flat array shaped like `flat_params` as views per parameter: [W1, b1, W2, ...]."""
+        out, offset = [], 0
+        for layer in self.layers:
+            for shape in (layer.W.shape, layer.b.shape):
+                size = int(np.prod(shape))
+                out.append(flat[offset : offset + size].reshape(shape))
+                offset += size
+        return out
 
     # ---- construction ------------------------------------------------------------------
 
@@ -158,12 +186,13 @@ class Network:
         return replace(self._spec, n_inputs=self.layers[0].n_in, hidden=tuple(hidden), output=out)
 
     def _set_structure(self, spec: NetworkSpec, layers: list[Dense]) -> None:
-        """Used by surgery: adopt new layers and spec, forget work arrays."""
+        """Adopt layers and spec (also used by surgery): flat storage, no stale work arrays."""
         self._spec = spec
         self.layers = layers
         self.dtype = np.dtype(spec.dtype)
         self.loss = LOSSES[spec.loss]
         self._buffers.clear()
+        self._flatten()
 
     @property
     def n_inputs(self) -> int:
@@ -205,7 +234,7 @@ class Network:
             np.copyto(layer.b, b, casting="unsafe")
 
     def param_arrays(self) -> list[Array]:
-        """The live parameter arrays in the optimizer's order: [W1, b1, W2, b2, ...]."""
+        """The live parameter arrays [W1, b1, W2, b2, ...] (views into `flat_params`)."""
         return [p for layer in self.layers for p in (layer.W, layer.b)]
 
     def grad_arrays(self) -> list[Array]:
@@ -278,7 +307,7 @@ class Network:
                 np.copyto(layer.db, delta[0])
             else:
                 np.matmul(delta.T, layer.x, out=layer.dW)
-                np.sum(delta, axis=0, out=layer.db)
+                np.add.reduce(delta, axis=0, out=layer.db)
             if i:
                 prev = layers[i - 1]
                 _, _, prev_delta, prev_tmp = bufs[i - 1]

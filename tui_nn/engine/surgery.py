@@ -54,7 +54,15 @@ class _Layer:
 
 
 def _take(net: Network, optimizer: Optimizer | None) -> list[_Layer]:
-    state = list(optimizer.state) if optimizer is not None else []
+    """The layers as editable copies, with the optimizer state split per parameter."""
+    state: list[dict[str, Array] | None] = []
+    if optimizer is not None and optimizer.state:
+        flat = optimizer.state[0]
+        if len(optimizer.state) == 1 and flat is not None:  # one state for `flat_params`
+            views = {k: net.split(v) for k, v in flat.items()}
+            state = [{k: views[k][i].copy() for k in flat} for i in range(2 * len(net.layers))]
+        else:
+            state = list(optimizer.state)
     state += [None] * (2 * len(net.layers) - len(state))
     return [
         _Layer(layer.W, layer.b, layer.activation, state[2 * i], state[2 * i + 1])
@@ -64,8 +72,18 @@ def _take(net: Network, optimizer: Optimizer | None) -> list[_Layer]:
 
 def _give(net: Network, optimizer: Optimizer | None, layers: list[_Layer], spec) -> None:
     net._set_structure(spec, [Dense(lay.W, lay.b, lay.activation) for lay in layers])
-    if optimizer is not None:
-        optimizer.state = [s for lay in layers for s in (lay.sW, lay.sb)]
+    if optimizer is None or not optimizer.slots:
+        return
+    per_param = [s for lay in layers for s in (lay.sW, lay.sb)]
+    if all(s is None for s in per_param):
+        optimizer.state = []
+        return
+    flat = {k: np.zeros_like(net.flat_params) for k in optimizer.slots}
+    for k in optimizer.slots:
+        for view, st in zip(net.split(flat[k]), per_param):
+            if st is not None:
+                view[...] = st[k]
+    optimizer.state = [flat]
 
 
 def _remap(arr: Array, rows: Array, cols: Array | None) -> Array:

@@ -96,8 +96,8 @@ class Trainer:
 
     def _structure_changed(self) -> None:
         """After a new network structure: refresh parameter lists, caches and the checkpoint."""
-        self._params = self.net.param_arrays()
-        self._grads = self.net.grad_arrays()
+        self._params = [self.net.flat_params]  # the optimizer sees one flat array
+        self._grads = [self.net.flat_grads]
         self._last: list[tuple[Array, ...]] | None = None
         self._stats: tuple[LayerStats, ...] | None = None
         self._checkpoint = [p.copy() for p in self._params]
@@ -211,7 +211,7 @@ class Trainer:
 
     def _diverge(self, what: str, bufs, loss: float, start: float) -> StepResult:
         where = self._blame(bufs)
-        self.net.set_params(list(zip(self._checkpoint[0::2], self._checkpoint[1::2], strict=True)))
+        np.copyto(self.net.flat_params, self._checkpoint[0])
         self.optimizer.reset()
         self._last = None
         self._stats = None
