@@ -8,7 +8,7 @@ from widget_helpers import Host, char_at, rgb, style_at, text_of, wait_until
 from tui_nn.session.messages import DataSummary, DecisionGrid
 from tui_nn.ui.widgets import DecisionBoundary
 from tui_nn.ui.widgets.boundary import NOT_2D_NOTE
-from tui_nn.ui.widgets.palette import CATEGORICAL, CATEGORICAL_LIGHT, DIVERGING
+from tui_nn.ui.widgets.palette import DIVERGING, POINTS_BINARY, TEST_POINTS_BINARY
 
 BOUNDS = (0.0, 1.0, 0.0, 1.0)
 
@@ -81,14 +81,14 @@ async def test_points_are_painted_over_the_background_and_test_points_on_request
         db.update_grid(split_grid(rows, cols, split=rows))  # all class 0
         await wait_until(pilot, lambda: db.canvas.shape == (rows, cols))
         row = db.render_line(0)
-        assert char_at(row, 0) == "▀" and rgb(style_at(row, 0).color) == CATEGORICAL[1]
+        assert char_at(row, 0) == "▀" and rgb(style_at(row, 0).color) == POINTS_BINARY[1]
         assert rgb(style_at(row, 0).bgcolor) == DIVERGING[0]
         assert char_at(row, 1) == " "  # test points hidden
         db.toggle_test()
         await wait_until(pilot, lambda: char_at(db.render_line(0), 1) == "▀")
         row = db.render_line(0)
         assert rgb(style_at(row, 1).color) == DIVERGING[0]
-        assert rgb(style_at(row, 1).bgcolor) == CATEGORICAL_LIGHT[0]
+        assert rgb(style_at(row, 1).bgcolor) == TEST_POINTS_BINARY[0]
         assert "+test" in text_of(db.render_line(db.size.height - 1))
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 from widget_helpers import Host, record, wait_until, widget_text
 
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot
 from tui_nn.ui.widgets.accuracy_plot import REGRESSION_NOTE
-from tui_nn.ui.widgets.series import History, downsample, smooth
+from tui_nn.ui.widgets.rows import changed_span
+from tui_nn.ui.widgets.series import History, downsample, downsample_fixed, nice_ceil, smooth
 
 # ---- series (no Textual) -----------------------------------------------------------------
 
@@ -116,3 +120,64 @@ async def test_accuracy_plot_shows_a_note_for_regression():
         plot.add_records([record(i, 1.0, acc=0.1 * i) for i in range(5)])
         await wait_until(pilot, lambda: plot.plotted.get("train_acc") == 5)
         assert REGRESSION_NOTE not in widget_text(plot)
+
+
+# ---- steady axes and partial refresh ---------------------------------------------------------
+
+
+def test_nice_ceil_and_fixed_buckets_hold_still_as_data_grows():
+    assert [nice_ceil(v) for v in (7, 10, 11, 81, 1001)] == [8, 10, 12, 100, 1200]
+    rng = np.random.default_rng(2)
+    x = np.arange(1, 5001, dtype=np.float64)
+    y = rng.normal(size=5000)
+    before = downsample_fixed(x[:4000], y[:4000], 1, 6000, 100)
+    after = downsample_fixed(x, y, 1, 6000, 100)
+    assert len(after[0]) <= 2 * 100 + 1
+    done = before[0] < 3960  # buckets that were complete before the new points came
+    assert np.array_equal(before[0][done], after[0][: done.sum()])
+
+
+def test_changed_span_finds_the_first_and_last_difference():
+    style = Style(bgcolor="red")
+    old = Strip([Segment("abcdef", style)])
+    assert changed_span(old, Strip([Segment("abcdef", style)])) is None
+    assert changed_span(old, Strip([Segment("abXdeY", style)])) == (2, 6)
+    recoloured = Strip(
+        [Segment("ab", style), Segment("cd", Style(bgcolor="blue")), Segment("ef", style)]
+    )
+    assert changed_span(old, recoloured) == (2, 4)
+    assert changed_span(None, old) == (0, 6)
+
+
+async def test_a_new_epoch_refreshes_only_the_right_end_of_the_plot():
+    plot = CostPlot(min_interval=0)
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        plot.add_records([record(i, 1.0 / i) for i in range(1, 42)])
+        await wait_until(pilot, lambda: plot.plotted.get("train_loss") == 41)
+        spans: list[tuple[int, int, int]] = []
+        original = plot.refresh_line
+        plot.refresh_line = lambda y, x0=0, x1=None: (
+            spans.append((y, x0, x1)),
+            original(y, x0, x1),
+        )
+        plot.add_records([record(42, 1.0 / 42)])  # the axes (1..50 epochs) stay as they were
+        await wait_until(pilot, lambda: plot.plotted.get("train_loss") == 42)
+        assert spans, "the new point must be drawn"
+        assert all(x0 >= plot.size.width // 2 for _, x0, _ in spans)
+
+
+async def test_the_byte_budget_spaces_out_big_repaints():
+    plot = CostPlot(min_interval=0)
+    plot.byte_budget = 1.0  # one byte a second: after any repaint the next waits a long time
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: plot.repaint_count >= 1)  # the first layout
+        count = plot.repaint_count
+        plot.add_records([record(i, 1.0 / i) for i in range(1, 10)])
+        for _ in range(5):
+            await pilot.pause()
+        assert plot.repaint_count == count and plot.bytes_sent > 0
+        plot.byte_budget = None  # back to the default budget: the waiting repaint may run
+        plot.flush_repaint()
+        assert plot.repaint_count == count + 1

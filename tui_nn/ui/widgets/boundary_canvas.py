@@ -18,8 +18,10 @@ from tui_nn.ui.widgets.palette import (
     CATEGORICAL_DIM,
     CATEGORICAL_LIGHT,
     DIVERGING,
+    POINTS_BINARY,
     RGB,
     SEQUENTIAL,
+    TEST_POINTS_BINARY,
 )
 from tui_nn.ui.widgets.scale import Scale, linear_scale
 
@@ -53,10 +55,9 @@ def default_kind(summary: DataSummary) -> str:
 
 def colouring(kind: str, summary: DataSummary) -> Colouring:
     if kind == "probability":
-        points = CATEGORICAL[:2]
         return Colouring(
             kind,
-            (*DIVERGING, *points, *CATEGORICAL_LIGHT[:2]),
+            (*DIVERGING, *POINTS_BINARY, *TEST_POINTS_BINARY),
             len(DIVERGING),
             2,
             Scale(0.0, 1.0, len(DIVERGING)),

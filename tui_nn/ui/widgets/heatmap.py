@@ -359,16 +359,19 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         return Segment(" " * CELL_WIDTH, self._plain[level])
 
     def _legend(self, base: Style) -> list[Segment]:
+        """The scale (name, min, colour ramp, max) and the marks, as much as fits."""
         if not self._cells:
             return [Segment("no neuron statistics yet", base)]
         lo, hi = self.scale.label()
-        name = "|δ|" if self.mode == "delta" else "act"
-        segments = [Segment(f"{name}{' log' if self.scale.log else ''} {lo} ", base)]
-        segments += [Segment(" ", style) for style in self._plain]
-        segments.append(Segment(f" {hi}", base))
-        marks = {m for cells in self._cells for m in np.unique(cells.mark).tolist()}
-        if 1 in marks:
-            segments.append(Segment(f"  {MARKS[1]} dead", base))
-        if 2 in marks:
-            segments.append(Segment(f"  {MARKS[2]} saturated", base))
-        return segments
+        name = ("|δ|" if self.mode == "delta" else "act") + (" log" if self.scale.log else "")
+        present = {m for cells in self._cells for m in np.unique(cells.mark).tolist()}
+        marks = "".join(
+            f"  {MARKS[m]} {word}" for m, word in ((1, "dead"), (2, "sat")) if m in present
+        )
+        ramp = [Segment(" ", style) for style in self._plain]
+        width = self.size.width
+        if len(name) + len(lo) + len(hi) + len(ramp) + len(marks) + 3 <= width:
+            return [Segment(f"{name} {lo} ", base), *ramp, Segment(f" {hi}{marks}", base)]
+        if len(name) + len(lo) + len(hi) + len(ramp) + 3 <= width:
+            return [Segment(f"{name} {lo} ", base), *ramp, Segment(f" {hi}", base)]
+        return [Segment(f"{name} {lo}..{hi}", base)]

@@ -70,6 +70,11 @@ CATEGORICAL_DIM: tuple[RGB, ...] = (
     (135, 95, 0),
 )
 
+# Binary data points on the diverging background: light, so they stand out on its strong ends;
+# test points in different hues (cyan, pink) so that train and test can be told apart.
+POINTS_BINARY: tuple[RGB, ...] = ((175, 215, 255), (255, 255, 135))
+TEST_POINTS_BINARY: tuple[RGB, ...] = ((0, 255, 255), (255, 95, 175))
+
 # Test points: whiter versions of the point colours, so train and test can be told apart.
 CATEGORICAL_LIGHT: tuple[RGB, ...] = (
     (215, 255, 255),
