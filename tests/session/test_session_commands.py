@@ -1,15 +1,17 @@
 """Commands through a real trainer process: applied between steps, in order, and only then."""
 
 import dataclasses
+import threading
 
 import numpy as np
 import pytest
-from session_helpers import Collector, make_config
+from session_helpers import WAIT, Collector, make_config
 from threadpoolctl import threadpool_limits
 
 from tui_nn.data import load_dataset
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import LayerSpec
+from tui_nn.session import TrainingSession
 from tui_nn.session.messages import (
     Inspect,
     Pause,
@@ -91,7 +93,31 @@ def test_history_is_complete_and_ordered_under_a_slow_consumer(open_session):
     assert done.epoch == 150
     epochs = [r.epoch for r in sink.records(first.run_id)]
     assert epochs == list(range(1, 151))
-    assert session.mailbox.received > session.mailbox.delivered  # snapshots did coalesce
+
+
+def test_the_trainer_never_waits_for_a_stuck_consumer():
+    gate = threading.Event()
+
+    class Stuck(Collector):
+        def __call__(self, msg):
+            gate.wait(WAIT)  # the consumer is stuck until the trainer has finished
+            super().__call__(msg)
+
+    sink = Stuck()
+    session = TrainingSession(sink, fps=50)
+    try:
+        session.start(make_config(samples=200, epochs=200))
+        session.send(Start())
+        finished = session.mailbox.wait_newest(lambda s: s.state == "finished", WAIT)
+        assert finished is not None and finished.epoch == 200  # trained on regardless
+        assert sink.count == 0
+        gate.set()
+        sink.snap(state="finished")
+        assert [r.epoch for r in sink.records(finished.run_id)] == list(range(1, 201))
+        assert session.mailbox.received > session.mailbox.delivered  # snapshots coalesced
+    finally:
+        gate.set()
+        session.close()
 
 
 def test_live_learning_rate_change_keeps_optimizer_state(open_session):
@@ -252,3 +278,38 @@ def test_save_writes_a_model_file(open_session, tmp_path):
     n = sink.count
     session.send(Save(str(tmp_path / "missing-dir" / "m.npz")))
     assert sink.wait(lambda m: True, since=n).saved_path is None
+
+
+def test_a_run_resumes_from_a_saved_model(open_session, tmp_path):
+    pytest.importorskip("tui_nn.files")
+    session, sink, first = open_session()
+    path = tmp_path / "model.npz"
+    n = sink.count
+    session.send(Step(epoch=True))
+    session.send(Step(epoch=True))
+    sink.snap(n, state="paused", epoch=2)
+    saved_weights = weights_now(session, sink)
+    n = sink.count
+    session.send(Save(str(path)))
+    sink.wait(lambda m: isinstance(m, Snapshot) and m.saved_path is not None, since=n)
+
+    again = Collector()
+    resumed = TrainingSession(again)
+    try:
+        resumed.start(make_config(), initial_model=str(path))
+        snap = again.wait(lambda m: True)
+        assert "resumed" in snap.message and (snap.epoch, snap.step) == (2, 20)
+        assert [r.epoch for r in snap.records] == [1, 2]
+        for (W, b), (W0, b0) in zip(weights_now(resumed, again), saved_weights):
+            np.testing.assert_array_equal(W, W0)
+            np.testing.assert_array_equal(b, b0)
+    finally:
+        resumed.close()
+    broken = Collector()
+    fresh = TrainingSession(broken)
+    try:
+        fresh.start(make_config(), initial_model=str(tmp_path / "missing.npz"))
+        snap = broken.wait(lambda m: True)
+        assert "could not resume" in snap.message and snap.state == "idle" and snap.epoch == 0
+    finally:
+        fresh.close()

@@ -66,11 +66,13 @@ class Mailbox:
         self._ready = threading.Condition()
         self.received = 0  # snapshots put (for tests and the benchmark)
         self.delivered = 0  # items taken
+        self.newest: Snapshot | None = None  # the last snapshot put, delivered or not
 
     def put(self, item: object) -> None:
         with self._ready:
             if isinstance(item, Snapshot):
                 self.received += 1
+                self.newest = item
                 last = self._pending[-1] if self._pending else None
                 if isinstance(last, Snapshot) and last.run_id == item.run_id:
                     self._pending[-1] = merge(last, item)
@@ -87,3 +89,11 @@ class Mailbox:
                 return None
             self.delivered += 1
             return self._pending.popleft()
+
+    def wait_newest(self, pred, timeout: float) -> Snapshot | None:
+        """Wait until the newest snapshot put satisfies `pred` (whatever the sink is doing)."""
+        with self._ready:
+            ok = self._ready.wait_for(
+                lambda: self.newest is not None and pred(self.newest), timeout
+            )
+            return self.newest if ok else None

@@ -57,8 +57,11 @@ class TrainingSession:
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
-    def start(self, config: RunConfig) -> None:
-        """Spawn the trainer with this configuration (it loads the data and builds the net)."""
+    def start(self, config: RunConfig, initial_model: str | None = None) -> None:
+        """Spawn the trainer with this configuration (it loads the data and builds the net).
+        `initial_model`: a saved model file whose weights and history the run continues from
+        (if it cannot be used, the run starts with new weights and the first snapshot says why).
+        """
         if self.alive:
             raise RuntimeError("the session is already running")
         ctx = multiprocessing.get_context("spawn")  # the app has threads: never fork
@@ -66,7 +69,15 @@ class TrainingSession:
         snap_read, snap_write = ctx.Pipe(duplex=False)
         process = ctx.Process(
             target=trainer_main,
-            args=(cmd_read, snap_write, config, self.fps, self.blas_threads, os.getpid()),
+            args=(
+                cmd_read,
+                snap_write,
+                config,
+                self.fps,
+                self.blas_threads,
+                os.getpid(),
+                initial_model,
+            ),
             name="tui-nn-trainer",
             daemon=True,
         )

@@ -76,32 +76,74 @@ class Runner:
         self.saved_path: str | None = None
         # Step(n) / Step(epoch=True) bookkeeping
         self.steps_left: int | None = None
-        self.until_epoch = False
+        self.epochs_left: int | None = None
         self.fault: str | None = None
         self.batch_loss: float | None = None
         self.meter = Meter()
 
     # ---- building ---------------------------------------------------------------------------
 
-    def load(self) -> None:
-        """Load the configured data and build the network and the trainer."""
+    def load(self, initial_model: str | None = None) -> None:
+        """Load the configured data and build the network and the trainer; with
+        `initial_model` (a saved model file), continue from its weights and history."""
         from tui_nn.data import load_dataset
 
         try:
             dataset = load_dataset(self.dataset_spec)
+        except USER_ERRORS as exc:
+            self._set("error", f"could not start: {one_line(exc)}")
+            return
+        if initial_model is not None:
+            try:
+                self._resume(dataset, initial_model)
+                return
+            except USER_ERRORS as exc:
+                note = f"could not resume ({one_line(exc)}); new weights"
+        else:
+            note = ""
+        try:
             self._build(dataset, self.config.network_spec(dataset))
+            self.message = note
         except USER_ERRORS as exc:
             self._set("error", f"could not start: {one_line(exc)}")
 
-    def _build(self, dataset: Dataset, spec: NetworkSpec) -> None:
-        """A fresh network and trainer on this data (a new run)."""
+    def _build(self, dataset: Dataset, spec: NetworkSpec, net=None) -> None:
+        """A network (fresh, unless given) and a trainer on this data: a new run."""
         from tui_nn.engine import Network, Trainer
 
-        net = Network.from_spec(spec)
+        net = net if net is not None else Network.from_spec(spec)
         trainer = Trainer(net, dataset.train_data(), self.hyper, seed=spec.seed)
         self.net, self.trainer = net, trainer
         self._use_data(dataset)
         self._new_run()
+
+    def _resume(self, dataset: Dataset, path: str) -> None:
+        """Weights and metric history from a model file; counters continue from its last epoch
+        (the optimizer state is not saved, so it starts afresh)."""
+        from tui_nn.engine import Network
+        from tui_nn.files import load_model
+
+        saved = load_model(path)
+        if (saved.spec.n_inputs, saved.spec.output.units) != (
+            dataset.n_inputs,
+            dataset.n_outputs,
+        ):
+            raise SpecError(
+                f"the model has {saved.spec.n_inputs} inputs and {saved.spec.output.units} "
+                f"outputs; the data needs {dataset.n_inputs} and {dataset.n_outputs}"
+            )
+        self._build(dataset, saved.spec, Network.from_params(saved.spec, saved.params))
+        trainer, history = self.trainer, list(saved.history)
+        if history:
+            last = history[-1]
+            trainer.history.extend(history)
+            trainer.epoch, trainer.step_count, trainer.samples_seen = (
+                last.epoch,
+                last.step,
+                last.samples,
+            )
+        self.records = list(trainer.history)
+        self.message = f"resumed from {path}"
 
     def _use_data(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -125,7 +167,7 @@ class Runner:
 
     def _set(self, state: str, message: str) -> None:
         if state != "running":
-            self.steps_left, self.until_epoch = None, False
+            self.steps_left = self.epochs_left = None
         if state != "error":
             self.error_detail = None
         self.state, self.message = state, message
@@ -169,14 +211,16 @@ class Runner:
             self._set("paused", "paused")
 
     def _step(self, cmd: Step) -> None:
-        """Run n more steps (added to a Step in progress), or to the end of the epoch."""
+        """Run n more steps, or to the end of the epoch; added to a Step of the same kind that
+        is in progress (two Step(1) in a row make two steps, two Step(epoch) two epochs)."""
         if cmd.epoch:
+            already = self.epochs_left if self.running and self.epochs_left else 0
             self._set("running", "stepping to the end of the epoch")
-            self.until_epoch = True
+            self.steps_left, self.epochs_left = None, already + 1
         elif cmd.steps >= 1:
-            already = self.steps_left if self.running and self.steps_left is not None else 0
+            already = self.steps_left if self.running and self.steps_left else 0
             self._set("running", "stepping")
-            self.steps_left = already + int(cmd.steps)
+            self.steps_left, self.epochs_left = already + int(cmd.steps), None
         else:
             raise ValueError(f"steps must be at least 1, got {cmd.steps}")
 
@@ -311,8 +355,10 @@ class Runner:
             self.steps_left -= 1
             if self.steps_left <= 0:
                 self._set("paused", "stepped")
-        elif self.until_epoch and result.record is not None:
-            self._set("paused", f"stepped to the end of epoch {self.trainer.epoch}")
+        elif self.epochs_left is not None and result.record is not None:
+            self.epochs_left -= 1
+            if self.epochs_left <= 0:
+                self._set("paused", f"stepped to the end of epoch {self.trainer.epoch}")
 
     # ---- snapshots (built in snapshots.py) -------------------------------------------------
 

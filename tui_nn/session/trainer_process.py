@@ -68,10 +68,16 @@ def _apply(runner: Runner, cmd: object) -> bool:
 
 
 def trainer_main(
-    commands, snapshots, config: RunConfig, fps: float, blas_threads: int | None, parent_pid: int
+    commands,
+    snapshots,
+    config: RunConfig,
+    fps: float,
+    blas_threads: int | None,
+    parent_pid: int,
+    initial_model: str | None = None,
 ) -> None:
     """Entry point of the spawned process: `commands` is the read end of the command pipe,
-    `snapshots` the write end of the snapshot pipe."""
+    `snapshots` the write end of the snapshot pipe; `initial_model` a model file to continue."""
     watch_parent(parent_pid)
     quiet_child()
     limiter = None
@@ -82,7 +88,7 @@ def trainer_main(
     runner = Runner(config, clock=time.perf_counter)
     try:
         try:
-            runner.load()
+            runner.load(initial_model)
         except Exception as exc:
             runner.fail(exc)
         serve(commands, snapshots.send, runner, fps)
