@@ -157,3 +157,17 @@ def test_dtype_and_output_changes():
     with pytest.raises(SpecError, match="0..1"):  # 3 classes in the data, 2 outputs
         trainer.set_architecture(NetworkSpec(3, spec.hidden, LayerSpec(2, "softmax"), "cce"))
     assert trainer.net.spec.output.units == 3  # a refused change leaves the network alone
+
+
+def test_parameters_stay_views_of_one_flat_array_after_surgery():
+    trainer, _ = _trained()
+    trainer.insert_neuron(0)
+    trainer.set_architecture(trainer.net.spec.with_hidden([LayerSpec(3, "tanh")]))
+    net = trainer.net
+    assert net.flat_params.size == net.n_params == 3 * 3 + 3 + 3 * 3 + 3
+    for layer in net.layers:
+        assert np.shares_memory(layer.W, net.flat_params)
+        assert np.shares_memory(layer.dW, net.flat_grads)
+    before = net.layers[1].W.copy()
+    trainer.step()
+    assert not np.array_equal(before, net.layers[1].W)  # the optimizer updated the views

@@ -236,3 +236,12 @@ def test_reset_restarts_from_the_spec_seed_or_a_new_one():
 def test_bad_hyper_parameters_raise(hyper, word):
     with pytest.raises(SpecError, match=word):
         _blob_trainer().set_hyper(hyper)
+
+
+def test_run_stops_at_divergence_and_max_steps():
+    trainer = _blob_trainer(lr=0.05, batch_size=8)
+    assert len(list(trainer.run(max_steps=7))) == 7 and trainer.step_count == 7
+    trainer.net.layers[0].W[0, 0] = np.nan  # as if an update had overflowed
+    results = list(trainer.run(max_steps=50))
+    assert len(results) == 1 and "layer 1" in results[0].diverged
+    assert np.isfinite(trainer.net.flat_params).all()
