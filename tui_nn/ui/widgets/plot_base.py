@@ -181,13 +181,15 @@ class HistoryPlot(Throttled, PlotextPlot):
 
     def _draw(self) -> Text:
         note = self.note()
+        series = self.series_to_plot() if note is None else {}
+        if note is None and not series:
+            kind = "positive" if self.log_scale else "finite"
+            note = f"{self.TITLE}: no {kind} values to draw"
+        self.plotted = {field: len(x) for field, (x, _) in series.items()}
         if note is not None:
-            self.plotted = {}
             return Text(note, style="dim", no_wrap=True, overflow="ellipsis")
         plt = self.plt
         plt.clear_figure()
-        series = self.series_to_plot()
-        self.plotted = {field: len(x) for field, (x, _) in series.items()}
         for field, label, colour in self.SERIES:
             if field in series:
                 x, y = series[field]
@@ -197,14 +199,16 @@ class HistoryPlot(Throttled, PlotextPlot):
         plt.xlim(lo, hi)
         ticks = epoch_ticks(lo, hi, min(6, self.size.width // 12))
         plt.xticks(ticks, [str(t) for t in ticks])
-        values = [v for _, ys in series.values() for v in ys]
-        if values:
-            self.set_y_range(plt, np.asarray(values, dtype=np.float64))
+        values = np.asarray([v for _, ys in series.values() for v in ys], dtype=np.float64)
+        self.set_y_range(plt, values)
         width, height = self.size
         plt.plotsize(width, height)
         plt._set_size(width, height)  # as PlotextPlot.render does (textual-plotext issue 5)
         plt.theme(self._get_plotext_theme_name(self.app.theme))
-        return Text.from_ansi(plt.build())
+        try:
+            return Text.from_ansi(plt.build())
+        except (ArithmeticError, IndexError, TypeError, ValueError) as exc:  # plotext corner cases
+            return Text(f"{self.TITLE}: cannot draw ({exc})", style="dim", no_wrap=True)
 
     def set_y_range(self, plt, values: np.ndarray) -> None:  # noqa: ANN001 - plotext figure
         """Y limits rounded outwards, so they hold still while the curve moves within them."""
