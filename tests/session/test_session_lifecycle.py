@@ -33,6 +33,14 @@ def wait_gone(pid: int, timeout: float = WAIT) -> bool:
     return gone(pid)
 
 
+def test_the_session_layer_does_not_import_textual():
+    code = (
+        "import sys, tui_nn.session, tui_nn.session.trainer_process, tui_nn.session.runner;"
+        "assert 'textual' not in sys.modules, 'session pulled in textual'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_first_snapshot_describes_the_run(open_session):
     session, sink, first = open_session()
     assert isinstance(first, Snapshot)

@@ -57,10 +57,19 @@ def watch_parent(parent_pid: int) -> threading.Thread:
     return thread
 
 
+LOG_ENV = "TUI_NN_TRAINER_LOG"  # a file for the trainer's stdout/stderr (debugging)
+
+
 def quiet_child() -> None:
-    """The app owns the terminal: Ctrl+C is the app's to handle, and numeric warnings
-    (overflow while diverging) must not be printed over the UI; divergence is reported in the
-    snapshots instead."""
+    """The app owns the terminal. Ctrl+C is the app's to handle; nothing the trainer might
+    print (numeric warnings while diverging, a stray traceback) may land on the UI: stdout and
+    stderr go to /dev/null, or to the file named by $TUI_NN_TRAINER_LOG. Problems reach the app
+    as snapshots (`error`, `diverged`) or as TrainerDied."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     np.seterr(all="ignore")
     warnings.simplefilter("ignore", RuntimeWarning)
+    target = os.environ.get(LOG_ENV) or os.devnull
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    for stream in (1, 2):
+        os.dup2(fd, stream)
+    os.close(fd)
