@@ -245,3 +245,21 @@ def test_run_stops_at_divergence_and_max_steps():
     results = list(trainer.run(max_steps=50))
     assert len(results) == 1 and "layer 1" in results[0].diverged
     assert np.isfinite(trainer.net.flat_params).all()
+
+
+def test_divergence_restores_a_recent_checkpoint_not_the_start():
+    trainer = _blob_trainer(lr=0.05, batch_size=8, optimizer="sgd")
+    start = trainer.net.flat_params.copy()
+    for _ in range(100):  # 800 samples: at least one checkpoint after the start
+        trainer.step()
+    trained = trainer.net.flat_params.copy()
+    trainer.net.layers[1].b[0] = np.inf  # tanh(inf) = 1: the loss stays finite...
+    results = list(trainer.run(max_steps=100))  # ...so the next checkpoint must notice
+    result = results[-1]
+    assert result.diverged and "non-finite" in result.diverged and "layer 2" in result.diverged
+    assert len(results) <= 512 // 8 + 1
+    restored = trainer.net.flat_params
+    assert np.isfinite(restored).all() and not np.array_equal(restored, start)
+    assert np.abs(restored - trained).max() < np.abs(start - trained).max()
+    step = int(result.diverged.rsplit("step ", 1)[1])
+    assert 0 < step <= 100 and trainer.step_count == 100 + len(results) - 1

@@ -29,7 +29,7 @@ from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 
 Array = np.ndarray
 FORWARD_CHUNK = 1024  # rows per chunk when forwarding or evaluating a large array
-MAX_BUFFER_SETS = 6  # batch sizes whose work arrays are kept
+MAX_BUFFER_SETS = 10  # batch sizes whose work arrays are kept
 
 
 def _one_of(names: list[str] | tuple[str, ...]) -> str:

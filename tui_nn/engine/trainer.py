@@ -12,9 +12,9 @@ change the hyper-parameters, the architecture (weights kept, see `surgery.py`) o
 - Penalties: L2 adds `l2 * W` and L1 adds `l1 * sign(W)` to the gradient of the weights (not the
   biases): the penalties `(l2/2) ||W||^2` and `l1 sum |W|`. Reported losses are the data loss only.
 - Divergence: if the batch loss or a weight becomes non-finite, the weights are restored from the
-  last checkpoint that gave a finite loss (taken every step for batches of 64+, every
-  `ceil(64 / batch)` steps for smaller ones), the optimizer state is cleared (its moments are
-  poisoned too), and `diverged` names the step and the layer.
+  last checkpoint that gave a finite loss (taken once at least 512 samples have passed since the
+  previous one, about 1 % of the step time for MNIST-sized nets), the optimizer state is cleared
+  (its moments are poisoned too), and `diverged` names the step and the layer.
 - Early stopping: with `early_stopping = k`, training is `finished` after k epochs without a
   better test loss (train loss when there is no test set). The weights are left as they are.
 """
@@ -38,7 +38,7 @@ from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
 
 Array = np.ndarray
-CHECKPOINT_SAMPLES = 64  # take a checkpoint at least every this many samples
+CHECKPOINT_SAMPLES = 512  # copy the weights aside after at least this many samples
 
 
 def check_hyper(h: HyperParams) -> HyperParams:
@@ -136,7 +136,7 @@ class Trainer:
         n_train = len(self.batches)
         if self._order is None or self._pos == 0:
             self._order = self.rng.permutation(n_train)
-        n = min(self.batch_size, n_train - self._pos)
+        n = min(self.hyper.batch_size or n_train, n_train - self._pos)
         x, y = self.batches.gather(self._order[self._pos : self._pos + n])
         net = self.net
         bufs = net.buffers("train", n)
