@@ -74,7 +74,7 @@ def test_unexpected_death_is_reported(open_session):
     session, sink, _ = open_session()
     os.kill(session.pid, 9)
     died = sink.wait(lambda m: isinstance(m, TrainerDied))
-    assert died.exitcode == -9 and "exit code -9" in died.message
+    assert died.exitcode == -9 and "killed by signal 9" in died.message
     assert not session.alive
 
 

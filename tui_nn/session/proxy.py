@@ -49,9 +49,8 @@ class TrainingSession:
         self.startup_seconds: float | None = None  # start() to the first snapshot received
         self._process = None
         self._commands = None
-        self._snapshots = None
         self._send_lock = threading.Lock()
-        self._closing = False
+        self._closing = threading.Event()
         self._threads: list[threading.Thread] = []
         self._started_at = 0.0
 
@@ -82,23 +81,36 @@ class TrainingSession:
             daemon=True,
         )
         self._started_at = time.perf_counter()
-        process.start()
+        try:
+            process.start()
+        except BaseException:
+            for conn in (cmd_read, cmd_write, snap_read, snap_write):
+                conn.close()
+            raise
         cmd_read.close()  # the child's ends: closing ours lets each side see the other die
         snap_write.close()
-        self._process, self._commands, self._snapshots = process, cmd_write, snap_read
-        self._closing = False
-        self.mailbox = Mailbox()
+        # Each start has its own pipes, mailbox and closing flag; the threads are bound to them.
+        self._process, self._commands = process, cmd_write
+        self._closing = closing = threading.Event()
+        self.mailbox = mailbox = Mailbox()
         self.startup_seconds = None
         self._threads = [
-            threading.Thread(target=self._read, name="trainer-reader", daemon=True),
-            threading.Thread(target=self._deliver, name="trainer-deliverer", daemon=True),
+            threading.Thread(
+                target=self._read,
+                args=(snap_read, process, mailbox, closing),
+                name="trainer-reader",
+                daemon=True,
+            ),
+            threading.Thread(
+                target=self._deliver, args=(mailbox,), name="trainer-deliverer", daemon=True
+            ),
         ]
         for thread in self._threads:
             thread.start()
 
     @property
     def alive(self) -> bool:
-        return self._process is not None and self._process.is_alive() and not self._closing
+        return self._process is not None and self._process.is_alive() and not self._closing.is_set()
 
     @property
     def pid(self) -> int | None:
@@ -106,7 +118,7 @@ class TrainingSession:
 
     def send(self, command: object) -> None:
         """Send one command; it is applied between two training steps."""
-        if self._commands is None or self._closing:
+        if self._commands is None or self._closing.is_set():
             raise SessionClosed("the trainer is not running")
         try:
             with self._send_lock:
@@ -117,9 +129,9 @@ class TrainingSession:
     def close(self, timeout: float = 0.5) -> None:
         """Ask the trainer to stop, wait up to `timeout` seconds, then kill it."""
         process = self._process
-        if process is None or self._closing:
+        if process is None or self._closing.is_set():
             return
-        self._closing = True
+        self._closing.set()
         try:
             with self._send_lock:
                 self._commands.send(Stop())
@@ -136,31 +148,27 @@ class TrainingSession:
 
     # ---- the two threads ----------------------------------------------------------------------
 
-    def _read(self) -> None:
+    def _read(self, conn, process, mailbox: Mailbox, closing: threading.Event) -> None:
         """Drain the snapshot pipe into the mailbox, whatever the sink is doing."""
-        conn = self._snapshots
         try:
             while True:
                 snap = conn.recv()
                 if self.startup_seconds is None:
                     self.startup_seconds = time.perf_counter() - self._started_at
-                self.mailbox.put(freeze(snap))
+                mailbox.put(freeze(snap))
         except (EOFError, OSError):
             pass
         finally:
             conn.close()
-        if not self._closing:
-            self._process.join(1.0)
-            code = self._process.exitcode
-            self.mailbox.put(
-                TrainerDied(exitcode=code, message=f"the trainer process ended (exit code {code})")
-            )
-        self.mailbox.put(END)
+        if not closing.is_set():
+            process.join(1.0)
+            mailbox.put(died(process.exitcode))
+        mailbox.put(END)
 
-    def _deliver(self) -> None:
+    def _deliver(self, mailbox: Mailbox) -> None:
         """Hand mailbox items to the sink, one after another."""
         while True:
-            item = self.mailbox.take()
+            item = mailbox.take()
             if item is END:
                 return
             try:
@@ -173,3 +181,12 @@ class TrainingSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def died(exitcode: int | None) -> TrainerDied:
+    """The report of a trainer that ended without being asked to."""
+    if exitcode is not None and exitcode < 0:
+        how = f"was killed by signal {-exitcode}"
+    else:
+        how = f"ended unexpectedly (exit code {exitcode})"
+    return TrainerDied(exitcode=exitcode, message=f"the trainer process {how}")
