@@ -316,6 +316,7 @@ class Trainer:
         self.optimizer.momentum = hyper.momentum
         self.hyper = hyper
         self.stop_reason = None
+        self._wait = 0  # new settings get a fresh patience
         self._check_budget()
 
     def _check_budget(self) -> None:
