@@ -195,9 +195,20 @@ class Runner:
             handler(self, cmd)
         except USER_ERRORS as exc:  # bad settings from the user: keep the run as it was
             self.message, self.urgent = one_line(exc), True
-        if self.state == "finished" and not self.trainer.finished:  # budget raised, new data
-            self._set("paused", self.message)
+        self._check_budget()
         return True
+
+    def _check_budget(self) -> None:
+        """After a command: a raised budget (or new data) un-finishes the run; a budget lowered
+        below the epochs done finishes a continuous run (Step may still go past it)."""
+        trainer = self.trainer
+        if trainer is None:
+            return
+        if self.state == "finished" and not trainer.finished:
+            self._set("paused", self.message)
+        stepping = self.steps_left is not None or self.epochs_left is not None
+        if self.running and trainer.finished and not stepping:
+            self._set("finished", trainer.stop_reason or "finished")
 
     def _start(self, cmd: Start) -> None:
         if self.trainer.finished:
@@ -237,8 +248,7 @@ class Runner:
         self.message, self.urgent = "settings changed", True
 
     def _set_architecture(self, cmd: SetArchitecture) -> None:
-        self.trainer.set_architecture(cmd.spec.validate())
-        self.net = self.trainer.net if hasattr(self.trainer, "net") else self.net
+        self.trainer.set_architecture(cmd.spec.validate())  # surgery on self.net, in place
         self._new_run()
         self.message = "architecture changed"
 

@@ -1,0 +1,91 @@
+"""The trainer's state machine driven directly, in this process, with a clock the test sets."""
+
+import dataclasses
+
+import pytest
+from session_helpers import make_config
+
+from tui_nn.session.messages import SetHyper, SetView, Start, Step
+from tui_nn.session.runner import Runner
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def runner():
+    r = Runner(make_config(), clock=Clock())
+    r.load()
+    assert r.trainer is not None
+    return r
+
+
+def test_grid_only_when_asked_and_at_most_every_interval(runner):
+    assert runner.snapshot().grid is not None  # the first snapshot of a run has one
+    runner.apply(SetView(grid=True, grid_interval=0.5))
+    runner.apply(Start())
+    runner.snapshot()  # the answer to SetView carries a grid: reset the interval here
+    runner.advance()
+    runner.clock.now = 0.1
+    assert runner.snapshot().grid is None  # too soon
+    runner.clock.now = 0.6
+    assert runner.snapshot().grid is not None  # the interval has passed
+    runner.clock.now = 1.2
+    assert runner.snapshot().grid is None  # no step since the last grid: nothing new to draw
+    runner.advance()
+    assert runner.snapshot().grid is not None
+    runner.apply(SetView(grid=False))
+    runner.advance()
+    runner.clock.now = 5.0
+    assert runner.snapshot().grid is None
+
+
+def test_no_grid_for_data_that_is_not_2d():
+    r = Runner(make_config("digits", samples=None), clock=Clock())
+    r.load()
+    first = r.snapshot()
+    assert first.grid is None and first.data.points_train is None and first.data.n_inputs == 64
+
+
+def test_weights_only_when_asked_and_changed(runner):
+    assert runner.snapshot().weights is None
+    runner.apply(SetView(weights=True))
+    assert len(runner.snapshot().weights) == 3
+    assert runner.snapshot().weights is None  # unchanged since
+    runner.apply(Step(1))
+    runner.advance()
+    weights = runner.snapshot().weights
+    assert weights is not None and weights[0][0].shape == (8, 2)
+
+
+def test_lowering_the_budget_below_the_epochs_done_finishes_a_running_run(runner):
+    runner.apply(Start())
+    while runner.trainer.epoch < 2:
+        runner.advance()
+    runner.apply(SetHyper(dataclasses.replace(runner.hyper, epochs=1)))
+    assert runner.state == "finished" and "budget" in runner.message
+    runner.apply(SetHyper(dataclasses.replace(runner.hyper, epochs=5)))
+    assert runner.state == "paused"
+
+
+def test_bad_commands_leave_a_message_and_the_state_alone(runner):
+    runner.apply(Step(0))
+    assert runner.state == "idle" and "at least 1" in runner.message
+    runner.apply(SetHyper(dataclasses.replace(runner.hyper, optimizer="nope")))
+    assert runner.state == "idle" and "nope" in runner.message
+    assert runner.hyper.optimizer == "sgd"
+
+
+def test_a_snapshot_that_cannot_be_built_becomes_an_error(runner, monkeypatch):
+    def broken():
+        raise ZeroDivisionError("stats broke")
+
+    monkeypatch.setattr(runner.trainer, "neuron_stats", broken)
+    snap = runner.safe_snapshot()
+    assert snap.state == "error" and "ZeroDivisionError: stats broke" in snap.message
+    assert "Traceback" in snap.error_detail
