@@ -99,7 +99,8 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         self.min_interval = min_interval
         self.mode = "delta"
         self.stats: tuple[LayerStats, ...] = ()
-        self.units: tuple[int, ...] = ()
+        self.units: tuple[int, ...] = ()  # neurons per drawn layer (hidden layers, output)
+        self.sizes: tuple[int, ...] = ()
         self.cursor = (0, 0)  # (layer, cell)
         self.grid_layout: HeatmapLayout = plan((), 0, 0)
         self.scale = Scale(0.0, 1.0, len(SEQUENTIAL))
@@ -117,6 +118,7 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
     def update_layers(self, layers: tuple[LayerStats, ...], sizes: tuple[int, ...]) -> None:
         """New statistics for the hidden layers and the output layer (sizes: input..output)."""
         self.stats = tuple(layers)
+        self.sizes = tuple(sizes)  # the input layer is not drawn (784 pixels tell nothing here)
         self.units = tuple(len(s.mean_abs_delta) for s in self.stats)
         self.request_repaint()
 
@@ -323,9 +325,11 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         blocks = self.grid_layout.blocks
         for i, block in enumerate(blocks):
             output = i == len(blocks) - 1
-            label = "out" if output else f"h{i + 1}"
-            if len(label) > block.width:
-                label = "y" if output else str(i + 1)
+            name = "out" if output else f"h{i + 1}"
+            folded = f"{name}÷{block.group}"  # one cell stands for `group` neurons
+            candidates = (folded, name) if block.group > 1 else (name,)
+            short = "y" if output else str(i + 1)
+            label = next((c for c in candidates if len(c) <= block.width), short)
             segments.append(Segment(label[: block.width].ljust(block.width + GAP), base))
         return segments
 

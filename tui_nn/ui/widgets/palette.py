@@ -8,11 +8,8 @@ looks them up by index.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from rich.color import Color
-from rich.style import Style
 
 RGB = tuple[int, int, int]
 
@@ -92,11 +89,6 @@ CATEGORICAL_LIGHT: tuple[RGB, ...] = (
 
 def color(rgb: RGB) -> Color:
     return Color.from_rgb(*rgb)
-
-
-def bg_styles(palette: Sequence[RGB]) -> tuple[Style, ...]:
-    """One background-only Style per colour (for two-space heatmap cells and legends)."""
-    return tuple(Style(bgcolor=color(rgb)) for rgb in palette)
 
 
 def contrast(rgb: RGB) -> Color:

@@ -9,7 +9,6 @@ repaint budget (throttle.py) uses to pace the next repaint.
 
 from __future__ import annotations
 
-from rich.segment import Segment
 from textual.strip import Strip
 
 STYLE_BYTES = 24  # "\x1b[38;5;n;48;5;nm" + "\x1b[0m" in 256 colours (truecolor: ~40)
@@ -88,7 +87,3 @@ class RowCache:
 
 def span_cost(strip: Strip, x0: int, x1: int) -> int:
     return cost(strip.crop(x0, x1))
-
-
-def blank(width: int, style) -> Strip:  # noqa: ANN001 - a rich Style
-    return Strip([Segment(" " * width, style)], width)
