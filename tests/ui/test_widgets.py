@@ -181,3 +181,37 @@ async def test_the_byte_budget_spaces_out_big_repaints():
         plot.byte_budget = None  # back to the default budget: the waiting repaint may run
         plot.flush_repaint()
         assert plot.repaint_count == count + 1
+
+
+def test_repaint_pacing_takes_the_strictest_of_interval_bytes_and_time(monkeypatch):
+    from tui_nn.ui.widgets import throttle
+
+    clock = [100.0]
+    monkeypatch.setattr(throttle.time, "monotonic", lambda: clock[0])
+
+    class Fake(throttle.Throttled):
+        BYTE_BUDGET = 1000.0
+        CPU_SHARE = 0.1
+
+        def __init__(self, busy: float, sent: int) -> None:
+            self.busy, self.sent = busy, sent
+
+        def repaint(self) -> int:
+            clock[0] += self.busy
+            return self.sent
+
+    cases = [  # (seconds busy, bytes sent, expected pause) at min_interval 0.5
+        (0.001, 10, 0.5),  # cheap: the interval rules
+        (0.001, 4000, 4.0),  # 4 KB at 1 KB/s
+        (0.2, 10, 2.0),  # 0.2 s of work at a tenth of the UI thread
+    ]
+    for busy, sent, pause in cases:
+        widget = Fake(busy, sent)
+        start = clock[0]
+        widget._run_repaint()
+        assert math.isclose(widget._throttle_next - start, pause)
+    slow = Fake(0.2, 4000)
+    slow.min_interval = 2.0  # --low-bandwidth: budgets a quarter as large
+    start = clock[0]
+    slow._run_repaint()
+    assert math.isclose(slow._throttle_next - start, 16.0)

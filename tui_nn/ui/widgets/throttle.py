@@ -6,8 +6,10 @@ changed, and implements `repaint()`, which refreshes what changed and returns an
 bytes that costs. `repaint()` then runs on the UI thread, only if something changed since the
 last one (no timer runs while nothing new arrives), and at most once per `min_interval` seconds
 or as rarely as the widget's byte budget requires: after a repaint of `n` bytes the next one
-waits at least `n / bytes_per_second` seconds. The budget scales with `min_interval` (the app
-sets that from --fps and --low-bandwidth): `BYTE_BUDGET` bytes/s at the default 0.5 s.
+waits at least `n / bytes_per_second` seconds. The same for time: a repaint that kept the UI
+thread busy for `t` seconds waits `t / CPU_SHARE` (on a loaded machine pictures slow down, keys
+stay quick). Both budgets scale with `min_interval` (the app sets it from --fps and
+--low-bandwidth): `BYTE_BUDGET` bytes/s and `CPU_SHARE` of a core at the default 0.5 s.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Throttled:
     """Mixin for a Textual widget: repaints paced by `min_interval` and a byte budget."""
 
     BYTE_BUDGET = 6000.0  # bytes per second at min_interval == BASE_INTERVAL
+    CPU_SHARE = 0.06  # share of the UI thread's time at min_interval == BASE_INTERVAL
     min_interval: float = 0.5
     byte_budget: float | None = None  # bytes per second; None: derived from min_interval
     repaint_count: int = 0  # how many repaints ran (for tests and benchmarks)
@@ -71,13 +74,22 @@ class Throttled:
             return math.inf
         return self.BYTE_BUDGET * BASE_INTERVAL / self.min_interval
 
+    @property
+    def cpu_share(self) -> float:
+        if self.min_interval <= 0:
+            return math.inf
+        return self.CPU_SHARE * BASE_INTERVAL / self.min_interval
+
     def _run_repaint(self) -> None:
         self._throttle_dirty = False
         start = time.monotonic()
         self.repaint_count += 1
         sent = self.repaint()
+        busy = time.monotonic() - start
         self.bytes_sent += sent
-        self._throttle_next = start + max(self.min_interval, sent / self.bytes_per_second)
+        self._throttle_next = start + max(
+            self.min_interval, sent / self.bytes_per_second, busy / self.cpu_share
+        )
 
     def repaint(self) -> int:  # pragma: no cover - every widget overrides it
         """Refresh what changed; return the estimated bytes that costs on the terminal."""
