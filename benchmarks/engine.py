@@ -30,18 +30,33 @@ MNIST_SIZES = (784, 128, 64, 10)
 BATCHES = (1, 32, 128, 1024)
 
 
-def best_rate(fn: Callable[[], None], seconds: float, repeats: int = 3) -> float:
-    """Calls per second of `fn`, best of `repeats` runs of about `seconds` each."""
-    fn()  # warm up (allocates work arrays)
-    best = 0.0
+def best_rates(
+    fns: list[Callable[[], None] | None], seconds: float, repeats: int = 3
+) -> list[float]:
+    """Calls per second of each function, best of `repeats` runs of about `seconds` each.
+
+    The functions take turns run by run, so that they see the same machine load (other
+    processes on a shared machine make single figures noisy; the ratios are steadier).
+    """
+    for fn in fns:
+        if fn is not None:
+            fn()  # warm up (allocates work arrays)
+    best = [0.0 if fn is not None else float("nan") for fn in fns]
     for _ in range(repeats):
-        calls, start = 0, time.perf_counter()
-        while (elapsed := time.perf_counter() - start) < seconds:
-            for _ in range(8):
-                fn()
-            calls += 8
-        best = max(best, calls / elapsed)
+        for i, fn in enumerate(fns):
+            if fn is None:
+                continue
+            calls, start = 0, time.perf_counter()
+            while (elapsed := time.perf_counter() - start) < seconds:
+                for _ in range(8):
+                    fn()
+                calls += 8
+            best[i] = max(best[i], calls / elapsed)
     return best
+
+
+def best_rate(fn: Callable[[], None], seconds: float, repeats: int = 3) -> float:
+    return best_rates([fn], seconds, repeats)[0]
 
 
 def train_flops(sizes: tuple[int, ...]) -> int:
@@ -178,14 +193,22 @@ def main(argv: list[str] | None = None) -> int:
             print(header)
             spec = spec_for(MNIST_SIZES, "relu", "softmax", "cce", dtype)
             for batch in BATCHES:
-                core = best_rate(engine_core_step(spec, batch), secs) * batch
-                full = best_rate(engine_trainer_step(spec, batch, uint8=True), secs) * batch
                 tstep = (
                     None
                     if args.no_torch
                     else torch_step(MNIST_SIZES, "relu", "cce", dtype, batch, threads)
                 )
-                torch_rate = best_rate(tstep, secs) * batch if tstep else float("nan")
+                core, full, torch_rate = (
+                    rate * batch
+                    for rate in best_rates(
+                        [
+                            engine_core_step(spec, batch),
+                            engine_trainer_step(spec, batch, uint8=True),
+                            tstep,
+                        ],
+                        secs,
+                    )
+                )
                 print(
                     f"{dtype:8} {batch:5d} {core:12,.0f} {core * flops / 1e9:8.2f} "
                     f"{full:15,.0f} {torch_rate:13,.0f} {core / torch_rate:11.2f}x",
@@ -193,10 +216,12 @@ def main(argv: list[str] | None = None) -> int:
                 )
         small = (2, 8, 8, 1)
         spec = spec_for(small, "tanh", "sigmoid", "bce", "float32")
-        core = best_rate(engine_core_step(spec, 10), secs)
-        full = best_rate(engine_trainer_step(spec, 10, uint8=False), secs)
         tstep = None if args.no_torch else torch_step(small, "tanh", "bce", "float32", 10, threads)
-        torch_rate = best_rate(tstep, secs) if tstep else float("nan")
+        core, full, torch_rate = best_rates(
+            [engine_core_step(spec, 10), engine_trainer_step(spec, 10, uint8=False), tstep],
+            secs,
+            repeats=5,
+        )
         print(
             f"\n2-8-8-1 tanh, sigmoid+bce, batch 10, float32: core {core:,.0f} steps/s, "
             f"Trainer.step {full:,.0f} steps/s, torch {torch_rate:,.0f} steps/s; "

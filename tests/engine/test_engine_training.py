@@ -263,3 +263,20 @@ def test_divergence_restores_a_recent_checkpoint_not_the_start():
     assert np.abs(restored - trained).max() < np.abs(start - trained).max()
     step = int(result.diverged.rsplit("step ", 1)[1])
     assert 0 < step <= 100 and trainer.step_count == 100 + len(results) - 1
+
+
+def test_uint8_batches_train_like_prescaled_floats():
+    rng = np.random.default_rng(4)
+    X8 = rng.integers(0, 256, size=(64, 5), dtype=np.uint8)
+    y = (X8[:, 0] > X8[:, 1]).astype(int)
+    spec = NetworkSpec(5, (LayerSpec(6, "relu"),), LayerSpec(1, "sigmoid"), "bce", dtype="float64")
+    hyper = HyperParams(lr=0.1, batch_size=16, epochs=3)
+    raw = Trainer(Network.from_spec(spec), TrainData(X8, y, X8[:8], y[:8], 1 / 255), hyper)
+    Xf = X8 / 255.0
+    flt = Trainer(Network.from_spec(spec), TrainData(Xf, y, Xf[:8], y[:8]), hyper)
+    list(raw.run()), list(flt.run())
+    assert X8.dtype == np.uint8  # the data set itself was never converted
+    for a, b in zip(raw.history, flt.history):
+        assert a.train_loss == pytest.approx(b.train_loss, rel=1e-12)
+        assert a.test_loss == pytest.approx(b.test_loss, rel=1e-12)
+    np.testing.assert_allclose(raw.net.flat_params, flt.net.flat_params, rtol=1e-12, atol=1e-15)
