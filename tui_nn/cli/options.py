@@ -232,12 +232,12 @@ def gather_values(ns: argparse.Namespace) -> dict[str, Any]:
 
 # ---- per-dataset presets ------------------------------------------------------------------
 
-_IMAGES = {
-    "hidden": (128, 64),
+_IMAGES = {  # benchmarks/mnist_engine.py's configuration: 98.0 % on MNIST in 10 epochs
+    "hidden": (256, 128),
     "activation": "relu",
     "optimizer": "adam",
     "lr": 0.001,
-    "batch_size": 128,
+    "batch_size": 64,
 }
 PRESETS: dict[str, dict[str, Any]] = {
     "digits": {
