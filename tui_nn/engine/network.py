@@ -77,6 +77,8 @@ class Dense:
 
     After a forward pass `x` (the inputs), `z` (weighted sums) and `a` (activations) hold the
     batch; after a backward pass `delta` (dL/dz per sample), `dW` and `db` hold the gradients.
+    Inside a Network, `W`, `b`, `dW`, `db` are views into its flat arrays: change them in place
+    (`layer.W[...] = ...`, or `Network.set_params`), never rebind them.
     """
 
     def __init__(self, W: Array, b: Array, activation: str) -> None:
