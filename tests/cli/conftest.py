@@ -33,7 +33,3 @@ def cli(capsys):
         return Result(code, captured.out, captured.err)
 
     return run
-
-
-# Small, quick settings for training tests: 40 samples of xor, half for testing.
-QUICK = ("--dataset", "xor", "--samples", "40", "--hidden", "4", "--epochs", "1")
