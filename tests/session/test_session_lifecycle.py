@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import numpy as np
@@ -152,3 +153,14 @@ def test_no_orphan_after_the_parent_is_killed(tmp_path):
         parent.kill()  # SIGKILL: no clean-up code runs in the parent
         parent.wait()
     assert wait_gone(child_pid), "the trainer outlived its parent"
+
+
+def test_a_session_started_from_a_short_lived_thread_lives_on(open_session):
+    box = {}
+    starter = threading.Thread(target=lambda: box.update(result=open_session()))
+    starter.start()
+    starter.join(WAIT)
+    session, sink, _ = box["result"]  # the thread that spawned the trainer has ended
+    n = sink.count
+    session.send(Step(3))
+    assert sink.snap(n, state="paused").step == 3 and session.alive
