@@ -23,54 +23,37 @@ async def test_opens_on_a_2d_dataset_ready_to_train(harness):
         assert app.focused.id == "layer-list"  # keyboard first: the editor has the focus
 
 
-async def test_space_starts_and_pauses(harness):
+async def test_training_keys_send_their_commands(harness):
     app = harness.app
     async with app.run_test() as pilot:
         await started(pilot, harness)
+        session = harness.session
         await pilot.press("space")
         await wait_for(pilot, lambda: app.last.state == "running", "running")
-        assert harness.session.sent(Start) == [Start()]
         assert "running" in app.query_one("StatusLine").plain
         await pilot.press("space")
         await wait_for(pilot, lambda: app.last.state == "paused", "paused")
-        assert harness.session.sent(Pause) == [Pause()]
+        assert session.sent(Start) == [Start()] and session.sent(Pause) == [Pause()]
 
-
-async def test_s_steps_once_and_e_steps_an_epoch(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
         await pilot.press("s")
         await wait_for(pilot, lambda: app.last.step == 1, "one step")
         await pilot.press("e")
         await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
-        assert harness.session.sent(Step) == [Step(steps=1), Step(epoch=True)]
+        assert session.sent(Step) == [Step(steps=1), Step(epoch=True)]
         assert "epoch 1" in app.query_one("StatusLine").plain
 
-
-async def test_r_resets_and_shift_r_resets_with_a_new_seed(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        harness.session.train_epochs(3)
-        await wait_for(pilot, lambda: app.last.epoch == 3, "3 epochs")
-        assert len(app.query_one("CostPlot").history) == 3
+        session.train_epochs(2)
+        await wait_for(pilot, lambda: len(app.query_one("CostPlot").history) == 3, "3 epochs")
         await pilot.press("r")
         await wait_for(pilot, lambda: app.last.epoch == 0, "reset")
         assert len(app.query_one("CostPlot").history) == 0  # the plots start over
         await pilot.press("R")
-        await wait_for(pilot, lambda: len(harness.session.sent(Reset)) == 2, "second reset")
-        assert harness.session.sent(Reset) == [Reset(), Reset(seed=1)]
+        await wait_for(pilot, lambda: len(session.sent(Reset)) == 2, "second reset")
+        assert session.sent(Reset) == [Reset(), Reset(seed=1)]
 
-
-async def test_g_regenerates_the_data_with_the_next_seed(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
         await pilot.press("g")
-        await wait_for(pilot, lambda: harness.session.sent(SetDataset), "SetDataset")
-        assert harness.session.sent(SetDataset)[0].spec.seed == 1
         await wait_for(pilot, lambda: app.last.dataset.seed == 1, "new data")
+        assert session.sent(SetDataset)[0].spec.seed == 1
 
 
 async def test_view_keys_toggle_the_pictures(harness):
@@ -83,7 +66,7 @@ async def test_view_keys_toggle_the_pictures(harness):
         assert cost.log_scale
         await pilot.press("l")
         assert not cost.log_scale
-        await pilot.press("k")
+        await pilot.press("w")
         assert cost.smoothing == accuracy.smoothing == 5
         mode = heatmap.mode
         await pilot.press("m")
@@ -112,11 +95,15 @@ async def test_tab_moves_the_focus_through_the_panels(harness):
     app = harness.app
     async with app.run_test() as pilot:
         await started(pilot, harness)
-        seen = set()
-        for _ in range(20):
+        chain = [widget.id for widget in app.screen.focus_chain]
+        for wanted in ("layer-list", "units-input", "dataset", "lr", "epochs", "heatmap"):
+            assert wanted in chain  # every panel and field can be reached with tab
+        start = chain.index(app.focused.id)
+        for i in range(1, 4):
             await pilot.press("tab")
-            seen.add(app.focused.id)
-        assert {"layer-list", "units-input", "dataset", "lr", "epochs", "heatmap"} <= seen
+            assert app.focused.id == chain[(start + i) % len(chain)]
+        await pilot.press("shift+tab")
+        assert app.focused.id == chain[(start + 2) % len(chain)]
 
 
 async def test_question_mark_lists_every_key(harness):
@@ -127,7 +114,7 @@ async def test_question_mark_lists_every_key(harness):
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help screen")
         text = screen_text(app)
         for binding in TuiNNApp.BINDINGS:
-            assert binding.description in text, binding.description
+            assert (binding.tooltip or binding.description) in text, binding.description
         for words in ("Add a neuron", "Insert a hidden layer", "Next cost (loss) function"):
             assert words in text
         await pilot.press("escape")
@@ -205,3 +192,17 @@ async def test_layout_keeps_every_panel_visible(harness, size):
         for selector in ("NeuronHeatmap", "DecisionBoundary", "StatusLine"):
             region = app.query_one(selector).region
             assert region.width >= 20 and region.height >= 1, (selector, region)
+
+
+async def test_a_hang_up_saves_the_run_and_ends_the_process(harness, tmp_path):
+    app = harness.app
+    ended = []
+    app.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
+        saved = app.hang_up()
+        assert ended == [True] and harness.session.closed
+        assert saved is not None and Path(saved).parent == tmp_path / "runs"
+        assert Path(saved).is_file()

@@ -117,7 +117,7 @@ def grid_for(size: tuple[int, int], epoch: int) -> DecisionGrid:
     x = np.linspace(-6, 6, cols, dtype=np.float32)
     y = np.linspace(6, -6, rows, dtype=np.float32)
     r = np.sqrt(x[None, :] ** 2 + y[:, None] ** 2)
-    values = (1 / (1 + np.exp(-(r - 3) * (0.5 + 0.1 * epoch)))).astype(np.float32)
+    values = (1 / (1 + np.exp(-(r - 3) * (0.5 + 0.1 * min(epoch, 20))))).astype(np.float32)
     return DecisionGrid(values=values, bounds=BOUNDS, kind="probability")
 
 
@@ -138,6 +138,7 @@ class FakeSession:
         self.history: list[EpochRecord] = []
         self.view = SetView()
         self.answer_saves = True
+        self.hold = False  # when true, edits are recorded but not applied (a late trainer)
         self._sent: dict[int, int] = {}  # records already published, per run
 
     # ---- the session API -----------------------------------------------------------------
@@ -154,6 +155,8 @@ class FakeSession:
         if not self.alive:
             raise RuntimeError("the trainer is not running")
         self.commands.append(command)
+        if self.hold and isinstance(command, (SetArchitecture, SetHyper, SetDataset)):
+            return  # a slow trainer: not applied yet
         handler = getattr(self, f"_on_{type(command).__name__}")
         handler(command)
 

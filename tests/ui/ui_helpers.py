@@ -13,7 +13,7 @@ from ui_fakes import FakeSession
 from tui_nn.config import RunConfig
 from tui_nn.ui.app import TuiNNApp, create_app
 
-WAIT_SECONDS = 5.0
+WAIT_SECONDS = 10.0  # generous: other work may share the two cores
 
 
 class Harness:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -42,32 +43,14 @@ from tui_nn.session.messages import (
 )
 from tui_nn.ui import runs
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
-from tui_nn.ui.help import HelpScreen
+from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
-from tui_nn.ui.status import StatusLine
-from tui_nn.ui.views import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
+from tui_nn.ui.sessions import Session, SessionFactory, real_session
+from tui_nn.ui.status import StatusLine, neuron_text
+from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 SAVE_TIMEOUT = 2.0  # seconds to wait for the trainer to confirm a save on quit
 SMOOTHING_STEPS = (0, 5, 20)
-
-
-class Session(Protocol):
-    """What the app needs from a session (tui_nn.session.TrainingSession, or a test fake)."""
-
-    def start(self, config: RunConfig) -> None: ...
-    def send(self, command: object) -> None: ...
-    def close(self, timeout: float = 0.5) -> None: ...
-    @property
-    def alive(self) -> bool: ...
-
-
-SessionFactory = Callable[..., Session]  # (sink, fps=...) -> Session
-
-
-def real_session(sink: Callable[[object], object], fps: float) -> Session:
-    from tui_nn.session import TrainingSession
-
-    return TrainingSession(sink, fps=fps, blas_threads=1)
 
 
 class TuiNNApp(App[str | None]):
@@ -79,20 +62,48 @@ class TuiNNApp(App[str | None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-        Binding("space", "toggle_run", "Run/Pause"),
-        Binding("s", "step", "Step"),
-        Binding("e", "step_epoch", "Epoch"),
-        Binding("r", "reset", "Reset"),
+        Binding("space", "toggle_run", "Run/Pause", tooltip="Start or pause training"),
+        Binding("s", "step", "Step", tooltip="Train one minibatch step, then pause"),
+        Binding("e", "step_epoch", "Epoch", tooltip="Train one whole epoch, then pause"),
+        Binding("r", "reset", "Reset", tooltip="Re-initialise the weights (same seed)"),
         Binding("R", "reseed", "Reset, new seed", show=False),
-        Binding("g", "regenerate", "New data", show=False),
-        Binding("l", "log_scale", "Log cost", show=False),
-        Binding("k", "smoothing", "Smoothing", show=False),
-        Binding("m", "heatmap_mode", "|δ|/act", show=False),
-        Binding("t", "test_points", "Test points", show=False),
-        Binding("b", "toggle_editor", "Editor", show=False),
-        Binding("escape", "focus_network", "Network panel", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding(
+            "g", "regenerate", "New data", show=False, tooltip="Regenerate the data (next seed)"
+        ),
+        Binding("l", "log_scale", "Log cost", show=False, tooltip="Cost plot: log / linear scale"),
+        Binding(
+            "w",
+            "smoothing",
+            "Smoothing",
+            show=False,
+            tooltip="Plots: smoothing off / 5 / 20 epochs",
+        ),
+        Binding(
+            "m",
+            "heatmap_mode",
+            "Heatmap mode",
+            show=False,
+            tooltip="Heatmap: mean |δ| / mean activation",
+        ),
+        Binding(
+            "t",
+            "test_points",
+            "Test points",
+            show=False,
+            tooltip="Decision boundary: show the test points",
+        ),
+        Binding(
+            "b", "toggle_editor", "Editor", show=False, tooltip="Hide / show the editing panels"
+        ),
+        Binding(
+            "escape",
+            "focus_network",
+            "Network panel",
+            show=False,
+            tooltip="Back to the network panel",
+        ),
+        Binding("question_mark", "help", "Help", tooltip="This list of keys"),
+        Binding("q", "quit", "Quit", tooltip="Save the run and quit"),
     ]
 
     def __init__(
@@ -119,8 +130,6 @@ class TuiNNApp(App[str | None]):
         self.session: Session | None = None
         self.last: Snapshot | None = None
         self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
-        self.saved_path: str | None = None
-        self._save_waiter: asyncio.Event | None = None
         self._smoothing = 0
         self._grid_view: tuple[bool, tuple[int, int]] | None = None
 
@@ -168,17 +177,37 @@ class TuiNNApp(App[str | None]):
             await asyncio.to_thread(self.session.close)
 
     def _watch_hangup(self, on: bool) -> None:
-        """Losing the terminal (SIGHUP) saves the run like quitting does."""
-        if not hasattr(signal, "SIGHUP"):
+        """Losing the terminal (SIGHUP) saves the run, like quitting does.
+
+        A plain signal handler, not the event loop's: once the terminal is gone, Textual's
+        output thread dies and the loop soon blocks writing to it, so the handler must not
+        need the loop to run."""
+        if (
+            not hasattr(signal, "SIGHUP")
+            or threading.current_thread() is not threading.main_thread()
+        ):
             return
-        try:
-            loop = asyncio.get_running_loop()
-            if on:
-                loop.add_signal_handler(signal.SIGHUP, self.action_quit)
-            else:
-                loop.remove_signal_handler(signal.SIGHUP)
-        except (RuntimeError, ValueError, NotImplementedError):
-            pass  # not the main thread (e.g. some test runners): quitting still saves
+        if on:
+            self._previous_hangup = signal.signal(signal.SIGHUP, self._hung_up)
+        elif getattr(self, "_previous_hangup", None) is not None:
+            signal.signal(signal.SIGHUP, self._previous_hangup)
+
+    def _hung_up(self, signum: int, frame: object) -> None:
+        self.hang_up()
+
+    def hang_up(self) -> str | None:
+        """Save (waiting at most SAVE_TIMEOUT), stop the trainer, end the process."""
+        path = self.request_save()
+        saved = self.bridge.wait_saved(SAVE_TIMEOUT) if path is not None else None
+        if self.session is not None:
+            self.session.close()
+        self.end_process()
+        return saved
+
+    def end_process(self) -> None:
+        """Die of the hang-up, as a program without a handler would (tests replace this)."""
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGHUP)
 
     # ---- snapshots in ---------------------------------------------------------------------
 
@@ -203,20 +232,19 @@ class TuiNNApp(App[str | None]):
         self.query_one(ArchitecturePanel).show(snap.network, snap.dataset.name)
         self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
         self.query_one(StatusLine).show(snap)
-        if update.saved_path is not None:
-            self.saved_path = update.saved_path
-            if self._save_waiter is not None:
-                self._save_waiter.set()
         self._tell_state(previous, snap)
 
     def _plot(self, update: Update) -> None:
         records = update.records
+        # A new run starts its curves afresh; a resumed run's curves stay until the trainer's
+        # own history arrives (which, for a resumed model, includes them).
+        replace = (update.new_run and not self.history) or (self.history and records)
         for plot in (self.query_one(CostPlot), self.query_one(AccuracyPlot)):
-            if update.new_run and (records or not self.history):
+            if replace:
                 plot.clear()
             plot.add_records(records)
-        if update.new_run and records:
-            self.history = ()  # the trainer's history replaces a resumed run's curves
+        if replace:
+            self.history = ()
 
     def _use_data(self, update: Update) -> None:
         data = update.data
@@ -336,16 +364,13 @@ class TuiNNApp(App[str | None]):
         return [
             ("Training and view", list(self.BINDINGS)),
             ("Network panel (when it has the focus)", list(ArchitecturePanel.BINDINGS)),
+            ("Heatmap (when it has the focus)", list(NeuronHeatmap.BINDINGS)),
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         panel = self.query_one(ArchitecturePanel)
-        for bindings, target in ((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)):
-            for binding in bindings:
-                key = binding.key.split(",")[0]
-                help_text = f"key: {key}"
-                yield SystemCommand(binding.description, help_text, _caller(target, binding))
+        yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
 
     # ---- quitting: save the run first ------------------------------------------------------
 
@@ -356,36 +381,26 @@ class TuiNNApp(App[str | None]):
     async def _save_and_exit(self) -> None:
         self.exit(result=await self.save_run())
 
-    async def save_run(self) -> str | None:
-        """Ask the trainer to save this run; the path once it confirms (None if nothing)."""
+    def request_save(self) -> Path | None:
+        """Send Save for a run that trained at all; the path asked for, or None."""
         if self.last is None or self.last.step == 0 or self.session is None:
             return None
         if not self.session.alive:
             return None
         path = runs.new_run_path(self.config, self.runs_directory)
-        self._save_waiter = asyncio.Event()
-        self.saved_path = None
-        if not self.send(Save(str(path))):
-            return None
-        self.query_one(StatusLine).show(self.last, state="starting")
+        self.bridge.expect_save()
         try:
-            await asyncio.wait_for(self._save_waiter.wait(), SAVE_TIMEOUT)
-        except asyncio.TimeoutError:
+            self.session.send(Save(str(path)))
+        except Exception:  # the trainer is gone: nothing to save
             return None
-        return self.saved_path
+        return path
 
-
-def neuron_text(event: NeuronHeatmap.NeuronSelected, snap: Snapshot | None) -> str:
-    """One line about the neuron under the heatmap's cursor, in the textbook's words."""
-    n_layers = len(snap.network.layers) if snap is not None else 0
-    name = "out" if event.layer == n_layers - 1 else f"h{event.layer + 1}"
-    values = "  ".join(f"{key} {value:.3g}" for key, value in event.values.items())
-    return f"{name} #{event.index}: {values}"
-
-
-def _caller(target: Any, binding: Binding) -> Callable[[], object]:
-    """A palette callback that runs the binding's action on its target."""
-    return lambda: target.run_action(binding.action)
+    async def save_run(self) -> str | None:
+        """Ask the trainer to save this run; the path once it confirms (None if nothing)."""
+        if self.request_save() is None:
+            return None
+        self.query_one(StatusLine).show(self.last, state="saving")
+        return await asyncio.to_thread(self.bridge.wait_saved, SAVE_TIMEOUT)
 
 
 def create_app(

@@ -62,6 +62,8 @@ class SnapshotBridge:
         self._pending: Update | None = None
         self._notified = False
         self._run_id: int | None = None
+        self._saved = threading.Event()
+        self._saved_path: str | None = None
         self.received = 0  # snapshots seen in total (for tests and the benchmark)
 
     def __call__(self, msg: Snapshot | TrainerDied) -> None:
@@ -97,7 +99,8 @@ class SnapshotBridge:
         if snap.inspection is not None:
             pending.inspection = snap.inspection
         if snap.saved_path is not None:
-            pending.saved_path = snap.saved_path
+            pending.saved_path = self._saved_path = snap.saved_path
+            self._saved.set()
 
     def take(self) -> Update | None:
         """The pending update (or None); called on the UI thread by the notice's handler."""
@@ -105,3 +108,19 @@ class SnapshotBridge:
             update, self._pending = self._pending, None
             self._notified = False
         return update
+
+    # A save is confirmed here, on the session's thread, so that waiting for it needs neither
+    # the event loop (blocked, when the terminal is gone) nor the app's message queue.
+
+    def expect_save(self) -> None:
+        """Forget earlier confirmations; call before sending Save."""
+        with self._lock:
+            self._saved.clear()
+            self._saved_path = None
+
+    def wait_saved(self, timeout: float) -> str | None:
+        """Block until the trainer confirms a save (the path), or None after `timeout` s."""
+        if not self._saved.wait(timeout):
+            return None
+        with self._lock:
+            return self._saved_path

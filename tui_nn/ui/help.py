@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -21,6 +22,10 @@ KEY_NAMES = {
     "escape": "esc",
     "insert": "ins",
     "delete": "del",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
 }
 
 EXTRA_KEYS = (
@@ -41,13 +46,22 @@ def key_label(keys: str) -> str:
     return " / ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
-def bindings_table(title: str, bindings: Iterable[Binding]) -> Table:
-    table = Table(title=title, title_justify="left", box=None, show_header=False, expand=True)
-    table.add_column("key", style="bold", no_wrap=True, width=18)
+def keys_table(sections: list[tuple[str, list[Binding]]]) -> Table:
+    """One table, so every section's columns line up."""
+    table = Table(box=None, show_header=False, expand=False, padding=(0, 1))
+    table.add_column("key", style="bold", no_wrap=True, min_width=16)
     table.add_column("action")
-    for binding in bindings:
-        if binding.description:
-            table.add_row(key_label(binding.key), binding.tooltip or binding.description)
+    rows = [
+        (title, [(key_label(b.key), b.tooltip or b.description) for b in bindings if b.description])
+        for title, bindings in sections
+    ]
+    rows.append(("Everywhere", list(EXTRA_KEYS)))
+    for n, (title, entries) in enumerate(rows):
+        if n:
+            table.add_row("", "")
+        table.add_row(Text(title, style="bold italic"), "")
+        for keys, what in entries:
+            table.add_row(keys, what)
     return table
 
 
@@ -71,15 +85,24 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys — esc to close"
-            for title, bindings in self.sections:
-                yield Static(bindings_table(title, bindings))
-            extra = Table(title="Everywhere", title_justify="left", box=None, show_header=False)
-            extra.add_column("key", style="bold", no_wrap=True, width=18)
-            extra.add_column("action")
-            for keys, what in EXTRA_KEYS:
-                extra.add_row(keys, what)
-            yield Static(extra)
+            yield Static(keys_table(self.sections))
             yield Static(Text(TEXTBOOK, style="dim"))
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
+
+
+def palette_commands(
+    groups: Iterable[tuple[Iterable[Binding], Any]],
+) -> Iterable[SystemCommand]:
+    """One command-palette entry per binding: (bindings, the node whose actions they run)."""
+    for bindings, target in groups:
+        for binding in bindings:
+            key = key_label(binding.key)
+            help_text = f"{binding.tooltip}  (key: {key})" if binding.tooltip else f"key: {key}"
+            yield SystemCommand(binding.description, help_text, _caller(target, binding))
+
+
+def _caller(target: Any, binding: Binding) -> Callable[[], object]:
+    """A palette callback that runs the binding's action on its target."""
+    return lambda: target.run_action(binding.action)

@@ -10,6 +10,9 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui_nn.session.messages import Snapshot
+from tui_nn.ui.widgets import NeuronHeatmap
+
+NeuronSelected = NeuronHeatmap.NeuronSelected
 
 STATE_STYLES = {
     "idle": ("○ ready", "bold"),
@@ -20,6 +23,7 @@ STATE_STYLES = {
     "error": ("✗ error", "bold red"),
     "lost": ("✗ trainer died", "bold red"),
     "starting": ("… starting", "dim"),
+    "saving": ("… saving", "bold"),
 }
 
 
@@ -108,3 +112,11 @@ class StatusLine(Widget):
 
     def render(self) -> Text:
         return self._text
+
+
+def neuron_text(event: NeuronSelected, snap: Snapshot | None) -> str:
+    """One line about the neuron under the heatmap's cursor, in the textbook's words."""
+    n_layers = len(snap.network.layers) if snap is not None else 0
+    name = "out" if event.layer == n_layers - 1 else f"h{event.layer + 1}"
+    values = "  ".join(f"{key} {value:.3g}" for key, value in event.values.items())
+    return f"{name} #{event.index}: {values}"

@@ -72,10 +72,16 @@ class ArchitecturePanel(Vertical):
         self.dataset_name = ""
         self._pending: NetworkSpec | None = None
         self._pending_since = 0.0
+        self._typing = False  # digits typed in the list are going to the units field
 
     def compose(self) -> ComposeResult:
         yield LayerList(id="layer-list")
-        yield Input(placeholder="neurons: type, Enter", compact=True, id="units-input")
+        yield Input(
+            placeholder="neurons: type, Enter",
+            compact=True,
+            select_on_focus=False,
+            id="units-input",
+        )
 
     def on_mount(self) -> None:
         self.border_title = "Network"
@@ -238,14 +244,17 @@ class ArchitecturePanel(Vertical):
             return
         hidden = list(self.spec.hidden)
         del hidden[index]
-        self._propose(self.spec.with_hidden(hidden))
+        # Select the layer that took its place, else the one before (or the input row).
+        self._propose(self.spec.with_hidden(hidden), select=min(index + 1, len(hidden)))
 
     @on(LayerList.DigitTyped)
     def _start_typing(self, event: LayerList.DigitTyped) -> None:
         if self._require_hidden("neurons") is None:
             return
         units_input = self.query_one("#units-input", Input)
-        units_input.value = event.digit
+        # Digits typed before the focus reaches the field are appended, not lost.
+        units_input.value = units_input.value + event.digit if self._typing else event.digit
+        self._typing = True
         units_input.focus()
         units_input.cursor_position = len(units_input.value)
 
@@ -257,6 +266,7 @@ class ArchitecturePanel(Vertical):
     @on(Input.Submitted, "#units-input")
     def _units_typed(self, event: Input.Submitted) -> None:
         event.stop()
+        self._typing = False
         if self._require_hidden("neurons") is not None:
             try:
                 self.set_units(fields.parse_int(event.value, "neurons", fields.UNITS))
@@ -267,4 +277,5 @@ class ArchitecturePanel(Vertical):
 
     @on(Input.Blurred, "#units-input")
     def _units_left(self) -> None:
+        self._typing = False
         self._show_units()  # an unsubmitted edit is dropped; the previous value shows again

@@ -1,0 +1,186 @@
+"""Editing the network: every edit path, and every refused value keeps the previous one."""
+
+from __future__ import annotations
+
+from ui_helpers import started, wait_for
+
+from tui_nn.engine.spec import LayerSpec
+from tui_nn.session.messages import SetArchitecture
+from tui_nn.ui import names
+
+
+def panel(app):
+    return app.query_one("ArchitecturePanel")
+
+
+def sent_specs(harness):
+    return [c.spec for c in harness.session.sent(SetArchitecture)]
+
+
+async def select_row(pilot, app, row: int) -> None:
+    app.query_one("#layer-list").focus()
+    app.query_one("#layer-list").highlighted = row
+    await pilot.pause()
+
+
+async def test_plus_and_minus_change_the_selected_layer_live(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        assert panel(app).selected == 1  # starts on the first hidden layer
+        await pilot.press("plus", "plus")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 10, 8, 1), "2 neurons more")
+        await pilot.press("down", "minus")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 10, 7, 1), "one less")
+        assert [s.sizes for s in sent_specs(harness)] == [
+            (2, 9, 8, 1),
+            (2, 10, 8, 1),
+            (2, 10, 7, 1),
+        ]
+        assert app.query_one("#units-input").value == "7"
+
+
+async def test_minus_below_one_neuron_is_refused(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        for _ in range(7):
+            await pilot.press("minus")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 1, 8, 1), "down to 1")
+        await pilot.press("minus")
+        await pilot.pause()
+        assert app.refusals and "out of range" in app.refusals[-1]
+        assert panel(app).spec.sizes == (2, 1, 8, 1)
+        assert any("out of range" in n.message for n in app._notifications)  # shown to the user
+
+
+async def test_typing_a_number_sets_the_neuron_count(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("1", "2", "enter")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 12, 8, 1), "12 neurons")
+        assert app.focused.id == "layer-list"  # back in the list after Enter
+
+
+BAD_COUNTS = [
+    ("0", "out of range"),
+    ("-3", "out of range"),
+    ("abc", "not a whole number"),
+    ("5000", "out of range"),
+    ("", "not a whole number"),
+]
+
+
+async def test_bad_neuron_counts_are_refused_and_the_old_value_stays(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        field = app.query_one("#units-input")
+        for typed, reason in BAD_COUNTS:
+            await pilot.press("enter")  # Enter on a hidden layer edits its count
+            assert app.focused is field
+            field.value = typed
+            before = len(app.refusals)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda b=before: len(app.refusals) > b, f"refusal of {typed!r}")
+            assert reason in app.refusals[-1], typed
+            await wait_for(pilot, lambda: field.value == "8", "the previous value back")
+            assert any(reason in n.message for n in app._notifications)  # shown to the user
+        assert not harness.session.sent(SetArchitecture)
+        assert panel(app).spec.sizes == (2, 8, 8, 1)
+
+
+async def test_a_cycles_the_hidden_activation_and_shift_a_goes_back(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        expected = names.cycle(names.HIDDEN_ACTIVATIONS, "tanh")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.last.network.hidden[0].activation == expected, "next")
+        await pilot.press("A")
+        await wait_for(pilot, lambda: app.last.network.hidden[0].activation == "tanh", "back")
+
+
+async def test_output_activation_and_loss(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("o")
+        out = names.cycle(names.OUTPUT_ACTIVATIONS, "sigmoid")
+        await wait_for(pilot, lambda: app.last.network.output.activation == out, "output act.")
+        await pilot.press("c")
+        loss = names.cycle(names.LOSSES, "bce")
+        await wait_for(pilot, lambda: app.last.network.loss == loss, "loss")
+        # 'a' on the output and loss rows cycles them too
+        await select_row(pilot, app, 3)
+        await pilot.press("a")
+        out2 = names.cycle(names.OUTPUT_ACTIVATIONS, out)
+        await wait_for(pilot, lambda: app.last.network.output.activation == out2, "output row")
+        await select_row(pilot, app, 4)
+        await pilot.press("a")
+        loss2 = names.cycle(names.LOSSES, loss)
+        await wait_for(pilot, lambda: app.last.network.loss == loss2, "loss row")
+
+
+async def test_insert_and_delete_hidden_layers(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 8, 8, 8, 1), "inserted")
+        assert panel(app).selected == 2  # the new layer is selected
+        await pilot.press("minus")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 8, 7, 8, 1), "edited new")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 8, 8, 1), "deleted")
+        await pilot.press("d", "d")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 1), "no hidden layer")
+        await pilot.press("i")  # from the input row: a default layer
+        await wait_for(pilot, lambda: app.last.network.hidden == (LayerSpec(4, "tanh"),), "one")
+
+
+async def test_input_and_output_sizes_follow_the_dataset(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        for row in (0, 3):
+            await select_row(pilot, app, row)
+            await pilot.press("plus")
+            await pilot.press("d")
+            await pilot.pause()
+            assert "follow the dataset" in app.refusals[-1]
+        await select_row(pilot, app, 0)
+        await pilot.press("5")
+        await pilot.pause()
+        assert "follow the dataset" in app.refusals[-1]
+        assert not harness.session.sent(SetArchitecture)
+
+
+async def test_more_than_the_layer_limit_is_refused(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        for _ in range(13):
+            panel(app).action_insert_layer()
+        await pilot.press("i")
+        await wait_for(pilot, lambda: len(app.last.network.hidden) == 16, "16 layers")
+        await pilot.press("i")
+        await pilot.pause()
+        assert "at most 16" in app.refusals[-1]
+        assert len(panel(app).spec.hidden) == 16
+
+
+async def test_quick_edits_build_on_each_other_before_the_trainer_confirms(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        harness.session.hold = True  # the trainer answers late
+        p = panel(app)
+        p.action_units(1)
+        p.action_units(1)
+        # a stale snapshot (still 8 neurons) arrives: it must not undo the edits
+        harness.session.publish()
+        await pilot.pause()
+        assert p.spec.sizes == (2, 10, 8, 1)
+        assert [s.sizes for s in sent_specs(harness)] == [(2, 9, 8, 1), (2, 10, 8, 1)]

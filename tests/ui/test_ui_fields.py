@@ -1,0 +1,76 @@
+"""Parsing typed values, the status line text, and where runs are saved."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from ui_fakes import FakeSession
+
+from tui_nn.config import RunConfig
+from tui_nn.ui import fields, runs
+from tui_nn.ui.status import status_text
+
+
+@pytest.mark.parametrize(
+    "text, expected", [("8", 8), (" 12 ", 12), ("1_000", 1000), ("4096", 4096)]
+)
+def test_parse_int_accepts_whole_numbers_in_range(text, expected):
+    assert fields.parse_int(text, "neurons", fields.UNITS) == expected
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "4097", "1.5", "x", "", "1e3"])
+def test_parse_int_refuses_with_a_message_naming_the_field(text):
+    with pytest.raises(fields.Refused, match="^neurons: "):
+        fields.parse_int(text, "neurons", fields.UNITS)
+
+
+@pytest.mark.parametrize("text", ["0", "-0.1", "11", "inf", "nan", "abc"])
+def test_parse_float_refuses(text):
+    with pytest.raises(fields.Refused, match="learning rate"):
+        fields.parse_float(text, "learning rate", fields.LEARNING_RATE)
+
+
+def test_batch_and_epochs_have_words_for_no_limit():
+    assert fields.parse_batch("full") is None
+    assert fields.parse_batch("64") == 64
+    assert fields.parse_optional_int("none", "epochs", fields.EPOCHS) is None
+    assert fields.parse_optional_int("", "epochs", fields.EPOCHS) is None
+    assert fields.parse_optional_int("3", "epochs", fields.EPOCHS) == 3
+
+
+def test_status_line_shows_every_number():
+    out = []
+    fake = FakeSession(out.append)
+    fake.start(RunConfig())
+    fake.state = "running"
+    fake.hyper = fake.hyper.__class__(epochs=50)
+    fake.train_epochs(2)
+    text = status_text(out[-1]).plain
+    for part in ("running", "epoch 2/50", "step 20", "12.3k/s", "cost 0.4480/0.5043"):
+        assert part in text, part
+    assert "acc 68.0%/65.0%" in text
+    assert "0:01" in text  # elapsed
+    assert "starting" in status_text(None).plain
+
+
+def test_runs_are_saved_in_the_data_dir_and_the_newest_is_resumed(tmp_path, monkeypatch):
+    monkeypatch.setenv(runs.ENV_DIR, str(tmp_path))
+    assert runs.runs_dir() == tmp_path / "runs"
+    assert runs.newest_run() is None
+    with pytest.raises(runs.RunError, match="no saved run"):
+        runs.find_run(True)
+    first = runs.new_run_path(RunConfig())
+    first.write_bytes(b"1")
+    second = runs.new_run_path(RunConfig())
+    assert second != first and second.name.endswith("-circle-2.npz")
+    second.write_bytes(b"2")
+    os.utime(first, (time.time() - 60, time.time() - 60))
+    assert runs.newest_run() == second
+    assert runs.find_run(True) == second
+    assert runs.find_run(str(first)) == first
+    with pytest.raises(runs.RunError, match="no such file"):
+        runs.find_run(str(tmp_path / "missing.npz"))
+    with pytest.raises(runs.RunError, match="--resume"):
+        runs.load_run(str(second))  # not a model file: one line, no traceback

@@ -1,0 +1,145 @@
+"""Editing hyper-parameters and data: accepted values go to the trainer, refused ones stay out."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+from ui_helpers import started, wait_for
+
+from tui_nn.session.messages import SetDataset, SetHyper
+
+
+async def type_into(pilot, app, field_id: str, text: str) -> None:
+    field = app.query_one(f"#{field_id}")
+    field.focus()
+    await pilot.pause()
+    field.value = text
+    await pilot.press("enter")
+
+
+GOOD_HYPER = [
+    ("lr", "0.1", "lr", 0.1),
+    ("batch_size", "full", "batch_size", None),
+    ("batch_size", "32", "batch_size", 32),
+    ("l1", "0.001", "l1", 0.001),
+    ("l2", "1e-4", "l2", 1e-4),
+    ("epochs", "50", "epochs", 50),
+    ("epochs", "none", "epochs", None),
+]
+
+
+async def test_hyper_parameters_apply_live(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        for field_id, text, attr, value in GOOD_HYPER:
+            field = app.query_one(f"#{field_id}")
+            field.value = text
+            field.post_message(Input.Submitted(field, text))
+            await wait_for(pilot, lambda a=attr, v=value: getattr(app.last.hyper, a) == v, text)
+        assert len(harness.session.sent(SetHyper)) == len(GOOD_HYPER)
+        assert not app.refusals
+        assert "epoch 0" in app.query_one("StatusLine").plain  # no budget shown for "none"
+
+
+BAD_VALUES = [
+    ("lr", "0", "out of range"),
+    ("lr", "-1", "out of range"),
+    ("lr", "fast", "not a number"),
+    ("lr", "100", "out of range"),
+    ("lr", "nan", "out of range"),
+    ("batch_size", "0", "out of range"),
+    ("batch_size", "1.5", "not a whole number"),
+    ("l1", "-0.1", "out of range"),
+    ("l2", "2", "out of range"),
+    ("epochs", "0", "out of range"),
+    ("epochs", "-5", "out of range"),
+    ("samples", "5", "out of range"),
+    ("samples", "many", "not a whole number"),
+    ("noise", "-1", "out of range"),
+    ("test_fraction", "1", "out of range"),
+    ("test_fraction", "0", "out of range"),
+    ("seed", "-1", "out of range"),
+    ("path", "/no/such/file.csv", "no such file"),
+]
+
+
+async def test_bad_values_are_refused_and_the_previous_value_stays(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        shown = {f: app.query_one(f"#{f}").value for f, _, _ in BAD_VALUES}
+        for n, (field_id, text, reason) in enumerate(BAD_VALUES):
+            before = len(app.refusals)
+            if n < 2:
+                await type_into(pilot, app, field_id, text)  # typed, then Enter
+            else:  # the same path without the keyboard's per-key pauses
+                field = app.query_one(f"#{field_id}")
+                field.value = text
+                field.post_message(Input.Submitted(field, text))
+            await wait_for(pilot, lambda b=before: len(app.refusals) > b, f"refusal of {text!r}")
+            assert reason in app.refusals[-1], (field_id, text, app.refusals[-1])
+            assert app.query_one(f"#{field_id}").value == shown[field_id]
+        assert not harness.session.sent(SetHyper)
+        assert not harness.session.sent(SetDataset)
+        messages = [n.message for n in app._notifications]
+        assert any("learning rate" in m for m in messages)  # visible, naming the field
+
+
+async def test_leaving_a_field_applies_it_too(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        field = app.query_one("#lr")
+        field.focus()
+        await pilot.pause()
+        field.value = "0.5"
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.last.hyper.lr == 0.5, "lr on blur")
+
+
+async def test_data_settings_regenerate_the_data(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await type_into(pilot, app, "samples", "400")
+        await wait_for(pilot, lambda: app.last.dataset.samples == 400, "samples")
+        await type_into(pilot, app, "noise", "0.2")
+        await wait_for(pilot, lambda: app.last.dataset.noise == 0.2, "noise")
+        await type_into(pilot, app, "test_fraction", "0.3")
+        await wait_for(pilot, lambda: app.last.dataset.test_fraction == 0.3, "split")
+        await type_into(pilot, app, "seed", "7")
+        await wait_for(pilot, lambda: app.last.dataset.seed == 7, "seed")
+        await type_into(pilot, app, "samples", "")  # blank: the dataset's default again
+        await wait_for(pilot, lambda: app.last.dataset.samples is None, "default samples")
+        assert len(harness.session.sent(SetDataset)) == 5
+
+
+async def test_optimizer_and_dataset_are_chosen_from_lists(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        app.query_one("#optimizer").value = "adam"
+        await wait_for(pilot, lambda: app.last.hyper.optimizer == "adam", "adam")
+        app.query_one("#dataset").value = "digits"
+        await wait_for(pilot, lambda: app.last.dataset.name == "digits", "digits")
+        # sizes follow the data; the boundary is hidden for data that is not 2-D
+        await wait_for(pilot, lambda: app.last.network.sizes == (64, 8, 8, 10), "digits head")
+        await wait_for(pilot, lambda: app.query_one("#architecture").spec.n_inputs == 64, "panel")
+        assert app.screen.has_class("-no-boundary")
+        assert app.query_one("DecisionBoundary").region.width == 0
+
+
+async def test_a_csv_file_is_loaded_from_its_path(harness, tmp_path):
+    csv = tmp_path / "points.csv"
+    csv.write_text("x,y,label\n0,1,a\n1,0,b\n")
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        app.query_one("#dataset").value = "csv"  # without a path: asks for one
+        await wait_for(pilot, lambda: app.refusals, "csv needs a path")
+        assert "path" in app.refusals[-1]
+        await wait_for(pilot, lambda: app.focused.id == "path", "the path field focused")
+        await type_into(pilot, app, "path", str(csv))
+        await wait_for(pilot, lambda: app.last.dataset.name == "csv", "csv loaded")
+        assert app.last.dataset.path == str(csv)
+        assert harness.session.sent(SetDataset)[-1].spec.path == str(csv)

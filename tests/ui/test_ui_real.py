@@ -1,0 +1,149 @@
+"""The app with the real trainer process, and the real `python -m tui_nn` in a pseudo-terminal."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+from ui_helpers import wait_for
+
+from tui_nn.config import RunConfig
+from tui_nn.data.spec import DatasetSpec
+from tui_nn.ui.app import create_app
+
+try:
+    from tui_nn.files import load_model
+    from tui_nn.session import TrainingSession  # noqa: F401
+except ImportError as exc:  # pragma: no cover
+    pytest.skip(
+        f"the real session or model files are not importable: {exc}", allow_module_level=True
+    )
+
+SMALL = RunConfig(dataset=DatasetSpec(name="circle", samples=200))
+ANSI = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+EPOCH = re.compile(r"epoch\s+([0-9][0-9,]*)")
+
+
+async def test_trains_with_the_real_session_and_saves_on_quit(tmp_path):
+    app = create_app(SMALL, runs_directory=tmp_path / "runs")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, "the trainer's first snapshot")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.last.epoch >= 3, "3 epochs")
+        assert len(app.query_one("CostPlot").history) >= 3
+        await pilot.press("plus")  # a live edit while training
+        await wait_for(pilot, lambda: app.last.network.sizes[1] == 9, "9 neurons in h1")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app._exit, "exit")
+    saved = load_model(app.return_value)
+    assert Path(app.return_value).parent == tmp_path / "runs"
+    assert saved.spec.sizes[1] == 9 and len(saved.history) >= 3
+
+
+# ---- the real program in a pseudo-terminal --------------------------------------------------
+
+
+class Terminal:
+    """`python -m tui_nn ARGS` on a 120x40 pseudo-terminal; keeps reading what it writes."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        pid, fd = os.forkpty()
+        if pid == 0:  # the child: becomes the app
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+            os.execve(sys.executable, [sys.executable, "-m", "tui_nn", *args], env)
+        self.pid, self.fd = pid, fd
+        self.output = b""
+        self.status: int | None = None
+
+    def read(self, seconds: float = 0.1) -> None:
+        if self.fd < 0:  # closed: nothing more to read
+            time.sleep(seconds)
+            return
+        ready, _, _ = select.select([self.fd], [], [], seconds)
+        if ready:
+            try:
+                self.output += os.read(self.fd, 65536)
+            except OSError:  # the child closed the terminal
+                time.sleep(seconds)
+
+    def text(self) -> str:
+        return ANSI.sub(b"", self.output).decode("utf-8", "replace")
+
+    def wait_text(self, condition, what: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition(self.text()):
+            if time.monotonic() > deadline or self.exited():
+                tail = self.text()[-600:]
+                raise AssertionError(f"timed out waiting for {what}; screen tail: {tail!r}")
+            self.read()
+
+    def exited(self, timeout: float = 0.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+                break
+            if time.monotonic() > deadline:
+                return False
+            self.read(0.05)
+        return True
+
+    def close(self) -> None:
+        if not self.exited():
+            os.kill(self.pid, signal.SIGKILL)
+            self.exited(5)
+        if self.fd >= 0:
+            os.close(self.fd)
+
+
+def trained_epochs(text: str) -> int:
+    found = EPOCH.findall(text)
+    return int(found[-1].replace(",", "")) if found else 0
+
+
+@pytest.fixture
+def app_env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(TERM="xterm-256color", TUI_NN_DATA_DIR=str(tmp_path), COLUMNS="120", LINES="40")
+    return env
+
+
+def test_the_program_trains_in_a_terminal_and_quits_cleanly(app_env, tmp_path):
+    term = Terminal(["--samples", "200"], app_env)
+    try:
+        term.wait_text(lambda t: "ready" in t, "the app's first screen")
+        os.write(term.fd, b" ")
+        term.wait_text(lambda t: trained_epochs(t) > 0, "an epoch > 0 on screen")
+        os.write(term.fd, b"q")
+        assert term.exited(timeout=20), "the app did not exit after q"
+        assert os.WIFEXITED(term.status) and os.WEXITSTATUS(term.status) == 0
+        term.wait_text(lambda t: "saved this run to" in t, "where the run was saved", 5)
+    finally:
+        term.close()
+    runs = list((tmp_path / "runs").glob("*.npz"))
+    assert len(runs) == 1 and load_model(runs[0]).history
+
+
+def test_losing_the_terminal_saves_the_run(app_env, tmp_path):
+    term = Terminal(["--samples", "200"], app_env)
+    try:
+        term.wait_text(lambda t: "ready" in t, "the app's first screen")
+        os.write(term.fd, b" ")
+        term.wait_text(lambda t: trained_epochs(t) > 0, "an epoch > 0 on screen")
+        os.close(term.fd)  # the terminal goes away: the app gets SIGHUP
+        term.fd = -1
+        assert term.exited(timeout=20), "the app did not end after losing its terminal"
+    finally:
+        term.close()
+    runs = list((tmp_path / "runs").glob("*.npz"))
+    assert len(runs) == 1 and load_model(runs[0]).history

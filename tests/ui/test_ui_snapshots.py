@@ -1,0 +1,49 @@
+"""What the main screen looks like, paused after 12 seeded epochs (fake session: no clock,
+no randomness). Regenerate after a deliberate change with:
+    .venv/bin/python -m pytest tests/ui/test_ui_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import pytest
+from ui_helpers import Harness, started, wait_for
+
+from tui_nn.config import RunConfig
+
+PICTURES = ("CostPlot", "AccuracyPlot", "NeuronHeatmap", "DecisionBoundary")
+
+
+def paused_app(tmp_path) -> tuple[Harness, object]:
+    harness = Harness(RunConfig(), tmp_path)
+
+    async def run_before(pilot) -> None:
+        app = harness.app
+        await started(pilot, harness)
+        harness.session.train_epochs(12)
+        await pilot.press("space", "space")  # run, then pause
+        await wait_for(pilot, lambda: app.last.state == "paused", "paused")
+        await wait_for(pilot, lambda: app.last.grid is not None, "a decision grid")
+        app.clear_notifications()
+        await pilot.pause()
+        for selector in PICTURES:  # draw now, not when the repaint budget allows
+            app.query_one(selector).flush_repaint()
+        await pilot.pause()
+
+    return harness, run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_main_screen_paused(snap_compare, tmp_path, size):
+    harness, run_before = paused_app(tmp_path)
+    assert snap_compare(harness.app, terminal_size=size, run_before=run_before)
+
+
+def test_help_screen(snap_compare, tmp_path):
+    harness, run_before = paused_app(tmp_path)
+
+    async def open_help(pilot) -> None:
+        await run_before(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(harness.app, terminal_size=(100, 40), run_before=open_help)
