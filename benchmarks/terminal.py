@@ -379,11 +379,13 @@ def main(argv: list[str] | None = None) -> int:
     modes = [args.only] if args.only else ["default", "low-bandwidth"]
     print(f"terminal {args.cols}x{args.rows}, TERM=xterm-256color, {args.seconds:g} s per mode")
     print(f"command: {' '.join(base[1:])}")
-    headless = None if args.demo else headless_epoch_rate(args.headless_epochs)
     for mode in modes:
         argv_mode = base + (["--low-bandwidth"] if mode == "low-bandwidth" else [])
+        # Headless right before the app run, so that both meet the same load on the machine.
+        headless = None if args.demo else headless_epoch_rate(args.headless_epochs)
         try:
             report(measure(argv_mode, mode, args), headless)
+            print(f"  load average    {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
         except RuntimeError as exc:
             print(f"[{mode}] failed: {exc}")
             return 1
