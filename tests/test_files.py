@@ -201,6 +201,10 @@ def test_shape_mismatch_and_missing_entries(digits_model, tmp_path):
         z.writestr("readme.txt", "a zip, but not a model")
     assert "not a tui-nn model" in one_line_error(tmp_path / "other.npz")
 
+    with zipfile.ZipFile(tmp_path / "raw.npz", "w") as z:
+        z.writestr("config", '{"format_version": 1}')  # a member that is not an .npy array
+    assert "not a NumPy array" in one_line_error(tmp_path / "raw.npz")
+
 
 def test_bad_json_in_config(digits_model, tmp_path):
     with np.load(digits_model[0], allow_pickle=False) as npz:

@@ -210,7 +210,12 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as npz:
             for key in npz.files:
                 try:
-                    arrays[key] = npz[key]
+                    value = npz[key]
+                    if not isinstance(value, np.ndarray):  # a zip member that is not .npy
+                        raise ModelFileError(
+                            f"{path}: not a tui-nn model file (entry {key!r} is not a NumPy array)"
+                        )
+                    arrays[key] = value
                 except ValueError as exc:
                     if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
                         raise ModelFileError(
