@@ -11,7 +11,8 @@
 - A 2-8-8-1 net (tanh, sigmoid + bce) at batch 10: small nets are overhead-bound.
 - Which BLAS ran (threadpoolctl). One BLAS thread by default, as in the app.
 
-Each figure is the best of 3 timed runs of about `--seconds` each.
+Each figure is the best of `--repeats` timed runs of about `--seconds` each; engine and PyTorch
+take turns run by run, so a busy machine slows both alike (their ratio is the steadier figure).
 """
 
 from __future__ import annotations
@@ -170,7 +171,8 @@ def blas_report() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="NumPy engine speed")
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
-    parser.add_argument("--seconds", type=float, default=0.4, help="per timed run")
+    parser.add_argument("--seconds", type=float, default=0.25, help="per timed run")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs (the best counts)")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--small-only", action="store_true", help="only the 2-8-8-1 net")
     args = parser.parse_args(argv)
@@ -207,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                             tstep,
                         ],
                         secs,
+                        args.repeats,
                     )
                 )
                 print(
@@ -220,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         core, full, torch_rate = best_rates(
             [engine_core_step(spec, 10), engine_trainer_step(spec, 10, uint8=False), tstep],
             secs,
-            repeats=5,
+            args.repeats,
         )
         print(
             f"\n2-8-8-1 tanh, sigmoid+bce, batch 10, float32: core {core:,.0f} steps/s, "
