@@ -194,6 +194,7 @@ class Network:
         self.dtype = np.dtype(spec.dtype)
         self.loss = LOSSES[spec.loss]
         self._buffers.clear()
+        self._inputs: dict[tuple[str, int], Array] = {}
         self._flatten()
 
     @property
@@ -260,12 +261,23 @@ class Network:
             self._buffers.move_to_end(key)
         return bufs
 
-    def as_input(self, X: Array, input_scale: float, out: Array | None = None) -> Array:
-        """X (float or uint8 rows) as the network dtype, times `input_scale`."""
+    def as_input(self, X: Array, input_scale: float, tag: str | None = None) -> Array:
+        """X (float or uint8 rows) as the network dtype, times `input_scale`.
+
+        With a `tag`, the converted rows go into a reused array (overwritten by the next call
+        with the same tag and row count); without, into a new one.
+        """
         if X.dtype == self.dtype and input_scale == 1.0:
             return X
-        if out is None:
+        if tag is None:
             out = np.empty(X.shape, dtype=self.dtype)
+        else:
+            key = (tag, X.shape[0])
+            out = self._inputs.get(key)
+            if out is None or out.shape != X.shape:
+                if len(self._inputs) >= MAX_BUFFER_SETS:
+                    self._inputs.clear()
+                out = self._inputs[key] = np.empty(X.shape, dtype=self.dtype)
         np.multiply(X, input_scale, out=out, dtype=self.dtype, casting="unsafe")
         return out
 
@@ -333,7 +345,7 @@ class Network:
         result = np.empty((n, self.n_outputs), dtype=self.dtype)
         for start in range(0, n, FORWARD_CHUNK):
             chunk = X[start : start + FORWARD_CHUNK]
-            x = self.as_input(chunk, input_scale)
+            x = self.as_input(chunk, input_scale, "forward")
             out = self.forward_into(x, self.buffers("forward", chunk.shape[0]))
             result[start : start + chunk.shape[0]] = out
         return result

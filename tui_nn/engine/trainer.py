@@ -246,7 +246,7 @@ class Trainer:
         with np.errstate(all="ignore"):
             for start in range(0, n, FORWARD_CHUNK):
                 stop = min(start + FORWARD_CHUNK, n)
-                x = net.as_input(X[start:stop], scale)
+                x = net.as_input(X[start:stop], scale, "eval")
                 bufs = net.buffers("eval", stop - start)
                 out = net.forward_into(x, bufs, keep=False)
                 targets = self.batches.encode(y[start:stop], net) if Y is None else Y[start:stop]
