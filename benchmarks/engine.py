@@ -227,8 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"\n2-8-8-1 tanh, sigmoid+bce, batch 10, float32: core {core:,.0f} steps/s, "
-            f"Trainer.step {full:,.0f} steps/s, torch {torch_rate:,.0f} steps/s; "
-            f"ratio core {core / torch_rate:.2f}x, Trainer.step {full / torch_rate:.2f}x"
+            f"Trainer.step {full:,.0f} steps/s"
+            + (
+                f", torch {torch_rate:,.0f} steps/s; ratio core {core / torch_rate:.2f}x, "
+                f"Trainer.step {full / torch_rate:.2f}x"
+                if torch_rate == torch_rate  # measured (not NaN)
+                else ""
+            )
         )
     return 0
 
