@@ -104,6 +104,14 @@ class Trainer:
         self._checkpoint_step = self.step_count
         self._since_checkpoint = 0
 
+    def __repr__(self) -> str:
+        h = self.hyper
+        batch = "full" if h.batch_size is None else h.batch_size
+        return (
+            f"Trainer(epoch {self.epoch}, step {self.step_count}, {h.optimizer} lr={h.lr:g}, "
+            f"batch {batch}, {len(self.batches)} training samples)"
+        )
+
     @property
     def data(self) -> TrainData:
         return self.batches.data
