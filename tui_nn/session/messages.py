@@ -34,7 +34,8 @@ class Pause:
 
 @dataclass(frozen=True)
 class Step:
-    """Run exactly `steps` minibatch steps, or one whole epoch if `epoch` is true, then pause."""
+    """Run exactly `steps` minibatch steps, or one whole epoch if `epoch` is true, then pause.
+    A Step sent while a Step of the same kind is in progress adds to it."""
 
     steps: int = 1
     epoch: bool = False
@@ -88,7 +89,8 @@ class Inspect:
 
 @dataclass(frozen=True)
 class SetView:
-    """What the UI wants computed: weights in snapshots, the decision grid and its size."""
+    """What the UI wants computed: weights in snapshots, the decision grid and its size.
+    The snapshot answering a SetView carries the weights and a grid (if asked) right away."""
 
     weights: bool = False
     grid: bool = True
