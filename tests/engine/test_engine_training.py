@@ -280,3 +280,22 @@ def test_uint8_batches_train_like_prescaled_floats():
         assert a.train_loss == pytest.approx(b.train_loss, rel=1e-12)
         assert a.test_loss == pytest.approx(b.test_loss, rel=1e-12)
     np.testing.assert_allclose(raw.net.flat_params, flt.net.flat_params, rtol=1e-12, atol=1e-15)
+
+
+def test_saturated_fraction_for_tanh_and_sigmoid():
+    spec = NetworkSpec(2, (LayerSpec(4, "tanh"),), LayerSpec(1, "sigmoid"), "bce")
+    trainer = Trainer(Network.from_spec(spec), _xor_data(), HyperParams(lr=1e-6, batch_size=4))
+    trainer.net.layers[0].W[:2] = 1e4  # neurons 0, 1 pinned near +-1 except at x = (0, 0)
+    trainer.net.layers[0].W[2:] = 0.0  # neurons 2, 3 output tanh(0) = 0
+    trainer.net.layers[1].W[:] = 1e3  # the output is pinned at 0 or 1 except at (0, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trainer.step()
+    hidden, out = trainer.neuron_stats()
+    np.testing.assert_array_equal(hidden.saturated_fraction, [0.75, 0.75, 0.0, 0.0])
+    np.testing.assert_array_equal(out.saturated_fraction, [0.75])
+    assert hidden.dead_fraction.tolist() == [0.0] * 4  # not a relu: never "dead"
+
+
+def _xor_data():
+    return TrainData(XOR_X, XOR_Y, XOR_X, XOR_Y)
