@@ -176,3 +176,19 @@ def test_engine_imports_no_ui_or_other_packages():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_targets_are_encoded_for_each_loss():
+    from tui_nn.engine import encode_targets
+
+    y = np.array([2, 0, 1], dtype=np.uint8)
+    assert encode_targets(y, 3, "cce", np.float32).tolist() == [2, 0, 1]
+    assert encode_targets(y.astype(float), 3, "cce", np.float32).dtype == np.int64
+    one_hot = encode_targets(y, 3, "mse", np.float32)
+    assert one_hot.dtype == np.float32 and one_hot.tolist() == [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
+    assert encode_targets(np.array([1, 0]), 1, "bce", np.float64).tolist() == [[1.0], [0.0]]
+    assert encode_targets(np.array([3, 7]), 1, "mse", np.float32, False).tolist() == [[3], [7]]
+    with pytest.raises(SpecError, match="0..1"):
+        encode_targets(np.array([0, 2]), 1, "bce", np.float32)
+    with pytest.raises(SpecError, match=r"\(n, 2\)"):
+        encode_targets(np.zeros((4, 3)), 2, "mse", np.float32)

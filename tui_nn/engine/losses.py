@@ -158,6 +158,9 @@ def encode_targets(
     """
     y = np.asarray(y)
     n = y.shape[0] if y.ndim else 0
+    if classification and y.ndim == 1 and not np.issubdtype(y.dtype, np.integer):
+        if np.issubdtype(y.dtype, np.number) and np.array_equal(y, np.round(y)):
+            y = y.astype(np.int64)  # class labels stored as floats (1.0, 0.0, ...)
     if classification and y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
         lo, hi = (int(y.min()), int(y.max())) if n else (0, 0)
         classes = max(n_outputs, 2)
