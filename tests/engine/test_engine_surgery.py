@@ -171,3 +171,12 @@ def test_parameters_stay_views_of_one_flat_array_after_surgery():
     before = net.layers[1].W.copy()
     trainer.step()
     assert not np.array_equal(before, net.layers[1].W)  # the optimizer updated the views
+
+
+def test_the_same_spec_changes_nothing():
+    trainer, X = _trained(optimizer="momentum")
+    before = trainer.net.forward(X)
+    velocity = trainer.optimizer.state[0]["v"].copy()
+    trainer.set_architecture(trainer.net.spec)
+    np.testing.assert_array_equal(trainer.net.forward(X), before)
+    np.testing.assert_array_equal(trainer.optimizer.state[0]["v"], velocity)
