@@ -192,3 +192,13 @@ def test_targets_are_encoded_for_each_loss():
         encode_targets(np.array([0, 2]), 1, "bce", np.float32)
     with pytest.raises(SpecError, match=r"\(n, 2\)"):
         encode_targets(np.zeros((4, 3)), 2, "mse", np.float32)
+
+
+def test_forward_in_chunks_equals_row_by_row():
+    spec = NetworkSpec(3, (LayerSpec(4, "gelu"),), LayerSpec(2, "softmax"), "cce", dtype="float64")
+    net = Network.from_spec(spec)
+    X = np.random.default_rng(0).normal(size=(2500, 3))  # three chunks of <= 1024 rows
+    out = net.forward(X)
+    assert out.shape == (2500, 2) and np.allclose(out.sum(axis=1), 1.0)
+    for i in (0, 1023, 1024, 2499):
+        np.testing.assert_allclose(out[i], net.forward(X[i])[0], rtol=1e-12)
