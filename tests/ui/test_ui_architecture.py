@@ -39,18 +39,15 @@ async def test_plus_and_minus_change_the_selected_layer_live(harness):
         ]
         assert app.query_one("#units-input").value == "7"
 
-
-async def test_minus_below_one_neuron_is_refused(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        for _ in range(7):
-            await pilot.press("minus")
-        await wait_for(pilot, lambda: app.last.network.sizes == (2, 1, 8, 1), "down to 1")
+        for _ in range(5):
+            p = panel(app)
+            p.action_units(-1)  # down to 2, then the key for the last one
         await pilot.press("minus")
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 10, 1, 1), "down to 1")
+        await pilot.press("minus")  # 0 neurons: refused
         await pilot.pause()
         assert app.refusals and "out of range" in app.refusals[-1]
-        assert panel(app).spec.sizes == (2, 1, 8, 1)
+        assert panel(app).spec.sizes == (2, 10, 1, 1)
         assert any("out of range" in n.message for n in app._notifications)  # shown to the user
 
 
@@ -91,38 +88,6 @@ async def test_bad_neuron_counts_are_refused_and_the_old_value_stays(harness):
         assert panel(app).spec.sizes == (2, 8, 8, 1)
 
 
-async def test_a_cycles_the_hidden_activation_and_shift_a_goes_back(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        expected = names.cycle(names.HIDDEN_ACTIVATIONS, "tanh")
-        await pilot.press("a")
-        await wait_for(pilot, lambda: app.last.network.hidden[0].activation == expected, "next")
-        await pilot.press("A")
-        await wait_for(pilot, lambda: app.last.network.hidden[0].activation == "tanh", "back")
-
-
-async def test_output_activation_and_loss(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        await pilot.press("o")
-        out = names.cycle(names.OUTPUT_ACTIVATIONS, "sigmoid")
-        await wait_for(pilot, lambda: app.last.network.output.activation == out, "output act.")
-        await pilot.press("c")
-        loss = names.cycle(names.LOSSES, "bce")
-        await wait_for(pilot, lambda: app.last.network.loss == loss, "loss")
-        # 'a' on the output and loss rows cycles them too
-        await select_row(pilot, app, 3)
-        await pilot.press("a")
-        out2 = names.cycle(names.OUTPUT_ACTIVATIONS, out)
-        await wait_for(pilot, lambda: app.last.network.output.activation == out2, "output row")
-        await select_row(pilot, app, 4)
-        await pilot.press("a")
-        loss2 = names.cycle(names.LOSSES, loss)
-        await wait_for(pilot, lambda: app.last.network.loss == loss2, "loss row")
-
-
 async def test_insert_and_delete_hidden_layers(harness):
     app = harness.app
     async with app.run_test() as pilot:
@@ -140,37 +105,6 @@ async def test_insert_and_delete_hidden_layers(harness):
         await wait_for(pilot, lambda: app.last.network.hidden == (LayerSpec(4, "tanh"),), "one")
 
 
-async def test_input_and_output_sizes_follow_the_dataset(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        for row in (0, 3):
-            await select_row(pilot, app, row)
-            await pilot.press("plus")
-            await pilot.press("d")
-            await pilot.pause()
-            assert "follow the dataset" in app.refusals[-1]
-        await select_row(pilot, app, 0)
-        await pilot.press("5")
-        await pilot.pause()
-        assert "follow the dataset" in app.refusals[-1]
-        assert not harness.session.sent(SetArchitecture)
-
-
-async def test_more_than_the_layer_limit_is_refused(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        for _ in range(13):
-            panel(app).action_insert_layer()
-        await pilot.press("i")
-        await wait_for(pilot, lambda: len(app.last.network.hidden) == 16, "16 layers")
-        await pilot.press("i")
-        await pilot.pause()
-        assert "at most 16" in app.refusals[-1]
-        assert len(panel(app).spec.hidden) == 16
-
-
 async def test_quick_edits_build_on_each_other_before_the_trainer_confirms(harness):
     app = harness.app
     async with app.run_test() as pilot:
@@ -184,3 +118,56 @@ async def test_quick_edits_build_on_each_other_before_the_trainer_confirms(harne
         await pilot.pause()
         assert p.spec.sizes == (2, 10, 8, 1)
         assert [s.sizes for s in sent_specs(harness)] == [(2, 9, 8, 1), (2, 10, 8, 1)]
+
+
+async def test_activations_output_and_loss_cycle(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        expected = names.cycle(names.HIDDEN_ACTIVATIONS, "tanh")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.last.network.hidden[0].activation == expected, "next")
+        await pilot.press("A")
+        await wait_for(pilot, lambda: app.last.network.hidden[0].activation == "tanh", "back")
+
+        await pilot.press("o")
+        out = names.cycle(names.OUTPUT_ACTIVATIONS, "sigmoid")
+        await wait_for(pilot, lambda: app.last.network.output.activation == out, "output act.")
+        await pilot.press("c")
+        loss = names.cycle(names.LOSSES, "bce")
+        await wait_for(pilot, lambda: app.last.network.loss == loss, "loss")
+        # 'a' on the output and loss rows cycles them too
+        await select_row(pilot, app, 3)
+        await pilot.press("a")
+        out2 = names.cycle(names.OUTPUT_ACTIVATIONS, out)
+        await wait_for(pilot, lambda: app.last.network.output.activation == out2, "output row")
+        await select_row(pilot, app, 4)
+        await pilot.press("a")
+        loss2 = names.cycle(names.LOSSES, loss)
+        await wait_for(pilot, lambda: app.last.network.loss == loss2, "loss row")
+
+
+async def test_input_output_and_layer_count_limits_are_refused(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        for row in (0, 3):  # input and output sizes follow the dataset
+            await select_row(pilot, app, row)
+            await pilot.press("plus")
+            await pilot.press("d")
+            await pilot.pause()
+            assert "follow the dataset" in app.refusals[-1]
+        await select_row(pilot, app, 0)
+        await pilot.press("5")
+        await pilot.pause()
+        assert "follow the dataset" in app.refusals[-1]
+        assert not harness.session.sent(SetArchitecture)
+
+        for _ in range(13):
+            panel(app).action_insert_layer()
+        await pilot.press("i")
+        await wait_for(pilot, lambda: len(app.last.network.hidden) == 16, "16 layers")
+        await pilot.press("i")
+        await pilot.pause()
+        assert "at most 16" in app.refusals[-1]
+        assert len(panel(app).spec.hidden) == 16

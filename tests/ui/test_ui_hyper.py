@@ -40,6 +40,13 @@ async def test_hyper_parameters_apply_live(harness):
         assert not app.refusals
         assert "epoch 0" in app.query_one("StatusLine").plain  # no budget shown for "none"
 
+        field = app.query_one("#lr")  # leaving a field applies it too
+        field.focus()
+        await pilot.pause()
+        field.value = "0.5"
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.last.hyper.lr == 0.5, "lr on blur")
+
 
 BAD_VALUES = [
     ("lr", "0", "out of range"),
@@ -85,18 +92,6 @@ async def test_bad_values_are_refused_and_the_previous_value_stays(harness):
         assert any("learning rate" in m for m in messages)  # visible, naming the field
 
 
-async def test_leaving_a_field_applies_it_too(harness):
-    app = harness.app
-    async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot, harness)
-        field = app.query_one("#lr")
-        field.focus()
-        await pilot.pause()
-        field.value = "0.5"
-        await pilot.press("tab")
-        await wait_for(pilot, lambda: app.last.hyper.lr == 0.5, "lr on blur")
-
-
 async def test_data_settings_regenerate_the_data(harness):
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
@@ -114,27 +109,15 @@ async def test_data_settings_regenerate_the_data(harness):
         assert len(harness.session.sent(SetDataset)) == 5
 
 
-async def test_optimizer_and_dataset_are_chosen_from_lists(harness):
-    app = harness.app
-    async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot, harness)
-        app.query_one("#optimizer").value = "adam"
-        await wait_for(pilot, lambda: app.last.hyper.optimizer == "adam", "adam")
-        app.query_one("#dataset").value = "digits"
-        await wait_for(pilot, lambda: app.last.dataset.name == "digits", "digits")
-        # sizes follow the data; the boundary is hidden for data that is not 2-D
-        await wait_for(pilot, lambda: app.last.network.sizes == (64, 8, 8, 10), "digits head")
-        await wait_for(pilot, lambda: app.query_one("#architecture").spec.n_inputs == 64, "panel")
-        assert app.screen.has_class("-no-boundary")
-        assert app.query_one("DecisionBoundary").region.width == 0
-
-
-async def test_a_csv_file_is_loaded_from_its_path(harness, tmp_path):
+async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
     csv = tmp_path / "points.csv"
     csv.write_text("x,y,label\n0,1,a\n1,0,b\n")
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
+        app.query_one("#optimizer").value = "adam"
+        await wait_for(pilot, lambda: app.last.hyper.optimizer == "adam", "adam")
+
         app.query_one("#dataset").value = "csv"  # without a path: asks for one
         await wait_for(pilot, lambda: app.refusals, "csv needs a path")
         assert "path" in app.refusals[-1]
@@ -143,3 +126,11 @@ async def test_a_csv_file_is_loaded_from_its_path(harness, tmp_path):
         await wait_for(pilot, lambda: app.last.dataset.name == "csv", "csv loaded")
         assert app.last.dataset.path == str(csv)
         assert harness.session.sent(SetDataset)[-1].spec.path == str(csv)
+
+        app.query_one("#dataset").value = "digits"
+        await wait_for(pilot, lambda: app.last.dataset.name == "digits", "digits")
+        # sizes follow the data; the boundary is hidden for data that is not 2-D
+        await wait_for(pilot, lambda: app.last.network.sizes == (64, 8, 8, 10), "digits head")
+        await wait_for(pilot, lambda: app.query_one("#architecture").spec.n_inputs == 64, "panel")
+        assert app.screen.has_class("-no-boundary")
+        assert app.query_one("DecisionBoundary").region.width == 0

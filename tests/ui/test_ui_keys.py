@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from ui_helpers import screen_text, started, wait_for
 
 from tui_nn.session.messages import Pause, Reset, SetDataset, Start, Step
@@ -56,84 +55,6 @@ async def test_training_keys_send_their_commands(harness):
         assert session.sent(SetDataset)[0].spec.seed == 1
 
 
-async def test_view_keys_toggle_the_pictures(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        cost, accuracy = app.query_one("CostPlot"), app.query_one("AccuracyPlot")
-        heatmap, boundary = app.query_one("NeuronHeatmap"), app.query_one("DecisionBoundary")
-        await pilot.press("l")
-        assert cost.log_scale
-        await pilot.press("l")
-        assert not cost.log_scale
-        await pilot.press("w")
-        assert cost.smoothing == accuracy.smoothing == 5
-        mode = heatmap.mode
-        await pilot.press("m")
-        assert heatmap.mode != mode
-        assert not boundary.show_test
-        await pilot.press("t")
-        assert boundary.show_test
-
-
-async def test_b_hides_the_editor_and_escape_brings_it_back(harness):
-    app = harness.app
-    async with app.run_test(size=(80, 24)) as pilot:
-        await started(pilot, harness)
-        editor = app.query_one("#editor")
-        assert editor.region.width > 0
-        width_before = app.query_one("CostPlot").region.width
-        await pilot.press("b")
-        await wait_for(pilot, lambda: editor.region.width == 0, "editor hidden")
-        assert app.query_one("CostPlot").region.width > width_before
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: editor.region.width > 0, "editor shown")
-        assert app.focused.id == "layer-list"
-
-
-async def test_tab_moves_the_focus_through_the_panels(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        chain = [widget.id for widget in app.screen.focus_chain]
-        for wanted in ("layer-list", "units-input", "dataset", "lr", "epochs", "heatmap"):
-            assert wanted in chain  # every panel and field can be reached with tab
-        start = chain.index(app.focused.id)
-        for i in range(1, 4):
-            await pilot.press("tab")
-            assert app.focused.id == chain[(start + i) % len(chain)]
-        await pilot.press("shift+tab")
-        assert app.focused.id == chain[(start + 2) % len(chain)]
-
-
-async def test_question_mark_lists_every_key(harness):
-    app = harness.app
-    async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot, harness)
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help screen")
-        text = screen_text(app)
-        for binding in TuiNNApp.BINDINGS:
-            assert (binding.tooltip or binding.description) in text, binding.description
-        for words in ("Add a neuron", "Insert a hidden layer", "Next cost (loss) function"):
-            assert words in text
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "help closed")
-
-
-async def test_every_action_is_in_the_command_palette(harness):
-    app = harness.app
-    async with app.run_test() as pilot:
-        await started(pilot, harness)
-        titles = {command.title for command in app.get_system_commands(app.screen)}
-        for binding in TuiNNApp.BINDINGS:
-            assert binding.description in titles
-        assert "Add a neuron" in titles
-        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Step")
-        app.call_later(command.callback)  # as the palette runs it
-        await wait_for(pilot, lambda: harness.session.sent(Step), "Step from the palette")
-
-
 async def test_q_saves_a_trained_run_and_exits_with_its_path(harness, tmp_path):
     app = harness.app
     async with app.run_test() as pilot:
@@ -181,19 +102,6 @@ async def test_a_dead_trainer_is_reported(harness):
         assert any("not running" in n.message for n in app._notifications)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
-async def test_layout_keeps_every_panel_visible(harness, size):
-    app = harness.app
-    async with app.run_test(size=size) as pilot:
-        await started(pilot, harness)
-        for selector in ("#architecture", "#hyper", "CostPlot", "AccuracyPlot"):
-            region = app.query_one(selector).region
-            assert region.width >= 20 and region.height >= 5, (selector, region)
-        for selector in ("NeuronHeatmap", "DecisionBoundary", "StatusLine"):
-            region = app.query_one(selector).region
-            assert region.width >= 20 and region.height >= 1, (selector, region)
-
-
 async def test_a_hang_up_saves_the_run_and_ends_the_process(harness, tmp_path):
     app = harness.app
     ended = []
@@ -206,3 +114,86 @@ async def test_a_hang_up_saves_the_run_and_ends_the_process(harness, tmp_path):
         assert ended == [True] and harness.session.closed
         assert saved is not None and Path(saved).parent == tmp_path / "runs"
         assert Path(saved).is_file()
+
+
+async def test_view_keys_toggle_the_pictures_and_the_editor(harness):
+    app = harness.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, harness)
+        cost, accuracy = app.query_one("CostPlot"), app.query_one("AccuracyPlot")
+        heatmap, boundary = app.query_one("NeuronHeatmap"), app.query_one("DecisionBoundary")
+        await pilot.press("l")
+        assert cost.log_scale
+        await pilot.press("l")
+        assert not cost.log_scale
+        await pilot.press("w")
+        assert cost.smoothing == accuracy.smoothing == 5
+        mode = heatmap.mode
+        await pilot.press("m")
+        assert heatmap.mode != mode
+        assert not boundary.show_test
+        await pilot.press("t")
+        assert boundary.show_test
+
+        editor = app.query_one("#editor")
+        width_before = cost.region.width
+        await pilot.press("b")
+        await wait_for(pilot, lambda: editor.region.width == 0, "editor hidden")
+        assert cost.region.width > width_before  # the pictures take the room
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: editor.region.width > 0, "editor shown")
+        assert app.focused.id == "layer-list"
+
+
+async def test_tab_moves_the_focus_through_the_panels(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        chain = [widget.id for widget in app.screen.focus_chain]
+        for wanted in ("layer-list", "units-input", "dataset", "lr", "epochs", "heatmap"):
+            assert wanted in chain  # every panel and field can be reached with tab
+        start = chain.index(app.focused.id)
+        for i in range(1, 4):
+            await pilot.press("tab")
+            assert app.focused.id == chain[(start + i) % len(chain)]
+        await pilot.press("shift+tab")
+        assert app.focused.id == chain[(start + 2) % len(chain)]
+
+
+async def test_help_and_command_palette_list_every_action(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for binding in TuiNNApp.BINDINGS:
+            assert binding.description in titles
+        assert "Add a neuron" in titles
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Step")
+        app.call_later(command.callback)  # as the palette runs it
+        await wait_for(pilot, lambda: harness.session.sent(Step), "Step from the palette")
+
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help screen")
+        text = screen_text(app)
+        for binding in TuiNNApp.BINDINGS:
+            assert (binding.tooltip or binding.description) in text, binding.description
+        for words in ("Add a neuron", "Insert a hidden layer", "Next cost (loss) function"):
+            assert words in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "help closed")
+
+
+async def test_layout_keeps_every_panel_visible_from_80x24_up(harness):
+    app = harness.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, harness)
+        for size in ((80, 24), (120, 40), (200, 60), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await wait_for(pilot, lambda s=size: app.size == s, f"size {size}")
+            await pilot.pause()
+            for selector in ("#architecture", "#hyper", "CostPlot", "AccuracyPlot"):
+                region = app.query_one(selector).region
+                assert region.width >= 20 and region.height >= 5, (size, selector, region)
+            for selector in ("NeuronHeatmap", "DecisionBoundary", "StatusLine"):
+                region = app.query_one(selector).region
+                assert region.width >= 20 and region.height >= 1, (size, selector, region)

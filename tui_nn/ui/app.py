@@ -159,6 +159,7 @@ class TuiNNApp(App[str | None]):
             self.query_one(CostPlot).add_records(self.history)
             self.query_one(AccuracyPlot).add_records(self.history)
         self._watch_hangup(True)
+        self.watch(self.screen, "focused", self._focus_changed, init=False)
         self.call_after_refresh(self._start_session)
 
     def _start_session(self) -> None:
@@ -308,7 +309,14 @@ class TuiNNApp(App[str | None]):
 
     @on(NeuronHeatmap.NeuronSelected)
     def _neuron_selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
-        self.query_one("#neuron-info", Static).update(neuron_text(event, self.last))
+        info = self.query_one("#neuron-info", Static)
+        info.update(neuron_text(event, self.last))
+        info.add_class("-shown")
+
+    def _focus_changed(self, focused: object) -> None:
+        """The neuron line is shown only while the heatmap has the focus."""
+        if not isinstance(focused, NeuronHeatmap):
+            self.query_one("#neuron-info").remove_class("-shown")
 
     # ---- actions (every one has a key, a footer or help entry, and a palette command) -------
 

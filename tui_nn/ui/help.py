@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -46,23 +45,20 @@ def key_label(keys: str) -> str:
     return " / ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
-def keys_table(sections: list[tuple[str, list[Binding]]]) -> Table:
-    """One table, so every section's columns line up."""
-    table = Table(box=None, show_header=False, expand=False, padding=(0, 1))
-    table.add_column("key", style="bold", no_wrap=True, min_width=16)
-    table.add_column("action")
+def keys_text(sections: list[tuple[str, list[Binding]]], key_width: int = 18) -> Text:
+    """Every section's keys as aligned lines: a bold title, then `key  what it does`."""
     rows = [
         (title, [(key_label(b.key), b.tooltip or b.description) for b in bindings if b.description])
         for title, bindings in sections
     ]
     rows.append(("Everywhere", list(EXTRA_KEYS)))
+    text = Text()
     for n, (title, entries) in enumerate(rows):
-        if n:
-            table.add_row("", "")
-        table.add_row(Text(title, style="bold italic"), "")
+        text.append(("\n" if n else "") + title + "\n", style="bold italic")
         for keys, what in entries:
-            table.add_row(keys, what)
-    return table
+            text.append(f"  {keys:<{key_width}}", style="bold")
+            text.append(f"{what}\n")
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
@@ -85,7 +81,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys — esc to close"
-            yield Static(keys_table(self.sections))
+            yield Static(keys_text(self.sections))
             yield Static(Text(TEXTBOOK, style="dim"))
 
     def action_dismiss(self) -> None:
