@@ -146,7 +146,7 @@ def _d_tanh(z: Array, a: Array, delta: Array, tmp: Array) -> None:
 
 
 def _d_relu(z: Array, a: Array, delta: Array, tmp: Array) -> None:
-    np.greater(z, 0, out=tmp)  # f' = 1 for z > 0, else 0 (also at z = 0)
+    np.sign(a, out=tmp)  # f' = 1 for z > 0 (a > 0), else 0 (also at z = 0, where a = 0)
     np.multiply(delta, tmp, out=delta)
 
 

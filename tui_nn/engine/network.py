@@ -195,6 +195,7 @@ class Network:
         self.loss = LOSSES[spec.loss]
         self._buffers.clear()
         self._inputs: dict[tuple[str, int], Array] = {}
+        self._ones_cache: dict[int, Array] = {}
         self._flatten()
 
     @property
@@ -261,6 +262,16 @@ class Network:
             self._buffers.move_to_end(key)
         return bufs
 
+    def _ones(self, n: int) -> Array:
+        """A vector of n ones: `ones @ delta` sums over the batch (one BLAS call, cheaper than
+        `delta.sum(axis=0)` for small batches)."""
+        ones = self._ones_cache.get(n)
+        if ones is None:
+            if len(self._ones_cache) >= MAX_BUFFER_SETS:
+                self._ones_cache.clear()
+            ones = self._ones_cache[n] = np.ones(n, dtype=self.dtype)
+        return ones
+
     def as_input(self, X: Array, input_scale: float, tag: str | None = None) -> Array:
         """X (float or uint8 rows) as the network dtype, times `input_scale`.
 
@@ -289,7 +300,7 @@ class Network:
         With `keep`, every layer keeps `x`, `z`, `a` for the backward pass that follows.
         """
         for layer, (z, a, _, tmp) in zip(self.layers, bufs):
-            np.matmul(x, layer.W.T, out=z)
+            np.dot(x, layer.W.T, out=z)
             np.add(z, layer.b, out=z)
             layer.act.forward(z, a, tmp)
             if keep:
@@ -320,12 +331,12 @@ class Network:
                 np.multiply(delta.T, layer.x, out=layer.dW)
                 np.copyto(layer.db, delta[0])
             else:
-                np.matmul(delta.T, layer.x, out=layer.dW)
-                np.add.reduce(delta, axis=0, out=layer.db)
+                np.dot(delta.T, layer.x, out=layer.dW)
+                np.dot(self._ones(delta.shape[0]), delta, out=layer.db)
             if i:
                 prev = layers[i - 1]
                 _, _, prev_delta, prev_tmp = bufs[i - 1]
-                np.matmul(delta, layer.W, out=prev_delta)
+                np.dot(delta, layer.W, out=prev_delta)
                 prev.act.backward(prev.z, prev.a, prev_delta, prev_tmp)
 
     def forward(self, X: Array, input_scale: float = 1.0) -> Array:
