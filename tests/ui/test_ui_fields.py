@@ -52,6 +52,9 @@ def test_status_line_shows_every_number():
         assert part in text, part
     assert "acc 68.0%/65.0%" in text
     assert "0:01" in text  # elapsed
+    fake.train_epochs(20000)  # big numbers must still fit an 80-column terminal
+    narrow = status_text(out[-1], width=78).plain
+    assert len(narrow) <= 78 and "acc 100%/100%" in narrow and narrow.endswith("2:46:41")
     assert "starting" in status_text(None).plain
 
 

@@ -79,7 +79,7 @@ async def test_q_without_training_saves_nothing(harness, tmp_path):
 
 
 async def test_q_exits_even_if_the_trainer_never_confirms_the_save(harness, monkeypatch):
-    monkeypatch.setattr("tui_nn.ui.app.SAVE_TIMEOUT", 0.2)
+    monkeypatch.setattr("tui_nn.ui.saving.SAVE_TIMEOUT", 0.2)
     app = harness.app
     async with app.run_test() as pilot:
         await started(pilot, harness)

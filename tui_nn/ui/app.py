@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import os
-import signal
 import sys
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -32,7 +29,6 @@ from tui_nn.engine.types import EpochRecord
 from tui_nn.session.messages import (
     Pause,
     Reset,
-    Save,
     SetArchitecture,
     SetDataset,
     SetHyper,
@@ -45,15 +41,15 @@ from tui_nn.ui import runs
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
+from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.sessions import Session, SessionFactory, real_session
 from tui_nn.ui.status import StatusLine, neuron_text
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
-SAVE_TIMEOUT = 2.0  # seconds to wait for the trainer to confirm a save on quit
 SMOOTHING_STEPS = (0, 5, 20)
 
 
-class TuiNNApp(App[str | None]):
+class TuiNNApp(RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -164,51 +160,20 @@ class TuiNNApp(App[str | None]):
 
     def _start_session(self) -> None:
         self.session = self.session_factory(self.bridge, fps=self.fps)
-        if self.initial_model is None:
-            self.session.start(self.config)
-        elif "initial_model" in inspect.signature(self.session.start).parameters:
-            self.session.start(self.config, initial_model=self.initial_model)
-        else:  # a session that cannot load weights: same settings and curves, new weights
-            self.session.start(self.config)
-            self.notify("resumed the settings and curves; weights start afresh", timeout=6)
+        resumable = "initial_model" in inspect.signature(self.session.start).parameters
+        with hangup_ignored_by_children():
+            if self.initial_model is None:
+                self.session.start(self.config)
+            elif resumable:
+                self.session.start(self.config, initial_model=self.initial_model)
+            else:  # a session that cannot load weights: same settings and curves, new weights
+                self.session.start(self.config)
+                self.notify("resumed the settings and curves; weights start afresh", timeout=6)
 
     async def on_unmount(self) -> None:
         self._watch_hangup(False)
         if self.session is not None:
             await asyncio.to_thread(self.session.close)
-
-    def _watch_hangup(self, on: bool) -> None:
-        """Losing the terminal (SIGHUP) saves the run, like quitting does.
-
-        A plain signal handler, not the event loop's: once the terminal is gone, Textual's
-        output thread dies and the loop soon blocks writing to it, so the handler must not
-        need the loop to run."""
-        if (
-            not hasattr(signal, "SIGHUP")
-            or threading.current_thread() is not threading.main_thread()
-        ):
-            return
-        if on:
-            self._previous_hangup = signal.signal(signal.SIGHUP, self._hung_up)
-        elif getattr(self, "_previous_hangup", None) is not None:
-            signal.signal(signal.SIGHUP, self._previous_hangup)
-
-    def _hung_up(self, signum: int, frame: object) -> None:
-        self.hang_up()
-
-    def hang_up(self) -> str | None:
-        """Save (waiting at most SAVE_TIMEOUT), stop the trainer, end the process."""
-        path = self.request_save()
-        saved = self.bridge.wait_saved(SAVE_TIMEOUT) if path is not None else None
-        if self.session is not None:
-            self.session.close()
-        self.end_process()
-        return saved
-
-    def end_process(self) -> None:
-        """Die of the hang-up, as a program without a handler would (tests replace this)."""
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGHUP)
 
     # ---- snapshots in ---------------------------------------------------------------------
 
@@ -379,36 +344,6 @@ class TuiNNApp(App[str | None]):
         yield from super().get_system_commands(screen)
         panel = self.query_one(ArchitecturePanel)
         yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
-
-    # ---- quitting: save the run first ------------------------------------------------------
-
-    def action_quit(self) -> None:
-        self._save_and_exit()
-
-    @work(exclusive=True, group="quit")
-    async def _save_and_exit(self) -> None:
-        self.exit(result=await self.save_run())
-
-    def request_save(self) -> Path | None:
-        """Send Save for a run that trained at all; the path asked for, or None."""
-        if self.last is None or self.last.step == 0 or self.session is None:
-            return None
-        if not self.session.alive:
-            return None
-        path = runs.new_run_path(self.config, self.runs_directory)
-        self.bridge.expect_save()
-        try:
-            self.session.send(Save(str(path)))
-        except Exception:  # the trainer is gone: nothing to save
-            return None
-        return path
-
-    async def save_run(self) -> str | None:
-        """Ask the trainer to save this run; the path once it confirms (None if nothing)."""
-        if self.request_save() is None:
-            return None
-        self.query_one(StatusLine).show(self.last, state="saving")
-        return await asyncio.to_thread(self.bridge.wait_saved, SAVE_TIMEOUT)
 
 
 def create_app(

@@ -49,36 +49,59 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
-def status_text(snap: Snapshot | None, state: str | None = None) -> Text:
-    """The line for a snapshot (state overrides the snapshot's, e.g. "lost")."""
+def status_text(snap: Snapshot | None, state: str | None = None, width: int | None = None) -> Text:
+    """The line for a snapshot (state overrides the snapshot's, e.g. "lost"); a shorter form
+    when the full one does not fit in `width` columns."""
     if snap is None:
         label, style = STATE_STYLES[state or "starting"]
         return Text(label, style=style)
+    text = _line(snap, state, compact=False)
+    if width is not None and text.cell_len > width:
+        text = _line(snap, state, compact=True)
+    return text
+
+
+def _line(snap: Snapshot, state: str | None, compact: bool) -> Text:
     label, style = STATE_STYLES.get(state or snap.state, (snap.state, "bold"))
     budget = snap.hyper.epochs
     epoch = f"{snap.epoch}/{budget}" if budget else str(snap.epoch)
-    text = Text.assemble(
-        (label, style),
-        ("  epoch ", "dim"),
-        epoch,
-        ("  step ", "dim"),
-        f"{snap.step:,}",
-        "  ",
-        _rate(snap.samples_per_sec) if snap.state == "running" else "",
-        ("  cost ", "dim"),
-        _number(snap.train_loss, ".4f"),
-        ("/", "dim"),
-        _number(snap.test_loss, ".4f"),
-        ("  acc ", "dim"),
-        _percent(snap.train_acc),
-        ("/", "dim"),
-        _percent(snap.test_acc),
-        "  ",
-        (_clock(snap.elapsed), "dim"),
+    cost, pct = (_short, _short_percent) if compact else (_cost, _percent)
+    text = Text.assemble((label, style), ("  ep " if compact else "  epoch ", "dim"), epoch)
+    if not compact:
+        text.append_text(Text.assemble(("  step ", "dim"), f"{snap.step:,}"))
+    if snap.state == "running":
+        text.append(f"  {_rate(snap.samples_per_sec)}")
+    text.append_text(
+        Text.assemble(
+            ("  cost ", "dim"),
+            cost(snap.train_loss),
+            ("/", "dim"),
+            cost(snap.test_loss),
+            ("  acc ", "dim"),
+            pct(snap.train_acc),
+            ("/", "dim"),
+            pct(snap.test_acc),
+            "  ",
+            (_clock(snap.elapsed), "dim"),
+        )
     )
     if snap.message and snap.state in ("paused", "finished", "diverged", "error"):
         text.append(f"  {snap.message}", style="italic")
     return text
+
+
+def _cost(value: float | None) -> str:
+    return _number(value, ".4f")
+
+
+def _short(value: float | None) -> str:
+    """0.0123 -> .0123: four decimals in five columns."""
+    text = _number(value, ".4f")
+    return text[1:] if text.startswith("0.") else text
+
+
+def _short_percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
 
 
 class StatusLine(Widget):
@@ -96,6 +119,7 @@ class StatusLine(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = status_text(None)
+        self._shown: tuple[Snapshot | None, str | None] = (None, None)
         self.repaints = 0
 
     @property
@@ -106,12 +130,13 @@ class StatusLine(Widget):
         text = status_text(snap, state)
         if text.plain == self._text.plain:
             return
-        self._text = text
+        self._text, self._shown = text, (snap, state)
         self.repaints += 1
         self.refresh()
 
     def render(self) -> Text:
-        return self._text
+        snap, state = self._shown
+        return status_text(snap, state, width=self.content_size.width)
 
 
 def neuron_text(event: NeuronSelected, snap: Snapshot | None) -> str:
