@@ -140,7 +140,10 @@ def test_losing_the_terminal_saves_the_run(app_env, tmp_path):
         term.wait_text(lambda t: "ready" in t, "the app's first screen")
         os.write(term.fd, b" ")
         term.wait_text(lambda t: trained_epochs(t) > 0, "an epoch > 0 on screen")
-        os.close(term.fd)  # the terminal goes away: the app gets SIGHUP
+        # The terminal goes away: as a shell does for its jobs, SIGHUP to the whole process
+        # group (the trainer too, which must live on until it has saved), then the terminal.
+        os.killpg(term.pid, signal.SIGHUP)
+        os.close(term.fd)
         term.fd = -1
         assert term.exited(timeout=20), "the app did not end after losing its terminal"
     finally:
