@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ui_helpers import started, wait_for
 
 from tui_nn.engine.spec import LayerSpec
@@ -130,21 +132,38 @@ async def test_activations_output_and_loss_cycle(harness):
         await pilot.press("A")
         await wait_for(pilot, lambda: app.last.network.hidden[0].activation == "tanh", "back")
 
+        # the output activation and the loss keep fitting each other (one output unit here)
+        net = lambda: (app.last.network.output.activation, app.last.network.loss)  # noqa: E731
         await pilot.press("o")
-        out = names.cycle(names.OUTPUT_ACTIVATIONS, "sigmoid")
-        await wait_for(pilot, lambda: app.last.network.output.activation == out, "output act.")
+        await wait_for(pilot, lambda: net() == ("identity", "mse"), "bce needs a sigmoid")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: net() == ("tanh", "mse"), "next output")
         await pilot.press("c")
-        loss = names.cycle(names.LOSSES, "bce")
-        await wait_for(pilot, lambda: app.last.network.loss == loss, "loss")
+        await wait_for(pilot, lambda: net() == ("sigmoid", "bce"), "bce brings its sigmoid")
+        await pilot.press("c")  # no cce: softmax of one unit is always 1
+        await wait_for(pilot, lambda: net() == ("sigmoid", "mse"), "mse with a sigmoid")
         # 'a' on the output and loss rows cycles them too
         await select_row(pilot, app, 3)
         await pilot.press("a")
-        out2 = names.cycle(names.OUTPUT_ACTIVATIONS, out)
-        await wait_for(pilot, lambda: app.last.network.output.activation == out2, "output row")
+        await wait_for(pilot, lambda: net() == ("identity", "mse"), "output row")
         await select_row(pilot, app, 4)
         await pilot.press("a")
-        loss2 = names.cycle(names.LOSSES, loss)
-        await wait_for(pilot, lambda: app.last.network.loss == loss2, "loss row")
+        await wait_for(pilot, lambda: net() == ("sigmoid", "bce"), "loss row")
+        assert not app.refusals
+
+
+async def test_an_edit_the_trainer_refuses_is_shown_and_undone(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        p = panel(app)
+        bad = replace(p.spec, output=LayerSpec(1, "tanh"))  # tanh output with bce: refused
+        p._propose(bad)
+        await wait_for(pilot, lambda: app.refusals, "the trainer's refusal")
+        assert "needs a sigmoid" in app.refusals[-1]
+        assert any("needs a sigmoid" in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: p.spec.output.activation == "sigmoid", "undone")
+        assert app.last.network.output.activation == "sigmoid"
 
 
 async def test_input_output_and_layer_count_limits_are_refused(harness):

@@ -103,3 +103,31 @@ def test_a_fast_producer_thread_loses_no_record():
             taken.extend(r.epoch for r in update.records)
     thread.join()
     assert taken == list(range(1, 401))
+
+
+def test_edit_watch_tells_taken_from_refused():
+    import dataclasses
+
+    from tui_nn.engine.types import HyperParams
+    from tui_nn.ui.edits import EditWatch
+
+    snap = snapshots(1)[-1]
+    watch = EditWatch()
+    faster = HyperParams(lr=0.5)
+    watch.sent("hyper", faster, snap)
+    watch.sent("data", dataclasses.replace(snap.dataset, samples=300), snap)
+    wider = dataclasses.replace(snap.network, hidden=())
+    watch.sent("network", wider, snap)
+    assert watch.answer(snap) == []  # nothing happened yet: keep waiting
+    answers = watch.answer(dataclasses.replace(snap, hyper=faster))
+    assert [(a.edit.kind, a.refusal) for a in answers] == [("hyper", None)]
+    refused = dataclasses.replace(snap, message="bad.csv line 3: not a number")
+    answers = watch.answer(refused)
+    assert sorted((a.edit.kind, a.refusal) for a in answers) == [
+        ("data", "bad.csv line 3: not a number"),
+        ("network", "bad.csv line 3: not a number"),
+    ]
+    watch.sent("data", snap.dataset, snap)
+    answers = watch.answer(dataclasses.replace(snap, run_id=snap.run_id + 1, message="x"))
+    assert [(a.edit.kind, a.refusal) for a in answers] == [("data", None)]  # a new run: taken
+    assert not watch.waiting

@@ -206,8 +206,13 @@ class FakeSession:
         self.publish()
 
     def _on_SetArchitecture(self, cmd: SetArchitecture) -> None:
-        self.network = cmd.spec.validate()
-        self.run_id += 1
+        needs = {"bce": "sigmoid", "cce": "softmax"}.get(cmd.spec.loss)
+        if needs is not None and cmd.spec.output.activation != needs:  # as the engine does
+            self.message = f"loss {cmd.spec.loss} needs a {needs} output layer"
+        else:
+            self.network = cmd.spec.validate()
+            self.run_id += 1
+            self.message = "architecture changed"
         self.publish()
 
     def _on_SetDataset(self, cmd: SetDataset) -> None:

@@ -39,6 +39,7 @@ from tui_nn.session.messages import (
 )
 from tui_nn.ui import runs
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.edits import EditWatch
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
@@ -55,7 +56,6 @@ class TuiNNApp(RunKeeping, App[str | None]):
     CSS_PATH = "app.tcss"
     TITLE = "tui-nn"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
         Binding("space", "toggle_run", "Run/Pause", tooltip="Start or pause training"),
@@ -125,6 +125,7 @@ class TuiNNApp(RunKeeping, App[str | None]):
         self.bridge = SnapshotBridge(self.post_message)
         self.session: Session | None = None
         self.last: Snapshot | None = None
+        self.edits = EditWatch()  # edits sent and not yet answered by the trainer
         self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
         self._smoothing = 0
         self._grid_view: tuple[bool, tuple[int, int]] | None = None
@@ -195,10 +196,24 @@ class TuiNNApp(RunKeeping, App[str | None]):
             self.query_one(DecisionBoundary).update_grid(update.grid)
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
-        self.query_one(ArchitecturePanel).show(snap.network, snap.dataset.name)
-        self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
+        self._settle_edits(snap)
+        dataset_name = snap.dataset.name if snap.dataset is not None else ""
+        self.query_one(ArchitecturePanel).show(snap.network, dataset_name)
+        if snap.dataset is not None:
+            self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
         self.query_one(StatusLine).show(snap)
         self._tell_state(previous, snap)
+
+    def _settle_edits(self, snap: Snapshot) -> None:
+        """Edits the trainer took or refused: the panels stop waiting; a refusal is shown."""
+        for answer in self.edits.answer(snap):
+            if answer.edit.kind == "network":
+                self.query_one(ArchitecturePanel).settle()
+            else:
+                self.query_one(HyperPanel).settle(answer.edit.kind)
+            if answer.refusal is not None:
+                self.refusals.append(answer.refusal)
+                self.notify(answer.refusal, title="the trainer refused", severity="warning")
 
     def _plot(self, update: Update) -> None:
         records = update.records
@@ -257,15 +272,18 @@ class TuiNNApp(RunKeeping, App[str | None]):
 
     @on(ArchitecturePanel.Changed)
     def _architecture_changed(self, event: ArchitecturePanel.Changed) -> None:
-        self.send(SetArchitecture(event.spec))
+        if self.send(SetArchitecture(event.spec)):
+            self.edits.sent("network", event.spec, self.last)
 
     @on(HyperPanel.HyperChanged)
     def _hyper_changed(self, event: HyperPanel.HyperChanged) -> None:
-        self.send(SetHyper(event.hyper))
+        if self.send(SetHyper(event.hyper)):
+            self.edits.sent("hyper", event.hyper, self.last)
 
     @on(HyperPanel.DatasetChanged)
     def _dataset_changed(self, event: HyperPanel.DatasetChanged) -> None:
-        self.send(SetDataset(event.spec))
+        if self.send(SetDataset(event.spec)):
+            self.edits.sent("data", event.spec, self.last)
 
     @on(EditRefused)
     def _refused(self, event: EditRefused) -> None:

@@ -12,10 +12,10 @@ from tui_nn.engine.types import OPTIMIZERS
 
 def _activation_names() -> tuple[str, ...]:
     try:
-        from tui_nn.engine.activations import ACTIVATIONS
-    except ImportError:  # the engine is not there (yet): the names the issue lists
+        from tui_nn.engine.activations import ACTIVATIONS, ALIASES
+    except ImportError:  # the engine is not there: the names the issue lists
         return ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softplus")
-    return tuple(ACTIVATIONS)
+    return tuple(name for name in ACTIVATIONS if name not in ALIASES)  # no name twice
 
 
 def _loss_names() -> tuple[str, ...]:
@@ -43,6 +43,32 @@ OUTPUT_ACTIVATIONS = (
 LOSSES = _loss_names()
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 DATASETS = _dataset_names()
+
+
+# Which output layer a loss needs (the engine refuses other pairs); mse takes any output.
+LOSS_NEEDS = {"bce": "sigmoid", "cce": "softmax"}
+LOSS_FOR = {"sigmoid": "bce", "softmax": "cce"}
+
+
+def output_choices(units: int) -> tuple[str, ...]:
+    """Output activations that make sense for `units` outputs (softmax of one unit is 1)."""
+    return tuple(a for a in OUTPUT_ACTIVATIONS if units > 1 or a != "softmax")
+
+
+def loss_choices(units: int) -> tuple[str, ...]:
+    return tuple(
+        loss
+        for loss in LOSSES
+        if LOSS_NEEDS.get(loss) in output_choices(units) or loss not in LOSS_NEEDS
+    )
+
+
+def fitting_loss(activation: str, loss: str) -> str:
+    """`loss` if it works with this output activation, else one that does."""
+    needs = LOSS_NEEDS.get(loss)
+    if needs is None or needs == activation:
+        return loss
+    return LOSS_FOR.get(activation, "mse")
 
 
 def cycle(names: tuple[str, ...], current: str, step: int = 1) -> str:

@@ -112,6 +112,10 @@ class ArchitecturePanel(Vertical):
         self.dataset_name = dataset_name
         self._set_spec(spec)
 
+    def settle(self) -> None:
+        """The trainer answered our edit (took or refused it): show what it has from now on."""
+        self._pending = None
+
     def _set_spec(self, spec: NetworkSpec, select: int | None = None) -> None:
         keep = self.selected if select is None else select
         if self.spec is None and spec.hidden:
@@ -217,13 +221,25 @@ class ArchitecturePanel(Vertical):
         self._cycle_loss(1)
 
     def _cycle_output(self, step: int) -> None:
-        if self.spec is not None:
-            new = names.cycle(names.OUTPUT_ACTIVATIONS, self.spec.output.activation, step)
-            self._propose(replace(self.spec, output=replace(self.spec.output, activation=new)))
+        """Next output activation; the loss follows when it no longer fits (bce needs a
+        sigmoid output, cce a softmax one)."""
+        if self.spec is None:
+            return
+        output = self.spec.output
+        activation = names.cycle(names.output_choices(output.units), output.activation, step)
+        loss = names.fitting_loss(activation, self.spec.loss)
+        spec = replace(self.spec, output=replace(output, activation=activation), loss=loss)
+        self._propose(spec)
 
     def _cycle_loss(self, step: int) -> None:
-        if self.spec is not None:
-            self._propose(replace(self.spec, loss=names.cycle(names.LOSSES, self.spec.loss, step)))
+        """Next loss; the output activation follows when the loss needs another one."""
+        if self.spec is None:
+            return
+        output = self.spec.output
+        loss = names.cycle(names.loss_choices(output.units), self.spec.loss, step)
+        activation = names.LOSS_NEEDS.get(loss, output.activation)
+        spec = replace(self.spec, output=replace(output, activation=activation), loss=loss)
+        self._propose(spec)
 
     def action_insert_layer(self) -> None:
         """Insert a hidden layer after the selected row (a copy of the selected hidden layer)."""

@@ -149,6 +149,10 @@ class HyperPanel(VerticalScroll):
             return True
         return False
 
+    def settle(self, group: str) -> None:
+        """The trainer answered our edit of `group` ("hyper" or "data"): show its values."""
+        self._pending.pop(group, None)
+
     def show(self, hyper: HyperParams, dataset: DatasetSpec) -> None:
         if self._confirmed("hyper", hyper) and hyper != self.hyper:
             self.hyper = hyper
