@@ -27,17 +27,14 @@ from textual.widgets import Footer, Static
 from tui_nn.config import RunConfig
 from tui_nn.engine.types import EpochRecord
 from tui_nn.session.messages import (
-    Pause,
-    Reset,
     SetArchitecture,
     SetDataset,
     SetHyper,
     SetView,
     Snapshot,
-    Start,
-    Step,
 )
 from tui_nn.ui import runs
+from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.edits import EditWatch
 from tui_nn.ui.help import HelpScreen, palette_commands
@@ -47,10 +44,8 @@ from tui_nn.ui.sessions import Session, SessionFactory, real_session
 from tui_nn.ui.status import StatusLine, neuron_text
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
-SMOOTHING_STEPS = (0, 5, 20)
 
-
-class TuiNNApp(RunKeeping, App[str | None]):
+class TuiNNApp(AppActions, RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -127,7 +122,6 @@ class TuiNNApp(RunKeeping, App[str | None]):
         self.last: Snapshot | None = None
         self.edits = EditWatch()  # edits sent and not yet answered by the trainer
         self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
-        self._smoothing = 0
         self._grid_view: tuple[bool, tuple[int, int]] | None = None
 
     # ---- layout ---------------------------------------------------------------------------
@@ -301,51 +295,7 @@ class TuiNNApp(RunKeeping, App[str | None]):
         if not isinstance(focused, NeuronHeatmap):
             self.query_one("#neuron-info").remove_class("-shown")
 
-    # ---- actions (every one has a key, a footer or help entry, and a palette command) -------
-
-    def action_toggle_run(self) -> None:
-        running = self.last is not None and self.last.state == "running"
-        self.send(Pause() if running else Start())
-
-    def action_step(self) -> None:
-        self.send(Step(steps=1))
-
-    def action_step_epoch(self) -> None:
-        self.send(Step(epoch=True))
-
-    def action_reset(self) -> None:
-        self.send(Reset())
-
-    def action_reseed(self) -> None:
-        seed = (self.last.network.seed + 1) if self.last is not None else None
-        self.send(Reset(seed=seed))
-
-    def action_regenerate(self) -> None:
-        self.query_one(HyperPanel).regenerate()
-
-    def action_log_scale(self) -> None:
-        cost = self.query_one(CostPlot)
-        cost.set_log_scale(not cost.log_scale)
-
-    def action_smoothing(self) -> None:
-        steps = SMOOTHING_STEPS
-        self._smoothing = steps[(steps.index(self._smoothing) + 1) % len(steps)]
-        for plot in (self.query_one(CostPlot), self.query_one(AccuracyPlot)):
-            plot.set_smoothing(self._smoothing)
-        self.notify(f"smoothing: {self._smoothing or 'off'}", timeout=2)
-
-    def action_heatmap_mode(self) -> None:
-        self.query_one(NeuronHeatmap).toggle_mode()
-
-    def action_test_points(self) -> None:
-        self.query_one(DecisionBoundary).toggle_test()
-
-    def action_toggle_editor(self) -> None:
-        self.screen.toggle_class("-hide-editor")
-
-    def action_focus_network(self) -> None:
-        self.screen.remove_class("-hide-editor")
-        self.query_one("#layer-list").focus()
+    # ---- help and the command palette (the actions are in actions.py) ---------------------
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

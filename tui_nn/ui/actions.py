@@ -1,0 +1,61 @@
+"""What the app's keys do: training commands and view toggles (a mixin of TuiNNApp).
+
+Every action has a key (TuiNNApp.BINDINGS), appears in the footer or the help screen, and in
+the command palette.
+"""
+
+from __future__ import annotations
+
+from tui_nn.session.messages import Pause, Reset, Start, Step
+from tui_nn.ui.panels import HyperPanel
+from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
+
+SMOOTHING_STEPS = (0, 5, 20)  # epochs of the plots' moving average, cycled by a key
+
+
+class AppActions:
+    _smoothing = 0  # the plots' current smoothing window
+
+    def action_toggle_run(self) -> None:
+        running = self.last is not None and self.last.state == "running"
+        self.send(Pause() if running else Start())
+
+    def action_step(self) -> None:
+        self.send(Step(steps=1))
+
+    def action_step_epoch(self) -> None:
+        self.send(Step(epoch=True))
+
+    def action_reset(self) -> None:
+        self.send(Reset())
+
+    def action_reseed(self) -> None:
+        seed = (self.last.network.seed + 1) if self.last is not None else None
+        self.send(Reset(seed=seed))
+
+    def action_regenerate(self) -> None:
+        self.query_one(HyperPanel).regenerate()
+
+    def action_log_scale(self) -> None:
+        cost = self.query_one(CostPlot)
+        cost.set_log_scale(not cost.log_scale)
+
+    def action_smoothing(self) -> None:
+        steps = SMOOTHING_STEPS
+        self._smoothing = steps[(steps.index(self._smoothing) + 1) % len(steps)]
+        for plot in (self.query_one(CostPlot), self.query_one(AccuracyPlot)):
+            plot.set_smoothing(self._smoothing)
+        self.notify(f"smoothing: {self._smoothing or 'off'}", timeout=2)
+
+    def action_heatmap_mode(self) -> None:
+        self.query_one(NeuronHeatmap).toggle_mode()
+
+    def action_test_points(self) -> None:
+        self.query_one(DecisionBoundary).toggle_test()
+
+    def action_toggle_editor(self) -> None:
+        self.screen.toggle_class("-hide-editor")
+
+    def action_focus_network(self) -> None:
+        self.screen.remove_class("-hide-editor")
+        self.query_one("#layer-list").focus()
