@@ -6,13 +6,29 @@
 Errors are DataError with a one-line message (file, line and column where they apply).
 """
 
-from tui_nn.data.commands import datasets_fetch, datasets_list, format_datasets_table
 from tui_nn.data.csvdata import CsvFeatures, read_csv_features
-from tui_nn.data.fetch import fetch_dataset
 from tui_nn.data.normalize import apply_normalization, fit_normalization
 from tui_nn.data.paths import ENV_DATA_DIR, ENV_MIRROR, resolve_data_dir
 from tui_nn.data.registry import DATASET_NAMES, list_datasets, load_dataset
 from tui_nn.data.spec import NORMALIZATIONS, DataError, Dataset, DatasetInfo, DatasetSpec
+
+# The download code (http.client, email, ...) is imported only when it is used, so that
+# starting the app or the trainer process does not pay for it.
+_LAZY = {
+    "datasets_fetch": "tui_nn.data.commands",
+    "datasets_list": "tui_nn.data.commands",
+    "format_datasets_table": "tui_nn.data.commands",
+    "fetch_dataset": "tui_nn.data.fetch",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'tui_nn.data' has no attribute {name!r}")
+
 
 __all__ = [
     "DATASET_NAMES",
