@@ -85,7 +85,8 @@ def _line(snap: Snapshot, state: str | None, compact: bool) -> Text:
             (_clock(snap.elapsed), "dim"),
         )
     )
-    if snap.message and snap.state in ("paused", "finished", "diverged", "error"):
+    worth_saying = snap.message and snap.message not in (snap.state, state)
+    if worth_saying and snap.state in ("paused", "finished", "diverged", "error"):
         text.append(f"  {snap.message}", style="italic")
     return text
 
