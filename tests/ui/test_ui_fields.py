@@ -77,3 +77,31 @@ def test_runs_are_saved_in_the_data_dir_and_the_newest_is_resumed(tmp_path, monk
         runs.find_run(str(tmp_path / "missing.npz"))
     with pytest.raises(runs.RunError, match="--resume"):
         runs.load_run(str(second))  # not a model file: one line, no traceback
+
+
+def test_the_editor_offers_only_names_the_engine_knows():
+    from tui_nn.engine.activations import ACTIVATIONS
+    from tui_nn.engine.losses import LOSSES
+    from tui_nn.ui import names
+
+    assert set(names.ALL_ACTIVATIONS) <= set(ACTIVATIONS)
+    assert set(names.LOSSES) <= set(LOSSES)
+    assert set(names.OUTPUT_ACTIVATIONS) <= set(ACTIVATIONS)
+    assert "circle" in names.DATASETS and "digits" in names.DATASETS
+
+
+def test_the_ui_does_not_import_engine_internals():
+    """DESIGN.md: the UI knows the specs and plain types, never the engine's workings."""
+    import ast
+    from pathlib import Path
+
+    import tui_nn.ui
+
+    allowed = {"tui_nn.engine.spec", "tui_nn.engine.types"}
+    for path in Path(tui_nn.ui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tui_nn.engine"):
+                assert node.module in allowed, f"{path.name} imports {node.module}"
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    assert not alias.name.startswith("tui_nn.engine."), path.name
