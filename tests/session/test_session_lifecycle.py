@@ -1,6 +1,7 @@
 """The trainer process's life: start-up, stop, crash reports, no orphans."""
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -164,3 +165,14 @@ def test_a_session_started_from_a_short_lived_thread_lives_on(open_session):
     n = sink.count
     session.send(Step(3))
     assert sink.snap(n, state="paused").step == 3 and session.alive
+
+
+def test_the_trainer_ignores_a_hang_up(open_session):
+    """A shell sends SIGHUP to the whole job when the terminal goes away; the trainer must
+    still be there to save the run when the app asks (it ends with the app, not the signal)."""
+    session, sink, _ = open_session()  # the first snapshot: the trainer's set-up is done
+    os.kill(session.pid, signal.SIGHUP)
+    n = sink.count
+    session.send(Step(3))
+    assert sink.snap(n, state="paused").step == 3
+    assert session.alive

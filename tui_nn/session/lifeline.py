@@ -61,11 +61,16 @@ LOG_ENV = "TUI_NN_TRAINER_LOG"  # a file for the trainer's stdout/stderr (debugg
 
 
 def quiet_child() -> None:
-    """The app owns the terminal. Ctrl+C is the app's to handle; nothing the trainer might
-    print (numeric warnings while diverging, a stray traceback) may land on the UI: stdout and
-    stderr go to /dev/null, or to the file named by $TUI_NN_TRAINER_LOG. Problems reach the app
-    as snapshots (`error`, `diverged`) or as TrainerDied."""
+    """The app owns the terminal. Ctrl+C is the app's to handle, and so is a hang-up: when
+    the terminal goes away, a shell sends SIGHUP to the whole job, but the trainer must live
+    until the app has had it save the run (it still ends with the app, as described above).
+    Nothing the trainer might print (numeric warnings while diverging, a stray traceback) may
+    land on the UI: stdout and stderr go to /dev/null, or to the file named by
+    $TUI_NN_TRAINER_LOG. Problems reach the app as snapshots (`error`, `diverged`) or as
+    TrainerDied."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):  # a shell's hang-up goes to the whole job; the app saves first
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     np.seterr(all="ignore")
     warnings.simplefilter("ignore", RuntimeWarning)
     target = os.environ.get(LOG_ENV) or os.devnull

@@ -99,6 +99,14 @@ class SetView:
 
 
 @dataclass(frozen=True)
+class SetSpeed:
+    """Limit training to `epochs_per_second` (None: as fast as possible). The trainer spaces
+    its steps evenly and waits for commands in between, so a slow pace costs no CPU."""
+
+    epochs_per_second: float | None = None
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the trainer process."""
 
@@ -122,6 +130,7 @@ Command = (
     | Save
     | Inspect
     | SetView
+    | SetSpeed
     | Stop
 )
 
@@ -197,6 +206,7 @@ class Snapshot:
     inspection: Inspection | None = None
     saved_path: str | None = None  # set on the snapshot answering Save
     error_detail: str | None = None  # the traceback, on `error` snapshots (message is one line)
+    speed: float | None = None  # the speed limit in epochs per second (None: as fast as possible)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from tui_nn.session.messages import (
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetSpeed,
     SetView,
     Snapshot,
     Start,
@@ -59,6 +60,7 @@ class Runner:
         self.run_id = 0
         self.seq = 0
         self.view = SetView()
+        self.speed: float | None = None  # epochs per second at most; None: as fast as possible
         self.hyper = config.hyper
         self.dataset_spec = config.dataset
         self.dataset: Dataset | None = None
@@ -188,7 +190,7 @@ class Runner:
         if handler is None:
             self.message, self.urgent = f"unknown command {type(cmd).__name__}", True
             return True
-        if self.trainer is None and type(cmd) not in (SetDataset, SetView, SetHyper):
+        if self.trainer is None and type(cmd) not in (SetDataset, SetView, SetHyper, SetSpeed):
             self.message, self.urgent = f"no network yet: {self.message}", True
             return True
         try:
@@ -312,6 +314,13 @@ class Runner:
         self.view = cmd
         self.urgent = True
 
+    def _set_speed(self, cmd: SetSpeed) -> None:
+        eps = cmd.epochs_per_second
+        if eps is not None and not (0.0 < eps < float("inf")):
+            raise ValueError(f"speed must be a positive number of epochs per second, got {eps}")
+        self.speed = None if eps is None else float(eps)
+        self.urgent = True
+
     def _inject_fault(self, cmd: InjectFault) -> None:
         self.fault = cmd.message
 
@@ -326,6 +335,7 @@ class Runner:
         Save: _save,
         Inspect: _inspect,
         SetView: _set_view,
+        SetSpeed: _set_speed,
         InjectFault: _inject_fault,
     }
 
@@ -346,6 +356,10 @@ class Runner:
         )
 
     # ---- training ---------------------------------------------------------------------------
+
+    def step_seconds(self) -> float:
+        """The time one step may take at the speed limit (only called when there is one)."""
+        return 1.0 / (self.speed * self.trainer.steps_per_epoch)
 
     def advance(self) -> None:
         """One training step, then the bookkeeping of Step(n), budgets and divergence."""

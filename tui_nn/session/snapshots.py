@@ -76,6 +76,7 @@ def build(runner: Runner) -> Snapshot:
         inspection=runner.inspection,
         saved_path=runner.saved_path,
         error_detail=runner.error_detail if runner.state == "error" else None,
+        speed=runner.speed,
     )
     runner.records, runner.send_data = [], False
     runner.inspection = runner.saved_path = None
@@ -114,4 +115,5 @@ def bare(runner: Runner) -> Snapshot:
         hyper=runner.hyper,
         dataset=runner.dataset_spec,
         error_detail=runner.error_detail,
+        speed=runner.speed,
     )
