@@ -73,3 +73,20 @@ def test_resume_without_a_saved_run_is_a_one_line_error(tmp_path, monkeypatch, c
     assert err.startswith("tui-nn: --resume: no saved run") and err.count("\n") == 1
     assert run_app(RunConfig(), resume=str(tmp_path / "nope.npz")) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+async def test_letter_keys_reach_the_app_while_the_heatmap_has_the_focus(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        heatmap, cost = app.query_one("NeuronHeatmap"), app.query_one("CostPlot")
+        heatmap.focus()
+        info = app.query_one("#neuron-info")
+        await wait_for(pilot, lambda: "h1 #0" in str(info.render()), "neuron info")
+        await pilot.press("l")  # the cost plot's log scale, not a cursor move
+        await wait_for(pilot, lambda: cost.log_scale, "log scale")
+        await pilot.press("j", "k", "h")
+        await pilot.pause()
+        assert "h1 #0" in str(info.render())  # the cursor stayed; only the arrows move it
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "h1 #1" in str(info.render()), "the next neuron")

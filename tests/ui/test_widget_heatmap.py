@@ -100,7 +100,7 @@ async def test_cursor_moves_post_the_selected_neurons_numbers():
         hm.update_layers((h1, h2, out), (2, 3, 2, 1))
         await wait_until(pilot, lambda: len(hm.grid_layout.blocks) == 3)
         hm.focus()
-        await pilot.press("down", "j")
+        await pilot.press("down", "down")
         await wait_until(pilot, lambda: app.seen and app.seen[-1].index == 2)
         last = app.seen[-1]
         assert last.layer == 0 and last.values["activation"] == 3.0
@@ -109,7 +109,7 @@ async def test_cursor_moves_post_the_selected_neurons_numbers():
         await wait_until(pilot, lambda: app.seen[-1].layer == 1)
         assert app.seen[-1].index == 1  # same row as far as the shorter layer goes
         assert app.seen[-1].values["activation"] == 5.0
-        await pilot.press("l", "k", "h")
+        await pilot.press("right", "up", "left")
         await wait_until(pilot, lambda: len(app.seen) >= 6)
         assert (app.seen[-1].layer, app.seen[-1].index) == (1, 0)
         y, x = _cell_strip_x(hm, 1, 0)

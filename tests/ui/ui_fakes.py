@@ -25,6 +25,7 @@ from tui_nn.session.messages import (
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetSpeed,
     SetView,
     Snapshot,
     Start,
@@ -137,14 +138,18 @@ class FakeSession:
         self.step = 0
         self.history: list[EpochRecord] = []
         self.view = SetView()
+        self.speed: float | None = None
+        self.initial_model: str | None = None
         self.answer_saves = True
         self.hold = False  # when true, edits are recorded but not applied (a late trainer)
         self._sent: dict[int, int] = {}  # records already published, per run
 
     # ---- the session API -----------------------------------------------------------------
 
-    def start(self, config: RunConfig) -> None:
+    def start(self, config: RunConfig, initial_model: str | None = None) -> None:
+        """`initial_model` is only noted: the fake's numbers do not depend on weights."""
         self.config = config
+        self.initial_model = initial_model
         self.alive = True
         self.dataset = config.dataset
         self.hyper = config.hyper
@@ -231,6 +236,10 @@ class FakeSession:
         self.view = cmd
         self.publish()
 
+    def _on_SetSpeed(self, cmd: SetSpeed) -> None:
+        self.speed = cmd.epochs_per_second
+        self.publish()
+
     def _on_Stop(self, cmd: Stop) -> None:
         self.alive = False
 
@@ -280,5 +289,6 @@ class FakeSession:
             data=summary,
             grid=grid if (two_d or summary is None) and self.network.n_inputs == 2 else None,
             saved_path=saved_path,
+            speed=self.speed,
         )
         self.sink(snap)

@@ -6,15 +6,29 @@ the command palette.
 
 from __future__ import annotations
 
-from tui_nn.session.messages import Pause, Reset, Start, Step
+from tui_nn.session.messages import Pause, Reset, SetSpeed, Start, Step
 from tui_nn.ui.panels import HyperPanel
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 SMOOTHING_STEPS = (0, 5, 20)  # epochs of the plots' moving average, cycled by a key
+SPEEDS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # epochs per second, chosen with < and >; then max
+
+
+def slower(speed: float | None) -> float:
+    """The next preset below `speed` (None is as fast as possible); the slowest stays."""
+    below = [s for s in SPEEDS if speed is None or s < speed]
+    return below[-1] if below else SPEEDS[0]
+
+
+def faster(speed: float | None) -> float | None:
+    """The next preset above `speed`; past the fastest, no limit (None), which stays."""
+    above = [s for s in SPEEDS if speed is not None and s > speed]
+    return above[0] if above else None
 
 
 class AppActions:
     _smoothing = 0  # the plots' current smoothing window
+    speed: float | None = None  # the speed limit asked for last (epochs/s; None: no limit)
 
     def action_toggle_run(self) -> None:
         running = self.last is not None and self.last.state == "running"
@@ -25,6 +39,17 @@ class AppActions:
 
     def action_step_epoch(self) -> None:
         self.send(Step(epoch=True))
+
+    def action_slower(self) -> None:
+        self.set_speed(slower(self.speed))
+
+    def action_faster(self) -> None:
+        self.set_speed(faster(self.speed))
+
+    def set_speed(self, speed: float | None) -> None:
+        """Ask the trainer for this pace; the status line shows it once the trainer has it."""
+        if speed != self.speed and self.send(SetSpeed(speed)):
+            self.speed = speed
 
     def action_reset(self) -> None:
         self.send(Reset())

@@ -8,13 +8,13 @@ commands; `EditWatch` notices when the trainer refuses one. Keys: actions.py; qu
 hang-ups: saving.py.
 
     app = create_app(RunConfig(), session_factory=FakeSession)   # tests
-    run_app(RunConfig(), fps=10, low_bandwidth=False, resume=False)  # the CLI
+    run_app(RunConfig(), fps=10, low_bandwidth=False, resume=False, speed=None)  # the CLI
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
+import math
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -32,6 +32,7 @@ from tui_nn.session.messages import (
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetSpeed,
     SetView,
     Snapshot,
 )
@@ -58,6 +59,20 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         Binding("space", "toggle_run", "Run/Pause", tooltip="Start or pause training"),
         Binding("s", "step", "Step", tooltip="Train one minibatch step, then pause"),
         Binding("e", "step_epoch", "Epoch", tooltip="Train one whole epoch, then pause"),
+        Binding(
+            "less_than_sign",
+            "slower",
+            "Slower",
+            show=False,
+            tooltip="Train slower: 300, 100, 30, 10, 3, 1 epochs/s",
+        ),
+        Binding(
+            "greater_than_sign",
+            "faster",
+            "Faster",
+            show=False,
+            tooltip="Train faster: 1, 3, 10, 30, 100, 300 epochs/s, then max",
+        ),
         Binding("r", "reset", "Reset", tooltip="Re-initialise the weights (same seed)"),
         Binding("R", "reseed", "Reset, new seed", show=False),
         Binding(
@@ -109,9 +124,13 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         history: Sequence[EpochRecord] = (),
         runs_directory: Path | None = None,
         initial_model: str | None = None,
+        speed: float | None = None,
     ) -> None:
         super().__init__()
+        if speed is not None and not (0 < speed < math.inf):
+            raise ValueError(f"speed must be a positive number of epochs per second, got {speed}")
         self.initial_model = initial_model  # a saved run to continue (--resume)
+        self.speed = speed  # epochs per second at most (None: as fast as possible)
         self.config = config
         self.fps = min(fps, 2.0) if low_bandwidth else fps
         # Numbers at the session's rate; pictures (plots, heatmap, boundary) a few times a second.
@@ -157,15 +176,10 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
 
     def _start_session(self) -> None:
         self.session = self.session_factory(self.bridge, fps=self.fps)
-        resumable = "initial_model" in inspect.signature(self.session.start).parameters
         with hangup_ignored_by_children():
-            if self.initial_model is None:
-                self.session.start(self.config)
-            elif resumable:
-                self.session.start(self.config, initial_model=self.initial_model)
-            else:  # a session that cannot load weights: same settings and curves, new weights
-                self.session.start(self.config)
-                self.notify("resumed the settings and curves; weights start afresh", timeout=6)
+            self.session.start(self.config, initial_model=self.initial_model)
+        if self.speed is not None:  # the trainer starts with no limit
+            self.send(SetSpeed(self.speed))
 
     async def on_unmount(self) -> None:
         self._watch_hangup(False)
@@ -325,8 +339,10 @@ def create_app(
     history: Sequence[EpochRecord] = (),
     runs_directory: Path | None = None,
     initial_model: str | None = None,
+    speed: float | None = None,
 ) -> TuiNNApp:
-    """The one app factory, used by the CLI and the tests."""
+    """The one app factory, used by the CLI and the tests. `speed`: the training speed limit
+    to start with, in epochs per second (None: as fast as possible; `<` and `>` change it)."""
     return TuiNNApp(
         config or RunConfig(),
         session_factory=session_factory,
@@ -335,13 +351,20 @@ def create_app(
         history=history,
         runs_directory=runs_directory,
         initial_model=initial_model,
+        speed=speed,
     )
 
 
 def run_app(
-    config: RunConfig, *, fps: float = 10.0, low_bandwidth: bool = False, resume: str | bool = False
+    config: RunConfig,
+    *,
+    fps: float = 10.0,
+    low_bandwidth: bool = False,
+    resume: str | bool = False,
+    speed: float | None = None,
 ) -> int:
-    """Run the app in this terminal; the exit code for the CLI (2: bad --resume)."""
+    """Run the app in this terminal; the exit code for the CLI (2: bad --resume, --fps or
+    --speed). `speed`: epochs per second at most, None for as fast as possible."""
     history: tuple[EpochRecord, ...] = ()
     initial_model = None
     if resume:
@@ -354,8 +377,18 @@ def run_app(
     if fps <= 0:
         print(f"tui-nn: --fps must be positive, got {fps:g}", file=sys.stderr)
         return 2
+    if speed is not None and not (0 < speed < math.inf):
+        print(
+            f"tui-nn: --speed must be a positive number of epochs/s, got {speed:g}", file=sys.stderr
+        )
+        return 2
     app = create_app(
-        config, fps=fps, low_bandwidth=low_bandwidth, history=history, initial_model=initial_model
+        config,
+        fps=fps,
+        low_bandwidth=low_bandwidth,
+        history=history,
+        initial_model=initial_model,
+        speed=speed,
     )
     saved_path = app.run()
     if app.return_code not in (0, None):

@@ -15,6 +15,8 @@ from textual.widgets import Static
 KEY_NAMES = {
     "space": "space",
     "question_mark": "?",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
     "plus": "+",
     "equals_sign": "=",
     "minus": "-",

@@ -1,6 +1,7 @@
 """The status line: one cheap line of numbers, the thing that changes most often.
 
-state · epoch n/N · step · samples/s · train/test cost · train/test accuracy · elapsed.
+state · epoch n/N · step · speed limit · samples/s · train/test cost · train/test accuracy ·
+elapsed.
 It repaints only when its text changes (one 1-row region, a few hundred bytes).
 """
 
@@ -43,6 +44,11 @@ def _rate(value: float) -> str:
     return f"{value:.0f}/s"
 
 
+def speed_text(speed: float | None) -> str:
+    """The speed limit as the status line shows it: "10 ep/s", "0.5 ep/s", or "max"."""
+    return "max" if speed is None else f"{speed:g} ep/s"
+
+
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
@@ -68,7 +74,8 @@ def _line(snap: Snapshot, state: str | None, compact: bool) -> Text:
     cost, pct = (_short, _short_percent) if compact else (_cost, _percent)
     text = Text.assemble((label, style), ("  ep " if compact else "  epoch ", "dim"), epoch)
     if not compact:
-        text.append_text(Text.assemble(("  step ", "dim"), f"{snap.step:,}"))
+        text.append_text(Text.assemble(("  step ", "dim"), f"{snap.step:,}", ("  speed ", "dim")))
+    text.append(("  " if compact else "") + speed_text(snap.speed))
     if snap.state == "running":
         text.append(f"  {_rate(snap.samples_per_sec)}")
     text.append_text(

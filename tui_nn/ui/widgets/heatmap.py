@@ -4,7 +4,7 @@ A Line-API widget. Each row of the picture is a cached `Strip`; a repaint recomp
 contents (small integer codes), compares them with the previous ones, and refreshes only the
 rows that changed, so a heatmap that holds still costs no bytes. Cells are two spaces with a
 background colour from a small prebuilt palette; dead (ReLU, z <= 0 for most of the batch) and
-saturated neurons carry a glyph. When focused, the arrows (or h/j/k/l) move a cursor and every
+saturated neurons carry a glyph. When focused, the arrow keys move a cursor and every
 move posts `NeuronSelected` with that neuron's numbers.
 
 Screen rows: 0 = layer labels, 1..rows = cells, rows + 1 = legend (the scale, min..max).
@@ -65,10 +65,10 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
     BYTE_BUDGET = 4000.0  # bytes/s at the default min_interval (see throttle.py)
 
     BINDINGS = [
-        Binding("up,k", "move(0, -1)", "neuron up", show=False),
-        Binding("down,j", "move(0, 1)", "neuron down", show=False),
-        Binding("left,h", "move(-1, 0)", "neuron left", show=False),
-        Binding("right,l", "move(1, 0)", "neuron right", show=False),
+        Binding("up", "move(0, -1)", "neuron up", show=False),
+        Binding("down", "move(0, 1)", "neuron down", show=False),
+        Binding("left", "move(-1, 0)", "neuron left", show=False),
+        Binding("right", "move(1, 0)", "neuron right", show=False),
     ]
 
     class NeuronSelected(Message):
