@@ -7,14 +7,21 @@ import pytest
 from tui_nn.config import RunConfig
 
 
+class CallList(list):
+    speeds: list
+
+
 @pytest.fixture
 def app_calls(monkeypatch):
     import tui_nn.ui.app
 
-    calls = []
+    calls = CallList()
+    speeds = []
+    calls.speeds = speeds
 
-    def fake_run_app(config, *, fps=10.0, low_bandwidth=False, resume=False):
+    def fake_run_app(config, *, fps=10.0, low_bandwidth=False, resume=False, speed=None):
         calls.append((config, fps, low_bandwidth, resume))
+        speeds.append(speed)
         return 0
 
     monkeypatch.setattr(tui_nn.ui.app, "run_app", fake_run_app)
@@ -51,3 +58,18 @@ def test_the_apps_exit_code_is_returned(cli, monkeypatch):
 
     monkeypatch.setattr(tui_nn.ui.app, "run_app", lambda config, **kw: 2)
     assert cli("--dataset", "xor").code == 2
+
+
+def test_speed_option_reaches_the_app(cli, app_calls):
+    assert cli("--speed", "10").code == 0
+    assert cli("--speed", "max").code == 0
+    assert cli().code == 0
+    assert app_calls.speeds == [10.0, None, None]
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "fast"])
+def test_bad_speed_is_a_one_line_usage_error(cli, app_calls, bad):
+    result = cli("--speed", bad)
+    assert result.code == 2
+    assert "--speed" in result.err and result.err.count("\n") == 1
+    assert not app_calls

@@ -51,6 +51,7 @@ examples:
   tui-nn --dataset digits --hidden 32,16 --optimizer adam --lr 0.003
   tui-nn --resume                           continue the run saved when you last quit
   tui-nn --low-bandwidth                    over a slow SSH link
+  tui-nn --speed 10                         train 10 epochs a second, to watch it learn
 """
 
 
@@ -65,6 +66,13 @@ def app_parser() -> Parser:
     app = parser.add_argument_group("app")
     app.add_argument(
         "--fps", default=None, metavar="N", help="screen updates per second (default 10)"
+    )
+    app.add_argument(
+        "--speed",
+        default=None,
+        metavar="EPS",
+        help="start with training limited to EPS epochs per second, or 'max' (the default: "
+        "as fast as it can); < and > change it in the app",
     )
     app.add_argument(
         "--low-bandwidth",
@@ -92,10 +100,17 @@ def run_app_command(argv: list[str]) -> int:
             fps = positive_float(ns.fps)
         except UsageError as exc:
             raise UsageError(f"--fps: {exc}") from None
+    speed = None
+    if ns.speed is not None and ns.speed.strip().lower() != "max":
+        try:
+            speed = positive_float(ns.speed)
+        except UsageError as exc:
+            raise UsageError(f"--speed: {exc} (or 'max')") from None
     config = config_from_values(gather_values(ns))
     from tui_nn.ui.app import run_app  # Textual is imported only on this path
 
-    return int(run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume) or 0)
+    code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)
+    return int(code or 0)
 
 
 def _command(name: str) -> Callable[[list[str]], int]:
