@@ -8,9 +8,23 @@ from tui_nn.ui.widgets.plot_base import HistoryPlot
 
 REGRESSION_NOTE = "accuracy: none for a regression task (see the cost)"
 
+# Lower ends the axis may zoom to: few, so that the axis holds still while the curves move.
+FLOORS = (0.98, 0.95, 0.9, 0.8, 0.5, 0.0)
+
+
+def zoomed_floor(recent: np.ndarray) -> float:
+    """The highest floor at or below every recent accuracy (0 when there are none), so that
+    97 % and 99 % are told apart late in training instead of both hugging the 1.0 line."""
+    finite = recent[np.isfinite(recent)]
+    if finite.size == 0:
+        return 0.0
+    low = float(finite.min())
+    return next(floor for floor in FLOORS if low >= floor)
+
 
 class AccuracyPlot(HistoryPlot):
-    """Train and test accuracy per epoch, on a fixed 0..1 axis."""
+    """Train and test accuracy per epoch. The axis ends at 1 and starts at a floor that zooms
+    in (0, 0.5, 0.8, 0.9, 0.95, 0.98) once the newer half of the history is above it."""
 
     DEFAULT_CSS = """
     AccuracyPlot {
@@ -34,5 +48,13 @@ class AccuracyPlot(HistoryPlot):
             return REGRESSION_NOTE
         return None
 
+    def recent_values(self) -> np.ndarray:
+        """Train and test accuracy of the newer half of the epochs."""
+        parts = []
+        for field, _, _ in self.SERIES:
+            y = np.asarray(self.history.y(field), dtype=np.float64)
+            parts.append(y[len(y) // 2 :])
+        return np.concatenate(parts) if parts else np.empty(0)
+
     def set_y_range(self, plt, values: np.ndarray) -> None:  # noqa: ANN001 - plotext figure
-        plt.ylim(0.0, 1.0)
+        plt.ylim(zoomed_floor(self.recent_values()), 1.0)
