@@ -16,10 +16,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.message import Message
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, Label, OptionList
 
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.ui import fields, names
@@ -76,12 +76,13 @@ class ArchitecturePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield LayerList(id="layer-list")
-        yield Input(
-            placeholder="neurons: type, Enter",
+        units = Input(
+            placeholder="type, Enter",
             compact=True,
             select_on_focus=False,
             id="units-input",
         )
+        yield Horizontal(Label("neurons", classes="field-label"), units, classes="field")
 
     def on_mount(self) -> None:
         self.border_title = "Network"
