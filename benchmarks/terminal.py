@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo:
         base = [sys.executable, str(Path(__file__).resolve()), "--serve-demo"]
     else:
-        base = [sys.executable, "-m", "tui_nn"]
+        base = [sys.executable, "-m", "tui_nn", "--speed", "max"]  # flat out, as headless
     modes = [args.only] if args.only else ["default", "low-bandwidth"]
     print(f"terminal {args.cols}x{args.rows}, TERM=xterm-256color, {args.seconds:g} s per mode")
     print(f"command: {' '.join(base[1:])}")

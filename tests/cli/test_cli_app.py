@@ -63,8 +63,9 @@ def test_the_apps_exit_code_is_returned(cli, monkeypatch):
 def test_speed_option_reaches_the_app(cli, app_calls):
     assert cli("--speed", "10").code == 0
     assert cli("--speed", "max").code == 0
-    assert cli().code == 0
-    assert app_calls.speeds == [10.0, None, None]
+    assert cli().code == 0  # the circle data: a watchable pace
+    assert cli("--dataset", "digits").code == 0  # real data: as fast as it can
+    assert app_calls.speeds == [10.0, None, 30.0, None]
 
 
 @pytest.mark.parametrize("bad", ["0", "-3", "fast"])

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 from session_helpers import make_config
 
-from tui_nn.session.messages import SetHyper, SetView, Start, Step
+from tui_nn.session.messages import Pause, Reset, SetHyper, SetView, Start, Step
 from tui_nn.session.runner import Runner
 
 
@@ -89,3 +89,19 @@ def test_a_snapshot_that_cannot_be_built_becomes_an_error(runner, monkeypatch):
     snap = runner.safe_snapshot()
     assert snap.state == "error" and "ZeroDivisionError: stats broke" in snap.message
     assert "Traceback" in snap.error_detail
+
+
+def test_elapsed_is_wall_time_spent_running_paced_waits_included(runner):
+    runner.apply(Start())
+    runner.advance()
+    runner.clock.now += 7.0  # e.g. a slow pace: the trainer waited between steps
+    assert runner.snapshot().elapsed == pytest.approx(7.0, abs=0.5)
+    runner.apply(Pause())
+    runner.clock.now += 100.0  # paused time does not count
+    assert runner.snapshot().elapsed == pytest.approx(7.0, abs=0.5)
+    runner.apply(Start())
+    runner.clock.now += 3.0
+    assert runner.snapshot().elapsed == pytest.approx(10.0, abs=0.5)
+    runner.apply(Reset())  # a new run starts from zero
+    runner.clock.now += 1.0
+    assert runner.snapshot().elapsed < 2.0

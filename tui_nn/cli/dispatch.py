@@ -71,8 +71,9 @@ def app_parser() -> Parser:
         "--speed",
         default=None,
         metavar="EPS",
-        help="start with training limited to EPS epochs per second, or 'max' (the default: "
-        "as fast as it can); < and > change it in the app",
+        help="start with training limited to EPS epochs per second, or 'max' (default: 30 on "
+        "the generated toy sets, so you can watch them learn; max on real data); < and > change "
+        "it in the app",
     )
     app.add_argument(
         "--low-bandwidth",
@@ -90,6 +91,17 @@ def app_parser() -> Parser:
     return parser
 
 
+TOY_SPEED = 30.0  # epochs/s: the decision boundary bends over a few seconds, as in a playground
+
+
+def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
+    """The app's starting pace: a watchable one for the generated toy sets (they would otherwise
+    converge in a fraction of a second), as fast as possible for real data."""
+    from tui_nn.data.toy import TOY_SETS
+
+    return TOY_SPEED if config.dataset.name in TOY_SETS else None
+
+
 def run_app_command(argv: list[str]) -> int:
     from tui_nn.cli.options import config_from_values, gather_values, positive_float
 
@@ -100,13 +112,13 @@ def run_app_command(argv: list[str]) -> int:
             fps = positive_float(ns.fps)
         except UsageError as exc:
             raise UsageError(f"--fps: {exc}") from None
-    speed = None
+    config = config_from_values(gather_values(ns))
+    speed = default_speed(config) if ns.speed is None else None
     if ns.speed is not None and ns.speed.strip().lower() != "max":
         try:
             speed = positive_float(ns.speed)
         except UsageError as exc:
             raise UsageError(f"--speed: {exc} (or 'max')") from None
-    config = config_from_values(gather_values(ns))
     from tui_nn.ui.app import run_app  # Textual is imported only on this path
 
     code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)

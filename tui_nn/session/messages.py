@@ -196,7 +196,7 @@ class Snapshot:
     layers: tuple[LayerStats, ...]  # hidden layers then output
     samples_per_sec: float
     eta_seconds: float | None  # to the epoch budget
-    elapsed: float  # training seconds of this run
+    elapsed: float  # wall-clock seconds this run has spent running (paced waits included)
     network: NetworkSpec
     hyper: HyperParams
     dataset: DatasetSpec

@@ -1,4 +1,4 @@
-"""Samples per second and the time left to an epoch budget, measured between snapshots."""
+"""Samples per second, the time left to an epoch budget, and the wall-clock time spent running."""
 
 from __future__ import annotations
 
@@ -35,3 +35,27 @@ class Meter:
         if budget is None or self.rate <= 0.0:
             return None
         return max(budget - epochs_done, 0.0) * epoch_samples / self.rate
+
+
+class Stopwatch:
+    """Wall-clock seconds spent in the running state, paced waits included (what a person
+    means by "elapsed"; the trainer's own `elapsed` counts only the time inside steps)."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._since: float | None = None  # when the current running stretch began
+
+    def set_running(self, running: bool, now: float) -> None:
+        if running and self._since is None:
+            self._since = now
+        elif not running and self._since is not None:
+            self.total += now - self._since
+            self._since = None
+
+    def reset(self, now: float) -> None:
+        self.total = 0.0
+        if self._since is not None:
+            self._since = now
+
+    def read(self, now: float) -> float:
+        return self.total + (now - self._since if self._since is not None else 0.0)

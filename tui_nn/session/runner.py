@@ -37,7 +37,7 @@ from tui_nn.session.messages import (
     Step,
     Stop,
 )
-from tui_nn.session.meter import Meter
+from tui_nn.session.meter import Meter, Stopwatch
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
 
@@ -55,6 +55,7 @@ class Runner:
         self.config = config
         self.clock = clock
         self.state = "idle"
+        self.stopwatch = Stopwatch()
         self.message = ""
         self.error_detail: str | None = None
         self.run_id = 0
@@ -160,6 +161,7 @@ class Runner:
         self.weights_stale = self.grid_stale = self.urgent = True
         self.batch_loss = None
         self.meter.restart()
+        self.stopwatch.reset(self.clock())
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -172,6 +174,7 @@ class Runner:
             self.steps_left = self.epochs_left = None
         if state != "error":
             self.error_detail = None
+        self.stopwatch.set_running(state == "running", self.clock())
         self.state, self.message = state, message
         self.urgent = True
 

@@ -66,7 +66,7 @@ def build(runner: Runner) -> Snapshot:
         layers=tuple(trainer.neuron_stats()),
         samples_per_sec=rate,
         eta_seconds=eta(runner),
-        elapsed=trainer.elapsed,
+        elapsed=max(trainer.elapsed, runner.stopwatch.read(now)),
         network=runner.net.spec,
         hyper=runner.hyper,
         dataset=runner.dataset_spec,
