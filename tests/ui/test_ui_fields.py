@@ -105,3 +105,16 @@ def test_the_ui_does_not_import_engine_internals():
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     assert not alias.name.startswith("tui_nn.engine."), path.name
+
+
+async def test_tab_goes_from_the_network_panel_straight_to_the_fields(tmp_path):
+    from ui_helpers import Harness, started
+
+    harness = Harness(RunConfig(), tmp_path)
+    async with harness.app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        seen = []
+        for _ in range(4):
+            await pilot.press("tab")
+            seen.append(harness.app.focused.id)
+        assert seen == ["units-input", "dataset", "path", "samples"]

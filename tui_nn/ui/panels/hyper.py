@@ -102,6 +102,8 @@ def _row(label: str, widget: Input | Select) -> Horizontal:
 class HyperPanel(VerticalScroll):
     """Shows and edits a `HyperParams` and a `DatasetSpec`."""
 
+    can_focus = False  # Tab goes straight to the fields; a focused field scrolls into view
+
     class HyperChanged(Message):
         """An intent: train with these hyper-parameters."""
 
