@@ -22,6 +22,15 @@ def zoomed_floor(recent: np.ndarray) -> float:
     return next(floor for floor in FLOORS if low >= floor)
 
 
+def percent_ticks(floor: float, count: int) -> tuple[list[float], list[str]]:
+    """`count` evenly spaced ticks from `floor` to 1, labelled in percent with as few decimals
+    as tell them apart ("98.5%", not "0.9850")."""
+    ticks = list(np.linspace(floor, 1.0, count))
+    step = (1.0 - floor) * 100 / (count - 1)
+    decimals = 0 if step >= 1 or step == 0 else 1 if step >= 0.1 else 2
+    return ticks, [f"{t * 100:.{decimals}f}%" for t in ticks]
+
+
 class AccuracyPlot(HistoryPlot):
     """Train and test accuracy per epoch. The axis ends at 1 and starts at a floor that zooms
     in (0, 0.5, 0.8, 0.9, 0.95, 0.98) once the newer half of the history is above it."""
@@ -57,4 +66,7 @@ class AccuracyPlot(HistoryPlot):
         return np.concatenate(parts) if parts else np.empty(0)
 
     def set_y_range(self, plt, values: np.ndarray) -> None:  # noqa: ANN001 - plotext figure
-        plt.ylim(zoomed_floor(self.recent_values()), 1.0)
+        floor = zoomed_floor(self.recent_values())
+        plt.ylim(floor, 1.0)
+        ticks, labels = percent_ticks(floor, max(2, min(5, self.size.height // 3)))
+        plt.yticks(ticks, labels)
