@@ -134,3 +134,17 @@ async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
         await wait_for(pilot, lambda: app.query_one("#architecture").spec.n_inputs == 64, "panel")
         assert app.screen.has_class("-no-boundary")
         assert app.query_one("DecisionBoundary").region.width == 0
+
+
+async def test_mnist_shows_its_official_split_and_takes_no_test_fraction(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        test_input = app.query_one("#test_fraction")
+        assert not test_input.disabled and test_input.value == "0.5"
+        app.query_one("#dataset").value = "mnist"
+        await wait_for(pilot, lambda: test_input.disabled, "test fraction disabled")
+        assert test_input.value == "official"
+        app.query_one("#dataset").value = "circle"
+        await wait_for(pilot, lambda: not test_input.disabled, "test fraction enabled")
+        assert test_input.value == "0.5"

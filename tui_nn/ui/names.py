@@ -70,3 +70,11 @@ def cycle(names: tuple[str, ...], current: str, step: int = 1) -> str:
     if current not in names:
         return names[0]
     return names[(names.index(current) + step) % len(names)]
+
+
+def has_official_split(dataset: str) -> bool:
+    """MNIST-style sets keep their published train/test split (the test fraction is unused)."""
+    from tui_nn.data.images import IMAGE_SETS
+    from tui_nn.data.registry import canonical_name
+
+    return canonical_name(dataset) in IMAGE_SETS

@@ -169,6 +169,12 @@ class HyperPanel(VerticalScroll):
         for f in FIELDS:
             if f.group == group:
                 self._show_field(f, source)
+        if group == "data":  # MNIST keeps its published split: say so, and take no edits
+            official = names.has_official_split(source.name)
+            test_input = self.query_one("#test_fraction", Input)
+            test_input.disabled = official
+            if official:
+                test_input.value = "official"
 
     def _show_field(self, f: Field, source: HyperParams | DatasetSpec | None) -> None:
         field_input = self.query_one(f"#{f.attr}", Input)
