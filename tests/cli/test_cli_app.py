@@ -74,3 +74,14 @@ def test_bad_speed_is_a_one_line_usage_error(cli, app_calls, bad):
     assert result.code == 2
     assert "--speed" in result.err and result.err.count("\n") == 1
     assert not app_calls
+
+
+@pytest.mark.parametrize("body", [None, "a,b,label\n1,2,x\n3,oops,y\n"])
+def test_bad_data_fails_before_the_app_opens(cli, app_calls, tmp_path, body):
+    path = tmp_path / "data.csv"
+    if body is not None:
+        path.write_text(body)
+    result = cli("--data", path)
+    assert result.code == 2
+    assert str(path) in result.err and result.err.count("\n") == 1
+    assert not app_calls

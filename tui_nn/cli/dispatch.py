@@ -119,6 +119,10 @@ def run_app_command(argv: list[str]) -> int:
             speed = positive_float(ns.speed)
         except UsageError as exc:
             raise UsageError(f"--speed: {exc} (or 'max')") from None
+    if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
+        from tui_nn.data import load_dataset
+
+        load_dataset(config.dataset)
     from tui_nn.ui.app import run_app  # Textual is imported only on this path
 
     code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)
