@@ -121,6 +121,27 @@ def test_nan_recovery_restores_finite_weights_and_reports():
     assert result.diverged is None and np.isfinite(result.batch_loss)
 
 
+def test_a_non_finite_test_loss_is_divergence_not_a_finished_epoch():
+    # Training data is ordinary; the test inputs overflow float32 once multiplied by the
+    # weights. The batch losses stay finite, so only the end-of-epoch evaluation can see it.
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.int64)
+    X_test = np.full((10, 2), 3e38, dtype=np.float32)
+    spec = NetworkSpec(2, (LayerSpec(4, "relu"),), LayerSpec(1, "sigmoid"), "bce")
+    trainer = Trainer(
+        Network.from_spec(spec),
+        TrainData(X, y, X_test, y[:10]),
+        HyperParams(lr=0.1, batch_size=40, epochs=3),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = trainer.step()  # one full-batch step = one epoch
+    assert result.diverged is not None and "test loss" in result.diverged
+    assert trainer.diverged == result.diverged
+    assert all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in trainer.net.get_params())
+
+
 def test_live_learning_rate_change_keeps_optimizer_state():
     trainer = _blob_trainer(lr=0.01, batch_size=8, optimizer="adam")
     for _ in range(5):

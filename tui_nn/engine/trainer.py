@@ -265,16 +265,27 @@ class Trainer:
         acc = correct / n if self.batches.classification else None
         return total_loss / n, acc
 
-    def _end_epoch(self, start: float) -> EpochRecord:
+    def _evaluate_both(self) -> tuple[float, float | None, float | None, float | None]:
+        """(train loss, train accuracy, test loss, test accuracy); test ones None without a
+        test set."""
         b = self.batches
         train_loss, train_acc = self._evaluate(b.X, b.y, b.Y, b.scale)
-        if not math.isfinite(train_loss) and self.diverged is None:
-            self._diverge("the training loss became non-finite", None, train_loss, start)
-            start = time.perf_counter()
-            train_loss, train_acc = self._evaluate(b.X, b.y, b.Y, b.scale)
         test_loss, test_acc = None, None
         if len(b.y_test):
             test_loss, test_acc = self._evaluate(b.X_test, b.y_test, b.Y_test, b.scale)
+        return train_loss, train_acc, test_loss, test_acc
+
+    def _end_epoch(self, start: float) -> EpochRecord:
+        train_loss, train_acc, test_loss, test_acc = self._evaluate_both()
+        bad = [
+            name
+            for name, value in (("training", train_loss), ("test", test_loss))
+            if value is not None and not math.isfinite(value)
+        ]
+        if bad and self.diverged is None:  # e.g. outputs that overflow on the evaluation data
+            self._diverge(f"the {' and '.join(bad)} loss became non-finite", None, math.nan, start)
+            start = time.perf_counter()
+            train_loss, train_acc, test_loss, test_acc = self._evaluate_both()
         self.elapsed += time.perf_counter() - start
         record = EpochRecord(
             self.epoch,
