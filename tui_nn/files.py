@@ -5,10 +5,15 @@ The model file is a plain NumPy ``.npz`` archive that any program can read witho
     layer0.weight   (n_out, n_in)   float32 or float64   z = W @ x + b  (torch.nn.Linear layout)
     layer0.bias     (n_out,)
     layer1.weight ...               one pair per layer, hidden layers first, the output last
-    config          0-d unicode     JSON: format version, network spec, run configuration,
-                                    input normalisation, class names, task, input scale
-    history         0-d unicode     JSON: the metric history, one record per epoch
+    config          (n,) uint8      UTF-8 bytes of JSON: format version, network spec, run
+                                    configuration, input normalisation, class names, task, scale
+    history         (n, 9) float64  the metric history (bounded: recent epochs in full, older
+                                    ones thinned, see tui_nn/engine/history.py), NaN = missing
+    history.fields  (n,) uint8      UTF-8 bytes: the column names of `history`, comma-separated
     format_version  0-d int64       the same number as in `config`
+
+Format 1 stored `config` and `history` as 0-d unicode strings of JSON (4 bytes a character, one
+JSON object per epoch); such files are still read.
 
 Nothing in it is pickled, and it is read with ``allow_pickle=False``. Every file here is
 written atomically: into a temporary file next to the target, then renamed over it, so a
@@ -21,10 +26,11 @@ import json
 import os
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,10 +38,12 @@ import numpy as np
 
 from tui_nn import __version__
 from tui_nn.config import RunConfig
+from tui_nn.engine.history import FIELDS as HISTORY_FIELDS
+from tui_nn.engine.history import RecordBlock
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bump when the layout changes; a file with a higher number is refused with a clear message."""
 
 
@@ -57,7 +65,10 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     On any exception (Ctrl-C included) the temporary file is removed and `path` is untouched.
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_stale_temps(target)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=target.parent
+    )
     try:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding) as f:
@@ -70,6 +81,48 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
         with suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+STALE_SECONDS = 600.0  # a temp file without a live writer's pid is stale after this long
+
+
+def remove_stale_temps(target: Path) -> list[Path]:
+    """Remove `.NAME.*.tmp` files that a killed save of `target` left behind: those whose
+    writer (the pid in the name) is gone, and nameless old ones (over STALE_SECONDS)."""
+    removed = []
+    try:
+        candidates = list(target.parent.glob(f".{_glob_escape(target.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        middle = tmp.name[len(target.name) + 2 : -len(".tmp")]
+        pid_text = middle.split("-", 1)[0]
+        try:
+            if pid_text.isdigit() and "-" in middle:
+                if int(pid_text) == os.getpid() or _alive(int(pid_text)):
+                    continue
+            elif time.time() - tmp.lstat().st_mtime < STALE_SECONDS:
+                continue
+            if tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue
+    return removed
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]" else c for c in name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _file_mode(target: Path) -> int:
@@ -92,7 +145,7 @@ class LoadedModel:
     config: RunConfig
     normalization: dict[str, Any] | None  # raw inputs -> network inputs (tui_nn.data.normalize)
     class_names: tuple[str, ...] | None
-    history: tuple[EpochRecord, ...] = ()
+    history: RecordBlock = field(default_factory=RecordBlock)  # a sequence of EpochRecord, oldest first
     task: str | None = None  # "classification" | "regression" (None when saved without data)
     input_scale: float = 1.0  # what the training data's X was multiplied by (images: 1/255)
     feature_names: tuple[str, ...] | None = None
@@ -139,9 +192,9 @@ def save_model(
     for i, (W, b) in enumerate(params):
         arrays[f"layer{i}.weight"] = np.ascontiguousarray(W, dtype=dtype)
         arrays[f"layer{i}.bias"] = np.ascontiguousarray(b, dtype=dtype)
-    arrays["config"] = np.array(json.dumps(meta, allow_nan=False))
-    records = [_record_dict(r) for r in history]
-    arrays["history"] = np.array(json.dumps(records))
+    arrays["config"] = utf8_array(json.dumps(meta, allow_nan=False))
+    arrays["history"] = RecordBlock.of(history).data
+    arrays["history.fields"] = utf8_array(",".join(HISTORY_FIELDS))
     arrays["format_version"] = np.array(FORMAT_VERSION, dtype=np.int64)
     try:
         with atomic_write(path, "wb") as f:
@@ -249,12 +302,26 @@ def _read_meta(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
     return meta
 
 
-def _json_entry(path: Path, arrays: dict[str, np.ndarray], key: str) -> Any:
+def utf8_array(text: str) -> np.ndarray:
+    """Text as a (n,) uint8 array of its UTF-8 bytes (never a NumPy unicode string)."""
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _text_entry(path: Path, arrays: dict[str, np.ndarray], key: str) -> str:
     arr = arrays[key]
-    if arr.ndim != 0 or arr.dtype.kind != "U":
-        raise ModelFileError(f"{path}: entry {key!r} is not a JSON string")
+    if arr.ndim == 1 and arr.dtype == np.uint8:
+        try:
+            return arr.tobytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ModelFileError(f"{path}: entry {key!r} is not UTF-8 text") from None
+    if arr.ndim == 0 and arr.dtype.kind == "U":  # format 1
+        return str(arr[()])
+    raise ModelFileError(f"{path}: entry {key!r} is not a JSON string")
+
+
+def _json_entry(path: Path, arrays: dict[str, np.ndarray], key: str) -> Any:
     try:
-        return json.loads(str(arr[()]))
+        return json.loads(_text_entry(path, arrays, key))
     except json.JSONDecodeError as exc:
         raise ModelFileError(f"{path}: entry {key!r} is not valid JSON ({exc.msg})") from None
 
@@ -292,15 +359,36 @@ def _layer_names(spec: NetworkSpec) -> set[str]:
     return {f"layer{i}" for i in range(len(spec.layers))}
 
 
-def _read_history(path: Path, arrays: dict[str, np.ndarray]) -> tuple[EpochRecord, ...]:
+def _read_history(path: Path, arrays: dict[str, np.ndarray]) -> RecordBlock:
     if "history" not in arrays:
-        return ()
+        return RecordBlock()
+    if arrays["history"].ndim == 2:
+        return _read_history_array(path, arrays)
     items = _json_entry(path, arrays, "history")
     names = {f.name for f in fields(EpochRecord)}
     try:
-        return tuple(EpochRecord(**{k: v for k, v in d.items() if k in names}) for d in items)
-    except (TypeError, AttributeError) as exc:
+        return RecordBlock.of(
+            EpochRecord(**{k: v for k, v in d.items() if k in names}) for d in items
+        )
+    except (TypeError, AttributeError, ValueError) as exc:
         raise ModelFileError(f"{path}: bad 'history' entry ({_one_line(exc)})") from None
+
+
+def _read_history_array(path: Path, arrays: dict[str, np.ndarray]) -> RecordBlock:
+    data = arrays["history"]
+    if "history.fields" not in arrays:
+        raise ModelFileError(f"{path}: 'history' without 'history.fields'")
+    stored = _text_entry(path, arrays, "history.fields").split(",")
+    if data.dtype.kind != "f" or data.shape[1] != len(stored):
+        raise ModelFileError(
+            f"{path}: 'history' is {data.dtype} {data.shape}; expected float, "
+            f"{len(stored)} columns"
+        )
+    missing = [name for name in HISTORY_FIELDS if name not in stored]
+    if missing:
+        raise ModelFileError(f"{path}: 'history' has no column {missing[0]!r}")
+    columns = [stored.index(name) for name in HISTORY_FIELDS]
+    return RecordBlock(data[:, columns].astype(np.float64))
 
 
 def _record_dict(record: EpochRecord) -> dict[str, Any]:
@@ -338,20 +426,23 @@ class MetricsWriter:
     """Appends one JSON object per epoch to a JSON Lines file, flushed after each line, so
     `tail -f` shows progress and an interrupted run keeps every completed epoch.
 
-    The file is created (or truncated) on open; each line is written with a single write so a
-    reader never sees half a record."""
+    The file is created (or truncated, or appended to with `append=True`) on open; each line
+    is written with a single write so a reader never sees half a record."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], append: bool = False) -> None:
         self.path = Path(path)
         try:
-            self._file: IO[str] | None = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+            self._file: IO[str] | None = open(  # noqa: SIM115
+                self.path, "a" if append else "w", encoding="utf-8"
+            )
         except OSError as exc:
             raise ConfigError(f"--metrics: cannot write {self.path}: {exc.strerror}") from None
         self.count = 0
 
     def write(self, record: EpochRecord | dict[str, Any]) -> None:
         assert self._file is not None, "MetricsWriter is closed"
-        d = record if isinstance(record, dict) else _record_dict(record)
+        d = record if isinstance(record, dict) else record.to_dict()
+        d = {k: _json_number(v) for k, v in d.items()}
         self._file.write(json.dumps(d, allow_nan=False) + "\n")
         self._file.flush()
         self.count += 1

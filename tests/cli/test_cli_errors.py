@@ -136,7 +136,7 @@ def test_pickle_bearing_npz(cli, model_file, tmp_path):
 def test_newer_model_format(cli, model_file, tmp_path):
     with np.load(model_file, allow_pickle=False) as npz:
         arrays = dict(npz)
-    meta = json.loads(str(arrays["config"]))
+    meta = json.loads(bytes(arrays["config"]).decode("utf-8"))
     meta["format_version"] = 99
     arrays["config"] = np.array(json.dumps(meta))
     newer = tmp_path / "newer.npz"

@@ -56,6 +56,7 @@ def parser():
 
 def main(argv: list[str]) -> int:
     from tui_nn.data import load_dataset
+    from tui_nn.engine.history import MetricHistory
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
@@ -76,7 +77,7 @@ def main(argv: list[str]) -> int:
     dataset = load_dataset(config.dataset)
     net = build_network(config, dataset, loaded, values)
     config = replace(config, dtype=net.spec.dtype)
-    history = list(loaded.history) if loaded else []
+    history = MetricHistory(loaded.history if loaded else ())
     session = HeadlessRun(net, dataset, config, history, values, quiet=ns.quiet)
     return session.run()
 

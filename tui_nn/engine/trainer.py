@@ -30,6 +30,7 @@ import numpy as np
 
 from tui_nn.engine import surgery
 from tui_nn.engine.batches import Batches
+from tui_nn.engine.history import MetricHistory
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import accuracy, layer_stats
 from tui_nn.engine.network import FORWARD_CHUNK, Network, validate_spec
@@ -84,7 +85,7 @@ class Trainer:
         self.step_count = 0
         self.samples_seen = 0
         self.elapsed = 0.0
-        self.history: list[EpochRecord] = []
+        self.history = MetricHistory()  # bounded: recent epochs in full, older ones thinned
         self.diverged: str | None = None
         self.stop_reason: str | None = None
         self._pos = 0  # samples of the current epoch already trained on
@@ -355,7 +356,7 @@ class Trainer:
             )
         b = self.batches
         encode_targets(b.y, spec.output.units, spec.loss, spec.dtype, b.classification)
-        rng = np.random.default_rng([spec.seed, self.step_count, len(self.history)])
+        rng = np.random.default_rng([spec.seed, self.step_count, self.history.total])
         surgery.rebuild(self.net, self.optimizer, spec, rng)
         self.batches = Batches(self.data, self.net)
         self._structure_changed()

@@ -23,6 +23,7 @@ from collections import deque
 
 import numpy as np
 
+from tui_nn.engine.history import RecordBlock
 from tui_nn.session.messages import Snapshot
 
 _ONCE = ("data", "grid", "weights", "inspection", "saved_path")
@@ -34,7 +35,7 @@ def merge(older: Snapshot, newer: Snapshot) -> Snapshot:
     carried = {f: getattr(older, f) for f in _ONCE if getattr(newer, f) is None}
     carried = {f: v for f, v in carried.items() if v is not None}
     if older.records:
-        carried["records"] = older.records + newer.records
+        carried["records"] = RecordBlock.of(older.records) + newer.records
     return dataclasses.replace(newer, **carried) if carried else newer
 
 

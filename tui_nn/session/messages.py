@@ -8,6 +8,7 @@ the transport (a multiprocessing pipe today) can change without touching either 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -192,7 +193,8 @@ class Snapshot:
     test_acc: float | None
     # New since the previous snapshot delivered; the first snapshot of a run carries the run's
     # whole history so far (so a UI that clears its plots on a new run_id stays complete).
-    records: tuple[EpochRecord, ...]
+    # A RecordBlock (one compact float64 array) from the trainer; any sequence of EpochRecord.
+    records: Sequence[EpochRecord]
     layers: tuple[LayerStats, ...]  # hidden layers then output
     samples_per_sec: float
     eta_seconds: float | None  # to the epoch budget

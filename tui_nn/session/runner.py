@@ -10,6 +10,7 @@ alive so that a Reset or new settings can recover).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 import traceback
@@ -18,7 +19,6 @@ from collections.abc import Callable
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
-from tui_nn.engine.types import EpochRecord
 from tui_nn.session import snapshots, views
 from tui_nn.session.messages import (
     InjectFault,
@@ -51,8 +51,15 @@ class Runner:
     """One run of training, steered by commands. `apply` and `advance` never raise for bad
     input; unexpected exceptions are turned into the `error` state by `fail`."""
 
-    def __init__(self, config: RunConfig, clock: Callable[[], float] = time.perf_counter):
+    def __init__(
+        self,
+        config: RunConfig,
+        clock: Callable[[], float] = time.perf_counter,
+        metrics_path: str | None = None,
+    ):
         self.config = config
+        self.metrics_path = metrics_path  # every epoch, unthinned, as JSON Lines (appended)
+        self.metrics = None
         self.clock = clock
         self.state = "idle"
         self.stopwatch = Stopwatch()
@@ -70,7 +77,7 @@ class Runner:
         self.bounds: tuple[float, float, float, float] | None = None
         # what the next snapshot must carry
         self.urgent = True  # publish at once (a command was answered, the state changed)
-        self.records: list[EpochRecord] = []
+        self.sent: int | None = None  # history records already published (None: send it all)
         self.send_data = True
         self.weights_stale = True
         self.grid_stale = True
@@ -136,8 +143,8 @@ class Runner:
                 f"outputs; the data needs {dataset.n_inputs} and {dataset.n_outputs}"
             )
         self._build(dataset, saved.spec, Network.from_params(saved.spec, saved.params))
-        trainer, history = self.trainer, list(saved.history)
-        if history:
+        trainer, history = self.trainer, saved.history
+        if len(history):
             last = history[-1]
             trainer.history.extend(history)
             trainer.epoch, trainer.step_count, trainer.samples_seen = (
@@ -145,7 +152,7 @@ class Runner:
                 last.step,
                 last.samples,
             )
-        self.records = list(trainer.history)
+        self.sent = None
         self.message = f"resumed from {path}"
 
     def _use_data(self, dataset: Dataset) -> None:
@@ -157,7 +164,7 @@ class Runner:
     def _new_run(self) -> None:
         """Snapshots from now on carry a new run id and, first, the run's whole history."""
         self.run_id += 1
-        self.records = list(self.trainer.history)
+        self.sent = None
         self.weights_stale = self.grid_stale = self.urgent = True
         self.batch_loss = None
         self.meter.restart()
@@ -301,7 +308,7 @@ class Runner:
         from tui_nn.files import save_model
 
         config = self.current_config()
-        save_model(cmd.path, self.net, config, self.dataset, list(self.trainer.history))
+        save_model(cmd.path, self.net, config, self.dataset, self.trainer.history.block())
         self.saved_path = cmd.path
         self.message, self.urgent = f"saved to {cmd.path}", True
 
@@ -372,8 +379,8 @@ class Runner:
         result = self.trainer.step()
         self.batch_loss = result.batch_loss
         self.weights_stale = self.grid_stale = True
-        if result.record is not None:
-            self.records.append(result.record)
+        if result.record is not None and self.metrics_path is not None:
+            self._write_metrics(result.record)
         if result.diverged is not None:
             self._set("diverged", f"diverged: {result.diverged}; restored the last finite weights")
         elif result.record is not None and self.trainer.finished:
@@ -386,6 +393,24 @@ class Runner:
             self.epochs_left -= 1
             if self.epochs_left <= 0:
                 self._set("paused", f"stepped to the end of epoch {self.trainer.epoch}")
+
+    def _write_metrics(self, record) -> None:
+        """Append one epoch to the metrics file; a failing write stops the metrics (said once
+        in the message), never the run."""
+        from tui_nn.files import MetricsWriter
+
+        try:
+            if self.metrics is None:
+                self.metrics = MetricsWriter(self.metrics_path, append=True)
+            self.metrics.write({"run": self.run_id, **record.to_dict()})
+        except (OSError, ValueError) as exc:
+            path, self.metrics_path = self.metrics_path, None
+            if self.metrics is not None:
+                with contextlib.suppress(OSError):
+                    self.metrics.close()
+            self.metrics = None
+            self.message = f"metrics stopped: cannot write {path} ({one_line(exc)})"
+            self.urgent = True
 
     # ---- snapshots (built in snapshots.py) -------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui_nn.engine.history import RecordBlock
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.session import views
 from tui_nn.session.messages import DecisionGrid, Snapshot
@@ -34,6 +35,15 @@ def grid_if_due(runner: Runner, now: float) -> DecisionGrid | None:
         return None
     runner.grid_stale, runner.last_grid_time = False, now
     return views.decision_grid(runner.net, runner.dataset, runner.bounds, view.grid_size)
+
+
+def new_records(runner: Runner) -> RecordBlock:
+    """The records not yet published (the whole, thinned, history on a new run), as one
+    compact block; marks them published."""
+    history = runner.trainer.history
+    block = history.block() if runner.sent is None else history.since(runner.sent)
+    runner.sent = history.total
+    return block
 
 
 def build(runner: Runner) -> Snapshot:
@@ -62,7 +72,7 @@ def build(runner: Runner) -> Snapshot:
         test_loss=last.test_loss if last else None,
         train_acc=last.train_acc if last else None,
         test_acc=last.test_acc if last else None,
-        records=tuple(runner.records),
+        records=new_records(runner),
         layers=tuple(trainer.neuron_stats()),
         samples_per_sec=rate,
         eta_seconds=eta(runner),
@@ -78,7 +88,7 @@ def build(runner: Runner) -> Snapshot:
         error_detail=runner.error_detail if runner.state == "error" else None,
         speed=runner.speed,
     )
-    runner.records, runner.send_data = [], False
+    runner.send_data = False
     runner.inspection = runner.saved_path = None
     return snap
 
@@ -106,7 +116,7 @@ def bare(runner: Runner) -> Snapshot:
         test_loss=None,
         train_acc=None,
         test_acc=None,
-        records=(),
+        records=RecordBlock(),
         layers=(),
         samples_per_sec=0.0,
         eta_seconds=None,

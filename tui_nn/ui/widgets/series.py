@@ -12,14 +12,24 @@ import math
 
 import numpy as np
 
+from tui_nn.engine.history import CAPACITY, OLD_BUCKETS, RECENT, bucket_width, thin_indices
+
 NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
 class History:
-    """Growable columns of float64 values (x plus named series); NaN marks a missing value."""
+    """Growable columns of float64 values (x plus named series); NaN marks a missing value.
 
-    def __init__(self, names: tuple[str, ...]) -> None:
+    Bounded like the trainer's history (tui_nn/engine/history.py): past `limit` points,
+    everything but the newest `recent` is thinned to each bucket's first point and the min and
+    max of every series, which is what `downsample_fixed` draws anyway."""
+
+    def __init__(
+        self, names: tuple[str, ...], recent: int = RECENT, limit: int = CAPACITY
+    ) -> None:
         self.names = names
+        self.recent, self.limit = recent, limit
+        self.width = 1.0
         self._capacity = 256
         self._n = 0
         self._x = np.empty(self._capacity, dtype=np.float64)
@@ -29,6 +39,8 @@ class History:
         return self._n
 
     def append(self, x: float, values: dict[str, float | None]) -> None:
+        if self._n >= self.limit:
+            self._thin()
         if self._n == self._capacity:
             self._grow()
         self._x[self._n] = x
@@ -38,7 +50,7 @@ class History:
         self._n += 1
 
     def clear(self) -> None:
-        self._n = 0
+        self._n, self.width = 0, 1.0
 
     @property
     def x(self) -> np.ndarray:
@@ -46,6 +58,22 @@ class History:
 
     def y(self, name: str) -> np.ndarray:
         return self._y[name][: self._n]
+
+    def _thin(self) -> None:
+        n_old = self._n - self.recent
+        x = self._x[:n_old]
+        self.width = max(self.width, bucket_width(x[-1] - x[0] + 1, OLD_BUCKETS))
+        while True:
+            keep = thin_indices(x, [self._y[name][:n_old] for name in self.names], self.width)
+            if len(keep) + self.recent <= self.limit - OLD_BUCKETS // 2:
+                break
+            self.width *= 2.0
+        n = len(keep)
+        for col in (self._x, *self._y.values()):
+            tail = col[n_old : self._n].copy()
+            col[:n] = col[keep]
+            col[n : n + len(tail)] = tail
+        self._n = n + self._n - n_old
 
     def _grow(self) -> None:
         self._capacity *= 2
