@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import time
 import zipfile
 
 import numpy as np
@@ -309,3 +310,46 @@ def test_bad_toml_names_the_problem(tmp_path, text, words):
 def test_missing_toml(tmp_path):
     with pytest.raises(ConfigError, match="no such file"):
         load_run_config(tmp_path / "absent.toml")
+
+
+# ---- saves that complete or say they did not ------------------------------------------------
+
+
+def test_a_killed_saves_temp_file_is_cleaned_up_by_the_next_save(digits_model, tmp_path):
+    path, net, config, dataset = digits_model
+    dead = tmp_path / f".{path.name}.999999999-abcd.tmp"  # a writer pid that cannot be alive
+    dead.write_bytes(b"x" * 1000)
+    mine = tmp_path / f".{path.name}.{os.getpid()}-live.tmp"  # a save in progress: kept
+    mine.write_bytes(b"y")
+    old = tmp_path / f".{path.name}.oldstyle.tmp"  # v0.1 name, an hour old: stale
+    old.write_bytes(b"z")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    save_model(path, net, config, dataset)
+    assert not dead.exists() and not old.exists() and mine.exists()
+
+
+def test_a_failed_save_leaves_no_temp_file_and_says_so(digits_model, tmp_path, monkeypatch):
+    path, net, config, dataset = digits_model
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", full)
+    with pytest.raises(ModelFileError, match="No space left"):
+        save_model(tmp_path / "new.npz", net, config, dataset)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert not (tmp_path / "new.npz").exists()
+
+
+def test_format_1_files_with_unicode_json_are_still_read(digits_model, tmp_path):
+    path = digits_model[0]
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = dict(npz)
+    meta = json.loads(bytes(arrays["config"]).decode())
+    meta["format_version"] = 1
+    arrays["config"] = np.array(json.dumps(meta))
+    arrays["history"] = np.array(json.dumps([record(1).to_dict()]))
+    del arrays["history.fields"]
+    np.savez(tmp_path / "v1.npz", **arrays)
+    model = load_model(tmp_path / "v1.npz")
+    assert model.history == (record(1),)

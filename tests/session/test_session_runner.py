@@ -105,3 +105,17 @@ def test_elapsed_is_wall_time_spent_running_paced_waits_included(runner):
     runner.apply(Reset())  # a new run starts from zero
     runner.clock.now += 1.0
     assert runner.snapshot().elapsed < 2.0
+
+
+def test_a_save_that_cannot_be_written_is_answered_with_the_reason(runner, tmp_path):
+    from tui_nn.session.messages import Save
+
+    runner.apply(Step(steps=1))
+    runner.advance()
+    runner.snapshot()
+    runner.apply(Save(str(tmp_path / "no" / "such" / "dir" / "m.npz")))
+    snap = runner.snapshot()
+    assert snap.saved_path is None and "cannot save" in snap.save_failed
+    assert runner.snapshot().save_failed is None  # said once
+    runner.apply(Save(str(tmp_path / "m.npz")))
+    assert runner.snapshot().saved_path == str(tmp_path / "m.npz")

@@ -78,8 +78,35 @@ async def test_q_without_training_saves_nothing(harness, tmp_path):
     assert not (tmp_path / "runs").exists()
 
 
-async def test_q_exits_even_if_the_trainer_never_confirms_the_save(harness, monkeypatch):
-    monkeypatch.setattr("tui_nn.ui.saving.SAVE_TIMEOUT", 0.2)
+async def test_q_waits_for_a_slow_save_showing_saving(harness, tmp_path):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.last.step == 1, "one step")
+        harness.session.answer_saves = False  # the trainer is still writing
+        await pilot.press("q")
+        await wait_for(pilot, lambda: "saving" in app.query_one("StatusLine").plain, "saving")
+        assert not app._exit
+        harness.session.answer_save()  # the write completes, however long it took
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert Path(app.return_value).is_file() and app.save_error is None
+
+
+async def test_a_failed_save_is_reported_with_exit_code_1(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.last.step == 1, "one step")
+        harness.session.fail_saves = "disk full"
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert app.return_value is None and app.return_code == 1
+    assert "not saved" in app.save_error and "disk full" in app.save_error
+
+
+async def test_a_trainer_dying_during_the_save_is_a_failure_not_a_hang(harness):
     app = harness.app
     async with app.run_test() as pilot:
         await started(pilot, harness)
@@ -87,8 +114,10 @@ async def test_q_exits_even_if_the_trainer_never_confirms_the_save(harness, monk
         await wait_for(pilot, lambda: app.last.step == 1, "one step")
         harness.session.answer_saves = False
         await pilot.press("q")
+        await wait_for(pilot, lambda: "saving" in app.query_one("StatusLine").plain, "saving")
+        harness.session.die()
         await wait_for(pilot, lambda: app._exit, "the app to exit")
-    assert app.return_value is None
+    assert app.return_code == 1 and "not saved" in app.save_error
 
 
 async def test_a_dead_trainer_is_reported(harness):

@@ -141,6 +141,8 @@ class FakeSession:
         self.speed: float | None = None
         self.initial_model: str | None = None
         self.answer_saves = True
+        self.fail_saves: str | None = None  # a reason: Save answers that it failed
+        self.save_asked: str | None = None
         self.hold = False  # when true, edits are recorded but not applied (a late trainer)
         self._sent: dict[int, int] = {}  # records already published, per run
 
@@ -227,10 +229,18 @@ class FakeSession:
         self.publish(data=True)
 
     def _on_Save(self, cmd: Save) -> None:
-        if self.answer_saves:
-            Path(cmd.path).write_bytes(b"fake model")
-            self.message = f"saved to {cmd.path}"
-            self.publish(saved_path=cmd.path)
+        self.save_asked = cmd.path
+        if self.fail_saves:
+            self.message = f"cannot save to {cmd.path}: {self.fail_saves}"
+            self.publish(save_failed=self.message)
+        elif self.answer_saves:
+            self.answer_save()
+
+    def answer_save(self) -> None:
+        """Write the file asked for last and confirm it (a late trainer: call it later)."""
+        Path(self.save_asked).write_bytes(b"fake model")
+        self.message = f"saved to {self.save_asked}"
+        self.publish(saved_path=self.save_asked)
 
     def _on_SetView(self, cmd: SetView) -> None:
         self.view = cmd
@@ -256,7 +266,9 @@ class FakeSession:
             if self.step % STEPS_PER_EPOCH == 0:
                 self.history.append(record(self.step // STEPS_PER_EPOCH, self.hyper.lr))
 
-    def publish(self, data: bool = False, saved_path: str | None = None) -> None:
+    def publish(
+        self, data: bool = False, saved_path: str | None = None, save_failed: str | None = None
+    ) -> None:
         self.seq += 1
         already = self._sent.get(self.run_id, 0)
         records = tuple(self.history[already:])
@@ -289,6 +301,7 @@ class FakeSession:
             data=summary,
             grid=grid if (two_d or summary is None) and self.network.n_inputs == 2 else None,
             saved_path=saved_path,
+            save_failed=save_failed,
             speed=self.speed,
         )
         self.sink(snap)

@@ -26,7 +26,7 @@ import numpy as np
 from tui_nn.engine.history import RecordBlock
 from tui_nn.session.messages import Snapshot
 
-_ONCE = ("data", "grid", "weights", "inspection", "saved_path")
+_ONCE = ("data", "grid", "weights", "inspection", "saved_path", "save_failed")
 END = object()  # put after the last message: the delivery thread stops when it takes it
 
 

@@ -207,6 +207,7 @@ class Snapshot:
     weights: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None  # only when asked
     inspection: Inspection | None = None
     saved_path: str | None = None  # set on the snapshot answering Save
+    save_failed: str | None = None  # or this: why the Save could not be written (one line)
     error_detail: str | None = None  # the traceback, on `error` snapshots (message is one line)
     speed: float | None = None  # the speed limit in epochs per second (None: as fast as possible)
 

@@ -84,6 +84,7 @@ class Runner:
         self.last_grid_time = float("-inf")
         self.inspection: Inspection | None = None
         self.saved_path: str | None = None
+        self.save_failed: str | None = None
         # Step(n) / Step(epoch=True) bookkeeping
         self.steps_left: int | None = None
         self.epochs_left: int | None = None
@@ -202,6 +203,8 @@ class Runner:
             return True
         if self.trainer is None and type(cmd) not in (SetDataset, SetView, SetHyper, SetSpeed):
             self.message, self.urgent = f"no network yet: {self.message}", True
+            if isinstance(cmd, Save):
+                self.save_failed = f"nothing to save: {self.message}"
             return True
         try:
             handler(self, cmd)
@@ -307,8 +310,13 @@ class Runner:
     def _save(self, cmd: Save) -> None:
         from tui_nn.files import save_model
 
-        config = self.current_config()
-        save_model(cmd.path, self.net, config, self.dataset, self.trainer.history.block())
+        try:
+            config = self.current_config()
+            save_model(cmd.path, self.net, config, self.dataset, self.trainer.history.block())
+        except Exception as exc:  # the app waits for an answer: always give one
+            self.save_failed = f"cannot save to {cmd.path}: {one_line(exc)}"
+            self.message, self.urgent = self.save_failed, True
+            return
         self.saved_path = cmd.path
         self.message, self.urgent = f"saved to {cmd.path}", True
 

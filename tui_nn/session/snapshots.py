@@ -85,11 +85,12 @@ def build(runner: Runner) -> Snapshot:
         weights=weights,
         inspection=runner.inspection,
         saved_path=runner.saved_path,
+        save_failed=runner.save_failed,
         error_detail=runner.error_detail if runner.state == "error" else None,
         speed=runner.speed,
     )
     runner.send_data = False
-    runner.inspection = runner.saved_path = None
+    runner.inspection = runner.saved_path = runner.save_failed = None
     return snap
 
 
@@ -126,4 +127,10 @@ def bare(runner: Runner) -> Snapshot:
         dataset=runner.dataset_spec,
         error_detail=runner.error_detail,
         speed=runner.speed,
+        save_failed=_take_failure(runner),
     )
+
+
+def _take_failure(runner: Runner) -> str | None:
+    failed, runner.save_failed = runner.save_failed, None
+    return failed

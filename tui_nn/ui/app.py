@@ -137,6 +137,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         self.picture_interval = max(2.0 if low_bandwidth else 0.5, 1.0 / self.fps)
         self.session_factory = session_factory
         self.runs_directory = runs_directory
+        self.run_path: Path | None = None  # where this run is saved (chosen on first need)
         self.history = tuple(history)  # curves of a resumed run, shown until the trainer's own
         self.bridge = SnapshotBridge(self.post_message)
         self.session: Session | None = None
@@ -391,6 +392,9 @@ def run_app(
         speed=speed,
     )
     saved_path = app.run()
+    if app.save_error:
+        print(f"tui-nn: {app.save_error}", file=sys.stderr)
+        return 1
     if app.return_code not in (0, None):
         return app.return_code
     if saved_path:

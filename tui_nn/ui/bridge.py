@@ -64,10 +64,14 @@ class SnapshotBridge:
         self._run_id: int | None = None
         self._saved = threading.Event()
         self._saved_path: str | None = None
+        self._save_failed: str | None = None
         self.received = 0  # snapshots seen in total (for tests and the benchmark)
 
     def __call__(self, msg: Snapshot | TrainerDied) -> None:
         if isinstance(msg, TrainerDied):
+            with self._lock:
+                self._save_failed = self._save_failed or f"not saved: {msg.message}"
+            self._saved.set()  # whoever waits for a save must not wait for a dead trainer
             self._post(TrainerLost(msg))
             return
         with self._lock:
@@ -101,6 +105,9 @@ class SnapshotBridge:
         if snap.saved_path is not None:
             pending.saved_path = self._saved_path = snap.saved_path
             self._saved.set()
+        if snap.save_failed is not None:
+            self._save_failed = snap.save_failed
+            self._saved.set()
 
     def take(self) -> Update | None:
         """The pending update (or None); called on the UI thread by the notice's handler."""
@@ -116,11 +123,20 @@ class SnapshotBridge:
         """Forget earlier confirmations; call before sending Save."""
         with self._lock:
             self._saved.clear()
-            self._saved_path = None
+            self._saved_path = self._save_failed = None
 
-    def wait_saved(self, timeout: float) -> str | None:
-        """Block until the trainer confirms a save (the path), or None after `timeout` s."""
-        if not self._saved.wait(timeout):
-            return None
+    def wait_saved(
+        self, alive: Callable[[], bool] = lambda: True, poll: float = 0.25
+    ) -> tuple[str | None, str | None]:
+        """Block until the trainer answers a Save: (path, None) when written, (None, why) when
+        it could not be, or when the trainer is gone (`alive()` false) before answering. No
+        time limit: a save takes what it takes, and it always ends one way or the other."""
+        while not self._saved.wait(poll):
+            if not alive():
+                if self._saved.is_set():
+                    break
+                return None, "not saved: the trainer is not running"
         with self._lock:
-            return self._saved_path
+            if self._saved_path is not None:
+                return self._saved_path, None
+            return None, self._save_failed or "not saved"

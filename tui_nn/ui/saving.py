@@ -1,10 +1,14 @@
-"""Keeping the run: save it on quit and when the terminal goes away (SIGHUP).
+"""Keeping the run: save it on quit, and say so when it could not be saved.
 
-A mixin for the app (it uses the app's `last`, `session`, `bridge`, `config` and
-`runs_directory`). The trainer writes the file (Save command); the app waits, at most
-SAVE_TIMEOUT seconds, for the snapshot that confirms it. The confirmation is waited for on
-the bridge (a threading.Event set on the session's thread), not on the event loop: after a
-hang-up the loop may be stuck writing to a terminal that is gone.
+A mixin for the app (it uses the app's `last`, `session`, `bridge`, `config`, `run_path` and
+`runs_directory`). The trainer writes the file (Save command) and always answers: the path, or
+why it could not write it (`Snapshot.save_failed`), or it dies (TrainerDied). The app waits for
+that answer with no time limit (a save of a bounded history takes milliseconds; a slow disk is
+waited for, never silently dropped) and shows "saving" meanwhile. A failure ends the app with
+exit code 1 and the reason on stderr (run_app prints `save_error`).
+
+The answer is waited for on the bridge (a threading.Event set on the session's thread), not on
+the event loop, so that waiting needs neither the loop nor the app's message queue.
 """
 
 from __future__ import annotations
@@ -23,46 +27,58 @@ from tui_nn.session.messages import Save
 from tui_nn.ui import runs
 from tui_nn.ui.status import StatusLine
 
-SAVE_TIMEOUT = 2.0  # seconds to wait for the trainer to confirm a save
-
 
 class RunKeeping:
-    """Quit and hang-up behaviour of TuiNNApp."""
+    """Quit behaviour of TuiNNApp."""
+
+    save_error: str | None = None  # why the run was not saved (printed after the app exits)
 
     def action_quit(self) -> None:
         self._save_and_exit()
 
     @work(exclusive=True, group="quit")
     async def _save_and_exit(self) -> None:
-        self.exit(result=await self.save_run())
+        path = await self.save_run()
+        self.exit(result=path, return_code=1 if self.save_error else 0)
+
+    def run_file(self) -> Path:
+        """Where this run is saved (chosen once, so the metrics file sits beside it)."""
+        if getattr(self, "run_path", None) is None:
+            self.run_path = runs.new_run_path(self.config, self.runs_directory)
+        return self.run_path
 
     def request_save(self) -> Path | None:
         """Send Save for a run that trained at all; the path asked for, or None."""
         if self.last is None or self.last.step == 0 or self.session is None:
             return None
         if not self.session.alive:
+            self.save_error = "the run was not saved: the trainer is not running"
             return None
-        path = runs.new_run_path(self.config, self.runs_directory)
+        path = self.run_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
         self.bridge.expect_save()
         try:
             self.session.send(Save(str(path)))
         except Exception:  # the trainer is gone: nothing to save
+            self.save_error = "the run was not saved: the trainer is not running"
             return None
         return path
 
     async def save_run(self) -> str | None:
-        """Ask the trainer to save this run; the path once it confirms (None if nothing)."""
+        """Ask the trainer to save this run; the path once it confirms (None if nothing, or
+        if it failed: then `save_error` says why)."""
         if self.request_save() is None:
             return None
         self.query_one(StatusLine).show(self.last, state="saving")
-        return await asyncio.to_thread(self.bridge.wait_saved, SAVE_TIMEOUT)
+        session = self.session
+        path, error = await asyncio.to_thread(self.bridge.wait_saved, lambda: session.alive)
+        if error is not None:
+            self.save_error = f"the run was not saved: {error}"
+        return path
 
     def _watch_hangup(self, on: bool) -> None:
-        """Losing the terminal (SIGHUP) saves the run, like quitting does.
-
-        A plain signal handler, not the event loop's: once the terminal is gone, Textual's
-        output thread dies and the loop soon blocks writing to it, so the handler must not
-        need the loop to run."""
+        """Losing the terminal (SIGHUP): a plain signal handler, not the event loop's (once the
+        terminal is gone the loop soon blocks writing to it)."""
         if (
             not hasattr(signal, "SIGHUP")
             or threading.current_thread() is not threading.main_thread()
@@ -77,9 +93,12 @@ class RunKeeping:
         self.hang_up()
 
     def hang_up(self) -> str | None:
-        """Save (waiting at most SAVE_TIMEOUT), stop the trainer, end the process."""
+        """Save (waiting for the trainer's answer), stop the trainer, end the process."""
         path = self.request_save()
-        saved = self.bridge.wait_saved(SAVE_TIMEOUT) if path is not None else None
+        saved = None
+        if path is not None:
+            session = self.session
+            saved, _ = self.bridge.wait_saved(lambda: session.alive)
         if self.session is not None:
             self.session.close()
         self.end_process()
@@ -94,9 +113,7 @@ class RunKeeping:
 @contextlib.contextmanager
 def hangup_ignored_by_children() -> Iterator[None]:
     """Processes started in this block ignore SIGHUP (an ignored signal stays ignored across
-    exec). When the terminal goes away, a shell sends SIGHUP to the whole job, the trainer
-    included; the trainer must live on until it has saved the run (it still ends with the app:
-    the session's lifeline watches the parent)."""
+    exec), so that a hang-up of the terminal never reaches the trainer."""
     if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
         yield
         return
