@@ -22,6 +22,7 @@ crash or Ctrl-C never leaves a half-written model behind.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -63,8 +64,14 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     """Open a temporary file next to `path`; on success it replaces `path` in one rename.
 
     On any exception (Ctrl-C included) the temporary file is removed and `path` is untouched.
+    A symlink is followed (its target is replaced, the link stays); something that is not a
+    regular file (a directory, FIFO, device) is never replaced: IsADirectoryError / OSError.
     """
     target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    if target.exists() and not target.is_file():
+        raise OSError(errno.EEXIST, "exists and is not a regular file", str(target))
     remove_stale_temps(target)
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=target.parent
@@ -431,6 +438,8 @@ class MetricsWriter:
 
     def __init__(self, path: str | os.PathLike[str], append: bool = False) -> None:
         self.path = Path(path)
+        if self.path.exists() and not self.path.is_file():  # a FIFO would block the open
+            raise ConfigError(f"--metrics: {self.path} is not a regular file")
         try:
             self._file: IO[str] | None = open(  # noqa: SIM115
                 self.path, "a" if append else "w", encoding="utf-8"

@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from tui_nn.cli.dispatch import make_parser
@@ -24,6 +23,7 @@ from tui_nn.cli.options import (
     gather_values,
 )
 from tui_nn.cli.progress import ProgressBar, human_seconds, is_terminal
+from tui_nn.cli.targets import check_metrics_target, check_target
 from tui_nn.config import RunConfig
 
 EPILOG = """\
@@ -37,7 +37,12 @@ examples:
   tui-nn train --load xor.npz --epochs 50 --save xor.npz    continue training a model
   tui-nn train --config run.toml --lr 0.01                   TOML file, command line wins
 
-exit codes: 0 trained, 1 diverged or failed, 2 bad options or input, 130 interrupted.
+signals: Ctrl-C (SIGINT), SIGTERM (timeout, docker stop, a batch scheduler) and SIGHUP (the
+terminal or ssh connection went away) finish the current step, save the model with --save and
+say so on stderr; a second Ctrl-C aborts at once.
+
+exit codes: 0 trained, 1 diverged or failed, 2 bad options or input, 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM), 129 hung up (SIGHUP).
 """
 
 ARCHITECTURE_KEYS = ("hidden", "activation", "output", "loss", "init")
@@ -71,8 +76,8 @@ def main(argv: list[str]) -> int:
     config = config_from_values(values, base=loaded.config if loaded else None)
     if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
-    check_output_path("--save", values.get("save"))
-    check_output_path("--metrics", values.get("metrics"))
+    save = check_target("--save", values.get("save"))
+    check_metrics_target(values.get("metrics"), save, values.get("load"))
 
     dataset = load_dataset(config.dataset)
     net = build_network(config, dataset, loaded, values)
@@ -99,41 +104,49 @@ def build_network(config: RunConfig, dataset: Any, loaded: Any, values: dict[str
     return Network.from_params(spec, loaded.params)
 
 
-def check_output_path(option: str, path: str | None) -> None:
-    """Fail before training, not after it, when a result could not be written."""
-    if path is None:
-        return
-    target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"{option}: {path} is a directory; give a file name")
-    if not target.parent.is_dir():
-        raise UsageError(f"{option}: directory {str(target.parent)!r} does not exist")
-
-
 def note(message: str) -> None:
-    print(f"tui-nn: {message}", file=sys.stderr)
+    try:
+        print(f"tui-nn: {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # the terminal is gone (a hang-up): the file still counts
+        pass
+
+
+# signal -> (the outcome it causes, exit code: 128 + the signal's number, as a shell reports)
+STOP_SIGNALS = {
+    "SIGINT": ("interrupted", 130),
+    "SIGTERM": ("terminated", 143),
+    "SIGHUP": ("hung up", 129),
+}
+EXIT_CODES = {"finished": 0, "diverged": 1, **dict(STOP_SIGNALS.values())}
 
 
 class StopRequest:
-    """The first Ctrl-C asks training to stop after the current step; a second one aborts."""
+    """SIGINT, SIGTERM and SIGHUP ask training to stop after the current step (the model is
+    then saved); a second Ctrl-C aborts at once."""
 
     def __init__(self) -> None:
-        self.requested = False
-        self._previous: Any = None
+        self.requested: str | None = None  # the outcome asked for ("terminated", ...)
+        self.signal_name: str | None = None
+        self._previous: dict[int, Any] = {}
 
     def _handler(self, signum: int, frame: Any) -> None:
-        if self.requested:
+        name = signal.Signals(signum).name
+        if self.requested and name == "SIGINT":
             raise KeyboardInterrupt
-        self.requested = True
+        if self.requested is None:
+            self.requested, self.signal_name = STOP_SIGNALS[name][0], name
 
     def __enter__(self) -> StopRequest:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handler)
+            for name in STOP_SIGNALS:
+                signum = getattr(signal, name, None)
+                if signum is not None:
+                    self._previous[signum] = signal.signal(signum, self._handler)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
 
 
 class HeadlessRun:
@@ -152,12 +165,31 @@ class HeadlessRun:
         self.trainer = Trainer(net, dataset.train_data(), config.hyper, seed=config.seed)
         self.bar = ProgressBar("training") if is_terminal(sys.stderr) and not quiet else None
         self.batch_loss: float | None = None
+        self.signal_name: str | None = None
+
+    def write_metrics(self, metrics, record):  # noqa: ANN001, ANN201 - MetricsWriter
+        """One epoch to the metrics file; a failing write stops the metrics, not the run."""
+        try:
+            metrics.write(record)
+            return metrics
+        except OSError as exc:
+            note(
+                f"--metrics: cannot write {metrics.path} ({exc.strerror or exc}); metrics "
+                "stopped, training goes on"
+            )
+            try:
+                metrics.close()
+            except OSError:
+                pass
+            return None
 
     def run(self) -> int:
         from tui_nn.files import MetricsWriter
 
         epochs = self.config.hyper.epochs
-        metrics = MetricsWriter(self.values["metrics"]) if "metrics" in self.values else None
+        metrics = None
+        if "metrics" in self.values:  # a continued run (--load) continues its metrics file
+            metrics = MetricsWriter(self.values["metrics"], append="load" in self.values)
         start = time.perf_counter()
         outcome, reason = "finished", ""
         self.say(self.describe())
@@ -165,7 +197,7 @@ class HeadlessRun:
             with StopRequest() as stop:
                 while not self.trainer.finished and self.trainer.epoch < epochs:
                     if stop.requested:
-                        outcome = "interrupted"
+                        outcome, self.signal_name = stop.requested, stop.signal_name
                         break
                     result = self.trainer.step()
                     self.batch_loss = result.batch_loss
@@ -173,7 +205,7 @@ class HeadlessRun:
                         record = self.shifted(result.record)
                         self.history.append(record)
                         if metrics is not None:
-                            metrics.write(record)
+                            metrics = self.write_metrics(metrics, record)
                         self.say(epoch_line(record, epochs + self.epoch_offset))
                     if result.diverged:
                         outcome, reason = "diverged", result.diverged
@@ -184,9 +216,15 @@ class HeadlessRun:
             outcome = "interrupted"
         finally:
             if self.bar is not None:
-                self.bar.close()
+                try:
+                    self.bar.close()
+                except OSError:
+                    pass
             if metrics is not None:
-                metrics.close()
+                try:
+                    metrics.close()
+                except OSError:
+                    pass
         return self.finish(outcome, reason, time.perf_counter() - start)
 
     @property
@@ -238,13 +276,16 @@ class HeadlessRun:
     def say(self, line: str) -> None:
         if self.quiet:
             return
-        if self.bar is not None:
-            self.bar.print_above(line)
-        else:
-            print(line, flush=True)
+        try:
+            if self.bar is not None:
+                self.bar.print_above(line)
+            else:
+                print(line, flush=True)
+        except (OSError, ValueError):  # the terminal went away (a hang-up): train on, save
+            pass
 
     def finish(self, outcome: str, reason: str, seconds: float) -> int:
-        from tui_nn.files import save_model
+        from tui_nn.files import ModelFileError, save_model
 
         last = self.history[-1] if self.history else None
         summary = f"{outcome}: {self.trainer.epoch} epochs, {self.trainer.step_count} steps in "
@@ -253,15 +294,30 @@ class HeadlessRun:
             summary += "; " + metrics_text(last)
         if outcome == "diverged":
             note(f"training diverged: {reason}")
+        where = f"epoch {self.trainer.epoch}, step {self.trainer.step_count}"
         if outcome == "interrupted":
-            note(f"interrupted at epoch {self.trainer.epoch}, step {self.trainer.step_count}")
-        print(summary, flush=True)
+            note(f"interrupted at {where}")
+        elif outcome in ("terminated", "hung up"):
+            note(f"{self.signal_name}: stopped after the current step ({where})")
+        self.out(summary)
         path = self.values.get("save")
         if path is not None:
-            save_model(path, self.net, self.config, self.dataset, self.history)
+            try:
+                save_model(path, self.net, self.config, self.dataset, self.history)
+            except ModelFileError as exc:
+                note(f"error: the model was NOT saved: {exc}")
+                return 1
             what = "the last finite model" if outcome == "diverged" else "model"
-            print(f"saved {what} to {path}", flush=True)
-        return {"finished": 0, "diverged": 1, "interrupted": 130}[outcome]
+            self.out(f"saved {what} to {path}")
+            if outcome in ("terminated", "hung up"):
+                note(f"saved the model to {path}")
+        return EXIT_CODES[outcome]
+
+    def out(self, line: str) -> None:
+        try:
+            print(line, flush=True)
+        except (OSError, ValueError):  # stdout gone with the terminal: keep going to the save
+            pass
 
 
 def percent(x: float | None) -> str:
