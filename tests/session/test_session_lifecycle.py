@@ -142,18 +142,28 @@ PARENT = textwrap.dedent(
 )
 
 
-def test_no_orphan_after_the_parent_is_killed(tmp_path):
+def test_a_killed_app_leaves_its_trainer_detached_not_orphaned(tmp_path):
+    """The trainer is detached (like tmux): an app killed with SIGKILL leaves it training,
+    registered, reachable; `--stop` then saves and ends it (no process nobody can reach)."""
+    from tui_nn.session import registry
+    from tui_nn.session.proxy import ask
+
     script = tmp_path / "parent.py"
     script.write_text(PARENT)
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     try:
         child_pid = int(parent.stdout.readline())
         assert not gone(child_pid)
-        assert psutil.Process(child_pid).ppid() == parent.pid
+        assert os.getsid(child_pid) == child_pid  # a session of its own: no terminal's hang-up
     finally:
         parent.kill()  # SIGKILL: no clean-up code runs in the parent
         parent.wait()
-    assert wait_gone(child_pid), "the trainer outlived its parent"
+    (info,) = registry.trainers()
+    assert info.pid == child_pid and not gone(child_pid)
+    status = ask(info.id, "stop")
+    assert status is not None and status.dataset == "circle"
+    assert wait_gone(child_pid), "the stopped trainer did not end"
+    assert registry.trainers() == []
 
 
 def test_a_session_started_from_a_short_lived_thread_lives_on(open_session):

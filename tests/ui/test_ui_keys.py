@@ -131,7 +131,7 @@ async def test_a_dead_trainer_is_reported(harness):
         assert any("not running" in n.message for n in app._notifications)
 
 
-async def test_a_hang_up_saves_the_run_and_ends_the_process(harness, tmp_path):
+async def test_a_hang_up_detaches_and_ends_the_process(harness, tmp_path):
     app = harness.app
     ended = []
     app.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
@@ -139,10 +139,30 @@ async def test_a_hang_up_saves_the_run_and_ends_the_process(harness, tmp_path):
         await started(pilot, harness)
         await pilot.press("e")
         await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
-        saved = app.hang_up()
-        assert ended == [True] and harness.session.closed
-        assert saved is not None and Path(saved).parent == tmp_path / "runs"
-        assert Path(saved).is_file()
+        app.hang_up()
+        assert ended == [True] and harness.session.detached and not harness.session.closed
+        assert app.detached == "fake01"
+
+
+async def test_d_detaches_leaving_the_trainer_running(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert harness.session.detached and not harness.session.closed
+    assert app.detached == "fake01" and app.return_value is None
+
+
+async def test_the_trainer_is_told_where_the_run_and_its_metrics_go(harness, tmp_path):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+    run = Path(harness.session.run_path)
+    assert run.parent == tmp_path / "runs" and run.suffix == ".npz"
+    assert harness.session.metrics_path == str(run.with_suffix(".jsonl"))
 
 
 async def test_view_keys_toggle_the_pictures_and_the_editor(harness):

@@ -134,19 +134,49 @@ def test_the_program_trains_in_a_terminal_and_quits_cleanly(app_env, tmp_path):
     assert len(runs) == 1 and load_model(runs[0]).history
 
 
-def test_losing_the_terminal_saves_the_run(app_env, tmp_path):
-    term = Terminal(["--samples", "200"], app_env)
+def wait_until(condition, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+    return value
+
+
+def test_losing_the_terminal_detaches_and_attach_brings_it_back_live(app_env, tmp_path):
+    from tui_nn.session import registry
+    from tui_nn.session.proxy import ask
+
+    term = Terminal(["--samples", "200", "--speed", "40"], app_env)
     try:
         term.wait_text(lambda t: "ready" in t, "the app's first screen")
         os.write(term.fd, b" ")
         term.wait_text(lambda t: trained_epochs(t) > 0, "an epoch > 0 on screen")
         # The terminal goes away: as a shell does for its jobs, SIGHUP to the whole process
-        # group (the trainer too, which must live on until it has saved), then the terminal.
+        # group, then the terminal. The trainer, in a session of its own, trains on.
         os.killpg(term.pid, signal.SIGHUP)
         os.close(term.fd)
         term.fd = -1
         assert term.exited(timeout=20), "the app did not end after losing its terminal"
     finally:
         term.close()
-    runs = list((tmp_path / "runs").glob("*.npz"))
-    assert len(runs) == 1 and load_model(runs[0]).history
+    (info,) = wait_until(registry.trainers, "the trainer in the registry")
+    first = ask(info.id)
+    assert first.state == "running" and first.clients == 0
+    runs = wait_until(lambda: list((tmp_path / "runs").glob("*.npz")), "the run saved on detach")
+    assert load_model(runs[0]).history
+    wait_until(lambda: ask(info.id).epoch > first.epoch, "training going on, detached")
+
+    again = Terminal(["attach"], app_env)
+    try:
+        again.wait_text(lambda t: trained_epochs(t) > first.epoch, "the run back on screen")
+        seen = trained_epochs(again.text())
+        again.wait_text(lambda t: trained_epochs(t) > seen, "live epochs after attaching")
+        os.write(again.fd, b"q")
+        assert again.exited(timeout=20), "the attached app did not exit after q"
+        assert os.WIFEXITED(again.status) and os.WEXITSTATUS(again.status) == 0
+        again.wait_text(lambda t: "saved this run to" in t, "where the run was saved", 5)
+    finally:
+        again.close()
+    wait_until(lambda: not registry.pid_alive(info.pid), "the stopped trainer to end")
+    assert registry.trainers() == []
+    assert load_model(runs[0]).history[-1].epoch > seen - 1

@@ -131,6 +131,7 @@ class FakeSession:
         self.commands: list[object] = []
         self.alive = False
         self.closed = False
+        self.detached = False
         self.run_id = 0
         self.seq = 0
         self.state = "idle"
@@ -148,10 +149,18 @@ class FakeSession:
 
     # ---- the session API -----------------------------------------------------------------
 
-    def start(self, config: RunConfig, initial_model: str | None = None) -> None:
+    def start(
+        self,
+        config: RunConfig,
+        initial_model: str | None = None,
+        run_path: str | None = None,
+        metrics_path: str | None = None,
+    ) -> None:
         """`initial_model` is only noted: the fake's numbers do not depend on weights."""
         self.config = config
         self.initial_model = initial_model
+        self.run_path, self.metrics_path = run_path, metrics_path
+        self.trainer_id = "fake01"
         self.alive = True
         self.dataset = config.dataset
         self.hyper = config.hyper
@@ -170,6 +179,14 @@ class FakeSession:
     def close(self, timeout: float = 0.5) -> None:
         self.alive = False
         self.closed = True
+
+    def attach(self, trainer_id: str) -> None:
+        self.start(RunConfig())
+        self.trainer_id = trainer_id
+
+    def detach(self) -> None:
+        self.alive = False
+        self.detached = True
 
     # ---- test controls --------------------------------------------------------------------
 

@@ -1,36 +1,73 @@
-"""The app's handle on the trainer process: start it, send commands, receive snapshots.
+"""The app's handle on a trainer: start one (detached), attach to one, send commands, receive
+snapshots, detach or stop.
 
     session = TrainingSession(sink, fps=10, blas_threads=1)
-    session.start(config)      # spawns the trainer; the first Snapshot arrives via the sink
+    session.start(config)      # starts a detached trainer and attaches; snapshots via the sink
+    session.attach("3fa9c2")   # ... or attaches to a running one (see registry.trainers())
     session.send(Start())
-    session.close()            # Stop, join, kill if needed
+    session.detach()           # leave it training (tui-nn attach brings it back)
+    session.close()            # Stop it (after a Save, it has saved), wait, kill if needed
 
-Two background threads live on the app side. The reader receives from the snapshot pipe and puts
-into the Mailbox (mailbox.py explains how snapshots coalesce); the deliverer takes from the
-mailbox and calls `sink(msg)` with a Snapshot or, when the process ended without being asked
-to, a TrainerDied. The sink runs on the deliverer thread: the app's sink posts a Textual message
+The trainer is `python -m tui_nn.session.daemon ID` in a session of its own
+(`start_new_session`), so the terminal's hang-up never reaches it, and it talks over a Unix
+socket in the user's runtime folder with the user's authkey (registry.py). Two background
+threads live on the app side. The reader receives from the socket and puts into the Mailbox
+(mailbox.py explains how snapshots coalesce); the deliverer takes from the mailbox and calls
+`sink(msg)` with a Snapshot or, when the trainer went away without being asked to, a
+TrainerDied. The sink runs on the deliverer thread: the app's sink posts a Textual message
 (thread-safe); tests append to a list.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Client
 
 from tui_nn.config import RunConfig
+from tui_nn.session import registry
+from tui_nn.session.lifeline import LOG_ENV
 from tui_nn.session.mailbox import END, Mailbox, freeze
 from tui_nn.session.messages import Snapshot, Stop, TrainerDied
-from tui_nn.session.trainer_process import trainer_main
+from tui_nn.session.protocol import Hello, HelloKind, Launch, Status, Stopped
 
 log = logging.getLogger(__name__)
+
+CONNECT_SECONDS = 30.0  # a trainer starting up (imports numpy, loads data) is waited for this long
 
 
 class SessionClosed(RuntimeError):
     """A command was sent to a session that is not running."""
+
+
+def connect(trainer_id: str, hello: Hello, timeout: float = 2.0):  # noqa: ANN201 - Connection
+    """A connection to trainer `trainer_id` that has said `hello` (OSError if none listens;
+    multiprocessing.AuthenticationError if the key is not the trainer's)."""
+    address = str(registry.socket_path(trainer_id))
+    conn = Client(address, family=registry.FAMILY, authkey=registry.authkey())
+    conn.send(hello)
+    return conn
+
+
+def ask(trainer_id: str, kind: HelloKind = "query", timeout: float = 5.0) -> Status | None:
+    """A trainer's Status (for `attach --list` and `--stop`); None if it does not answer."""
+    try:
+        conn = connect(trainer_id, Hello(kind))
+    except (OSError, EOFError):
+        return None
+    try:
+        if kind == "stop":
+            timeout = max(timeout, 60.0)  # it saves first
+        return conn.recv() if conn.poll(timeout) else None
+    except (OSError, EOFError):
+        return None
+    finally:
+        conn.close()
 
 
 class TrainingSession:
@@ -46,58 +83,68 @@ class TrainingSession:
         self.fps = fps
         self.blas_threads = blas_threads
         self.mailbox = Mailbox()
-        self.startup_seconds: float | None = None  # start() to the first snapshot received
-        self._process = None
-        self._commands = None
+        self.startup_seconds: float | None = None  # start()/attach() to the first snapshot
+        self.trainer_id: str | None = None
+        self._process: subprocess.Popen | None = None  # only when this session started it
+        self._conn = None
         self._send_lock = threading.Lock()
         self._closing = threading.Event()
+        self._ended = threading.Event()
         self._threads: list[threading.Thread] = []
         self._started_at = 0.0
+        self.stopped_elsewhere = False  # another app (or attach --stop) stopped the trainer
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
-    def start(self, config: RunConfig, initial_model: str | None = None) -> None:
-        """Spawn the trainer with this configuration (it loads the data and builds the net).
-        `initial_model`: a saved model file whose weights and history the run continues from
-        (if it cannot be used, the run starts with new weights and the first snapshot says why).
-        """
+    def start(
+        self,
+        config: RunConfig,
+        initial_model: str | None = None,
+        run_path: str | None = None,
+        metrics_path: str | None = None,
+    ) -> None:
+        """Start a detached trainer with this configuration and attach to it. `initial_model`:
+        a saved model file whose weights and history the run continues from. `run_path`: where
+        the trainer saves the run when it is left alone (detached, finished); `metrics_path`:
+        a JSON Lines file that gets every epoch."""
         if self.alive:
             raise RuntimeError("the session is already running")
-        ctx = multiprocessing.get_context("spawn")  # the app has threads: never fork
-        cmd_read, cmd_write = ctx.Pipe(duplex=False)
-        snap_read, snap_write = ctx.Pipe(duplex=False)
-        process = ctx.Process(
-            target=trainer_main,
-            args=(
-                cmd_read,
-                snap_write,
-                config,
-                self.fps,
-                self.blas_threads,
-                os.getpid(),
-                initial_model,
-            ),
-            name="tui-nn-trainer",
-            daemon=True,
-        )
         self._started_at = time.perf_counter()
-        try:
-            process.start()
-        except BaseException:
-            for conn in (cmd_read, cmd_write, snap_read, snap_write):
-                conn.close()
-            raise
-        cmd_read.close()  # the child's ends: closing ours lets each side see the other die
-        snap_write.close()
-        # Each start has its own pipes, mailbox and closing flag; the threads are bound to them.
-        self._process, self._commands = process, cmd_write
+        trainer_id = registry.new_id()
+        launch = Launch(config, self.fps, self.blas_threads, initial_model, run_path, metrics_path)
+        self._process = spawn(trainer_id)
+        deadline = time.monotonic() + CONNECT_SECONDS
+        while True:
+            try:
+                conn = connect(trainer_id, Hello("launch", launch))
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    self._process.kill()
+                    raise RuntimeError(
+                        f"the trainer did not start (exit code {self._process.poll()})"
+                    ) from None
+                time.sleep(0.01)  # the socket appears within the trainer's start-up
+        self._open(trainer_id, conn)
+
+    def attach(self, trainer_id: str) -> None:
+        """Attach to the running trainer `trainer_id`: its whole history arrives first."""
+        if self.alive:
+            raise RuntimeError("the session is already running")
+        self._started_at = time.perf_counter()
+        self._process = None
+        self._open(trainer_id, connect(trainer_id, Hello("attach")))
+
+    def _open(self, trainer_id: str, conn) -> None:  # noqa: ANN001 - a Connection
+        self.trainer_id, self._conn = trainer_id, conn
         self._closing = closing = threading.Event()
+        self._ended = ended = threading.Event()
         self.mailbox = mailbox = Mailbox()
         self.startup_seconds = None
         self._threads = [
             threading.Thread(
                 target=self._read,
-                args=(snap_read, process, mailbox, closing),
+                args=(conn, mailbox, closing, ended),
                 name="trainer-reader",
                 daemon=True,
             ),
@@ -110,59 +157,103 @@ class TrainingSession:
 
     @property
     def alive(self) -> bool:
-        return self._process is not None and self._process.is_alive() and not self._closing.is_set()
+        return self._conn is not None and not self._ended.is_set() and not self._closing.is_set()
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
+        if self._process is not None:
+            return self._process.pid
+        for info in registry.trainers():
+            if info.id == self.trainer_id:
+                return info.pid
+        return None
 
     def send(self, command: object) -> None:
         """Send one command; it is applied between two training steps."""
-        if self._commands is None or self._closing.is_set():
+        if self._conn is None or self._closing.is_set():
             raise SessionClosed("the trainer is not running")
         try:
             with self._send_lock:
-                self._commands.send(command)
+                self._conn.send(command)
         except (BrokenPipeError, ConnectionResetError, OSError) as exc:
             raise SessionClosed("the trainer is not running") from exc
 
-    def close(self, timeout: float = 0.5) -> None:
-        """Ask the trainer to stop, wait up to `timeout` seconds, then kill it."""
-        process = self._process
-        if process is None or self._closing.is_set():
+    def detach(self) -> None:
+        """Leave the trainer running on its own: it saves the run and trains on."""
+        if self._conn is None or self._closing.is_set():
             return
+        self._closing.set()
+        self._conn.close()
+        self._join_threads()
+        self._process = None  # not ours to wait for any more
+
+    def close(self, timeout: float = 0.5) -> None:
+        """Stop the trainer: ask, wait up to `timeout` seconds for it to hang up, then kill."""
+        if self._conn is None or self._closing.is_set():
+            return
+        pid = self.pid
         self._closing.set()
         try:
             with self._send_lock:
-                self._commands.send(Stop())
+                self._conn.send(Stop())
         except (BrokenPipeError, ConnectionResetError, OSError):
             pass
-        process.join(timeout)
-        if process.is_alive():
-            process.kill()
-            process.join(1.0)
-        self._commands.close()
+        if not self._ended.wait(timeout):
+            self._kill(pid)
+        self._conn.close()
+        if self._process is not None:
+            try:
+                self._process.wait(max(timeout, 1.0))
+            except subprocess.TimeoutExpired:
+                self._kill(pid)
+                self._process.wait(2.0)
+        self._join_threads()
+
+    def _kill(self, pid: int | None) -> None:
+        if self._process is not None:
+            self._process.kill()
+        elif pid is not None:
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+        if self.trainer_id is not None:
+            registry.remove(self.trainer_id)
+
+    def _join_threads(self) -> None:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join(1.0)
 
     # ---- the two threads ----------------------------------------------------------------------
 
-    def _read(self, conn, process, mailbox: Mailbox, closing: threading.Event) -> None:
-        """Drain the snapshot pipe into the mailbox, whatever the sink is doing."""
+    def _read(self, conn, mailbox: Mailbox, closing, ended) -> None:  # noqa: ANN001
+        """Drain the socket into the mailbox, whatever the sink is doing."""
         try:
             while True:
                 snap = conn.recv()
                 if self.startup_seconds is None:
                     self.startup_seconds = time.perf_counter() - self._started_at
-                mailbox.put(freeze(snap))
+                if isinstance(snap, Snapshot):
+                    mailbox.put(freeze(snap))
+                elif isinstance(snap, Stopped) and not closing.is_set():
+                    self.stopped_elsewhere = True
+                    closing.set()  # not a crash: say so, once
+                    mailbox.put(
+                        TrainerDied(0, f"the trainer was stopped by another app ({snap.message})")
+                    )
         except (EOFError, OSError):
             pass
-        finally:
-            conn.close()
+        ended.set()
         if not closing.is_set():
-            process.join(1.0)
-            mailbox.put(died(process.exitcode))
+            process = self._process
+            code = None
+            if process is not None:
+                try:
+                    code = process.wait(1.0)
+                except subprocess.TimeoutExpired:
+                    code = None
+            mailbox.put(died(code))
         mailbox.put(END)
 
     def _deliver(self, mailbox: Mailbox) -> None:
@@ -183,10 +274,31 @@ class TrainingSession:
         self.close()
 
 
+def spawn(trainer_id: str) -> subprocess.Popen:
+    """`python -m tui_nn.session.daemon ID`, detached from this terminal: a session of its
+    own (no SIGHUP from the terminal, no Ctrl-C), stdin/stdout/stderr away from the screen."""
+    log_path = os.environ.get(LOG_ENV)
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tui_nn.session.daemon", trainer_id],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+            close_fds=True,
+        )
+    finally:
+        if log_path:
+            out.close()
+
+
 def died(exitcode: int | None) -> TrainerDied:
     """The report of a trainer that ended without being asked to."""
     if exitcode is not None and exitcode < 0:
         how = f"was killed by signal {-exitcode}"
+    elif exitcode is None:
+        how = "went away (its connection closed)"
     else:
         how = f"ended unexpectedly (exit code {exitcode})"
     return TrainerDied(exitcode=exitcode, message=f"the trainer process {how}")

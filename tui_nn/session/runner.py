@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import time
 import traceback
 from collections.abc import Callable
@@ -409,6 +410,7 @@ class Runner:
 
         try:
             if self.metrics is None:
+                os.makedirs(os.path.dirname(os.path.abspath(self.metrics_path)), exist_ok=True)
                 self.metrics = MetricsWriter(self.metrics_path, append=True)
             self.metrics.write({"run": self.run_id, **record.to_dict()})
         except (OSError, ValueError) as exc:

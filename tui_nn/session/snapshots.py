@@ -94,6 +94,25 @@ def build(runner: Runner) -> Snapshot:
     return snap
 
 
+_FULL = ("sent", "send_data", "grid_stale", "last_grid_time", "weights_stale", "urgent")
+_ONCE = ("inspection", "saved_path", "save_failed")
+
+
+def full(runner: Runner) -> Snapshot:
+    """A snapshot with the whole (thinned) history, the data summary and a decision grid,
+    for an app that has just attached; what the other apps are owed is left as it was."""
+    kept = {name: getattr(runner, name) for name in _FULL + _ONCE}
+    runner.sent, runner.send_data, runner.weights_stale = None, True, True
+    runner.grid_stale, runner.last_grid_time = True, float("-inf")
+    for name in _ONCE:
+        setattr(runner, name, None)
+    try:
+        return build(runner)
+    finally:
+        for name, value in kept.items():
+            setattr(runner, name, value)
+
+
 def bare(runner: Runner) -> Snapshot:
     """State, message and counters only: before any network exists (the data failed to load),
     or when building a full snapshot failed. The network is a placeholder when there is none."""

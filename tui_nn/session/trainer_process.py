@@ -1,5 +1,5 @@
-"""The trainer process: its entry point and the loop that interleaves commands, steps and
-snapshots.
+"""The loop of the trainer process (daemon.py is its entry point): it interleaves commands,
+steps and snapshots.
 
 The loop, in words:
 
@@ -16,17 +16,13 @@ The loop, in words:
 - Not running (idle, paused, finished, diverged, error): publish what is pending, then block in
   `recv()` until the next command. No spinning: ~0 % CPU.
 
-Sending never waits on the UI: the app's reader thread (proxy.py) drains the pipe all the time
-and only ever holds a snapshot long enough to merge it into its mailbox.
+Sending never waits on the UI: the app's reader thread (proxy.py) drains the socket all the
+time and only ever holds a snapshot long enough to merge it into its mailbox. `commands` is the
+hub of attached apps (hub.py), which reads like a pipe.
 """
 
 from __future__ import annotations
 
-import os
-import time
-
-from tui_nn.config import RunConfig
-from tui_nn.session.lifeline import quiet_child, watch_parent
 from tui_nn.session.runner import Runner
 
 POLL_SECONDS = 0.002  # how often a running trainer looks for commands
@@ -52,8 +48,10 @@ class Pace:
         return 0.0
 
 
-def serve(commands, publish, runner: Runner, fps: float) -> None:
-    """Run until Stop (or the app is gone: EOFError/OSError from the pipes end the loop)."""
+def serve(commands, publish, runner: Runner, fps: float, control=None) -> None:
+    """Run until Stop (or the app is gone: EOFError/OSError from the pipes end the loop).
+    `control(item)`: handles what the command source yields besides commands (the detached
+    trainer's hub events): True/False handled (False ends the loop), None: a Runner command."""
     interval = 1.0 / fps
     clock = runner.clock
     pace = Pace()
@@ -65,7 +63,7 @@ def serve(commands, publish, runner: Runner, fps: float) -> None:
             if now >= next_poll:
                 next_poll = now + POLL_SECONDS
                 while commands.poll():
-                    if not _apply(runner, commands.recv()):
+                    if not _apply(runner, commands.recv(), control):
                         return
             if runner.running and runner.speed is not None:
                 wait = pace.wait(now, runner.step_seconds())
@@ -89,52 +87,20 @@ def serve(commands, publish, runner: Runner, fps: float) -> None:
             if runner.urgent:
                 publish(runner.safe_snapshot())
                 next_publish, fresh = clock() + interval, False
-            if not _apply(runner, commands.recv()):  # blocks while paused: no CPU
+            if not _apply(runner, commands.recv(), control):  # blocks while paused: no CPU
                 return
             while commands.poll():  # a burst of commands is answered by one snapshot
-                if not _apply(runner, commands.recv()):
+                if not _apply(runner, commands.recv(), control):
                     return
 
 
-def _apply(runner: Runner, cmd: object) -> bool:
+def _apply(runner: Runner, cmd: object, control=None) -> bool:
     try:
+        if control is not None:
+            handled = control(cmd)
+            if handled is not None:
+                return handled
         return runner.apply(cmd)
     except Exception as exc:
         runner.fail(exc)
         return True
-
-
-def trainer_main(
-    commands,
-    snapshots,
-    config: RunConfig,
-    fps: float,
-    blas_threads: int | None,
-    parent_pid: int,
-    initial_model: str | None = None,
-) -> None:
-    """Entry point of the spawned process: `commands` is the read end of the command pipe,
-    `snapshots` the write end of the snapshot pipe; `initial_model` a model file to continue."""
-    watch_parent(parent_pid)
-    quiet_child()
-    limiter = None
-    if blas_threads is not None:
-        from threadpoolctl import threadpool_limits
-
-        limiter = threadpool_limits(limits=blas_threads)  # kept alive for the whole process
-    runner = Runner(config, clock=time.perf_counter)
-    try:
-        try:
-            runner.load(initial_model)
-        except Exception as exc:
-            runner.fail(exc)
-        serve(commands, snapshots.send, runner, fps)
-    except (EOFError, BrokenPipeError, ConnectionResetError):
-        pass  # the app is gone: nothing to report to
-    finally:
-        del limiter
-        try:
-            snapshots.close()
-        except OSError:
-            pass
-    os._exit(0)  # skip interpreter teardown: Stop ends the process within milliseconds

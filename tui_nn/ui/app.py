@@ -112,6 +112,9 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         ),
         Binding("question_mark", "help", "Help", tooltip="This list of keys"),
         Binding("q", "quit", "Quit", tooltip="Save the run and quit"),
+        Binding(
+            "d", "detach", "Detach", tooltip="Leave training running; tui-nn attach comes back"
+        ),
     ]
 
     def __init__(
@@ -125,8 +128,11 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         runs_directory: Path | None = None,
         initial_model: str | None = None,
         speed: float | None = None,
+        attach_to: str | None = None,
+        run_path: Path | None = None,
     ) -> None:
         super().__init__()
+        self.attach_to = attach_to  # a running trainer's id: attach instead of starting one
         if speed is not None and not (0 < speed < math.inf):
             raise ValueError(f"speed must be a positive number of epochs per second, got {speed}")
         self.initial_model = initial_model  # a saved run to continue (--resume)
@@ -137,7 +143,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         self.picture_interval = max(2.0 if low_bandwidth else 0.5, 1.0 / self.fps)
         self.session_factory = session_factory
         self.runs_directory = runs_directory
-        self.run_path: Path | None = None  # where this run is saved (chosen on first need)
+        self.run_path = run_path  # where this run is saved (chosen on first need)
         self.history = tuple(history)  # curves of a resumed run, shown until the trainer's own
         self.bridge = SnapshotBridge(self.post_message)
         self.session: Session | None = None
@@ -177,14 +183,23 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
 
     def _start_session(self) -> None:
         self.session = self.session_factory(self.bridge, fps=self.fps)
+        if self.attach_to is not None:
+            self.session.attach(self.attach_to)
+            return
+        run_path = self.run_file()
         with hangup_ignored_by_children():
-            self.session.start(self.config, initial_model=self.initial_model)
+            self.session.start(
+                self.config,
+                initial_model=self.initial_model,
+                run_path=str(run_path),
+                metrics_path=str(run_path.with_suffix(".jsonl")),
+            )
         if self.speed is not None:  # the trainer starts with no limit
             self.send(SetSpeed(self.speed))
 
     async def on_unmount(self) -> None:
         self._watch_hangup(False)
-        if self.session is not None:
+        if self.session is not None and not self.detached:  # detached: it trains on
             await asyncio.to_thread(self.session.close)
 
     # ---- snapshots in ---------------------------------------------------------------------
@@ -212,7 +227,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         self.query_one(ArchitecturePanel).show(snap.network, dataset_name)
         if snap.dataset is not None:
             self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
-        self.query_one(StatusLine).show(snap)
+        self.query_one(StatusLine).show(snap, state="saving" if self.saving else None)
         self._tell_state(previous, snap)
 
     def _settle_edits(self, snap: Snapshot) -> None:
@@ -341,6 +356,8 @@ def create_app(
     runs_directory: Path | None = None,
     initial_model: str | None = None,
     speed: float | None = None,
+    attach_to: str | None = None,
+    run_path: Path | None = None,
 ) -> TuiNNApp:
     """The one app factory, used by the CLI and the tests. `speed`: the training speed limit
     to start with, in epochs per second (None: as fast as possible; `<` and `>` change it)."""
@@ -353,6 +370,8 @@ def create_app(
         runs_directory=runs_directory,
         initial_model=initial_model,
         speed=speed,
+        attach_to=attach_to,
+        run_path=run_path,
     )
 
 
@@ -391,7 +410,16 @@ def run_app(
         initial_model=initial_model,
         speed=speed,
     )
+    return finish_app(app)
+
+
+def finish_app(app: TuiNNApp) -> int:
+    """Run `app` in this terminal; what it leaves behind, said after it exits."""
     saved_path = app.run()
+    if app.detached:
+        print(f"tui-nn: detached; training goes on in trainer {app.detached}")
+        print(f"         come back with: tui-nn attach {app.detached}")
+        return 0
     if app.save_error:
         print(f"tui-nn: {app.save_error}", file=sys.stderr)
         return 1

@@ -31,15 +31,17 @@ def runs_dir() -> Path:
     return platformdirs.user_data_path("tui-nn", appauthor=False) / "runs"
 
 
-def new_run_path(config: RunConfig, directory: Path | None = None) -> Path:
-    """A fresh, sortable file name for this run; the directory is created."""
+def new_run_path(config: RunConfig, directory: Path | None = None, create: bool = True) -> Path:
+    """A fresh, sortable file name for this run; the directory is created (unless `create` is
+    false: the trainer creates it when it first writes there)."""
     directory = runs_dir() if directory is None else directory
-    directory.mkdir(parents=True, exist_ok=True)
+    if create:
+        directory.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in config.dataset.name)
     path = directory / f"{stamp}-{name}.npz"
     n = 1
-    while path.exists():
+    while path.exists() or path.with_suffix(".jsonl").exists():
         n += 1
         path = directory / f"{stamp}-{name}-{n}.npz"
     return path
@@ -75,10 +77,27 @@ def find_run(resume: str | bool) -> Path:
     return path
 
 
+def check_not_training(path: Path) -> None:
+    """Never two trainers for one run: a run file a detached trainer still trains is refused."""
+    from tui_nn.session import registry
+
+    try:
+        found = registry.trainers()
+    except registry.RegistryError:
+        return
+    for info in found:
+        if info.run_path and Path(info.run_path).resolve() == path.resolve():
+            raise RunError(
+                f"--resume: {path} is still training in trainer {info.id}: "
+                f"tui-nn attach {info.id}"
+            )
+
+
 def load_run(resume: str | bool) -> SavedRun:
     from tui_nn.files import ModelFileError, load_model
 
     path = find_run(resume)
+    check_not_training(path)
     try:
         model = load_model(path)
     except (ModelFileError, OSError, ValueError) as exc:

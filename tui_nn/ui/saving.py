@@ -1,4 +1,5 @@
-"""Keeping the run: save it on quit, and say so when it could not be saved.
+"""Keeping the run: save it on quit (and say so when it could not be saved), or leave it
+training: `d` and a hang-up detach (the trainer trains on; `tui-nn attach` comes back).
 
 A mixin for the app (it uses the app's `last`, `session`, `bridge`, `config`, `run_path` and
 `runs_directory`). The trainer writes the file (Save command) and always answers: the path, or
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from textual import work
 
-from tui_nn.session.messages import Save
+from tui_nn.session.messages import Pause, Save
 from tui_nn.ui import runs
 from tui_nn.ui.status import StatusLine
 
@@ -32,6 +33,7 @@ class RunKeeping:
     """Quit behaviour of TuiNNApp."""
 
     save_error: str | None = None  # why the run was not saved (printed after the app exits)
+    saving = False  # a Save is on its way: the status line says so whatever else arrives
 
     def action_quit(self) -> None:
         self._save_and_exit()
@@ -44,7 +46,7 @@ class RunKeeping:
     def run_file(self) -> Path:
         """Where this run is saved (chosen once, so the metrics file sits beside it)."""
         if getattr(self, "run_path", None) is None:
-            self.run_path = runs.new_run_path(self.config, self.runs_directory)
+            self.run_path = runs.new_run_path(self.config, self.runs_directory, create=False)
         return self.run_path
 
     def request_save(self) -> Path | None:
@@ -52,12 +54,14 @@ class RunKeeping:
         if self.last is None or self.last.step == 0 or self.session is None:
             return None
         if not self.session.alive:
-            self.save_error = "the run was not saved: the trainer is not running"
+            if not getattr(self.session, "stopped_elsewhere", False):  # else: saved there
+                self.save_error = "the run was not saved: the trainer is not running"
             return None
         path = self.run_file()
         path.parent.mkdir(parents=True, exist_ok=True)
         self.bridge.expect_save()
         try:
+            self.session.send(Pause())  # what is saved is the last epoch trained: q stops here
             self.session.send(Save(str(path)))
         except Exception:  # the trainer is gone: nothing to save
             self.save_error = "the run was not saved: the trainer is not running"
@@ -69,16 +73,35 @@ class RunKeeping:
         if it failed: then `save_error` says why)."""
         if self.request_save() is None:
             return None
+        self.saving = True
         self.query_one(StatusLine).show(self.last, state="saving")
         session = self.session
-        path, error = await asyncio.to_thread(self.bridge.wait_saved, lambda: session.alive)
+        try:
+            path, error = await asyncio.to_thread(self.bridge.wait_saved, lambda: session.alive)
+        finally:
+            self.saving = False
         if error is not None:
             self.save_error = f"the run was not saved: {error}"
         return path
 
+    # ---- detaching (like tmux): training goes on, `tui-nn attach` brings it back -----------
+
+    detached: str | None = None  # the trainer id, once detached (run_app says how to come back)
+
+    def action_detach(self) -> None:
+        """Leave the trainer training on its own and exit; it saves the run when left."""
+        session = self.session
+        trainer_id = getattr(session, "trainer_id", None)
+        if session is None or not session.alive or trainer_id is None:
+            self.notify("no trainer to leave running", severity="warning")
+            return
+        session.detach()
+        self.detached = trainer_id
+        self.exit(result=None)
+
     def _watch_hangup(self, on: bool) -> None:
-        """Losing the terminal (SIGHUP): a plain signal handler, not the event loop's (once the
-        terminal is gone the loop soon blocks writing to it)."""
+        """Losing the terminal (SIGHUP) detaches: a plain signal handler, not the event
+        loop's (once the terminal is gone the loop soon blocks writing to it)."""
         if (
             not hasattr(signal, "SIGHUP")
             or threading.current_thread() is not threading.main_thread()
@@ -92,17 +115,13 @@ class RunKeeping:
     def _hung_up(self, signum: int, frame: object) -> None:
         self.hang_up()
 
-    def hang_up(self) -> str | None:
-        """Save (waiting for the trainer's answer), stop the trainer, end the process."""
-        path = self.request_save()
-        saved = None
-        if path is not None:
-            session = self.session
-            saved, _ = self.bridge.wait_saved(lambda: session.alive)
+    def hang_up(self) -> None:
+        """The terminal went away: detach (the trainer trains on and saves the run when it
+        sees the app gone), then end the process as a hang-up does."""
         if self.session is not None:
-            self.session.close()
+            self.detached = getattr(self.session, "trainer_id", None)
+            self.session.detach()
         self.end_process()
-        return saved
 
     def end_process(self) -> None:
         """Die of the hang-up, as a program without a handler would (tests replace this)."""

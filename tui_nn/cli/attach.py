@@ -1,0 +1,126 @@
+"""`tui-nn attach`: come back to a trainer left running (`d` in the app, or a hang-up).
+
+    tui-nn attach            the only (or newest) running trainer, in the app
+    tui-nn attach ID         that one
+    tui-nn attach --list     the running trainers: id, dataset, network, epoch, state, started
+    tui-nn attach --stop ID  save its run and end it
+
+Trainers are found in the user's private runtime folder (tui_nn.session.registry) and reached
+over their Unix socket with the user's key; nothing listens on the network.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tui_nn.cli.dispatch import make_parser
+from tui_nn.cli.options import UsageError
+
+EPILOG = """\
+examples:
+  tui-nn attach                 back to the trainer you detached from (d, or a lost terminal)
+  tui-nn attach --list          what is training in the background
+  tui-nn attach 3fa9c2          a given one (ids from --list)
+  tui-nn attach --stop 3fa9c2   save that run and stop its trainer
+
+In the app, q stops the trainer and saves the run; d detaches again.
+exit codes: 0 done, 1 the trainer did not answer, 2 no such trainer or bad options.
+"""
+
+
+def parser():
+    p = make_parser("tui-nn attach", "Re-attach to a trainer left running.", EPILOG)
+    p.add_argument("id", nargs="?", help="the trainer's id (default: the only or newest one)")
+    p.add_argument("--list", action="store_true", help="list the running trainers")
+    p.add_argument("--stop", metavar="ID", help="save the run of trainer ID and stop it")
+    p.add_argument("--fps", type=float, default=10.0, help="screen updates a second")
+    p.add_argument("--low-bandwidth", action="store_true", help="fewer, cheaper redraws")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    from tui_nn.session.registry import RegistryError
+
+    ns = parser().parse_args(argv)
+    try:
+        if ns.list:
+            return list_trainers()
+        if ns.stop:
+            return stop(ns.stop)
+        return attach(ns.id, ns.fps, ns.low_bandwidth)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def find(trainer_id: str | None):  # noqa: ANN201 - a TrainerInfo
+    from tui_nn.session import registry
+
+    found = registry.trainers()
+    if trainer_id is None:
+        if not found:
+            raise UsageError("no trainer is running (start one with tui-nn, then press d)")
+        return found[-1]
+    for info in found:
+        if info.id == trainer_id:
+            return info
+    known = ", ".join(i.id for i in found) or "none"
+    raise UsageError(f"no running trainer {trainer_id!r} (running: {known})")
+
+
+def list_trainers() -> int:
+    from tui_nn.session import registry
+    from tui_nn.session.proxy import ask
+
+    rows = []
+    for info in registry.trainers():
+        status = ask(info.id)
+        epoch, state = (status.epoch, status.state) if status else ("?", "not answering")
+        attached = f" ({status.clients} attached)" if status and status.clients else ""
+        started = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.started))
+        rows.append((info.id, info.dataset, info.network, str(epoch), state + attached, started))
+    if not rows:
+        print("no trainer is running")
+        return 0
+    header = ("ID", "DATASET", "NETWORK", "EPOCH", "STATE", "STARTED")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    return 0
+
+
+def stop(trainer_id: str) -> int:
+    from tui_nn.session import registry
+    from tui_nn.session.proxy import ask
+
+    info = find(trainer_id)
+    status = ask(info.id, "stop")
+    if status is None:
+        print(f"tui-nn: trainer {info.id} did not answer (pid {info.pid})")
+        return 1
+    deadline = time.monotonic() + 10
+    while registry.pid_alive(info.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    saved = f"; saved its run to {status.saved_path}" if status.saved_path else ""
+    print(f"stopped trainer {info.id} at epoch {status.epoch}{saved}")
+    return 0
+
+
+def attach(trainer_id: str | None, fps: float, low_bandwidth: bool) -> int:
+    from tui_nn.session.proxy import ask
+
+    info = find(trainer_id)
+    status = ask(info.id)
+    if status is None or status.config is None:
+        print(f"tui-nn: trainer {info.id} does not answer (pid {info.pid})")
+        return 1
+    from tui_nn.ui.app import create_app, finish_app  # Textual only on this path
+
+    app = create_app(
+        status.config,
+        fps=fps,
+        low_bandwidth=low_bandwidth,
+        attach_to=info.id,
+        run_path=Path(status.run_path) if status.run_path else None,
+    )
+    return finish_app(app)

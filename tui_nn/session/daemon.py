@@ -1,0 +1,194 @@
+"""The detached trainer: `python -m tui_nn.session.daemon ID`, started by the app in a session
+of its own (so a hang-up of the terminal never reaches it), listening on a Unix socket.
+
+Its life:
+
+1. Listen on `<runtime dir>/ID.sock` (mode 0600, in a 0700 folder, authkey from a 0600 file)
+   and wait, at most LAUNCH_SECONDS, for the app that started it to say `Hello("launch")`
+   with the run. No launch: it ends (no orphan).
+2. Train, steered by the commands of every attached app (trainer_process.serve), and publish
+   every snapshot to all of them. A newly attached app first gets a full snapshot: the run's
+   whole (thinned) history, its data and a decision grid, then the live ones.
+3. When the last app leaves (detached, hung up, crashed), save the run to its run file (if it
+   trained at all) and go on training. A run that finishes (epoch budget, early stopping) while
+   no app is attached is saved too; it then waits, paused, blocked in `wait()` (~0 % CPU).
+4. End on `Stop` (the app's `q`, after its Save), on `Hello("stop")` (`tui-nn attach --stop`,
+   which saves first) or on SIGTERM (saves first). The socket and the info file are removed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from multiprocessing.connection import Listener
+
+from tui_nn.session import registry, snapshots
+from tui_nn.session.hub import Hub, Joined, Left, Terminate
+from tui_nn.session.lifeline import quiet_child
+from tui_nn.session.messages import Save, Stop
+from tui_nn.session.protocol import Launch, Status, Stopped
+from tui_nn.session.runner import Runner
+from tui_nn.session.trainer_process import serve
+
+LAUNCH_SECONDS = 60.0
+
+
+def describe_network(runner: Runner) -> str:
+    if runner.net is None:
+        return "-"
+    spec = runner.net.spec
+    sizes = "-".join(str(n) for n in spec.sizes)
+    return f"{sizes} {spec.hidden[0].activation if spec.hidden else spec.output.activation}"
+
+
+class Control:
+    """What the trainer does with the hub's own events (a table of handlers, like Runner's)."""
+
+    def __init__(self, trainer_id: str, hub: Hub, runner: Runner, launch: Launch) -> None:
+        self.id, self.hub, self.runner, self.launch = trainer_id, hub, runner, launch
+        self.started = time.time()
+        self.saved_finish = False  # the finished run was saved while detached
+
+    def handle(self, event: object) -> bool | None:
+        """True/False: handled (False ends the trainer); None: not ours, a Runner command."""
+        handler = self._HANDLERS.get(type(event))
+        return None if handler is None else handler(self, event)
+
+    def status(self, **extra: object) -> Status:
+        runner = self.runner
+        trainer = runner.trainer
+        return Status(
+            id=self.id,
+            pid=os.getpid(),
+            dataset=runner.dataset_spec.name,
+            network=describe_network(runner),
+            epoch=trainer.epoch if trainer else 0,
+            state=runner.state,
+            started=self.started,
+            clients=len(self.hub.clients),
+            run_path=self.launch.run_path,
+            config=runner.current_config() if runner.net is not None else runner.config,
+            message=runner.message,
+            **extra,
+        )
+
+    def save_run(self) -> str | None:
+        """Save to the run file if the run trained at all; the path, or None."""
+        runner, path = self.runner, self.launch.run_path
+        if path is None or runner.trainer is None or runner.trainer.step_count == 0:
+            return None
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        except OSError:
+            pass  # the Save says what is wrong
+        runner.apply(Save(path))
+        return path if runner.saved_path == path else None
+
+    def _joined(self, event: Joined) -> bool:
+        kind = event.hello.kind
+        if kind in ("launch", "attach"):
+            self.hub.add(event.conn)
+            runner = self.runner
+            if runner.sent is None or runner.trainer is None:
+                # everyone is owed the whole run anyway: the next snapshot, to all, has it
+                runner.send_data = runner.grid_stale = runner.weights_stale = True
+                runner.urgent = True
+            else:
+                self.hub.send_to(event.conn, snapshots.full(runner))
+            self.saved_finish = False
+            return True
+        if kind == "query":
+            self.hub.send_to(event.conn, self.status())
+            event.conn.close()
+            return True
+        saved = self.save_run()  # "stop"
+        self.hub.send_to(event.conn, self.status(saved_path=saved))
+        event.conn.close()
+        self.hub.publish(Stopped(f"stopped by tui-nn attach --stop; {self.runner.message}"))
+        return False
+
+    def _left(self, event: Left) -> bool:
+        if not self.hub.clients:
+            self.save_run()  # detached: keep what was trained, whatever happens next
+        return True
+
+    def _terminate(self, event: Terminate) -> bool:
+        self.save_run()
+        self.hub.publish(Stopped(f"stopped by {event.signal}; {self.runner.message}"))
+        return False
+
+    def _stop(self, event: Stop) -> bool:
+        self.hub.publish(Stopped(self.runner.message))
+        return False
+
+    _HANDLERS = {Joined: _joined, Left: _left, Terminate: _terminate, Stop: _stop}
+
+    def publish(self, snap) -> None:  # noqa: ANN001 - a Snapshot
+        self.hub.publish(snap)
+        if snap.state == "finished" and not self.hub.clients and not self.saved_finish:
+            self.saved_finish = True
+            self.save_run()  # finished while detached: saved, then it waits paused
+
+
+def wait_launch(hub: Hub) -> Joined | None:
+    """The launching app's hello (with the run), or None after LAUNCH_SECONDS."""
+    deadline = time.monotonic() + LAUNCH_SECONDS
+    while (left := deadline - time.monotonic()) > 0:
+        if not hub.poll(left):
+            continue
+        event = hub.recv()
+        if isinstance(event, Joined) and event.hello.kind == "launch" and event.hello.launch:
+            return event
+        if isinstance(event, Joined):
+            event.conn.close()
+        if isinstance(event, Terminate):
+            return None
+    return None
+
+
+def main(trainer_id: str) -> None:
+    os.umask(0o077)
+    quiet_child()
+    path = registry.socket_path(trainer_id)
+    listener = Listener(str(path), family=registry.FAMILY, authkey=registry.authkey())
+    os.chmod(path, 0o600)
+    hub = Hub(listener)
+    signal.signal(signal.SIGTERM, lambda signum, frame: hub.wake(terminate="SIGTERM"))
+    try:
+        launched = wait_launch(hub)
+        if launched is None:
+            return
+        launch = launched.hello.launch
+        limiter = None
+        if launch.blas_threads is not None:
+            from threadpoolctl import threadpool_limits
+
+            limiter = threadpool_limits(limits=launch.blas_threads)  # noqa: F841 - kept alive
+        runner = Runner(launch.config, metrics_path=launch.metrics_path)
+        try:
+            runner.load(launch.initial_model)
+        except Exception as exc:
+            runner.fail(exc)
+        control = Control(trainer_id, hub, runner, launch)
+        registry.write_info(
+            registry.TrainerInfo(
+                id=trainer_id,
+                pid=os.getpid(),
+                started=control.started,
+                dataset=runner.dataset_spec.name,
+                network=describe_network(runner),
+                run_path=launch.run_path,
+            )
+        )
+        control.handle(launched)  # the launcher: attached, and its first (full) snapshot
+        serve(hub, control.publish, runner, launch.fps, control=control.handle)
+    finally:
+        hub.close()
+        registry.remove(trainer_id)
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,64 @@
+"""What a client says first on a trainer's socket, and the trainer's answer to a query.
+
+The first message on every connection is a `Hello`:
+
+- `Hello("launch", launch)`: the app that started the trainer gives it its run (once).
+- `Hello("attach")`: an app (re-)attaches; it gets the whole (thinned) history first, then live
+  snapshots, and may send commands, like the app that launched it.
+- `Hello("query")`: `tui-nn attach --list` asks for a `Status` and hangs up.
+- `Hello("stop")`: `tui-nn attach --stop` asks the trainer to save its run and end; the answer
+  is a `Status` (with `saved_path` when it saved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from tui_nn.config import RunConfig
+
+HelloKind = Literal["launch", "attach", "query", "stop"]
+
+
+@dataclass(frozen=True)
+class Launch:
+    """The run a freshly started trainer is to train."""
+
+    config: RunConfig
+    fps: float
+    blas_threads: int | None
+    initial_model: str | None = None  # a saved model file to continue
+    run_path: str | None = None  # where the run is saved (a detached trainer saves there)
+    metrics_path: str | None = None  # every epoch, as JSON Lines (appended)
+
+
+@dataclass(frozen=True)
+class Hello:
+    kind: HelloKind
+    launch: Launch | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    """A trainer as `tui-nn attach --list` shows it."""
+
+    id: str
+    pid: int
+    dataset: str
+    network: str
+    epoch: int
+    state: str
+    started: float
+    clients: int  # apps attached right now
+    run_path: str | None
+    config: RunConfig | None = None  # the run's configuration as it is now (for attach)
+    saved_path: str | None = None  # set when a `stop` saved the run
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Sent to every attached app when the trainer ends on a Stop (another app's `q`, or
+    `tui-nn attach --stop`): not a crash. `message` is the trainer's last (e.g. "saved to")."""
+
+    message: str
