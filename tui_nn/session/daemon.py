@@ -149,13 +149,15 @@ def wait_launch(hub: Hub) -> Joined | None:
 
 
 def main(trainer_id: str) -> None:
-    os.umask(0o077)
+    os.umask(0o077)  # the socket is born 0600
     quiet_child()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # until its handler is set
     path = registry.socket_path(trainer_id)
     listener = Listener(str(path), family=registry.FAMILY, authkey=registry.authkey())
     os.chmod(path, 0o600)
     hub = Hub(listener)
     signal.signal(signal.SIGTERM, lambda signum, frame: hub.wake(terminate="SIGTERM"))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     try:
         launched = wait_launch(hub)
         if launched is None:

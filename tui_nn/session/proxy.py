@@ -242,7 +242,7 @@ class TrainingSession:
                     mailbox.put(
                         TrainerDied(0, f"the trainer was stopped by another app ({snap.message})")
                     )
-        except (EOFError, OSError):
+        except (EOFError, OSError, TypeError, ValueError):  # closed here (detach) or there
             pass
         ended.set()
         if not closing.is_set():

@@ -114,13 +114,18 @@ def remove(trainer_id: str) -> None:
 
 
 def pid_alive(pid: int) -> bool:
+    """Is process `pid` running (a zombie, ended but not yet reaped, is not)?"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def trainers() -> list[TrainerInfo]:

@@ -7,6 +7,7 @@ them, an inspection, a saved path) and clears it, so every one-shot part is sent
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from tui_nn.engine.history import RecordBlock
@@ -107,10 +108,14 @@ def full(runner: Runner) -> Snapshot:
     for name in _ONCE:
         setattr(runner, name, None)
     try:
-        return build(runner)
+        snap = build(runner)
     finally:
         for name, value in kept.items():
             setattr(runner, name, value)
+    unsent = runner.trainer.history.total - kept["sent"] if runner.trainer is not None else 0
+    if unsent > 0:  # those come in the next snapshot, to everyone: not twice
+        snap = dataclasses.replace(snap, records=snap.records[: len(snap.records) - unsent])
+    return snap
 
 
 def bare(runner: Runner) -> Snapshot:
