@@ -6,8 +6,10 @@ import fcntl
 import os
 import re
 import select
+import shutil
 import signal
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -180,3 +182,38 @@ def test_losing_the_terminal_detaches_and_attach_brings_it_back_live(app_env, tm
     wait_until(lambda: not registry.pid_alive(info.pid), "the stopped trainer to end")
     assert registry.trainers() == []
     assert load_model(runs[0]).history[-1].epoch > seen - 1
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_killing_the_tmux_window_under_the_app_leaves_training_to_attach(app_env, tmp_path):
+    """As a user sees it: the app in tmux, the tmux session killed (its terminal gone), then
+    `tui-nn attach` in a new one shows the run, live."""
+    from tui_nn.session import registry
+    from tui_nn.session.proxy import ask
+
+    server = f"tuinn-test-{os.getpid()}"
+    tmux = ["tmux", "-L", server]
+    app = f"{sys.executable} -m tui_nn --samples 200 --speed 40"
+    env = {**app_env, "TMUX": ""}
+
+    def screen(target: str) -> str:
+        return subprocess.run(
+            [*tmux, "capture-pane", "-p", "-t", target], capture_output=True, text=True, env=env
+        ).stdout
+
+    try:
+        subprocess.run([*tmux, "new", "-d", "-s", "one", "-x", "120", "-y", "40", app], env=env)
+        wait_until(lambda: "ready" in screen("one"), "the app in tmux")
+        subprocess.run([*tmux, "send-keys", "-t", "one", "space"], env=env)
+        wait_until(lambda: trained_epochs(screen("one")) > 0, "training in tmux")
+        subprocess.run([*tmux, "kill-session", "-t", "one"], env=env)
+        (info,) = wait_until(registry.trainers, "the trainer, detached")
+        epoch = wait_until(lambda: ask(info.id).epoch, "its epoch")
+        wait_until(lambda: ask(info.id).epoch > epoch, "training on without a terminal")
+        attach = f"{sys.executable} -m tui_nn attach"
+        subprocess.run([*tmux, "new", "-d", "-s", "two", "-x", "120", "-y", "40", attach], env=env)
+        seen = wait_until(lambda: trained_epochs(screen("two")) > epoch and screen("two"), "back")
+        wait_until(lambda: trained_epochs(screen("two")) > trained_epochs(seen), "live again")
+        assert "running" in screen("two")
+    finally:
+        subprocess.run([*tmux, "kill-server"], env=env, capture_output=True)
