@@ -2,6 +2,7 @@
 
 The CLI builds it from options and a TOML file; the session sends it to the trainer process,
 which loads the data and derives the network spec (input and output sizes follow the data).
+This is the layer where the data and the engine meet: neither imports the other.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from tui_nn.data.spec import Dataset, DatasetSpec
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.engine.types import HyperParams
+from tui_nn.engine.types import HyperParams, TrainData
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,15 @@ class RunConfig:
         if "hidden" in d:
             d["hidden"] = tuple(int(u) for u in d["hidden"])
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def train_data(dataset: Dataset) -> TrainData:
+    """The arrays of a loaded dataset, as the engine's Trainer takes them (no copies)."""
+    return TrainData(
+        X_train=dataset.X_train,
+        y_train=dataset.y_train,
+        X_test=dataset.X_test,
+        y_test=dataset.y_test,
+        input_scale=dataset.input_scale,
+        task=dataset.task,
+    )

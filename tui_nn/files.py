@@ -1,4 +1,7 @@
-"""Files on disk: the model file (.npz), run configurations (TOML) and metrics (JSON Lines).
+"""Files on disk: the model file (.npz), TOML files and metrics (JSON Lines).
+
+What a run configuration file may hold is the CLI's business (`tui_nn.cli.options`); this
+module only reads TOML. Messages name the file, never a command-line flag.
 
 The model file is a plain NumPy ``.npz`` archive that any program can read without tui-nn:
 
@@ -346,7 +349,7 @@ class MetricsWriter:
         try:
             self._file: IO[str] | None = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
-            raise ConfigError(f"--metrics: cannot write {self.path}: {exc.strerror}") from None
+            raise ConfigError(f"cannot write {self.path}: {exc.strerror}") from None
         self.count = 0
 
     def write(self, record: EpochRecord | dict[str, Any]) -> None:
@@ -374,7 +377,7 @@ def read_metrics(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-# ---- run configuration (TOML) -------------------------------------------------------------
+# ---- TOML -------------------------------------------------------------------------------
 
 
 def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -388,22 +391,12 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         with open(path, "rb") as f:
             return tomllib.load(f)
     except FileNotFoundError:
-        raise ConfigError(f"--config: {path}: no such file") from None
+        raise ConfigError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise ConfigError(f"--config: {path}: is a directory") from None
+        raise ConfigError(f"{path}: is a directory") from None
     except OSError as exc:
-        raise ConfigError(f"--config: {path}: cannot read ({exc.strerror})") from None
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"--config: {path}: invalid TOML ({_one_line(exc)})") from None
+        raise ConfigError(f"{path}: invalid TOML ({_one_line(exc)})") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"--config: {path}: not UTF-8 text") from None
-
-
-def load_run_config(path: str | os.PathLike[str], base: RunConfig | None = None) -> RunConfig:
-    """A RunConfig from a TOML file with `tui-nn train` option names as keys
-    (`hidden = [8, 8]`, `lr = 0.03`, `batch-size = "full"`, ...). Unknown keys and bad values
-    raise ConfigError naming them. Keys not in the file keep the values of `base`."""
-    from tui_nn.cli.options import config_from_values, read_config_values
-
-    values = read_config_values(Path(path))
-    return config_from_values(values, base=base)
+        raise ConfigError(f"{path}: not UTF-8 text") from None

@@ -11,7 +11,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import (
     UsageError,
     add_options,
@@ -20,6 +19,7 @@ from tui_nn.cli.options import (
     positive_float,
     positive_int,
 )
+from tui_nn.cli.parser import make_parser
 
 EPILOG = """\
 examples:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError
+from tui_nn.cli.parser import make_parser
 
 LIST_EPILOG = """\
 examples:

@@ -7,7 +7,6 @@ a command. Every failure ends here as one line on stderr and an exit code:
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import traceback
@@ -15,26 +14,10 @@ from collections.abc import Callable
 
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options
+from tui_nn.cli.parser import Parser, make_parser
 
 COMMANDS = ("train", "eval", "check", "datasets")
 DEBUG_ENV = "TUI_NN_DEBUG"
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (the `UsageError` caught in `run`)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def make_parser(prog: str, description: str, epilog: str = "") -> Parser:
-    return Parser(
-        prog=prog,
-        description=description,
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
-    )
 
 
 APP_EPILOG = """\

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
+from tui_nn.cli.parser import make_parser
 
 EPILOG = """\
 examples:

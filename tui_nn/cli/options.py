@@ -11,6 +11,7 @@ the same one-line message either way. Precedence, lowest first:
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,6 +40,7 @@ from tui_nn.cli.checks import (
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import NORMALIZATIONS, DatasetSpec
 from tui_nn.engine.spec import DTYPES
+from tui_nn.files import ConfigError, read_toml
 
 __all__ = ["UsageError", "positive_float", "positive_int"]  # re-exported for the commands
 
@@ -199,9 +201,10 @@ def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> di
 
 def read_config_values(path: Path) -> dict[str, Any]:
     """The checked values of a TOML file; relative paths in it are relative to the file."""
-    from tui_nn.files import ConfigError, read_toml
-
-    table = read_toml(path)
+    try:
+        table = read_toml(path)
+    except ConfigError as exc:
+        raise ConfigError(f"--config: {exc}") from None
     raw = {}
     unknown = []
     for key, value in table.items():
@@ -219,6 +222,13 @@ def read_config_values(path: Path) -> dict[str, Any]:
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
     return _data_paths_absolute(values, base=path.parent)
+
+
+def load_run_config(path: str | os.PathLike[str], base: RunConfig | None = None) -> RunConfig:
+    """A RunConfig from a TOML file with `tui-nn train` option names as keys
+    (`hidden = [8, 8]`, `lr = 0.03`, `batch-size = "full"`, ...). Unknown keys and bad values
+    raise ConfigError naming them. Keys not in the file keep the values of `base`."""
+    return config_from_values(read_config_values(Path(path)), base=base)
 
 
 def gather_values(ns: argparse.Namespace) -> dict[str, Any]:

@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.engine.types import TrainData
-
 NORMALIZATIONS = ("standard", "minmax", "none")
 
 
@@ -42,7 +40,8 @@ class DatasetSpec:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A loaded, split dataset ready to train on."""
+    """A loaded, split dataset ready to train on (`tui_nn.config.train_data` hands its arrays
+    to the engine's Trainer)."""
 
     name: str
     task: str  # "classification" | "regression"
@@ -76,16 +75,6 @@ class Dataset:
         if self.task == "regression":
             return "identity", "mse"
         return ("sigmoid", "bce") if self.n_outputs == 1 else ("softmax", "cce")
-
-    def train_data(self) -> TrainData:
-        return TrainData(
-            X_train=self.X_train,
-            y_train=self.y_train,
-            X_test=self.X_test,
-            y_test=self.y_test,
-            input_scale=self.input_scale,
-            task=self.task,
-        )
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from tui_nn.engine import surgery
+import tui_nn.engine.surgery as surgery
 from tui_nn.engine.batches import Batches
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import accuracy, layer_stats

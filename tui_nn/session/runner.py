@@ -15,11 +15,12 @@ import time
 import traceback
 from collections.abc import Callable
 
-from tui_nn.config import RunConfig
+import tui_nn.session.snapshots as snapshots
+import tui_nn.session.views as views
+from tui_nn.config import RunConfig, train_data
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session import snapshots, views
 from tui_nn.session.messages import (
     InjectFault,
     Inspect,
@@ -115,7 +116,7 @@ class Runner:
         from tui_nn.engine import Network, Trainer
 
         net = net if net is not None else Network.from_spec(spec)
-        trainer = Trainer(net, dataset.train_data(), self.hyper, seed=spec.seed)
+        trainer = Trainer(net, train_data(dataset), self.hyper, seed=spec.seed)
         self.net, self.trainer = net, trainer
         self._use_data(dataset)
         self._new_run()
@@ -263,7 +264,7 @@ class Runner:
         dataset = load_dataset(cmd.spec)
         if self.trainer is not None and self._fits(dataset, cmd.network):
             try:
-                self.trainer.set_data(dataset.train_data())
+                self.trainer.set_data(train_data(dataset))
             except SpecError:
                 pass
             else:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import tui_nn.session.views as views
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.session import views
 from tui_nn.session.messages import DecisionGrid, Snapshot
 
 if TYPE_CHECKING:

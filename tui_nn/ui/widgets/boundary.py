@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+import tui_nn.ui.widgets.boundary_canvas as canvas_mod
 from tui_nn.session.messages import DataSummary, DecisionGrid
-from tui_nn.ui.widgets import boundary_canvas as canvas_mod
 from tui_nn.ui.widgets.boundary_canvas import Colouring
 from tui_nn.ui.widgets.palette import color
 from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
