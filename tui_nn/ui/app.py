@@ -4,7 +4,7 @@ The app renders snapshots and sends commands, nothing else (see the project's DE
 session's reader thread hands snapshots to a `SnapshotBridge`, which posts one
 `SnapshotsArrived` notice at a time; `show()` (on the UI thread) is the one place that hands
 them to the widgets. Edits come up from the panels as messages and go out to the trainer as
-commands; `EditWatch` notices when the trainer refuses one. Keys: actions.py; quitting and
+commands; the app alone keeps what is pending (`PendingEdits`) and tells a refusal. Keys: actions.py; quitting and
 hang-ups: saving.py.
 
     app = create_app(RunConfig(), session_factory=FakeSession)   # tests
@@ -39,7 +39,7 @@ from tui_nn.session.messages import (
 from tui_nn.ui import runs
 from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
-from tui_nn.ui.edits import EditWatch
+from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
@@ -141,7 +141,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         self.bridge = SnapshotBridge(self.post_message)
         self.session: Session | None = None
         self.last: Snapshot | None = None
-        self.edits = EditWatch()  # edits sent and not yet answered by the trainer
+        self.edits = PendingEdits()  # edits sent and not yet answered by the trainer
         self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
         self._grid_view: tuple[bool, tuple[int, int]] | None = None
 
@@ -206,21 +206,22 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
             self.query_one(DecisionBoundary).update_grid(update.grid)
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
-        self._settle_edits(snap)
+        self._answer_edits(snap)
         dataset_name = snap.dataset.name if snap.dataset is not None else ""
-        self.query_one(ArchitecturePanel).show(snap.network, dataset_name)
+        architecture = self.query_one(ArchitecturePanel)
+        architecture.show(self.edits.shown("network", snap.network, architecture.spec), dataset_name)
         if snap.dataset is not None:
-            self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
+            hyper = self.query_one(HyperPanel)
+            hyper.show(
+                self.edits.shown("hyper", snap.hyper, hyper.hyper),
+                self.edits.shown("data", snap.dataset, hyper.dataset),
+            )
         self.query_one(StatusLine).show(snap)
         self._tell_state(previous, snap)
 
-    def _settle_edits(self, snap: Snapshot) -> None:
-        """Edits the trainer took or refused: the panels stop waiting; a refusal is shown."""
+    def _answer_edits(self, snap: Snapshot) -> None:
+        """Edits the trainer took or refused are no longer pending; a refusal is shown."""
         for answer in self.edits.answer(snap):
-            if answer.edit.kind == "network":
-                self.query_one(ArchitecturePanel).settle()
-            else:
-                self.query_one(HyperPanel).settle(answer.edit.kind)
             if answer.refusal is not None:
                 self.refusals.append(answer.refusal)
                 self.notify(answer.refusal, title="the trainer refused", severity="warning")
@@ -280,20 +281,22 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
             return False
         return True
 
-    @on(ArchitecturePanel.Changed)
-    def _architecture_changed(self, event: ArchitecturePanel.Changed) -> None:
-        if self.send(SetArchitecture(event.spec)):
-            self.edits.sent("network", event.spec, self.last)
+    def _propose(self, kind: EditKind, value: object, command: object) -> None:
+        self.edits.seen(kind, value)
+        if self.send(command):
+            self.edits.sent(kind, value, self.last)
 
-    @on(HyperPanel.HyperChanged)
-    def _hyper_changed(self, event: HyperPanel.HyperChanged) -> None:
-        if self.send(SetHyper(event.hyper)):
-            self.edits.sent("hyper", event.hyper, self.last)
+    @on(ArchitecturePanel.ArchitectureProposed)
+    def _architecture_proposed(self, event: ArchitecturePanel.ArchitectureProposed) -> None:
+        self._propose("network", event.spec, SetArchitecture(event.spec))
 
-    @on(HyperPanel.DatasetChanged)
-    def _dataset_changed(self, event: HyperPanel.DatasetChanged) -> None:
-        if self.send(SetDataset(event.spec)):
-            self.edits.sent("data", event.spec, self.last)
+    @on(HyperPanel.HyperProposed)
+    def _hyper_proposed(self, event: HyperPanel.HyperProposed) -> None:
+        self._propose("hyper", event.hyper, SetHyper(event.hyper))
+
+    @on(HyperPanel.DatasetProposed)
+    def _dataset_proposed(self, event: HyperPanel.DatasetProposed) -> None:
+        self._propose("data", event.spec, SetDataset(event.spec))
 
     @on(EditRefused)
     def _refused(self, event: EditRefused) -> None:

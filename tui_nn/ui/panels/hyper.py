@@ -1,15 +1,14 @@
 """The hyper-parameter and data panel: a compact form, one line per setting.
 
 Each text field is parsed by `tui_nn.ui.fields`; a refused value posts `EditRefused` and the
-field shows its previous value again. Accepted values post `HyperPanel.HyperChanged` or
-`HyperPanel.DatasetChanged` (the app sends SetHyper / SetDataset). As in the architecture
-panel, snapshots do not overwrite a value the trainer has not confirmed yet.
+field shows its previous value again. Accepted values are shown at once and post
+`HyperPanel.HyperProposed` or `HyperPanel.DatasetProposed` (the app sends SetHyper /
+SetDataset, and decides in `tui_nn.ui.edits` what the panel shows until the trainer answers).
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,7 +24,6 @@ from tui_nn.engine.types import HyperParams
 from tui_nn.ui import fields, names
 from tui_nn.ui.panels.messages import EditRefused
 
-PENDING_SECONDS = 3.0
 CSV = "csv"
 
 
@@ -104,15 +102,15 @@ class HyperPanel(VerticalScroll):
 
     can_focus = False  # Tab goes straight to the fields; a focused field scrolls into view
 
-    class HyperChanged(Message):
-        """An intent: train with these hyper-parameters."""
+    class HyperProposed(Message):
+        """A request: train with these hyper-parameters."""
 
         def __init__(self, hyper: HyperParams) -> None:
             super().__init__()
             self.hyper = hyper
 
-    class DatasetChanged(Message):
-        """An intent: load (or regenerate) this data."""
+    class DatasetProposed(Message):
+        """A request: load (or regenerate) this data."""
 
         def __init__(self, spec: DatasetSpec) -> None:
             super().__init__()
@@ -122,7 +120,6 @@ class HyperPanel(VerticalScroll):
         super().__init__(id=id)
         self.hyper: HyperParams | None = None
         self.dataset: DatasetSpec | None = None
-        self._pending: dict[str, tuple[Any, float]] = {}
 
     def compose(self) -> ComposeResult:
         datasets = [(name, name) for name in names.DATASETS] + [("csv file", CSV)]
@@ -140,27 +137,13 @@ class HyperPanel(VerticalScroll):
 
     # ---- what is shown -------------------------------------------------------------------
 
-    def _confirmed(self, group: str, value: Any) -> bool:
-        """Whether a snapshot value may be shown (no unconfirmed edit of ours is waiting)."""
-        pending = self._pending.get(group)
-        if pending is None:
-            return True
-        wanted, since = pending
-        if value == wanted or time.monotonic() - since > PENDING_SECONDS:
-            del self._pending[group]
-            return True
-        return False
-
-    def settle(self, group: str) -> None:
-        """The trainer answered our edit of `group` ("hyper" or "data"): show its values."""
-        self._pending.pop(group, None)
-
     def show(self, hyper: HyperParams, dataset: DatasetSpec) -> None:
-        if self._confirmed("hyper", hyper) and hyper != self.hyper:
+        """Show these values (the app's choice: the trainer's, or edits still on their way)."""
+        if hyper != self.hyper:
             self.hyper = hyper
             self._fill("hyper", hyper)
             self._select("#optimizer", hyper.optimizer)
-        if self._confirmed("data", dataset) and dataset != self.dataset:
+        if dataset != self.dataset:
             self.dataset = dataset
             self._fill("data", dataset)
             self._select("#dataset", dataset.name)
@@ -193,14 +176,13 @@ class HyperPanel(VerticalScroll):
         return self.hyper if group == "hyper" else self.dataset
 
     def _propose(self, group: str, value: HyperParams | DatasetSpec) -> None:
-        self._pending[group] = (value, time.monotonic())
         if group == "hyper":
             self.hyper = value
-            self.post_message(self.HyperChanged(value))
+            self.post_message(self.HyperProposed(value))
         else:
             self.dataset = value
             self._fill("data", value)
-            self.post_message(self.DatasetChanged(value))
+            self.post_message(self.DatasetProposed(value))
 
     def apply(self, attr: str, text: str) -> bool:
         """Parse and use `text` for setting `attr`; False (and a message) when refused."""
