@@ -18,8 +18,9 @@ import tui_nn
 
 ROOT = Path(tui_nn.__file__).parent
 
-# What each package may import from tui_nn (besides itself and the root package's version).
-# The order of the brief: engine < data < config/files < session, sweep, lessons < ui < cli.
+# What each package may import from tui_nn (besides itself and the base: the root package's
+# version and `tui_nn.rule`, the plain Rule of an option that the engine and the data layer
+# both use). The order: engine < data < config/files < session, sweep, lessons < ui < cli.
 # The data layer knows NumPy and the standard library only (it needs nothing of the engine);
 # the config layer is where data and engine meet (RunConfig.network_spec, train_data).
 LOWER: dict[str, frozenset[str]] = {
@@ -36,7 +37,8 @@ LOWER: dict[str, frozenset[str]] = {
     ),
     "__main__": frozenset({"cli"}),
 }
-BASE = "tui_nn"  # the root package: only `__version__`; anything may import it
+BASE = "tui_nn"  # the root package (`__version__`) and `tui_nn.rule`: anything may import them
+BASE_MODULES = ("tui_nn", "tui_nn.rule")  # they import nothing of tui_nn
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -95,8 +97,9 @@ def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
 
 
 def layer_of(module: str) -> str:
-    parts = module.split(".")
-    return parts[1] if len(parts) > 1 else BASE
+    if module in BASE_MODULES:
+        return BASE
+    return module.split(".")[1]
 
 
 def upward_imports(graph: dict[str, set[str]]) -> list[str]:

@@ -86,22 +86,13 @@ def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
 
 
 def run_app_command(argv: list[str]) -> int:
-    from tui_nn.cli.options import config_from_values, gather_values, positive_float
+    from tui_nn.cli.options import checked, config_from_values, gather_values
+    from tui_nn.config import FPS, SPEED
 
     ns = app_parser().parse_args(argv)
-    fps = 10.0
-    if ns.fps is not None:
-        try:
-            fps = positive_float(ns.fps)
-        except UsageError as exc:
-            raise UsageError(f"--fps: {exc}") from None
+    fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     config = config_from_values(gather_values(ns))
-    speed = default_speed(config) if ns.speed is None else None
-    if ns.speed is not None and ns.speed.strip().lower() != "max":
-        try:
-            speed = positive_float(ns.speed)
-        except UsageError as exc:
-            raise UsageError(f"--speed: {exc} (or 'max')") from None
+    speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
         from tui_nn.data import load_dataset
 

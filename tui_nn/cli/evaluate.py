@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     values = check_values(
         {k: getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
-        lambda opt: f"--{opt.flag}",
+        lambda opt: f"--{opt.name}",
     )
     model = load_model(ns.model)
     if "data" in values:

@@ -22,22 +22,15 @@ import numpy as np
 
 import tui_nn.data.images as images
 from tui_nn.data.assemble import finish_dataset
+from tui_nn.data.catalog import DATASET_NAMES, canonical_name
 from tui_nn.data.csvdata import load_csv_dataset
+from tui_nn.data.rules import RULES
 from tui_nn.data.shipped import DIGITS_FILE, DIGITS_PIXEL_MAX, DIGITS_SAMPLES, load_digits
 from tui_nn.data.spec import DataError, Dataset, DatasetInfo, DatasetSpec
 from tui_nn.data.split import check_fraction
 from tui_nn.data.toy import TOY_SETS
 
-DATASET_NAMES: tuple[str, ...] = (*TOY_SETS, "digits", *images.IMAGE_SETS)
-"""Built-in datasets, in display order. "csv" (the user's file) is accepted too but needs a path."""
-
-ALIASES = {"fashion": "fashion-mnist", "fashion_mnist": "fashion-mnist", "fmnist": "fashion-mnist"}
-MAX_SAMPLES = 1_000_000
-
-
-def canonical_name(name: str) -> str:
-    key = name.strip().lower()
-    return ALIASES.get(key, key)
+SAMPLES, NOISE = RULES["samples"], RULES["noise"]
 
 
 def load_dataset(spec: DatasetSpec) -> Dataset:
@@ -63,10 +56,10 @@ def _load_toy(name: str, spec: DatasetSpec) -> Dataset:
         noise = toy.noise if spec.noise is None else float(spec.noise)
     except (TypeError, ValueError):
         raise DataError(f"{name}: samples and noise must be numbers") from None
-    if not 4 <= n <= MAX_SAMPLES:
-        raise DataError(f"{name}: samples must be between 4 and {MAX_SAMPLES:,}, got {n}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise DataError(f"{name}: noise must be a number >= 0, got {noise}")
+    if not SAMPLES.lo <= n <= SAMPLES.hi:
+        raise DataError(f"{name}: samples must be between {SAMPLES.lo:,} and {SAMPLES.hi:,}, got {n}")
+    if not (np.isfinite(noise) and noise >= NOISE.lo):
+        raise DataError(f"{name}: noise must be a number >= {NOISE.lo:g}, got {noise}")
     rng = np.random.default_rng(spec.seed)
     X, y = toy.generate(n, noise, rng)
     features = ("x1", "x2") if toy.n_inputs == 2 else ("x",)

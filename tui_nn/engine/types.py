@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
-
 
 @dataclass(frozen=True)
 class HyperParams:

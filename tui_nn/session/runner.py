@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import tui_nn.session.snapshots as snapshots
 import tui_nn.session.views as views
-from tui_nn.config import RunConfig, train_data
+from tui_nn.config import RunConfig, check_speed, train_data
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
@@ -319,10 +319,7 @@ class Runner:
         self.urgent = True
 
     def _set_speed(self, cmd: SetSpeed) -> None:
-        eps = cmd.epochs_per_second
-        if eps is not None and not (0.0 < eps < float("inf")):
-            raise ValueError(f"speed must be a positive number of epochs per second, got {eps}")
-        self.speed = None if eps is None else float(eps)
+        self.speed = check_speed(cmd.epochs_per_second)
         self.urgent = True
 
     def _inject_fault(self, cmd: InjectFault) -> None:

@@ -14,7 +14,6 @@ hang-ups: saving.py.
 from __future__ import annotations
 
 import asyncio
-import math
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -26,8 +25,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui_nn.config import RunConfig
+from tui_nn.config import RunConfig, check_fps, check_speed
 from tui_nn.engine.types import EpochRecord
+from tui_nn.rule import RuleError
 from tui_nn.session.messages import (
     SetArchitecture,
     SetDataset,
@@ -127,8 +127,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         speed: float | None = None,
     ) -> None:
         super().__init__()
-        if speed is not None and not (0 < speed < math.inf):
-            raise ValueError(f"speed must be a positive number of epochs per second, got {speed}")
+        check_speed(speed)
         self.initial_model = initial_model  # a saved run to continue (--resume)
         self.speed = speed  # epochs per second at most (None: as fast as possible)
         self.config = config
@@ -377,13 +376,11 @@ def run_app(
             print(f"tui-nn: {exc}", file=sys.stderr)
             return 2
         config, history, initial_model = saved.config, saved.history, str(saved.path)
-    if fps <= 0:
-        print(f"tui-nn: --fps must be positive, got {fps:g}", file=sys.stderr)
-        return 2
-    if speed is not None and not (0 < speed < math.inf):
-        print(
-            f"tui-nn: --speed must be a positive number of epochs/s, got {speed:g}", file=sys.stderr
-        )
+    try:
+        check_fps(fps)
+        check_speed(speed)
+    except RuleError as exc:
+        print(f"tui-nn: --{exc}", file=sys.stderr)
         return 2
     app = create_app(
         config,

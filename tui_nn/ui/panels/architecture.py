@@ -170,9 +170,10 @@ class ArchitecturePanel(Vertical):
         index = self._require_hidden("neurons")
         if index is None:
             return
-        lo, hi = fields.UNITS
-        if not lo <= units <= hi:
-            self._refuse(f"neurons: {units} is out of range ({lo}..{hi})")
+        try:
+            fields.parse(fields.UNITS, str(units))
+        except fields.Refused as refused:
+            self._refuse(str(refused))
             return
         hidden = list(self.spec.hidden)
         if hidden[index].units == units:
@@ -270,7 +271,7 @@ class ArchitecturePanel(Vertical):
         self._typing = False
         if self._require_hidden("neurons") is not None:
             try:
-                self.set_units(fields.parse_int(event.value, "neurons", fields.UNITS))
+                self.set_units(fields.parse(fields.UNITS, event.value))
             except fields.Refused as refused:
                 self._refuse(str(refused))
         self.layer_list.focus()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Select
 
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.types import HyperParams
+from tui_nn.rule import Rule
 from tui_nn.ui import fields, names
 from tui_nn.ui.panels.messages import EditRefused
 
@@ -29,67 +30,41 @@ CSV = "csv"
 
 @dataclass(frozen=True)
 class Field:
-    """One text setting: which object it belongs to, its attribute, how to parse and show it."""
+    """One text setting: which object it belongs to, its attribute, its rule, how to show it."""
 
-    attr: str
+    attr: str  # of the HyperParams or DatasetSpec, and the Input's id
     label: str
-    group: str  # "data" or "hyper"
-    parse: Callable[[str], Any]
-    show: Callable[[Any], str] = lambda value: "" if value is None else f"{value:g}"
+    group: Literal["data", "hyper"]
+    rule: Rule | None = None  # None: free text (the csv path)
+    show: Callable[[Any], str] = fields.show_float
     placeholder: str = ""
+    blank_is_default: bool = False  # blank means "the dataset's default"
+
+    def parse(self, text: str) -> Any:
+        if self.rule is None:
+            return text.strip()
+        if self.blank_is_default and not text.strip():
+            return None
+        return fields.parse(self.rule, text)
 
 
-def _default_or(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """Blank means "the dataset's default"."""
-    return lambda text: None if not text.strip() else parse(text)
-
-
+_RULES = fields.RULES
 FIELDS = (
-    Field("path", "csv", "data", lambda text: text.strip(), lambda v: v or "", "path.csv"),
-    Field(
-        "samples",
-        "samples",
-        "data",
-        _default_or(lambda t: fields.parse_int(t, "samples", fields.SAMPLES)),
-        placeholder="default",
-    ),
-    Field(
-        "noise",
-        "noise",
-        "data",
-        _default_or(lambda t: fields.parse_float(t, "noise", fields.NOISE)),
-        placeholder="default",
-    ),
-    Field(
-        "test_fraction",
-        "test",
-        "data",
-        lambda t: fields.parse_float(t, "test fraction", fields.TEST_FRACTION),
-    ),
-    Field("seed", "seed", "data", lambda t: fields.parse_int(t, "seed", fields.SEED)),
-    Field(
-        "lr",
-        "lr",
-        "hyper",
-        lambda t: fields.parse_float(t, "learning rate", fields.LEARNING_RATE),
-    ),
-    Field(
-        "batch_size",
-        "batch",
-        "hyper",
-        fields.parse_batch,
-        lambda v: fields.show_optional(v, "full"),
-    ),
-    Field("l1", "L1", "hyper", lambda t: fields.parse_float(t, "L1", fields.PENALTY)),
-    Field("l2", "L2", "hyper", lambda t: fields.parse_float(t, "L2", fields.PENALTY)),
-    Field(
-        "epochs",
-        "epochs",
-        "hyper",
-        lambda t: fields.parse_optional_int(t, "epochs", fields.EPOCHS),
-        lambda v: fields.show_optional(v, "none"),
-    ),
-)
+    Field("path", "csv", "data", show=lambda v: v or "", placeholder="path.csv"),
+    Field("samples", "samples", "data", _RULES["samples"], placeholder="default",
+          blank_is_default=True),
+    Field("noise", "noise", "data", _RULES["noise"], placeholder="default",
+          blank_is_default=True),
+    Field("test_fraction", "test", "data", _RULES["test_fraction"]),
+    Field("seed", "seed", "data", _RULES["seed"]),
+    Field("lr", "lr", "hyper", _RULES["lr"]),
+    Field("batch_size", "batch", "hyper", _RULES["batch_size"],
+          lambda v: fields.show_optional(v, "full")),
+    Field("l1", "L1", "hyper", _RULES["l1"]),
+    Field("l2", "L2", "hyper", _RULES["l2"]),
+    Field("epochs", "epochs", "hyper", _RULES["epochs"],
+          lambda v: fields.show_optional(v, "none")),
+)  # fmt: skip
 FIELD_BY_ATTR = {f.attr: f for f in FIELDS}
 
 
