@@ -37,8 +37,8 @@ LOWER: dict[str, frozenset[str]] = {
     ),
     "__main__": frozenset({"cli"}),
 }
-BASE = "tui_nn"  # the root package (`__version__`) and `tui_nn.rule`: anything may import them
-BASE_MODULES = ("tui_nn", "tui_nn.rule")  # they import nothing of tui_nn
+BASE = "tui_nn"  # the root package and the plain modules below: anything may import them
+BASE_MODULES = ("tui_nn", "tui_nn.errors", "tui_nn.kinds", "tui_nn.rule")  # import nothing
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:

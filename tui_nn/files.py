@@ -37,6 +37,8 @@ from tui_nn import __version__
 from tui_nn.config import RunConfig
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
+from tui_nn.errors import one_line
+from tui_nn.kinds import Task
 
 FORMAT_VERSION = 1
 """Bump when the layout changes; a file with a higher number is refused with a clear message."""
@@ -96,7 +98,7 @@ class LoadedModel:
     normalization: dict[str, Any] | None  # raw inputs -> network inputs (tui_nn.data.normalize)
     class_names: tuple[str, ...] | None
     history: tuple[EpochRecord, ...] = ()
-    task: str | None = None  # "classification" | "regression" (None when saved without data)
+    task: Task | None = None  # None when saved without data
     input_scale: float = 1.0  # what the training data's X was multiplied by (images: 1/255)
     feature_names: tuple[str, ...] | None = None
     dataset_name: str | None = None
@@ -166,7 +168,7 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
         spec = NetworkSpec.from_dict(meta["network"])
         config = RunConfig.from_dict(meta.get("run") or {})
     except (SpecError, KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{path}: bad config entry ({_one_line(exc)})") from None
+        raise ModelFileError(f"{path}: bad config entry ({one_line(exc)})") from None
     params = _read_params(path, arrays, spec)
     history = _read_history(path, arrays)
     return LoadedModel(
@@ -230,7 +232,7 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
         raise ModelFileError(
-            f"{path}: damaged or truncated model file ({_one_line(exc)})"
+            f"{path}: damaged or truncated model file ({one_line(exc)})"
         ) from None
     return arrays
 
@@ -303,7 +305,7 @@ def _read_history(path: Path, arrays: dict[str, np.ndarray]) -> tuple[EpochRecor
     try:
         return tuple(EpochRecord(**{k: v for k, v in d.items() if k in names}) for d in items)
     except (TypeError, AttributeError) as exc:
-        raise ModelFileError(f"{path}: bad 'history' entry ({_one_line(exc)})") from None
+        raise ModelFileError(f"{path}: bad 'history' entry ({one_line(exc)})") from None
 
 
 def _record_dict(record: EpochRecord) -> dict[str, Any]:
@@ -327,11 +329,6 @@ def _list_or_none(items: Iterable[Any] | None) -> list[Any] | None:
 
 def _tuple_or_none(items: Iterable[Any] | None) -> tuple[Any, ...] | None:
     return None if items is None else tuple(str(x) for x in items)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 # ---- metrics (JSON Lines) -----------------------------------------------------------------
@@ -397,6 +394,6 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML ({_one_line(exc)})") from None
+        raise ConfigError(f"{path}: invalid TOML ({one_line(exc)})") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None

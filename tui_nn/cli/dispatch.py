@@ -15,6 +15,7 @@ from collections.abc import Callable
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options
 from tui_nn.cli.parser import Parser, make_parser
+from tui_nn.errors import one_line
 
 COMMANDS = ("train", "eval", "check", "datasets")
 DEBUG_ENV = "TUI_NN_DEBUG"
@@ -109,7 +110,7 @@ def _command(name: str) -> Callable[[list[str]], int]:
     elif name == "eval":
         from tui_nn.cli.evaluate import main as command
     elif name == "check":
-        from tui_nn.cli.check import main as command
+        from tui_nn.cli.gradcheck import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command
@@ -132,8 +133,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
 
 
 def error(message: str) -> None:
-    lines = str(message).strip().splitlines() or ["unknown error"]
-    print(f"tui-nn: error: {lines[0]}", file=sys.stderr)
+    print(f"tui-nn: error: {one_line(message, 'unknown error')}", file=sys.stderr)
 
 
 def run(argv: list[str]) -> int:
@@ -156,15 +156,10 @@ def run(argv: list[str]) -> int:
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()
         error(
-            f"unexpected {type(exc).__name__}: {_first_line(exc)} "
+            f"unexpected {type(exc).__name__}: {one_line(exc, 'no message')} "
             f"(set {DEBUG_ENV}=1 to see the traceback)"
         )
         return 1
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else "no message"
 
 
 def _silence_stdout() -> None:

@@ -10,6 +10,7 @@ import numpy as np
 from tui_nn.data.normalize import apply_normalization, check_kind, fit_normalization, fixed_scale
 from tui_nn.data.spec import Dataset, DatasetSpec
 from tui_nn.data.split import split_indices
+from tui_nn.kinds import Task
 
 
 def finish_dataset(
@@ -18,7 +19,7 @@ def finish_dataset(
     y: np.ndarray,
     rng: np.random.Generator,
     *,
-    task: str,
+    task: Task,
     class_names: tuple[str, ...] | None,
     feature_names: tuple[str, ...] | None,
     default_normalize: str,

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from tui_nn.kinds import Task
+
 NORMALIZATIONS = ("standard", "minmax", "none")
 
 
@@ -44,7 +46,7 @@ class Dataset:
     to the engine's Trainer)."""
 
     name: str
-    task: str  # "classification" | "regression"
+    task: Task
     X_train: np.ndarray  # float32 (n, d), or uint8 images (n, 784) with input_scale = 1/255
     y_train: np.ndarray  # int64 (n,) class indices, or float32 (n, k) regression targets
     X_test: np.ndarray

@@ -305,8 +305,8 @@ class Trainer:
         patience = self.hyper.early_stopping
         if patience is not None and self._wait >= patience:
             self.stop_reason = f"early stopping: no better loss for {patience} epochs"
-        elif self.hyper.epochs is not None and self.epoch >= self.hyper.epochs:
-            self.stop_reason = f"epoch budget of {self.hyper.epochs} reached"
+        else:
+            self._check_budget()
 
     def neuron_stats(self) -> tuple[LayerStats, ...]:
         """Per-layer statistics of the last training step (hidden layers, then the output)."""
@@ -333,6 +333,7 @@ class Trainer:
         self._check_budget()
 
     def _check_budget(self) -> None:
+        """The one place that stops at the epoch budget (and says so)."""
         if self.hyper.epochs is not None and self.epoch >= self.hyper.epochs:
             self.stop_reason = f"epoch budget of {self.hyper.epochs} reached"
 

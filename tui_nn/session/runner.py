@@ -15,12 +15,13 @@ import time
 import traceback
 from collections.abc import Callable
 
+import tui_nn.session.pictures as pictures
 import tui_nn.session.snapshots as snapshots
-import tui_nn.session.views as views
 from tui_nn.config import RunConfig, check_speed, train_data
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
+from tui_nn.errors import one_line
 from tui_nn.session.messages import (
     InjectFault,
     Inspect,
@@ -35,17 +36,13 @@ from tui_nn.session.messages import (
     SetView,
     Snapshot,
     Start,
+    State,
     Step,
     Stop,
 )
 from tui_nn.session.meter import Meter, Stopwatch
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
-
-
-def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 class Runner:
@@ -55,7 +52,7 @@ class Runner:
     def __init__(self, config: RunConfig, clock: Callable[[], float] = time.perf_counter):
         self.config = config
         self.clock = clock
-        self.state = "idle"
+        self.state: State = "idle"
         self.stopwatch = Stopwatch()
         self.message = ""
         self.error_detail: str | None = None
@@ -152,7 +149,7 @@ class Runner:
     def _use_data(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self.dataset_spec = dataset.spec or self.dataset_spec
-        self.bounds = views.data_bounds(dataset) if dataset.is_2d else None
+        self.bounds = pictures.data_bounds(dataset) if dataset.is_2d else None
         self.send_data = True
 
     def _new_run(self) -> None:
@@ -170,7 +167,7 @@ class Runner:
     def running(self) -> bool:
         return self.state == "running"
 
-    def _set(self, state: str, message: str) -> None:
+    def _set(self, state: State, message: str) -> None:
         if state != "running":
             self.steps_left = self.epochs_left = None
         if state != "error":
@@ -307,7 +304,7 @@ class Runner:
         self.message, self.urgent = f"saved to {cmd.path}", True
 
     def _inspect(self, cmd: Inspect) -> None:
-        self.inspection = views.inspect_sample(self.net, self.dataset, cmd.index, cmd.split)
+        self.inspection = pictures.inspect_sample(self.net, self.dataset, cmd.index, cmd.split)
         self.urgent = True
 
     def _set_view(self, cmd: SetView) -> None:

@@ -49,7 +49,7 @@ class Field:
 
 
 _RULES = fields.RULES
-FIELDS = (
+FORM = (
     Field("path", "csv", "data", show=lambda v: v or "", placeholder="path.csv"),
     Field("samples", "samples", "data", _RULES["samples"], placeholder="default",
           blank_is_default=True),
@@ -65,7 +65,7 @@ FIELDS = (
     Field("epochs", "epochs", "hyper", _RULES["epochs"],
           lambda v: fields.show_optional(v, "none")),
 )  # fmt: skip
-FIELD_BY_ATTR = {f.attr: f for f in FIELDS}
+FORM_BY_ATTR = {f.attr: f for f in FORM}
 
 
 def _row(label: str, widget: Input | Select) -> Horizontal:
@@ -100,7 +100,7 @@ class HyperPanel(VerticalScroll):
         datasets = [(name, name) for name in names.DATASETS] + [("csv file", CSV)]
         optimizers = [(name, name) for name in names.OPTIMIZER_NAMES]
         yield _row("data", Select(datasets, allow_blank=False, compact=True, id="dataset"))
-        for f in FIELDS:
+        for f in FORM:
             if f.attr == "lr":
                 yield _row(
                     "optim", Select(optimizers, allow_blank=False, compact=True, id="optimizer")
@@ -124,7 +124,7 @@ class HyperPanel(VerticalScroll):
             self._select("#dataset", dataset.name)
 
     def _fill(self, group: str, source: HyperParams | DatasetSpec) -> None:
-        for f in FIELDS:
+        for f in FORM:
             if f.group == group:
                 self._show_field(f, source)
         if group == "data":  # MNIST keeps its published split: say so, and take no edits
@@ -161,7 +161,7 @@ class HyperPanel(VerticalScroll):
 
     def apply(self, attr: str, text: str) -> bool:
         """Parse and use `text` for setting `attr`; False (and a message) when refused."""
-        f = FIELD_BY_ATTR[attr]
+        f = FORM_BY_ATTR[attr]
         source = self._source(f.group)
         if source is None:
             return False
@@ -192,17 +192,17 @@ class HyperPanel(VerticalScroll):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id in FIELD_BY_ATTR:
+        if event.input.id in FORM_BY_ATTR:
             self._edited(event.input)
             self.screen.focus_next()
 
     @on(Input.Blurred)
     def _blurred(self, event: Input.Blurred) -> None:
-        if event.input.id in FIELD_BY_ATTR:
+        if event.input.id in FORM_BY_ATTR:
             self._edited(event.input)
 
     def _edited(self, field_input: Input) -> None:
-        f = FIELD_BY_ATTR[field_input.id]
+        f = FORM_BY_ATTR[field_input.id]
         source = self._source(f.group)
         if source is None or field_input.value == f.show(getattr(source, f.attr)):
             return

@@ -35,7 +35,7 @@ MODES = ("delta", "activation")
 MARK_THRESHOLD = 0.9  # a neuron is dead/saturated when this share of the batch is
 NO_CELL, NO_DATA = -1, -2
 MARKS = ("", "×", "~")  # none, dead, saturated
-FIELDS = {
+STAT_OF = {  # what a cell shows -> the LayerStats array it comes from
     "delta": "mean_abs_delta",
     "activation": "mean_activation",
     "dead": "dead_fraction",
@@ -47,7 +47,7 @@ FIELDS = {
 class _Cells:
     """Per-cell values of one layer (folded to the layout)."""
 
-    values: dict[str, np.ndarray]  # name in FIELDS -> (cells,)
+    values: dict[str, np.ndarray]  # name in STAT_OF -> (cells,)
     mark: np.ndarray  # (cells,) 0 none, 1 dead, 2 saturated
 
 
@@ -249,12 +249,12 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         """Per-cell values for every layer, and the shared scale for the current mode."""
         self._cells = []
         for block, stats in zip(self.grid_layout.blocks, self.stats):
-            values = {name: block.fold(getattr(stats, field)) for name, field in FIELDS.items()}
+            values = {name: block.fold(getattr(stats, field)) for name, field in STAT_OF.items()}
             mark = np.zeros(block.cells, dtype=np.int16)
             mark[block.fold(stats.saturated_fraction >= MARK_THRESHOLD) >= 0.5] = 2
             mark[block.fold(stats.dead_fraction >= MARK_THRESHOLD) >= 0.5] = 1
             self._cells.append(_Cells(values, mark))
-        field = FIELDS[self.mode]
+        field = STAT_OF[self.mode]
         every = [np.asarray(getattr(s, field), dtype=np.float64) for s in self.stats]
         flat = np.concatenate(every) if every else np.zeros(0, dtype=np.float64)
         levels = len(SEQUENTIAL)
