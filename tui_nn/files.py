@@ -192,12 +192,8 @@ def _check_magic(path: Path) -> None:
     try:
         with open(path, "rb") as f:
             head = f.read(6)
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{path}: is a directory, not a model file") from None
     except OSError as exc:
-        raise ModelFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ModelFileError(_unreadable(path, exc, "is a directory, not a model file")) from None
     if head.startswith(_ZIP_MAGIC):
         return
     if head.startswith(b"\x80"):
@@ -207,6 +203,15 @@ def _check_magic(path: Path) -> None:
     if not head:
         raise ModelFileError(f"{path}: is empty, not a tui-nn model file")
     raise ModelFileError(f"{path}: not a tui-nn model file (expected a .npz archive)")
+
+
+def _unreadable(path: Path, exc: OSError, directory: str = "is a directory") -> str:
+    """The one-line reason a file could not be opened for reading."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: no such file"
+    if isinstance(exc, IsADirectoryError):
+        return f"{path}: {directory}"
+    return f"{path}: cannot read ({exc.strerror or exc})"
 
 
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
@@ -387,12 +392,8 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+        raise ConfigError(_unreadable(path, exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({one_line(exc)})") from None
     except UnicodeDecodeError:

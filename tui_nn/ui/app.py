@@ -17,6 +17,7 @@ import asyncio
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -332,29 +333,11 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
         yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
 
 
-def create_app(
-    config: RunConfig | None = None,
-    *,
-    session_factory: SessionFactory = real_session,
-    fps: float = 10.0,
-    low_bandwidth: bool = False,
-    history: Sequence[EpochRecord] = (),
-    runs_directory: Path | None = None,
-    initial_model: str | None = None,
-    speed: float | None = None,
-) -> TuiNNApp:
-    """The one app factory, used by the CLI and the tests. `speed`: the training speed limit
-    to start with, in epochs per second (None: as fast as possible; `<` and `>` change it)."""
-    return TuiNNApp(
-        config or RunConfig(),
-        session_factory=session_factory,
-        fps=fps,
-        low_bandwidth=low_bandwidth,
-        history=history,
-        runs_directory=runs_directory,
-        initial_model=initial_model,
-        speed=speed,
-    )
+def create_app(config: RunConfig | None = None, **options: Any) -> TuiNNApp:
+    """The one app factory, used by the CLI and the tests; `options` are TuiNNApp's
+    (session_factory, fps, low_bandwidth, history, runs_directory, initial_model, speed: the
+    training speed limit to start with, in epochs per second, None: as fast as possible)."""
+    return TuiNNApp(config or RunConfig(), **options)
 
 
 def run_app(
