@@ -92,7 +92,7 @@ def test_the_editor_offers_only_names_the_engine_knows():
 
 
 def test_the_ui_does_not_import_engine_internals():
-    """DESIGN.md: the UI knows the specs and plain types, never the engine's workings."""
+    """docs/ARCHITECTURE.md: the UI knows the specs and plain types, never the engine's workings."""
     import ast
     from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""The message protocol between the app and the trainer process (see ../shared/DESIGN.md).
+"""The message protocol between the app and the trainer process (docs/ARCHITECTURE.md).
 
 Commands go in (UI -> trainer) and are applied only between steps. Snapshots come out
 (trainer -> UI), at most `fps` per second, newest wins, but every EpochRecord reaches the

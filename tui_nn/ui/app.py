@@ -1,11 +1,11 @@
 """The tui-nn app: edit a network, train it in another process, watch it learn.
 
-The app renders snapshots and sends commands, nothing else (see the project's DESIGN.md). The
+The app renders snapshots and sends commands, nothing else (docs/ARCHITECTURE.md). The
 session's reader thread hands snapshots to a `SnapshotBridge`, which posts one
 `SnapshotsArrived` notice at a time; `show()` (on the UI thread) is the one place that hands
-them to the widgets. Edits come up from the panels as messages and go out to the trainer as
-commands; the app alone keeps what is pending (`PendingEdits`) and tells a refusal. Keys: actions.py; quitting and
-hang-ups: saving.py.
+them to the widgets. Edits come up from the panels as `...Proposed` messages and go out to the
+trainer as commands; the app alone keeps what is pending (`PendingEdits`) and shows a refusal.
+Keys: actions.py; quitting and hang-ups: saving.py.
 
     app = create_app(RunConfig(), session_factory=FakeSession)   # tests
     run_app(RunConfig(), fps=10, low_bandwidth=False, resume=False, speed=None)  # the CLI
