@@ -100,7 +100,7 @@ def values_from_args(ns: argparse.Namespace) -> dict[str, Any]:
     return _data_paths_absolute(check_values(raw, lambda opt: f"--{opt.name}"))
 
 
-DATA_PATHS = ("data", "data_dir")
+DATA_PATHS = tuple(o.dest for o in OPTIONS if o.kind == "path" and o.target == "dataset")
 
 
 def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> dict[str, Any]:
