@@ -182,7 +182,8 @@ def test_sigterm_saves_the_run_and_ends_the_trainer(started):
 
 
 def test_a_trainer_nobody_launches_ends_by_itself(monkeypatch):
-    from tui_nn.session import daemon, proxy
+    import tui_nn.session.daemon as daemon
+    import tui_nn.session.proxy as proxy
 
     monkeypatch.setattr(daemon, "LAUNCH_SECONDS", 0.5)
     process = proxy.spawn(registry.new_id())  # a new interpreter: the patch does not reach it

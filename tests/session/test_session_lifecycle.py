@@ -145,7 +145,7 @@ PARENT = textwrap.dedent(
 def test_a_killed_app_leaves_its_trainer_detached_not_orphaned(tmp_path):
     """The trainer is detached (like tmux): an app killed with SIGKILL leaves it training,
     registered, reachable; `--stop` then saves and ends it (no process nobody can reach)."""
-    from tui_nn.session import registry
+    import tui_nn.session.registry as registry
     from tui_nn.session.proxy import ask
 
     script = tmp_path / "parent.py"

@@ -15,7 +15,7 @@ EPOCHS = 14_000  # > 2 x CAPACITY: the history is thinned several times
 
 
 def test_a_long_run_keeps_memory_and_file_size_flat(tmp_path):
-    runner = Runner(make_config(samples=8, batch_size=None, epochs=EPOCHS))
+    runner = Runner(make_config(samples=10, batch_size=None, epochs=EPOCHS))
     runner.load()
     runner.apply(Start())
     runner.snapshot()
@@ -40,6 +40,6 @@ def test_a_long_run_keeps_memory_and_file_size_flat(tmp_path):
     assert os.path.getsize(path) < 600_000
     saved = load_model(path)
     assert saved.history[-1].epoch == EPOCHS and saved.history[0].epoch == 1
-    whole = Runner(make_config(samples=8, batch_size=None))
+    whole = Runner(make_config(samples=10, batch_size=None))
     whole.load(str(path))
     assert len(whole.snapshot().records) == len(saved.history)  # an attach gets it all, thinned

@@ -145,7 +145,7 @@ def wait_until(condition, what: str, timeout: float = 30.0):
 
 
 def test_losing_the_terminal_detaches_and_attach_brings_it_back_live(app_env, tmp_path):
-    from tui_nn.session import registry
+    import tui_nn.session.registry as registry
     from tui_nn.session.proxy import ask
 
     term = Terminal(["--samples", "200", "--speed", "40"], app_env)
@@ -188,7 +188,7 @@ def test_losing_the_terminal_detaches_and_attach_brings_it_back_live(app_env, tm
 def test_killing_the_tmux_window_under_the_app_leaves_training_to_attach(app_env, tmp_path):
     """As a user sees it: the app in tmux, the tmux session killed (its terminal gone), then
     `tui-nn attach` in a new one shows the run, live."""
-    from tui_nn.session import registry
+    import tui_nn.session.registry as registry
     from tui_nn.session.proxy import ask
 
     server = f"tuinn-test-{os.getpid()}"

@@ -14,8 +14,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError
+from tui_nn.cli.parser import make_parser
 
 EPILOG = """\
 examples:
@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
 
 
 def find(trainer_id: str | None):  # noqa: ANN201 - a TrainerInfo
-    from tui_nn.session import registry
+    import tui_nn.session.registry as registry
 
     found = registry.trainers()
     if trainer_id is None:
@@ -69,7 +69,7 @@ def find(trainer_id: str | None):  # noqa: ANN201 - a TrainerInfo
 
 
 def list_trainers() -> int:
-    from tui_nn.session import registry
+    import tui_nn.session.registry as registry
     from tui_nn.session.proxy import ask
 
     rows = []
@@ -90,7 +90,7 @@ def list_trainers() -> int:
 
 
 def stop(trainer_id: str) -> int:
-    from tui_nn.session import registry
+    import tui_nn.session.registry as registry
     from tui_nn.session.proxy import ask
 
     info = find(trainer_id)

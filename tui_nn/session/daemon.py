@@ -24,7 +24,8 @@ import sys
 import time
 from multiprocessing.connection import Listener
 
-from tui_nn.session import registry, snapshots
+import tui_nn.session.registry as registry
+import tui_nn.session.snapshots as snapshots
 from tui_nn.session.hub import Hub, Joined, Left, Terminate
 from tui_nn.session.lifeline import quiet_child
 from tui_nn.session.messages import Save, Stop
@@ -151,13 +152,15 @@ def wait_launch(hub: Hub) -> Joined | None:
 def main(trainer_id: str) -> None:
     os.umask(0o077)  # the socket is born 0600
     quiet_child()
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # until its handler is set
+    early: list[int] = []  # a SIGTERM before the hub exists is kept for it
+    signal.signal(signal.SIGTERM, lambda signum, frame: early.append(signum))
     path = registry.socket_path(trainer_id)
     listener = Listener(str(path), family=registry.FAMILY, authkey=registry.authkey())
     os.chmod(path, 0o600)
     hub = Hub(listener)
     signal.signal(signal.SIGTERM, lambda signum, frame: hub.wake(terminate="SIGTERM"))
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    if early:
+        hub.wake(terminate="SIGTERM")
     try:
         launched = wait_launch(hub)
         if launched is None:

@@ -29,8 +29,8 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Client
 
+import tui_nn.session.registry as registry
 from tui_nn.config import RunConfig
-from tui_nn.session import registry
 from tui_nn.session.lifeline import LOG_ENV
 from tui_nn.session.mailbox import END, Mailbox, freeze
 from tui_nn.session.messages import Snapshot, Stop, TrainerDied

@@ -79,7 +79,7 @@ def find_run(resume: str | bool) -> Path:
 
 def check_not_training(path: Path) -> None:
     """Never two trainers for one run: a run file a detached trainer still trains is refused."""
-    from tui_nn.session import registry
+    import tui_nn.session.registry as registry
 
     try:
         found = registry.trainers()
