@@ -119,3 +119,23 @@ def test_a_save_that_cannot_be_written_is_answered_with_the_reason(runner, tmp_p
     assert runner.snapshot().save_failed is None  # said once
     runner.apply(Save(str(tmp_path / "m.npz")))
     assert runner.snapshot().saved_path == str(tmp_path / "m.npz")
+
+
+def test_a_failing_metrics_file_stops_the_metrics_not_the_run(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    r = Runner(make_config(epochs=3), metrics_path=str(blocker / "m.jsonl"))
+    r.load()
+    r.apply(Start())
+    while r.running:
+        r.advance()
+    assert r.state == "finished" and r.trainer.epoch == 3
+    assert r.metrics.path is None  # stopped after the first failure; training went on
+    ok = Runner(make_config(epochs=2), metrics_path=str(tmp_path / "deep" / "m.jsonl"))
+    ok.load()
+    ok.apply(Start())
+    while ok.running:
+        ok.advance()
+    from tui_nn.files import read_metrics
+
+    assert [m["epoch"] for m in read_metrics(tmp_path / "deep" / "m.jsonl")] == [1, 2]

@@ -10,9 +10,7 @@ alive so that a Reset or new settings can recover).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import os
 import time
 import traceback
 from collections.abc import Callable
@@ -42,6 +40,7 @@ from tui_nn.session.messages import (
     Stop,
 )
 from tui_nn.session.meter import Meter, Stopwatch
+from tui_nn.session.metrics_stream import MetricsStream
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
 
@@ -57,8 +56,7 @@ class Runner:
         metrics_path: str | None = None,
     ):
         self.config = config
-        self.metrics_path = metrics_path  # every epoch, unthinned, as JSON Lines (appended)
-        self.metrics = None
+        self.metrics = MetricsStream(metrics_path)  # every epoch, unthinned, as JSON Lines
         self.clock = clock
         self.state: State = "idle"
         self.stopwatch = Stopwatch()
@@ -383,8 +381,10 @@ class Runner:
         result = self.trainer.step()
         self.batch_loss = result.batch_loss
         self.weights_stale = self.grid_stale = True
-        if result.record is not None and self.metrics_path is not None:
-            self._write_metrics(result.record)
+        if result.record is not None:
+            stopped = self.metrics.write(self.run_id, result.record)
+            if stopped is not None:
+                self.message, self.urgent = stopped, True
         if result.diverged is not None:
             self._set("diverged", f"diverged: {result.diverged}; restored the last finite weights")
         elif result.record is not None and self.trainer.finished:
@@ -397,25 +397,6 @@ class Runner:
             self.epochs_left -= 1
             if self.epochs_left <= 0:
                 self._set("paused", f"stepped to the end of epoch {self.trainer.epoch}")
-
-    def _write_metrics(self, record) -> None:
-        """Append one epoch to the metrics file; a failing write stops the metrics (said once
-        in the message), never the run."""
-        from tui_nn.files import MetricsWriter
-
-        try:
-            if self.metrics is None:
-                os.makedirs(os.path.dirname(os.path.abspath(self.metrics_path)), exist_ok=True)
-                self.metrics = MetricsWriter(self.metrics_path, append=True)
-            self.metrics.write({"run": self.run_id, **record.to_dict()})
-        except (OSError, ValueError) as exc:
-            path, self.metrics_path = self.metrics_path, None
-            if self.metrics is not None:
-                with contextlib.suppress(OSError):
-                    self.metrics.close()
-            self.metrics = None
-            self.message = f"metrics stopped: cannot write {path} ({one_line(exc)})"
-            self.urgent = True
 
     # ---- snapshots (built in snapshots.py) -------------------------------------------------
 
