@@ -195,3 +195,24 @@ def test_a_trainer_nobody_launches_ends_by_itself(monkeypatch):
         assert not sock[0].exists()
     finally:
         process.kill()
+
+
+def test_a_runtime_folder_others_could_change_is_refused(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # writable by anyone, no sticky bit
+    import platformdirs
+
+    real = platformdirs.user_runtime_dir
+    monkeypatch.setattr(platformdirs, "user_runtime_dir", lambda *a, **k: str(shared / "tui-nn"))
+    with pytest.raises(registry.RegistryError, match="other users"):
+        registry.runtime_dir()
+    monkeypatch.setattr(platformdirs, "user_runtime_dir", real)
+    key_home = tmp_path / "private"
+    key_home.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(key_home))
+    assert registry.runtime_dir() == key_home / "tui-nn"  # honours XDG_RUNTIME_DIR
+    registry.authkey()
+    (key_home / "tui-nn" / "authkey").chmod(0o644)  # readable by others: not a secret
+    with pytest.raises(registry.RegistryError, match="readable by others"):
+        registry.authkey()

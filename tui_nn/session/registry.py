@@ -44,6 +44,11 @@ def runtime_dir() -> Path:
         raise RegistryError(f"cannot use the runtime folder {folder}: {exc.strerror}") from None
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
         raise RegistryError(f"{folder} is not a folder of this user: refusing to use it")
+    parent = os.stat(folder.parent)
+    if parent.st_uid not in (os.getuid(), 0) or (
+        parent.st_mode & 0o022 and not parent.st_mode & stat.S_ISVTX
+    ):
+        raise RegistryError(f"{folder.parent} can be changed by other users: refusing to use it")
     if info.st_mode & 0o077:
         os.chmod(folder, 0o700)  # ours: close it to others before anything is put in it
     return folder

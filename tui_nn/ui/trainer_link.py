@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from typing import Protocol
 
@@ -34,21 +32,6 @@ SessionFactory = Callable[..., Session]  # (sink, fps=...) -> Session
 def real_session(sink: Callable[[object], object], fps: float) -> Session:
     from tui_nn.session import TrainingSession
 
-    _start_resource_tracker()
+    # The trainer is a subprocess with its own stdin/stdout/stderr (no multiprocessing spawn,
+    # so nothing needs the app's captured stderr).
     return TrainingSession(sink, fps=fps, blas_threads=1)
-
-
-def _start_resource_tracker() -> None:
-    """multiprocessing starts a helper process on the first spawn and hands it
-    `sys.stderr.fileno()`; inside a running Textual app stderr is captured (fileno -1) and
-    the spawn fails. Start the helper first, with its stderr on /dev/null (it would only
-    print over the screen)."""
-    from multiprocessing import resource_tracker
-
-    saved = sys.stderr
-    with open(os.devnull, "w") as devnull:
-        sys.stderr = devnull
-        try:
-            resource_tracker.ensure_running()
-        finally:
-            sys.stderr = saved
