@@ -82,10 +82,37 @@ def par(v: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def vector(name: str, values: np.ndarray) -> str:
-    shown = [num(v) for v in values[:MAX_VECTOR]]
-    more = f", … {len(values) - MAX_VECTOR} more" if len(values) > MAX_VECTOR else ""
+def vector(name: str, values: np.ndarray, width: int = 80) -> str:
+    """`name = [v1, v2, …, n more]`, as many entries as fit in `width` (at most MAX_VECTOR)."""
+    shown: list[str] = []
+    for i, v in enumerate(values[:MAX_VECTOR]):
+        left = len(values) - i - 1
+        more = f", … {left} more" if left else ""
+        line = f"{name} = [{', '.join([*shown, num(v)])}{more}]"
+        if shown and len(line) > width:
+            break
+        shown.append(num(v))
+    left = len(values) - len(shown)
+    more = f", … {left} more" if left else ""
     return f"{name} = [{', '.join(shown)}{more}]"
+
+
+def fit(line: str, width: int) -> list[str]:
+    """A line broken (at a space, after a comma or before an equals sign if it can) into
+    pieces of at most `width`, the later ones indented."""
+    out = []
+    while len(line) > width:
+        cut = max(
+            line.rfind(",  ", 0, width), line.rfind(" = ", 0, width), line.rfind(" (", 0, width)
+        )
+        if cut <= len(CONT):
+            cut = line.rfind(" ", 0, width)
+        if cut <= len(CONT):
+            cut = width
+        out.append(line[: cut + 1].rstrip() if line[cut] == "," else line[:cut].rstrip())
+        line = CONT + line[cut:].lstrip(", ")
+    out.append(line)
+    return out
 
 
 def wrap(lhs: str, pieces: list[str], rhs: str, width: int, sep: str = " + ") -> list[str]:
@@ -141,6 +168,11 @@ def _rest(n: int, total: float) -> str:
     return f"[{n} more: {num(total)}]"
 
 
+def _sum_lines(neuron: int | None) -> int:
+    """Lines a weighted sum may take: more when only one neuron is shown."""
+    return 2 if neuron is None else 4
+
+
 def _neurons(n: int, neuron: int | None) -> list[int]:
     if neuron is not None:
         return [min(max(neuron, 0), n - 1)]
@@ -172,7 +204,7 @@ def forward_step(trace: Trace, li: int, width: int, neuron: int | None) -> Trace
     units = f"{t.n_out} {t.activation} neuron{'s' if t.n_out > 1 else ''}"
     lines = [f"z{li} = W{li} a{li - 1} + b{li},  a{li} = {f}(z{li})   ({units})"]
     if li == 1:
-        lines.append(vector("a0 = x", t.a_in))
+        lines.append(vector("a0 = x", t.a_in, width))
     if t.activation == "softmax":
         lines.append("softmax: a[i] = e^z[i] / Σ_j e^z[j]")
     shown = _neurons(t.n_out, neuron)
@@ -182,14 +214,19 @@ def forward_step(trace: Trace, li: int, width: int, neuron: int | None) -> Trace
             for k in range(t.n_in)
         ]
         lines += fitted_sum(
-            f"{INDENT}z{li}[{j + 1}] = ", terms, [par(t.b[j])], f" = {num(t.z[j])}", width
+            f"{INDENT}z{li}[{j + 1}] = ",
+            terms,
+            [par(t.b[j])],
+            f" = {num(t.z[j])}",
+            width,
+            _sum_lines(neuron),
         )
         if t.activation == "softmax":
             lines.append(f"{INDENT}a{li}[{j + 1}] = softmax(z{li})[{j + 1}] = {num(t.a[j])}")
         else:
             lines.append(f"{INDENT}a{li}[{j + 1}] = {f}({num(t.z[j])}) = {num(t.a[j])}")
     lines += _more_neurons(t.n_out, shown, neuron)
-    lines.append(vector(f"a{li}", t.a))
+    lines.append(vector(f"a{li}", t.a, width))
     last = li == len(trace.layers)
     title = f"Forward, layer {li}{' (output)' if last else ''}"
     return TraceStep("forward", li, title, tuple(lines))
@@ -288,10 +325,12 @@ def backward_step(trace: Trace, li: int, width: int, neuron: int | None) -> Trac
                 for i in range(nxt.n_out)
             ]
             lhs = f"{INDENT}(W{li + 1}ᵀδ{li + 1})[{j + 1}] = "
-            lines += fitted_sum(lhs, terms, [], f" = {num(t.upstream[j])}", width)
+            lines += fitted_sum(
+                lhs, terms, [], f" = {num(t.upstream[j])}", width, _sum_lines(neuron)
+            )
             lines += _delta_lines(t, li, j, None)
     lines += _more_neurons(t.n_out, shown, neuron)
-    lines.append(vector(f"δ{li}", t.delta))
+    lines.append(vector(f"δ{li}", t.delta, width))
     title = f"Backward, layer {li}{' (output)' if li == L else ''}"
     return TraceStep("backward", li, title, tuple(lines))
 
@@ -385,7 +424,10 @@ def trace_steps(trace: Trace, width: int = 80, neuron: int | None = None) -> lis
     steps += [backward_step(trace, li, width, neuron) for li in reversed(layers)]
     steps += [gradient_step(trace, li, width, neuron) for li in reversed(layers)]
     steps += [update_step(trace, li, width, neuron) for li in layers]
-    return steps
+    return [
+        TraceStep(s.kind, s.layer, s.title, tuple(p for line in s.lines for p in fit(line, width)))
+        for s in steps
+    ]
 
 
 def trace_text(trace: Trace, heading: list[str] | None = None, width: int = 80) -> str:
