@@ -237,7 +237,8 @@ def trace_to_dict(trace: Trace, sample: int | None = None) -> dict:
     def plain(a: Array) -> list:
         a = np.asarray(a)
         if a.dtype == np.float32:  # the shortest decimal that reads back as the same float32
-            return np.vectorize(lambda v: float(str(v)), otypes=[float])(a).tolist()
+            short = [float(str(v)) for v in a.ravel()]  # str of a float32 scalar: shortest
+            return np.array(short, dtype=np.float64).reshape(a.shape).tolist()
         return a.astype(float).tolist()
 
     def number(v: float) -> float:
