@@ -66,8 +66,8 @@ def main(argv: list[str]) -> int:
     from tui_nn.cli.train import build_network, note
     from tui_nn.data import load_dataset
     from tui_nn.engine.trace import trace_sample, trace_to_dict
-    from tui_nn.engine.trace_text import trace_text
     from tui_nn.files import load_model
+    from tui_nn.session.trace_text import trace_text
 
     ns = parser().parse_args(argv)
     index = sample_index(ns.sample)
@@ -138,6 +138,6 @@ def heading(
 
 
 def list_text(values) -> str:
-    from tui_nn.engine.trace_text import vector
+    from tui_nn.session.trace_text import vector
 
     return vector("y", values)[len("y = ") :]
