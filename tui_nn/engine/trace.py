@@ -23,6 +23,7 @@ derivative for an output that is not fused with its loss; None for a fused outpu
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -269,3 +270,14 @@ def trace_to_dict(trace: Trace, sample: int | None = None) -> dict:
         ],
         "updated": [{"W": plain(t.W_new), "b": plain(t.b_new)} for t in trace.layers],
     }
+
+
+def next_training_index(trainer) -> int:
+    """The index of the training sample `trainer.step()` would train on first, without
+    changing anything (at the start of an epoch, from a copy of the trainer's random state)."""
+    n = len(trainer.batches)
+    order, pos = trainer._order, trainer._pos
+    if order is None or pos == 0:
+        order = copy.deepcopy(trainer.rng).permutation(n)
+        pos = 0
+    return int(order[pos])

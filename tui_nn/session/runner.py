@@ -19,7 +19,7 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session import snapshots, views
+from tui_nn.session import snapshots, tracing, views
 from tui_nn.session.messages import (
     InjectFault,
     Inspect,
@@ -76,6 +76,7 @@ class Runner:
         self.grid_stale = True
         self.last_grid_time = float("-inf")
         self.inspection: Inspection | None = None
+        self.trace = None  # a TraceResult for the next snapshot (tracing.py)
         self.saved_path: str | None = None
         # Step(n) / Step(epoch=True) bookkeeping
         self.steps_left: int | None = None
@@ -340,6 +341,7 @@ class Runner:
         SetView: _set_view,
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
+        **tracing.HANDLERS,
     }
 
     def current_config(self) -> RunConfig:
