@@ -102,11 +102,11 @@ def fit(line: str, width: int) -> list[str]:
     pieces of at most `width`, the later ones indented."""
     out = []
     while len(line) > width:
-        cut = max(
-            line.rfind(",  ", 0, width), line.rfind(" = ", 0, width), line.rfind(" (", 0, width)
-        )
-        if cut <= len(CONT):
-            cut = line.rfind(" ", 0, width)
+        cut = -1
+        for mark in (",  ", " (", " = ", " "):  # the most natural break leaving a fair line
+            cut = line.rfind(mark, 0, width)
+            if cut > width // 3:
+                break
         if cut <= len(CONT):
             cut = width
         out.append(line[: cut + 1].rstrip() if line[cut] == "," else line[:cut].rstrip())
@@ -414,20 +414,43 @@ def update_step(trace: Trace, li: int, width: int, neuron: int | None) -> TraceS
     return TraceStep("update", li, f"Update, layer {li}", tuple(lines))
 
 
-def trace_steps(trace: Trace, width: int = 80, neuron: int | None = None) -> list[TraceStep]:
-    """Every step in order. With `neuron` (0-based, clamped to each layer) only that neuron of
-    each layer is detailed; otherwise up to MAX_NEURONS per layer."""
+def step_plan(trace: Trace) -> list[tuple[str, int | None]]:
+    """(kind, layer) of every step in order: forward 1..L, the cost, backward L..1, gradients
+    L..1 (as backpropagation produces them), update 1..L."""
     n = len(trace.layers)
-    layers = range(1, n + 1)
-    steps = [forward_step(trace, li, width, neuron) for li in layers]
-    steps.append(cost_step(trace, width))
-    steps += [backward_step(trace, li, width, neuron) for li in reversed(layers)]
-    steps += [gradient_step(trace, li, width, neuron) for li in reversed(layers)]
-    steps += [update_step(trace, li, width, neuron) for li in layers]
+    up, down = list(range(1, n + 1)), list(range(n, 0, -1))
     return [
-        TraceStep(s.kind, s.layer, s.title, tuple(p for line in s.lines for p in fit(line, width)))
-        for s in steps
+        *(("forward", li) for li in up),
+        ("cost", None),
+        *(("backward", li) for li in down),
+        *(("gradients", li) for li in down),
+        *(("update", li) for li in up),
     ]
+
+
+BUILDERS = {
+    "forward": forward_step,
+    "backward": backward_step,
+    "gradients": gradient_step,
+    "update": update_step,
+}
+
+
+def trace_step(trace: Trace, index: int, width: int = 80, neuron: int | None = None) -> TraceStep:
+    """Step `index` of `step_plan(trace)`, its lines at most `width` columns. With `neuron`
+    (0-based, clamped to the layer) only that neuron is detailed; otherwise up to MAX_NEURONS."""
+    kind, layer = step_plan(trace)[index]
+    if kind == "cost":
+        step = cost_step(trace, width)
+    else:
+        step = BUILDERS[kind](trace, layer, width, neuron)
+    lines = tuple(part for line in step.lines for part in fit(line, width))
+    return TraceStep(step.kind, step.layer, step.title, lines)
+
+
+def trace_steps(trace: Trace, width: int = 80, neuron: int | None = None) -> list[TraceStep]:
+    """Every step in order (see `trace_step`)."""
+    return [trace_step(trace, i, width, neuron) for i in range(len(step_plan(trace)))]
 
 
 def trace_text(trace: Trace, heading: list[str] | None = None, width: int = 80) -> str:
