@@ -11,6 +11,7 @@ from tui_nn.config import RunConfig
 from tui_nn.session.messages import ApplyTraceStep, Pause, Start, TraceSample
 from tui_nn.session.trace_text import num
 from tui_nn.ui.panels.trace import TracePanel
+from tui_nn.ui.trace_mode import point_at
 
 TITLES = [
     "Forward, layer 1",
@@ -165,3 +166,23 @@ async def test_palette_and_help_list_trace(harness):
         assert app.tracing
         sections = dict(app.help_sections())
         assert any(b.action == "apply" for b in sections["Trace mode (T)"])
+
+
+async def test_a_click_on_the_boundary_traces_the_nearest_sample(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await pilot.press("T")
+        await _trace_shown(pilot, app)
+        boundary = app.query_one("#boundary")
+        await wait_for(pilot, lambda: boundary.grid is not None, "a decision grid")
+        await pilot.click("#boundary", offset=(10, 4))
+        await wait_for(pilot, lambda: _panel(app).result.chosen == "point", "the picked sample")
+        point = harness.session.sent(TraceSample)[-1].point
+        assert point == point_at(boundary, 10, 4)
+        x_min, x_max, y_min, y_max = boundary.grid.bounds
+        assert x_min < point[0] < x_min + (x_max - x_min) / 2 and point[1] > (y_min + y_max) / 2
+        ds = harness.session.engine().dataset
+        nearest = np.argmin(((ds.X_train * ds.input_scale - np.array(point)) ** 2).sum(axis=1))
+        assert _panel(app).result.index == nearest
+        assert "the sample nearest the point" in screen_text(app)

@@ -1,6 +1,7 @@
 """Trace mode (a mixin of TuiNNApp): `T` or the palette's "Trace a sample".
 
-Entering pauses training (it resumes on leaving if it was running), hides the editor and the
+A click on the decision boundary traces the training sample nearest that point. Entering
+pauses training (it resumes on leaving if it was running), hides the editor and the
 heatmap, and shows the trace panel beside the decision boundary. The panel's requests become
 session commands (TraceSample, ApplyTraceStep); the trainer computes the trace and its answer
 comes back on a snapshot, which `show_trace` hands to the panel. The UI never computes one.
@@ -8,9 +9,27 @@ comes back on a snapshot, which `show_trace` hands to the panel. The UI never co
 
 from __future__ import annotations
 
+from textual import events
+
 from tui_nn.session.messages import ApplyTraceStep, Pause, Snapshot, Start, TraceSample
 from tui_nn.ui.bridge import Update
 from tui_nn.ui.panels.trace import TracePanel
+from tui_nn.ui.widgets import DecisionBoundary
+
+
+def point_at(boundary: DecisionBoundary, col: int, row: int) -> tuple[float, float] | None:
+    """The data point under cell (col, row) of the decision boundary (None off the picture or
+    without 2-D data): the centre of the cell's two pixels, as the picture maps them."""
+    summary = boundary.summary
+    bounds = boundary.grid.bounds if boundary.grid is not None else None
+    bounds = bounds or (summary.bounds if summary is not None else None)
+    cols, rows = boundary.grid_size
+    if not boundary.is_2d or bounds is None or not (0 <= col < cols and 0 <= 2 * row < rows):
+        return None
+    x_min, x_max, y_min, y_max = bounds
+    x = x_min + (col + 0.5) / cols * (x_max - x_min)
+    y = y_max - (2 * row + 1) / rows * (y_max - y_min)
+    return float(x), float(y)
 
 
 class TraceMode:
@@ -47,6 +66,17 @@ class TraceMode:
 
     def on_trace_panel_sample_requested(self, event: TracePanel.SampleRequested) -> None:
         self._ask_trace(TraceSample(index=event.index, split=event.split), "")
+
+    def on_click(self, event: events.Click) -> None:
+        """In trace mode a click on the decision boundary traces the nearest training sample."""
+        if not self.tracing or not isinstance(event.widget, DecisionBoundary):
+            return
+        boundary = event.widget
+        region = boundary.region
+        point = point_at(boundary, event.screen_x - region.x, event.screen_y - region.y)
+        if point is not None:
+            self._ask_trace(TraceSample(point=point), "the sample nearest the point")
+            self.query_one(TracePanel).focus()
 
     def on_trace_panel_apply_requested(self, event: TracePanel.ApplyRequested) -> None:
         self._trace_message = self.last.message if self.last is not None else ""
