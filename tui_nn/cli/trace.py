@@ -124,7 +124,7 @@ def heading(
     sizes = "-".join(str(n) for n in spec.sizes)
     acts = ", ".join(layer.activation for layer in spec.layers)
     where = f"from {values['load']}" if "load" in values else f"initial weights, seed {spec.seed}"
-    target = f"class {trace.label}" if trace.label is not None else "y below"
+    target = f"class {trace.label}" if trace.label is not None else "a regression target"
     names = dataset.class_names
     if trace.label is not None and names and trace.label < len(names):
         if names[trace.label] != str(trace.label):
