@@ -138,6 +138,6 @@ def heading(
 
 
 def list_text(values) -> str:
-    from tui_nn.session.trace_text import vector
+    from tui_nn.session.trace_lines import vector
 
     return vector("y", values)[len("y = ") :]
