@@ -19,7 +19,7 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session import snapshots, tracing, views
+from tui_nn.session import snapshots, views
 from tui_nn.session.messages import (
     InjectFault,
     Inspect,
@@ -38,6 +38,7 @@ from tui_nn.session.messages import (
     Stop,
 )
 from tui_nn.session.meter import Meter, Stopwatch
+from tui_nn.session.tracing import HANDLERS as TRACE_HANDLERS
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
 
@@ -341,7 +342,7 @@ class Runner:
         SetView: _set_view,
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
-        **tracing.HANDLERS,
+        **TRACE_HANDLERS,
     }
 
     def current_config(self) -> RunConfig:
