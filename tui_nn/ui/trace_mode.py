@@ -59,13 +59,15 @@ class TraceMode:
             self.send(Start())
         self.query_one("#layer-list").focus()
 
-    def _ask_trace(self, command: object, what: str) -> None:
+    def _ask_trace(self, command: object, what: str | None) -> None:
+        """Send a trace command; `what` (if given) is what the panel says it is waiting for."""
         self._trace_message = self.last.message if self.last is not None else ""
-        self.query_one(TracePanel).waiting(what)
+        if what is not None:
+            self.query_one(TracePanel).waiting(what)
         self.send(command)
 
     def on_trace_panel_sample_requested(self, event: TracePanel.SampleRequested) -> None:
-        self._ask_trace(TraceSample(index=event.index, split=event.split), "")
+        self._ask_trace(TraceSample(index=event.index, split=event.split), None)
 
     def on_click(self, event: events.Click) -> None:
         """In trace mode a click on the decision boundary traces the nearest training sample."""
@@ -79,8 +81,7 @@ class TraceMode:
             self.query_one(TracePanel).focus()
 
     def on_trace_panel_apply_requested(self, event: TracePanel.ApplyRequested) -> None:
-        self._trace_message = self.last.message if self.last is not None else ""
-        self.send(ApplyTraceStep(index=event.index, split=event.split))
+        self._ask_trace(ApplyTraceStep(index=event.index, split=event.split), None)
 
     def on_trace_panel_close_requested(self, event: TracePanel.CloseRequested) -> None:
         self.leave_trace()

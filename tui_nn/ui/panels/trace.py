@@ -174,7 +174,7 @@ class TracePanel(Vertical, can_focus=True):
 
     def _body_text(self, res: TraceResult, width: int) -> Text:
         trace = res.trace
-        kind, layer = step_plan(trace)[self.step]
+        _, layer = step_plan(trace)[self.step]
         rows = max(3, self.query_one("#trace-scroll").size.height - 1)
         step = trace_step(trace, self.step, width)
         units = trace.layers[layer - 1].n_out if layer is not None else 1
