@@ -111,15 +111,14 @@ def main(argv: list[str]) -> int:
         json.dump(out, sys.stdout)
         sys.stdout.write("\n")
         return 0
-    sys.stdout.write(
-        trace_text(trace, heading(trace, net, dataset, ns.split, index, values, config))
-    )
+    sys.stdout.write(trace_text(trace, heading(trace, net, dataset, ns.split, index, values)))
     return 0
 
 
-def heading(
-    trace, net, dataset, split: str, index: int, values: dict[str, Any], config
-) -> list[str]:
+def heading(trace, net, dataset, split: str, index: int, values: dict[str, Any]) -> list[str]:
+    """What is traced: the sample and its target, the network, where its weights come from."""
+    from tui_nn.session.trace_lines import vector
+
     spec = net.spec
     sizes = "-".join(str(n) for n in spec.sizes)
     acts = ", ".join(layer.activation for layer in spec.layers)
@@ -133,11 +132,5 @@ def heading(
         f"Sample {index} of the {split} set of {dataset.name} ({target})",
         f"network {sizes} ({acts}), loss {spec.loss}, {spec.dtype}; {where}",
         f"one plain gradient step with learning rate α = {trace.lr:g}",
-        f"y = {list_text(trace.y)}",
+        vector("y", trace.y),
     ]
-
-
-def list_text(values) -> str:
-    from tui_nn.session.trace_lines import vector
-
-    return vector("y", values)[len("y = ") :]
