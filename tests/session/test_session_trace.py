@@ -102,8 +102,8 @@ def test_bad_requests_are_messages(runner, cmd, message):
     before = _params(runner.net)
     runner.apply(cmd)
     snap = runner.snapshot()
-    assert snap.trace is None and snap.state != "error"
-    assert message in snap.message
+    assert snap.trace.trace is None and message in snap.trace.refused
+    assert snap.state != "error" and snap.message == f"cannot trace: {snap.trace.refused}"
     for p, q in zip(before, _params(runner.net)):
         np.testing.assert_array_equal(p, q)
 

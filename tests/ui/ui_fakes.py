@@ -257,15 +257,9 @@ class FakeSession:
     def _trace(self, cmd: object) -> None:
         """Answered honestly: the trainer's own handler on a real network and real data."""
         runner = self.engine()
-        try:
-            tracing.HANDLERS[type(cmd)](runner, cmd)
-        except ValueError as exc:  # as the runner does: a message, nothing changes
-            self.message = str(exc)
-            self.publish()
-            return
-        if isinstance(cmd, ApplyTraceStep):
-            self.message = runner.message
-        result, runner.trace = runner.trace, None
+        tracing.HANDLERS[type(cmd)](runner, cmd)
+        self.message = runner.message or self.message
+        result, runner.trace, runner.message = runner.trace, None, ""
         self.publish(trace=result)
 
     def engine(self) -> _TraceRunner:
@@ -335,11 +329,12 @@ class _TraceRunner:
 
     def __init__(self, dataset: DatasetSpec, network: NetworkSpec, hyper) -> None:
         from tui_nn.data import load_dataset
-        from tui_nn.engine import Network, Trainer
+        from tui_nn.engine import Network, TrainData, Trainer
 
-        self.dataset = load_dataset(dataset)
+        ds = self.dataset = load_dataset(dataset)
         self.net = Network.from_spec(network)
-        self.trainer = Trainer(self.net, self.dataset.train_data(), hyper, seed=network.seed)
+        data = TrainData(ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.input_scale, ds.task)
+        self.trainer = Trainer(self.net, data, hyper, seed=network.seed)
         self.hyper = hyper
         self.trace = None
         self.message = ""

@@ -206,16 +206,18 @@ class Inspection:
 @dataclass(frozen=True)
 class TraceResult:
     """The answer to TraceSample / ApplyTraceStep: the engine's trace (copies of every array),
-    which sample it is, and after ApplyTraceStep the cost the sample had before the step."""
+    which sample it is, and after ApplyTraceStep the cost the sample had before the step. A
+    request that cannot be answered (no such sample) has `refused` (one line) and no trace."""
 
-    index: int
+    index: int | None
     split: str
     n_samples: int  # in that split
-    trace: Trace
+    trace: Trace | None
     class_name: str | None = None  # the sample's class, by name, when the data has names
     chosen: str = "index"  # how the sample was picked: "index", "next" or "point"
     applied: bool = False  # the answer to ApplyTraceStep (the weights changed)
     loss_before: float | None = None  # the sample's cost before that step
+    refused: str | None = None  # why there is no trace (the weights did not change)
 
 
 @dataclass(frozen=True)

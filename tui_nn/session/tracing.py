@@ -5,6 +5,7 @@ the engine (`tui_nn.engine.trace`): the UI only ever sees the TraceResult, a fro
 copies. `HANDLERS` is what the runner registers. A handler needs from the runner only `net`,
 `dataset`, `trainer`, `hyper` and the flags that make the next snapshot carry the answer (and,
 after a step, new weights and a new decision grid), so a test double can run the same code.
+A request that cannot be answered (no such sample or split) is answered too, with `refused`.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def result(
 def freeze(res: TraceResult) -> TraceResult:
     """Make every array of the result read-only (snapshots are immutable copies)."""
     trace = res.trace
-    for part in (trace, *trace.layers):
+    for part in (trace, *trace.layers) if trace is not None else ():
         for f in dataclasses.fields(part):
             value = getattr(part, f.name)
             if isinstance(value, np.ndarray):
@@ -95,26 +96,42 @@ def freeze(res: TraceResult) -> TraceResult:
     return res
 
 
+def refusal(runner, cmd: TraceSample | ApplyTraceStep, reason: str) -> None:
+    """The answer to a request that cannot be traced: said in the result and the message."""
+    split = cmd.split if cmd.split in SPLITS else "train"
+    n = len(split_arrays(runner.dataset, split)[0])
+    runner.trace = TraceResult(cmd.index, cmd.split, n, None, refused=reason)
+    runner.message = f"cannot trace: {reason}"
+
+
 def handle_trace(runner, cmd: TraceSample) -> None:
-    dataset, split = runner.dataset, cmd.split
-    split_arrays(dataset, split)
-    if cmd.point is not None:
-        index, chosen = nearest(dataset, split, cmd.point), "point"
-    elif cmd.index is None:
-        split, index, chosen = "train", next_training_index(runner.trainer), "next"
-    else:
-        index, chosen = int(cmd.index), "index"
-    runner.trace = result(runner.net, dataset, index, split, _lr(runner, cmd.lr), chosen)
+    try:
+        dataset, split = runner.dataset, cmd.split
+        split_arrays(dataset, split)
+        if cmd.point is not None:
+            index, chosen = nearest(dataset, split, cmd.point), "point"
+        elif cmd.index is None:
+            split, index, chosen = "train", next_training_index(runner.trainer), "next"
+        else:
+            index, chosen = int(cmd.index), "index"
+        runner.trace = result(runner.net, dataset, index, split, _lr(runner, cmd.lr), chosen)
+    except ValueError as exc:  # also the engine's SpecError: bad input, not a crash
+        refusal(runner, cmd, str(exc))
     runner.urgent = True
 
 
 def handle_apply(runner, cmd: ApplyTraceStep) -> None:
     """One plain SGD step on the sample, then its trace on the new weights."""
     dataset, split, lr = runner.dataset, cmd.split, _lr(runner, cmd.lr)
-    check_index(dataset, split, cmd.index)
-    x, y = _sample(dataset, split, cmd.index)
-    classification = dataset.task == "classification"
-    before = apply_sample_step(runner.net, x, y, lr, dataset.input_scale, classification)
+    try:
+        check_index(dataset, split, cmd.index)
+        x, y = _sample(dataset, split, cmd.index)
+        classification = dataset.task == "classification"
+        before = apply_sample_step(runner.net, x, y, lr, dataset.input_scale, classification)
+    except ValueError as exc:
+        refusal(runner, cmd, str(exc))
+        runner.urgent = True
+        return
     runner.trace = result(
         runner.net, dataset, cmd.index, split, lr, "index", applied=True, loss_before=before.loss
     )

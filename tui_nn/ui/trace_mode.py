@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from textual import events
 
-from tui_nn.session.messages import ApplyTraceStep, Pause, Snapshot, Start, TraceSample
+from tui_nn.session.messages import ApplyTraceStep, Pause, Start, TraceSample
 from tui_nn.ui.bridge import Update
 from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.widgets import DecisionBoundary
@@ -35,7 +35,6 @@ def point_at(boundary: DecisionBoundary, col: int, row: int) -> tuple[float, flo
 class TraceMode:
     tracing = False  # trace mode is on
     _resume_after_trace = False  # training was running when trace mode began
-    _trace_message = ""  # the trainer's message when the last trace was asked for
 
     def action_trace(self) -> None:
         if self.tracing:
@@ -61,7 +60,6 @@ class TraceMode:
 
     def _ask_trace(self, command: object, what: str | None) -> None:
         """Send a trace command; `what` (if given) is what the panel says it is waiting for."""
-        self._trace_message = self.last.message if self.last is not None else ""
         if what is not None:
             self.query_one(TracePanel).waiting(what)
         self.send(command)
@@ -87,12 +85,12 @@ class TraceMode:
         self.leave_trace()
 
     def show_trace(self, update: Update) -> None:
-        """The trainer's answer to the panel, or its reason for not answering."""
+        """The trainer's answer to the panel: a trace, or why there is none."""
         panel = self.query_one(TracePanel)
         if update.data is not None:
             panel.set_sizes(update.data.n_train, update.data.n_test)
-        snap: Snapshot = update.snapshot
-        if update.trace is not None:
-            panel.show_result(update.trace)
-        elif panel.pending and snap.message and snap.message != self._trace_message:
-            panel.show_note(snap.message)  # e.g. a refused index
+        result = update.trace
+        if result is not None and result.refused is not None:
+            panel.show_note(result.refused)
+        elif result is not None:
+            panel.show_result(result)
