@@ -12,8 +12,8 @@ import json
 import sys
 from typing import Any
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError, add_options, config_from_values, gather_values
+from tui_nn.cli.parser import make_parser
 
 EPILOG = """\
 examples:
