@@ -25,8 +25,9 @@ import numpy as np
 
 from tui_nn.engine.history import RecordBlock
 from tui_nn.session.messages import Snapshot
+from tui_nn.session.tracing import freeze as freeze_trace
 
-_ONCE = ("data", "grid", "weights", "inspection", "saved_path", "save_failed")
+_ONCE = ("data", "grid", "weights", "inspection", "saved_path", "trace", "save_failed")
 END = object()  # put after the last message: the delivery thread stops when it takes it
 
 
@@ -58,6 +59,8 @@ def freeze(snap: Snapshot) -> Snapshot:
     for W, b in snap.weights or ():
         _freeze_array(W)
         _freeze_array(b)
+    if snap.trace is not None:
+        freeze_trace(snap.trace)
     return snap
 
 

@@ -89,14 +89,15 @@ def build(runner: Runner) -> Snapshot:
         save_failed=runner.save_failed,
         error_detail=runner.error_detail if runner.state == "error" else None,
         speed=runner.speed,
+        trace=runner.trace,
     )
     runner.send_data = False
-    runner.inspection = runner.saved_path = runner.save_failed = None
+    runner.inspection = runner.saved_path = runner.save_failed = runner.trace = None
     return snap
 
 
 _FULL = ("sent", "send_data", "grid_stale", "last_grid_time", "weights_stale", "urgent")
-_ONCE = ("inspection", "saved_path", "save_failed")
+_ONCE = ("inspection", "saved_path", "save_failed", "trace")
 
 
 def full(runner: Runner) -> Snapshot:
