@@ -33,6 +33,7 @@ def kill_trainers(runtime: str) -> None:
             try:
                 with open(os.path.join(folder, name)) as f:
                     pid = json.load(f)["pid"]
-                os.kill(pid, signal.SIGKILL)
+                if pid != os.getpid():  # a test may register this process as a stand-in
+                    os.kill(pid, signal.SIGKILL)
             except (OSError, ValueError, KeyError):
                 pass

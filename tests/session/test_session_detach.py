@@ -216,3 +216,17 @@ def test_a_runtime_folder_others_could_change_is_refused(tmp_path, monkeypatch):
     (key_home / "tui-nn" / "authkey").chmod(0o644)  # readable by others: not a secret
     with pytest.raises(registry.RegistryError, match="readable by others"):
         registry.authkey()
+
+
+def test_resuming_a_run_that_is_still_training_is_refused(tmp_path):
+    from tui_nn.ui import runs
+
+    run = tmp_path / "run.npz"
+    run.write_bytes(b"PK\x03\x04")
+    info = registry.TrainerInfo("abc123", os.getpid(), time.time(), "xor", "2-8-1", str(run))
+    registry.write_info(info)  # a live process registered as training this run
+    with pytest.raises(runs.RunError, match="still training in trainer abc123"):
+        runs.check_not_training(run)
+    runs.check_not_training(tmp_path / "other.npz")  # another run: fine
+    registry.remove("abc123")
+    runs.check_not_training(run)
