@@ -25,7 +25,7 @@ import numpy as np
 
 from tui_nn.session.messages import Snapshot
 
-_ONCE = ("data", "grid", "weights", "inspection", "saved_path")
+_ONCE = ("data", "grid", "weights", "network_view", "inspection", "saved_path")
 END = object()  # put after the last message: the delivery thread stops when it takes it
 
 
@@ -57,6 +57,10 @@ def freeze(snap: Snapshot) -> Snapshot:
     for W, b in snap.weights or ():
         _freeze_array(W)
         _freeze_array(b)
+    view = snap.network_view
+    if view is not None:
+        for a in (view.x, *view.z, *view.a, *(g for pair in view.grads for g in pair)):
+            _freeze_array(a)
     return snap
 
 

@@ -19,7 +19,7 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session import snapshots, views
+from tui_nn.session import parameters, snapshots, views
 from tui_nn.session.messages import (
     InjectFault,
     Inspect,
@@ -30,6 +30,7 @@ from tui_nn.session.messages import (
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetParameter,
     SetSpeed,
     SetView,
     Snapshot,
@@ -73,6 +74,7 @@ class Runner:
         self.records: list[EpochRecord] = []
         self.send_data = True
         self.weights_stale = True
+        self.last_weights_time, self.weights_run_id = float("-inf"), -1  # see parameters.py
         self.grid_stale = True
         self.last_grid_time = float("-inf")
         self.inspection: Inspection | None = None
@@ -311,7 +313,7 @@ class Runner:
 
     def _set_view(self, cmd: SetView) -> None:
         """The answering snapshot carries what the view asks for, even if unchanged since."""
-        self.weights_stale = cmd.weights
+        self.weights_stale, self.last_weights_time = cmd.weights, float("-inf")
         if cmd.grid:
             self.grid_stale, self.last_grid_time = True, float("-inf")
         self.view = cmd
@@ -340,6 +342,7 @@ class Runner:
         SetView: _set_view,
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
+        SetParameter: parameters.set_parameter,
     }
 
     def current_config(self) -> RunConfig:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.session import views
+from tui_nn.session import parameters, views
 from tui_nn.session.messages import DecisionGrid, Snapshot
 
 if TYPE_CHECKING:
@@ -46,9 +46,7 @@ def build(runner: Runner) -> Snapshot:
         return bare(runner)
     rate = runner.meter.read(now, trainer.samples_seen, runner.running)
     last = trainer.history[-1] if trainer.history else None
-    weights = None
-    if runner.view.weights and runner.weights_stale:
-        weights, runner.weights_stale = views.copy_weights(runner.net), False
+    weights, network_view = parameters.weights_if_due(runner, now)
     snap = Snapshot(
         run_id=runner.run_id,
         seq=runner.seq,
@@ -77,6 +75,7 @@ def build(runner: Runner) -> Snapshot:
         saved_path=runner.saved_path,
         error_detail=runner.error_detail if runner.state == "error" else None,
         speed=runner.speed,
+        network_view=network_view,
     )
     runner.records, runner.send_data = [], False
     runner.inspection = runner.saved_path = None
