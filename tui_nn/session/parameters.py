@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tui_nn.engine.activations import ACTIVATIONS
-from tui_nn.engine.notation import Address, NotationError, check_address
 from tui_nn.session import views
 from tui_nn.session.messages import NetworkView, SetParameter
+from tui_nn.session.notation import Address, NotationError, check_address
 
 if TYPE_CHECKING:
     from tui_nn.session.runner import Runner

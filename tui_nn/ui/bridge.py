@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session.messages import DataSummary, DecisionGrid, Inspection, Snapshot, TrainerDied
+from tui_nn.session.messages import (
+    DataSummary,
+    DecisionGrid,
+    Inspection,
+    NetworkView,
+    Snapshot,
+    TrainerDied,
+)
 
 
 @dataclass
@@ -34,6 +41,8 @@ class Update:
     grid: DecisionGrid | None = None
     inspection: Inspection | None = None
     saved_path: str | None = None
+    weights: tuple | None = None  # ((W, b), ...) with the network_view sent alongside
+    network_view: NetworkView | None = None
     new_run: bool = False  # a new run began: `records` is its whole history (clear the plots)
     coalesced: int = 1  # how many snapshots this update stands for
 
@@ -98,6 +107,8 @@ class SnapshotBridge:
             pending.grid = snap.grid
         if snap.inspection is not None:
             pending.inspection = snap.inspection
+        if snap.weights is not None:
+            pending.weights, pending.network_view = snap.weights, snap.network_view
         if snap.saved_path is not None:
             pending.saved_path = self._saved_path = snap.saved_path
             self._saved.set()

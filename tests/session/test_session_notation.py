@@ -2,7 +2,7 @@
 
 import pytest
 
-from tui_nn.engine.notation import (
+from tui_nn.session.notation import (
     Address,
     NotationError,
     check_address,
