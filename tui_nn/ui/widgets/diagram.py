@@ -98,7 +98,7 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         self.weights: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
         self.view: NetworkView | None = None
         self.stats: tuple[LayerStats, ...] = ()
-        self.cursor = (1, 0)  # (column, node): column 0 is the inputs
+        self.cursor = (1, 0)  # (column, neuron): column 0 is the inputs
         self.line: int | None = None  # the selected incoming weight: its source neuron
         self.diagram_layout: DiagramLayout = plan((), 0, 0)
         self.picture = draw.Picture.empty()
@@ -150,7 +150,7 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
     def reading(self) -> words.Reading | None:
         """What the cursor is on, in the textbook's notation (None before any network)."""
         columns = self.diagram_layout.columns
-        c, node = self.cursor
+        c, j = self.cursor
         if c >= len(columns):
             return None
         column = columns[c]
@@ -159,11 +159,7 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
                 return words.Reading(
                     f"inputs: {words.sample_words(self.view)} ({self.sizes[0]} pixels)", "inputs"
                 )
-            return words.input_reading(node, self.sizes[0], self.view)
-        neurons = column.neurons(node)
-        if len(neurons) > 1:
-            return words.folded_reading(c - 1, neurons, self.n_layers, self.stats)
-        j = neurons.start
+            return words.input_reading(j, self.sizes[0], self.view)
         if self.line is not None:
             return words.weight_reading(c - 1, j, self.line, self.n_layers, self.weights, self.view)
         return words.neuron_reading(
@@ -174,31 +170,27 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         columns = self.diagram_layout.columns
         if not columns:
             return
-        c, node = self.cursor
+        c, j = self.cursor
         column = columns[c]
-        folded = c > 0 and len(column.neurons(node)) > 1
         if self.line is not None:
             if dy:
                 self.line = (self.line + dy) % self.sizes[c - 1]
             elif dx > 0:
                 self.line = None
             else:  # follow the line to where it comes from
-                source = columns[c - 1]
-                neuron, self.line = self.line, None
-                node = 0 if source.picture is not None else source.node_of(neuron)
+                j, self.line = self.line, None
                 c -= 1
+                if columns[c].picture is not None:
+                    j = 0
         elif dy:
-            node = min(max(node + dy, 0), column.nodes - 1)
-        elif dx < 0 and c > 0 and not folded:
-            self.line = self._strongest_input(c - 1, column.neurons(node).start)
+            limit = 1 if column.picture is not None else self.sizes[c]
+            j = min(max(j + dy, 0), limit - 1)  # neuron by neuron, also inside folded nodes
+        elif dx < 0 and c > 0:
+            self.line = self._strongest_input(c - 1, j)
         elif dx > 0 and c + 1 < len(columns):
-            target = columns[c + 1]
-            node = min(target.nodes - 1, node * target.nodes // max(1, column.nodes))
+            j = min(self.sizes[c + 1] - 1, j * self.sizes[c + 1] // max(1, self.sizes[c]))
             c += 1
-        elif dx < 0 and c > 0 and folded:
-            c -= 1
-            node = min(columns[c].nodes - 1, node)
-        self._set_cursor(c, node)
+        self._set_cursor(c, j)
 
     def _strongest_input(self, layer: int, j: int) -> int:
         if self.weights is None:
@@ -217,10 +209,10 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         c, node, line = hit
         self.focus()
         self.line = line
-        self._set_cursor(c, node)
+        self._set_cursor(c, self.diagram_layout.columns[c].neurons(node).start)
 
-    def _set_cursor(self, c: int, node: int) -> None:
-        self.cursor = (c, node)
+    def _set_cursor(self, c: int, neuron: int) -> None:
+        self.cursor = (c, neuron)
         self._throttle_dirty = True
         self.flush_repaint()  # a key press: answer now (only the changed cells are sent)
         self._post_selection()
@@ -262,7 +254,8 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         if layout != self.diagram_layout:
             self.diagram_layout = layout
             self._clamp_cursor()
-        focus = self.cursor if self.has_focus else None
+        c, j = self.cursor
+        focus = (c, layout.columns[c].node_of(j)) if self.has_focus and layout.columns else None
         self.picture = draw.compose(
             layout,
             width,
@@ -282,7 +275,8 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
             self.cursor, self.line = (1, 0), None
             return
         c = min(self.cursor[0], len(columns) - 1)
-        self.cursor = (c, min(self.cursor[1], columns[c].nodes - 1))
+        limit = 1 if columns[c].picture is not None else self.sizes[c]
+        self.cursor = (c, min(self.cursor[1], limit - 1))
         if self.line is not None and (c == 0 or self.line >= self.sizes[c - 1]):
             self.line = None
 

@@ -155,10 +155,10 @@ def _labels(pic: Picture, layout: DiagramLayout) -> None:
     for c, column in enumerate(columns):
         room = (columns[c + 1].x - column.x - 1) if c + 1 < len(columns) else 99
         if c == 0:
-            name = "x" if column.picture is None else f"x {column.units}"
+            name = "x" if column.picture is None else f"x {column.units}px"
         else:
             name = "out" if c == n_layers else f"h{c}"
-        folded = f"{name}÷{column.group}" if column.group > 1 else name
+        folded = f"{name}÷{column.group}" if column.group > 1 and column.picture is None else name
         label = folded if len(folded) <= room else name[: max(1, room)]
         start = min(column.x, pic.chars.shape[1] - len(label))  # the last one: right-aligned
         pic.put(0, max(0, start), label, BOLD)

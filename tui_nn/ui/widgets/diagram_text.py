@@ -146,22 +146,6 @@ def weight_reading(
     return Reading(long, short, address, w)
 
 
-def folded_reading(
-    layer: int, neurons: range, n_layers: int, stats: Sequence[LayerStats]
-) -> Reading:
-    name = f"{layer_name(layer, n_layers)} #{neurons.start + 1}–{neurons.stop}"
-    st = stats[layer] if layer < len(stats) else None
-    extra = ""
-    if st is not None:
-        part = slice(neurons.start, neurons.stop)
-        extra = (
-            f"  mean|δ| {num(float(np.mean(st.mean_abs_delta[part])))}"
-            f"  act {num(float(np.mean(st.mean_activation[part])))}"
-        )
-    long = f"{name}: {len(neurons)} neurons in one node{extra} (set one: Set a weight or bias)"
-    return Reading(long, f"{name} folded{extra}")
-
-
 def fit(reading: Reading, width: int, lines: int = 2) -> str:
     """The long form if it fits in `lines` lines of `width`, else the short one (which may
     wrap too: the readout grows, it is never cut)."""
