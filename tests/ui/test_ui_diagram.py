@@ -55,26 +55,26 @@ async def test_n_shows_the_diagram_of_a_2_3_2_1_net_and_asks_for_weights(tmp_pat
         assert not harness.session.sent(SetView)[-1].weights
 
 
-async def test_the_readout_is_the_snapshots_numbers_and_is_never_cut(tmp_path):
-    for size in ((120, 40), (80, 24)):
-        harness = Harness(NET_2321, tmp_path)
-        app = harness.app
-        async with app.run_test(size=size) as pilot:
-            await started(pilot, harness)
-            diagram = await show_diagram(pilot, app)
-            await pilot.press("down")  # h1 #2
-            info = app.query_one("#neuron-info")
-            W, b = harness.session._weights()[0]
-            await wait_for(pilot, lambda: "h1 #2" in str(info.render()), "the readout")
-            assert f"{float(b[1]):.4g}" in str(info.render())
-            await pilot.press("left")  # its strongest incoming weight
-            k = int(np.argmax(np.abs(W[1])))
-            await wait_for(pilot, lambda: f"W1[2,{k + 1}]" in str(info.render()), "a weight")
-            text = str(info.render())
-            assert f"{float(W[1, k]):.4g}" in text
-            screen = " ".join(screen_text(app).split())
-            for word in text.split():
-                assert word in screen, f"{word!r} of the readout is not on the {size} screen"
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_readout_is_the_snapshots_numbers_and_is_never_cut(tmp_path, size):
+    harness = Harness(NET_2321, tmp_path)
+    app = harness.app
+    async with app.run_test(size=size) as pilot:
+        await started(pilot, harness)
+        await show_diagram(pilot, app)
+        await pilot.press("down")  # h1 #2
+        info = app.query_one("#neuron-info")
+        W, b = harness.session._weights()[0]
+        await wait_for(pilot, lambda: "h1 #2" in str(info.render()), "the readout")
+        assert f"{float(b[1]):.4g}" in str(info.render())
+        await pilot.press("left")  # its strongest incoming weight
+        k = int(np.argmax(np.abs(W[1])))
+        await wait_for(pilot, lambda: f"W1[2,{k + 1}]" in str(info.render()), "a weight")
+        text = str(info.render())
+        assert f"{float(W[1, k]):.4g}" in text
+        screen = " ".join(screen_text(app).split())
+        for word in text.split():
+            assert word in screen, f"{word!r} of the readout is not on the {size} screen"
 
 
 async def test_heatmap_readout_fits_at_80_columns(tmp_path):
@@ -111,7 +111,7 @@ async def test_enter_on_a_weight_sets_it_and_bad_input_is_refused(tmp_path):
         ]:
             field.value = bad
             await pilot.press("enter")
-            await wait_for(pilot, lambda: words in app.screen.error, words)
+            await wait_for(pilot, lambda w=words: w in app.screen.error, words)
             assert isinstance(app.screen, ParameterPrompt)  # still open: nothing changed
         assert not harness.session.sent(SetParameter)
         field.value = "b2[2] = -0.5"
