@@ -285,15 +285,16 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         return strip if strip is not None else Strip.blank(self.size.width, self.rich_style)
 
     def _style(self, code: int) -> Style:
-        base = self.rich_style
-        if base != self._styles_base:
-            self._styles, self._styles_base = {}, base
+        base = self._styles_base
         style = self._styles.get(code)
         if style is None:
             style = self._styles[code] = base + draw.STYLES[code] if code else base
         return style
 
     def _refresh_rows(self, width: int) -> int:
+        base = self.rich_style  # costly to compute: once per repaint
+        if base != self._styles_base:
+            self._styles, self._styles_base = {}, base
         chars, codes = self.picture.chars, self.picture.codes
         keys = [chars[y].tobytes() + codes[y].tobytes() for y in range(len(chars))]
         full = len(keys) != len(self._keys) or not self.rows.strips
@@ -321,4 +322,4 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
             if x == n or codes[x] != codes[start]:
                 segments.append(Segment("".join(chars[start:x]), self._style(int(codes[start]))))
                 start = x
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, self._styles_base)

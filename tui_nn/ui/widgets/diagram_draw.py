@@ -207,9 +207,9 @@ def _lines(
                 pic.lines.append((c - 1, node, src.node_of(line)))
                 codes.append(SELECTED_LINE)
     table = np.array(codes + [0], dtype=np.int16)  # -1 (no line) picks the trailing 0
-    for y in range(rows):
-        for x in np.nonzero(canvas.mask[y])[0]:
-            pic.put(1 + y, int(x), canvas.char(y, int(x)), int(table[canvas.owner[y, x]]))
+    ys, xs = np.nonzero(canvas.mask)
+    pic.chars[1 + ys, xs] = [chr(0x2800 + int(m)) for m in canvas.mask[ys, xs]]
+    pic.codes[1 + ys, xs] = table[canvas.owner[ys, xs]]
     pic.owner = canvas.owner
 
 

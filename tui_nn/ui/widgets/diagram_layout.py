@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -158,20 +159,33 @@ class Canvas:
     def line(self, x0: int, y0: int, x1: int, y1: int, owner: int) -> None:
         """A line of dots from character cell (x0, y0) to (x1, y1), both inclusive; the cells
         it crosses now belong to `owner` (draw the strongest line last)."""
-        dx0, dx1 = 2 * x0, 2 * x1 + 1
-        dy0, dy1 = 4 * y0 + 1, 4 * y1 + 1
-        n = max(abs(dx1 - dx0), abs(dy1 - dy0)) + 1
-        xs = np.rint(np.linspace(dx0, dx1, n)).astype(np.int32)
-        ys = np.rint(np.linspace(dy0, dy1, n)).astype(np.int32)
-        inside = (xs >= 0) & (xs < 2 * self.width) & (ys >= 0) & (ys < 4 * self.rows)
-        xs, ys = xs[inside], ys[inside]
-        cy, cx = ys // 4, xs // 2
-        np.bitwise_or.at(self.mask, (cy, cx), BRAILLE[ys % 4, xs % 2])
+        cy, cx, bits = _dots(x0, y0, x1, y1)
+        inside = (cx < self.width) & (cy < self.rows)
+        cy, cx, bits = cy[inside], cx[inside], bits[inside]
+        np.bitwise_or.at(self.mask, (cy, cx), bits)
         self.owner[cy, cx] = owner
 
     def char(self, y: int, x: int) -> str:
         m = int(self.mask[y, x])
         return chr(0x2800 + m) if m else " "
+
+
+@lru_cache(maxsize=8192)
+def _dots(x0: int, y0: int, x1: int, y1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cell rows, cell columns, braille bits) of the dots of a line (the same lines are drawn
+    at every repaint: computed once)."""
+    dx0, dx1 = 2 * x0, 2 * x1 + 1
+    dy0, dy1 = 4 * y0 + 1, 4 * y1 + 1
+    n = max(abs(dx1 - dx0), abs(dy1 - dy0)) + 1
+    t = np.arange(n, dtype=np.float64) / max(1, n - 1)
+    xs = np.rint(dx0 + (dx1 - dx0) * t).astype(np.int32)
+    ys = np.rint(dy0 + (dy1 - dy0) * t).astype(np.int32)
+    keep = (xs >= 0) & (ys >= 0)
+    xs, ys = xs[keep], ys[keep]
+    out = (ys // 4, xs // 2, BRAILLE[ys % 4, xs % 2])
+    for a in out:
+        a.flags.writeable = False
+    return out
 
 
 def line_ends(src: Column, dst: Column, i: int, j: int) -> tuple[int, int, int, int]:
