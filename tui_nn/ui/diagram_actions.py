@@ -76,7 +76,7 @@ class DiagramActions:
 
     def on_network_diagram_selected(self, event: NetworkDiagram.Selected) -> None:
         info = self.query_one("#neuron-info", Static)
-        info.update(fit(event.reading, self.query_one("#neurons").size.width))
+        info.update(fit(event.reading, self.query_one("#neurons").size.width, lines=3))
         info.add_class("-shown")
 
     # ---- setting a weight or bias -------------------------------------------------------

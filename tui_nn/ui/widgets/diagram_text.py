@@ -99,9 +99,9 @@ def neuron_reading(
         return Reading(text, f"{name} b={num(b)}{delta}{marks}", address, b)
     z, a = float(view.z[layer][j]), float(view.a[layer][j])
     long = (
-        f"{name} ({where}, {activation}): b = {num(b)}  z = Σ wᵢaᵢ + b = {num(z - b)} + "
-        f"{num(b)} = {num(z)}  a = {activation}(z) = {num(a)}  ({sample_words(view)}){delta}"
-        f"{marks}"
+        f"{name} ({where}, {activation}): b = {num(b)}  z = Σwᵢaᵢ + b = {num(z - b)} "
+        f"{'+' if b >= 0 else '−'} {num(abs(b))} = {num(z)}  a = {activation}(z) = {num(a)}  "
+        f"({sample_words(view)}){delta}{marks}"
     )
     short = f"{name} b={num(b)} z={num(z)} a={num(a)}{delta}{marks}"
     return Reading(long, short, address, b)
