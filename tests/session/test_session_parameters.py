@@ -112,3 +112,13 @@ def test_bad_commands_are_refused_and_change_nothing(runner, cmd, words):
     assert runner.state == "idle"
     for p, q in zip(before, runner.net.param_arrays()):
         np.testing.assert_array_equal(p, q)
+
+
+def test_image_data_sends_its_picture_shape_and_scaled_pixels():
+    r = Runner(make_config("digits", samples=None), clock=Clock())
+    r.load()
+    r.apply(SetView(weights=True, grid=False, sample=2))
+    view = r.snapshot().network_view
+    assert view.image_shape == (8, 8) and view.x.shape == (64,)
+    assert 0.0 <= view.x.min() and view.x.max() <= 1.0 and view.x.max() > 0.5
+    assert not view.stepped and view.label == str(int(r.dataset.y_test[2]))

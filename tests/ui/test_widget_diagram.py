@@ -129,3 +129,57 @@ async def test_only_changed_rows_are_refreshed():
         diagram.update_layers(tuple(stats))
         diagram.flush_repaint()
         assert 0 < diagram.bytes_sent - before < 1500
+
+
+async def test_a_click_selects_a_node_or_the_line_under_it():
+    diagram, host = await _diagram()
+    weights = weights_for(SIZES)
+    async with host.run_test(size=(44, 14)) as pilot:
+        diagram.update_network(SIZES, ACTS)
+        diagram.update_weights(weights, view_for(weights, [0.5, -1.0]))
+        diagram.flush_repaint()
+        await pilot.pause()
+        out = diagram.diagram_layout.columns[3]
+        await pilot.click(NetworkDiagram, offset=(out.x, 1 + out.ys[0]))
+        assert diagram.cursor == (3, 0) and diagram.line is None
+        assert diagram.reading().address.text() == "b3[1]"
+        owner = diagram.picture.owner
+        n = next(n for n in range(len(diagram.picture.lines)) if (owner == n).sum() > 3)
+        layer, j, i = diagram.picture.lines[n]
+        y, x = np.argwhere(owner == n)[len(np.argwhere(owner == n)) // 2]
+        await pilot.click(NetworkDiagram, offset=(int(x), 1 + int(y)))
+        assert diagram.cursor == (layer + 1, j) and diagram.line == i
+        assert diagram.reading().address.text() == f"W{layer + 1}[{j + 1},{i + 1}]"
+
+
+async def test_image_inputs_are_a_picture_of_the_sample():
+    diagram, host = await _diagram()
+    sizes = (64, 16, 10)
+    weights = weights_for(sizes)
+    image = np.zeros((8, 8), np.float32)
+    image[:, 3] = 1.0  # a vertical bar
+    view = view_for(weights, image.ravel())
+    view = NetworkView(view.grads, True, 4, "test", view.x, view.z, view.a, (8, 8), "7")
+    async with host.run_test(size=(60, 16)) as pilot:
+        diagram.update_network(sizes, ("relu", "softmax"))
+        diagram.update_weights(weights, view)
+        diagram.flush_repaint()
+        await pilot.pause()
+        column = diagram.diagram_layout.columns[0]
+        assert column.picture == (4, 8, 1)  # 8x8 pixels in 4 rows of half blocks
+        rows = [text_of(diagram.render_line(1 + column.ys[0] + r)) for r in range(4)]
+        assert all(row[:8] == "▀" * 8 for row in rows)
+        bar = style_at(diagram.render_line(1 + column.ys[0]), 3)
+        dark = style_at(diagram.render_line(1 + column.ys[0]), 0)
+        assert rgb(bar.color) == (255, 255, 255) and rgb(dark.color) == (0, 0, 0)
+        assert not any(layer == 0 for layer, _, _ in diagram.picture.lines)  # no 784 lines
+        assert text_of(diagram.render_line(0)).startswith("x 64px")
+        diagram.focus()
+        diagram.cursor, diagram.line = (1, 2), 19  # W1[3,20]: from pixel (3,4)
+        assert "pixel 3,4" in diagram.reading().long
+        assert "test sample #5, label 7" in words_of_input(diagram)
+
+
+def words_of_input(diagram: NetworkDiagram) -> str:
+    diagram.cursor, diagram.line = (0, 0), None
+    return diagram.reading().long
