@@ -180,3 +180,18 @@ async def test_palette_sets_w1_2_1_and_the_saved_run_holds_it(tmp_path):
     assert b1[1] == np.float32(bias)  # the readout showed what the engine holds
     if k != 0:
         assert W1[1, k] == np.float32(weight_reading.value)
+
+
+async def test_a_refusal_from_the_trainer_is_shown(tmp_path):
+    """A command the prompt let through but the trainer refused (the network changed
+    meanwhile): the trainer's reason is shown and kept in the refusals."""
+    from tui_nn.session.notation import Address
+
+    harness = Harness(NET_2321, tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        app.set_parameter(Address(layer=5, row=0, col=0), 1.0)
+        await wait_for(pilot, lambda: app.refusals, "the refusal")
+        assert app.refusals[-1].startswith("refused: no such neuron")
+        assert any("refused" in n.message for n in app._notifications)

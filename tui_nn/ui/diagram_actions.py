@@ -26,6 +26,7 @@ class DiagramActions:
 
     diagram_shown = False
     _parameter_wait: tuple[str, str] | None = None  # (address sent, the message before)
+    _readout = ""  # the diagram's readout shown last
 
     # ---- the view -------------------------------------------------------------------------
 
@@ -43,6 +44,7 @@ class DiagramActions:
 
     def action_network_diagram(self) -> None:
         self.diagram_shown = not self.diagram_shown
+        self._readout = ""  # the heatmap may have written the readout line since
         self.screen.set_class(self.diagram_shown, "-diagram")
         diagram, heatmap = self.query_one(NetworkDiagram), self.query_one(NeuronHeatmap)
         if self.diagram_shown and self.last is not None:
@@ -76,7 +78,10 @@ class DiagramActions:
 
     def on_network_diagram_selected(self, event: NetworkDiagram.Selected) -> None:
         info = self.query_one("#neuron-info", Static)
-        info.update(fit(event.reading, self.query_one("#neurons").size.width, lines=3))
+        text = fit(event.reading, self.query_one("#neurons").size.width, lines=3)
+        if text != self._readout:  # posted at every repaint: send only what changed
+            self._readout = text
+            info.update(text)
         info.add_class("-shown")
 
     # ---- setting a weight or bias -------------------------------------------------------
