@@ -122,3 +122,18 @@ def test_image_data_sends_its_picture_shape_and_scaled_pixels():
     assert view.image_shape == (8, 8) and view.x.shape == (64,)
     assert 0.0 <= view.x.min() and view.x.max() <= 1.0 and view.x.max() > 0.5
     assert not view.stepped and view.label == str(int(r.dataset.y_test[2]))
+
+
+def test_the_view_survives_coalescing_and_arrives_read_only(runner):
+    from tui_nn.session.mailbox import freeze, merge
+
+    runner.apply(SetView(weights=True, grid=False))
+    older = runner.snapshot()
+    newer = runner.snapshot()
+    assert older.network_view is not None and newer.network_view is None
+    merged = freeze(merge(older, newer))
+    assert merged.network_view is older.network_view and merged.weights is older.weights
+    view = merged.network_view
+    for array in (view.x, view.z[0], view.a[-1], view.grads[0][0], view.grads[-1][1]):
+        with pytest.raises(ValueError):
+            array[0] = 1.0
