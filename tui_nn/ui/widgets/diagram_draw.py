@@ -270,18 +270,27 @@ def _image(pic: Picture, column, view: NetworkView | None) -> None:
 
 def _legend(pic: Picture, y: int, width: int, content: Content, scale: Scale) -> None:
     """The line colours, the node scale and the marks, as much as fits, then the notes."""
-    parts: list[list[tuple[str, int]]] = []
-    parts.append(
-        [("w+", DIM)]
-        + [("━", LINE + level) for level in range(LEVELS)]
-        + [(" −", DIM)]
-        + [("━", LINE + LEVELS + level) for level in range(LEVELS)]
-    )
-    if content.stats:
+    def weights_part(compact: bool) -> list[tuple[str, int]]:
+        return (
+            [("+" if compact else "w+", DIM)]
+            + [("━", LINE + level) for level in range(LEVELS)]
+            + [("−" if compact else " −", DIM)]
+            + [("━", LINE + LEVELS + level) for level in range(LEVELS)]
+        )
+
+    def nodes_part(compact: bool) -> list[tuple[str, int]]:
         lo, hi = scale.label()
         name = ("|δ|" if content.mode == "delta" else "act") + (" log" if scale.log else "")
-        ramp = [(" ", NODE + level) for level in range(len(SEQUENTIAL))]
-        parts.append([(f"  {name} {lo}", DIM), (" ", 0), *ramp, (f" {hi}", DIM)])
+        levels = range(0, len(SEQUENTIAL), 2 if compact else 1)
+        ramp = [(" ", NODE + level) for level in levels]
+        return [(f"{' ' if compact else '  '}{name} {lo}", DIM), (" ", 0), *ramp, (f" {hi}", DIM)]
+
+    def length(part: list[tuple[str, int]]) -> int:
+        return sum(len(text) for text, _ in part)
+
+    parts = [weights_part(False)] + ([nodes_part(False)] if content.stats else [])
+    if sum(length(part) for part in parts) > width:  # narrow: the short forms of both
+        parts = [weights_part(True)] + ([nodes_part(True)] if content.stats else [])
     marks = [
         (f"  {glyph} {word}", DIM)
         for glyph, word, name in (
@@ -296,8 +305,7 @@ def _legend(pic: Picture, y: int, width: int, content: Content, scale: Scale) ->
         parts.append([(f"  {note}", DIM)])
     x = 0
     for part in parts:
-        length = sum(len(text) for text, _ in part)
-        if x + length > width:
+        if x + length(part) > width:
             continue
         for text, code in part:
             x = pic.put(y, x, text, code)
