@@ -183,3 +183,28 @@ async def test_image_inputs_are_a_picture_of_the_sample():
 def words_of_input(diagram: NetworkDiagram) -> str:
     diagram.cursor, diagram.line = (0, 0), None
     return diagram.reading().long
+
+
+def test_changed_cells_are_split_into_spans():
+    from tui_nn.ui.widgets.diagram import spans
+
+    changed = np.zeros(40, dtype=bool)
+    assert spans(changed) == []
+    changed[[2, 3, 5, 20, 21, 39]] = True
+    assert spans(changed) == [(2, 6), (20, 22), (39, 40)]
+
+
+async def test_a_mode_toggle_sends_the_nodes_not_the_lines():
+    diagram, host = await _diagram()
+    sizes = (2, 8, 8, 1)
+    weights = weights_for(sizes)
+    async with host.run_test(size=(52, 22)) as pilot:
+        diagram.update_network(sizes, ACTS)
+        diagram.update_weights(weights, view_for(weights, [0.5, -1.0]))
+        diagram.update_layers(stats_for(sizes))
+        diagram.flush_repaint()
+        await pilot.pause()
+        full = diagram.bytes_sent
+        diagram.toggle_mode()
+        toggle = diagram.bytes_sent - full
+        assert 0 < toggle < full / 3

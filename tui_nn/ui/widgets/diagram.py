@@ -39,6 +39,18 @@ from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
 from tui_nn.ui.widgets.throttle import Throttled
 
 MODES = ("delta", "activation")
+SPAN_GAP = 6  # unchanged cells that split a row's refresh into two spans (a move costs ~8 B)
+
+
+def spans(changed: np.ndarray) -> list[tuple[int, int]]:
+    """[x0, x1) runs of changed cells; runs closer than SPAN_GAP are joined."""
+    xs = np.nonzero(changed)[0]
+    if len(xs) == 0:
+        return []
+    breaks = np.nonzero(np.diff(xs) > SPAN_GAP)[0]
+    starts = np.concatenate(([xs[0]], xs[breaks + 1]))
+    ends = np.concatenate((xs[breaks], [xs[-1]])) + 1
+    return [(int(a), int(b)) for a, b in zip(starts, ends)]
 
 
 class NetworkDiagram(Throttled, Widget, can_focus=True):
@@ -103,7 +115,7 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         self.diagram_layout: DiagramLayout = plan((), 0, 0)
         self.picture = draw.Picture.empty()
         self.rows = RowCache()
-        self._keys: list[bytes] = []
+        self._shown: tuple[np.ndarray, np.ndarray] | None = None  # the cells on screen
         self._styles: dict[int, Style] = {}
         self._styles_base: Style | None = None
 
@@ -292,26 +304,33 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         return style
 
     def _refresh_rows(self, width: int) -> int:
+        """Rebuild the strips of rows that changed and refresh only their changed cells: a
+        row's changes are split into separate spans where SPAN_GAP or more cells between them
+        held still (a mode toggle recolours the nodes, not the lines between them)."""
         base = self.rich_style  # costly to compute: once per repaint
         if base != self._styles_base:
             self._styles, self._styles_base = {}, base
+            self._shown = None
         chars, codes = self.picture.chars, self.picture.codes
-        keys = [chars[y].tobytes() + codes[y].tobytes() for y in range(len(chars))]
-        full = len(keys) != len(self._keys) or not self.rows.strips
-        strips = list(self.rows.strips) if not full else [Strip([])] * len(keys)
-        for y, key in enumerate(keys):
-            if full or key != self._keys[y]:
-                strips[y] = self._strip(chars[y], codes[y], width)
-        self._keys = keys
+        shown = self._shown
+        full = shown is None or shown[0].shape != chars.shape or not self.rows.strips
         if full:
+            strips = [self._strip(chars[y], codes[y], width) for y in range(len(chars))]
             self.rows.reset()
             self.rows.update(strips)
+            self._shown = (chars, codes)
             self.refresh()
             return sum(cost(strip) for strip in strips)
+        changed = (chars != shown[0]) | (codes != shown[1])
+        strips = list(self.rows.strips)
         sent = 0
-        for y, x0, x1 in self.rows.update(strips):
-            self.refresh_line(y, x0, x1)
-            sent += span_cost(strips[y], x0, x1)
+        for y in np.nonzero(changed.any(axis=1))[0]:
+            strips[y] = self._strip(chars[y], codes[y], width)
+            for x0, x1 in spans(changed[y]):
+                self.refresh_line(int(y), x0, x1)
+                sent += span_cost(strips[y], x0, x1)
+        self.rows.strips = strips
+        self._shown = (chars, codes)
         return sent
 
     def _strip(self, chars: np.ndarray, codes: np.ndarray, width: int) -> Strip:
