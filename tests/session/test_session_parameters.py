@@ -137,3 +137,11 @@ def test_the_view_survives_coalescing_and_arrives_read_only(runner):
     for array in (view.x, view.z[0], view.a[-1], view.grads[0][0], view.grads[-1][1]):
         with pytest.raises(ValueError):
             array[0] = 1.0
+
+
+def test_the_sample_index_wraps_around_the_test_set(runner):
+    n = len(runner.dataset.X_test)
+    runner.apply(SetView(weights=True, grid=False, sample=-1))
+    assert runner.snapshot().network_view.sample == n - 1
+    runner.apply(SetView(weights=True, grid=False, sample=n))
+    assert runner.snapshot().network_view.sample == 0

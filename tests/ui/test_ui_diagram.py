@@ -195,3 +195,16 @@ async def test_a_refusal_from_the_trainer_is_shown(tmp_path):
         await wait_for(pilot, lambda: app.refusals, "the refusal")
         assert app.refusals[-1].startswith("refused: no such neuron")
         assert any("refused" in n.message for n in app._notifications)
+
+
+async def test_brackets_ask_for_another_sample(tmp_path):
+    harness = Harness(NET_2321, tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await show_diagram(pilot, app)
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: harness.session.sent(SetView)[-1].sample == 1, "sample 1")
+        assert harness.session.sent(SetView)[-1].weights  # still the whole view
+        await pilot.press("left_square_bracket")  # from the sample shown (the fake's #0)
+        await wait_for(pilot, lambda: harness.session.sent(SetView)[-1].sample == -1, "-1")

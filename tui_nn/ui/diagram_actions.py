@@ -27,6 +27,7 @@ class DiagramActions:
     diagram_shown = False
     _parameter_wait: tuple[str, str] | None = None  # (address sent, the message before)
     _readout = ""  # the diagram's readout shown last
+    diagram_sample = 0  # the sample whose z and a the diagram reads (index into the test set)
 
     # ---- the view -------------------------------------------------------------------------
 
@@ -40,6 +41,7 @@ class DiagramActions:
             grid_size=size,
             grid_interval=interval,
             weights_interval=interval,
+            sample=self.diagram_sample,
         )
 
     def action_network_diagram(self) -> None:
@@ -73,6 +75,11 @@ class DiagramActions:
             if update.weights is not None:
                 self.query_one(NetworkDiagram).update_weights(update.weights, update.network_view)
         self._parameter_answer(snap)
+
+    def on_network_diagram_sample_requested(self, event: NetworkDiagram.SampleRequested) -> None:
+        self.diagram_sample = event.index
+        self._grid_view = None  # the whole view again, with the new sample
+        self._request_grid()
 
     # ---- reading -------------------------------------------------------------------------
 

@@ -10,8 +10,8 @@ of it. Wide layers are folded and each node keeps its strongest lines (said in t
 
 Keys when focused: ↑ ↓ a neuron in the column, → the next layer; ← from a neuron picks its
 strongest incoming line (↑ ↓ then go through its inputs), ← again follows the line to where it
-comes from, → back to the neuron. Enter asks to edit the selected weight or bias. Every move
-posts `Selected` with the readout (diagram_text.py).
+comes from, → back to the neuron. Enter asks to edit the selected weight or bias; [ and ] ask
+for the previous / next sample. Every move posts `Selected` with the readout (diagram_text.py).
 
 Screen rows: 0 = column labels, 1..rows = the canvas, last = the legend.
 """
@@ -72,6 +72,8 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         Binding("left", "move(-1, 0)", "incoming line, then where it comes from", show=False),
         Binding("right", "move(1, 0)", "back to the neuron, then the next layer", show=False),
         Binding("enter", "edit", "edit the selected weight or bias", show=False),
+        Binding("left_square_bracket", "sample(-1)", "previous sample (z and a of it)", show=False),
+        Binding("right_square_bracket", "sample(1)", "next sample", show=False),
     ]
 
     class Selected(Message):
@@ -92,6 +94,15 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         def __init__(self, diagram: NetworkDiagram, reading: words.Reading) -> None:
             self.diagram = diagram
             self.reading = reading
+            super().__init__()
+
+    class SampleRequested(Message):
+        """`[` / `]`: read the forward pass of the sample `index` instead (the trainer wraps it
+        around the test set)."""
+
+        def __init__(self, diagram: NetworkDiagram, index: int) -> None:
+            self.diagram = diagram
+            self.index = index
             super().__init__()
 
     def __init__(
@@ -213,6 +224,10 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         reading = self.reading()
         if reading is not None:
             self.post_message(self.EditRequested(self, reading))
+
+    def action_sample(self, step: int) -> None:
+        current = self.view.sample if self.view is not None else 0
+        self.post_message(self.SampleRequested(self, current + step))
 
     def on_click(self, event: events.Click) -> None:
         hit = self.picture.hit(event.x, event.y - 1, self.diagram_layout)
