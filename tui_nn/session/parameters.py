@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+import tui_nn.session.pictures as pictures
 from tui_nn.engine.activations import ACTIVATIONS
-from tui_nn.session import views
 from tui_nn.session.messages import NetworkView, SetParameter
 from tui_nn.session.notation import Address, NotationError, check_address
 
@@ -48,7 +48,7 @@ def weights_if_due(runner: Runner, now: float):
     if runner.running and now - runner.last_weights_time < view.weights_interval:
         return None, None
     runner.weights_stale, runner.last_weights_time = False, now
-    return views.copy_weights(runner.net), network_view(runner)
+    return pictures.copy_weights(runner.net), network_view(runner)
 
 
 def network_view(runner: Runner) -> NetworkView:

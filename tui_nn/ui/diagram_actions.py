@@ -76,7 +76,7 @@ class DiagramActions:
                 self.query_one(NetworkDiagram).update_weights(update.weights, update.network_view)
         self._parameter_answer(snap)
 
-    def on_network_diagram_sample_requested(self, event: NetworkDiagram.SampleRequested) -> None:
+    def on_network_diagram_sample_proposed(self, event: NetworkDiagram.SampleProposed) -> None:
         self.diagram_sample = event.index
         self._grid_view = None  # the whole view again, with the new sample
         self._request_grid()
@@ -93,7 +93,7 @@ class DiagramActions:
 
     # ---- setting a weight or bias -------------------------------------------------------
 
-    def on_network_diagram_edit_requested(self, event: NetworkDiagram.EditRequested) -> None:
+    def on_network_diagram_edit_proposed(self, event: NetworkDiagram.EditProposed) -> None:
         reading = event.reading
         if reading.address is None:
             self.notify("nothing to set here: select a neuron (its bias) or a line (a weight)")

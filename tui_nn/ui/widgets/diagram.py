@@ -25,7 +25,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -35,8 +34,8 @@ from tui_nn.session.messages import NetworkView
 from tui_nn.ui.widgets import diagram_draw as draw
 from tui_nn.ui.widgets import diagram_text as words
 from tui_nn.ui.widgets.diagram_layout import DiagramLayout, plan
-from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
-from tui_nn.ui.widgets.throttle import Throttled
+from tui_nn.ui.widgets.row_widget import RowWidget
+from tui_nn.ui.widgets.rows import cost, span_cost
 
 MODES = ("delta", "activation")
 SPAN_GAP = 6  # unchanged cells that split a row's refresh into two spans (a move costs ~8 B)
@@ -53,7 +52,7 @@ def spans(changed: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(starts, ends)]
 
 
-class NetworkDiagram(Throttled, Widget, can_focus=True):
+class NetworkDiagram(RowWidget, Widget, can_focus=True):
     """Nodes and weighted lines of the whole network, with a cursor to read and edit them."""
 
     DEFAULT_CSS = """
@@ -88,7 +87,7 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         def control(self) -> NetworkDiagram:
             return self.diagram
 
-    class EditRequested(Message):
+    class EditProposed(Message):
         """Enter on a weight or bias: the app asks for a value (`reading.address`)."""
 
         def __init__(self, diagram: NetworkDiagram, reading: words.Reading) -> None:
@@ -96,7 +95,7 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
             self.reading = reading
             super().__init__()
 
-    class SampleRequested(Message):
+    class SampleProposed(Message):
         """`[` / `]`: read the forward pass of the sample `index` instead (the trainer wraps it
         around the test set)."""
 
@@ -113,8 +112,7 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         id: str | None = None,  # noqa: A002 - Textual's own parameter name
         classes: str | None = None,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.min_interval = min_interval
+        super().__init__(min_interval=min_interval, name=name, id=id, classes=classes)
         self.mode = "delta"
         self.sizes: tuple[int, ...] = ()
         self.activations: tuple[str, ...] = ()
@@ -125,7 +123,6 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         self.line: int | None = None  # the selected incoming weight: its source neuron
         self.diagram_layout: DiagramLayout = plan((), 0, 0)
         self.picture = draw.Picture.empty()
-        self.rows = RowCache()
         self._shown: tuple[np.ndarray, np.ndarray] | None = None  # the cells on screen
         self._styles: dict[int, Style] = {}
         self._styles_base: Style | None = None
@@ -223,11 +220,11 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
     def action_edit(self) -> None:
         reading = self.reading()
         if reading is not None:
-            self.post_message(self.EditRequested(self, reading))
+            self.post_message(self.EditProposed(self, reading))
 
     def action_sample(self, step: int) -> None:
         current = self.view.sample if self.view is not None else 0
-        self.post_message(self.SampleRequested(self, current + step))
+        self.post_message(self.SampleProposed(self, current + step))
 
     def on_click(self, event: events.Click) -> None:
         hit = self.picture.hit(event.x, event.y - 1, self.diagram_layout)
@@ -259,18 +256,6 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         self.flush_repaint()
 
     # ---- repaint ------------------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        if self._throttle_dirty:
-            self.request_repaint()
-
-    def on_resize(self) -> None:
-        self._throttle_dirty = True
-        self.flush_repaint()
-
-    def refresh_line(self, y: int, x0: int = 0, x1: int | None = None) -> None:
-        x1 = self.size.width if x1 is None else x1
-        self.refresh(Region(x0, y, x1 - x0, 1))
 
     def repaint(self) -> int:
         width, height = self.size
@@ -306,10 +291,6 @@ class NetworkDiagram(Throttled, Widget, can_focus=True):
         self.cursor = (c, min(self.cursor[1], limit - 1))
         if self.line is not None and (c == 0 or self.line >= self.sizes[c - 1]):
             self.line = None
-
-    def render_line(self, y: int) -> Strip:
-        strip = self.rows.get(y)
-        return strip if strip is not None else Strip.blank(self.size.width, self.rich_style)
 
     def _style(self, code: int) -> Style:
         base = self._styles_base
