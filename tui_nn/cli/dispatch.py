@@ -16,7 +16,7 @@ from collections.abc import Callable
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options
 
-COMMANDS = ("train", "eval", "check", "datasets")
+COMMANDS = ("train", "eval", "check", "datasets", "sweep")
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -43,6 +43,7 @@ commands:
   tui-nn eval      evaluate a saved model on a dataset (loss, accuracy, confusion matrix)
   tui-nn check     gradient check of a configured network (float64)
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
+  tui-nn sweep     train over a grid / random draws of settings on Dask (SWEEP.toml)
   Run `tui-nn COMMAND --help` for a command's options.
 
 examples:
@@ -136,6 +137,8 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.evaluate import main as command
     elif name == "check":
         from tui_nn.cli.check import main as command
+    elif name == "sweep":
+        from tui_nn.cli.sweep import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command

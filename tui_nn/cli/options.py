@@ -199,9 +199,16 @@ def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> di
 
 def read_config_values(path: Path) -> dict[str, Any]:
     """The checked values of a TOML file; relative paths in it are relative to the file."""
-    from tui_nn.files import ConfigError, read_toml
+    from tui_nn.files import read_toml
 
-    table = read_toml(path)
+    return table_values(read_toml(path), path)
+
+
+def table_values(table: dict[str, Any], path: Path, prefix: str = "--config: ") -> dict[str, Any]:
+    """The checked values of a TOML table read from `path` (a run configuration, or the base
+    of a sweep file); relative paths are relative to the file. Messages start with `prefix`."""
+    from tui_nn.files import ConfigError
+
     raw = {}
     unknown = []
     for key, value in table.items():
@@ -213,9 +220,9 @@ def read_config_values(path: Path) -> dict[str, Any]:
     if unknown:
         names = ", ".join(repr(k) for k in unknown)
         allowed = ", ".join(opt.flag for opt in OPTIONS)
-        raise ConfigError(f"--config: {path}: unknown key(s) {names}; allowed keys: {allowed}")
+        raise ConfigError(f"{prefix}{path}: unknown key(s) {names}; allowed keys: {allowed}")
     try:
-        values = check_values(raw, lambda opt: f"--config: {path}: key {opt.flag!r}")
+        values = check_values(raw, lambda opt: f"{prefix}{path}: key {opt.flag!r}")
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
     return _data_paths_absolute(values, base=path.parent)

@@ -1,0 +1,147 @@
+"""Running a sweep's trials on Dask: an embedded LocalCluster, or a cluster the user started
+(`dask scheduler`, `dask worker tcp://HOST:PORT --name NAME`).
+
+    with connect(scheduler=None, workers=2) as client:
+        outcome = run_trials(client, sweep, on_done=..., on_failed=...)
+
+Every trial is one task (`tui_nn.sweep.trial.run_trial`); the configuration travels with it, a
+CSV file's contents are scattered to the workers once. Results are handed to `on_done` in the
+order they finish. Ctrl-C (KeyboardInterrupt) cancels the trials not yet finished and returns
+what finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui_nn.files import ConfigError
+from tui_nn.sweep.plan import Sweep, Trial
+from tui_nn.sweep.trial import CsvContents, TrialOutcome, run_trial
+
+CONNECT_TIMEOUT = "3s"
+
+
+class ClusterError(ConfigError):
+    """The cluster cannot be reached or started; one line."""
+
+
+@dataclass
+class SweepRun:
+    """How a sweep ended: which trials finished, failed, or were cancelled."""
+
+    done: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    cancelled: list[int] = field(default_factory=list)
+    interrupted: bool = False
+
+
+def quiet_logs() -> None:
+    for name in ("distributed", "bokeh", "tornado"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@contextmanager
+def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A Dask Client: on the scheduler at `scheduler`, or on an embedded LocalCluster of
+    `workers` processes (default: the number of cores), one thread each, no dashboard."""
+    quiet_logs()
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ClusterError(f"--scheduler: cannot reach {scheduler} ({first})") from None
+        try:
+            yield client
+        finally:
+            client.close(timeout=5)
+        return
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+        scheduler_port=0,
+        host="127.0.0.1",
+    )
+    try:
+        client = Client(cluster, set_as_default=False)
+        try:
+            yield client
+        finally:
+            client.close(timeout=5)
+    finally:
+        cluster.close(timeout=10)
+
+
+def csv_contents(sweep: Sweep) -> CsvContents | None:
+    path = sweep.base.dataset.path
+    if not path:
+        return None
+    try:
+        return CsvContents(Path(path).name, Path(path).read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def run_trials(
+    client: Any,
+    sweep: Sweep,
+    on_done: Callable[[Trial, TrialOutcome], None],
+    on_failed: Callable[[Trial, str], None] = lambda trial, reason: None,
+) -> SweepRun:
+    """Submit every trial, hand each result to `on_done` as it finishes."""
+    from distributed import as_completed
+
+    run = SweepRun()
+    csv = csv_contents(sweep)
+    csv_arg: Any = client.scatter(csv, broadcast=True, hash=False) if csv is not None else None
+    by_key: dict[str, Trial] = {}
+    futures = []
+    try:
+        for trial in sweep.trials:
+            future = client.submit(
+                run_trial,
+                trial.index,
+                trial.config,
+                csv_arg,
+                key=f"tui-nn-trial-{trial.index}-{os.getpid()}-{id(sweep):x}",
+                pure=False,
+            )
+            by_key[future.key] = trial
+            futures.append(future)
+        for future in as_completed(futures, loop=client.loop):
+            trial = by_key[future.key]
+            if future.status == "finished":
+                on_done(trial, future.result())
+                run.done.append(trial.index)
+            else:
+                reason = _failure(future)
+                run.failed[trial.index] = reason
+                on_failed(trial, reason)
+            future.release()
+    except KeyboardInterrupt:
+        run.interrupted = True
+        pending = [f for f in futures if f.status == "pending"]
+        run.cancelled = sorted(by_key[f.key].index for f in pending)
+        client.cancel(pending, force=True)
+    return run
+
+
+def _failure(future: Any) -> str:
+    try:
+        exc = future.exception(timeout=5)
+    except Exception as err:  # cancelled, lost worker
+        return f"{type(err).__name__}: {err}".splitlines()[0]
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else 'no message'}"
