@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,15 +67,16 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             client.close(timeout=5)
         return
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-        scheduler_port=0,
-        host="127.0.0.1",
-    )
+    with ctrl_c_ignored_by_children():
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+            scheduler_port=0,
+            host="127.0.0.1",
+        )
     try:
         client = Client(cluster, set_as_default=False)
         try:
@@ -82,6 +85,38 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             client.close(timeout=5)
     finally:
         cluster.close(timeout=10)
+
+
+@contextmanager
+def ctrl_c_ignored_by_children() -> Iterator[None]:
+    """Start worker processes with SIGINT ignored (an ignored signal survives exec): a
+    terminal's Ctrl-C reaches the whole job, and it is this process that cancels the trials
+    and closes the cluster, not each worker dying mid-task with a traceback. (A Ctrl-C in the
+    second or two the cluster takes to start is lost.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """A Ctrl-C during the block takes effect when it ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def csv_contents(sweep: Sweep) -> CsvContents | None:
@@ -123,8 +158,10 @@ def run_trials(
         for future in as_completed(futures, loop=client.loop):
             trial = by_key[future.key]
             if future.status == "finished":
-                on_done(trial, future.result())
-                run.done.append(trial.index)
+                outcome = future.result()
+                with interrupts_deferred():  # a trial's files and line are written whole
+                    on_done(trial, outcome)
+                    run.done.append(trial.index)
             else:
                 reason = _failure(future)
                 run.failed[trial.index] = reason

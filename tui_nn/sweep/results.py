@@ -120,13 +120,14 @@ class ResultsWriter:
         }
         if outcome.message:
             record["message"] = outcome.message
-        self._file.write(json.dumps(record, allow_nan=False) + "\n")
-        self._file.flush()
         value = outcome.metrics.get(self.metric)
         if self.best_trial is None or self.better(value, self.best_value):
-            self.best_value, self.best_trial = value, trial.index
             with open(self.folder / model, "rb") as src, atomic_write(self.folder / BEST) as dst:
                 shutil.copyfileobj(src, dst)
+            self.best_value, self.best_trial = value, trial.index
+        # the line last: a trial in results.jsonl has its model (and best.npz) on disk
+        self._file.write(json.dumps(record, allow_nan=False) + "\n")
+        self._file.flush()
         return record
 
     def close(self) -> None:
