@@ -51,6 +51,7 @@ examples:
   tui-nn --dataset spiral --hidden 8,8,8    pre-configure the network
   tui-nn --dataset digits --hidden 32,16 --optimizer adam --lr 0.003
   tui-nn --resume                           continue the run saved when you last quit
+  tui-nn --sweep spiral-sweep-results       a sweep's trials; enter opens one
   tui-nn --low-bandwidth                    over a slow SSH link
   tui-nn --speed 10                         train 10 epochs a second, to watch it learn
 """
@@ -89,6 +90,12 @@ def app_parser() -> Parser:
         metavar="PATH",
         help="continue the run saved when the app last quit, or the model file PATH",
     )
+    app.add_argument(
+        "--sweep",
+        default=None,
+        metavar="DIR",
+        help="show a sweep's results (`tui-nn sweep --results DIR`); enter opens a trial's model",
+    )
     return parser
 
 
@@ -120,6 +127,10 @@ def run_app_command(argv: list[str]) -> int:
             speed = positive_float(ns.speed)
         except UsageError as exc:
             raise UsageError(f"--speed: {exc} (or 'max')") from None
+    if ns.sweep is not None:
+        from tui_nn.ui.sweep_view import run_sweep_view
+
+        return run_sweep_view(ns.sweep, fps=fps, low_bandwidth=ns.low_bandwidth)
     if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
         from tui_nn.data import load_dataset
 
