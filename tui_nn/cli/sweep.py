@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -120,7 +121,8 @@ def main(argv: list[str]) -> int:
     check_data(sweep)
     folder = Path(ns.results or f"{Path(ns.file).stem}-results")
     writer = ResultsWriter(folder, sweep_header(sweep), sweep.better)
-    where = ns.scheduler or f"an embedded cluster of {workers or 'one worker a core'}"
+    n = workers or os.cpu_count() or 1
+    where = ns.scheduler or f"an embedded cluster of {n} worker{'s' if n > 1 else ''}"
     print(f"sweep {ns.file}: {len(sweep.trials)} trials on {where}; results in {folder}")
     try:
         with execute.connect(ns.scheduler, workers) as client, SweepDisplay(sweep) as display:

@@ -65,7 +65,7 @@ class SweepDisplay:
                 TextColumn("{task.fields[best]}"),
                 TextColumn("eta"),
                 TimeRemainingColumn(),
-                console=Console(file=sys.stderr),
+                console=self.console,  # the lines print above the bar
                 transient=True,
             )
             self.progress.start()
