@@ -141,6 +141,7 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith(f"tui-nn: error: --scheduler: cannot reach {address}")
     assert "Traceback" not in proc.stdout + proc.stderr
+    assert not (tmp_path / "out").exists()  # nothing written for a sweep that never ran
 
 
 LONG_SWEEP = """\

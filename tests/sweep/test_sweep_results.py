@@ -89,3 +89,22 @@ def test_a_csv_trial_reads_the_contents_it_was_given(tmp_path):
     assert outcome.worker == {"name": None, "address": None}
     with pytest.raises(Exception, match="points.csv"):
         run_trial(0, config, None)  # without the contents the worker has no such file
+
+
+def test_results_folder_checks(tmp_path):
+    from tui_nn.sweep.results import check_results_folder
+
+    check_results_folder(tmp_path / "new")  # does not exist yet: fine, and not created
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "results.jsonl").write_text("")
+    check_results_folder(tmp_path)  # a sweep stopped before any trial finished: reusable
+    (tmp_path / "results.jsonl").write_text('{"trial": 0}\n')
+    with pytest.raises(ResultsError, match="already holds a sweep's results"):
+        check_results_folder(tmp_path)
+    (tmp_path / "results.jsonl").unlink()
+    (tmp_path / "best.npz").mkdir()
+    with pytest.raises(ResultsError, match="best.npz is not a regular file"):
+        check_results_folder(tmp_path)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ResultsError, match="exists and is not a folder"):
+        check_results_folder(tmp_path / "file")

@@ -106,7 +106,12 @@ def option_rules() -> OptionRules:
 def main(argv: list[str]) -> int:
     from tui_nn.sweep import execute
     from tui_nn.sweep.display import SweepDisplay, print_table, value_text
-    from tui_nn.sweep.results import ResultsWriter, read_results, sweep_header
+    from tui_nn.sweep.results import (
+        ResultsWriter,
+        check_results_folder,
+        read_results,
+        sweep_header,
+    )
 
     ns = parser().parse_args(argv)
     workers = None
@@ -120,20 +125,22 @@ def main(argv: list[str]) -> int:
     sweep = load_sweep(ns.file, option_rules())
     check_data(sweep)
     folder = Path(ns.results or f"{Path(ns.file).stem}-results")
-    writer = ResultsWriter(folder, sweep_header(sweep), sweep.better)
+    check_results_folder(folder)
     n = workers or os.cpu_count() or 1
     where = ns.scheduler or f"an embedded cluster of {n} worker{'s' if n > 1 else ''}"
-    print(f"sweep {ns.file}: {len(sweep.trials)} trials on {where}; results in {folder}")
-    try:
-        with execute.connect(ns.scheduler, workers) as client, SweepDisplay(sweep) as display:
-            run = execute.run_trials(
-                client,
-                sweep,
-                on_done=lambda trial, outcome: display.trial_done(writer.add(trial, outcome)),
-                on_failed=lambda trial, reason: display.trial_failed(trial.index, reason),
-            )
-    finally:
-        writer.close()
+    with execute.connect(ns.scheduler, workers) as client:
+        writer = ResultsWriter(folder, sweep_header(sweep), sweep.better)  # once connected
+        print(f"sweep {ns.file}: {len(sweep.trials)} trials on {where}; results in {folder}")
+        try:
+            with SweepDisplay(sweep) as display:
+                run = execute.run_trials(
+                    client,
+                    sweep,
+                    on_done=lambda trial, outcome: display.trial_done(writer.add(trial, outcome)),
+                    on_failed=lambda trial, reason: display.trial_failed(trial.index, reason),
+                )
+        finally:
+            writer.close()
     results = read_results(folder)
     if results.records:
         print_table(results)

@@ -56,11 +56,13 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
+        check_scheduler(scheduler)
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ClusterError(f"--scheduler: cannot reach {scheduler} ({first})") from None
+        except Exception as exc:  # what reached us is not a scheduler that answers
+            raise ClusterError(
+                f"--scheduler: cannot reach {scheduler} ({_one_line(exc)})"
+            ) from None
         try:
             yield client
         finally:
@@ -85,6 +87,33 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             client.close(timeout=5)
     finally:
         cluster.close(timeout=10)
+
+
+def check_scheduler(address: str) -> None:
+    """Fail in a few seconds, in one line, when nothing answers as a Dask scheduler at
+    `address` (a Client that fails in its constructor leaves a noisy, slow finaliser behind)."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT)
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"--scheduler: cannot reach {address} ({_one_line(exc)})") from None
+    except Exception:  # a reply that does not parse: some other service listens there
+        raise ClusterError(
+            f"--scheduler: {address} does not answer as a Dask scheduler (is something else "
+            "listening on that port?)"
+        ) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 @contextmanager

@@ -65,6 +65,26 @@ class SweepResults:
         return self.folder / str(record.get("model", f"trial-{record.get('trial')}.npz"))
 
 
+def check_results_folder(folder: Path) -> None:
+    """Refuse, before anything runs, a folder that holds another sweep's results (an empty
+    results.jsonl, of a sweep stopped before any trial finished, may be reused) or files that
+    are not regular files where results go."""
+    if folder.exists() and not folder.is_dir():
+        raise ResultsError(f"--results: {folder} exists and is not a folder")
+    results = folder / RESULTS
+    if results.is_symlink() or (results.exists() and not results.is_file()):
+        raise ResultsError(f"--results: {results} is not a regular file")
+    if results.is_file() and results.stat().st_size > 0:
+        raise ResultsError(
+            f"--results: {folder} already holds a sweep's results; give another --results "
+            "folder or remove it"
+        )
+    for name in (HEADER, BEST):
+        p = folder / name
+        if p.is_symlink() or (p.exists() and not p.is_file()):
+            raise ResultsError(f"--results: {p} is not a regular file")
+
+
 class ResultsWriter:
     """Owns DIR while a sweep runs. Refuses a folder that already holds results."""
 
@@ -74,29 +94,15 @@ class ResultsWriter:
         self.metric = header["metric"]
         self.best_value: float | None = None
         self.best_trial: int | None = None
-        self._check_folder()
+        check_results_folder(self.folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ResultsError(f"--results: cannot create {self.folder}: {exc.strerror}") from None
         with atomic_write(self.folder / HEADER, "w") as f:
             json.dump(header, f, indent=1)
             f.write("\n")
-        self._file: IO[str] | None = open(self.folder / RESULTS, "x", encoding="utf-8")  # noqa: SIM115
-
-    def _check_folder(self) -> None:
-        folder = self.folder
-        if folder.exists() and not folder.is_dir():
-            raise ResultsError(f"--results: {folder} exists and is not a folder")
-        if (folder / RESULTS).exists() or (folder / RESULTS).is_symlink():
-            raise ResultsError(
-                f"--results: {folder} already holds a sweep's results; give another --results "
-                "folder or remove it"
-            )
-        for name in (HEADER, BEST):
-            p = folder / name
-            if p.is_symlink() or (p.exists() and not p.is_file()):
-                raise ResultsError(f"--results: {p} is not a regular file")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ResultsError(f"--results: cannot create {folder}: {exc.strerror}") from None
+        self._file: IO[str] | None = open(self.folder / RESULTS, "w", encoding="utf-8")  # noqa: SIM115
 
     def add(self, trial: Any, outcome: Any) -> dict[str, Any]:
         """Save the trial's model, append its line, keep best.npz; returns the line's record."""
