@@ -156,3 +156,24 @@ def test_a_folder_with_results_is_not_overwritten(write, sweep_cli, tmp_path):
     assert result.code == 2
     assert "already holds a sweep's results" in result.err
     assert (out / "results.jsonl").read_text() == '{"trial": 0}\n'
+
+
+def test_a_worker_without_the_data_stops_the_sweep_in_one_line(
+    write, sweep_cli, tmp_path, monkeypatch
+):
+    """MNIST is read by each worker from its own data folder; a worker that has none ends the
+    sweep (every other trial would fail the same way) with one line and exit 2."""
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    monkeypatch.setenv("TUI_NN_DATA_DIR", str(empty))  # the workers inherit it
+    text = (
+        'dataset = "mnist"\nsamples = 100\n[sweep]\nepochs = 1\ngrid = { lr = [0.1, 0.2, 0.3] }\n'
+    )
+    result = sweep_cli("sweep", write(text), "--workers", 1, "--results", tmp_path / "out")
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("tui-nn: error: a worker cannot load the data: DataError: mnist:")
+    assert "tui-nn datasets fetch mnist" in lines[0]
+    assert result.out.count("failed: DataError") == 1  # stopped at the first
+    assert read_results(tmp_path / "out").records == ()

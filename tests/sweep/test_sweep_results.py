@@ -108,3 +108,13 @@ def test_results_folder_checks(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(ResultsError, match="exists and is not a folder"):
         check_results_folder(tmp_path / "file")
+
+
+def test_a_worker_uses_its_own_data_folder_when_the_clients_is_not_there(tmp_path, monkeypatch):
+    from tui_nn.sweep import trial
+
+    seen = []
+    monkeypatch.setattr(trial, "_cached_dataset", lambda spec: seen.append(spec) or spec)
+    trial.worker_dataset(DatasetSpec("mnist", data_dir=str(tmp_path / "not-here")), None)
+    trial.worker_dataset(DatasetSpec("mnist", data_dir=str(tmp_path)), None)
+    assert [s.data_dir for s in seen] == [None, str(tmp_path)]

@@ -73,7 +73,7 @@ def parser():
         "--results",
         metavar="DIR",
         default=None,
-        help="results folder (default: SWEEP-results next to the working directory)",
+        help="results folder (default: SWEEP-results in the working directory)",
     )
     return p
 
@@ -158,6 +158,8 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 130
+    if run.data_error is not None:
+        raise SweepError(f"a worker cannot load the data: {run.data_error}")
     if run.failed:
         print(f"tui-nn: {len(run.failed)} trial(s) failed", file=sys.stderr)
         return 1

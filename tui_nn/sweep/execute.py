@@ -41,6 +41,7 @@ class SweepRun:
     failed: dict[int, str] = field(default_factory=dict)
     cancelled: list[int] = field(default_factory=list)
     interrupted: bool = False
+    data_error: str | None = None  # a worker could not load the data: the sweep stopped
 
 
 def quiet_logs() -> None:
@@ -75,7 +76,7 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # a failed trial is reported once, by us
             scheduler_port=0,
             host="127.0.0.1",
         )
@@ -192,22 +193,32 @@ def run_trials(
                     on_done(trial, outcome)
                     run.done.append(trial.index)
             else:
-                reason = _failure(future)
+                reason, data_error = _failure(future)
                 run.failed[trial.index] = reason
                 on_failed(trial, reason)
+                if data_error:  # the worker cannot read the data: so will every other trial
+                    run.data_error = reason
+                    _cancel(client, futures, by_key, run)
+                    break
             future.release()
     except KeyboardInterrupt:
         run.interrupted = True
-        pending = [f for f in futures if f.status == "pending"]
-        run.cancelled = sorted(by_key[f.key].index for f in pending)
-        client.cancel(pending, force=True)
+        _cancel(client, futures, by_key, run)
     return run
 
 
-def _failure(future: Any) -> str:
+def _cancel(client: Any, futures: list[Any], by_key: dict[str, Trial], run: SweepRun) -> None:
+    pending = [f for f in futures if f.status == "pending"]
+    run.cancelled = sorted(by_key[f.key].index for f in pending)
+    client.cancel(pending, force=True)
+
+
+def _failure(future: Any) -> tuple[str, bool]:
+    """The one-line reason a trial failed, and whether it was the data (DataError)."""
+    from tui_nn.data import DataError
+
     try:
         exc = future.exception(timeout=5)
     except Exception as err:  # cancelled, lost worker
-        return f"{type(err).__name__}: {err}".splitlines()[0]
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else 'no message'}"
+        return f"{type(err).__name__}: {_one_line(err)}", False
+    return f"{type(exc).__name__}: {_one_line(exc)}", isinstance(exc, DataError)
