@@ -177,3 +177,19 @@ def test_a_worker_without_the_data_stops_the_sweep_in_one_line(
     assert "tui-nn datasets fetch mnist" in lines[0]
     assert result.out.count("failed: DataError") == 1  # stopped at the first
     assert read_results(tmp_path / "out").records == ()
+
+
+def test_a_csv_sweep_sends_the_file_contents(write, sweep_cli, tmp_path):
+    rows = ["a,b,kind"] + [
+        f"{i % 5},{(i * 7) % 11},{'x' if (i % 5) > 2 else 'y'}" for i in range(60)
+    ]
+    (tmp_path / "pts.csv").write_text("\n".join(rows) + "\n")
+    text = 'data = "pts.csv"\nhidden = "3"\n[sweep]\nepochs = 3\ngrid = { lr = [0.05, 0.5] }\n'
+    result = sweep_cli("sweep", write(text), "--workers", 2, "--results", tmp_path / "out")
+    assert result.code == 0, result.err
+    records = read_results(tmp_path / "out").records
+    assert len(records) == 2
+    for r in records:
+        model = load_model(tmp_path / "out" / r["model"])
+        assert model.class_names == ("x", "y") and model.dataset_name == "pts.csv"
+        assert model.config.dataset.path == str(tmp_path / "pts.csv")  # the client's path

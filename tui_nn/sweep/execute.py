@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -173,6 +174,7 @@ def run_trials(
     csv_arg: Any = client.scatter(csv, broadcast=True, hash=False) if csv is not None else None
     by_key: dict[str, Trial] = {}
     futures = []
+    token = uuid.uuid4().hex[:12]  # this sweep's tasks, apart from anyone else's on the cluster
     try:
         for trial in sweep.trials:
             future = client.submit(
@@ -180,7 +182,7 @@ def run_trials(
                 trial.index,
                 trial.config,
                 csv_arg,
-                key=f"tui-nn-trial-{trial.index}-{os.getpid()}-{id(sweep):x}",
+                key=f"tui-nn-trial-{trial.index}-{token}",
                 pure=False,
             )
             by_key[future.key] = trial
