@@ -90,7 +90,25 @@ async def test_results_view_sorts_plots_and_opens_a_trial(folder):
         assert table.current()["trial"] == 2  # the cursor stays on its trial
         await pilot.press("p")
         assert plot.param == "hidden" and "test_acc by hidden" in screen_text(app)
-        await pilot.press("down")
+        with open(folder / "results.jsonl", "a") as f:  # the sweep goes on: a sixth trial
+            f.write(
+                json.dumps(
+                    {
+                        "trial": 5,
+                        "params": {"lr": 0.1, "hidden": "4"},
+                        "test_acc": 0.99,
+                        "test_loss": 0.01,
+                        "model": "trial-0.npz",
+                    }
+                )
+                + "\n"
+            )
+        await pilot.press("r")
+        await wait_for(pilot, lambda: table.row_count == 6, "the new trial")
+        assert rows(table) == [0, 1, 4, 2, 5, 3]  # still by test_loss, descending; none last
+        assert "6/6 trials" in screen_text(app) and "best: trial 5, 99.0%" in screen_text(app)
+        assert len(plot.points()) == 5 and table.current()["trial"] == 2
+        await pilot.press("down", "down")
         await wait_for(pilot, lambda: plot.selected == 3, "the highlighted trial marked")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.return_value is not None, "the app to exit")

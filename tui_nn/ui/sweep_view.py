@@ -1,7 +1,7 @@
 """A sweep's results in the app: `tui-nn --sweep DIR`, or "Sweep results" in the command palette.
 
 The trials as a sortable table and the metric plotted against one varied parameter (`p` picks
-the next one). Enter opens the trial's model as a resumable run, by the `--resume` path: from
+the next one); `r` reads the folder again, for a sweep still running. Enter opens the trial's model as a resumable run, by the `--resume` path: from
 `--sweep` the app starts on it; from the palette the current run is saved as on quit, then the
 app opens again on the trial.
 """
@@ -57,6 +57,7 @@ class SweepScreen(Screen[str | None]):
             "Plot next parameter",
             tooltip="Plot the metric by the next varied parameter",
         ),
+        Binding("r", "reload", "Reload", tooltip="Read the results again (a sweep still running)"),
         Binding("escape,q", "close", "Close", tooltip="Close the results"),
     ]
 
@@ -76,6 +77,17 @@ class SweepScreen(Screen[str | None]):
 
     def action_next_param(self) -> None:
         self.query_one(SweepPlot).next_param()
+
+    def action_reload(self) -> None:
+        try:
+            results = read_results(self.results.folder)
+        except ResultsError as exc:
+            self.notify(str(exc).removeprefix("--sweep: "), severity="error")
+            return
+        self.results = results
+        self.query_one("#sweep-summary", Static).update(summary_text(results))
+        self.query_one(SweepTable).set_results(results)
+        self.query_one(SweepPlot).set_results(results)
 
     def action_close(self) -> None:
         self.dismiss(None)

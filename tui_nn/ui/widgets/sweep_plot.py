@@ -62,6 +62,10 @@ class SweepPlot(PlotextPlot):
     def on_mount(self) -> None:
         self.draw()
 
+    def set_results(self, results: SweepResults) -> None:
+        self.results = results
+        self.draw()
+
     def show_param(self, param: str) -> None:
         self.param = param
         self.draw()

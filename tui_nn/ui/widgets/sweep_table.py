@@ -74,6 +74,12 @@ class SweepTable(DataTable):
     def on_mount(self) -> None:
         self._fill()
 
+    def set_results(self, results: SweepResults) -> None:
+        """New results (the sweep went on): the same sort, the cursor on the same trial."""
+        self.results = results
+        self.by_trial = {int(r["trial"]): r for r in results.records}
+        self.sort_by(*self.sorted_by)
+
     def label(self, key: str) -> str:
         """The header: the metric starred, the sorted column with its arrow."""
         text = f"{key}★" if key == self.results.metric else key
