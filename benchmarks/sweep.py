@@ -58,7 +58,7 @@ def main() -> None:
 
     from threadpoolctl import threadpool_info
 
-    from tui_nn.cli.sweep import option_rules
+    from tui_nn.cli.sweep import config_loader
     from tui_nn.sweep import execute
     from tui_nn.sweep.plan import load_sweep
     from tui_nn.sweep.trial import run_trial
@@ -66,7 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.toml"
         path.write_text(SWEEP.format(samples=args.samples, epochs=args.epochs), encoding="utf-8")
-        sweep = load_sweep(path, option_rules())
+        sweep = load_sweep(path, config_loader())
     trials = sweep.trials
     print(f"{len(trials)} trials: spiral, {args.samples} samples, {args.epochs} epochs each")
     blas = [f"{i.get('internal_api')} {i.get('architecture')}" for i in threadpool_info()]

@@ -30,7 +30,7 @@ def test_readme_toml_example_runs(cli, tmp_path):
 
 
 def test_readme_sweep_example_is_the_shipped_file_and_plans_12_trials():
-    from tui_nn.cli.sweep import option_rules
+    from tui_nn.cli.sweep import config_loader
     from tui_nn.sweep.plan import load_sweep
 
     text = README.read_text(encoding="utf-8")
@@ -38,5 +38,5 @@ def test_readme_sweep_example_is_the_shipped_file_and_plans_12_trials():
     lines = example.read_text(encoding="utf-8").splitlines(keepends=True)
     body = "".join(lines[next(i for i, line in enumerate(lines) if not line.startswith("#")) :])
     assert f"```\n{body}```" in text
-    sweep = load_sweep(example, option_rules())
+    sweep = load_sweep(example, config_loader())
     assert len(sweep.trials) == 12 and sweep.metric == "test_acc"

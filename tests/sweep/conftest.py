@@ -1,4 +1,4 @@
-"""Fixtures for the sweep tests: sweep files, the CLI's option rules, `tui-nn sweep`
+"""Fixtures for the sweep tests: sweep files, the CLI's config loader, `tui-nn sweep`
 in-process."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui_nn.cli import main
-from tui_nn.cli.sweep import option_rules
+from tui_nn.cli.sweep import config_loader
 
 
 @dataclass
@@ -21,8 +21,8 @@ class Result:
 
 
 @pytest.fixture
-def rules():
-    return option_rules()
+def loader():
+    return config_loader()
 
 
 @pytest.fixture

@@ -118,7 +118,7 @@ def test_random_sweep_in_process(write, sweep_cli, tmp_path):
         (
             TINY + "[sweep]\ngrid = { lr = [0.1, 0] }\n",
             (),
-            "[sweep.grid] lr = 0: must be a number > 0",
+            "[sweep.grid] lr = 0: 0 is out of range (must be a number > 0)",
         ),
         (TINY + "[sweep]\ncolour = 1\n", (), "unknown key(s) in [sweep]: 'colour'"),
         (
@@ -129,7 +129,7 @@ def test_random_sweep_in_process(write, sweep_cli, tmp_path):
         (
             TINY + "[sweep]\ngrid = { lr = [0.1] }\n",
             ("--workers", "0"),
-            "--workers: must be a whole number >= 1",
+            "--workers: '0' is out of range (must be a whole number >= 1)",
         ),
         (
             TINY + "[sweep]\ngrid = { lr = [0.1] }\n",

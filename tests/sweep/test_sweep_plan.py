@@ -12,9 +12,9 @@ from tui_nn.sweep.plan import SweepError, load_sweep, trial_seed
 BASE = 'dataset = "circle"\nsamples = 100\nhidden = "4"\n'
 
 
-def test_grid_is_every_combination_last_key_fastest(write, rules):
+def test_grid_is_every_combination_last_key_fastest(write, loader):
     path = write(BASE + '[sweep]\nepochs = 3\ngrid = { lr = [0.01, 0.1], hidden = ["2", "8,8"] }\n')
-    sweep = load_sweep(path, rules)
+    sweep = load_sweep(path, loader)
     assert [t.params for t in sweep.trials] == [
         {"lr": 0.01, "hidden": "2"},
         {"lr": 0.01, "hidden": "8,8"},
@@ -28,9 +28,9 @@ def test_grid_is_every_combination_last_key_fastest(write, rules):
     assert sweep.varied == ("lr", "hidden")
 
 
-def test_trial_seeds_differ_and_the_data_keep_the_base_seed(write, rules):
+def test_trial_seeds_differ_and_the_data_keep_the_base_seed(write, loader):
     path = write(BASE + "seed = 7\n[sweep]\nepochs = 2\ngrid = { lr = [0.01, 0.1, 0.2] }\n")
-    sweep = load_sweep(path, rules)
+    sweep = load_sweep(path, loader)
     seeds = [t.seed for t in sweep.trials]
     assert len(set(seeds)) == 3
     assert seeds == [trial_seed(7, i) for i in range(3)]
@@ -38,9 +38,9 @@ def test_trial_seeds_differ_and_the_data_keep_the_base_seed(write, rules):
     assert {t.config.dataset.seed for t in sweep.trials} == {7}
 
 
-def test_swept_seed_is_used_as_train_would(write, rules):
+def test_swept_seed_is_used_as_train_would(write, loader):
     path = write(BASE + "[sweep]\nepochs = 2\ngrid = { seed = [3, 4] }\n")
-    sweep = load_sweep(path, rules)
+    sweep = load_sweep(path, loader)
     assert [(t.seed, t.config.seed, t.config.dataset.seed) for t in sweep.trials] == [
         (3, 3, 3),
         (4, 4, 4),
@@ -63,8 +63,8 @@ activation = { choice = ["tanh", "relu"] }
 )
 
 
-def test_random_draws_stay_in_range_and_repeat_with_the_seed(write, rules):
-    sweep = load_sweep(write(RANDOM), rules)
+def test_random_draws_stay_in_range_and_repeat_with_the_seed(write, loader):
+    sweep = load_sweep(write(RANDOM), loader)
     assert len(sweep.trials) == 20
     lrs = [t.params["lr"] for t in sweep.trials]
     assert all(1e-4 <= x <= 1e-1 for x in lrs)
@@ -75,25 +75,25 @@ def test_random_draws_stay_in_range_and_repeat_with_the_seed(write, rules):
     assert all(isinstance(n, int) and 4 <= n <= 40 for n in sizes)
     assert [t.config.hyper.batch_size for t in sweep.trials] == sizes
     assert {t.config.activation for t in sweep.trials} == {"tanh", "relu"}
-    again = load_sweep(write(RANDOM, "again.toml"), rules)
+    again = load_sweep(write(RANDOM, "again.toml"), loader)
     assert [t.params for t in again.trials] == [t.params for t in sweep.trials]
-    other = load_sweep(write(RANDOM.replace("seed = 11", "seed = 12"), "other.toml"), rules)
+    other = load_sweep(write(RANDOM.replace("seed = 11", "seed = 12"), "other.toml"), loader)
     assert [t.params for t in other.trials] != [t.params for t in sweep.trials]
 
 
-def test_grid_and_random_together_draw_per_grid_point(write, rules):
+def test_grid_and_random_together_draw_per_grid_point(write, loader):
     text = BASE + (
         "[sweep]\nepochs = 2\ntrials = 3\ngrid = { hidden = ['2', '4'] }\n"
         "[sweep.random]\nlr = { uniform = [0.01, 0.5] }\n"
     )
-    sweep = load_sweep(write(text), rules)
+    sweep = load_sweep(write(text), loader)
     assert [t.params["hidden"] for t in sweep.trials] == ["2"] * 3 + ["4"] * 3
     assert len({t.params["lr"] for t in sweep.trials}) == 6
 
 
-def test_loss_metric_defaults_to_min(write, rules):
+def test_loss_metric_defaults_to_min(write, loader):
     path = write(BASE + '[sweep]\nmetric = "test_loss"\ngrid = { lr = [0.1] }\n')
-    sweep = load_sweep(path, rules)
+    sweep = load_sweep(path, loader)
     assert sweep.direction == "min"
     assert sweep.better(0.1, 0.2) and not sweep.better(0.3, 0.2) and sweep.better(0.5, None)
 
@@ -118,7 +118,10 @@ BAD = [
         "[sweep.grid] unknown key 'rate'; allowed keys: dataset",
     ),
     ("[sweep]\ngrid = { lr = [] }\n", "[sweep.grid] lr must be a non-empty list"),
-    ("[sweep]\ngrid = { lr = [0.1, -1] }\n", "[sweep.grid] lr = -1: must be a number > 0"),
+    (
+        "[sweep]\ngrid = { lr = [0.1, -1] }\n",
+        "[sweep.grid] lr = -1: -1 is out of range (must be a number > 0)",
+    ),
     (
         '[sweep]\ngrid = { activation = ["tanh", "relux"] }\n',
         "activation = 'relux': unknown value 'relux'; choose one of:",
@@ -130,7 +133,7 @@ BAD = [
     ("[sweep]\ngrid = { data = ['a.csv'] }\n", "[sweep.grid] data cannot be varied"),
     (
         "[sweep]\nepochs = 0\ngrid = { lr = [0.1] }\n",
-        "[sweep] epochs = 0: must be a whole number >= 1",
+        "[sweep] epochs = 0: 0 is out of range (must be a whole number >= 1",
     ),
     ("[sweep]\ntrials = 0\n", "[sweep] trials must be a whole number >= 1, got 0"),
     (
@@ -147,7 +150,7 @@ BAD = [
     ),
     (
         "[sweep]\ntrials = 2\n[sweep.random]\nmomentum = { uniform = [0.5, 1.5] }\n",
-        "[sweep.random] momentum = 1.5: must be a number in [0, 1)",
+        "[sweep.random] momentum = 1.5: 1.5 is out of range (must be a number in [0, 1))",
     ),
     (
         "[sweep]\ntrials = 2\n[sweep.random]\nactivation = { uniform = [0, 1] }\n",
@@ -162,29 +165,29 @@ BAD = [
 
 
 @pytest.mark.parametrize(("sweep_table", "message"), BAD)
-def test_bad_sweep_tables_are_refused_by_name(write, rules, sweep_table, message):
+def test_bad_sweep_tables_are_refused_by_name(write, loader, sweep_table, message):
     path = write(BASE + sweep_table)
     with pytest.raises(SweepError) as info:
-        load_sweep(path, rules)
+        load_sweep(path, loader)
     text = str(info.value)
     assert text.startswith(str(path)), text
     assert message in text, text
     assert "\n" not in text
 
 
-def test_bad_base_keys_are_refused_by_name(write, rules):
+def test_bad_base_keys_are_refused_by_name(write, loader):
     path = write('dataset = "circle"\nlearning-rate = 0.1\n[sweep]\ngrid = { lr = [0.1] }\n')
     with pytest.raises(Exception) as info:
-        load_sweep(path, rules)
+        load_sweep(path, loader)
     assert f"{path}: unknown key(s) 'learning-rate'; allowed keys: dataset" in str(info.value)
     path = write('dataset = "nope"\n[sweep]\ngrid = { lr = [0.1] }\n', "b.toml")
     with pytest.raises(Exception) as info:
-        load_sweep(path, rules)
+        load_sweep(path, loader)
     assert f"{path}: key 'dataset': unknown dataset 'nope'" in str(info.value)
 
 
-def test_missing_and_invalid_files(tmp_path, write, rules):
+def test_missing_and_invalid_files(tmp_path, write, loader):
     with pytest.raises(SweepError, match="no such file"):
-        load_sweep(tmp_path / "missing.toml", rules)
+        load_sweep(tmp_path / "missing.toml", loader)
     with pytest.raises(SweepError, match="invalid TOML"):
-        load_sweep(write("[sweep\n"), rules)
+        load_sweep(write("[sweep\n"), loader)

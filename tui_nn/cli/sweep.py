@@ -8,19 +8,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tui_nn.cli import checks
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import (
-    BY_DEST,
-    OPTIONS,
     UsageError,
+    checked,
     config_from_values,
     default_epochs,
-    positive_int,
     table_values,
 )
+from tui_nn.cli.parser import make_parser
 from tui_nn.config import RunConfig
-from tui_nn.sweep.plan import OptionRules, Sweep, SweepError, load_sweep
+from tui_nn.rule import Rule
+from tui_nn.sweep.plan import ConfigLoader, Sweep, SweepError, load_sweep
 
 EPILOG = """\
 the sweep file: a run configuration (the keys of `tui-nn train --config`) and a [sweep] table:
@@ -46,8 +44,7 @@ exit codes: 0 every trial finished, 1 a trial failed, 2 bad sweep file, options 
 130 interrupted (finished trials are kept).
 """
 
-FLOATS = (checks.positive_float, checks.non_negative_float, checks.fraction, checks.momentum)
-INTS = (checks.positive_int, checks.seed, checks.batch_size)
+WORKERS = Rule("workers", "whole", lo=1)
 
 
 def parser():
@@ -78,15 +75,8 @@ def parser():
     return p
 
 
-def option_rules() -> OptionRules:
-    """The sweep's view of the option table (one set of rules for train, the app and sweeps)."""
-
-    def check(key: str, value: Any) -> Any:
-        return BY_DEST[key.replace("-", "_")].check(value)
-
-    def kind(key: str) -> str | None:
-        fn = BY_DEST[key.replace("-", "_")].check
-        return "float" if fn in FLOATS else "int" if fn in INTS else None
+def config_loader() -> ConfigLoader:
+    """How a sweep reads its base configuration: as `tui-nn train --config` reads a file."""
 
     def build(values: dict[str, Any]) -> RunConfig:
         config = config_from_values(values)
@@ -94,11 +84,8 @@ def option_rules() -> OptionRules:
             config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
         return config
 
-    return OptionRules(
-        keys=tuple(opt.flag for opt in OPTIONS),
+    return ConfigLoader(
         base_values=lambda table, path: table_values(table, path, prefix=""),
-        check=check,
-        kind=kind,
         build=build,
     )
 
@@ -114,15 +101,10 @@ def main(argv: list[str]) -> int:
     )
 
     ns = parser().parse_args(argv)
-    workers = None
-    if ns.workers is not None:
-        try:
-            workers = positive_int(ns.workers)
-        except UsageError as exc:
-            raise UsageError(f"--workers: {exc}") from None
+    workers = None if ns.workers is None else checked(WORKERS, ns.workers)
     if ns.scheduler is not None and workers is not None:
         raise UsageError("--workers sizes the embedded cluster; it cannot go with --scheduler")
-    sweep = load_sweep(ns.file, option_rules())
+    sweep = load_sweep(ns.file, config_loader())
     check_data(sweep)
     folder = Path(ns.results or f"{Path(ns.file).stem}-results")
     check_results_folder(folder)
@@ -168,11 +150,11 @@ def main(argv: list[str]) -> int:
 
 def check_data(sweep: Sweep) -> None:
     """Bad data and a metric the task has not fail here, before a cluster starts. MNIST-style
-    sets are the workers' to read (from their own data folders)."""
+    sets (those with an official split) are the workers' to read, from their own folders."""
     from tui_nn.data import load_dataset
-    from tui_nn.data.images import IMAGE_SETS
+    from tui_nn.data.catalog import has_official_split
 
-    if sweep.base.dataset.name in IMAGE_SETS:
+    if has_official_split(sweep.base.dataset.name):
         return
     specs = {trial.config.dataset for trial in sweep.trials}
     for spec in specs:

@@ -4,12 +4,12 @@
 Only `execute` imports Dask; the app reads results through `results` without it.
 """
 
-from tui_nn.sweep.plan import METRICS, OptionRules, Sweep, SweepError, Trial, load_sweep
+from tui_nn.sweep.plan import METRICS, ConfigLoader, Sweep, SweepError, Trial, load_sweep
 from tui_nn.sweep.results import ResultsError, SweepResults, read_results
 
 __all__ = [
     "METRICS",
-    "OptionRules",
+    "ConfigLoader",
     "ResultsError",
     "Sweep",
     "SweepError",

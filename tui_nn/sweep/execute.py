@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui_nn.errors import one_line
 from tui_nn.files import ConfigError
 from tui_nn.sweep.plan import Sweep, Trial
 from tui_nn.sweep.trial import CsvContents, TrialOutcome, run_trial
@@ -62,9 +63,7 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except Exception as exc:  # what reached us is not a scheduler that answers
-            raise ClusterError(
-                f"--scheduler: cannot reach {scheduler} ({_one_line(exc)})"
-            ) from None
+            raise ClusterError(f"--scheduler: cannot reach {scheduler} ({one_line(exc)})") from None
         try:
             yield client
         finally:
@@ -105,17 +104,12 @@ def check_scheduler(address: str) -> None:
     try:
         asyncio.run(probe())
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"--scheduler: cannot reach {address} ({_one_line(exc)})") from None
+        raise ClusterError(f"--scheduler: cannot reach {address} ({one_line(exc)})") from None
     except Exception:  # a reply that does not parse: some other service listens there
         raise ClusterError(
             f"--scheduler: {address} does not answer as a Dask scheduler (is something else "
             "listening on that port?)"
         ) from None
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 @contextmanager
@@ -222,5 +216,5 @@ def _failure(future: Any) -> tuple[str, bool]:
     try:
         exc = future.exception(timeout=5)
     except Exception as err:  # cancelled, lost worker
-        return f"{type(err).__name__}: {_one_line(err)}", False
-    return f"{type(exc).__name__}: {_one_line(exc)}", isinstance(exc, DataError)
+        return f"{type(err).__name__}: {one_line(err)}", False
+    return f"{type(exc).__name__}: {one_line(exc)}", isinstance(exc, DataError)

@@ -27,8 +27,10 @@ Trials are the grid's combinations in file order (the last key varies fastest), 
 (unless `seed` itself is swept). The same file therefore gives the same trials and, with one BLAS
 thread per worker, the same metrics on any cluster.
 
-How option values are checked and turned into a RunConfig is the option table's business (the
-CLI's); it is handed in as `OptionRules`, so there is one set of rules, not two.
+Values are checked by the options' rules (`tui_nn.config.RULES`, the table `train`, TOML files
+and the app read). Reading a run configuration (presets, relative paths, values -> RunConfig) is
+the CLI's (`tui_nn.cli.options`); it is handed in as a `ConfigLoader`, so there is one loader,
+not two.
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.config import RunConfig
+from tui_nn.config import RULES, RunConfig
+from tui_nn.errors import one_line
 from tui_nn.files import ConfigError, read_toml
+from tui_nn.rule import Rule
 
 METRICS = ("test_acc", "test_loss", "train_acc", "train_loss")
 DIRECTIONS = ("max", "min")
@@ -60,21 +64,31 @@ class SweepError(ConfigError):
 
 
 @dataclass(frozen=True)
-class OptionRules:
-    """The option table, as the sweep uses it (the CLI builds one from its `OPTIONS`).
+class ConfigLoader:
+    """How a run configuration is read (the CLI's `tui_nn.cli.options` builds one).
 
-    keys: option names as written in TOML ("lr", "batch-size", ...).
-    base_values(table, path): the checked values of a TOML table (ConfigError naming the key).
-    check(key, value): one checked value; raises ValueError with the reason.
-    kind(key): "int" or "float" for numeric options (the ones a range can be drawn for), else None.
-    build(values): checked values -> the RunConfig, with the default epoch budget filled in.
+    base_values(table, path): the checked values of a TOML table (ConfigError naming the key;
+        relative paths relative to the file).
+    build(values): checked values (by `dest`) -> the RunConfig, presets applied and the default
+        epoch budget filled in; ValueError for contradictory options.
     """
 
-    keys: tuple[str, ...]
     base_values: Callable[[dict[str, Any], Path], dict[str, Any]]
-    check: Callable[[str, Any], Any]
-    kind: Callable[[str], str | None]
     build: Callable[[dict[str, Any]], RunConfig]
+
+
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}
+"""The options a sweep may vary, by the name written in the file ("batch-size")."""
+
+
+def check(key: str, value: Any) -> Any:
+    """`value` as option `key` holds it; RuleError (a ValueError) with the reason."""
+    return BY_NAME[key].check(value)
+
+
+def numeric(key: str) -> str | None:
+    """ "int" or "float" for the options a range can be drawn for, else None."""
+    return {"whole": "int", "number": "float"}.get(BY_NAME[key].kind)
 
 
 @dataclass(frozen=True)
@@ -128,7 +142,7 @@ class Sweep:
         return a > b if self.direction == "max" else a < b
 
 
-def load_sweep(path: str | Path, rules: OptionRules) -> Sweep:
+def load_sweep(path: str | Path, loader: ConfigLoader) -> Sweep:
     """Read and check a sweep file and plan its trials. Nothing runs; any problem is a
     SweepError naming the file and the key."""
     path = Path(path)
@@ -146,14 +160,14 @@ def load_sweep(path: str | Path, rules: OptionRules) -> Sweep:
             f"{where}: unknown key(s) in [sweep]: {', '.join(map(repr, unknown))}; "
             f"allowed keys: {', '.join(SWEEP_KEYS)}"
         )
-    base_values = rules.base_values(table, path)
+    base_values = loader.base_values(table, path)
     metric = _metric(where, raw_sweep)
     direction = _direction(where, raw_sweep, metric)
-    budget = _budget(where, raw_sweep, rules)
+    budget = _budget(where, raw_sweep)
     seed = _count(where, raw_sweep, "seed", base_values.get("seed", 0), minimum=0)
     per_point = _count(where, raw_sweep, "trials", 1, minimum=1)
-    grid = _grid(where, raw_sweep.get("grid", {}), rules)
-    random = _random(where, raw_sweep.get("random", {}), rules)
+    grid = _grid(where, raw_sweep.get("grid", {}))
+    random = _random(where, raw_sweep.get("random", {}))
     both = [k for k in grid if k in random]
     if both:
         raise SweepError(f"{where}: [sweep] key {both[0]!r} is both in grid and in random")
@@ -162,9 +176,9 @@ def load_sweep(path: str | Path, rules: OptionRules) -> Sweep:
     total = math.prod(len(v) for v in grid.values()) * per_point
     if total > MAX_TRIALS:
         raise SweepError(f"{where}: [sweep] asks for {total:,} trials; at most {MAX_TRIALS:,}")
-    base = _build(where, rules, {**base_values, **budget}, "the base configuration")
+    base = _build(where, loader, {**base_values, **budget}, "the base configuration")
     sweep = Sweep(path, base, metric, direction, seed, grid, random, per_point)
-    trials = _plan(sweep, rules, {**base_values, **budget})
+    trials = _plan(sweep, loader, {**base_values, **budget})
     return replace(sweep, trials=tuple(trials))
 
 
@@ -203,77 +217,75 @@ def _count(where: str, raw: dict[str, Any], key: str, default: int, minimum: int
     return value
 
 
-def _budget(where: str, raw: dict[str, Any], rules: OptionRules) -> dict[str, Any]:
+def _budget(where: str, raw: dict[str, Any]) -> dict[str, Any]:
     budget = {}
     for key in ("epochs", "early-stopping"):
         if key in raw:
-            budget[key.replace("-", "_")] = _checked(where, rules, key, raw[key], "[sweep] ")
+            budget[key.replace("-", "_")] = _checked(where, key, raw[key], "[sweep] ")
     return budget
 
 
-def _checked(where: str, rules: OptionRules, key: str, value: Any, section: str) -> Any:
+def _checked(where: str, key: str, value: Any, section: str) -> Any:
     try:
-        return rules.check(key, value)
+        return check(key, value)
     except ValueError as exc:
-        raise SweepError(f"{where}: {section}{key} = {value!r}: {exc}") from None
+        raise SweepError(f"{where}: {section}{key} = {value!r}: {one_line(exc)}") from None
 
 
-def _variable_key(where: str, key: Any, rules: OptionRules, section: str) -> str:
+def _variable_key(where: str, key: Any, section: str) -> str:
     if key in FIXED_KEYS:
         hint = " (set the budget in [sweep])" if key in ("epochs", "early-stopping") else ""
         raise SweepError(f"{where}: {section}{key} cannot be varied{hint}")
-    if key not in rules.keys:
-        allowed = ", ".join(k for k in rules.keys if k not in FIXED_KEYS)
+    if key not in BY_NAME:
+        allowed = ", ".join(k for k in BY_NAME if k not in FIXED_KEYS)
         raise SweepError(f"{where}: {section}unknown key {key!r}; allowed keys: {allowed}")
     return key
 
 
-def _grid(where: str, grid: Any, rules: OptionRules) -> dict[str, tuple[Any, ...]]:
+def _grid(where: str, grid: Any) -> dict[str, tuple[Any, ...]]:
     if not isinstance(grid, dict):
         raise SweepError(f"{where}: [sweep] grid must be a table, like grid = {{ lr = [0.01] }}")
     out = {}
     for key, values in grid.items():
         section = "[sweep.grid] "
-        _variable_key(where, key, rules, section)
+        _variable_key(where, key, section)
         if not isinstance(values, list) or not values:
             raise SweepError(
                 f"{where}: {section}{key} must be a non-empty list of values, got {values!r}"
             )
         for v in values:
-            _checked(where, rules, key, v, section)
+            _checked(where, key, v, section)
         out[key] = tuple(values)
     return out
 
 
-def _random(where: str, table: Any, rules: OptionRules) -> dict[str, Distribution]:
+def _random(where: str, table: Any) -> dict[str, Distribution]:
     if not isinstance(table, dict):
         raise SweepError(f"{where}: [sweep] random must be a table ([sweep.random])")
     out = {}
     for key, spec in table.items():
         section = "[sweep.random] "
-        _variable_key(where, key, rules, section)
+        _variable_key(where, key, section)
         if not isinstance(spec, dict) or len(spec) != 1 or next(iter(spec)) not in DISTRIBUTIONS:
             raise SweepError(
                 f"{where}: {section}{key} must be one of {{ log_uniform = [a, b] }}, "
                 f"{{ uniform = [a, b] }}, {{ choice = [...] }}; got {spec!r}"
             )
         kind, values = next(iter(spec.items()))
-        out[key] = _distribution(where, rules, key, kind, values, section)
+        out[key] = _distribution(where, key, kind, values, section)
     return out
 
 
-def _distribution(
-    where: str, rules: OptionRules, key: str, kind: str, values: Any, section: str
-) -> Distribution:
+def _distribution(where: str, key: str, kind: str, values: Any, section: str) -> Distribution:
     name = f"{section}{key}.{kind}"
     if not isinstance(values, list) or not values:
         raise SweepError(f"{where}: {name} must be a non-empty list, got {values!r}")
     if kind == "choice":
         for v in values:
-            _checked(where, rules, key, v, section)
+            _checked(where, key, v, section)
         return Distribution(kind, tuple(values))
-    numeric = rules.kind(key)
-    if numeric is None:
+    number = numeric(key)
+    if number is None:
         raise SweepError(f"{where}: {name}: {key} is not a number; use {{ choice = [...] }}")
     ok = len(values) == 2 and all(
         isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values
@@ -283,13 +295,13 @@ def _distribution(
     if kind == "log_uniform" and values[0] <= 0:
         raise SweepError(f"{where}: {name} needs low > 0 (a log scale), got {values!r}")
     for v in values:  # both ends must be allowed values of the option
-        _checked(where, rules, key, int(round(v)) if numeric == "int" else v, section)
+        _checked(where, key, int(round(v)) if number == "int" else v, section)
     return Distribution(kind, (values[0], values[1]))
 
 
-def _build(where: str, rules: OptionRules, values: dict[str, Any], what: str) -> RunConfig:
+def _build(where: str, loader: ConfigLoader, values: dict[str, Any], what: str) -> RunConfig:
     try:
-        return rules.build(values)
+        return loader.build(values)
     except ValueError as exc:
         raise SweepError(f"{where}: {what}: {exc}") from None
 
@@ -299,7 +311,7 @@ def trial_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence([seed, index]).generate_state(1)[0] & 0x7FFFFFFF)
 
 
-def _plan(sweep: Sweep, rules: OptionRules, base_values: dict[str, Any]) -> list[Trial]:
+def _plan(sweep: Sweep, loader: ConfigLoader, base_values: dict[str, Any]) -> list[Trial]:
     rng = np.random.default_rng(sweep.seed)
     where = str(sweep.path)
     points = list(itertools.product(*sweep.grid.values())) or [()]
@@ -309,11 +321,11 @@ def _plan(sweep: Sweep, rules: OptionRules, base_values: dict[str, Any]) -> list
             index = len(trials)
             params = dict(zip(sweep.grid, point))
             for key, dist in sweep.random.items():
-                params[key] = dist.draw(rng, integer=rules.kind(key) == "int")
+                params[key] = dist.draw(rng, integer=numeric(key) == "int")
             values = dict(base_values)
             for key, value in params.items():
-                values[key.replace("-", "_")] = _checked(where, rules, key, value, "")
-            config = _build(where, rules, values, f"trial {index} ({_describe(params)})")
+                values[key.replace("-", "_")] = _checked(where, key, value, "")
+            config = _build(where, loader, values, f"trial {index} ({_describe(params)})")
             seed = trial_seed(sweep.seed, index)
             if "seed" in params:
                 seed = config.seed  # swept explicitly: as `tui-nn train --seed` would

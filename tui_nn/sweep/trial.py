@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.config import RunConfig
+from tui_nn.config import RunConfig, train_data
 from tui_nn.data import Dataset, DatasetSpec, load_dataset
 from tui_nn.engine.types import EpochRecord
 
@@ -77,7 +77,7 @@ def run_trial(index: int, config: RunConfig, csv: CsvContents | None = None) -> 
     start = time.perf_counter()
     dataset = worker_dataset(config.dataset, csv)
     net = Network.from_spec(config.network_spec(dataset))
-    trainer = Trainer(net, dataset.train_data(), config.hyper, seed=config.seed)
+    trainer = Trainer(net, train_data(dataset), config.hyper, seed=config.seed)
     epochs = config.hyper.epochs or 1
     stopped, message = "budget", ""
     while not trainer.finished and trainer.epoch < epochs:

@@ -1,16 +1,15 @@
 """A sweep's results in the app: `tui-nn --sweep DIR`, or "Sweep results" in the command palette.
 
 The trials as a sortable table and the metric plotted against one varied parameter (`p` picks
-the next one); `r` reads the folder again, for a sweep still running. Enter opens the trial's model as a resumable run, by the `--resume` path: from
-`--sweep` the app starts on it; from the palette the current run is saved as on quit, then the
-app opens again on the trial.
+the next one); `r` reads the folder again, for a sweep still running. Enter opens the trial's
+model as a resumable run, by the `--resume` path: from `--sweep` the CLI starts the app on it
+(`choose_trial` returns it); from the palette the current run is saved as on quit, then the app
+opens again on the trial (`run_app` reads `next_model`).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -169,17 +168,8 @@ class SweepApp(App[str | None]):
         self.push_screen(SweepScreen(self.results), self.exit)
 
 
-def run_sweep_view(folder: str | Path, **app_options: Any) -> int:
-    """Show the results; a chosen trial opens in the app as `--resume MODEL` would."""
-    try:
-        results = read_results(folder)
-    except ResultsError as exc:
-        print(f"tui-nn: error: {exc}", file=sys.stderr)
-        return 2
-    model = SweepApp(results).run()
-    if not model:
-        return 0
-    from tui_nn.config import RunConfig
-    from tui_nn.ui.app import run_app
-
-    return run_app(RunConfig(), resume=model, **app_options)
+def choose_trial(folder: str | Path) -> str | None:
+    """`tui-nn --sweep DIR`: show the results; the model file of the trial chosen with Enter
+    (the CLI then opens it as `--resume MODEL` would), or None. ResultsError for a folder
+    that holds no results."""
+    return SweepApp(read_results(folder)).run()
