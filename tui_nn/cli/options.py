@@ -124,6 +124,12 @@ def read_config_values(path: Path) -> dict[str, Any]:
         table = read_toml(path)
     except ConfigError as exc:
         raise ConfigError(f"--config: {exc}") from None
+    return table_values(table, path)
+
+
+def table_values(table: dict[str, Any], path: Path, prefix: str = "--config: ") -> dict[str, Any]:
+    """The checked values of a TOML table read from `path` (a run configuration, or the base
+    of a sweep file); relative paths are relative to the file. Messages start with `prefix`."""
     raw = {}
     unknown = []
     for key, value in table.items():
@@ -135,9 +141,9 @@ def read_config_values(path: Path) -> dict[str, Any]:
     if unknown:
         names = ", ".join(repr(k) for k in unknown)
         allowed = ", ".join(opt.name for opt in OPTIONS)
-        raise ConfigError(f"--config: {path}: unknown key(s) {names}; allowed keys: {allowed}")
+        raise ConfigError(f"{prefix}{path}: unknown key(s) {names}; allowed keys: {allowed}")
     try:
-        values = check_values(raw, lambda opt: f"--config: {path}: key {opt.name!r}")
+        values = check_values(raw, lambda opt: f"{prefix}{path}: key {opt.name!r}")
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
     return _data_paths_absolute(values, base=path.parent)

@@ -46,13 +46,16 @@ from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.status import StatusLine, neuron_text
+from tui_nn.ui.sweep_view import SweepOpening
 from tui_nn.ui.trace_mode import TraceMode
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 from tui_nn.ui.widgets.diagram import NetworkDiagram
 
 
-class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None]):
+class TuiNNApp(
+    AppActions, TraceMode, DiagramActions, RunKeeping, SweepOpening, App[str | None]
+):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -236,7 +239,9 @@ class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None
         self._answer_edits(snap)
         dataset_name = snap.dataset.name if snap.dataset is not None else ""
         architecture = self.query_one(ArchitecturePanel)
-        architecture.show(self.edits.shown("network", snap.network, architecture.spec), dataset_name)
+        architecture.show(
+            self.edits.shown("network", snap.network, architecture.spec), dataset_name
+        )
         if snap.dataset is not None:
             hyper = self.query_one(HyperPanel)
             hyper.show(
@@ -360,6 +365,9 @@ class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None
         yield from super().get_system_commands(screen)
         panel = self.query_one(ArchitecturePanel)
         yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
+        yield SystemCommand(
+            "Sweep results", "Open a `tui-nn sweep` results folder", self.action_open_sweep
+        )
 
 
 def create_app(config: RunConfig | None = None, **options: Any) -> TuiNNApp:
@@ -408,4 +416,6 @@ def run_app(
     if saved_path:
         print(f"tui-nn: saved this run to {saved_path}")
         print("         continue it with: tui-nn --resume")
+    if app.next_model:  # a sweep trial chosen from the palette: open it as --resume does
+        return run_app(config, fps=fps, low_bandwidth=low_bandwidth, resume=app.next_model)
     return 0
