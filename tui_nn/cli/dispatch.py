@@ -16,7 +16,7 @@ from collections.abc import Callable
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options
 
-COMMANDS = ("train", "eval", "check", "datasets")
+COMMANDS = ("train", "eval", "check", "datasets", "lessons", "lesson", "compare")
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -43,6 +43,8 @@ commands:
   tui-nn eval      evaluate a saved model on a dataset (loss, accuracy, confusion matrix)
   tui-nn check     gradient check of a configured network (float64)
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
+  tui-nn lessons   list the lessons; `tui-nn lesson NAME` opens one in the app
+  tui-nn compare   train two runs from the same start side by side
   Run `tui-nn COMMAND --help` for a command's options.
 
 examples:
@@ -102,6 +104,18 @@ def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
     return TOY_SPEED if config.dataset.name in TOY_SETS else None
 
 
+def speed_option(text: str) -> float | None:
+    """--speed: epochs per second, or 'max' (None)."""
+    from tui_nn.cli.options import positive_float
+
+    if text.strip().lower() == "max":
+        return None
+    try:
+        return positive_float(text)
+    except UsageError as exc:
+        raise UsageError(f"--speed: {exc} (or 'max')") from None
+
+
 def run_app_command(argv: list[str]) -> int:
     from tui_nn.cli.options import config_from_values, gather_values, positive_float
 
@@ -113,12 +127,7 @@ def run_app_command(argv: list[str]) -> int:
         except UsageError as exc:
             raise UsageError(f"--fps: {exc}") from None
     config = config_from_values(gather_values(ns))
-    speed = default_speed(config) if ns.speed is None else None
-    if ns.speed is not None and ns.speed.strip().lower() != "max":
-        try:
-            speed = positive_float(ns.speed)
-        except UsageError as exc:
-            raise UsageError(f"--speed: {exc} (or 'max')") from None
+    speed = default_speed(config) if ns.speed is None else speed_option(ns.speed)
     if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
         from tui_nn.data import load_dataset
 
@@ -136,6 +145,12 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.evaluate import main as command
     elif name == "check":
         from tui_nn.cli.check import main as command
+    elif name == "lessons":
+        from tui_nn.cli.lessons import main as command
+    elif name == "lesson":
+        from tui_nn.cli.lessons import lesson_main as command
+    elif name == "compare":
+        from tui_nn.cli.compare import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command

@@ -199,9 +199,16 @@ def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> di
 
 def read_config_values(path: Path) -> dict[str, Any]:
     """The checked values of a TOML file; relative paths in it are relative to the file."""
-    from tui_nn.files import ConfigError, read_toml
+    from tui_nn.files import read_toml
 
-    table = read_toml(path)
+    return table_values(read_toml(path), f"--config: {path}", path.parent)
+
+
+def table_values(table: dict[str, Any], where: str, base: Path) -> dict[str, Any]:
+    """The checked values of a TOML table of option names (a --config file, a lesson's
+    [config]); `where` starts every message; relative paths are relative to `base`."""
+    from tui_nn.files import ConfigError
+
     raw = {}
     unknown = []
     for key, value in table.items():
@@ -213,12 +220,12 @@ def read_config_values(path: Path) -> dict[str, Any]:
     if unknown:
         names = ", ".join(repr(k) for k in unknown)
         allowed = ", ".join(opt.flag for opt in OPTIONS)
-        raise ConfigError(f"--config: {path}: unknown key(s) {names}; allowed keys: {allowed}")
+        raise ConfigError(f"{where}: unknown key(s) {names}; allowed keys: {allowed}")
     try:
-        values = check_values(raw, lambda opt: f"--config: {path}: key {opt.flag!r}")
+        values = check_values(raw, lambda opt: f"{where}: key {opt.flag!r}")
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
-    return _data_paths_absolute(values, base=path.parent)
+    return _data_paths_absolute(values, base=base)
 
 
 def gather_values(ns: argparse.Namespace) -> dict[str, Any]:
