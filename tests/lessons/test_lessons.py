@@ -212,3 +212,16 @@ def test_bad_files_refused_by_name(tmp_path, change, words):
     assert "\n" not in message and str(path) in message
     for word in words:
         assert word in message
+
+
+def test_lessons_import_neither_the_cli_nor_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tui_nn.lessons as l; l.shipped_lessons(); "
+        "bad = [m for m in sys.modules if m.startswith(('textual', 'tui_nn.cli', 'tui_nn.ui', "
+        "'tui_nn.session'))]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
