@@ -19,8 +19,9 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session import snapshots, views
+from tui_nn.session import forking, snapshots, views
 from tui_nn.session.messages import (
+    Fork,
     InjectFault,
     Inspect,
     Inspection,
@@ -146,7 +147,8 @@ class Runner:
                 last.samples,
             )
         self.records = list(trainer.history)
-        self.message = f"resumed from {path}"
+        forked = forking.restore_from(trainer, path)  # a fork: optimizer, shuffling, counters
+        self.message = f"{'forked' if forked else 'resumed'} from {path}"
 
     def _use_data(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -336,6 +338,7 @@ class Runner:
         SetArchitecture: _set_architecture,
         SetDataset: _set_dataset,
         Save: _save,
+        Fork: forking.handle_fork,
         Inspect: _inspect,
         SetView: _set_view,
         SetSpeed: _set_speed,
