@@ -39,6 +39,7 @@ from tui_nn.session.messages import (
 from tui_nn.ui import runs
 from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.comparison import Comparison
 from tui_nn.ui.edits import EditWatch
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
@@ -48,7 +49,7 @@ from tui_nn.ui.status import StatusLine, neuron_text
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 
-class TuiNNApp(AppActions, RunKeeping, App[str | None]):
+class TuiNNApp(Comparison, AppActions, RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -110,6 +111,9 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
             show=False,
             tooltip="Back to the network panel",
         ),
+        Binding("f", "fork", "Fork A/B", tooltip="Compare: fork this run (again: end it)"),
+        Binding("x", "edit_other", "Edit A/B", show=False, tooltip="Compare: edit run A / B"),
+        Binding("v", "swap_pictures", "A/B picture", show=False, tooltip="Compare: show A / B"),
         Binding("question_mark", "help", "Help", tooltip="This list of keys"),
         Binding("q", "quit", "Quit", tooltip="Save the run and quit"),
     ]
@@ -183,6 +187,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
 
     async def on_unmount(self) -> None:
         self._watch_hangup(False)
+        await asyncio.to_thread(self.close_comparison)
         if self.session is not None:
             await asyncio.to_thread(self.session.close)
 
@@ -206,13 +211,15 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
             self.query_one(DecisionBoundary).update_grid(update.grid)
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
-        self._settle_edits(snap)
-        dataset_name = snap.dataset.name if snap.dataset is not None else ""
-        self.query_one(ArchitecturePanel).show(snap.network, dataset_name)
-        if snap.dataset is not None:
-            self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
+        if not self.editing_b:  # while run B is edited, the panels show B (comparison.py)
+            self._settle_edits(snap)
+            dataset_name = snap.dataset.name if snap.dataset is not None else ""
+            self.query_one(ArchitecturePanel).show(snap.network, dataset_name)
+            if snap.dataset is not None:
+                self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
         self.query_one(StatusLine).show(snap)
         self._tell_state(previous, snap)
+        self.compare_after_a(update)
 
     def _settle_edits(self, snap: Snapshot) -> None:
         """Edits the trainer took or refused: the panels stop waiting; a refusal is shown."""
@@ -270,6 +277,9 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
     # ---- edits out --------------------------------------------------------------------------
 
     def send(self, command: object) -> bool:
+        routed = self.compare_route(command)  # while comparing: to A, B or both
+        if routed is not None:
+            return routed
         if self.session is None or not self.session.alive:
             self.notify("the trainer is not running", severity="warning")
             return False
