@@ -2,6 +2,7 @@
 
 The CLI builds it from options and a TOML file; the session sends it to the trainer process,
 which loads the data and derives the network spec (input and output sizes follow the data).
+This is the layer where the data and the engine meet: neither imports the other.
 """
 
 from __future__ import annotations
@@ -9,9 +10,61 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from tui_nn.data.rules import RULES as DATA_RULES
 from tui_nn.data.spec import Dataset, DatasetSpec
+from tui_nn.engine.rules import LOSS_NEEDS, UNITS
+from tui_nn.engine.rules import RULES as ENGINE_RULES
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.engine.types import HyperParams
+from tui_nn.engine.types import HyperParams, TrainData
+from tui_nn.rule import Rule, RuleError
+
+RULES: dict[str, Rule] = {**DATA_RULES, **ENGINE_RULES}
+"""Every option of a run, by `dest`: the one table the CLI, the TOML files and the app read
+(data, then network and training; see `tui_nn.rule`)."""
+
+SPEED = Rule(
+    "speed",
+    "number",
+    "start with training limited to EPS epochs per second, or 'max'",
+    "EPS",
+    "app",
+    "none",
+    lo=0,
+    lo_open=True,
+    optional=True,
+    none_words=("max",),
+)
+FPS = Rule("fps", "number", "screen updates per second", "N", "app", "none", lo=0, lo_open=True)
+__all__ = [
+    "FPS",
+    "LOSS_NEEDS",
+    "RULES",
+    "SPEED",
+    "UNITS",
+    "RunConfig",
+    "check_fps",
+    "check_speed",
+    "train_data",
+]
+
+
+def check_fps(value: float | str) -> float:
+    """Screen updates per second: a number > 0 (the app and `tui-nn --fps` check it here)."""
+    try:
+        return FPS.check(value)
+    except RuleError:
+        raise RuleError(f"fps must be {FPS.describe()}, got {value}") from None
+
+
+def check_speed(value: float | str | None) -> float | None:
+    """A training speed limit in epochs per second (None or 'max': as fast as possible).
+    The app, `tui-nn --speed` and the trainer all check it here."""
+    try:
+        return SPEED.check(value)
+    except RuleError:
+        raise RuleError(
+            f"speed must be a positive number of epochs per second, got {value}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -57,3 +110,68 @@ class RunConfig:
         if "hidden" in d:
             d["hidden"] = tuple(int(u) for u in d["hidden"])
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def train_data(dataset: Dataset) -> TrainData:
+    """The arrays of a loaded dataset, as the engine's Trainer takes them (no copies)."""
+    return TrainData(
+        X_train=dataset.X_train,
+        y_train=dataset.y_train,
+        X_test=dataset.X_test,
+        y_test=dataset.y_test,
+        input_scale=dataset.input_scale,
+        task=dataset.task,
+    )
+
+
+# ---- what differs between two configurations (A/B comparisons: "B: lr 0.3") -------------
+
+# RunConfig field paths -> the option name people know
+_DIFF_NAMES = {
+    "dataset.name": "dataset",
+    "dataset.path": "data",
+    "dataset.data_dir": "data-dir",
+    "dataset.test_fraction": "test-fraction",
+    "dataset.seed": "seed",
+    "hyper.batch_size": "batch-size",
+    "hyper.early_stopping": "early-stopping",
+}
+
+
+def _flat_fields(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in d.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flat_fields(value, f"{path}."))
+        else:
+            out[path] = value
+    return out
+
+
+def _shown_value(value: Any) -> str:
+    if value is None:
+        return "auto"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value) or "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def config_differences(a: RunConfig, b: RunConfig, skip: tuple[str, ...] = ()) -> list[str]:
+    """`name value-of-b` for every setting where `b` differs from `a` (the seed once)."""
+    fa, fb = _flat_fields(a.to_dict()), _flat_fields(b.to_dict())
+    out: list[str] = []
+    for path in fa.keys() | fb.keys():
+        if fa.get(path) == fb.get(path):
+            continue
+        name = _DIFF_NAMES.get(path, path.rsplit(".", 1)[-1].replace("_", "-"))
+        if name in skip:
+            continue
+        item = f"{name} {_shown_value(fb.get(path))}"
+        if item not in out:
+            out.append(item)
+    order = list(_flat_fields(RunConfig().to_dict()))
+    rank = {(_DIFF_NAMES.get(p, p.rsplit(".", 1)[-1].replace("_", "-"))): i for i, p in enumerate(order)}
+    return sorted(out, key=lambda item: rank.get(item.split(" ", 1)[0], len(rank)))

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import (
     UsageError,
     add_options,
@@ -27,9 +26,9 @@ from tui_nn.cli.options import (
     table_values,
     values_from_args,
 )
+from tui_nn.cli.parser import make_parser
 from tui_nn.cli.train import check_output_path, loss_text, percent
-from tui_nn.config import RunConfig
-from tui_nn.config_diff import config_differences
+from tui_nn.config import RunConfig, config_differences, train_data
 
 EPILOG = """\
 examples:
@@ -130,7 +129,7 @@ def prepare(a: Side, b: Side) -> str:
         b.net.set_params(a.net.get_params())
     for side in (a, b):
         side.trainer = Trainer(
-            side.net, side.dataset.train_data(), side.config.hyper, seed=side.config.seed
+            side.net, train_data(side.dataset), side.config.hyper, seed=side.config.seed
         )
     shared = ["data and split"] if shared_data else []
     if a.config.seed == b.config.seed:

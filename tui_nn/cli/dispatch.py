@@ -7,34 +7,18 @@ a command. Every failure ends here as one line on stderr and an exit code:
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import traceback
 from collections.abc import Callable
 
 from tui_nn import __version__
-from tui_nn.cli.options import UsageError, add_options
+from tui_nn.cli.options import UsageError, add_options, default_speed
+from tui_nn.cli.parser import Parser, make_parser
+from tui_nn.errors import one_line
 
 COMMANDS = ("train", "eval", "check", "datasets", "lessons", "lesson", "compare")
 DEBUG_ENV = "TUI_NN_DEBUG"
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (the `UsageError` caught in `run`)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def make_parser(prog: str, description: str, epilog: str = "") -> Parser:
-    return Parser(
-        prog=prog,
-        description=description,
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
-    )
 
 
 APP_EPILOG = """\
@@ -93,41 +77,14 @@ def app_parser() -> Parser:
     return parser
 
 
-TOY_SPEED = 30.0  # epochs/s: the decision boundary bends over a few seconds, as in a playground
-
-
-def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
-    """The app's starting pace: a watchable one for the generated toy sets (they would otherwise
-    converge in a fraction of a second), as fast as possible for real data."""
-    from tui_nn.data.toy import TOY_SETS
-
-    return TOY_SPEED if config.dataset.name in TOY_SETS else None
-
-
-def speed_option(text: str) -> float | None:
-    """--speed: epochs per second, or 'max' (None)."""
-    from tui_nn.cli.options import positive_float
-
-    if text.strip().lower() == "max":
-        return None
-    try:
-        return positive_float(text)
-    except UsageError as exc:
-        raise UsageError(f"--speed: {exc} (or 'max')") from None
-
-
 def run_app_command(argv: list[str]) -> int:
-    from tui_nn.cli.options import config_from_values, gather_values, positive_float
+    from tui_nn.cli.options import checked, config_from_values, gather_values
+    from tui_nn.config import FPS, SPEED
 
     ns = app_parser().parse_args(argv)
-    fps = 10.0
-    if ns.fps is not None:
-        try:
-            fps = positive_float(ns.fps)
-        except UsageError as exc:
-            raise UsageError(f"--fps: {exc}") from None
+    fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     config = config_from_values(gather_values(ns))
-    speed = default_speed(config) if ns.speed is None else speed_option(ns.speed)
+    speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
         from tui_nn.data import load_dataset
 
@@ -144,7 +101,7 @@ def _command(name: str) -> Callable[[list[str]], int]:
     elif name == "eval":
         from tui_nn.cli.evaluate import main as command
     elif name == "check":
-        from tui_nn.cli.check import main as command
+        from tui_nn.cli.gradcheck import main as command
     elif name == "lessons":
         from tui_nn.cli.lessons import main as command
     elif name == "lesson":
@@ -173,8 +130,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
 
 
 def error(message: str) -> None:
-    lines = str(message).strip().splitlines() or ["unknown error"]
-    print(f"tui-nn: error: {lines[0]}", file=sys.stderr)
+    print(f"tui-nn: error: {one_line(message, 'unknown error')}", file=sys.stderr)
 
 
 def run(argv: list[str]) -> int:
@@ -197,15 +153,10 @@ def run(argv: list[str]) -> int:
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()
         error(
-            f"unexpected {type(exc).__name__}: {_first_line(exc)} "
+            f"unexpected {type(exc).__name__}: {one_line(exc, 'no message')} "
             f"(set {DEBUG_ENV}=1 to see the traceback)"
         )
         return 1
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else "no message"
 
 
 def _silence_stdout() -> None:

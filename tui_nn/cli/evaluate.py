@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
+from tui_nn.cli.parser import make_parser
 
 EPILOG = """\
 examples:
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     values = check_values(
         {k: getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
-        lambda opt: f"--{opt.flag}",
+        lambda opt: f"--{opt.name}",
     )
     model = load_model(ns.model)
     if "data" in values:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import config_from_values, default_epochs, table_values
+from tui_nn.cli.parser import make_parser
 from tui_nn.cli.train import HeadlessRun, build_network
 from tui_nn.config import RunConfig
 from tui_nn.lessons import Lesson, LessonError, find_lesson, goal_values, shipped_lessons
@@ -174,20 +174,15 @@ def lesson_parser():
 
 
 def lesson_main(argv: list[str]) -> int:
-    from tui_nn.cli.dispatch import default_speed, speed_option
-    from tui_nn.cli.options import UsageError, positive_float
+    from tui_nn.cli.options import checked, default_speed
+    from tui_nn.config import FPS, SPEED
     from tui_nn.data import load_dataset
 
     ns = lesson_parser().parse_args(argv)
     lesson = find_lesson(ns.lesson)
     config = lesson_configs(lesson, ns.data_dir).start
-    fps = 10.0
-    if ns.fps is not None:
-        try:
-            fps = positive_float(ns.fps)
-        except UsageError as exc:
-            raise UsageError(f"--fps: {exc}") from None
-    speed = default_speed(config) if ns.speed is None else speed_option(ns.speed)
+    fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
+    speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     load_dataset(config.dataset)  # bad or missing data: one line, exit 2, before the app
     from tui_nn.ui.lesson_app import run_lesson_app
 

@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import (
     UsageError,
     add_options,
@@ -23,8 +22,9 @@ from tui_nn.cli.options import (
     default_epochs,
     gather_values,
 )
+from tui_nn.cli.parser import make_parser
 from tui_nn.cli.progress import ProgressBar, human_seconds, is_terminal
-from tui_nn.config import RunConfig
+from tui_nn.config import RunConfig, train_data
 
 EPILOG = """\
 examples:
@@ -148,15 +148,20 @@ class HeadlessRun:
         self.values = values
         self.quiet = quiet
         self.offset = history[-1] if history else None
-        self.trainer = Trainer(net, dataset.train_data(), config.hyper, seed=config.seed)
+        self.trainer = Trainer(net, train_data(dataset), config.hyper, seed=config.seed)
         self.bar = ProgressBar("training") if is_terminal(sys.stderr) and not quiet else None
         self.batch_loss: float | None = None
 
     def run(self) -> int:
-        from tui_nn.files import MetricsWriter
+        from tui_nn.files import ConfigError, MetricsWriter
 
         epochs = self.config.hyper.epochs
-        metrics = MetricsWriter(self.values["metrics"]) if "metrics" in self.values else None
+        metrics = None
+        if "metrics" in self.values:
+            try:
+                metrics = MetricsWriter(self.values["metrics"])
+            except ConfigError as exc:
+                raise ConfigError(f"--metrics: {exc}") from None
         start = time.perf_counter()
         outcome, reason = "finished", ""
         self.say(self.describe())

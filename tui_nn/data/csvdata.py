@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from tui_nn.data.assemble import finish_dataset
 from tui_nn.data.csvtable import (
     CsvTable,
     column_index,
@@ -32,8 +33,6 @@ from tui_nn.data.spec import DataError, Dataset, DatasetSpec
 
 
 def load_csv_dataset(spec: DatasetSpec) -> Dataset:
-    from tui_nn.data.registry import finish_dataset
-
     if not spec.path:
         raise DataError("csv: no file given; pass --data PATH.csv")
     table = read_table(spec.path)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui_nn import __version__
+from tui_nn.data.catalog import canonical_name
 from tui_nn.data.images import IMAGE_SETS, dataset_dir, find_file
 from tui_nn.data.paths import ENV_MIRROR
 from tui_nn.data.spec import DataError
@@ -147,8 +148,6 @@ def fetch_dataset(
     """Download the files of `name` ("mnist" or "fashion-mnist") into its data folder
     (see `resolve_data_dir`) and return that folder. Files already there with the right
     checksum are kept; raw (uncompressed) copies a user put there are accepted as they are."""
-    from tui_nn.data.registry import canonical_name
-
     key = canonical_name(name)
     if key not in IMAGE_SETS:
         raise DataError(

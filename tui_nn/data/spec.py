@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.engine.types import TrainData
+from tui_nn.kinds import Task
 
 NORMALIZATIONS = ("standard", "minmax", "none")
 
@@ -42,10 +42,11 @@ class DatasetSpec:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A loaded, split dataset ready to train on."""
+    """A loaded, split dataset ready to train on (`tui_nn.config.train_data` hands its arrays
+    to the engine's Trainer)."""
 
     name: str
-    task: str  # "classification" | "regression"
+    task: Task
     X_train: np.ndarray  # float32 (n, d), or uint8 images (n, 784) with input_scale = 1/255
     y_train: np.ndarray  # int64 (n,) class indices, or float32 (n, k) regression targets
     X_test: np.ndarray
@@ -76,16 +77,6 @@ class Dataset:
         if self.task == "regression":
             return "identity", "mse"
         return ("sigmoid", "bce") if self.n_outputs == 1 else ("softmax", "cce")
-
-    def train_data(self) -> TrainData:
-        return TrainData(
-            X_train=self.X_train,
-            y_train=self.y_train,
-            X_test=self.X_test,
-            y_test=self.y_test,
-            input_scale=self.input_scale,
-            task=self.task,
-        )
 
 
 @dataclass(frozen=True)

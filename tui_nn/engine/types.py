@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
+from tui_nn.kinds import Task
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class TrainData:
     X_test: np.ndarray
     y_test: np.ndarray
     input_scale: float = 1.0
-    task: str = "classification"  # or "regression"
+    task: Task = "classification"
 
 
 @dataclass(frozen=True)

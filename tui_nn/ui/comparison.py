@@ -23,8 +23,7 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Footer
 
-from tui_nn.config import RunConfig
-from tui_nn.config_diff import config_differences
+from tui_nn.config import RunConfig, config_differences
 from tui_nn.session.messages import (
     Fork,
     Pause,
@@ -42,7 +41,7 @@ from tui_nn.session.messages import (
 )
 from tui_nn.ui import runs
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, Update
-from tui_nn.ui.edits import EditWatch
+from tui_nn.ui.edits import PendingEdits
 from tui_nn.ui.end_comparison import EndComparison
 from tui_nn.ui.panels import ArchitecturePanel, HyperPanel
 from tui_nn.ui.saving import SAVE_TIMEOUT, hangup_ignored_by_children
@@ -73,7 +72,7 @@ class ComparisonState:
     session: object | None = None  # run B's session
     bridge: SnapshotBridge | None = None
     last: Snapshot | None = None  # run B's newest snapshot
-    edits: EditWatch = field(default_factory=EditWatch)
+    edits: PendingEdits = field(default_factory=PendingEdits)  # run B's
     running: bool = False  # lockstep training on
     target: int = 0  # the epoch both runs are asked to reach
     editing: str = "A"  # which run the editing panels change
@@ -116,19 +115,22 @@ class Comparison:
             state.target = min(self.last.epoch, state.last.epoch) if state.last else 0
             self.compare_tick()
             return True
-        if isinstance(command, Pause):
-            state.running = False
-            return self._both(Pause())
+        if isinstance(command, Pause):  # both finish the epoch they are in: still in step
+            if state.running:
+                state.running = False
+                self.notify(f"pausing both at the end of epoch {state.target}", timeout=3)
+            return True
         if isinstance(command, (Step, SetSpeed, SetView)):
             return self._both(command)
         if isinstance(command, Reset):
             self.notify("end the comparison first (f)", severity="warning")
             return False
         if isinstance(command, EDITS) and state.editing == "B":
+            kind = {SetHyper: "hyper", SetArchitecture: "network", SetDataset: "data"}
+            state.edits.seen(kind[type(command)], _edit_value(command))
             if self._raw_send(state.session, command):
-                kind = {SetHyper: "hyper", SetArchitecture: "network", SetDataset: "data"}
                 state.edits.sent(kind[type(command)], _edit_value(command), state.last)
-            return False  # sent to B, or not: either way A's EditWatch must not wait for it
+            return False  # sent to B, or not: either way A's PendingEdits must not wait for it
         return None
 
     def compare_after_a(self, update: Update) -> None:
@@ -159,6 +161,15 @@ class Comparison:
         if a.epoch >= state.target and b.epoch >= state.target:
             state.target = max(a.epoch, b.epoch) + 1
             self._both(Step(epoch=True))
+
+    def action_toggle_run(self) -> None:
+        """Between two epochs of the lockstep both trainers are paused: the comparison, not a
+        trainer's state, says whether space starts or pauses."""
+        state = self.compare
+        if state is not None and state.session is not None:
+            self.send(Pause() if state.running else Start())
+            return
+        super().action_toggle_run()
 
     # ---- forking ------------------------------------------------------------------------
 
@@ -246,16 +257,19 @@ class Comparison:
         self.notify(f"run B: {event.died.message}", title="trainer died", severity="error")
         self._end_comparison()
 
-    def _show_in_panels(self, snap: Snapshot, edits: EditWatch) -> None:
+    def _show_in_panels(self, snap: Snapshot, edits: PendingEdits) -> None:
+        """The editing panels show this run (B's pending edits held, as the app does for A)."""
         for answer in edits.answer(snap):
-            if answer.edit.kind == "network":
-                self.query_one(ArchitecturePanel).settle()
-            else:
-                self.query_one(HyperPanel).settle(answer.edit.kind)
             if answer.refusal is not None:
                 self.notify(answer.refusal, title="run B refused", severity="warning")
-        self.query_one(ArchitecturePanel).show(snap.network, snap.dataset.name)
-        self.query_one(HyperPanel).show(snap.hyper, snap.dataset)
+        architecture = self.query_one(ArchitecturePanel)
+        architecture.show(edits.shown("network", snap.network, architecture.spec),
+                          snap.dataset.name)
+        hyper = self.query_one(HyperPanel)
+        hyper.show(
+            edits.shown("hyper", snap.hyper, hyper.hyper),
+            edits.shown("data", snap.dataset, hyper.dataset),
+        )
 
     # ---- what differs, who is edited --------------------------------------------------------
 
@@ -284,10 +298,13 @@ class Comparison:
             return
         state.editing = "B" if state.editing == "A" else "A"
         snap = state.last if state.editing == "B" else self.last
-        self.query_one(ArchitecturePanel).settle()
-        self.query_one(HyperPanel).settle("hyper")
-        self.query_one(HyperPanel).settle("data")
-        self._show_in_panels(snap, state.edits if state.editing == "B" else EditWatch())
+        edits = state.edits if state.editing == "B" else self.edits
+        architecture, hyper = self.query_one(ArchitecturePanel), self.query_one(HyperPanel)
+        # What the panels show now is the other run's, not an edit of their own on its way:
+        for kind, value in (("network", architecture.spec), ("hyper", hyper.hyper),
+                            ("data", hyper.dataset)):
+            edits.seen(kind, value)
+        self._show_in_panels(snap, edits)
         for panel, title in ((ArchitecturePanel, "Network"), (HyperPanel, "Training")):
             self.query_one(panel).border_title = f"{title} · run {state.editing}"
         self.notify(f"editing run {state.editing}", timeout=2)

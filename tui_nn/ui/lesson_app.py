@@ -115,13 +115,14 @@ class LessonApp(TuiNNApp):
         """The panel that proposed the refused edit shows the trainer's values again."""
         last = self.last
         if isinstance(command, SetArchitecture):
-            panel = self.query_one(ArchitecturePanel)
-            panel.settle()
-            panel.show(last.network, last.dataset.name if last.dataset else "")
+            self.edits.seen("network", last.network)
+            self.query_one(ArchitecturePanel).show(
+                last.network, last.dataset.name if last.dataset else ""
+            )
         elif isinstance(command, (SetHyper, SetDataset)):
-            panel = self.query_one(HyperPanel)
-            panel.settle("hyper" if isinstance(command, SetHyper) else "data")
-            panel.show(last.hyper, last.dataset)
+            self.edits.seen("hyper", last.hyper)
+            self.edits.seen("data", last.dataset)
+            self.query_one(HyperPanel).show(last.hyper, last.dataset)
 
     # ---- the goal ----------------------------------------------------------------------------
 

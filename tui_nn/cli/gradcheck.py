@@ -11,15 +11,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from tui_nn.cli.dispatch import make_parser
-from tui_nn.cli.options import (
-    UsageError,
-    add_options,
-    config_from_values,
-    gather_values,
-    positive_float,
-    positive_int,
-)
+from tui_nn.cli.options import UsageError, add_options, checked, config_from_values, gather_values
+from tui_nn.cli.parser import make_parser
+from tui_nn.rule import Rule
 
 EPILOG = """\
 examples:
@@ -34,6 +28,8 @@ exit codes: 0 gradients agree, 1 the worst relative error is above the tolerance
 TRAINING_ONLY = ("save", "metrics", "optimizer", "lr", "momentum", "batch-size", "epochs")
 TRAINING_ONLY += ("l1", "l2", "early-stopping", "dtype")
 DEFAULT_TOLERANCE = 1e-5
+CHECK_SAMPLES = Rule("check-samples", "whole", lo=1)
+TOLERANCE = Rule("tolerance", "number", lo=0, lo_open=True)
 
 
 def parser():
@@ -58,8 +54,8 @@ def main(argv: list[str]) -> int:
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
-    n = _checked("--check-samples", positive_int, ns.check_samples)
-    tolerance = _checked("--tolerance", positive_float, ns.tolerance)
+    n = checked(CHECK_SAMPLES, ns.check_samples)
+    tolerance = checked(TOLERANCE, ns.tolerance)
     values = gather_values(ns)
     loaded = load_model(values["load"]) if "load" in values else None
     config = config_from_values(values, base=loaded.config if loaded else None)
@@ -92,10 +88,3 @@ def main(argv: list[str]) -> int:
         return 1
     print(f"ok: below the tolerance {tolerance:g}")
     return 0
-
-
-def _checked(flag: str, check, value):
-    try:
-        return check(value)
-    except UsageError as exc:
-        raise UsageError(f"{flag}: {exc}") from None
