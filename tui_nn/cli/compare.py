@@ -215,6 +215,8 @@ def final_table(a: Side, b: Side) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    from threadpoolctl import threadpool_limits
+
     from tui_nn.files import MetricsWriter
 
     ns = parser().parse_args(argv)
@@ -233,6 +235,7 @@ def main(argv: list[str]) -> int:
     print(row("", ["", "run A", ""], ["", "run B", ""], width))
     print(row("epoch", header, header, width))
     metrics = MetricsWriter(ns.metrics) if ns.metrics else None
+    limits = threadpool_limits(1)  # one BLAS thread: two runs take turns, each on one core
     try:
         for epoch in range(1, epochs + 1):
             records = []
@@ -245,6 +248,7 @@ def main(argv: list[str]) -> int:
                 break
             print(row(str(epoch), cells(records[0]), cells(records[1]), width), flush=True)
     finally:
+        limits.restore_original_limits()
         if metrics is not None:
             metrics.close()
     for side in (a, b):
