@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from textual import work
@@ -141,8 +141,17 @@ class Comparison:
         if state.session is None and update.saved_path == state.path:
             self._start_b()
             return
+        self.query_one("#status", StatusLine).show(self._as_shown(update.snapshot))
         self._refresh_legend()
         self.compare_tick()
+
+    def _as_shown(self, snap: Snapshot) -> Snapshot:
+        """Between two epochs of the lockstep a trainer is paused for a moment: the status
+        line says the comparison is running instead of flickering."""
+        state = self.compare
+        if state is not None and state.running and snap.state == "paused":
+            return replace(snap, state="running", message="in lockstep")
+        return snap
 
     def compare_tick(self) -> None:
         """Both runs at the target epoch and idle: ask both for one more epoch."""
@@ -247,7 +256,7 @@ class Comparison:
                 boundary.first().update_grid(update.grid)
         status = self.query("#status-b")
         if status:
-            status.first(StatusLine).show(snap)
+            status.first(StatusLine).show(self._as_shown(snap))
         if state.editing == "B":
             self._show_in_panels(snap, state.edits)
         self._refresh_legend()
@@ -280,6 +289,11 @@ class Comparison:
         differences = config_differences(
             snapshot_config(self.config, self.last), snapshot_config(self.config, state.last)
         )
+        acts_a = tuple(layer.activation for layer in self.last.network.hidden)
+        acts_b = tuple(layer.activation for layer in state.last.network.hidden)
+        if acts_a != acts_b and len(set(acts_b)) > 1:  # a RunConfig holds one activation
+            differences = [d for d in differences if not d.startswith("activation ")]
+            differences.append(f"activations {'/'.join(acts_b)}")
         return f"B: {', '.join(differences)}" if differences else "B: the same"
 
     def _refresh_legend(self) -> None:
