@@ -17,7 +17,7 @@ from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
 from tui_nn.errors import one_line
 
-COMMANDS = ("train", "eval", "check", "datasets", "lessons", "lesson", "compare")
+COMMANDS = ("train", "eval", "check", "datasets", "trace", "lessons", "lesson", "compare")
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -27,6 +27,7 @@ commands:
   tui-nn eval      evaluate a saved model on a dataset (loss, accuracy, confusion matrix)
   tui-nn check     gradient check of a configured network (float64)
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
+  tui-nn trace     one sample through the network: forward, backward, update
   tui-nn lessons   list the lessons; `tui-nn lesson NAME` opens one in the app
   tui-nn compare   train two runs from the same start side by side
   Run `tui-nn COMMAND --help` for a command's options.
@@ -102,6 +103,8 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.evaluate import main as command
     elif name == "check":
         from tui_nn.cli.gradcheck import main as command
+    elif name == "trace":
+        from tui_nn.cli.trace import main as command
     elif name == "lessons":
         from tui_nn.cli.lessons import main as command
     elif name == "lesson":

@@ -44,13 +44,15 @@ from tui_nn.ui.comparison import Comparison
 from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
+from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.status import StatusLine, neuron_text
+from tui_nn.ui.trace_mode import TraceMode
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 
-class TuiNNApp(Comparison, AppActions, RunKeeping, App[str | None]):
+class TuiNNApp(Comparison, AppActions, TraceMode, RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -115,6 +117,13 @@ class TuiNNApp(Comparison, AppActions, RunKeeping, App[str | None]):
         Binding("f", "fork", "Fork A/B", tooltip="Compare: fork this run (again: end it)"),
         Binding("x", "edit_other", "Edit A/B", show=False, tooltip="Compare: edit run A / B"),
         Binding("v", "swap_pictures", "A/B picture", show=False, tooltip="Compare: show A / B"),
+        Binding(
+            "T",
+            "trace",
+            "Trace a sample",
+            show=False,
+            tooltip="Trace mode: one sample forward, backward and update",
+        ),
         Binding("question_mark", "help", "Help", tooltip="This list of keys"),
         Binding("q", "quit", "Quit", tooltip="Save the run and quit"),
     ]
@@ -165,6 +174,7 @@ class TuiNNApp(Comparison, AppActions, RunKeeping, App[str | None]):
                     with Vertical(id="neurons"):
                         yield NeuronHeatmap(id="heatmap", min_interval=interval)
                         yield Static(id="neuron-info")
+                    yield TracePanel(id="trace")
                     yield DecisionBoundary(id="boundary", min_interval=interval)
         yield StatusLine(id="status")
         yield Footer(compact=True)
@@ -224,6 +234,7 @@ class TuiNNApp(Comparison, AppActions, RunKeeping, App[str | None]):
                     self.edits.shown("data", snap.dataset, hyper.dataset),
                 )
         self.query_one(StatusLine).show(snap)
+        self.show_trace(update)
         self._tell_state(previous, snap)
         self.compare_after_a(update)
 
@@ -336,6 +347,7 @@ class TuiNNApp(Comparison, AppActions, RunKeeping, App[str | None]):
             ("Training and view", list(self.BINDINGS)),
             ("Network panel (when it has the focus)", list(ArchitecturePanel.BINDINGS)),
             ("Heatmap (when it has the focus)", list(NeuronHeatmap.BINDINGS)),
+            ("Trace mode (T)", list(TracePanel.BINDINGS)),
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
