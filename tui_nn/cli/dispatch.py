@@ -13,11 +13,11 @@ import traceback
 from collections.abc import Callable
 
 from tui_nn import __version__
-from tui_nn.cli.options import UsageError, add_options
+from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
 from tui_nn.errors import one_line
 
-COMMANDS = ("train", "eval", "check", "datasets", "trace", "sweep")
+COMMANDS = ("train", "eval", "check", "datasets", "trace", "sweep", "lessons", "lesson", "compare")
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -29,6 +29,8 @@ commands:
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
   tui-nn trace     one sample through the network: forward, backward, update
   tui-nn sweep     train over a grid / random draws of settings on Dask (SWEEP.toml)
+  tui-nn lessons   list the lessons; `tui-nn lesson NAME` opens one in the app
+  tui-nn compare   train two runs from the same start side by side
   Run `tui-nn COMMAND --help` for a command's options.
 
 examples:
@@ -84,17 +86,6 @@ def app_parser() -> Parser:
     return parser
 
 
-TOY_SPEED = 30.0  # epochs/s: the decision boundary bends over a few seconds, as in a playground
-
-
-def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
-    """The app's starting pace: a watchable one for the generated toy sets (they would otherwise
-    converge in a fraction of a second), as fast as possible for real data."""
-    from tui_nn.data.toy import TOY_SETS
-
-    return TOY_SPEED if config.dataset.name in TOY_SETS else None
-
-
 def run_app_command(argv: list[str]) -> int:
     from tui_nn.cli.options import checked, config_from_values, gather_values
     from tui_nn.config import FPS, SPEED
@@ -130,6 +121,12 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.trace import main as command
     elif name == "sweep":
         from tui_nn.cli.sweep import main as command
+    elif name == "lessons":
+        from tui_nn.cli.lessons import main as command
+    elif name == "lesson":
+        from tui_nn.cli.lessons import lesson_main as command
+    elif name == "compare":
+        from tui_nn.cli.compare import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command
