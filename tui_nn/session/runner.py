@@ -15,6 +15,8 @@ import time
 import traceback
 from collections.abc import Callable
 
+import tui_nn.session.forking as forking
+import tui_nn.session.parameters as parameters
 import tui_nn.session.pictures as pictures
 import tui_nn.session.snapshots as snapshots
 from tui_nn.config import RunConfig, check_speed, train_data
@@ -22,6 +24,7 @@ from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.errors import one_line
 from tui_nn.session.messages import (
+    Fork,
     InjectFault,
     Inspect,
     Inspection,
@@ -31,6 +34,7 @@ from tui_nn.session.messages import (
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetParameter,
     SetSpeed,
     SetView,
     Snapshot,
@@ -78,6 +82,7 @@ class Runner:
         self.sent: int | None = None  # history records already published (None: send it all)
         self.send_data = True
         self.weights_stale = True
+        self.last_weights_time, self.weights_run_id = float("-inf"), -1  # see parameters.py
         self.grid_stale = True
         self.last_grid_time = float("-inf")
         self.inspection: Inspection | None = None
@@ -153,7 +158,8 @@ class Runner:
                 last.samples,
             )
         self.sent = None
-        self.message = f"resumed from {path}"
+        forked = forking.restore_from(trainer, path)  # a fork: optimizer, shuffling, counters
+        self.message = f"{'forked' if forked else 'resumed'} from {path}"
 
     def _use_data(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -325,7 +331,7 @@ class Runner:
 
     def _set_view(self, cmd: SetView) -> None:
         """The answering snapshot carries what the view asks for, even if unchanged since."""
-        self.weights_stale = cmd.weights
+        self.weights_stale, self.last_weights_time = cmd.weights, float("-inf")
         if cmd.grid:
             self.grid_stale, self.last_grid_time = True, float("-inf")
         self.view = cmd
@@ -347,11 +353,13 @@ class Runner:
         SetArchitecture: _set_architecture,
         SetDataset: _set_dataset,
         Save: _save,
+        Fork: forking.handle_fork,
         Inspect: _inspect,
         SetView: _set_view,
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
         **TRACE_HANDLERS,
+        SetParameter: parameters.set_parameter,
     }
 
     def current_config(self) -> RunConfig:
