@@ -99,9 +99,9 @@ async def test_insert_and_delete_hidden_layers(harness):
         assert panel(app).selected == 2  # the new layer is selected
         await pilot.press("minus")
         await wait_for(pilot, lambda: app.last.network.sizes == (2, 8, 7, 8, 1), "edited new")
-        await pilot.press("x")
+        await pilot.press("D")
         await wait_for(pilot, lambda: app.last.network.sizes == (2, 8, 8, 1), "deleted")
-        await pilot.press("x", "x")
+        await pilot.press("D", "D")
         await wait_for(pilot, lambda: app.last.network.sizes == (2, 1), "no hidden layer")
         await pilot.press("i")  # from the input row: a default layer
         await wait_for(pilot, lambda: app.last.network.hidden == (LayerSpec(4, "tanh"),), "one")
@@ -173,7 +173,7 @@ async def test_input_output_and_layer_count_limits_are_refused(harness):
         for row in (0, 3):  # input and output sizes follow the dataset
             await select_row(pilot, app, row)
             await pilot.press("plus")
-            await pilot.press("x")
+            await pilot.press("D")
             await pilot.pause()
             assert "follow the dataset" in app.refusals[-1]
         await select_row(pilot, app, 0)

@@ -41,11 +41,11 @@ class ForkingFake(FakeSession):
         FORKS[cmd.path] = (self.step, list(self.history))
         self.publish(saved_path=cmd.path)
 
-    def start(self, config, initial_model=None):
+    def start(self, config, initial_model=None, **where):  # where: run_path, metrics_path
         if initial_model in FORKS:
             self.step, history = FORKS[initial_model]
             self.history = list(history)
-        super().start(config, initial_model)
+        super().start(config, initial_model, **where)
 
 
 class Harness:

@@ -27,7 +27,8 @@ from tui_nn.cli.options import (
     values_from_args,
 )
 from tui_nn.cli.parser import make_parser
-from tui_nn.cli.train import check_output_path, loss_text, percent
+from tui_nn.cli.targets import check_target
+from tui_nn.cli.train import loss_text, percent
 from tui_nn.config import RunConfig, config_differences, train_data
 
 EPILOG = """\
@@ -221,7 +222,7 @@ def main(argv: list[str]) -> int:
 
     ns = parser().parse_args(argv)
     config_a, config_b = build_configs(ns)
-    check_output_path("--metrics", ns.metrics)
+    check_target("--metrics", ns.metrics)
     a, b = Side("A", config_a), Side("B", config_b)
     shared = prepare(a, b)
     differences = config_differences(config_a, config_b)

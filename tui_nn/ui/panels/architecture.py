@@ -52,7 +52,7 @@ class ArchitecturePanel(Vertical):
         Binding("a", "activation(1)", "Next activation (or output act. / loss)", show=False),
         Binding("A", "activation(-1)", "Previous activation", show=False),
         Binding("i,insert", "insert_layer", "Insert a hidden layer", show=False),
-        Binding("x,delete", "delete_layer", "Delete the hidden layer", show=False),
+        Binding("D,delete", "delete_layer", "Delete the hidden layer", show=False),
         Binding("o", "output_activation", "Next output activation", show=False),
         Binding("c", "loss", "Next cost (loss) function", show=False),
     ]
@@ -82,7 +82,7 @@ class ArchitecturePanel(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Network"
-        self.border_subtitle = "+/- a i x"
+        self.border_subtitle = "+/- a i D"
 
     # ---- what is shown ------------------------------------------------------------------
 
