@@ -13,6 +13,14 @@ from tui_nn.data.spec import Dataset, DatasetSpec
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.engine.types import HyperParams
 
+# ---- limits shared by the command line and the app's fields (one rule, two front ends) ----
+# (the engine accepts more; past these a run saturates or the data is noise)
+LIMITS: dict[str, tuple[float, float]] = {
+    "lr": (1e-7, 10.0),  # above ~10 a sigmoid/tanh net saturates at once and stops learning
+    "noise": (0.0, 10.0),  # a generated set's points are within about ±6: more is pure noise
+    "test_fraction": (0.0, 0.95),  # 0 = train on everything (no test metrics)
+}
+
 
 @dataclass(frozen=True)
 class RunConfig:

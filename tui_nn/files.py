@@ -34,6 +34,7 @@ from tui_nn import __version__
 from tui_nn.config import RunConfig
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
+from tui_nn.model_meta import MetaError, check_meta
 
 FORMAT_VERSION = 1
 """Bump when the layout changes; a file with a higher number is refused with a clear message."""
@@ -93,6 +94,7 @@ class LoadedModel:
     normalization: dict[str, Any] | None  # raw inputs -> network inputs (tui_nn.data.normalize)
     class_names: tuple[str, ...] | None
     history: tuple[EpochRecord, ...] = ()
+    target_normalization: dict[str, Any] | None = None  # regression: y = out * scale + shift
     task: str | None = None  # "classification" | "regression" (None when saved without data)
     input_scale: float = 1.0  # what the training data's X was multiplied by (images: 1/255)
     feature_names: tuple[str, ...] | None = None
@@ -166,18 +168,11 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
         raise ModelFileError(f"{path}: bad config entry ({_one_line(exc)})") from None
     params = _read_params(path, arrays, spec)
     history = _read_history(path, arrays)
-    return LoadedModel(
-        spec=spec,
-        params=params,
-        config=config,
-        normalization=meta.get("normalization"),
-        class_names=_tuple_or_none(meta.get("class_names")),
-        history=history,
-        task=meta.get("task"),
-        input_scale=float(meta.get("input_scale", 1.0)),
-        feature_names=_tuple_or_none(meta.get("feature_names")),
-        dataset_name=meta.get("dataset_name"),
-    )
+    try:
+        checked = check_meta(path, meta, spec.n_inputs, spec.output.units)
+    except MetaError as exc:
+        raise ModelFileError(str(exc)) from None
+    return LoadedModel(spec=spec, params=params, config=config, history=history, **checked)
 
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -204,7 +199,43 @@ def _check_magic(path: Path) -> None:
     raise ModelFileError(f"{path}: not a tui-nn model file (expected a .npz archive)")
 
 
+def _check_headers(path: Path) -> None:
+    """Every member's .npy header must describe no more data than the member holds, so a
+    crafted header (a shape of terabytes) is refused before NumPy allocates anything."""
+    from numpy.lib import format as npy
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.filename.endswith(".npy"):
+                    continue
+                with zf.open(info) as member:
+                    version = npy.read_magic(member)
+                    if version == (1, 0):
+                        shape, _, dtype = npy.read_array_header_1_0(member)
+                    else:
+                        shape, _, dtype = npy.read_array_header_2_0(member)
+                    header = member.tell()
+                if dtype.hasobject:
+                    continue  # refused by name below, when it is read without pickles
+                need = int(np.prod(shape, dtype=object)) * dtype.itemsize
+                have = info.file_size - header
+                if need > have:
+                    key = info.filename.removesuffix(".npy")
+                    raise ModelFileError(
+                        f"{path}: entry {key!r} claims shape {tuple(shape)} ({need:,} bytes) but "
+                        f"holds {max(have, 0):,} bytes: a damaged or crafted model file"
+                    )
+    except ModelFileError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+        raise ModelFileError(
+            f"{path}: damaged or truncated model file ({_one_line(exc)})"
+        ) from None
+
+
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    _check_headers(path)
     arrays: dict[str, np.ndarray] = {}
     try:
         with np.load(path, allow_pickle=False) as npz:
@@ -229,6 +260,8 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
         raise ModelFileError(
             f"{path}: damaged or truncated model file ({_one_line(exc)})"
         ) from None
+    except MemoryError:
+        raise ModelFileError(f"{path}: an entry is too large to load (damaged file?)") from None
     return arrays
 
 
@@ -320,10 +353,6 @@ def _json_number(v: Any) -> Any:
 
 def _list_or_none(items: Iterable[Any] | None) -> list[Any] | None:
     return None if items is None else list(items)
-
-
-def _tuple_or_none(items: Iterable[Any] | None) -> tuple[Any, ...] | None:
-    return None if items is None else tuple(str(x) for x in items)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -64,7 +64,7 @@ BAD_VALUES = [
     ("samples", "many", "not a whole number"),
     ("noise", "-1", "out of range"),
     ("test_fraction", "1", "out of range"),
-    ("test_fraction", "0", "out of range"),
+    ("test_fraction", "-0.1", "out of range"),  # 0 is allowed: train on everything
     ("seed", "-1", "out of range"),
     ("path", "/no/such/file.csv", "no such file"),
 ]

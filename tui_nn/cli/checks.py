@@ -64,11 +64,25 @@ def non_negative_float(v: Any) -> float:
     return x
 
 
-def fraction(v: Any) -> float:
-    x = _number(v, "a number between 0 and 1 (exclusive)")
-    if not 0 < x < 1:
-        raise UsageError(f"must be a number between 0 and 1 (exclusive), got {v!r}")
-    return x
+def _limited(key: str, what: str) -> Callable[[Any], float]:
+    """A number within the limit the app's field has too (`tui_nn.config.LIMITS`)."""
+    from tui_nn.config import LIMITS
+
+    lo, hi = LIMITS[key]
+
+    def check(v: Any) -> float:
+        allowed = f"{what} ({lo:g}..{hi:g})"
+        x = _number(v, allowed)
+        if not lo <= x <= hi:
+            raise UsageError(f"must be {allowed}, got {v!r}")
+        return x
+
+    return check
+
+
+fraction = _limited("test_fraction", "a share of the samples, 0 for none")
+learning_rate = _limited("lr", "a learning rate")
+noise = _limited("noise", "a noise level")
 
 
 def momentum(v: Any) -> float:
@@ -139,7 +153,9 @@ def choice(names: Callable[[], tuple[str, ...]], auto: bool = False) -> Callable
 
 
 def path_text(v: Any) -> str:
-    text = as_text(v)
+    if not isinstance(v, str):
+        raise UsageError(f"must be a path (text), got {v!r}")
+    text = v.strip()
     if not text:
         raise UsageError("must be a path, got an empty value")
     return text

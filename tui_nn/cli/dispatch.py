@@ -65,7 +65,7 @@ def app_parser() -> Parser:
     add_options(parser, exclude=("save", "metrics", "load"))
     app = parser.add_argument_group("app")
     app.add_argument(
-        "--fps", default=None, metavar="N", help="screen updates per second (default 10)"
+        "--fps", default=None, metavar="N", help="snapshots per second from the trainer, which the numbers redraw with (default 10)",
     )
     app.add_argument(
         "--speed",
@@ -78,7 +78,8 @@ def app_parser() -> Parser:
     app.add_argument(
         "--low-bandwidth",
         action="store_true",
-        help="fewer, smaller redraws for slow links (plots once a second)",
+        help="fewer, smaller redraws for slow links (at most 2 snapshots a second; plots, heatmap "
+        "and decision boundary every 2 s)",
     )
     app.add_argument(
         "--resume",

@@ -50,7 +50,7 @@ def main(argv: list[str]) -> int:
     if ns.split is not None and ns.split not in SPLITS:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     values = check_values(
-        {k: getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
+        {k.replace("-", "_"): getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
         lambda opt: f"--{opt.flag}",
     )
     model = load_model(ns.model)

@@ -26,8 +26,10 @@ from tui_nn.cli.checks import (
     fraction,
     hidden,
     init_names,
+    learning_rate,
     loss_names,
     momentum,
+    noise,
     non_negative_float,
     optimizer_names,
     output_names,
@@ -69,8 +71,14 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("data-dir", path_text, "where MNIST-style files are", "DIR", "data", True),
     Option("samples", positive_int, "samples to generate (toy sets) or keep", "N", "data"),
-    Option("noise", non_negative_float, "noise of a generated set", "X", "data"),
-    Option("test-fraction", fraction, "share of samples held out for testing", "X", "data"),
+    Option("noise", noise, "noise of a generated set", "X", "data"),
+    Option(
+        "test-fraction",
+        fraction,
+        "share of samples held out for testing; 0 trains on all (or give --test-data)",
+        "X",
+        "data",
+    ),
     Option(
         "normalize",
         choice(lambda: NORMALIZATIONS),
@@ -102,7 +110,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("seed", seed, "seed for data, split, weights and shuffling", "N", "network"),
     # training
     Option("optimizer", choice(optimizer_names), "optimizer", "NAME"),
-    Option("lr", positive_float, "learning rate", "X"),
+    Option("lr", learning_rate, "learning rate", "X"),
     Option("momentum", momentum, "momentum of momentum/nesterov optimizers", "X"),
     Option("batch-size", batch_size, "samples per step, or 'full'", "N|full"),
     Option(
@@ -204,11 +212,18 @@ def read_config_values(path: Path) -> dict[str, Any]:
     table = read_toml(path)
     raw = {}
     unknown = []
+    spelled: dict[str, str] = {}
     for key, value in table.items():
         dest = key.replace("-", "_")
         if dest not in BY_DEST:
             unknown.append(key)
             continue
+        if dest in spelled:
+            raise ConfigError(
+                f"--config: {path}: keys {spelled[dest]!r} and {key!r} are the same option; "
+                "give it once"
+            )
+        spelled[dest] = key
         raw[dest] = value
     if unknown:
         names = ", ".join(repr(k) for k in unknown)

@@ -12,9 +12,11 @@ change the hyper-parameters, the architecture (weights kept, see `surgery.py`) o
 - Penalties: L2 adds `l2 * W` and L1 adds `l1 * sign(W)` to the gradient of the weights (not the
   biases): the penalties `(l2/2) ||W||^2` and `l1 sum |W|`. Reported losses are the data loss only.
 - Divergence: if the batch loss or a weight becomes non-finite, the weights are restored from the
-  last checkpoint that gave a finite loss (taken once at least 512 samples have passed since the
-  previous one, about 1 % of the step time for MNIST-sized nets), the optimizer state is cleared
-  (its moments are poisoned too), and `diverged` names the step and the layer.
+  last checkpoint that gave a finite loss (taken after every step for small networks, of up to
+  65,536 parameters; for larger ones once at least 512 samples have passed since the previous
+  one, about 1 % of the step time for MNIST-sized nets), the optimizer state is cleared (its
+  moments are poisoned too), and `diverged` names the step, the layer and the step whose
+  weights were restored.
 - Early stopping: with `early_stopping = k`, training is `finished` after k epochs without a
   better test loss (train loss when there is no test set). The weights are left as they are.
 """
@@ -39,6 +41,7 @@ from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult
 
 Array = np.ndarray
 CHECKPOINT_SAMPLES = 512  # copy the weights aside after at least this many samples
+CHECKPOINT_EVERY_STEP = 65_536  # ... or after every step, for networks this small
 
 
 def check_hyper(h: HyperParams) -> HyperParams:
@@ -101,6 +104,7 @@ class Trainer:
         self._last: list[tuple[Array, ...]] | None = None
         self._stats: tuple[LayerStats, ...] | None = None
         self._checkpoint = [p.copy() for p in self._params]
+        self._small = self.net.flat_params.size <= CHECKPOINT_EVERY_STEP
         self._checkpoint_step = self.step_count
         self._since_checkpoint = 0
 
@@ -154,7 +158,8 @@ class Trainer:
             if not math.isfinite(loss):
                 return self._diverge(f"loss became {loss}", bufs, loss, start)
             self._since_checkpoint += n
-            if self._since_checkpoint >= CHECKPOINT_SAMPLES and not self._save_checkpoint():
+            due = self._since_checkpoint >= CHECKPOINT_SAMPLES or self._small
+            if due and not self._save_checkpoint():
                 return self._diverge("weights became non-finite", bufs, loss, start)
             net.backward(bufs)
             self._add_penalties()
@@ -223,9 +228,13 @@ class Trainer:
         self.optimizer.reset()
         self._last = None
         self._stats = None
+        restored = (
+            "the initial weights restored"
+            if self._checkpoint_step == 0
+            else f"the weights after step {self._checkpoint_step} restored"
+        )
         self.diverged = (
-            f"{what} at step {self.step_count + 1} (epoch {self.epoch + 1}): {where}; "
-            f"weights restored from step {self._checkpoint_step}"
+            f"{what} at step {self.step_count + 1} (epoch {self.epoch + 1}): {where}; {restored}"
         )
         self.elapsed += time.perf_counter() - start
         return StepResult(self.step_count, self.epoch, loss, None, self.diverged)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from tui_nn.config import LIMITS
 from tui_nn.engine.spec import MAX_HIDDEN_LAYERS, MAX_UNITS
 
 NO_LIMIT_WORDS = ("", "none", "off", "inf", "∞", "-")
@@ -18,10 +19,10 @@ FULL_BATCH_WORDS = ("full", "all")
 UNITS = (1, MAX_UNITS)
 HIDDEN_LAYERS = MAX_HIDDEN_LAYERS
 SAMPLES = (10, 200_000)
-NOISE = (0.0, 10.0)
-TEST_FRACTION = (0.05, 0.95)
+NOISE = LIMITS["noise"]  # the same rule as the command line's
+TEST_FRACTION = LIMITS["test_fraction"]  # 0: train on everything
 SEED = (0, 2**31 - 1)
-LEARNING_RATE = (1e-7, 10.0)
+LEARNING_RATE = LIMITS["lr"]
 BATCH_SIZE = (1, 100_000)
 PENALTY = (0.0, 1.0)
 EPOCHS = (1, 1_000_000)
