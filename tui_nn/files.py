@@ -126,6 +126,7 @@ def save_model(
         "task": None,
         "input_scale": 1.0,
         "dataset_name": config.dataset.name,
+        "target_normalization": None,
     }
     if dataset is not None:
         meta.update(
@@ -135,6 +136,7 @@ def save_model(
             task=dataset.task,
             input_scale=float(dataset.input_scale),
             dataset_name=dataset.name,
+            target_normalization=getattr(dataset, "target_normalization", None),
         )
     dtype = np.dtype(spec.dtype)
     arrays: dict[str, np.ndarray] = {}

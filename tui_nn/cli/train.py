@@ -211,11 +211,14 @@ class HeadlessRun:
         hyper = self.config.hyper
         batch = "full" if hyper.batch_size is None else hyper.batch_size
         n_train, n_test = len(self.dataset.X_train), len(self.dataset.X_test)
-        return (
+        text = (
             f"{self.dataset.name}: {n_train} train / {n_test} test samples; network {sizes} "
             f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}, "
             f"batch {batch}, {hyper.epochs} epochs"
         )
+        if getattr(self.dataset, "target_normalization", None) and spec.loss == "mse":
+            text += "; targets standardised for training, losses are MSE in the target's units"
+        return text
 
     def draw_bar(self, epochs: int, start: float) -> None:
         t = self.trainer

@@ -57,6 +57,7 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
         feature_names=tuple(table.column_name(j) for j in features),
         default_normalize="standard",
         name=table.path.name,
+        standardize_target=True,
     )
 
 

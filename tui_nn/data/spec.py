@@ -57,6 +57,7 @@ class Dataset:
     input_scale: float = 1.0
     normalization: dict[str, Any] | None = None  # {"kind": ..., "shift": [...], "scale": [...]}
     spec: DatasetSpec | None = None
+    target_normalization: dict[str, Any] | None = None  # regression: y_std = (y - shift) / scale
 
     @property
     def n_outputs(self) -> int:
@@ -85,6 +86,9 @@ class Dataset:
             y_test=self.y_test,
             input_scale=self.input_scale,
             task=self.task,
+            target_scale=None
+            if self.target_normalization is None
+            else np.asarray(self.target_normalization["scale"], dtype=np.float64),
         )
 
 

@@ -9,6 +9,9 @@ change the hyper-parameters, the architecture (weights kept, see `surgery.py`) o
   divide); batch size 1 is per-sample SGD, None the whole set in one step.
 - After each epoch the loss (and accuracy for classification) is measured on the whole training
   set and on the test set, which is never trained on, and appended to `history`.
+- Regression targets standardised by the data layer (`TrainData.target_scale`): training runs
+  on the standard units, but every loss the trainer reports (the batch loss and the epoch's
+  train and test loss, for mse) is in the original units: mean((a - y)^2 * scale^2).
 - Penalties: L2 adds `l2 * W` and L1 adds `l1 * sign(W)` to the gradient of the weights (not the
   biases): the penalties `(l2/2) ||W||^2` and `l1 sum |W|`. Reported losses are the data loss only.
 - Divergence: if the batch loss or a weight becomes non-finite, the weights are restored from the
@@ -77,6 +80,18 @@ class Trainer:
         self.batches = Batches(data, net)
         self.optimizer: Optimizer = OPTIMIZERS[hyper.optimizer](hyper.momentum)
         self._restart(seed)
+
+    @property
+    def _units(self) -> Array | None:
+        """Per-output factors back to the user's units (squared), or None."""
+        scale = self.batches.data.target_scale
+        if scale is None or self.net.spec.loss != "mse" or self.batches.classification:
+            return None
+        return np.square(np.asarray(scale, dtype=np.float64))
+
+    def _loss_in_units(self, a: Array, y: Array, units: Array) -> float:
+        d = np.asarray(a, dtype=np.float64) - y
+        return float(np.mean(np.square(d) * units))
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -157,6 +172,9 @@ class Trainer:
             loss = net.loss_and_output_delta(y, bufs)
             if not math.isfinite(loss):
                 return self._diverge(f"loss became {loss}", bufs, loss, start)
+            units = self._units
+            if units is not None:
+                loss = self._loss_in_units(bufs[-1][1], y, units)
             self._since_checkpoint += n
             due = self._since_checkpoint >= CHECKPOINT_SAMPLES or self._small
             if due and not self._save_checkpoint():
@@ -258,6 +276,7 @@ class Trainer:
         total_loss = 0.0
         correct = 0.0
         n = X.shape[0]
+        units = self._units
         if n == 0:
             return math.nan, None
         with np.errstate(all="ignore"):
@@ -268,7 +287,10 @@ class Trainer:
                 out = net.forward_into(x, bufs, keep=False)
                 targets = self.batches.encode(y[start:stop], net) if Y is None else Y[start:stop]
                 z, a, _, tmp = bufs[-1]
-                total_loss += net.loss.value(z, a, targets, tmp) * (stop - start)
+                if units is None:
+                    total_loss += net.loss.value(z, a, targets, tmp) * (stop - start)
+                else:
+                    total_loss += self._loss_in_units(a, targets, units) * (stop - start)
                 if self.batches.classification:
                     correct += accuracy(out, y[start:stop]) * (stop - start)
         acc = correct / n if self.batches.classification else None

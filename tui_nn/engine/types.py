@@ -53,6 +53,8 @@ class TrainData:
     y_test: np.ndarray
     input_scale: float = 1.0
     task: str = "classification"  # or "regression"
+    target_scale: np.ndarray | None = None  # regression: y was divided by this, per output;
+    # the reported losses (mse) are then in the original units: mean((a - y)^2 * scale^2)
 
 
 @dataclass(frozen=True)
