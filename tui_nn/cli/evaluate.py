@@ -10,6 +10,7 @@ never one fitted on the new data, and class labels are matched to the model's by
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -68,7 +69,14 @@ def main(argv: list[str]) -> int:
         spec = config_from_values(values, base=model.config).dataset
         dataset = load_dataset(replace(spec, normalize="none"))  # raw; the model's transform
         name = dataset.name
+        if spec.test_path and split == "test":
+            name = f"{Path(spec.test_path).name} (the test file of {dataset.name})"
         X, y = pick_split(dataset, split)
+        if split == "test" and len(X) == 0:
+            raise UsageError(
+                f"{ns.model} was trained on all of {name} (test fraction 0): there is no test "
+                "split; evaluate --split all, or new data with --data FILE.csv"
+            )
         X, scale = model_inputs(X, dataset, model)
         if model.spec.n_inputs != X.shape[1]:
             raise UsageError(

@@ -80,6 +80,14 @@ OPTIONS: tuple[Option, ...] = (
         "data",
     ),
     Option(
+        "test-data",
+        path_text,
+        "test on this CSV (same columns; the training file's normalisation), train on all of --data",
+        "PATH.csv",
+        "data",
+        True,
+    ),
+    Option(
         "normalize",
         choice(lambda: NORMALIZATIONS),
         "input normalisation (default: standard for CSV, none otherwise)",
@@ -187,7 +195,7 @@ def values_from_args(ns: argparse.Namespace) -> dict[str, Any]:
     return _data_paths_absolute(check_values(raw, lambda opt: f"--{opt.flag}"))
 
 
-DATA_PATHS = ("data", "data_dir")
+DATA_PATHS = ("data", "data_dir", "test_data")
 
 
 def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> dict[str, Any]:
@@ -301,6 +309,16 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
     dataset = replace(dataset, **{k: values[k] for k in DATA_KEYS if k in values})
     if "seed" in values:
         dataset = replace(dataset, seed=values["seed"])
+    if "test_data" in values:
+        if name != "csv":
+            raise UsageError("--test-data tests on a CSV file; it needs --data PATH.csv to train on")
+        if values.get("test_fraction", 0) > 0:
+            raise UsageError(
+                "--test-data and --test-fraction both choose the test set; give one of them"
+            )
+        dataset = replace(dataset, test_path=values["test_data"], test_fraction=0.0)
+    elif name != "csv":
+        dataset = replace(dataset, test_path=None)
     hyper = replace(base.hyper, **{k: values[k] for k in HYPER_KEYS if k in values})
     changes: dict[str, Any] = {"dataset": dataset, "hyper": hyper}
     for key in ("hidden", "activation", "init", "seed", "dtype"):

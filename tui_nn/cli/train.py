@@ -211,8 +211,14 @@ class HeadlessRun:
         hyper = self.config.hyper
         batch = "full" if hyper.batch_size is None else hyper.batch_size
         n_train, n_test = len(self.dataset.X_train), len(self.dataset.X_test)
+        split = f"{n_train} train / {n_test} test samples"
+        test_path = getattr(self.dataset.spec, "test_path", None)
+        if test_path:
+            split += f" (test: {Path(test_path).name})"
+        elif n_test == 0:
+            split = f"all {n_train} samples train, no test set (test metrics: none)"
         text = (
-            f"{self.dataset.name}: {n_train} train / {n_test} test samples; network {sizes} "
+            f"{self.dataset.name}: {split}; network {sizes} "
             f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}, "
             f"batch {batch}, {hyper.epochs} epochs"
         )
@@ -282,6 +288,8 @@ def metrics_text(r) -> str:
         text += f", test loss {loss_text(r.test_loss)}"
         if r.test_acc is not None:
             text += f" acc {percent(r.test_acc)}"
+    else:
+        text += ", test none"
     return text
 
 

@@ -27,7 +27,7 @@ from tui_nn.data.csvtable import (
     parse_target,
     read_table,
 )
-from tui_nn.data.normalize import apply_normalization
+from tui_nn.data.normalize import apply_normalization, standardize_targets
 from tui_nn.data.spec import DataError, Dataset, DatasetSpec
 
 
@@ -47,7 +47,9 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
     features = [j for j in range(table.width) if j != t]
     X = numeric_columns(table, features)
     y, class_names = parse_target(table, t)
-    return finish_dataset(
+    if spec.test_path:
+        spec = replace(spec, test_fraction=0.0)  # the whole file trains; the other one tests
+    dataset = finish_dataset(
         replace(spec, name="csv", path=str(spec.path)),
         X.astype(np.float32),
         y,
@@ -59,6 +61,43 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
         name=table.path.name,
         standardize_target=True,
     )
+    if spec.test_path:
+        dataset = with_test_file(dataset, table, t, spec.test_path)
+    return dataset
+
+
+def with_test_file(dataset: Dataset, table: CsvTable, t: int, path: str | Path) -> Dataset:
+    """`dataset` (trained on all of `table`) tested on another file with the same columns,
+    through the training file's normalisation, classes and target scaling."""
+    other = read_table(path)
+    if table.header and other.header and tuple(other.header) != tuple(table.header):
+        missing = [n for n in table.header if n not in other.header]
+        extra = [n for n in other.header if n not in table.header]
+        what = (
+            f"lacks {', '.join(map(repr, missing))}"
+            if missing
+            else f"has {', '.join(map(repr, extra))} too"
+            if extra
+            else "has them in another order"
+        )
+        raise DataError(
+            f"{other.path}: the test file's columns differ from {table.path.name}'s: it {what} "
+            f"(expected {', '.join(table.header)})"
+        )
+    if other.width != table.width:
+        raise DataError(
+            f"{other.path}: {other.width} columns; the training file {table.path.name} has "
+            f"{table.width}"
+        )
+    features = [j for j in range(table.width) if j != t]
+    X = apply_normalization(numeric_columns(other, features), dataset.normalization)
+    if dataset.task == "classification":
+        y = labels_to_indices(other, t, dataset.class_names or ())
+    else:
+        y = standardize_targets(
+            numeric_columns(other, [t], "target value"), dataset.target_normalization
+        )
+    return replace(dataset, X_test=X, y_test=y)
 
 
 @dataclass(frozen=True)

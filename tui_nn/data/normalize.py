@@ -105,8 +105,13 @@ def apply_normalization(X: np.ndarray, normalization: dict[str, Any] | None) -> 
 # to the user goes back through y = out * scale + shift. Stored as `target_normalization`.
 
 
+def _columns(y: np.ndarray) -> np.ndarray:
+    y = np.asarray(y, dtype=np.float64)
+    return y.reshape(-1, y.shape[1] if y.ndim == 2 else 1)
+
+
 def fit_target_normalization(y: np.ndarray) -> dict[str, Any]:
-    y64 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    y64 = _columns(y)
     shift = y64.mean(axis=0) if len(y64) else np.zeros(y64.shape[1])
     scale = y64.std(axis=0) if len(y64) else np.ones(y64.shape[1])
     scale = np.where(scale > 1e-12 * np.maximum(np.abs(shift), 1.0), scale, 1.0)
@@ -115,7 +120,7 @@ def fit_target_normalization(y: np.ndarray) -> dict[str, Any]:
 
 def standardize_targets(y: np.ndarray, target: dict[str, Any] | None) -> np.ndarray:
     """Targets in the user's units -> the network's units (float32, (n, k))."""
-    y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    y = _columns(y)
     if target is None:
         return y.astype(np.float32)
     return ((y - np.asarray(target["shift"])) / np.asarray(target["scale"])).astype(np.float32)

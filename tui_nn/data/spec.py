@@ -31,6 +31,7 @@ class DatasetSpec:
     target: str | None = None  # CSV target column, by name or index as text; None = last
     normalize: str | None = None
     data_dir: str | None = None  # where MNIST-style IDX files are
+    test_path: str | None = None  # CSV only: test on this file (same columns), train on all
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
