@@ -16,7 +16,7 @@ from collections.abc import Callable
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options
 
-COMMANDS = ("train", "eval", "check", "datasets")
+COMMANDS = ("train", "eval", "predict", "export", "check", "datasets")
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -41,6 +41,8 @@ APP_EPILOG = """\
 commands:
   tui-nn train     train headless (progress bar, JSON Lines metrics, save a model)
   tui-nn eval      evaluate a saved model on a dataset (loss, accuracy, confusion matrix)
+  tui-nn predict   predictions of a saved model for the rows of a CSV file
+  tui-nn export    a saved model as a standalone PyTorch script, or JSON
   tui-nn check     gradient check of a configured network (float64)
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
   Run `tui-nn COMMAND --help` for a command's options.
@@ -135,6 +137,10 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.train import main as command
     elif name == "eval":
         from tui_nn.cli.evaluate import main as command
+    elif name == "predict":
+        from tui_nn.cli.predict import main as command
+    elif name == "export":
+        from tui_nn.cli.export import main as command
     elif name == "check":
         from tui_nn.cli.check import main as command
     else:

@@ -169,3 +169,42 @@ def read_csv_features(
         target_name=table.column_name(t) if t is not None else None,
         lines=tuple(table.lines),
     )
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """A CSV's rows as a saved model's inputs (`tui-nn predict`)."""
+
+    X: np.ndarray  # normalised, float32 (n, n_inputs)
+    table: CsvTable
+    columns: tuple[int, ...]  # the file's column of each model input
+
+
+def read_model_inputs(path: str | Path, normalization: dict[str, Any] | None, n_inputs: int):
+    """The columns a model takes, matched by header name when the model knows its inputs'
+    names (other columns, the target say, are left out), else by position (the file must
+    then have exactly the model's number of columns)."""
+    table = read_table(path)
+    names = (normalization or {}).get("features")
+    if names and table.header:
+        lower = [h.lower() for h in table.header]
+        missing = [n for n in names if n not in table.header and n.lower() not in lower]
+        if missing:
+            raise DataError(
+                f"{table.path}: no column {missing[0]!r}; the model's inputs are "
+                f"{', '.join(names)} (found {', '.join(table.header)})"
+            )
+        columns = [
+            table.header.index(n) if n in table.header else lower.index(n.lower()) for n in names
+        ]
+    elif table.width == n_inputs:
+        columns = list(range(n_inputs))
+    else:
+        named = f" ({', '.join(names)})" if names else ""
+        raise DataError(
+            f"{table.path}: {table.width} columns; the model takes {n_inputs} inputs{named}: "
+            "give exactly those columns, or a header naming them"
+        )
+    X = numeric_columns(table, columns)
+    X = apply_normalization(X, normalization) if normalization else X.astype(np.float32)
+    return ModelInputs(X, table, tuple(columns))
