@@ -85,11 +85,12 @@ async def test_bad_values_are_refused_and_the_previous_value_stays(harness):
                 field.post_message(Input.Submitted(field, text))
             await wait_for(pilot, lambda b=before: len(app.refusals) > b, f"refusal of {text!r}")
             assert reason in app.refusals[-1], (field_id, text, app.refusals[-1])
+            if n == 0:  # visible, naming the field (checked now: notifications time out)
+                shown_now = [m.message for m in app._notifications]
+                assert any("learning rate" in m for m in shown_now), shown_now
             assert app.query_one(f"#{field_id}").value == shown[field_id]
         assert not harness.session.sent(SetHyper)
         assert not harness.session.sent(SetDataset)
-        messages = [n.message for n in app._notifications]
-        assert any("learning rate" in m for m in messages)  # visible, naming the field
 
 
 async def test_data_settings_regenerate_the_data(harness):
@@ -117,6 +118,9 @@ async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
         await started(pilot, harness)
         app.query_one("#optimizer").value = "adam"
         await wait_for(pilot, lambda: app.last.hyper.optimizer == "adam", "adam")
+        app.query_one("#lr_schedule").value = "cosine"
+        await wait_for(pilot, lambda: app.last.hyper.lr_schedule == "cosine", "cosine")
+        assert harness.session.sent(SetHyper)[-1].hyper.lr_schedule == "cosine"
 
         app.query_one("#dataset").value = "csv"  # without a path: asks for one
         await wait_for(pilot, lambda: app.refusals, "csv needs a path")

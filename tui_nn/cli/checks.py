@@ -92,6 +92,13 @@ def momentum(v: Any) -> float:
     return x
 
 
+def gamma(v: Any) -> float:
+    x = _number(v, "a factor in (0, 1]")
+    if not 0 < x <= 1:
+        raise UsageError(f"must be a factor in (0, 1], got {v!r}")
+    return x
+
+
 def positive_int(v: Any) -> int:
     n = _integer(v, "a whole number >= 1")
     if n < 1:
@@ -192,6 +199,12 @@ def optimizer_names() -> tuple[str, ...]:
     from tui_nn.engine.types import OPTIMIZERS
 
     return tuple(OPTIMIZERS)
+
+
+def schedule_names() -> tuple[str, ...]:
+    from tui_nn.engine.schedules import SCHEDULES
+
+    return tuple(SCHEDULES)
 
 
 def init_names() -> tuple[str, ...]:

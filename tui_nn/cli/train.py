@@ -219,8 +219,8 @@ class HeadlessRun:
             split = f"all {n_train} samples train, no test set (test metrics: none)"
         text = (
             f"{self.dataset.name}: {split}; network {sizes} "
-            f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}, "
-            f"batch {batch}, {hyper.epochs} epochs"
+            f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}"
+            f"{schedule_text(hyper)}, batch {batch}, {hyper.epochs} epochs"
         )
         if getattr(self.dataset, "target_normalization", None) and spec.loss == "mse":
             text += "; targets standardised for training, losses are MSE in the target's units"
@@ -270,6 +270,15 @@ class HeadlessRun:
             what = "the last finite model" if outcome == "diverged" else "model"
             print(f"saved {what} to {path}", flush=True)
         return {"finished": 0, "diverged": 1, "interrupted": 130}[outcome]
+
+
+def schedule_text(hyper) -> str:
+    if hyper.lr_schedule == "step":
+        return f" (x{hyper.lr_gamma:g} every {hyper.lr_step} epochs)"
+    if hyper.lr_schedule == "cosine":
+        over = f"{hyper.epochs} epochs" if hyper.epochs else f"{hyper.lr_step} epochs"
+        return f" (cosine to {hyper.lr_min:g} over {over})"
+    return ""
 
 
 def percent(x: float | None) -> str:

@@ -39,6 +39,7 @@ from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import accuracy, layer_stats
 from tui_nn.engine.network import FORWARD_CHUNK, Network, validate_spec
 from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer
+from tui_nn.engine.schedules import SCHEDULES, rate
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
 
@@ -67,6 +68,16 @@ def check_hyper(h: HyperParams) -> HyperParams:
         value = getattr(h, name)
         if value is not None and (not isinstance(value, int) or value < 1):
             raise SpecError(f"{name} must be a positive integer or none, got {value!r}")
+    if h.lr_schedule not in SCHEDULES:
+        raise SpecError(
+            f"unknown lr schedule {h.lr_schedule!r}; choose one of: {', '.join(SCHEDULES)}"
+        )
+    if not isinstance(h.lr_step, int) or h.lr_step < 1:
+        raise SpecError(f"lr step must be a whole number of epochs >= 1, got {h.lr_step!r}")
+    if not (math.isfinite(h.lr_gamma) and 0 < h.lr_gamma <= 1):
+        raise SpecError(f"lr gamma must be in (0, 1], got {h.lr_gamma!r}")
+    if not (math.isfinite(h.lr_min) and 0 <= h.lr_min <= h.lr):
+        raise SpecError(f"lr min must be between 0 and the learning rate, got {h.lr_min!r}")
     return h
 
 
@@ -109,6 +120,8 @@ class Trainer:
         self._order: Array | None = None
         self._best = math.inf
         self._wait = 0
+        self._lr_epoch = -1
+        self._lr_value = self.hyper.lr
         self.optimizer.reset()
         self._structure_changed()
 
@@ -139,6 +152,14 @@ class Trainer:
     def batch_size(self) -> int:
         n = len(self.batches)
         return min(self.hyper.batch_size or n, n)
+
+    @property
+    def lr(self) -> float:
+        """The learning rate of the epoch in progress (the schedule's, from `hyper.lr`)."""
+        if self._lr_epoch != self.epoch:  # once per epoch, not per step
+            self._lr_value = rate(self.hyper, self.epoch)
+            self._lr_epoch = self.epoch
+        return self._lr_value
 
     @property
     def steps_per_epoch(self) -> int:
@@ -181,7 +202,7 @@ class Trainer:
                 return self._diverge("weights became non-finite", bufs, loss, start)
             net.backward(bufs)
             self._add_penalties()
-            self.optimizer.step(self._params, self._grads, self.hyper.lr)
+            self.optimizer.step(self._params, self._grads, self.lr)
         self._last = bufs
         self._stats = None
         self.step_count += 1
@@ -327,7 +348,7 @@ class Trainer:
             train_acc,
             test_acc,
             self.elapsed,
-            float(self.hyper.lr),
+            rate(self.hyper, self.epoch - 1),  # the rate this epoch trained with
         )
         self.history.append(record)
         self._check_stop(train_loss if test_loss is None else test_loss)
@@ -365,6 +386,7 @@ class Trainer:
             self.optimizer = OPTIMIZERS[hyper.optimizer](hyper.momentum)
         self.optimizer.momentum = hyper.momentum
         self.hyper = hyper
+        self._lr_epoch = -1  # the schedule may have changed
         self.stop_reason = None
         self._wait = 0  # new settings get a fresh patience
         self._check_budget()

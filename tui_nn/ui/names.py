@@ -22,6 +22,7 @@ ALL_ACTIVATIONS = (
     "softmax",
 )
 LOSSES = ("mse", "bce", "cce")
+SCHEDULE_NAMES = ("constant", "step", "cosine")  # tui_nn.engine.schedules
 
 
 def _dataset_names() -> tuple[str, ...]:
