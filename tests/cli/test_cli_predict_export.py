@@ -187,3 +187,19 @@ def test_pytorch_script_prints_what_predict_prints(cli, tmp_path, kind, args):
     )
     assert run.returncode == 0, run.stderr
     _same_csv(run.stdout, expected)
+
+
+@needs_torch
+def test_pytorch_script_reads_the_same_dialects_as_predict(cli, tmp_path, house_model):
+    eu = tmp_path / "eu.csv"
+    eu.write_text("area;rooms;price;\n120,5;3;0;\n45;1;0;\n")  # decimal commas, trailing ;
+    script = tmp_path / "model.py"
+    assert cli("export", house_model, "-o", script).code == 0
+    expected = cli("predict", house_model, "--data", eu)
+    assert expected.code == 0, expected.err
+    assert rows_of(expected.out)[1][:2] == ["120.5", "3"]
+    run = subprocess.run(
+        [sys.executable, str(script), str(eu)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    _same_csv(run.stdout, expected.out)

@@ -143,11 +143,20 @@ def read_rows(path):
         delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
         rows = [[c.strip() for c in r] for r in csv.reader(f, delimiter=delimiter)]
     rows = [r for r in rows if any(r)]
-    if rows and all(r and r[-1] == "" for r in rows):
+    ends_empty = [len(r) > 1 and r[-1] == "" for r in rows]
+    if rows and all(ends_empty):
         rows = [r[:-1] for r in rows]
+    elif len(rows) > 1 and all(ends_empty[1:]) and len(rows[0]) == len(rows[1]) - 1:
+        rows = [rows[0]] + [r[:-1] for r in rows[1:]]
     if delimiter == ";":
-        rows = [[c.replace(",", ".") if _number(c.replace(",", ".")) else c for c in r] for r in rows]
+        rows = [[_decimal_comma(c) for c in r] for r in rows]
     return rows
+
+
+def _decimal_comma(cell):
+    if cell.count(",") == 1 and "." not in cell and _number(cell.replace(",", ".")):
+        return cell.replace(",", ".")
+    return cell
 
 
 def _number(text):
