@@ -22,6 +22,7 @@ def test_schedule_options_and_toml(cli, tmp_path):
         (("--lr-schedule", "warm"), "constant, step, cosine"),
         (("--lr-gamma", "0"), "(0, 1]"),
         (("--lr-step", "0"), "--lr-step"),
+        (("--lr-min", "0.5"), "--lr-min 0.5 is above the learning rate 0.04"),
     ]:
         result = cli("train", *args, *bad)
         assert result.code == 2 and word in result.error_line

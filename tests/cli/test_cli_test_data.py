@@ -48,7 +48,7 @@ def test_eval_of_a_model_without_a_test_split(cli, tmp_path):
     path = tmp_path / "all.npz"
     assert cli("train", *QUICK, "--test-fraction", "0", "--save", path).code == 0
     result = cli("eval", path)
-    assert result.code == 2 and "there is no test split" in result.error_line
+    assert result.code == 2 and "has no test split" in result.error_line
     result = cli("eval", path, "--split", "all")
     assert result.code == 0 and "60 samples" in result.out
 

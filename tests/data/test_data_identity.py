@@ -106,3 +106,14 @@ def test_fetch_never_writes_over_a_flat_folder_of_the_other_set(shared_datasets,
     assert not np.array_equal(fashion.X_test[:5], load_dataset(
         DatasetSpec("mnist", data_dir=str(flat))
     ).X_test[:5])
+
+
+def test_an_idx_header_claiming_a_huge_shape(tmp_path):
+    import struct
+
+    from tui_nn.data.idx import read_idx
+
+    path = tmp_path / "huge-idx3-ubyte"
+    path.write_bytes(struct.pack(">HBB3I", 0, 0x08, 3, 900_000, 28_000, 28_000) + b"\0" * 64)
+    with pytest.raises(DataError, match=r"declares shape \(900000, 28000, 28000\)"):
+        read_idx(path)

@@ -74,8 +74,8 @@ def main(argv: list[str]) -> int:
         X, y = pick_split(dataset, split)
         if split == "test" and len(X) == 0:
             raise UsageError(
-                f"{ns.model} was trained on all of {name} (test fraction 0): there is no test "
-                "split; evaluate --split all, or new data with --data FILE.csv"
+                f"{name} has no test split (test fraction 0: {ns.model} trained on all of it, "
+                "or you asked for none); evaluate --split all, or new data with --data FILE.csv"
             )
         X, scale = model_inputs(X, dataset, model)
         if model.spec.n_inputs != X.shape[1]:

@@ -330,6 +330,8 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
     elif name != "csv":
         dataset = replace(dataset, test_path=None)
     hyper = replace(base.hyper, **{k: values[k] for k in HYPER_KEYS if k in values})
+    if hyper.lr_min > hyper.lr:
+        raise UsageError(f"--lr-min {hyper.lr_min:g} is above the learning rate {hyper.lr:g}")
     changes: dict[str, Any] = {"dataset": dataset, "hyper": hyper}
     for key in ("hidden", "activation", "init", "seed", "dtype"):
         if key in values:
