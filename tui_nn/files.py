@@ -34,7 +34,7 @@ from tui_nn import __version__
 from tui_nn.config import RunConfig
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
-from tui_nn.model_meta import MetaError, check_meta
+from tui_nn.model_meta import MetaError, check_headers, check_meta
 
 FORMAT_VERSION = 1
 """Bump when the layout changes; a file with a higher number is refused with a clear message."""
@@ -201,43 +201,11 @@ def _check_magic(path: Path) -> None:
     raise ModelFileError(f"{path}: not a tui-nn model file (expected a .npz archive)")
 
 
-def _check_headers(path: Path) -> None:
-    """Every member's .npy header must describe no more data than the member holds, so a
-    crafted header (a shape of terabytes) is refused before NumPy allocates anything."""
-    from numpy.lib import format as npy
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if not info.filename.endswith(".npy"):
-                    continue
-                with zf.open(info) as member:
-                    version = npy.read_magic(member)
-                    if version == (1, 0):
-                        shape, _, dtype = npy.read_array_header_1_0(member)
-                    else:
-                        shape, _, dtype = npy.read_array_header_2_0(member)
-                    header = member.tell()
-                if dtype.hasobject:
-                    continue  # refused by name below, when it is read without pickles
-                need = int(np.prod(shape, dtype=object)) * dtype.itemsize
-                have = info.file_size - header
-                if need > have:
-                    key = info.filename.removesuffix(".npy")
-                    raise ModelFileError(
-                        f"{path}: entry {key!r} claims shape {tuple(shape)} ({need:,} bytes) but "
-                        f"holds {max(have, 0):,} bytes: a damaged or crafted model file"
-                    )
-    except ModelFileError:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
-        raise ModelFileError(
-            f"{path}: damaged or truncated model file ({_one_line(exc)})"
-        ) from None
-
-
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
-    _check_headers(path)
+    try:
+        check_headers(path)
+    except MetaError as exc:
+        raise ModelFileError(str(exc)) from None
     arrays: dict[str, np.ndarray] = {}
     try:
         with np.load(path, allow_pickle=False) as npz:

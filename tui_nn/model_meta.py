@@ -1,4 +1,8 @@
-"""The data-describing part of a model file's `config` entry, checked before anything uses it.
+"""A model file's content checked before anything uses it: the arrays' headers, and the
+data-describing part of its `config` entry.
+
+Every `.npy` header must describe no more bytes than its member holds (a crafted shape of
+terabytes is refused before NumPy allocates anything).
 
 A model file may be damaged or crafted: every field that later code divides by, indexes with
 or prints is checked here, so a bad file is one line naming the field, never a NumPy warning,
@@ -16,8 +20,11 @@ a `nan` loss or an "unexpected" error.
 from __future__ import annotations
 
 import math
+import zipfile
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 TASKS = ("classification", "regression")
 
@@ -99,3 +106,37 @@ def _text_or_none(path: Path, value: Any, field: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise MetaError(f"{path}: bad {field!r} {value!r} (text)")
+
+
+def check_headers(path: Path) -> None:
+    """Every member's .npy header must describe no more data than the member holds, so a
+    crafted header (a shape of terabytes) is refused before NumPy allocates anything."""
+    from numpy.lib import format as npy
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.filename.endswith(".npy"):
+                    continue
+                with zf.open(info) as member:
+                    version = npy.read_magic(member)
+                    if version == (1, 0):
+                        shape, _, dtype = npy.read_array_header_1_0(member)
+                    else:
+                        shape, _, dtype = npy.read_array_header_2_0(member)
+                    header = member.tell()
+                if dtype.hasobject:
+                    continue  # refused by name below, when it is read without pickles
+                need = int(np.prod(shape, dtype=object)) * dtype.itemsize
+                have = info.file_size - header
+                if need > have:
+                    key = info.filename.removesuffix(".npy")
+                    raise MetaError(
+                        f"{path}: entry {key!r} claims shape {tuple(shape)} ({need:,} bytes) but "
+                        f"holds {max(have, 0):,} bytes: a damaged or crafted model file"
+                    )
+    except MetaError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise MetaError(f"{path}: damaged or truncated model file ({first})") from None

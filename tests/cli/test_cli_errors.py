@@ -47,7 +47,7 @@ def model_file(tmp_path, cli):
         (("train", "--lr"), ["--lr", "expected one argument"]),
         (("check", "--hidden", "0"), ["--hidden"]),
         (("check", "--check-samples", "0"), ["--check-samples"]),
-        (("frobnicate",), ["unknown command 'frobnicate'", "train, eval, check, datasets"]),
+        (("frobnicate",), ["unknown command 'frobnicate'", "train, eval, predict, export, check"]),
         (("--lr", "-1"), ["--lr", "1e-07..10"]),
         (("--fps", "0"), ["--fps", "> 0"]),
         (("datasets", "fetch", "digits"), ["cannot fetch 'digits'", "mnist, fashion-mnist"]),
@@ -184,7 +184,8 @@ def test_debug_variable_shows_the_traceback(cli, monkeypatch):
 
 
 def test_help_exits_zero(capsys):
-    for args in ([], ["train"], ["eval"], ["check"], ["datasets"], ["datasets", "fetch"]):
+    commands = ([], ["train"], ["eval"], ["predict"], ["export"], ["check"], ["datasets"])
+    for args in (*commands, ["datasets", "fetch"]):
         assert cli_main([*args, "--help"]) == 0
         out = capsys.readouterr().out
         assert out.startswith("usage: tui-nn") and "examples:" in out

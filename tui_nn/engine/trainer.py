@@ -35,9 +35,10 @@ import numpy as np
 
 from tui_nn.engine import surgery
 from tui_nn.engine.batches import Batches
+from tui_nn.engine.evaluation import evaluate_in_chunks, loss_units, mse_in_units
 from tui_nn.engine.losses import encode_targets
-from tui_nn.engine.metrics import accuracy, layer_stats
-from tui_nn.engine.network import FORWARD_CHUNK, Network, validate_spec
+from tui_nn.engine.metrics import layer_stats
+from tui_nn.engine.network import Network, validate_spec
 from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer
 from tui_nn.engine.schedules import SCHEDULES, rate
 from tui_nn.engine.spec import NetworkSpec, SpecError
@@ -91,18 +92,6 @@ class Trainer:
         self.batches = Batches(data, net)
         self.optimizer: Optimizer = OPTIMIZERS[hyper.optimizer](hyper.momentum)
         self._restart(seed)
-
-    @property
-    def _units(self) -> Array | None:
-        """Per-output factors back to the user's units (squared), or None."""
-        scale = self.batches.data.target_scale
-        if scale is None or self.net.spec.loss != "mse" or self.batches.classification:
-            return None
-        return np.square(np.asarray(scale, dtype=np.float64))
-
-    def _loss_in_units(self, a: Array, y: Array, units: Array) -> float:
-        d = np.asarray(a, dtype=np.float64) - y
-        return float(np.mean(np.square(d) * units))
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -193,9 +182,9 @@ class Trainer:
             loss = net.loss_and_output_delta(y, bufs)
             if not math.isfinite(loss):
                 return self._diverge(f"loss became {loss}", bufs, loss, start)
-            units = self._units
+            units = loss_units(self.net, self.batches)
             if units is not None:
-                loss = self._loss_in_units(bufs[-1][1], y, units)
+                loss = mse_in_units(bufs[-1][1], y, units)
             self._since_checkpoint += n
             due = self._since_checkpoint >= CHECKPOINT_SAMPLES or self._small
             if due and not self._save_checkpoint():
@@ -293,29 +282,7 @@ class Trainer:
     def _evaluate(
         self, X: Array, y: Array, Y: Array | None, scale: float
     ) -> tuple[float, float | None]:
-        net = self.net
-        total_loss = 0.0
-        correct = 0.0
-        n = X.shape[0]
-        units = self._units
-        if n == 0:
-            return math.nan, None
-        with np.errstate(all="ignore"):
-            for start in range(0, n, FORWARD_CHUNK):
-                stop = min(start + FORWARD_CHUNK, n)
-                x = net.as_input(X[start:stop], scale, "eval")
-                bufs = net.buffers("eval", stop - start)
-                out = net.forward_into(x, bufs, keep=False)
-                targets = self.batches.encode(y[start:stop], net) if Y is None else Y[start:stop]
-                z, a, _, tmp = bufs[-1]
-                if units is None:
-                    total_loss += net.loss.value(z, a, targets, tmp) * (stop - start)
-                else:
-                    total_loss += self._loss_in_units(a, targets, units) * (stop - start)
-                if self.batches.classification:
-                    correct += accuracy(out, y[start:stop]) * (stop - start)
-        acc = correct / n if self.batches.classification else None
-        return total_loss / n, acc
+        return evaluate_in_chunks(self.net, self.batches, X, y, Y, scale)
 
     def _evaluate_both(self) -> tuple[float, float | None, float | None, float | None]:
         """(train loss, train accuracy, test loss, test accuracy); test ones None without a
