@@ -36,7 +36,7 @@ import numpy as np
 import psutil
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from tui_nn.config import RunConfig
+from tui_nn.config import RunConfig, train_data
 from tui_nn.data import load_dataset
 from tui_nn.data.spec import DataError, DatasetSpec
 from tui_nn.engine import Network, Trainer
@@ -156,7 +156,7 @@ def stop_seconds(config: RunConfig, trials: int) -> list[float]:
 def measure(name: str, config: RunConfig, seconds: float, rounds: int) -> None:
     data = load_dataset(config.dataset)
     spec = config.network_spec(data)
-    trainer = Trainer(Network.from_spec(spec), data.train_data(), config.hyper, seed=spec.seed)
+    trainer = Trainer(Network.from_spec(spec), train_data(data), config.hyper, seed=spec.seed)
     drawer = Drawer()
     session = TrainingSession(drawer, fps=10, blas_threads=1)
     session.start(config)

@@ -2,6 +2,7 @@
 
 The CLI builds it from options and a TOML file; the session sends it to the trainer process,
 which loads the data and derives the network spec (input and output sizes follow the data).
+This is the layer where the data and the engine meet: neither imports the other.
 """
 
 from __future__ import annotations
@@ -9,17 +10,63 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from tui_nn.data.spec import Dataset, DatasetSpec
-from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.engine.types import HyperParams
+import numpy as np
 
-# ---- limits shared by the command line and the app's fields (one rule, two front ends) ----
-# (the engine accepts more; past these a run saturates or the data is noise)
-LIMITS: dict[str, tuple[float, float]] = {
-    "lr": (1e-7, 10.0),  # above ~10 a sigmoid/tanh net saturates at once and stops learning
-    "noise": (0.0, 10.0),  # a generated set's points are within about ±6: more is pure noise
-    "test_fraction": (0.0, 0.95),  # 0 = train on everything (no test metrics)
-}
+from tui_nn.data.rules import RULES as DATA_RULES
+from tui_nn.data.spec import Dataset, DatasetSpec
+from tui_nn.engine.rules import LOSS_NEEDS, UNITS
+from tui_nn.engine.rules import RULES as ENGINE_RULES
+from tui_nn.engine.spec import LayerSpec, NetworkSpec
+from tui_nn.engine.types import HyperParams, TrainData
+from tui_nn.rule import Rule, RuleError
+
+RULES: dict[str, Rule] = {**DATA_RULES, **ENGINE_RULES}
+"""Every option of a run, by `dest`: the one table the CLI, the TOML files and the app read
+(data, then network and training; see `tui_nn.rule`)."""
+
+SPEED = Rule(
+    "speed",
+    "number",
+    "start with training limited to EPS epochs per second, or 'max'",
+    "EPS",
+    "app",
+    "none",
+    lo=0,
+    lo_open=True,
+    optional=True,
+    none_words=("max",),
+)
+FPS = Rule("fps", "number", "screen updates per second", "N", "app", "none", lo=0, lo_open=True)
+__all__ = [
+    "FPS",
+    "LOSS_NEEDS",
+    "RULES",
+    "SPEED",
+    "UNITS",
+    "RunConfig",
+    "check_fps",
+    "check_speed",
+    "train_data",
+]
+
+
+def check_fps(value: float | str) -> float:
+    """Screen updates per second: a number > 0 (the app and `tui-nn --fps` check it here)."""
+    try:
+        return FPS.check(value)
+    except RuleError:
+        raise RuleError(f"fps must be {FPS.describe()}, got {value}") from None
+
+
+def check_speed(value: float | str | None) -> float | None:
+    """A training speed limit in epochs per second (None or 'max': as fast as possible).
+    The app, `tui-nn --speed` and the trainer all check it here."""
+    try:
+        return SPEED.check(value)
+    except RuleError:
+        raise RuleError(
+            f"speed must be a positive number of epochs per second, got {value}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -65,3 +112,18 @@ class RunConfig:
         if "hidden" in d:
             d["hidden"] = tuple(int(u) for u in d["hidden"])
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def train_data(dataset: Dataset) -> TrainData:
+    """The arrays of a loaded dataset, as the engine's Trainer takes them (no copies)."""
+    return TrainData(
+        X_train=dataset.X_train,
+        y_train=dataset.y_train,
+        X_test=dataset.X_test,
+        y_test=dataset.y_test,
+        input_scale=dataset.input_scale,
+        task=dataset.task,
+        target_scale=None  # regression targets standardised by the data layer (a CSV's)
+        if dataset.target_normalization is None
+        else np.asarray(dataset.target_normalization["scale"], dtype=np.float64),
+    )

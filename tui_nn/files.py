@@ -1,4 +1,7 @@
-"""Files on disk: the model file (.npz), run configurations (TOML) and metrics (JSON Lines).
+"""Files on disk: the model file (.npz), TOML files and metrics (JSON Lines).
+
+What a run configuration file may hold is the CLI's business (`tui_nn.cli.options`); this
+module only reads TOML. Messages name the file, never a command-line flag.
 
 The model file is a plain NumPy ``.npz`` archive that any program can read without tui-nn:
 
@@ -34,6 +37,8 @@ from tui_nn import __version__
 from tui_nn.config import RunConfig
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
+from tui_nn.errors import one_line
+from tui_nn.kinds import Task
 from tui_nn.model_meta import MetaError, check_headers, check_meta
 
 FORMAT_VERSION = 1
@@ -95,7 +100,7 @@ class LoadedModel:
     class_names: tuple[str, ...] | None
     history: tuple[EpochRecord, ...] = ()
     target_normalization: dict[str, Any] | None = None  # regression: y = out * scale + shift
-    task: str | None = None  # "classification" | "regression" (None when saved without data)
+    task: Task | None = None  # None when saved without data
     input_scale: float = 1.0  # what the training data's X was multiplied by (images: 1/255)
     feature_names: tuple[str, ...] | None = None
     dataset_name: str | None = None
@@ -167,7 +172,7 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
         spec = NetworkSpec.from_dict(meta["network"])
         config = RunConfig.from_dict(meta.get("run") or {})
     except (SpecError, KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{path}: bad config entry ({_one_line(exc)})") from None
+        raise ModelFileError(f"{path}: bad config entry ({one_line(exc)})") from None
     params = _read_params(path, arrays, spec)
     history = _read_history(path, arrays)
     try:
@@ -184,12 +189,8 @@ def _check_magic(path: Path) -> None:
     try:
         with open(path, "rb") as f:
             head = f.read(6)
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{path}: is a directory, not a model file") from None
     except OSError as exc:
-        raise ModelFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ModelFileError(_unreadable(path, exc, "is a directory, not a model file")) from None
     if head.startswith(_ZIP_MAGIC):
         return
     if head.startswith(b"\x80"):
@@ -199,6 +200,15 @@ def _check_magic(path: Path) -> None:
     if not head:
         raise ModelFileError(f"{path}: is empty, not a tui-nn model file")
     raise ModelFileError(f"{path}: not a tui-nn model file (expected a .npz archive)")
+
+
+def _unreadable(path: Path, exc: OSError, directory: str = "is a directory") -> str:
+    """The one-line reason a file could not be opened for reading."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: no such file"
+    if isinstance(exc, IsADirectoryError):
+        return f"{path}: {directory}"
+    return f"{path}: cannot read ({exc.strerror or exc})"
 
 
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
@@ -228,7 +238,7 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
         raise ModelFileError(
-            f"{path}: damaged or truncated model file ({_one_line(exc)})"
+            f"{path}: damaged or truncated model file ({one_line(exc)})"
         ) from None
     except MemoryError:
         raise ModelFileError(f"{path}: an entry is too large to load (damaged file?)") from None
@@ -303,7 +313,7 @@ def _read_history(path: Path, arrays: dict[str, np.ndarray]) -> tuple[EpochRecor
     try:
         return tuple(EpochRecord(**{k: v for k, v in d.items() if k in names}) for d in items)
     except (TypeError, AttributeError) as exc:
-        raise ModelFileError(f"{path}: bad 'history' entry ({_one_line(exc)})") from None
+        raise ModelFileError(f"{path}: bad 'history' entry ({one_line(exc)})") from None
 
 
 def _record_dict(record: EpochRecord) -> dict[str, Any]:
@@ -325,10 +335,6 @@ def _list_or_none(items: Iterable[Any] | None) -> list[Any] | None:
     return None if items is None else list(items)
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
 
 # ---- metrics (JSON Lines) -----------------------------------------------------------------
 
@@ -345,7 +351,7 @@ class MetricsWriter:
         try:
             self._file: IO[str] | None = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
-            raise ConfigError(f"--metrics: cannot write {self.path}: {exc.strerror}") from None
+            raise ConfigError(f"cannot write {self.path}: {exc.strerror}") from None
         self.count = 0
 
     def write(self, record: EpochRecord | dict[str, Any]) -> None:
@@ -373,7 +379,7 @@ def read_metrics(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-# ---- run configuration (TOML) -------------------------------------------------------------
+# ---- TOML -------------------------------------------------------------------------------
 
 
 def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -386,23 +392,9 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
-    except FileNotFoundError:
-        raise ConfigError(f"--config: {path}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"--config: {path}: is a directory") from None
     except OSError as exc:
-        raise ConfigError(f"--config: {path}: cannot read ({exc.strerror})") from None
+        raise ConfigError(_unreadable(path, exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"--config: {path}: invalid TOML ({_one_line(exc)})") from None
+        raise ConfigError(f"{path}: invalid TOML ({one_line(exc)})") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"--config: {path}: not UTF-8 text") from None
-
-
-def load_run_config(path: str | os.PathLike[str], base: RunConfig | None = None) -> RunConfig:
-    """A RunConfig from a TOML file with `tui-nn train` option names as keys
-    (`hidden = [8, 8]`, `lr = 0.03`, `batch-size = "full"`, ...). Unknown keys and bad values
-    raise ConfigError naming them. Keys not in the file keep the values of `base`."""
-    from tui_nn.cli.options import config_from_values, read_config_values
-
-    values = read_config_values(Path(path))
-    return config_from_values(values, base=base)
+        raise ConfigError(f"{path}: not UTF-8 text") from None

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from tui_nn.config import train_data
 from tui_nn.data import DatasetSpec, load_dataset
 from tui_nn.data.normalize import unstandardize
 from tui_nn.engine.metrics import regression_metrics
@@ -81,4 +82,4 @@ def test_regression_metrics_against_hand_numbers():
 
 def test_generated_sets_are_not_rescaled():
     ds = load_dataset(DatasetSpec("sine", samples=50))
-    assert ds.target_normalization is None and ds.train_data().target_scale is None
+    assert ds.target_normalization is None and train_data(ds).target_scale is None

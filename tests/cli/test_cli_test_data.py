@@ -76,7 +76,7 @@ def test_test_data_file(cli, tmp_path):
     result = cli("train", "--data", train, "--test-data", test, "--hidden", "4", "--save", model)
     assert result.code == 0, result.err
     assert "40 train / 30 test samples (test: test.csv)" in result.out
-    ds = load_dataset(DatasetSpec("csv", path=str(train), test_path=str(test)))
+    ds = load_dataset(DatasetSpec("csv", path=str(train), test_data=str(test)))
     assert len(ds.X_train) == 40 and len(ds.X_test) == 30
     # the test file goes through the training file's normalisation, not its own
     raw = np.array([r[:2] for r in blobs(30, 2)], dtype=np.float64)
@@ -94,7 +94,7 @@ def test_test_data_regression_uses_the_training_target_scaling(tmp_path):
     rows = [(i, 1000 * i + 5.5) for i in range(30)]
     train = table(tmp_path / "train.csv", rows[:20], "x,price")
     test = table(tmp_path / "test.csv", rows[20:], "x,price")
-    ds = load_dataset(DatasetSpec("csv", path=str(train), test_path=str(test)))
+    ds = load_dataset(DatasetSpec("csv", path=str(train), test_data=str(test)))
     tn = ds.target_normalization
     back = ds.y_test[:, 0] * tn["scale"][0] + tn["shift"][0]
     np.testing.assert_allclose(back, [p for _, p in rows[20:]], rtol=1e-5)
@@ -115,7 +115,7 @@ def test_test_data_that_does_not_fit(tmp_path, header, rows, words):
     train = table(tmp_path / "train.csv", blobs(20, 1))
     test = table(tmp_path / "test.csv", rows, header)
     with pytest.raises(DataError) as info:
-        load_dataset(DatasetSpec("csv", path=str(train), test_path=str(test)))
+        load_dataset(DatasetSpec("csv", path=str(train), test_data=str(test)))
     message = str(info.value)
     assert "test.csv" in message
     for word in words:

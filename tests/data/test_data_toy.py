@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tui_nn.config import train_data
 from tui_nn.data import DATASET_NAMES, DataError, DatasetSpec, load_dataset
 from tui_nn.data.toy import TOY_SETS
 
@@ -117,7 +118,7 @@ def test_load_dataset_splits_and_records_defaults(name):
     assert ds.spec.samples == toy.samples and ds.spec.noise == toy.noise
     assert ds.n_inputs == toy.n_inputs and ds.task == toy.task and ds.n_outputs == 1
     assert ds.normalization["kind"] == "none" and ds.input_scale == 1.0
-    td = ds.train_data()
+    td = train_data(ds)
     assert td.task == toy.task and td.X_train is ds.X_train
 
 

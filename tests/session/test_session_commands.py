@@ -8,6 +8,7 @@ import pytest
 from session_helpers import WAIT, Collector, make_config
 from threadpoolctl import threadpool_limits
 
+from tui_nn.config import train_data
 from tui_nn.data import load_dataset
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import LayerSpec
@@ -138,13 +139,13 @@ def test_live_learning_rate_change_keeps_optimizer_state(open_session):
     def engine_run(keep_state: bool):
         data = load_dataset(config.dataset)
         net = Network.from_spec(config.network_spec(data))
-        trainer = Trainer(net, data.train_data(), config.hyper, seed=net.spec.seed)
+        trainer = Trainer(net, train_data(data), config.hyper, seed=net.spec.seed)
         for _ in range(5):
             trainer.step()
         if keep_state:
             trainer.set_hyper(faster)
         else:  # what losing the optimizer state would look like
-            trainer = Trainer(net, data.train_data(), faster, seed=net.spec.seed)
+            trainer = Trainer(net, train_data(data), faster, seed=net.spec.seed)
         for _ in range(5):
             trainer.step()
         return [(np.array(W), np.array(b)) for W, b in net.get_params()]

@@ -105,14 +105,14 @@ def test_a_fast_producer_thread_loses_no_record():
     assert taken == list(range(1, 401))
 
 
-def test_edit_watch_tells_taken_from_refused():
+def test_pending_edits_tell_taken_from_refused():
     import dataclasses
 
     from tui_nn.engine.types import HyperParams
-    from tui_nn.ui.edits import EditWatch
+    from tui_nn.ui.edits import PendingEdits
 
     snap = snapshots(1)[-1]
-    watch = EditWatch()
+    watch = PendingEdits()
     faster = HyperParams(lr=0.5)
     watch.sent("hyper", faster, snap)
     watch.sent("data", dataclasses.replace(snap.dataset, samples=300), snap)
@@ -131,3 +131,27 @@ def test_edit_watch_tells_taken_from_refused():
     answers = watch.answer(dataclasses.replace(snap, run_id=snap.run_id + 1, message="x"))
     assert [(a.edit.kind, a.refusal) for a in answers] == [("data", None)]  # a new run: taken
     assert not watch.waiting
+
+
+def test_pending_edits_decide_what_a_panel_shows():
+    """One owner: a pending value is held against the trainer's until answered or stale; a
+    panel whose proposal is still on its way keeps its own value."""
+    import dataclasses
+
+    from tui_nn.engine.types import HyperParams
+    from tui_nn.ui.edits import HOLD_SECONDS, PendingEdits
+
+    now = [100.0]
+    edits = PendingEdits(clock=lambda: now[0])
+    snap = snapshots(1)[-1]
+    trainers, mine, newer = snap.hyper, HyperParams(lr=0.5), HyperParams(lr=0.7)
+    assert edits.shown("hyper", trainers, None) == trainers  # nothing pending
+    assert edits.shown("hyper", trainers, trainers) == trainers
+    assert edits.shown("hyper", trainers, newer) == newer  # proposed, not yet seen by the app
+    edits.sent("hyper", mine, snap)
+    assert edits.shown("hyper", trainers, mine) == mine  # held while the trainer is silent
+    now[0] += HOLD_SECONDS + 0.1
+    assert edits.shown("hyper", trainers, mine) == trainers  # stale: the trainer's again
+    edits.sent("hyper", mine, snap)
+    assert edits.answer(dataclasses.replace(snap, hyper=mine))[0].refusal is None
+    assert edits.shown("hyper", mine, mine) == mine and not edits.waiting

@@ -16,28 +16,29 @@ from tui_nn.ui.status import status_text
 @pytest.mark.parametrize(
     "text, expected", [("8", 8), (" 12 ", 12), ("1_000", 1000), ("4096", 4096)]
 )
-def test_parse_int_accepts_whole_numbers_in_range(text, expected):
-    assert fields.parse_int(text, "neurons", fields.UNITS) == expected
+def test_parse_accepts_whole_numbers_in_range(text, expected):
+    assert fields.parse(fields.UNITS, text) == expected
 
 
 @pytest.mark.parametrize("text", ["0", "-1", "4097", "1.5", "x", "", "1e3"])
-def test_parse_int_refuses_with_a_message_naming_the_field(text):
+def test_parse_refuses_a_whole_number_with_a_message_naming_the_field(text):
     with pytest.raises(fields.Refused, match="^neurons: "):
-        fields.parse_int(text, "neurons", fields.UNITS)
+        fields.parse(fields.UNITS, text)
 
 
 @pytest.mark.parametrize("text", ["0", "-0.1", "11", "inf", "nan", "abc"])
-def test_parse_float_refuses(text):
+def test_parse_refuses_a_number_outside_the_app_range(text):
     with pytest.raises(fields.Refused, match="learning rate"):
-        fields.parse_float(text, "learning rate", fields.LEARNING_RATE)
+        fields.parse(fields.RULES["lr"], text)
 
 
 def test_batch_and_epochs_have_words_for_no_limit():
-    assert fields.parse_batch("full") is None
-    assert fields.parse_batch("64") == 64
-    assert fields.parse_optional_int("none", "epochs", fields.EPOCHS) is None
-    assert fields.parse_optional_int("", "epochs", fields.EPOCHS) is None
-    assert fields.parse_optional_int("3", "epochs", fields.EPOCHS) == 3
+    batch, epochs = fields.RULES["batch_size"], fields.RULES["epochs"]
+    assert fields.parse(batch, "full") is None
+    assert fields.parse(batch, "64") == 64
+    assert fields.parse(epochs, "none") is None
+    assert fields.parse(epochs, "") is None
+    assert fields.parse(epochs, "3") == 3
 
 
 def test_status_line_shows_every_number():
@@ -94,7 +95,7 @@ def test_the_editor_offers_only_names_the_engine_knows():
 
 
 def test_the_ui_does_not_import_engine_internals():
-    """DESIGN.md: the UI knows the specs and plain types, never the engine's workings."""
+    """docs/ARCHITECTURE.md: the UI knows the specs and plain types, never the engine's workings."""
     import ast
     from pathlib import Path
 

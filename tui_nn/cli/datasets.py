@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError
+from tui_nn.cli.parser import make_parser
+from tui_nn.data.spec import DataError, DatasetInfo
 
 LIST_EPILOG = """\
 examples:
@@ -40,6 +42,21 @@ def fetch_parser():
     return p
 
 
+def format_datasets_table(infos: Iterable[DatasetInfo]) -> str:
+    """A plain-text table: name, kind, task, inputs -> outputs, samples, location."""
+    rows = [("name", "kind", "task", "in -> out", "samples", "where")]
+    for i in infos:
+        shape = f"{i.n_inputs} -> {i.n_outputs}" if i.n_inputs else "from file"
+        samples = f"{i.samples:,}" if i.samples else "-"
+        rows.append((i.name, i.kind, i.task, shape, samples, i.location))
+    widths = [max(len(r[c]) for r in rows) for c in range(5)]
+    lines = []
+    for r in rows:
+        cells = [r[c].ljust(widths[c]) if c != 4 else r[c].rjust(widths[c]) for c in range(5)]
+        lines.append("  ".join(cells + [r[5]]).rstrip())
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "fetch":
         return fetch(argv[1:])
@@ -47,7 +64,7 @@ def main(argv: list[str]) -> int:
         argv = argv[1:]
     if argv and not argv[0].startswith("-"):
         raise UsageError(f"unknown datasets command {argv[0]!r}; choose one of: list, fetch")
-    from tui_nn.data import format_datasets_table, list_datasets
+    from tui_nn.data import list_datasets
 
     ns = list_parser().parse_args(argv)
     print(format_datasets_table(list_datasets(ns.data_dir)))
@@ -55,10 +72,10 @@ def main(argv: list[str]) -> int:
 
 
 def fetch(argv: list[str]) -> int:
+    from tui_nn.cli.progress import DownloadProgress
     from tui_nn.data import fetch_dataset
-    from tui_nn.data.commands import ProgressPrinter
+    from tui_nn.data.catalog import canonical_name
     from tui_nn.data.images import IMAGE_SETS
-    from tui_nn.data.registry import canonical_name
 
     ns = fetch_parser().parse_args(argv)
     names: list[str] = []
@@ -75,15 +92,11 @@ def fetch(argv: list[str]) -> int:
             )
     for name in names:
         try:
-            folder = fetch_dataset(name, ns.data_dir, ns.mirror, progress=ProgressPrinter())
+            folder = fetch_dataset(name, ns.data_dir, ns.mirror, progress=DownloadProgress())
         except KeyboardInterrupt:
             print("\ntui-nn: interrupted; run the same command again to resume", file=sys.stderr)
             return 130
-        except Exception as exc:
-            from tui_nn.data.spec import DataError
-
-            if not isinstance(exc, DataError):
-                raise
+        except DataError as exc:
             # A failed download is not a usage error: report it and exit 1.
             print(f"tui-nn: error: {name}: {exc}", file=sys.stderr)
             return 1

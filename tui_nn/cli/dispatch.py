@@ -7,7 +7,6 @@ a command. Every failure ends here as one line on stderr and an exit code:
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import traceback
@@ -15,26 +14,11 @@ from collections.abc import Callable
 
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options
+from tui_nn.cli.parser import Parser, make_parser
+from tui_nn.errors import one_line
 
 COMMANDS = ("train", "eval", "predict", "export", "check", "datasets")
 DEBUG_ENV = "TUI_NN_DEBUG"
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (the `UsageError` caught in `run`)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def make_parser(prog: str, description: str, epilog: str = "") -> Parser:
-    return Parser(
-        prog=prog,
-        description=description,
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
-    )
 
 
 APP_EPILOG = """\
@@ -106,22 +90,13 @@ def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
 
 
 def run_app_command(argv: list[str]) -> int:
-    from tui_nn.cli.options import config_from_values, gather_values, positive_float
+    from tui_nn.cli.options import checked, config_from_values, gather_values
+    from tui_nn.config import FPS, SPEED
 
     ns = app_parser().parse_args(argv)
-    fps = 10.0
-    if ns.fps is not None:
-        try:
-            fps = positive_float(ns.fps)
-        except UsageError as exc:
-            raise UsageError(f"--fps: {exc}") from None
+    fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     config = config_from_values(gather_values(ns))
-    speed = default_speed(config) if ns.speed is None else None
-    if ns.speed is not None and ns.speed.strip().lower() != "max":
-        try:
-            speed = positive_float(ns.speed)
-        except UsageError as exc:
-            raise UsageError(f"--speed: {exc} (or 'max')") from None
+    speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
         from tui_nn.data import load_dataset
 
@@ -142,7 +117,7 @@ def _command(name: str) -> Callable[[list[str]], int]:
     elif name == "export":
         from tui_nn.cli.export import main as command
     elif name == "check":
-        from tui_nn.cli.check import main as command
+        from tui_nn.cli.gradcheck import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command
@@ -165,8 +140,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
 
 
 def error(message: str) -> None:
-    lines = str(message).strip().splitlines() or ["unknown error"]
-    print(f"tui-nn: error: {lines[0]}", file=sys.stderr)
+    print(f"tui-nn: error: {one_line(message, 'unknown error')}", file=sys.stderr)
 
 
 def run(argv: list[str]) -> int:
@@ -189,15 +163,10 @@ def run(argv: list[str]) -> int:
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()
         error(
-            f"unexpected {type(exc).__name__}: {_first_line(exc)} "
+            f"unexpected {type(exc).__name__}: {one_line(exc, 'no message')} "
             f"(set {DEBUG_ENV}=1 to see the traceback)"
         )
         return 1
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else "no message"
 
 
 def _silence_stdout() -> None:

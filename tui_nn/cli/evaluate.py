@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
+from tui_nn.cli.parser import make_parser
 from tui_nn.data.normalize import unstandardize
 
 EPILOG = """\
@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     values = check_values(
         {k.replace("-", "_"): getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
-        lambda opt: f"--{opt.flag}",
+        lambda opt: f"--{opt.name}",
     )
     model = load_model(ns.model)
     if "data" in values:
@@ -69,8 +69,8 @@ def main(argv: list[str]) -> int:
         spec = config_from_values(values, base=model.config).dataset
         dataset = load_dataset(replace(spec, normalize="none"))  # raw; the model's transform
         name = dataset.name
-        if spec.test_path and split == "test":
-            name = f"{Path(spec.test_path).name} (the test file of {dataset.name})"
+        if spec.test_data and split == "test":
+            name = f"{Path(spec.test_data).name} (the test file of {dataset.name})"
         X, y = pick_split(dataset, split)
         if split == "test" and len(X) == 0:
             raise UsageError(

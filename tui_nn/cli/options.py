@@ -1,9 +1,10 @@
 """The training options shared by `tui-nn`, `tui-nn train` and `tui-nn check`, and the TOML
 file that may hold them.
 
-Every option is one `Option` row: its flag, how a value is checked, and where it goes in the
-RunConfig. The same checks read command-line strings and TOML values, so a bad value gives
-the same one-line message either way. Precedence, lowest first:
+Every option is one `Rule` (`tui_nn.config.RULES`, plus the files here): its flag, how a value
+is checked, and where it goes in the RunConfig. The same checks read command-line strings
+and TOML values (and the app's fields), so a bad value gives the same one-line message
+everywhere. Precedence, lowest first:
 
     built-in defaults < the dataset's preset < the loaded model's config < TOML < command line
 """
@@ -11,150 +12,51 @@ the same one-line message either way. Precedence, lowest first:
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tui_nn.cli.checks import (
-    UsageError,
-    activation_names,
-    as_text,
-    batch_size,
-    choice,
-    dataset_name,
-    fraction,
-    gamma,
-    hidden,
-    init_names,
-    learning_rate,
-    loss_names,
-    momentum,
-    noise,
-    non_negative_float,
-    optimizer_names,
-    output_names,
-    path_text,
-    positive_float,
-    positive_int,
-    schedule_names,
-    seed,
-)
-from tui_nn.config import RunConfig
-from tui_nn.data.spec import NORMALIZATIONS, DatasetSpec
-from tui_nn.engine.spec import DTYPES
+from tui_nn.config import RULES, RunConfig
+from tui_nn.data.spec import DatasetSpec
+from tui_nn.files import ConfigError, read_toml
+from tui_nn.rule import Rule, RuleError
 
-__all__ = ["UsageError", "positive_float", "positive_int"]  # re-exported for the commands
+
+class UsageError(ValueError):
+    """A bad option value: the message is one line naming the option and the allowed values."""
 
 
 # ---- the option table ---------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Option:
-    flag: str  # without the leading "--"
-    check: Callable[[Any], Any]
-    help: str
-    metavar: str | None = None
-    group: str = "training"  # "data", "network", "training", "files"
-    is_path: bool = False  # relative paths in a TOML file are relative to that file
-
-    @property
-    def dest(self) -> str:
-        return self.flag.replace("-", "_")
-
-
-OPTIONS: tuple[Option, ...] = (
-    # data
-    Option("dataset", dataset_name, "dataset name (see `tui-nn datasets`)", "NAME", "data"),
-    Option("data", path_text, "your own CSV file (sets --dataset csv)", "PATH.csv", "data", True),
-    Option(
-        "target", as_text, "CSV target column, by name or index (default: last)", "COLUMN", "data"
-    ),
-    Option("data-dir", path_text, "where MNIST-style files are", "DIR", "data", True),
-    Option("samples", positive_int, "samples to generate (toy sets) or keep", "N", "data"),
-    Option("noise", noise, "noise of a generated set", "X", "data"),
-    Option(
-        "test-fraction",
-        fraction,
-        "share of samples held out for testing; 0 trains on all (or give --test-data)",
-        "X",
-        "data",
-    ),
-    Option(
-        "test-data",
-        path_text,
-        "test on this CSV (same columns; the training file's normalisation), train on all of --data",
-        "PATH.csv",
-        "data",
-        True,
-    ),
-    Option(
-        "normalize",
-        choice(lambda: NORMALIZATIONS),
-        "input normalisation (default: standard for CSV, none otherwise)",
-        "KIND",
-        "data",
-    ),
-    # network
-    Option("hidden", hidden, "hidden layer sizes, e.g. 8,8 (empty for none)", "N,N", "network"),
-    Option("activation", choice(activation_names), "hidden activation", "NAME", "network"),
-    Option(
-        "output",
-        choice(output_names, auto=True),
-        "output activation (auto: follows the task)",
-        "NAME",
-        "network",
-    ),
-    Option(
-        "loss", choice(loss_names, auto=True), "loss (auto: follows the task)", "NAME", "network"
-    ),
-    Option(
-        "init",
-        choice(init_names, auto=True),
-        "weight initialiser (auto: He for ReLU-like, else Xavier)",
-        "NAME",
-        "network",
-    ),
-    Option("dtype", choice(lambda: DTYPES), "floating-point type", "DTYPE", "network"),
-    Option("seed", seed, "seed for data, split, weights and shuffling", "N", "network"),
-    # training
-    Option("optimizer", choice(optimizer_names), "optimizer", "NAME"),
-    Option("lr", learning_rate, "learning rate", "X"),
-    Option("momentum", momentum, "momentum of momentum/nesterov optimizers", "X"),
-    Option("batch-size", batch_size, "samples per step, or 'full'", "N|full"),
-    Option(
-        "epochs",
-        positive_int,
-        "epochs to train (train's default: 100 on toy sets, 20 on digits, 10 on MNIST)",
-        "N",
-    ),
-    Option("l1", non_negative_float, "L1 penalty", "X"),
-    Option("l2", non_negative_float, "L2 penalty (weight decay)", "X"),
-    Option("early-stopping", positive_int, "stop after N epochs without a better test loss", "N"),
-    # learning-rate schedule (tui_nn.engine.schedules)
-    Option("lr-schedule", choice(schedule_names), "learning-rate schedule", "NAME", "schedule"),
-    Option("lr-step", positive_int, "step: epochs between decays; cosine: period", "N", "schedule"),
-    Option("lr-gamma", gamma, "step: factor at each decay (0.1)", "X", "schedule"),
-    Option("lr-min", non_negative_float, "cosine: the final learning rate (0)", "X", "schedule"),
-    # files
-    Option("save", path_text, "save the trained model here (.npz)", "PATH.npz", "files", True),
-    Option("load", path_text, "start from this model file (.npz)", "PATH.npz", "files", True),
-    Option("metrics", path_text, "write one JSON line per epoch here", "PATH", "files", True),
+FILE_RULES = (
+    Rule("save", "path", "save the trained model here (.npz)", "PATH.npz", "files", "none"),
+    Rule("load", "path", "start from this model file (.npz)", "PATH.npz", "files", "none"),
+    Rule("metrics", "path", "write one JSON line per epoch here", "PATH", "files", "none"),
 )
+OPTIONS: tuple[Rule, ...] = (*RULES.values(), *FILE_RULES)
+"""Every training option of the commands: the run's rules (`tui_nn.config.RULES`) and the
+files. A rule's name is its flag (`--batch-size`) and its TOML key."""
 BY_DEST = {opt.dest: opt for opt in OPTIONS}
 GROUP_TITLES = {
     "data": "data",
     "network": "network",
     "training": "training",
-    "schedule": "learning-rate schedule (constant | step: lr * gamma^(epoch // step) | cosine)",
     "files": "files",
 }
 
 
-def allowed_values(opt: Option) -> str:
-    allowed = getattr(opt.check, "allowed", None)
-    return ", ".join(allowed()) if allowed else ""
+def checked(rule: Rule, value: object, where: str | None = None) -> object:
+    """`rule.check(value)`, a refusal as a UsageError naming the option (`--lr: ...`)."""
+    try:
+        return rule.check(value)
+    except RuleError as exc:
+        raise UsageError(f"{where or '--' + rule.name}: {exc}") from None
+
+
+def allowed_values(opt: Rule) -> str:
+    return ", ".join(opt.allowed())
 
 
 def add_options(
@@ -166,14 +68,14 @@ def add_options(
     """Add the training options (as text; `check_values` checks them) and `--config`."""
     groups = {}
     for opt in OPTIONS:
-        if opt.flag in exclude or (include is not None and opt.flag not in include):
+        if opt.name in exclude or (include is not None and opt.name not in include):
             continue
         if opt.group not in groups:
             groups[opt.group] = parser.add_argument_group(GROUP_TITLES[opt.group])
         extra = allowed_values(opt)
         help_text = f"{opt.help}; one of: {extra}" if extra else opt.help
         groups[opt.group].add_argument(
-            f"--{opt.flag}", dest=opt.dest, metavar=opt.metavar, default=None, help=help_text
+            f"--{opt.name}", dest=opt.dest, metavar=opt.metavar, default=None, help=help_text
         )
     if config:
         parser.add_argument(
@@ -184,33 +86,28 @@ def add_options(
         )
 
 
-def check_values(raw: dict[str, Any], where: Callable[[Option], str]) -> dict[str, Any]:
+def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str, Any]:
     """Check every given value; `where(opt)` names it in messages ("--lr", "run.toml: lr")."""
-    values = {}
-    for dest, value in raw.items():
-        if value is None:
-            continue
-        opt = BY_DEST[dest]
-        try:
-            values[dest] = opt.check(value)
-        except UsageError as exc:
-            raise UsageError(f"{where(opt)}: {exc}") from None
-    return values
+    return {
+        dest: checked(BY_DEST[dest], value, where(BY_DEST[dest]))
+        for dest, value in raw.items()
+        if value is not None
+    }
 
 
 def values_from_args(ns: argparse.Namespace) -> dict[str, Any]:
     raw = {dest: getattr(ns, dest, None) for dest in BY_DEST}
-    return _data_paths_absolute(check_values(raw, lambda opt: f"--{opt.flag}"))
+    return _data_paths_absolute(check_values(raw, lambda opt: f"--{opt.name}"))
 
 
-DATA_PATHS = ("data", "data_dir", "test_data")
+DATA_PATHS = tuple(o.dest for o in OPTIONS if o.kind == "path" and o.target == "dataset")
 
 
 def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> dict[str, Any]:
     """`~` expanded in every path; the data paths made absolute (relative to `base`, else the
     working directory), so a saved model finds its data from any directory."""
     for dest, value in values.items():
-        if not BY_DEST[dest].is_path:
+        if BY_DEST[dest].kind != "path":
             continue
         path = Path(value).expanduser()
         if base is not None and not path.is_absolute():
@@ -223,9 +120,10 @@ def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> di
 
 def read_config_values(path: Path) -> dict[str, Any]:
     """The checked values of a TOML file; relative paths in it are relative to the file."""
-    from tui_nn.files import ConfigError, read_toml
-
-    table = read_toml(path)
+    try:
+        table = read_toml(path)
+    except ConfigError as exc:
+        raise ConfigError(f"--config: {exc}") from None
     raw = {}
     unknown = []
     spelled: dict[str, str] = {}
@@ -243,13 +141,20 @@ def read_config_values(path: Path) -> dict[str, Any]:
         raw[dest] = value
     if unknown:
         names = ", ".join(repr(k) for k in unknown)
-        allowed = ", ".join(opt.flag for opt in OPTIONS)
+        allowed = ", ".join(opt.name for opt in OPTIONS)
         raise ConfigError(f"--config: {path}: unknown key(s) {names}; allowed keys: {allowed}")
     try:
-        values = check_values(raw, lambda opt: f"--config: {path}: key {opt.flag!r}")
+        values = check_values(raw, lambda opt: f"--config: {path}: key {opt.name!r}")
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
     return _data_paths_absolute(values, base=path.parent)
+
+
+def load_run_config(path: str | os.PathLike[str], base: RunConfig | None = None) -> RunConfig:
+    """A RunConfig from a TOML file with `tui-nn train` option names as keys
+    (`hidden = [8, 8]`, `lr = 0.03`, `batch-size = "full"`, ...). Unknown keys and bad values
+    raise ConfigError naming them. Keys not in the file keep the values of `base`."""
+    return config_from_values(read_config_values(Path(path)), base=base)
 
 
 def gather_values(ns: argparse.Namespace) -> dict[str, Any]:
@@ -296,9 +201,12 @@ def default_epochs(config: RunConfig) -> int:
 
 # ---- values -> RunConfig ------------------------------------------------------------------
 
-HYPER_KEYS = ("lr", "batch_size", "optimizer", "momentum", "l1", "l2", "epochs", "early_stopping")
-HYPER_KEYS += ("lr_schedule", "lr_step", "lr_gamma", "lr_min")
-DATA_KEYS = ("samples", "noise", "test_fraction", "normalize", "target", "data_dir")
+HYPER_KEYS = tuple(opt.dest for opt in OPTIONS if opt.target == "hyper")
+DATA_KEYS = tuple(
+    opt.dest for opt in OPTIONS if opt.target == "dataset" and opt.dest not in ("dataset", "data")
+)
+RUN_KEYS = tuple(opt.dest for opt in OPTIONS if opt.target == "run")
+AUTO_KEYS = ("output", "loss")  # "auto" is None in a RunConfig: it follows the task
 
 
 def config_from_values(values: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
@@ -326,19 +234,17 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
             raise UsageError(
                 "--test-data and --test-fraction both choose the test set; give one of them"
             )
-        dataset = replace(dataset, test_path=values["test_data"], test_fraction=0.0)
+        dataset = replace(dataset, test_data=values["test_data"], test_fraction=0.0)
     elif name != "csv":
-        dataset = replace(dataset, test_path=None)
+        dataset = replace(dataset, test_data=None)
     hyper = replace(base.hyper, **{k: values[k] for k in HYPER_KEYS if k in values})
     if hyper.lr_min > hyper.lr:
         raise UsageError(f"--lr-min {hyper.lr_min:g} is above the learning rate {hyper.lr:g}")
     changes: dict[str, Any] = {"dataset": dataset, "hyper": hyper}
-    for key in ("hidden", "activation", "init", "seed", "dtype"):
+    for key in RUN_KEYS:
         if key in values:
-            changes[key] = values[key]
-    for key in ("output", "loss"):
-        if key in values:
-            changes[key] = None if values[key] == "auto" else values[key]
+            auto = key in AUTO_KEYS and values[key] == "auto"
+            changes[key] = None if auto else values[key]
     return replace(base, **changes)
 
 

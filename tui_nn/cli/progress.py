@@ -1,6 +1,7 @@
-"""A small progress bar for the terminal (stderr), redrawn in place at most ~10 times a second.
+"""The one progress bar of the commands (stderr), redrawn in place at most ~10 times a second:
+training epochs (`tui-nn train`) and downloads (`tui-nn datasets fetch`).
 
-Used only when stderr is a terminal; otherwise the commands print plain lines instead.
+Drawn only when stderr is a terminal; otherwise the commands print plain lines instead.
 """
 
 from __future__ import annotations
@@ -54,6 +55,13 @@ class ProgressBar:
     def close(self) -> None:
         self._clear()
 
+    def keep(self) -> None:
+        """Leave the bar as it is now on its own line (a finished download)."""
+        if self._shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._shown = ""
+
     def _draw(self) -> None:
         done, total, text = self._state
         width = shutil.get_terminal_size((80, 24)).columns
@@ -66,6 +74,32 @@ class ProgressBar:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self._shown = ""
+
+
+class DownloadProgress:
+    """The `progress(done, total, filename)` callback of a download: a bar per file on a
+    terminal, else one line per finished file."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = is_terminal(self.stream)
+        self._bars: dict[str, tuple[ProgressBar, float]] = {}
+
+    def __call__(self, done: int, total: int | None, filename: str) -> None:
+        finished = total is not None and done >= total
+        if not self.tty:
+            if finished:
+                self.stream.write(f"  {filename}  {done / 1e6:.1f} MB  ok\n")
+            return
+        if filename not in self._bars:
+            self._bars[filename] = (ProgressBar(f"  {filename}", self.stream), time.monotonic())
+        bar, start = self._bars[filename]
+        rate = done / max(time.monotonic() - start, 1e-6) / 1e6
+        size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        bar.update(done, total, f"{size}  {rate:.1f} MB/s", force=finished)
+        if finished:
+            bar.keep()
+            del self._bars[filename]
 
 
 def render_bar(label: str, done: float, total: float | None, text: str, width: int) -> str:

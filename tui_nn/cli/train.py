@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import (
     UsageError,
     add_options,
@@ -23,8 +22,9 @@ from tui_nn.cli.options import (
     default_epochs,
     gather_values,
 )
+from tui_nn.cli.parser import make_parser
 from tui_nn.cli.progress import ProgressBar, human_seconds, is_terminal
-from tui_nn.config import RunConfig
+from tui_nn.config import RunConfig, train_data
 
 EPILOG = """\
 examples:
@@ -70,6 +70,7 @@ def main(argv: list[str]) -> int:
     config = config_from_values(values, base=loaded.config if loaded else None)
     if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
+    warn_fast_rate(config.hyper.lr)
     check_output_path("--save", values.get("save"))
     check_output_path("--metrics", values.get("metrics"))
 
@@ -96,6 +97,18 @@ def build_network(config: RunConfig, dataset: Any, loaded: Any, values: dict[str
             f"{dataset.n_outputs} outputs"
         )
     return Network.from_params(spec, loaded.params)
+
+
+def warn_fast_rate(lr: float) -> None:
+    """A rate above the app's field's limit runs (to see divergence, say), with a warning."""
+    from tui_nn.config import RULES
+
+    editor = RULES["lr"].editor
+    if editor is not None and lr > editor[1]:
+        note(
+            f"warning: --lr {lr:g} is above {editor[1]:g}, the most the app's field takes; "
+            "a rate this large usually saturates the network or diverges"
+        )
 
 
 def check_output_path(option: str, path: str | None) -> None:
@@ -148,15 +161,20 @@ class HeadlessRun:
         self.values = values
         self.quiet = quiet
         self.offset = history[-1] if history else None
-        self.trainer = Trainer(net, dataset.train_data(), config.hyper, seed=config.seed)
+        self.trainer = Trainer(net, train_data(dataset), config.hyper, seed=config.seed)
         self.bar = ProgressBar("training") if is_terminal(sys.stderr) and not quiet else None
         self.batch_loss: float | None = None
 
     def run(self) -> int:
-        from tui_nn.files import MetricsWriter
+        from tui_nn.files import ConfigError, MetricsWriter
 
         epochs = self.config.hyper.epochs
-        metrics = MetricsWriter(self.values["metrics"]) if "metrics" in self.values else None
+        metrics = None
+        if "metrics" in self.values:
+            try:
+                metrics = MetricsWriter(self.values["metrics"])
+            except ConfigError as exc:
+                raise ConfigError(f"--metrics: {exc}") from None
         start = time.perf_counter()
         outcome, reason = "finished", ""
         self.say(self.describe())
@@ -212,9 +230,9 @@ class HeadlessRun:
         batch = "full" if hyper.batch_size is None else hyper.batch_size
         n_train, n_test = len(self.dataset.X_train), len(self.dataset.X_test)
         split = f"{n_train} train / {n_test} test samples"
-        test_path = getattr(self.dataset.spec, "test_path", None)
-        if test_path:
-            split += f" (test: {Path(test_path).name})"
+        test_data = getattr(self.dataset.spec, "test_data", None)
+        if test_data:
+            split += f" (test: {Path(test_data).name})"
         elif n_test == 0:
             split = f"all {n_train} samples train, no test set (test metrics: none)"
         text = (

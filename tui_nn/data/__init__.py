@@ -14,12 +14,7 @@ from tui_nn.data.spec import NORMALIZATIONS, DataError, Dataset, DatasetInfo, Da
 
 # The download code (http.client, email, ...) is imported only when it is used, so that
 # starting the app or the trainer process does not pay for it.
-_LAZY = {
-    "datasets_fetch": "tui_nn.data.commands",
-    "datasets_list": "tui_nn.data.commands",
-    "format_datasets_table": "tui_nn.data.commands",
-    "fetch_dataset": "tui_nn.data.fetch",
-}
+_LAZY = {"fetch_dataset": "tui_nn.data.fetch"}
 
 
 def __getattr__(name: str):
@@ -41,11 +36,8 @@ __all__ = [
     "DatasetInfo",
     "DatasetSpec",
     "apply_normalization",
-    "datasets_fetch",
-    "datasets_list",
     "fetch_dataset",
     "fit_normalization",
-    "format_datasets_table",
     "list_datasets",
     "load_dataset",
     "read_csv_features",

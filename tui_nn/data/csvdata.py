@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from tui_nn.data.assemble import finish_dataset
 from tui_nn.data.csvtable import (
     CsvTable,
     column_index,
@@ -32,8 +33,6 @@ from tui_nn.data.spec import DataError, Dataset, DatasetSpec
 
 
 def load_csv_dataset(spec: DatasetSpec) -> Dataset:
-    from tui_nn.data.registry import finish_dataset
-
     if not spec.path:
         raise DataError("csv: no file given; pass --data PATH.csv")
     table = read_table(spec.path)
@@ -47,7 +46,7 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
     features = [j for j in range(table.width) if j != t]
     X = numeric_columns(table, features)
     y, class_names = parse_target(table, t)
-    if spec.test_path:
+    if spec.test_data:
         spec = replace(spec, test_fraction=0.0)  # the whole file trains; the other one tests
     dataset = finish_dataset(
         replace(spec, name="csv", path=str(spec.path)),
@@ -61,8 +60,8 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
         name=table.path.name,
         standardize_target=True,
     )
-    if spec.test_path:
-        dataset = with_test_file(dataset, table, t, spec.test_path)
+    if spec.test_data:
+        dataset = with_test_file(dataset, table, t, spec.test_data)
     return dataset
 
 

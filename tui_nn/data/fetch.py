@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui_nn import __version__
+from tui_nn.data.catalog import canonical_name
 from tui_nn.data.images import IMAGE_SETS, find_file
 from tui_nn.data.paths import ENV_MIRROR, base_data_dir
 from tui_nn.data.spec import DataError
@@ -150,8 +151,6 @@ def fetch_dataset(
     never written into: the two sets have the same file names, and fetching one must never
     overwrite the other. Files already in the folder with the right checksum are kept; raw
     (uncompressed) copies a user put there are accepted as they are."""
-    from tui_nn.data.registry import canonical_name
-
     key = canonical_name(name)
     if key not in IMAGE_SETS:
         raise DataError(

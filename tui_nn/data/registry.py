@@ -20,30 +20,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from tui_nn.data import images
-from tui_nn.data.normalize import (
-    apply_normalization,
-    check_kind,
-    fit_normalization,
-    fit_target_normalization,
-    fixed_scale,
-    standardize_targets,
-)
+import tui_nn.data.images as images
+from tui_nn.data.assemble import finish_dataset
+from tui_nn.data.catalog import DATASET_NAMES, canonical_name
+from tui_nn.data.csvdata import load_csv_dataset
+from tui_nn.data.rules import RULES
 from tui_nn.data.shipped import DIGITS_FILE, DIGITS_PIXEL_MAX, DIGITS_SAMPLES, load_digits
 from tui_nn.data.spec import DataError, Dataset, DatasetInfo, DatasetSpec
-from tui_nn.data.split import check_fraction, split_indices
+from tui_nn.data.split import check_fraction
 from tui_nn.data.toy import TOY_SETS
 
-DATASET_NAMES: tuple[str, ...] = (*TOY_SETS, "digits", *images.IMAGE_SETS)
-"""Built-in datasets, in display order. "csv" (the user's file) is accepted too but needs a path."""
-
-ALIASES = {"fashion": "fashion-mnist", "fashion_mnist": "fashion-mnist", "fmnist": "fashion-mnist"}
-MAX_SAMPLES = 1_000_000
-
-
-def canonical_name(name: str) -> str:
-    key = name.strip().lower()
-    return ALIASES.get(key, key)
+SAMPLES, NOISE = RULES["samples"], RULES["noise"]
 
 
 def load_dataset(spec: DatasetSpec) -> Dataset:
@@ -51,11 +38,9 @@ def load_dataset(spec: DatasetSpec) -> Dataset:
     one-line message on any bad request or bad file."""
     name = canonical_name(spec.name)
     check_fraction(spec.test_fraction)
-    if spec.test_path and not (name == "csv" or spec.path):
+    if spec.test_data and not (name == "csv" or spec.path):
         raise DataError(f"{name}: a separate test file works with your own CSV (--data) only")
     if name == "csv" or (spec.path and name not in DATASET_NAMES):
-        from tui_nn.data.csvdata import load_csv_dataset
-
         return load_csv_dataset(spec)
     if name in TOY_SETS:
         return _load_toy(name, spec)
@@ -73,10 +58,10 @@ def _load_toy(name: str, spec: DatasetSpec) -> Dataset:
         noise = toy.noise if spec.noise is None else float(spec.noise)
     except (TypeError, ValueError):
         raise DataError(f"{name}: samples and noise must be numbers") from None
-    if not 4 <= n <= MAX_SAMPLES:
-        raise DataError(f"{name}: samples must be between 4 and {MAX_SAMPLES:,}, got {n}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise DataError(f"{name}: noise must be a number >= 0, got {noise}")
+    if not SAMPLES.lo <= n <= SAMPLES.hi:
+        raise DataError(f"{name}: samples must be between {SAMPLES.lo:,} and {SAMPLES.hi:,}, got {n}")
+    if not (np.isfinite(noise) and noise >= NOISE.lo):
+        raise DataError(f"{name}: noise must be a number >= {NOISE.lo:g}, got {noise}")
     rng = np.random.default_rng(spec.seed)
     X, y = toy.generate(n, noise, rng)
     features = ("x1", "x2") if toy.n_inputs == 2 else ("x",)
@@ -107,58 +92,6 @@ def _load_digits(spec: DatasetSpec) -> Dataset:
         feature_names=features,
         default_normalize="none",
         pixel_max=DIGITS_PIXEL_MAX,
-    )
-
-
-def finish_dataset(
-    spec: DatasetSpec,
-    X: np.ndarray,
-    y: np.ndarray,
-    rng: np.random.Generator,
-    *,
-    task: str,
-    class_names: tuple[str, ...] | None,
-    feature_names: tuple[str, ...] | None,
-    default_normalize: str,
-    pixel_max: int | None = None,
-    name: str | None = None,
-    standardize_target: bool = False,
-) -> Dataset:
-    """Split (stratified for classification), fit the normalisation on the training part,
-    and assemble the Dataset. With `pixel_max` and no normalisation asked, X stays uint8 and
-    the network sees X / pixel_max through `input_scale`. With `standardize_target` (a CSV's
-    regression target) y is standardised with the training split's mean and deviation."""
-    kind = check_kind(spec.normalize or default_normalize)
-    stratify = y if task == "classification" else None
-    train, test = split_indices(len(X), spec.test_fraction, rng, labels=stratify)
-    X_train_raw, X_test_raw = X[train], X[test]
-    input_scale = 1.0
-    if pixel_max is not None and kind == "none":
-        norm = fixed_scale(X.shape[1], pixel_max, feature_names)
-        X_train, X_test, input_scale = X_train_raw, X_test_raw, 1.0 / pixel_max
-    else:
-        norm = fit_normalization(X_train_raw, kind, feature_names)
-        X_train = apply_normalization(X_train_raw, norm)
-        X_test = apply_normalization(X_test_raw, norm)
-    y_train, y_test, target = y[train], y[test], None
-    if standardize_target and task == "regression":
-        target = fit_target_normalization(y_train)
-        y_train, y_test = standardize_targets(y_train, target), standardize_targets(y_test, target)
-    return Dataset(
-        name=name or spec.name,
-        task=task,
-        X_train=X_train,
-        y_train=y_train,
-        X_test=X_test,
-        y_test=y_test,
-        n_inputs=int(X.shape[1]),
-        n_classes=len(class_names) if class_names is not None else None,
-        class_names=class_names,
-        feature_names=feature_names,
-        input_scale=input_scale,
-        normalization=norm,
-        spec=replace(spec, normalize=kind),
-        target_normalization=target,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.engine.types import TrainData
+from tui_nn.kinds import Task
 
 NORMALIZATIONS = ("standard", "minmax", "none")
 
@@ -31,7 +31,7 @@ class DatasetSpec:
     target: str | None = None  # CSV target column, by name or index as text; None = last
     normalize: str | None = None
     data_dir: str | None = None  # where MNIST-style IDX files are
-    test_path: str | None = None  # CSV only: test on this file (same columns), train on all
+    test_data: str | None = None  # CSV only: test on this file (same columns), train on all
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -43,10 +43,11 @@ class DatasetSpec:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A loaded, split dataset ready to train on."""
+    """A loaded, split dataset ready to train on (`tui_nn.config.train_data` hands its arrays
+    to the engine's Trainer)."""
 
     name: str
-    task: str  # "classification" | "regression"
+    task: Task
     X_train: np.ndarray  # float32 (n, d), or uint8 images (n, 784) with input_scale = 1/255
     y_train: np.ndarray  # int64 (n,) class indices, or float32 (n, k) regression targets
     X_test: np.ndarray
@@ -78,19 +79,6 @@ class Dataset:
         if self.task == "regression":
             return "identity", "mse"
         return ("sigmoid", "bce") if self.n_outputs == 1 else ("softmax", "cce")
-
-    def train_data(self) -> TrainData:
-        return TrainData(
-            X_train=self.X_train,
-            y_train=self.y_train,
-            X_test=self.X_test,
-            y_test=self.y_test,
-            input_scale=self.input_scale,
-            task=self.task,
-            target_scale=None
-            if self.target_normalization is None
-            else np.asarray(self.target_normalization["scale"], dtype=np.float64),
-        )
 
 
 @dataclass(frozen=True)

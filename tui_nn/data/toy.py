@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tui_nn.kinds import Task
+
 Generator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
 
 
@@ -137,7 +139,7 @@ class ToySet:
     """A registered generator with its defaults."""
 
     generate: Generator
-    task: str  # "classification" | "regression"
+    task: Task
     n_inputs: int
     samples: int = 500
     noise: float = 0.0

@@ -49,11 +49,11 @@ class _Layer:
     W: Array
     b: Array
     activation: str
-    sW: dict[str, Array] | None
-    sb: dict[str, Array] | None
+    state_W: dict[str, Array] | None  # the optimizer's state (velocities, moments) of W
+    state_b: dict[str, Array] | None
 
 
-def _take(net: Network, optimizer: Optimizer | None) -> list[_Layer]:
+def _editable_layers(net: Network, optimizer: Optimizer | None) -> list[_Layer]:
     """The layers as editable copies, with the optimizer state split per parameter."""
     state: list[dict[str, Array] | None] = []
     if optimizer is not None and optimizer.state:
@@ -70,11 +70,11 @@ def _take(net: Network, optimizer: Optimizer | None) -> list[_Layer]:
     ]
 
 
-def _give(net: Network, optimizer: Optimizer | None, layers: list[_Layer], spec) -> None:
+def _install_layers(net: Network, optimizer: Optimizer | None, layers: list[_Layer], spec) -> None:
     net._set_structure(spec, [Dense(lay.W, lay.b, lay.activation) for lay in layers])
     if optimizer is None or not optimizer.slots:
         return
-    per_param = [s for lay in layers for s in (lay.sW, lay.sb)]
+    per_param = [s for lay in layers for s in (lay.state_W, lay.state_b)]
     if all(s is None for s in per_param):
         optimizer.state = []
         return
@@ -121,8 +121,8 @@ def _apply_maps(
                 W,
                 _remap(lay.b, rows, None),
                 lay.activation,
-                _remap_state(lay.sW, rows, prev),
-                _remap_state(lay.sb, rows, None),
+                _remap_state(lay.state_W, rows, prev),
+                _remap_state(lay.state_b, rows, None),
             )
         )
         prev = rows
@@ -150,8 +150,8 @@ def _insert_layer(layers: list[_Layer], pos: int, spec: LayerSpec, init, rng) ->
         _remap(above.W, rows, cols),
         above.b,
         above.activation,
-        _remap_state(above.sW, rows, cols),
-        above.sb,
+        _remap_state(above.state_W, rows, cols),
+        above.state_b,
     )
     layers.insert(pos, _Layer(W, np.zeros(m, dtype=dtype), spec.activation, None, None))
 
@@ -177,7 +177,7 @@ def _one_edit(old: list[LayerSpec], new: list[LayerSpec]) -> tuple[str, int] | N
 def _cast(layers: list[_Layer], dtype: np.dtype) -> None:
     for lay in layers:
         lay.W, lay.b = lay.W.astype(dtype), lay.b.astype(dtype)
-        for attr in ("sW", "sb"):
+        for attr in ("state_W", "state_b"):
             state = getattr(lay, attr)
             if state is not None:
                 setattr(lay, attr, {k: v.astype(dtype) for k, v in state.items()})
@@ -190,7 +190,7 @@ def rebuild(
     validate_spec(spec)
     if spec.n_inputs != net.n_inputs:
         raise SpecError(f"n_inputs must stay {net.n_inputs}, got {spec.n_inputs}")
-    layers = _take(net, optimizer)
+    layers = _editable_layers(net, optimizer)
     _cast(layers, np.dtype(spec.dtype))
     old_hidden = [LayerSpec(lay.W.shape[0], lay.activation) for lay in layers[:-1]]
     new_hidden = list(spec.hidden)
@@ -209,7 +209,7 @@ def rebuild(
         lay.activation = target.activation
     maps = [_resize_map(lay.W.shape[0], target.units) for lay, target in zip(layers, spec.layers)]
     layers = _apply_maps(layers, maps, spec.init, rng)
-    _give(net, optimizer, layers, spec)
+    _install_layers(net, optimizer, layers, spec)
 
 
 def insert_neuron(
@@ -246,11 +246,11 @@ def _check_hidden(net: Network, layer: int) -> None:
 
 
 def _edit_rows(net, optimizer, layer: int, rows: Array, rng) -> None:
-    layers = _take(net, optimizer)
+    layers = _editable_layers(net, optimizer)
     maps = [np.arange(lay.W.shape[0]) for lay in layers]
     maps[layer] = rows
     spec = net.spec
     new_layers = _apply_maps(layers, maps, spec.init, rng)
     hidden = list(spec.hidden)
     hidden[layer] = LayerSpec(len(rows), hidden[layer].activation)
-    _give(net, optimizer, new_layers, spec.with_hidden(hidden))
+    _install_layers(net, optimizer, new_layers, spec.with_hidden(hidden))

@@ -33,16 +33,18 @@ from dataclasses import replace
 
 import numpy as np
 
-from tui_nn.engine import surgery
+import tui_nn.engine.surgery as surgery
 from tui_nn.engine.batches import Batches
 from tui_nn.engine.evaluation import evaluate_in_chunks, loss_units, mse_in_units
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import layer_stats
 from tui_nn.engine.network import Network, validate_spec
 from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer
-from tui_nn.engine.schedules import SCHEDULES, rate
+from tui_nn.engine.rules import RULES
+from tui_nn.engine.schedules import rate
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
+from tui_nn.rule import RuleError
 
 Array = np.ndarray
 CHECKPOINT_SAMPLES = 512  # copy the weights aside after at least this many samples
@@ -50,35 +52,19 @@ CHECKPOINT_EVERY_STEP = 65_536  # ... or after every step, for networks this sma
 
 
 def check_hyper(h: HyperParams) -> HyperParams:
-    """One-line SpecError for settings that cannot train."""
-    if h.optimizer not in OPTIMIZERS:
-        raise SpecError(
-            f"unknown optimizer {h.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
-        )
-    if not (isinstance(h.lr, (int, float)) and math.isfinite(h.lr) and h.lr > 0):
-        raise SpecError(f"learning rate must be a positive number, got {h.lr!r}")
-    if h.batch_size is not None and (not isinstance(h.batch_size, int) or h.batch_size < 1):
-        raise SpecError(f"batch size must be a positive integer or full, got {h.batch_size!r}")
-    if not 0 <= h.momentum < 1:
-        raise SpecError(f"momentum must be in [0, 1), got {h.momentum!r}")
-    for name in ("l1", "l2"):
-        value = getattr(h, name)
-        if not (math.isfinite(value) and value >= 0):
-            raise SpecError(f"{name} must be a number >= 0, got {value!r}")
-    for name in ("epochs", "early_stopping"):
-        value = getattr(h, name)
-        if value is not None and (not isinstance(value, int) or value < 1):
-            raise SpecError(f"{name} must be a positive integer or none, got {value!r}")
-    if h.lr_schedule not in SCHEDULES:
-        raise SpecError(
-            f"unknown lr schedule {h.lr_schedule!r}; choose one of: {', '.join(SCHEDULES)}"
-        )
-    if not isinstance(h.lr_step, int) or h.lr_step < 1:
-        raise SpecError(f"lr step must be a whole number of epochs >= 1, got {h.lr_step!r}")
-    if not (math.isfinite(h.lr_gamma) and 0 < h.lr_gamma <= 1):
-        raise SpecError(f"lr gamma must be in (0, 1], got {h.lr_gamma!r}")
-    if not (math.isfinite(h.lr_min) and 0 <= h.lr_min <= h.lr):
-        raise SpecError(f"lr min must be between 0 and the learning rate, got {h.lr_min!r}")
+    """One-line SpecError for settings that cannot train (the rules of `engine/rules.py`)."""
+    for name, value in h.to_dict().items():
+        rule = RULES.get(name)
+        if rule is None:
+            continue
+        if isinstance(value, str) and rule.kind != "name":
+            raise SpecError(f"{rule.title} must be {rule.describe()}, got {value!r}")
+        try:
+            rule.check(value)
+        except RuleError as exc:
+            raise SpecError(f"{rule.title}: {exc}") from None
+    if h.lr_min > h.lr:
+        raise SpecError(f"lr min {h.lr_min:g} is above the learning rate {h.lr:g}")
     return h
 
 
@@ -330,8 +316,8 @@ class Trainer:
         patience = self.hyper.early_stopping
         if patience is not None and self._wait >= patience:
             self.stop_reason = f"early stopping: no better loss for {patience} epochs"
-        elif self.hyper.epochs is not None and self.epoch >= self.hyper.epochs:
-            self.stop_reason = f"epoch budget of {self.hyper.epochs} reached"
+        else:
+            self._check_budget()
 
     def neuron_stats(self) -> tuple[LayerStats, ...]:
         """Per-layer statistics of the last training step (hidden layers, then the output)."""
@@ -359,6 +345,7 @@ class Trainer:
         self._check_budget()
 
     def _check_budget(self) -> None:
+        """The one place that stops at the epoch budget (and says so)."""
         if self.hyper.epochs is not None and self.epoch >= self.hyper.epochs:
             self.stop_reason = f"epoch budget of {self.hyper.epochs} reached"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam")
+from tui_nn.kinds import Task
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class TrainData:
     X_test: np.ndarray
     y_test: np.ndarray
     input_scale: float = 1.0
-    task: str = "classification"  # or "regression"
+    task: Task = "classification"
     target_scale: np.ndarray | None = None  # regression: y was divided by this, per output;
     # the reported losses (mse) are then in the original units: mean((a - y)^2 * scale^2)
 

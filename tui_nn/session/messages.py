@@ -1,4 +1,4 @@
-"""The message protocol between the app and the trainer process (see ../shared/DESIGN.md).
+"""The message protocol between the app and the trainer process (docs/ARCHITECTURE.md).
 
 Commands go in (UI -> trainer) and are applied only between steps. Snapshots come out
 (trainer -> UI), at most `fps` per second, newest wins, but every EpochRecord reaches the
@@ -9,14 +9,17 @@ the transport (a multiprocessing pipe today) can change without touching either 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
+from tui_nn.kinds import Task
 
-STATES = ("idle", "running", "paused", "finished", "diverged", "error")
+State = Literal["idle", "running", "paused", "finished", "diverged", "error"]
+STATES: tuple[State, ...] = get_args(State)
 
 
 # ---- commands (UI -> trainer) -------------------------------------------------------------
@@ -143,7 +146,7 @@ class DataSummary:
     """Sent when the dataset changes (not on every snapshot)."""
 
     name: str
-    task: str
+    task: Task
     n_inputs: int
     n_outputs: int
     n_classes: int | None
@@ -180,7 +183,7 @@ class Inspection:
 class Snapshot:
     run_id: int  # changes on reset, architecture change and dataset change
     seq: int  # increases with every snapshot of the process
-    state: str  # one of STATES
+    state: State
     message: str  # human-readable: why paused, diverged reason, error text, "saved to ..."
     epoch: int  # completed epochs
     step: int

@@ -15,11 +15,13 @@ import time
 import traceback
 from collections.abc import Callable
 
-from tui_nn.config import RunConfig
+import tui_nn.session.pictures as pictures
+import tui_nn.session.snapshots as snapshots
+from tui_nn.config import RunConfig, check_speed, train_data
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session import snapshots, views
+from tui_nn.errors import one_line
 from tui_nn.session.messages import (
     InjectFault,
     Inspect,
@@ -34,17 +36,13 @@ from tui_nn.session.messages import (
     SetView,
     Snapshot,
     Start,
+    State,
     Step,
     Stop,
 )
 from tui_nn.session.meter import Meter, Stopwatch
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
-
-
-def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 class Runner:
@@ -54,7 +52,7 @@ class Runner:
     def __init__(self, config: RunConfig, clock: Callable[[], float] = time.perf_counter):
         self.config = config
         self.clock = clock
-        self.state = "idle"
+        self.state: State = "idle"
         self.stopwatch = Stopwatch()
         self.message = ""
         self.error_detail: str | None = None
@@ -115,7 +113,7 @@ class Runner:
         from tui_nn.engine import Network, Trainer
 
         net = net if net is not None else Network.from_spec(spec)
-        trainer = Trainer(net, dataset.train_data(), self.hyper, seed=spec.seed)
+        trainer = Trainer(net, train_data(dataset), self.hyper, seed=spec.seed)
         self.net, self.trainer = net, trainer
         self._use_data(dataset)
         self._new_run()
@@ -151,7 +149,7 @@ class Runner:
     def _use_data(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self.dataset_spec = dataset.spec or self.dataset_spec
-        self.bounds = views.data_bounds(dataset) if dataset.is_2d else None
+        self.bounds = pictures.data_bounds(dataset) if dataset.is_2d else None
         self.send_data = True
 
     def _new_run(self) -> None:
@@ -169,7 +167,7 @@ class Runner:
     def running(self) -> bool:
         return self.state == "running"
 
-    def _set(self, state: str, message: str) -> None:
+    def _set(self, state: State, message: str) -> None:
         if state != "running":
             self.steps_left = self.epochs_left = None
         if state != "error":
@@ -263,7 +261,7 @@ class Runner:
         dataset = load_dataset(cmd.spec)
         if self.trainer is not None and self._fits(dataset, cmd.network):
             try:
-                self.trainer.set_data(dataset.train_data())
+                self.trainer.set_data(train_data(dataset))
             except SpecError:
                 pass
             else:
@@ -306,7 +304,7 @@ class Runner:
         self.message, self.urgent = f"saved to {cmd.path}", True
 
     def _inspect(self, cmd: Inspect) -> None:
-        self.inspection = views.inspect_sample(self.net, self.dataset, cmd.index, cmd.split)
+        self.inspection = pictures.inspect_sample(self.net, self.dataset, cmd.index, cmd.split)
         self.urgent = True
 
     def _set_view(self, cmd: SetView) -> None:
@@ -318,10 +316,7 @@ class Runner:
         self.urgent = True
 
     def _set_speed(self, cmd: SetSpeed) -> None:
-        eps = cmd.epochs_per_second
-        if eps is not None and not (0.0 < eps < float("inf")):
-            raise ValueError(f"speed must be a positive number of epochs per second, got {eps}")
-        self.speed = None if eps is None else float(eps)
+        self.speed = check_speed(cmd.epochs_per_second)
         self.urgent = True
 
     def _inject_fault(self, cmd: InjectFault) -> None:

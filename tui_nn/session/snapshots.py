@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import tui_nn.session.pictures as pictures
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.session import views
 from tui_nn.session.messages import DecisionGrid, Snapshot
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def grid_if_due(runner: Runner, now: float) -> DecisionGrid | None:
     if runner.running and now - runner.last_grid_time < view.grid_interval:
         return None
     runner.grid_stale, runner.last_grid_time = False, now
-    return views.decision_grid(runner.net, runner.dataset, runner.bounds, view.grid_size)
+    return pictures.decision_grid(runner.net, runner.dataset, runner.bounds, view.grid_size)
 
 
 def build(runner: Runner) -> Snapshot:
@@ -48,7 +48,7 @@ def build(runner: Runner) -> Snapshot:
     last = trainer.history[-1] if trainer.history else None
     weights = None
     if runner.view.weights and runner.weights_stale:
-        weights, runner.weights_stale = views.copy_weights(runner.net), False
+        weights, runner.weights_stale = pictures.copy_weights(runner.net), False
     snap = Snapshot(
         run_id=runner.run_id,
         seq=runner.seq,
@@ -70,7 +70,7 @@ def build(runner: Runner) -> Snapshot:
         network=runner.net.spec,
         hyper=runner.hyper,
         dataset=runner.dataset_spec,
-        data=views.data_summary(runner.dataset) if runner.send_data else None,
+        data=pictures.data_summary(runner.dataset) if runner.send_data else None,
         grid=grid_if_due(runner, now),
         weights=weights,
         inspection=runner.inspection,

@@ -1,48 +1,31 @@
 """The names the user can pick in the editor: activations, losses, optimizers, datasets.
 
-The UI does not import engine internals (DESIGN.md), so the activations and losses it offers
-are listed here; a test checks each one against the engine's registries. Datasets come from
-the data package's public list, optimizers from the engine's public types.
+All of them come from the rules of the options (`tui_nn.config.RULES`), which read the
+engine's registries and the data catalogue, so the editor offers exactly what the engine
+and the CLI accept. What is chosen here is only the order and, for the output layer, which
+activations are worth offering.
 """
 
 from __future__ import annotations
 
-from tui_nn.engine.types import OPTIMIZERS
+from tui_nn.config import LOSS_NEEDS, RULES
+from tui_nn.data.catalog import has_official_split
 
-ALL_ACTIVATIONS = (
-    "identity",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "elu",
-    "gelu",
-    "softplus",
-    "swish",
-    "softmax",
-)
-LOSSES = ("mse", "bce", "cce")
-SCHEDULE_NAMES = ("constant", "step", "cosine")  # tui_nn.engine.schedules
+__all__ = ["LOSS_NEEDS", "has_official_split"]
 
-
-def _dataset_names() -> tuple[str, ...]:
-    from tui_nn.data import DATASET_NAMES
-
-    return tuple(name for name in DATASET_NAMES if name != "csv")
-
-
-HIDDEN_ACTIVATIONS = tuple(name for name in ALL_ACTIVATIONS if name != "softmax")
+ALL_ACTIVATIONS = tuple(name for name in RULES["output"].allowed() if name != "auto")
+HIDDEN_ACTIVATIONS = RULES["activation"].allowed()
+LOSSES = tuple(name for name in RULES["loss"].allowed() if name != "auto")
 OUTPUT_ACTIVATIONS = (
     tuple(name for name in ("sigmoid", "softmax", "identity", "tanh") if name in ALL_ACTIVATIONS)
     or ALL_ACTIVATIONS
 )
-OPTIMIZER_NAMES = tuple(OPTIMIZERS)
-DATASETS = _dataset_names()
+OPTIMIZER_NAMES = RULES["optimizer"].allowed()
+SCHEDULE_NAMES = RULES["lr_schedule"].allowed()
+DATASETS = tuple(name for name in RULES["dataset"].allowed() if name != "csv")
 
-
-# Which output layer a loss needs (the engine refuses other pairs); mse takes any output.
-LOSS_NEEDS = {"bce": "sigmoid", "cce": "softmax"}
-LOSS_FOR = {"sigmoid": "bce", "softmax": "cce"}
+# The loss that fits an output activation (the engine refuses other pairs).
+LOSS_FOR = {activation: loss for loss, activation in LOSS_NEEDS.items()}
 
 
 def output_choices(units: int) -> tuple[str, ...]:
@@ -71,11 +54,3 @@ def cycle(names: tuple[str, ...], current: str, step: int = 1) -> str:
     if current not in names:
         return names[0]
     return names[(names.index(current) + step) % len(names)]
-
-
-def has_official_split(dataset: str) -> bool:
-    """MNIST-style sets keep their published train/test split (the test fraction is unused)."""
-    from tui_nn.data.images import IMAGE_SETS
-    from tui_nn.data.registry import canonical_name
-
-    return canonical_name(dataset) in IMAGE_SETS

@@ -7,15 +7,18 @@ It repaints only when its text changes (one 1-row region, a few hundred bytes).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.text import Text
 from textual.widget import Widget
 
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.messages import Snapshot, State
 from tui_nn.ui.widgets import NeuronHeatmap
 
 NeuronSelected = NeuronHeatmap.NeuronSelected
 
-STATE_STYLES = {
+Shown = State | Literal["lost", "starting", "saving"]  # the trainer's states and the app's own
+STATE_STYLES: dict[Shown, tuple[str, str]] = {
     "idle": ("○ ready", "bold"),
     "running": ("▶ running", "bold green"),
     "paused": ("‖ paused", "bold yellow"),
@@ -55,7 +58,9 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
-def status_text(snap: Snapshot | None, state: str | None = None, width: int | None = None) -> Text:
+def status_text(
+    snap: Snapshot | None, state: Shown | None = None, width: int | None = None
+) -> Text:
     """The line for a snapshot (state overrides the snapshot's, e.g. "lost"); a shorter form
     when the full one does not fit in `width` columns."""
     if snap is None:
@@ -67,7 +72,7 @@ def status_text(snap: Snapshot | None, state: str | None = None, width: int | No
     return text
 
 
-def _line(snap: Snapshot, state: str | None, compact: bool) -> Text:
+def _line(snap: Snapshot, state: Shown | None, compact: bool) -> Text:
     label, style = STATE_STYLES.get(state or snap.state, (snap.state, "bold"))
     budget = snap.hyper.epochs
     epoch = f"{snap.epoch}/{budget}" if budget else str(snap.epoch)
@@ -134,7 +139,7 @@ class StatusLine(Widget):
     def plain(self) -> str:
         return self._text.plain
 
-    def show(self, snap: Snapshot | None, state: str | None = None) -> None:
+    def show(self, snap: Snapshot | None, state: Shown | None = None) -> None:
         text = status_text(snap, state)
         if text.plain == self._text.plain:
             return

@@ -2,14 +2,13 @@
 
 Rows: the input (its size follows the dataset), each hidden layer, the output layer (size
 follows the dataset; its activation can change) and the loss. The panel keeps the spec it
-shows; an edit builds a new `NetworkSpec` and posts `ArchitecturePanel.Changed` (the app sends
-`SetArchitecture`). Until the trainer's snapshots show the edited spec, snapshots do not
-overwrite it, so quick successive edits build on each other instead of on a stale spec.
+shows; an edit builds a new `NetworkSpec`, shows it and posts
+`ArchitecturePanel.ArchitectureProposed` (the app sends `SetArchitecture` and decides, in
+`tui_nn.ui.edits`, what the panel shows until the trainer answers).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 from rich.text import Text
@@ -25,7 +24,6 @@ from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.ui import fields, names
 from tui_nn.ui.panels.messages import EditRefused
 
-PENDING_SECONDS = 3.0  # how long an edit waits for the trainer to confirm it
 DEFAULT_NEW_LAYER = LayerSpec(4, "tanh")
 
 
@@ -59,8 +57,8 @@ class ArchitecturePanel(Vertical):
         Binding("c", "loss", "Next cost (loss) function", show=False),
     ]
 
-    class Changed(Message):
-        """An intent: use this architecture (the app sends SetArchitecture)."""
+    class ArchitectureProposed(Message):
+        """A request: use this architecture (the app sends SetArchitecture)."""
 
         def __init__(self, spec: NetworkSpec) -> None:
             super().__init__()
@@ -70,8 +68,6 @@ class ArchitecturePanel(Vertical):
         super().__init__(id=id)
         self.spec: NetworkSpec | None = None
         self.dataset_name = ""
-        self._pending: NetworkSpec | None = None
-        self._pending_since = 0.0
         self._typing = False  # digits typed in the list are going to the units field
 
     def compose(self) -> ComposeResult:
@@ -101,21 +97,11 @@ class ArchitecturePanel(Vertical):
         return 0 if highlighted is None else highlighted
 
     def show(self, spec: NetworkSpec, dataset_name: str = "") -> None:
-        """Show the trainer's spec, unless an edit of ours is still on its way."""
-        if self._pending is not None:
-            confirmed = spec == self._pending
-            expired = time.monotonic() - self._pending_since > PENDING_SECONDS
-            if not (confirmed or expired):
-                return
-            self._pending = None
+        """Show `spec` (the app's choice: the trainer's, or an edit still on its way)."""
         if spec == self.spec and dataset_name == self.dataset_name:
             return
         self.dataset_name = dataset_name
         self._set_spec(spec)
-
-    def settle(self) -> None:
-        """The trainer answered our edit (took or refused it): show what it has from now on."""
-        self._pending = None
 
     def _set_spec(self, spec: NetworkSpec, select: int | None = None) -> None:
         keep = self.selected if select is None else select
@@ -166,10 +152,8 @@ class ArchitecturePanel(Vertical):
         self.post_message(EditRefused(reason))
 
     def _propose(self, spec: NetworkSpec, select: int | None = None) -> None:
-        self._pending = spec
-        self._pending_since = time.monotonic()
         self._set_spec(spec, select)
-        self.post_message(self.Changed(spec))
+        self.post_message(self.ArchitectureProposed(spec))
 
     def _require_hidden(self, what: str) -> int | None:
         index = self._hidden_index()
@@ -186,9 +170,10 @@ class ArchitecturePanel(Vertical):
         index = self._require_hidden("neurons")
         if index is None:
             return
-        lo, hi = fields.UNITS
-        if not lo <= units <= hi:
-            self._refuse(f"neurons: {units} is out of range ({lo}..{hi})")
+        try:
+            fields.parse(fields.UNITS, str(units))
+        except fields.Refused as refused:
+            self._refuse(str(refused))
             return
         hidden = list(self.spec.hidden)
         if hidden[index].units == units:
@@ -286,7 +271,7 @@ class ArchitecturePanel(Vertical):
         self._typing = False
         if self._require_hidden("neurons") is not None:
             try:
-                self.set_units(fields.parse_int(event.value, "neurons", fields.UNITS))
+                self.set_units(fields.parse(fields.UNITS, event.value))
             except fields.Refused as refused:
                 self._refuse(str(refused))
         self.layer_list.focus()

@@ -1,18 +1,17 @@
 """The hyper-parameter and data panel: a compact form, one line per setting.
 
 Each text field is parsed by `tui_nn.ui.fields`; a refused value posts `EditRefused` and the
-field shows its previous value again. Accepted values post `HyperPanel.HyperChanged` or
-`HyperPanel.DatasetChanged` (the app sends SetHyper / SetDataset). As in the architecture
-panel, snapshots do not overwrite a value the trainer has not confirmed yet.
+field shows its previous value again. Accepted values are shown at once and post
+`HyperPanel.HyperProposed` or `HyperPanel.DatasetProposed` (the app sends SetHyper /
+SetDataset, and decides in `tui_nn.ui.edits` what the panel shows until the trainer answers).
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,77 +21,51 @@ from textual.widgets import Input, Label, Select
 
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.types import HyperParams
+from tui_nn.rule import Rule
 from tui_nn.ui import fields, names
 from tui_nn.ui.panels.messages import EditRefused
 
-PENDING_SECONDS = 3.0
 CSV = "csv"
 
 
 @dataclass(frozen=True)
 class Field:
-    """One text setting: which object it belongs to, its attribute, how to parse and show it."""
+    """One text setting: which object it belongs to, its attribute, its rule, how to show it."""
 
-    attr: str
+    attr: str  # of the HyperParams or DatasetSpec, and the Input's id
     label: str
-    group: str  # "data" or "hyper"
-    parse: Callable[[str], Any]
-    show: Callable[[Any], str] = lambda value: "" if value is None else f"{value:g}"
+    group: Literal["data", "hyper"]
+    rule: Rule | None = None  # None: free text (the csv path)
+    show: Callable[[Any], str] = fields.show_float
     placeholder: str = ""
+    blank_is_default: bool = False  # blank means "the dataset's default"
+
+    def parse(self, text: str) -> Any:
+        if self.rule is None:
+            return text.strip()
+        if self.blank_is_default and not text.strip():
+            return None
+        return fields.parse(self.rule, text)
 
 
-def _default_or(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """Blank means "the dataset's default"."""
-    return lambda text: None if not text.strip() else parse(text)
-
-
-FIELDS = (
-    Field("path", "csv", "data", lambda text: text.strip(), lambda v: v or "", "path.csv"),
-    Field(
-        "samples",
-        "samples",
-        "data",
-        _default_or(lambda t: fields.parse_int(t, "samples", fields.SAMPLES)),
-        placeholder="default",
-    ),
-    Field(
-        "noise",
-        "noise",
-        "data",
-        _default_or(lambda t: fields.parse_float(t, "noise", fields.NOISE)),
-        placeholder="default",
-    ),
-    Field(
-        "test_fraction",
-        "test",
-        "data",
-        lambda t: fields.parse_float(t, "test fraction", fields.TEST_FRACTION),
-    ),
-    Field("seed", "seed", "data", lambda t: fields.parse_int(t, "seed", fields.SEED)),
-    Field(
-        "lr",
-        "lr",
-        "hyper",
-        lambda t: fields.parse_float(t, "learning rate", fields.LEARNING_RATE),
-    ),
-    Field(
-        "batch_size",
-        "batch",
-        "hyper",
-        fields.parse_batch,
-        lambda v: fields.show_optional(v, "full"),
-    ),
-    Field("l1", "L1", "hyper", lambda t: fields.parse_float(t, "L1", fields.PENALTY)),
-    Field("l2", "L2", "hyper", lambda t: fields.parse_float(t, "L2", fields.PENALTY)),
-    Field(
-        "epochs",
-        "epochs",
-        "hyper",
-        lambda t: fields.parse_optional_int(t, "epochs", fields.EPOCHS),
-        lambda v: fields.show_optional(v, "none"),
-    ),
-)
-FIELD_BY_ATTR = {f.attr: f for f in FIELDS}
+_RULES = fields.RULES
+FORM = (
+    Field("path", "csv", "data", show=lambda v: v or "", placeholder="path.csv"),
+    Field("samples", "samples", "data", _RULES["samples"], placeholder="default",
+          blank_is_default=True),
+    Field("noise", "noise", "data", _RULES["noise"], placeholder="default",
+          blank_is_default=True),
+    Field("test_fraction", "test", "data", _RULES["test_fraction"]),
+    Field("seed", "seed", "data", _RULES["seed"]),
+    Field("lr", "lr", "hyper", _RULES["lr"]),
+    Field("batch_size", "batch", "hyper", _RULES["batch_size"],
+          lambda v: fields.show_optional(v, "full")),
+    Field("l1", "L1", "hyper", _RULES["l1"]),
+    Field("l2", "L2", "hyper", _RULES["l2"]),
+    Field("epochs", "epochs", "hyper", _RULES["epochs"],
+          lambda v: fields.show_optional(v, "none")),
+)  # fmt: skip
+FORM_BY_ATTR = {f.attr: f for f in FORM}
 
 
 def _row(label: str, widget: Input | Select) -> Horizontal:
@@ -104,15 +77,15 @@ class HyperPanel(VerticalScroll):
 
     can_focus = False  # Tab goes straight to the fields; a focused field scrolls into view
 
-    class HyperChanged(Message):
-        """An intent: train with these hyper-parameters."""
+    class HyperProposed(Message):
+        """A request: train with these hyper-parameters."""
 
         def __init__(self, hyper: HyperParams) -> None:
             super().__init__()
             self.hyper = hyper
 
-    class DatasetChanged(Message):
-        """An intent: load (or regenerate) this data."""
+    class DatasetProposed(Message):
+        """A request: load (or regenerate) this data."""
 
         def __init__(self, spec: DatasetSpec) -> None:
             super().__init__()
@@ -122,14 +95,13 @@ class HyperPanel(VerticalScroll):
         super().__init__(id=id)
         self.hyper: HyperParams | None = None
         self.dataset: DatasetSpec | None = None
-        self._pending: dict[str, tuple[Any, float]] = {}
 
     def compose(self) -> ComposeResult:
         datasets = [(name, name) for name in names.DATASETS] + [("csv file", CSV)]
         optimizers = [(name, name) for name in names.OPTIMIZER_NAMES]
         schedules = [(name, name) for name in names.SCHEDULE_NAMES]
         yield _row("data", Select(datasets, allow_blank=False, compact=True, id="dataset"))
-        for f in FIELDS:
+        for f in FORM:
             if f.attr == "lr":
                 yield _row(
                     "optim", Select(optimizers, allow_blank=False, compact=True, id="optimizer")
@@ -145,34 +117,20 @@ class HyperPanel(VerticalScroll):
 
     # ---- what is shown -------------------------------------------------------------------
 
-    def _confirmed(self, group: str, value: Any) -> bool:
-        """Whether a snapshot value may be shown (no unconfirmed edit of ours is waiting)."""
-        pending = self._pending.get(group)
-        if pending is None:
-            return True
-        wanted, since = pending
-        if value == wanted or time.monotonic() - since > PENDING_SECONDS:
-            del self._pending[group]
-            return True
-        return False
-
-    def settle(self, group: str) -> None:
-        """The trainer answered our edit of `group` ("hyper" or "data"): show its values."""
-        self._pending.pop(group, None)
-
     def show(self, hyper: HyperParams, dataset: DatasetSpec) -> None:
-        if self._confirmed("hyper", hyper) and hyper != self.hyper:
+        """Show these values (the app's choice: the trainer's, or edits still on their way)."""
+        if hyper != self.hyper:
             self.hyper = hyper
             self._fill("hyper", hyper)
             self._select("#optimizer", hyper.optimizer)
             self._select("#lr_schedule", hyper.lr_schedule)
-        if self._confirmed("data", dataset) and dataset != self.dataset:
+        if dataset != self.dataset:
             self.dataset = dataset
             self._fill("data", dataset)
             self._select("#dataset", dataset.name)
 
     def _fill(self, group: str, source: HyperParams | DatasetSpec) -> None:
-        for f in FIELDS:
+        for f in FORM:
             if f.group == group:
                 self._show_field(f, source)
         if group == "data":  # MNIST keeps its published split: say so, and take no edits
@@ -199,18 +157,17 @@ class HyperPanel(VerticalScroll):
         return self.hyper if group == "hyper" else self.dataset
 
     def _propose(self, group: str, value: HyperParams | DatasetSpec) -> None:
-        self._pending[group] = (value, time.monotonic())
         if group == "hyper":
             self.hyper = value
-            self.post_message(self.HyperChanged(value))
+            self.post_message(self.HyperProposed(value))
         else:
             self.dataset = value
             self._fill("data", value)
-            self.post_message(self.DatasetChanged(value))
+            self.post_message(self.DatasetProposed(value))
 
     def apply(self, attr: str, text: str) -> bool:
         """Parse and use `text` for setting `attr`; False (and a message) when refused."""
-        f = FIELD_BY_ATTR[attr]
+        f = FORM_BY_ATTR[attr]
         source = self._source(f.group)
         if source is None:
             return False
@@ -241,17 +198,17 @@ class HyperPanel(VerticalScroll):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id in FIELD_BY_ATTR:
+        if event.input.id in FORM_BY_ATTR:
             self._edited(event.input)
             self.screen.focus_next()
 
     @on(Input.Blurred)
     def _blurred(self, event: Input.Blurred) -> None:
-        if event.input.id in FIELD_BY_ATTR:
+        if event.input.id in FORM_BY_ATTR:
             self._edited(event.input)
 
     def _edited(self, field_input: Input) -> None:
-        f = FIELD_BY_ATTR[field_input.id]
+        f = FORM_BY_ATTR[field_input.id]
         source = self._source(f.group)
         if source is None or field_input.value == f.show(getattr(source, f.attr)):
             return

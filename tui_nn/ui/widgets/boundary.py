@@ -9,26 +9,26 @@ last row is a legend. For data that is not 2-D the widget shows a one-line note 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+import tui_nn.ui.widgets.boundary_canvas as canvas_mod
 from tui_nn.session.messages import DataSummary, DecisionGrid
-from tui_nn.ui.widgets import boundary_canvas as canvas_mod
 from tui_nn.ui.widgets.boundary_canvas import Colouring
 from tui_nn.ui.widgets.palette import color
-from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
-from tui_nn.ui.widgets.throttle import Throttled
+from tui_nn.ui.widgets.row_widget import RowWidget
 
 NOT_2D_NOTE = "decision boundary: 2-D datasets only"
 NO_DATA_NOTE = "decision boundary: no data yet"
 
 
-class DecisionBoundary(Throttled, Widget):
+class DecisionBoundary(RowWidget, Widget):
     """`set_data(summary)` once per dataset, `update_grid(grid)` as grids arrive."""
 
     BYTE_BUDGET = 8000.0  # bytes/s at the default min_interval (see throttle.py)
@@ -55,23 +55,14 @@ class DecisionBoundary(Throttled, Widget):
         def control(self) -> DecisionBoundary:
             return self.boundary
 
-    def __init__(
-        self,
-        *,
-        min_interval: float = 0.5,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's own parameter name
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.min_interval = min_interval
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)  # min_interval, name, id, classes (RowWidget)
         self.show_test = False
         self.summary: DataSummary | None = None
         self.grid: DecisionGrid | None = None
         self.colouring: Colouring | None = None
         self.canvas = np.zeros((0, 0), dtype=np.int16)  # the last painted pixels
         self._keys: list[object] = []
-        self.rows = RowCache()
         self._styles: dict[tuple[int, int], tuple[str, Style]] = {}
         self._posted_size: tuple[int, int] | None = None
 
@@ -119,26 +110,11 @@ class DecisionBoundary(Throttled, Widget):
 
     # ---- repaint ------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        if self._throttle_dirty:
-            self.request_repaint()
-
-    def on_resize(self) -> None:
+    def on_resize(self) -> None:  # then RowWidget.on_resize repaints
         size = self.grid_size
         if size != self._posted_size and size[0] > 0 and size[1] > 0:
             self._posted_size = size
             self.post_message(self.GridSizeChanged(self, *size))
-        self._throttle_dirty = True
-        self.flush_repaint()
-
-    def refresh_line(self, y: int, x0: int = 0, x1: int | None = None) -> None:
-        """Repaint cells x0..x1 of one screen row of the widget (and nothing else)."""
-        x1 = self.size.width if x1 is None else x1
-        self.refresh(Region(x0, y, x1 - x0, 1))
-
-    def render_line(self, y: int) -> Strip:
-        strip = self.rows.get(y)
-        return strip if strip is not None else Strip.blank(self.size.width, self.rich_style)
 
     def repaint(self) -> int:
         width, height = self.size
@@ -178,16 +154,7 @@ class DecisionBoundary(Throttled, Widget):
                 continue
             strips[y] = self._build_row(y, key, width)
         self._keys = keys
-        if full:
-            self.rows.reset()
-            self.rows.update(strips)
-            self.refresh()
-            return sum(cost(strip) for strip in strips)
-        sent = 0
-        for y, x0, x1 in self.rows.update(strips):
-            self.refresh_line(y, x0, x1)
-            sent += span_cost(strips[y], x0, x1)
-        return sent
+        return self.show_rows(strips, whole=full)
 
     def _build_row(self, y: int, key: object, width: int) -> Strip:
         base = self.rich_style

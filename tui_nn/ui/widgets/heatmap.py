@@ -13,13 +13,13 @@ Screen rows: 0 = layer labels, 1..rows = cells, rows + 1 = legend (the scale, mi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -27,15 +27,14 @@ from textual.widget import Widget
 from tui_nn.engine.types import LayerStats
 from tui_nn.ui.widgets.heatmap_layout import CELL_WIDTH, GAP, HeatmapLayout, plan
 from tui_nn.ui.widgets.palette import SEQUENTIAL, color, contrast
-from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
+from tui_nn.ui.widgets.row_widget import RowWidget
 from tui_nn.ui.widgets.scale import Scale, linear_scale, magnitude_scale
-from tui_nn.ui.widgets.throttle import Throttled
 
 MODES = ("delta", "activation")
 MARK_THRESHOLD = 0.9  # a neuron is dead/saturated when this share of the batch is
 NO_CELL, NO_DATA = -1, -2
 MARKS = ("", "×", "~")  # none, dead, saturated
-FIELDS = {
+STAT_OF = {  # what a cell shows -> the LayerStats array it comes from
     "delta": "mean_abs_delta",
     "activation": "mean_activation",
     "dead": "dead_fraction",
@@ -47,11 +46,11 @@ FIELDS = {
 class _Cells:
     """Per-cell values of one layer (folded to the layout)."""
 
-    values: dict[str, np.ndarray]  # name in FIELDS -> (cells,)
+    values: dict[str, np.ndarray]  # name in STAT_OF -> (cells,)
     mark: np.ndarray  # (cells,) 0 none, 1 dead, 2 saturated
 
 
-class NeuronHeatmap(Throttled, Widget, can_focus=True):
+class NeuronHeatmap(RowWidget, Widget, can_focus=True):
     """Mean |delta| (or mean activation) of every neuron, on one shared, labelled scale."""
 
     DEFAULT_CSS = """
@@ -87,16 +86,8 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         def control(self) -> NeuronHeatmap:
             return self.heatmap
 
-    def __init__(
-        self,
-        *,
-        min_interval: float = 0.5,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's own parameter name
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.min_interval = min_interval
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)  # min_interval, name, id, classes (RowWidget)
         self.mode = "delta"
         self.stats: tuple[LayerStats, ...] = ()
         self.units: tuple[int, ...] = ()  # neurons per drawn layer (hidden layers, output)
@@ -106,7 +97,6 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         self.scale = Scale(0.0, 1.0, len(SEQUENTIAL))
         self._cells: list[_Cells] = []
         self._keys: list[object] = []  # what each screen row shows, to find changed rows
-        self.rows = RowCache()
         self._shape: tuple[object, ...] = ()  # layout inputs of the cached rows
         self._plain = tuple(Style(bgcolor=color(rgb)) for rgb in SEQUENTIAL)
         self._marked = tuple(
@@ -203,19 +193,6 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
 
     # ---- repaint ------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        if self._throttle_dirty:
-            self.request_repaint()
-
-    def on_resize(self) -> None:
-        self._throttle_dirty = True
-        self.flush_repaint()
-
-    def refresh_line(self, y: int, x0: int = 0, x1: int | None = None) -> None:
-        """Repaint cells x0..x1 of one screen row of the widget (and nothing else)."""
-        x1 = self.size.width if x1 is None else x1
-        self.refresh(Region(x0, y, x1 - x0, 1))
-
     def repaint(self) -> int:
         width, height = self.size
         shape = (self.units, width, height)
@@ -232,10 +209,6 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
             self._post_selection()
         return sent
 
-    def render_line(self, y: int) -> Strip:
-        strip = self.rows.get(y)
-        return strip if strip is not None else Strip.blank(self.size.width, self.rich_style)
-
     def _clamp_cursor(self) -> None:
         blocks = self.grid_layout.blocks
         layer, cell = self.cursor
@@ -249,12 +222,12 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
         """Per-cell values for every layer, and the shared scale for the current mode."""
         self._cells = []
         for block, stats in zip(self.grid_layout.blocks, self.stats):
-            values = {name: block.fold(getattr(stats, field)) for name, field in FIELDS.items()}
+            values = {name: block.fold(getattr(stats, field)) for name, field in STAT_OF.items()}
             mark = np.zeros(block.cells, dtype=np.int16)
             mark[block.fold(stats.saturated_fraction >= MARK_THRESHOLD) >= 0.5] = 2
             mark[block.fold(stats.dead_fraction >= MARK_THRESHOLD) >= 0.5] = 1
             self._cells.append(_Cells(values, mark))
-        field = FIELDS[self.mode]
+        field = STAT_OF[self.mode]
         every = [np.asarray(getattr(s, field), dtype=np.float64) for s in self.stats]
         flat = np.concatenate(every) if every else np.zeros(0, dtype=np.float64)
         levels = len(SEQUENTIAL)
@@ -299,16 +272,7 @@ class NeuronHeatmap(Throttled, Widget, can_focus=True):
                 continue
             strips[y] = self._build_row(y, codes, width, key)
         self._keys = keys
-        if not changed_only:
-            self.rows.reset()
-            self.rows.update(strips)
-            self.refresh()
-            return sum(cost(strip) for strip in strips)
-        sent = 0
-        for y, x0, x1 in self.rows.update(strips):
-            self.refresh_line(y, x0, x1)
-            sent += span_cost(strips[y], x0, x1)
-        return sent
+        return self.show_rows(strips, whole=not changed_only)
 
     def _build_row(self, y: int, codes: np.ndarray, width: int, key: object) -> Strip:
         base = self.rich_style

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from rich.segment import Segment
 from rich.text import Text
-from textual.geometry import Region
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
+from tui_nn.ui.widgets.row_widget import RowWidget
 from tui_nn.ui.widgets.series import (
     History,
     downsample_fixed,
@@ -31,7 +31,6 @@ from tui_nn.ui.widgets.series import (
     smooth,
     snapped_range,
 )
-from tui_nn.ui.widgets.throttle import Throttled
 
 Y_AXIS_WIDTH = 8  # columns plotext spends on y tick labels and the frame, roughly
 MIN_EPOCHS_SHOWN = 5
@@ -42,7 +41,7 @@ def epoch_ticks(first: float, last: float, count: int) -> list[int]:
     return sorted({int(round(t)) for t in np.linspace(first, last, max(2, count))})
 
 
-class HistoryPlot(Throttled, PlotextPlot):
+class HistoryPlot(RowWidget, PlotextPlot):
     """A plot of per-epoch metrics: one line per series, with optional smoothing and log scale.
 
     Subclasses say which `EpochRecord` fields to draw (`SERIES`: (field, label, colour)).
@@ -53,21 +52,12 @@ class HistoryPlot(Throttled, PlotextPlot):
     TITLE = ""
     EMPTY_NOTE = "no epochs yet"
 
-    def __init__(
-        self,
-        *,
-        min_interval: float = 0.5,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's own parameter name
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.min_interval = min_interval
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)  # min_interval, name, id, classes (RowWidget)
         self.log_scale = False
         self.smoothing = 0
         self.history = History(tuple(field for field, _, _ in self.SERIES))
         self.plotted: dict[str, int] = {}  # points handed to plotext per series, last repaint
-        self.rows = RowCache()
         self.border_title = self.TITLE
 
     # ---- data in (cheap) ----------------------------------------------------------------
@@ -103,44 +93,17 @@ class HistoryPlot(Throttled, PlotextPlot):
 
     # ---- repaint --------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self._throttle_dirty:
-            self.request_repaint()
-
-    def on_resize(self) -> None:
-        self._throttle_dirty = True
-        self.flush_repaint()
-
     def _register_theme(self, app_theme_name: str) -> None:
         super()._register_theme(app_theme_name)
         self.rows.reset()
         self.request_repaint()
-
-    def refresh_line(self, y: int, x0: int = 0, x1: int | None = None) -> None:
-        """Repaint cells x0..x1 of one screen row of the widget (and nothing else)."""
-        x1 = self.size.width if x1 is None else x1
-        self.refresh(Region(x0, y, x1 - x0, 1))
 
     def repaint(self) -> int:
         width, height = self.size
         if width <= 0 or height <= 0:
             return 0
         strips = self._strips(self._draw(), width, height)
-        if len(self.rows) != len(strips):
-            self.rows.reset()
-            self.rows.update(strips)
-            self.refresh()
-            return sum(cost(strip) for strip in strips)
-        sent = 0
-        for y, x0, x1 in self.rows.update(strips):
-            self.refresh_line(y, x0, x1)
-            sent += span_cost(strips[y], x0, x1)
-        return sent
-
-    def render_line(self, y: int) -> Strip:
-        strip = self.rows.get(y)
-        return strip if strip is not None else Strip.blank(self.size.width, self.rich_style)
+        return self.show_rows(strips, whole=len(self.rows) != len(strips))
 
     def _strips(self, text: Text, width: int, height: int) -> list[Strip]:
         base = self.rich_style

@@ -11,15 +11,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from tui_nn.cli.dispatch import make_parser
-from tui_nn.cli.options import (
-    UsageError,
-    add_options,
-    config_from_values,
-    gather_values,
-    positive_float,
-    positive_int,
-)
+from tui_nn.cli.options import UsageError, add_options, checked, config_from_values, gather_values
+from tui_nn.cli.parser import make_parser
+from tui_nn.rule import Rule
 
 EPILOG = """\
 examples:
@@ -35,6 +29,8 @@ TRAINING_ONLY = ("save", "metrics", "optimizer", "lr", "momentum", "batch-size",
 TRAINING_ONLY += ("l1", "l2", "early-stopping", "dtype", "lr-schedule", "lr-step", "lr-gamma")
 TRAINING_ONLY += ("lr-min",)
 DEFAULT_TOLERANCE = 1e-5
+CHECK_SAMPLES = Rule("check-samples", "whole", lo=1)
+TOLERANCE = Rule("tolerance", "number", lo=0, lo_open=True)
 
 
 def parser():
@@ -59,8 +55,8 @@ def main(argv: list[str]) -> int:
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
-    n = _checked("--check-samples", positive_int, ns.check_samples)
-    tolerance = _checked("--tolerance", positive_float, ns.tolerance)
+    n = checked(CHECK_SAMPLES, ns.check_samples)
+    tolerance = checked(TOLERANCE, ns.tolerance)
     values = gather_values(ns)
     loaded = load_model(values["load"]) if "load" in values else None
     config = config_from_values(values, base=loaded.config if loaded else None)
@@ -93,10 +89,3 @@ def main(argv: list[str]) -> int:
         return 1
     print(f"ok: below the tolerance {tolerance:g}")
     return 0
-
-
-def _checked(flag: str, check, value):
-    try:
-        return check(value)
-    except UsageError as exc:
-        raise UsageError(f"{flag}: {exc}") from None

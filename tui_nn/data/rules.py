@@ -1,0 +1,38 @@
+"""The data layer's options, one `Rule` each (see `tui_nn.rule`): which dataset, its size,
+noise, split and normalisation. The loaders check generated sets against the same limits;
+`tui_nn.config.RULES` joins this table with the engine's.
+
+Adding a data option is one entry in `_RULES` (plus its field in `DatasetSpec` and the code
+that uses it): the CLI flag, the TOML key, the help text and the checks follow.
+"""
+
+from __future__ import annotations
+
+from tui_nn.data.catalog import ALIASES, DATASET_NAMES
+from tui_nn.data.spec import NORMALIZATIONS
+from tui_nn.rule import Rule
+
+_RULES = (
+    Rule("dataset", "name", "dataset name (see `tui-nn datasets`)", "NAME", "data", "dataset",
+         names=lambda: (*DATASET_NAMES, "csv"), aliases=ALIASES, noun="dataset"),
+    Rule("data", "path", "your own CSV file (sets --dataset csv)", "PATH.csv", "data",
+         "dataset"),
+    Rule("target", "text", "CSV target column, by name or index (default: last)", "COLUMN",
+         "data", "dataset"),
+    Rule("data-dir", "path", "where MNIST-style files are", "DIR", "data", "dataset"),
+    Rule("samples", "whole", "samples to generate (toy sets) or keep", "N", "data", "dataset",
+         lo=10, hi=1_000_000, optional=True),
+    Rule("noise", "number", "noise of a generated set (its points are within about ±6)", "X",
+         "data", "dataset", lo=0, hi=10, optional=True),
+    Rule("test-fraction", "number",
+         "share of samples held out for testing; 0 trains on all (or give --test-data)", "X",
+         "data", "dataset", label="test fraction", lo=0, hi=1, hi_open=True,
+         editor=(0.0, 0.95)),
+    Rule("test-data", "path",
+         "test on this CSV (same columns; the training file's normalisation); all of --data "
+         "trains", "PATH.csv", "data", "dataset"),
+    Rule("normalize", "name", "input normalisation (default: standard for CSV, none otherwise)",
+         "KIND", "data", "dataset", names=lambda: NORMALIZATIONS),
+)  # fmt: skip
+RULES = {rule.dest: rule for rule in _RULES}
+"""The data options by `dest` ("test_fraction"), in the order the help lists them."""

@@ -1,0 +1,60 @@
+"""What every picture widget shares: drawn row by row (Textual's Line API) from a `RowCache`,
+repainted within its budget (`Throttled`), whole again after a resize."""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from textual.strip import Strip
+
+from tui_nn.ui.widgets.rows import RowCache, cost, span_cost
+from tui_nn.ui.widgets.throttle import Throttled
+
+
+class RowWidget(Throttled):
+    """Mixin, before the Textual widget class: `class Plot(RowWidget, Widget)`. Subclasses
+    fill `self.rows` in `repaint()` and refresh the spans that changed with `refresh_line`."""
+
+    def __init__(
+        self,
+        *,
+        min_interval: float = 0.5,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)  # type: ignore[call-arg]
+        self.min_interval = min_interval
+        self.rows = RowCache()
+
+    def on_mount(self) -> None:
+        if self._throttle_dirty:
+            self.request_repaint()
+
+    def on_resize(self) -> None:
+        self._throttle_dirty = True
+        self.flush_repaint()
+
+    def refresh_line(self, y: int, x0: int = 0, x1: int | None = None) -> None:
+        """Repaint cells x0..x1 of one screen row of the widget (and nothing else)."""
+        x1 = self.size.width if x1 is None else x1  # type: ignore[attr-defined]
+        self.refresh(Region(x0, y, x1 - x0, 1))  # type: ignore[attr-defined]
+
+    def show_rows(self, strips: list[Strip], whole: bool) -> int:
+        """Show these rows: all of them (`whole`, after the shape changed), else only the
+        spans that changed since the last time; the bytes that costs on the terminal."""
+        if whole:
+            self.rows.reset()
+            self.rows.update(strips)
+            self.refresh()  # type: ignore[attr-defined]
+            return sum(cost(strip) for strip in strips)
+        sent = 0
+        for y, x0, x1 in self.rows.update(strips):
+            self.refresh_line(y, x0, x1)
+            sent += span_cost(strips[y], x0, x1)
+        return sent
+
+    def render_line(self, y: int) -> Strip:
+        strip = self.rows.get(y)
+        if strip is not None:
+            return strip
+        return Strip.blank(self.size.width, self.rich_style)  # type: ignore[attr-defined]
