@@ -36,7 +36,9 @@ SPEED = Rule(
     optional=True,
     none_words=("max",),
 )
-FPS = Rule("fps", "number", "screen updates per second", "N", "app", "none", lo=0, lo_open=True)
+FPS = Rule(
+    "fps", "number", "snapshots per second from the trainer", "N", "app", "none", lo=0, lo_open=True
+)
 __all__ = [
     "FPS",
     "LOSS_NEEDS",

@@ -53,8 +53,7 @@ def test_eval_data_dir_reaches_an_image_set(cli, model_file, tmp_path):
     "args, words",
     [
         (("--test-fraction", "0.001"), ["test fraction 0.001 of 40 samples", "give 0"]),
-        (("--noise", "1e30"), ["--noise", "0..10", "1e30"]),
-        (("--lr", "1000"), ["--lr", "1e-07..10", "'1000'"]),
+        (("--noise", "1e30"), ["--noise", "from 0 to 10", "1e30"]),
     ],
 )
 def test_values_that_were_accepted_silently(cli, args, words):
@@ -64,17 +63,30 @@ def test_values_that_were_accepted_silently(cli, args, words):
         assert word in result.error_line
 
 
-def test_lr_limit_is_the_apps_field_limit():
-    from tui_nn.cli.checks import learning_rate, noise
+def test_a_rate_above_the_apps_limit_runs_with_a_warning(cli):
+    result = cli("train", *QUICK, "--lr", "1000")
+    warning = result.err.strip().splitlines()[0]
+    assert "warning: --lr 1000 is above 10, the most the app's field takes" in warning
+    assert "unexpected" not in result.err
+    quiet = cli("train", *QUICK, "--lr", "10")
+    assert "warning" not in quiet.err
+
+
+def test_limits_are_the_apps_field_limits():
+    from tui_nn.config import RULES
     from tui_nn.ui import fields
 
-    hi = fields.LEARNING_RATE[1]
-    assert learning_rate(str(hi)) == hi
+    lr = RULES["lr"]
+    assert lr.check("1000") == 1000  # the command line may ask (with a warning) ...
     with pytest.raises(fields.Refused):
-        fields.parse_float(str(hi * 2), "learning rate", fields.LEARNING_RATE)
-    with pytest.raises(ValueError):
-        learning_rate(str(hi * 2))
-    assert noise(str(fields.NOISE[1])) == fields.NOISE[1]
+        fields.parse(lr, "1000")  # ... the app's field refuses, by the same rule's editor range
+    assert fields.parse(lr, "10") == 10
+    noise = RULES["noise"]
+    for check in (noise.check, lambda v: fields.parse(noise, v)):
+        assert check("10") == 10
+        with pytest.raises(ValueError):
+            check("1e30")
+    assert fields.parse(RULES["test_fraction"], "0") == 0  # train on everything, in the app too
 
 
 def test_toml_with_one_option_spelled_twice(cli, tmp_path):

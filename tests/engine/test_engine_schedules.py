@@ -81,7 +81,7 @@ def test_trainer_steps_with_the_scheduled_rate(monkeypatch):
 @pytest.mark.parametrize(
     "change, words",
     [
-        ({"lr_schedule": "exp"}, "unknown lr schedule 'exp'"),
+        ({"lr_schedule": "exp"}, "unknown schedule 'exp'"),
         ({"lr_step": 0}, "lr step"),
         ({"lr_gamma": 1.5}, "lr gamma"),
         ({"lr_min": 1.0}, "lr min"),

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError
+from tui_nn.cli.parser import make_parser
 
 FORMATS = ("pytorch", "json")
 EPILOG = """\

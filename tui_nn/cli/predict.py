@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.cli.dispatch import make_parser
 from tui_nn.cli.options import UsageError
+from tui_nn.cli.parser import make_parser
 
 EPILOG = """\
 examples:
