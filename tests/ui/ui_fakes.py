@@ -16,7 +16,9 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.engine.types import EpochRecord, LayerStats
+from tui_nn.session import tracing
 from tui_nn.session.messages import (
+    ApplyTraceStep,
     DataSummary,
     DecisionGrid,
     Pause,
@@ -31,6 +33,7 @@ from tui_nn.session.messages import (
     Start,
     Step,
     Stop,
+    TraceSample,
     TrainerDied,
 )
 
@@ -143,6 +146,7 @@ class FakeSession:
         self.answer_saves = True
         self.hold = False  # when true, edits are recorded but not applied (a late trainer)
         self._sent: dict[int, int] = {}  # records already published, per run
+        self._engine: _TraceRunner | None = None  # a real network for the trace commands
 
     # ---- the session API -----------------------------------------------------------------
 
@@ -216,6 +220,7 @@ class FakeSession:
             self.message = f"loss {cmd.spec.loss} needs a {needs} output layer"
         else:
             self.network = cmd.spec.validate()
+            self._engine = None
             self.run_id += 1
             self.message = "architecture changed"
         self.publish()
@@ -243,9 +248,31 @@ class FakeSession:
     def _on_Stop(self, cmd: Stop) -> None:
         self.alive = False
 
+    def _on_TraceSample(self, cmd: TraceSample) -> None:
+        self._trace(cmd)
+
+    def _on_ApplyTraceStep(self, cmd: ApplyTraceStep) -> None:
+        self._trace(cmd)
+
+    def _trace(self, cmd: object) -> None:
+        """Answered honestly: the trainer's own handler on a real network and real data."""
+        runner = self.engine()
+        tracing.HANDLERS[type(cmd)](runner, cmd)
+        self.message = runner.message or self.message
+        result, runner.trace, runner.message = runner.trace, None, ""
+        self.publish(trace=result)
+
+    def engine(self) -> _TraceRunner:
+        """The real network and data behind the trace commands (built on first use)."""
+        if self._engine is None:
+            self._engine = _TraceRunner(self.dataset, self.network, self.hyper)
+        self._engine.hyper = self.hyper
+        return self._engine
+
     # ---- snapshots -------------------------------------------------------------------------
 
     def _new_run(self) -> None:
+        self._engine = None
         self.run_id += 1
         self.step = 0
         self.history = []
@@ -256,7 +283,9 @@ class FakeSession:
             if self.step % STEPS_PER_EPOCH == 0:
                 self.history.append(record(self.step // STEPS_PER_EPOCH, self.hyper.lr))
 
-    def publish(self, data: bool = False, saved_path: str | None = None) -> None:
+    def publish(
+        self, data: bool = False, saved_path: str | None = None, trace: object = None
+    ) -> None:
         self.seq += 1
         already = self._sent.get(self.run_id, 0)
         records = tuple(self.history[already:])
@@ -290,5 +319,23 @@ class FakeSession:
             grid=grid if (two_d or summary is None) and self.network.n_inputs == 2 else None,
             saved_path=saved_path,
             speed=self.speed,
+            trace=trace,
         )
         self.sink(snap)
+
+
+class _TraceRunner:
+    """What session/tracing.py's handlers need from the runner, with the real engine."""
+
+    def __init__(self, dataset: DatasetSpec, network: NetworkSpec, hyper) -> None:
+        from tui_nn.data import load_dataset
+        from tui_nn.engine import Network, TrainData, Trainer
+
+        ds = self.dataset = load_dataset(dataset)
+        self.net = Network.from_spec(network)
+        data = TrainData(ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.input_scale, ds.task)
+        self.trainer = Trainer(self.net, data, hyper, seed=network.seed)
+        self.hyper = hyper
+        self.trace = None
+        self.message = ""
+        self.urgent = self.weights_stale = self.grid_stale = False

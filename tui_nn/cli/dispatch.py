@@ -17,7 +17,7 @@ from tui_nn.cli.options import UsageError, add_options
 from tui_nn.cli.parser import Parser, make_parser
 from tui_nn.errors import one_line
 
-COMMANDS = ("train", "eval", "predict", "export", "check", "datasets")
+COMMANDS = ("train", "eval", "predict", "export", "check", "datasets", "trace")
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -29,6 +29,7 @@ commands:
   tui-nn export    a saved model as a standalone PyTorch script, or JSON
   tui-nn check     gradient check of a configured network (float64)
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
+  tui-nn trace     one sample through the network: forward, backward, update
   Run `tui-nn COMMAND --help` for a command's options.
 
 examples:
@@ -118,6 +119,8 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.export import main as command
     elif name == "check":
         from tui_nn.cli.gradcheck import main as command
+    elif name == "trace":
+        from tui_nn.cli.trace import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command

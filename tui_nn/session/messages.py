@@ -15,6 +15,7 @@ import numpy as np
 
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
+from tui_nn.engine.trace import Trace
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
 from tui_nn.kinds import Task
 
@@ -91,6 +92,30 @@ class Inspect:
 
 
 @dataclass(frozen=True)
+class TraceSample:
+    """Trace one sample through the network: forward, backward and the plain gradient step on
+    it, computed by the engine (answered in Snapshot.trace; nothing changes). The sample: `index`
+    in `split`, or the training sample nearest to `point` (2-D data), or, with neither, the next
+    sample training would take. `lr` None: the run's learning rate."""
+
+    index: int | None = None
+    split: str = "train"
+    point: tuple[float, float] | None = None
+    lr: float | None = None
+
+
+@dataclass(frozen=True)
+class ApplyTraceStep:
+    """Take that one plain gradient step on the real network (`W <- W - lr dW` for sample
+    `index` of `split`, whatever the optimizer; its state and the counters are untouched), and
+    answer with the trace of the same sample on the new weights."""
+
+    index: int
+    split: str = "train"
+    lr: float | None = None
+
+
+@dataclass(frozen=True)
 class SetView:
     """What the UI wants computed: weights in snapshots, the decision grid and its size.
     The snapshot answering a SetView carries the weights and a grid (if asked) right away."""
@@ -132,6 +157,8 @@ Command = (
     | SetDataset
     | Save
     | Inspect
+    | TraceSample
+    | ApplyTraceStep
     | SetView
     | SetSpeed
     | Stop
@@ -180,6 +207,23 @@ class Inspection:
 
 
 @dataclass(frozen=True)
+class TraceResult:
+    """The answer to TraceSample / ApplyTraceStep: the engine's trace (copies of every array),
+    which sample it is, and after ApplyTraceStep the cost the sample had before the step. A
+    request that cannot be answered (no such sample) has `refused` (one line) and no trace."""
+
+    index: int | None
+    split: str
+    n_samples: int  # in that split
+    trace: Trace | None
+    class_name: str | None = None  # the sample's class, by name, when the data has names
+    chosen: str = "index"  # how the sample was picked: "index", "next" or "point"
+    applied: bool = False  # the answer to ApplyTraceStep (the weights changed)
+    loss_before: float | None = None  # the sample's cost before that step
+    refused: str | None = None  # why there is no trace (the weights did not change)
+
+
+@dataclass(frozen=True)
 class Snapshot:
     run_id: int  # changes on reset, architecture change and dataset change
     seq: int  # increases with every snapshot of the process
@@ -210,6 +254,7 @@ class Snapshot:
     saved_path: str | None = None  # set on the snapshot answering Save
     error_detail: str | None = None  # the traceback, on `error` snapshots (message is one line)
     speed: float | None = None  # the speed limit in epochs per second (None: as fast as possible)
+    trace: TraceResult | None = None  # set on the snapshot answering TraceSample/ApplyTraceStep
 
 
 @dataclass(frozen=True)

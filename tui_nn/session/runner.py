@@ -41,6 +41,7 @@ from tui_nn.session.messages import (
     Stop,
 )
 from tui_nn.session.meter import Meter, Stopwatch
+from tui_nn.session.tracing import HANDLERS as TRACE_HANDLERS
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
 
@@ -74,6 +75,7 @@ class Runner:
         self.grid_stale = True
         self.last_grid_time = float("-inf")
         self.inspection: Inspection | None = None
+        self.trace = None  # a TraceResult for the next snapshot (tracing.py)
         self.saved_path: str | None = None
         # Step(n) / Step(epoch=True) bookkeeping
         self.steps_left: int | None = None
@@ -335,6 +337,7 @@ class Runner:
         SetView: _set_view,
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
+        **TRACE_HANDLERS,
     }
 
     def current_config(self) -> RunConfig:

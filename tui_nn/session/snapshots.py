@@ -77,9 +77,10 @@ def build(runner: Runner) -> Snapshot:
         saved_path=runner.saved_path,
         error_detail=runner.error_detail if runner.state == "error" else None,
         speed=runner.speed,
+        trace=runner.trace,
     )
     runner.records, runner.send_data = [], False
-    runner.inspection = runner.saved_path = None
+    runner.inspection = runner.saved_path = runner.trace = None
     return snap
 
 

@@ -43,13 +43,15 @@ from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Upda
 from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
+from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.status import StatusLine, neuron_text
+from tui_nn.ui.trace_mode import TraceMode
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 
-class TuiNNApp(AppActions, RunKeeping, App[str | None]):
+class TuiNNApp(AppActions, TraceMode, RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -111,6 +113,13 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
             show=False,
             tooltip="Back to the network panel",
         ),
+        Binding(
+            "T",
+            "trace",
+            "Trace a sample",
+            show=False,
+            tooltip="Trace mode: one sample forward, backward and update",
+        ),
         Binding("question_mark", "help", "Help", tooltip="This list of keys"),
         Binding("q", "quit", "Quit", tooltip="Save the run and quit"),
     ]
@@ -161,6 +170,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
                     with Vertical(id="neurons"):
                         yield NeuronHeatmap(id="heatmap", min_interval=interval)
                         yield Static(id="neuron-info")
+                    yield TracePanel(id="trace")
                     yield DecisionBoundary(id="boundary", min_interval=interval)
         yield StatusLine(id="status")
         yield Footer(compact=True)
@@ -217,6 +227,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
                 self.edits.shown("data", snap.dataset, hyper.dataset),
             )
         self.query_one(StatusLine).show(snap)
+        self.show_trace(update)
         self._tell_state(previous, snap)
 
     def _answer_edits(self, snap: Snapshot) -> None:
@@ -325,6 +336,7 @@ class TuiNNApp(AppActions, RunKeeping, App[str | None]):
             ("Training and view", list(self.BINDINGS)),
             ("Network panel (when it has the focus)", list(ArchitecturePanel.BINDINGS)),
             ("Heatmap (when it has the focus)", list(NeuronHeatmap.BINDINGS)),
+            ("Trace mode (T)", list(TracePanel.BINDINGS)),
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
