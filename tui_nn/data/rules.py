@@ -26,8 +26,7 @@ _RULES = (
          "data", "dataset", lo=0, hi=10, optional=True),
     Rule("test-fraction", "number",
          "share of samples held out for testing; 0 trains on all (or give --test-data)", "X",
-         "data", "dataset", label="test fraction", lo=0, hi=1, hi_open=True,
-         editor=(0.0, 0.95)),
+         "data", "dataset", label="test fraction", lo=0, hi=1, hi_open=True),
     Rule("test-data", "path",
          "test on this CSV (same columns; the training file's normalisation); all of --data "
          "trains", "PATH.csv", "data", "dataset"),
