@@ -9,10 +9,13 @@ new legend text reaches the terminal. The same again with `--low-bandwidth`.
     python benchmarks/terminal.py                 # default and --low-bandwidth
     python benchmarks/terminal.py --seconds 10 --presses 10 --size 80x24
     python benchmarks/terminal.py --demo          # only the drawing widgets, synthetic data
+    python benchmarks/terminal.py --diagram --only default   # the network diagram shown (n)
 
 Goals (issue 3): <= 30 KB/s by default, <= 8 KB/s with --low-bandwidth, latency p95 <= 50 ms.
 `--demo` runs a small app holding just the four drawing widgets fed with synthetic snapshots at
 10 per second (a way to see the widgets' share of the budget without the rest of the app).
+`--diagram` presses `n` first, so the network diagram (with its weights, sent at the picture
+rate) is shown in place of the heatmap while training; `m` then toggles the diagram's legend.
 """
 
 from __future__ import annotations
@@ -161,6 +164,7 @@ class Result:
     latencies_ms: list[float]
     missed: int
     epochs_per_sec: float | None  # read off the status line while measuring
+    diagram: bool = False  # the network diagram was shown
 
 
 def cpu_seconds(proc: psutil.Process) -> tuple[float, float]:
@@ -184,6 +188,9 @@ def measure(argv: list[str], mode: str, args: argparse.Namespace) -> Result:
         if term.proc.poll() is not None:
             raise RuntimeError(f"the app exited at start-up:\n{term.output_text()[-2000:]}")
         proc = psutil.Process(term.proc.pid)
+        if args.diagram:
+            term.press(b"n")  # the network diagram in place of the heatmap
+            term.wait_quiet(quiet=0.5, timeout=10)
         term.press(b" ")  # train
         time.sleep(args.warmup)
         app0, kids0 = cpu_seconds(proc)
@@ -196,7 +203,14 @@ def measure(argv: list[str], mode: str, args: argparse.Namespace) -> Result:
         rate = term.epoch_rate(start, end)
         latencies, missed = press_and_time(term, args.presses)
         return Result(
-            mode, sent / wall, (app1 - app0) / wall, (kids1 - kids0) / wall, latencies, missed, rate
+            mode,
+            sent / wall,
+            (app1 - app0) / wall,
+            (kids1 - kids0) / wall,
+            latencies,
+            missed,
+            rate,
+            args.diagram,
         )
     finally:
         code = term.stop()
@@ -236,7 +250,7 @@ def headless_epoch_rate(epochs: int) -> float | None:
 def report(r: Result, headless: float | None) -> None:
     goal = GOAL_BYTES[r.mode]
     ok = "ok" if r.bytes_per_sec <= goal else "OVER"
-    print(f"[{r.mode}]")
+    print(f"[{r.mode}{', network diagram shown' if r.diagram else ''}]")
     print(
         f"  bytes written   {r.bytes_per_sec / 1000:7.1f} KB/s   goal <= {goal / 1000:.0f} KB/s  {ok}"
     )
@@ -362,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         "--headless-epochs", type=int, default=3000, help="epochs of the headless comparison run"
     )
     parser.add_argument("--only", choices=("default", "low-bandwidth"), help="one mode only")
+    parser.add_argument("--diagram", action="store_true", help="show the network diagram (n)")
     parser.add_argument("--serve-demo", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--low-bandwidth", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -371,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
         args.cols, args.rows = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         print(f"terminal.py: --size must look like 120x40, got {args.size!r}", file=sys.stderr)
+        return 2
+    if args.demo and args.diagram:
+        print("terminal.py: --diagram measures the real app, not --demo", file=sys.stderr)
         return 2
     if args.demo:
         base = [sys.executable, str(Path(__file__).resolve()), "--serve-demo"]

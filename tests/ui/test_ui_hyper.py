@@ -89,6 +89,8 @@ async def test_bad_values_are_refused_and_the_previous_value_stays(harness):
                 shown_now = [m.message for m in app._notifications]
                 assert any("learning rate" in m for m in shown_now), shown_now
             assert app.query_one(f"#{field_id}").value == shown[field_id]
+            if field_id == "lr":  # visible, naming the field (checked now: a notice expires)
+                assert any("learning rate" in m.message for m in app._notifications)
         assert not harness.session.sent(SetHyper)
         assert not harness.session.sent(SetDataset)
 

@@ -21,12 +21,14 @@ from tui_nn.session.messages import (
     ApplyTraceStep,
     DataSummary,
     DecisionGrid,
+    NetworkView,
     Pause,
     Reset,
     Save,
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetParameter,
     SetSpeed,
     SetView,
     Snapshot,
@@ -125,6 +127,30 @@ def grid_for(size: tuple[int, int], epoch: int) -> DecisionGrid:
     return DecisionGrid(values=values, bounds=BOUNDS, kind="probability")
 
 
+def weights_for(spec: NetworkSpec, step: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Closed-form weights of both signs that move a little with the step."""
+    out = []
+    for i, (n_in, n_out) in enumerate(zip(spec.sizes[:-1], spec.sizes[1:])):
+        r, c = np.meshgrid(np.arange(n_out), np.arange(n_in), indexing="ij")
+        W = np.sin(r * 1.7 + c * 0.9 + i + step * 0.01).astype(np.float32) * (1.0 + 0.3 * i)
+        b = np.cos(np.arange(n_out) * 1.3 + i).astype(np.float32) * 0.5
+        out.append((W, b))
+    return tuple(out)
+
+
+def view_for(spec: NetworkSpec, weights) -> NetworkView:
+    x = np.linspace(-1.0, 1.0, spec.n_inputs, dtype=np.float32)
+    a, zs, acts = x, [], []
+    for W, b in weights:
+        z = W @ a + b
+        a = np.tanh(z)
+        zs.append(z)
+        acts.append(a)
+    grads = tuple((W * np.float32(0.01), b * np.float32(0.02)) for W, b in weights)
+    shape = (8, 8) if spec.n_inputs == 64 else None
+    return NetworkView(grads, True, 0, "test", x, tuple(zs), tuple(acts), shape, "1")
+
+
 class FakeSession:
     """Quacks like tui_nn.session.TrainingSession."""
 
@@ -147,6 +173,7 @@ class FakeSession:
         self.hold = False  # when true, edits are recorded but not applied (a late trainer)
         self._sent: dict[int, int] = {}  # records already published, per run
         self._engine: _TraceRunner | None = None  # a real network for the trace commands
+        self.set_by_hand: dict[tuple[int, int, int | None], float] = {}  # SetParameter values
 
     # ---- the session API -----------------------------------------------------------------
 
@@ -245,6 +272,30 @@ class FakeSession:
         self.speed = cmd.epochs_per_second
         self.publish()
 
+    def _on_SetParameter(self, cmd: SetParameter) -> None:
+        sizes = self.network.sizes
+        if not (0 <= cmd.layer < len(sizes) - 1 and 0 <= cmd.row < sizes[cmd.layer + 1]):
+            self.message = f"refused: no such neuron (layer {cmd.layer + 1}, row {cmd.row + 1})"
+        else:
+            self.set_by_hand[(cmd.layer, cmd.row, cmd.col)] = float(cmd.value)
+            name = (
+                f"b{cmd.layer + 1}[{cmd.row + 1}]"
+                if cmd.col is None
+                else (f"W{cmd.layer + 1}[{cmd.row + 1},{cmd.col + 1}]")
+            )
+            self.message = f"{name} = {cmd.value:.6g} (was 0); training cost now 0.5000"
+        self.publish()
+
+    def _weights(self):
+        weights = weights_for(self.network, self.step)
+        for (layer, row, col), value in self.set_by_hand.items():
+            W, b = weights[layer]
+            if col is None:
+                b[row] = value
+            else:
+                W[row, col] = value
+        return weights
+
     def _on_Stop(self, cmd: Stop) -> None:
         self.alive = False
 
@@ -320,6 +371,8 @@ class FakeSession:
             saved_path=saved_path,
             speed=self.speed,
             trace=trace,
+            weights=self._weights() if self.view.weights else None,
+            network_view=view_for(self.network, self._weights()) if self.view.weights else None,
         )
         self.sink(snap)
 

@@ -26,7 +26,7 @@ import numpy as np
 from tui_nn.session.messages import Snapshot
 from tui_nn.session.tracing import freeze as freeze_trace
 
-_ONCE = ("data", "grid", "weights", "inspection", "saved_path", "trace")
+_ONCE = ("data", "grid", "weights", "network_view", "inspection", "saved_path", "trace")
 END = object()  # put after the last message: the delivery thread stops when it takes it
 
 
@@ -60,6 +60,10 @@ def freeze(snap: Snapshot) -> Snapshot:
         _freeze_array(b)
     if snap.trace is not None:
         freeze_trace(snap.trace)
+    view = snap.network_view
+    if view is not None:
+        for a in (view.x, *view.z, *view.a, *(g for pair in view.grads for g in pair)):
+            _freeze_array(a)
     return snap
 
 

@@ -124,6 +124,8 @@ class SetView:
     grid: bool = True
     grid_size: tuple[int, int] = (48, 24)  # (columns, rows) of samples over the data's box
     grid_interval: float = 0.5  # seconds between decision grids at most
+    weights_interval: float = 0.5  # while training: seconds between weight copies at most
+    sample: int = 0  # the sample whose forward pass comes with the weights (test set; train if none)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,19 @@ class SetSpeed:
     its steps evenly and waits for commands in between, so a slow pace costs no CPU."""
 
     epochs_per_second: float | None = None
+
+
+@dataclass(frozen=True)
+class SetParameter:
+    """Set one weight `W[row, col]` (or the bias `b[row]` when `col` is None) of `layer` to
+    `value`, between steps. Indices are 0-based like the arrays (layer 0 = first hidden layer;
+    `W1[2,1]` in the textbook's notation is layer 0, row 1, col 0). A bad address or a
+    non-finite value is refused with a message naming it; nothing changes then."""
+
+    layer: int
+    row: int
+    col: int | None
+    value: float
 
 
 @dataclass(frozen=True)
@@ -161,6 +176,7 @@ Command = (
     | ApplyTraceStep
     | SetView
     | SetSpeed
+    | SetParameter
     | Stop
 )
 
@@ -224,6 +240,22 @@ class TraceResult:
 
 
 @dataclass(frozen=True)
+class NetworkView:
+    """What a network diagram reads besides the weights (sent with them, copied): the last
+    step's gradients and one sample's forward pass, `z = W @ a_prev + b`, `a = f(z)`."""
+
+    grads: tuple[tuple[np.ndarray, np.ndarray], ...]  # (dW, db) per layer of the last step
+    stepped: bool  # False before the first step of a run (grads are zeros then)
+    sample: int  # index of the sample in `split`
+    split: str  # "test" or "train"
+    x: np.ndarray  # (n_inputs,) the sample as the network sees it (scaled)
+    z: tuple[np.ndarray, ...]  # per layer (units,)
+    a: tuple[np.ndarray, ...]  # per layer (units,)
+    image_shape: tuple[int, int] | None = None  # (rows, cols) when the inputs are an image
+    label: str = ""  # the sample's target, as text
+
+
+@dataclass(frozen=True)
 class Snapshot:
     run_id: int  # changes on reset, architecture change and dataset change
     seq: int  # increases with every snapshot of the process
@@ -255,6 +287,7 @@ class Snapshot:
     error_detail: str | None = None  # the traceback, on `error` snapshots (message is one line)
     speed: float | None = None  # the speed limit in epochs per second (None: as fast as possible)
     trace: TraceResult | None = None  # set on the snapshot answering TraceSample/ApplyTraceStep
+    network_view: NetworkView | None = None  # with `weights`, when the view asks for weights
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import time
 import traceback
 from collections.abc import Callable
 
+import tui_nn.session.parameters as parameters
 import tui_nn.session.pictures as pictures
 import tui_nn.session.snapshots as snapshots
 from tui_nn.config import RunConfig, check_speed, train_data
@@ -32,6 +33,7 @@ from tui_nn.session.messages import (
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetParameter,
     SetSpeed,
     SetView,
     Snapshot,
@@ -72,6 +74,7 @@ class Runner:
         self.records: list[EpochRecord] = []
         self.send_data = True
         self.weights_stale = True
+        self.last_weights_time, self.weights_run_id = float("-inf"), -1  # see parameters.py
         self.grid_stale = True
         self.last_grid_time = float("-inf")
         self.inspection: Inspection | None = None
@@ -311,7 +314,7 @@ class Runner:
 
     def _set_view(self, cmd: SetView) -> None:
         """The answering snapshot carries what the view asks for, even if unchanged since."""
-        self.weights_stale = cmd.weights
+        self.weights_stale, self.last_weights_time = cmd.weights, float("-inf")
         if cmd.grid:
             self.grid_stale, self.last_grid_time = True, float("-inf")
         self.view = cmd
@@ -338,6 +341,7 @@ class Runner:
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
         **TRACE_HANDLERS,
+        SetParameter: parameters.set_parameter,
     }
 
     def current_config(self) -> RunConfig:

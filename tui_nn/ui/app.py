@@ -34,12 +34,12 @@ from tui_nn.session.messages import (
     SetDataset,
     SetHyper,
     SetSpeed,
-    SetView,
     Snapshot,
 )
 from tui_nn.ui import runs
 from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.diagram_actions import DiagramActions
 from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
@@ -49,9 +49,10 @@ from tui_nn.ui.status import StatusLine, neuron_text
 from tui_nn.ui.trace_mode import TraceMode
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
+from tui_nn.ui.widgets.diagram import NetworkDiagram
 
 
-class TuiNNApp(AppActions, TraceMode, RunKeeping, App[str | None]):
+class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -95,6 +96,20 @@ class TuiNNApp(AppActions, TraceMode, RunKeeping, App[str | None]):
             "Heatmap mode",
             show=False,
             tooltip="Heatmap: mean |δ| / mean activation",
+        ),
+        Binding(
+            "n",
+            "network_diagram",
+            "Network diagram",
+            show=False,
+            tooltip="Network diagram (weights as lines) in place of the heatmap",
+        ),
+        Binding(
+            "W",
+            "set_parameter",
+            "Set a weight or bias",
+            show=False,
+            tooltip="Set one weight or bias by hand, e.g. W1[2,1] = 1.25",
         ),
         Binding(
             "t",
@@ -169,6 +184,7 @@ class TuiNNApp(AppActions, TraceMode, RunKeeping, App[str | None]):
                 with Horizontal(id="pictures"):
                     with Vertical(id="neurons"):
                         yield NeuronHeatmap(id="heatmap", min_interval=interval)
+                        yield NetworkDiagram(id="diagram", min_interval=interval)
                         yield Static(id="neuron-info")
                     yield TracePanel(id="trace")
                     yield DecisionBoundary(id="boundary", min_interval=interval)
@@ -216,6 +232,7 @@ class TuiNNApp(AppActions, TraceMode, RunKeeping, App[str | None]):
             self.query_one(DecisionBoundary).update_grid(update.grid)
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
+        self.show_diagram(update)
         self._answer_edits(snap)
         dataset_name = snap.dataset.name if snap.dataset is not None else ""
         architecture = self.query_one(ArchitecturePanel)
@@ -264,8 +281,7 @@ class TuiNNApp(AppActions, TraceMode, RunKeeping, App[str | None]):
         view = (data_2d, (max(4, cols), max(4, rows)))
         if self.last is not None and view != self._grid_view:
             self._grid_view = view
-            grid, size = view
-            self.send(SetView(grid=grid, grid_size=size, grid_interval=self.picture_interval))
+            self.send(self.view_command(*view))
 
     def _tell_state(self, previous: Snapshot | None, snap: Snapshot) -> None:
         changed = previous is None or previous.state != snap.state
@@ -317,12 +333,12 @@ class TuiNNApp(AppActions, TraceMode, RunKeeping, App[str | None]):
     @on(NeuronHeatmap.NeuronSelected)
     def _neuron_selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
         info = self.query_one("#neuron-info", Static)
-        info.update(neuron_text(event, self.last))
+        info.update(neuron_text(event, self.last, self.query_one("#neurons").size.width))
         info.add_class("-shown")
 
     def _focus_changed(self, focused: object) -> None:
         """The neuron line is shown only while the heatmap has the focus."""
-        if not isinstance(focused, NeuronHeatmap):
+        if not isinstance(focused, (NeuronHeatmap, NetworkDiagram)):
             self.query_one("#neuron-info").remove_class("-shown")
 
     # ---- help and the command palette (the actions are in actions.py) ---------------------
@@ -337,6 +353,7 @@ class TuiNNApp(AppActions, TraceMode, RunKeeping, App[str | None]):
             ("Network panel (when it has the focus)", list(ArchitecturePanel.BINDINGS)),
             ("Heatmap (when it has the focus)", list(NeuronHeatmap.BINDINGS)),
             ("Trace mode (T)", list(TracePanel.BINDINGS)),
+            ("Network diagram (n; when it has the focus)", list(NetworkDiagram.BINDINGS)),
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -24,6 +24,7 @@ from tui_nn.session.messages import (
     DataSummary,
     DecisionGrid,
     Inspection,
+    NetworkView,
     Snapshot,
     TraceResult,
     TrainerDied,
@@ -42,6 +43,8 @@ class Update:
     inspection: Inspection | None = None
     trace: TraceResult | None = None
     saved_path: str | None = None
+    weights: tuple | None = None  # ((W, b), ...) with the network_view sent alongside
+    network_view: NetworkView | None = None
     new_run: bool = False  # a new run began: `records` is its whole history (clear the plots)
     coalesced: int = 1  # how many snapshots this update stands for
 
@@ -108,6 +111,8 @@ class SnapshotBridge:
             pending.inspection = snap.inspection
         if snap.trace is not None:
             pending.trace = snap.trace
+        if snap.weights is not None:
+            pending.weights, pending.network_view = snap.weights, snap.network_view
         if snap.saved_path is not None:
             pending.saved_path = self._saved_path = snap.saved_path
             self._saved.set()
