@@ -85,9 +85,6 @@ async def test_bad_values_are_refused_and_the_previous_value_stays(harness):
                 field.post_message(Input.Submitted(field, text))
             await wait_for(pilot, lambda b=before: len(app.refusals) > b, f"refusal of {text!r}")
             assert reason in app.refusals[-1], (field_id, text, app.refusals[-1])
-            if n == 0:  # visible, naming the field (checked now: notifications time out)
-                shown_now = [m.message for m in app._notifications]
-                assert any("learning rate" in m for m in shown_now), shown_now
             assert app.query_one(f"#{field_id}").value == shown[field_id]
             if field_id == "lr":  # visible, naming the field (checked now: a notice expires)
                 assert any("learning rate" in m.message for m in app._notifications)
