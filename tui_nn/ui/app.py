@@ -39,6 +39,7 @@ from tui_nn.session.messages import (
 from tui_nn.ui import runs
 from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.comparison import Comparison
 from tui_nn.ui.diagram_actions import DiagramActions
 from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.help import HelpScreen, palette_commands
@@ -46,13 +47,22 @@ from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.status import StatusLine, neuron_text
+from tui_nn.ui.sweep_view import SweepOpening
 from tui_nn.ui.trace_mode import TraceMode
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 from tui_nn.ui.widgets.diagram import NetworkDiagram
 
 
-class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None]):
+class TuiNNApp(
+    Comparison,
+    AppActions,
+    TraceMode,
+    DiagramActions,
+    RunKeeping,
+    SweepOpening,
+    App[str | None],
+):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -128,6 +138,9 @@ class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None
             show=False,
             tooltip="Back to the network panel",
         ),
+        Binding("f", "fork", "Fork A/B", tooltip="Compare: fork this run (again: end it)"),
+        Binding("x", "edit_other", "Edit A/B", show=False, tooltip="Compare: edit run A / B"),
+        Binding("v", "swap_pictures", "A/B picture", show=False, tooltip="Compare: show A / B"),
         Binding(
             "T",
             "trace",
@@ -209,6 +222,7 @@ class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None
 
     async def on_unmount(self) -> None:
         self._watch_hangup(False)
+        await asyncio.to_thread(self.close_comparison)
         if self.session is not None:
             await asyncio.to_thread(self.session.close)
 
@@ -233,19 +247,22 @@ class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
         self.show_diagram(update)
-        self._answer_edits(snap)
-        dataset_name = snap.dataset.name if snap.dataset is not None else ""
-        architecture = self.query_one(ArchitecturePanel)
-        architecture.show(self.edits.shown("network", snap.network, architecture.spec), dataset_name)
-        if snap.dataset is not None:
-            hyper = self.query_one(HyperPanel)
-            hyper.show(
-                self.edits.shown("hyper", snap.hyper, hyper.hyper),
-                self.edits.shown("data", snap.dataset, hyper.dataset),
-            )
+        if not self.editing_b:  # while run B is edited, the panels show B (comparison.py)
+            self._answer_edits(snap)
+            dataset_name = snap.dataset.name if snap.dataset is not None else ""
+            architecture = self.query_one(ArchitecturePanel)
+            shown_spec = self.edits.shown("network", snap.network, architecture.spec)
+            architecture.show(shown_spec, dataset_name)
+            if snap.dataset is not None:
+                hyper = self.query_one(HyperPanel)
+                hyper.show(
+                    self.edits.shown("hyper", snap.hyper, hyper.hyper),
+                    self.edits.shown("data", snap.dataset, hyper.dataset),
+                )
         self.query_one(StatusLine).show(snap)
         self.show_trace(update)
         self._tell_state(previous, snap)
+        self.compare_after_a(update)
 
     def _answer_edits(self, snap: Snapshot) -> None:
         """Edits the trainer took or refused are no longer pending; a refusal is shown."""
@@ -298,6 +315,9 @@ class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None
     # ---- edits out --------------------------------------------------------------------------
 
     def send(self, command: object) -> bool:
+        routed = self.compare_route(command)  # while comparing: to A, B or both
+        if routed is not None:
+            return routed
         if self.session is None or not self.session.alive:
             self.notify("the trainer is not running", severity="warning")
             return False
@@ -360,6 +380,9 @@ class TuiNNApp(AppActions, TraceMode, DiagramActions, RunKeeping, App[str | None
         yield from super().get_system_commands(screen)
         panel = self.query_one(ArchitecturePanel)
         yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
+        yield SystemCommand(
+            "Sweep results", "Open a `tui-nn sweep` results folder", self.action_open_sweep
+        )
 
 
 def create_app(config: RunConfig | None = None, **options: Any) -> TuiNNApp:
@@ -408,4 +431,6 @@ def run_app(
     if saved_path:
         print(f"tui-nn: saved this run to {saved_path}")
         print("         continue it with: tui-nn --resume")
+    if app.next_model:  # a sweep trial chosen from the palette: open it as --resume does
+        return run_app(config, fps=fps, low_bandwidth=low_bandwidth, resume=app.next_model)
     return 0
