@@ -141,7 +141,7 @@ def table_values(table: dict[str, Any], where: str, base: Path) -> dict[str, Any
             continue
         if dest in spelled:
             raise ConfigError(
-                f"--config: {path}: keys {spelled[dest]!r} and {key!r} are the same option; "
+                f"{where}: keys {spelled[dest]!r} and {key!r} are the same option; "
                 "give it once"
             )
         spelled[dest] = key
