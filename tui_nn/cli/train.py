@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from tui_nn.cli.options import (
@@ -76,6 +77,7 @@ def main(argv: list[str]) -> int:
     config = config_from_values(values, base=loaded.config if loaded else None)
     if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
+    warn_fast_rate(config.hyper.lr)
     save = check_target("--save", values.get("save"))
     check_metrics_target(values.get("metrics"), save, values.get("load"))
 
@@ -102,6 +104,24 @@ def build_network(config: RunConfig, dataset: Any, loaded: Any, values: dict[str
             f"{dataset.n_outputs} outputs"
         )
     return Network.from_params(spec, loaded.params)
+
+
+def warn_fast_rate(lr: float) -> None:
+    """A rate above the app's field's limit runs (to see divergence, say), with a warning."""
+    from tui_nn.config import RULES
+
+    editor = RULES["lr"].editor
+    if editor is not None and lr > editor[1]:
+        note(
+            f"warning: --lr {lr:g} is above {editor[1]:g}, the most the app's field takes; "
+            "a rate this large usually saturates the network or diverges"
+        )
+
+
+def check_output_path(option: str, path: str | None) -> None:
+    """Fail before training, not after it, when a result could not be written (the checks
+    of cli/targets.py: a directory, FIFO, device, missing or unwritable folder)."""
+    check_target(option, path)
 
 
 def note(message: str) -> None:
@@ -259,11 +279,20 @@ class HeadlessRun:
         hyper = self.config.hyper
         batch = "full" if hyper.batch_size is None else hyper.batch_size
         n_train, n_test = len(self.dataset.X_train), len(self.dataset.X_test)
-        return (
-            f"{self.dataset.name}: {n_train} train / {n_test} test samples; network {sizes} "
-            f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}, "
-            f"batch {batch}, {hyper.epochs} epochs"
+        split = f"{n_train} train / {n_test} test samples"
+        test_data = getattr(self.dataset.spec, "test_data", None)
+        if test_data:
+            split += f" (test: {Path(test_data).name})"
+        elif n_test == 0:
+            split = f"all {n_train} samples train, no test set (test metrics: none)"
+        text = (
+            f"{self.dataset.name}: {split}; network {sizes} "
+            f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}"
+            f"{schedule_text(hyper)}, batch {batch}, {hyper.epochs} epochs"
         )
+        if getattr(self.dataset, "target_normalization", None) and spec.loss == "mse":
+            text += "; targets standardised for training, losses are MSE in the target's units"
+        return text
 
     def draw_bar(self, epochs: int, start: float) -> None:
         t = self.trainer
@@ -329,6 +358,15 @@ class HeadlessRun:
             pass
 
 
+def schedule_text(hyper) -> str:
+    if hyper.lr_schedule == "step":
+        return f" (x{hyper.lr_gamma:g} every {hyper.lr_step} epochs)"
+    if hyper.lr_schedule == "cosine":
+        over = f"{hyper.epochs} epochs" if hyper.epochs else f"{hyper.lr_step} epochs"
+        return f" (cosine to {hyper.lr_min:g} over {over})"
+    return ""
+
+
 def percent(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
 
@@ -345,6 +383,8 @@ def metrics_text(r) -> str:
         text += f", test loss {loss_text(r.test_loss)}"
         if r.test_acc is not None:
             text += f" acc {percent(r.test_acc)}"
+    else:
+        text += ", test none"
     return text
 
 

@@ -117,7 +117,11 @@ class RunKeeping:
 
     def hang_up(self) -> None:
         """The terminal went away: detach (the trainer trains on and saves the run when it
-        sees the app gone), then end the process as a hang-up does."""
+        sees the app gone), then end the process as a hang-up does. A lost terminal can
+        signal twice (the shell's SIGHUP to the job, then the closed pty's): once is enough."""
+        if getattr(self, "_hanging_up", False):
+            return
+        self._hanging_up = True
         if self.session is not None:
             self.detached = getattr(self.session, "trainer_id", None)
             self.session.detach()
