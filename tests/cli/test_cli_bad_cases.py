@@ -26,7 +26,7 @@ def _arrays(path):
 
 def _with_meta(path, tmp_path, change):
     arrays = _arrays(path)
-    meta = json.loads(str(arrays["config"]))
+    meta = json.loads(bytes(arrays["config"]).decode("utf-8"))
     change(meta)
     arrays["config"] = np.array(json.dumps(meta))
     out = tmp_path / "changed.npz"

@@ -36,7 +36,7 @@ def test_houses_learn_in_their_units(cli, tmp_path):
     model = load_model(model_path)
     target = model.target_normalization
     with np.load(model_path, allow_pickle=False) as npz:
-        stored = json.loads(str(npz["config"]))["target_normalization"]
+        stored = json.loads(bytes(npz["config"]).decode("utf-8"))["target_normalization"]
     assert stored["shift"] == target["shift"] and 1e4 < stored["scale"][0] < 1e6
 
     # the reported test loss is the MSE of the unstandardised predictions, in price units²
