@@ -143,6 +143,7 @@ class Runner:
                 last.step,
                 last.samples,
             )
+            trainer.elapsed = self.stopwatch.total = last.seconds  # the clock goes on
         self.records = list(trainer.history)
         self.message = f"resumed from {path}"
 
@@ -152,14 +153,16 @@ class Runner:
         self.bounds = pictures.data_bounds(dataset) if dataset.is_2d else None
         self.send_data = True
 
-    def _new_run(self) -> None:
-        """Snapshots from now on carry a new run id and, first, the run's whole history."""
+    def _new_run(self, keep_clock: bool = False) -> None:
+        """Snapshots from now on carry a new run id and, first, the run's whole history.
+        `keep_clock`: the same training continues (an architecture change), elapsed goes on."""
         self.run_id += 1
         self.records = list(self.trainer.history)
         self.weights_stale = self.grid_stale = self.urgent = True
         self.batch_loss = None
         self.meter.restart()
-        self.stopwatch.reset(self.clock())
+        if not keep_clock:
+            self.stopwatch.reset(self.clock())
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -252,7 +255,7 @@ class Runner:
 
     def _set_architecture(self, cmd: SetArchitecture) -> None:
         self.trainer.set_architecture(cmd.spec.validate())  # surgery on self.net, in place
-        self._new_run()
+        self._new_run(keep_clock=True)
         self.message = "architecture changed"
 
     def _set_dataset(self, cmd: SetDataset) -> None:
