@@ -88,7 +88,7 @@ async def test_bad_values_are_refused_and_the_previous_value_stays(harness):
             assert app.query_one(f"#{field_id}").value == shown[field_id]
         assert not harness.session.sent(SetHyper)
         assert not harness.session.sent(SetDataset)
-        messages = [n.message for n in app._notifications]
+        messages = [m.text for m in app.said]
         assert any("learning rate" in m for m in messages)  # visible, naming the field
 
 

@@ -99,7 +99,7 @@ async def test_a_dead_trainer_is_reported(harness):
         await wait_for(pilot, lambda: "trainer died" in app.query_one("StatusLine").plain, "lost")
         await pilot.press("space")  # refused politely, no crash
         await pilot.pause()
-        assert any("not running" in n.message for n in app._notifications)
+        assert any("not running" in m.text for m in app.said)
 
 
 async def test_a_hang_up_saves_the_run_and_ends_the_process(harness, tmp_path):

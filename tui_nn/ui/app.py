@@ -45,11 +45,12 @@ from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.status import StatusLine, neuron_text
+from tui_nn.ui.telling import OneMessage
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 
-class TuiNNApp(AppActions, RunKeeping, App[str | None]):
+class TuiNNApp(OneMessage, AppActions, RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
