@@ -129,11 +129,13 @@ async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
 
         app.query_one("#dataset").value = "digits"
         await wait_for(pilot, lambda: app.last.dataset.name == "digits", "digits")
-        # sizes follow the data; the boundary is hidden for data that is not 2-D
+        # sizes follow the data; for data that is not 2-D the confusion matrix takes the
+        # boundary's place
         await wait_for(pilot, lambda: app.last.network.sizes == (64, 8, 8, 10), "digits head")
         await wait_for(pilot, lambda: app.query_one("#architecture").spec.n_inputs == 64, "panel")
-        assert app.screen.has_class("-no-boundary")
+        await wait_for(pilot, lambda: app.view == "confusion", "the confusion matrix")
         assert app.query_one("DecisionBoundary").region.width == 0
+        assert app.query_one("ConfusionMatrix").region.width > 0
 
 
 async def test_mnist_shows_its_official_split_and_takes_no_test_fraction(harness):

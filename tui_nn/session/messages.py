@@ -17,6 +17,7 @@ from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
 from tui_nn.kinds import Task
+from tui_nn.session.panel_data import PanelData
 
 State = Literal["idle", "running", "paused", "finished", "diverged", "error"]
 STATES: tuple[State, ...] = get_args(State)
@@ -153,7 +154,8 @@ class DataSummary:
     n_train: int
     n_test: int
     class_names: tuple[str, ...] | None
-    points_train: np.ndarray | None  # (m, 2) float32 for 2-D data (at most a few thousand)
+    # (m, 2) float32 for 2-D data (at most a few thousand); for 1-D regression (x, target)
+    points_train: np.ndarray | None
     labels_train: np.ndarray | None  # (m,) class index or target value
     points_test: np.ndarray | None
     labels_test: np.ndarray | None
@@ -210,6 +212,7 @@ class Snapshot:
     saved_path: str | None = None  # set on the snapshot answering Save
     error_detail: str | None = None  # the traceback, on `error` snapshots (message is one line)
     speed: float | None = None  # the speed limit in epochs per second (None: as fast as possible)
+    panel: PanelData | None = None  # fit curve / confusion matrix / image strip, when computed
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.help import HelpScreen, palette_commands
+from tui_nn.ui.lower_right import PictureViews
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.status import StatusLine, neuron_text
@@ -50,7 +51,7 @@ from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 
-class TuiNNApp(OneMessage, AppActions, RunKeeping, App[str | None]):
+class TuiNNApp(OneMessage, PictureViews, AppActions, RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -101,6 +102,13 @@ class TuiNNApp(OneMessage, AppActions, RunKeeping, App[str | None]):
             "Test points",
             show=False,
             tooltip="Decision boundary: show the test points",
+        ),
+        Binding(
+            "v",
+            "cycle_view",
+            "View",
+            show=False,
+            tooltip="Lower-right panel: the next picture for this data",
         ),
         Binding(
             "b", "toggle_editor", "Editor", show=False, tooltip="Hide / show the editing panels"
@@ -162,7 +170,7 @@ class TuiNNApp(OneMessage, AppActions, RunKeeping, App[str | None]):
                     with Vertical(id="neurons"):
                         yield NeuronHeatmap(id="heatmap", min_interval=interval)
                         yield Static(id="neuron-info")
-                    yield DecisionBoundary(id="boundary", min_interval=interval)
+                    yield from self.compose_views(interval)
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
@@ -203,8 +211,11 @@ class TuiNNApp(OneMessage, AppActions, RunKeeping, App[str | None]):
             self._plot(update)
         if update.data is not None:
             self._use_data(update)
+        self.query_one(DecisionBoundary).set_output(snap.network.output.activation)
         if update.grid is not None:
             self.query_one(DecisionBoundary).update_grid(update.grid)
+        if update.panel is not None:
+            self.update_panels(update.panel)
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
         self._answer_edits(snap)
@@ -242,14 +253,15 @@ class TuiNNApp(OneMessage, AppActions, RunKeeping, App[str | None]):
     def _use_data(self, update: Update) -> None:
         data = update.data
         self.query_one(DecisionBoundary).set_data(data)
-        self.screen.set_class(data.n_inputs != 2, "-no-boundary")
+        self.use_views(data)
         self._request_grid()
 
     @on(DecisionBoundary.GridSizeChanged)
     def _request_grid(self) -> None:
-        """Ask for decision grids only for 2-D data, one sample per pixel of the picture."""
+        """Ask for pictures (decision grids for 2-D data, one sample per pixel, or the panel
+        data of the other views) only when a view shows them."""
         boundary = self.query_one(DecisionBoundary)
-        data_2d = not self.screen.has_class("-no-boundary")
+        data_2d = bool(self.views)
         cols, rows = boundary.grid_size
         view = (data_2d, (max(4, cols), max(4, rows)))
         if self.last is not None and view != self._grid_view:

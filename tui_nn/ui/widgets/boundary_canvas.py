@@ -28,6 +28,15 @@ from tui_nn.ui.widgets.scale import Scale, linear_scale
 KINDS = ("probability", "class", "value")
 
 
+def _dim(rgb: RGB) -> RGB:
+    """Half as bright (not a cube colour: a 256-colour terminal shows the nearest)."""
+    return (rgb[0] // 2, rgb[1] // 2, rgb[2] // 2)
+
+
+# 2-D regression: the surface dimmed, so the points (full brightness) stay readable on it
+SEQUENTIAL_DIM: tuple[RGB, ...] = tuple(_dim(rgb) for rgb in SEQUENTIAL)
+
+
 @dataclass(frozen=True)
 class Colouring:
     """How one kind of grid is coloured: background levels, then train and test point colours."""
@@ -70,7 +79,7 @@ def colouring(kind: str, summary: DataSummary) -> Colouring:
     values = np.asarray(labels if labels is not None else [0.0, 1.0], dtype=np.float64).ravel()
     scale = linear_scale(values, len(SEQUENTIAL))
     return Colouring(
-        kind, (*SEQUENTIAL, *SEQUENTIAL, *SEQUENTIAL), len(SEQUENTIAL), len(SEQUENTIAL), scale
+        kind, (*SEQUENTIAL_DIM, *SEQUENTIAL, *SEQUENTIAL), len(SEQUENTIAL), len(SEQUENTIAL), scale
     )
 
 
