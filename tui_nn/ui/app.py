@@ -153,6 +153,7 @@ class TuiNNApp(OneMessage, PictureViews, AppActions, RunKeeping, App[str | None]
         self.edits = PendingEdits()  # edits sent and not yet answered by the trainer
         self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
         self._grid_view: tuple[bool, tuple[int, int]] | None = None
+        self.architecture_marks: list[int] = []  # epochs where the architecture changed
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -209,6 +210,7 @@ class TuiNNApp(OneMessage, PictureViews, AppActions, RunKeeping, App[str | None]
         self.last = snap
         if update.new_run or update.records:
             self._plot(update)
+            self._mark_changes(previous, update)
         if update.data is not None:
             self._use_data(update)
         self.query_one(DecisionBoundary).set_output(snap.network.output.activation)
@@ -249,6 +251,22 @@ class TuiNNApp(OneMessage, PictureViews, AppActions, RunKeeping, App[str | None]
             plot.add_records(records)
         if replace:
             self.history = ()
+
+    def _mark_changes(self, previous: Snapshot | None, update: Update) -> None:
+        """The cost plot names its loss; both plots mark the epochs where the architecture
+        changed (the learning rate's changes they find in the records themselves)."""
+        snap = update.snapshot
+        cost = self.query_one(CostPlot)
+        cost.set_loss(snap.network.loss)
+        if update.new_run:
+            changed = previous is not None and previous.network != snap.network
+            if snap.epoch == 0:
+                self.architecture_marks = []
+            elif changed and snap.epoch not in self.architecture_marks:
+                self.architecture_marks.append(snap.epoch)
+        for plot in (cost, self.query_one(AccuracyPlot)):
+            for epoch in self.architecture_marks:
+                plot.mark(epoch, "architecture")
 
     def _use_data(self, update: Update) -> None:
         data = update.data
