@@ -45,13 +45,14 @@ from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.lower_right import PictureViews
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
+from tui_nn.ui.screenshot import Screenshots
 from tui_nn.ui.status import StatusLine, neuron_text
 from tui_nn.ui.telling import OneMessage
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 
-class TuiNNApp(OneMessage, PictureViews, AppActions, RunKeeping, App[str | None]):
+class TuiNNApp(OneMessage, PictureViews, Screenshots, AppActions, RunKeeping, App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -109,6 +110,13 @@ class TuiNNApp(OneMessage, PictureViews, AppActions, RunKeeping, App[str | None]
             "View",
             show=False,
             tooltip="Lower-right panel: the next picture for this data",
+        ),
+        Binding(
+            "S",
+            "save_screenshot",
+            "Screenshot",
+            show=False,
+            tooltip="Save an SVG of the screen in the current folder",
         ),
         Binding(
             "b", "toggle_editor", "Editor", show=False, tooltip="Hide / show the editing panels"
@@ -359,7 +367,9 @@ class TuiNNApp(OneMessage, PictureViews, AppActions, RunKeeping, App[str | None]
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's saves to Downloads; ours is a binding
+                yield command
         panel = self.query_one(ArchitecturePanel)
         yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
 
