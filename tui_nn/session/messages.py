@@ -111,6 +111,14 @@ class SetSpeed:
 
 
 @dataclass(frozen=True)
+class CheckGradients:
+    """Run the engine's gradient check on the current network (float64 copy, the first
+    `samples` training samples); the answer is the snapshot's message."""
+
+    samples: int = 8
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the trainer process."""
 
@@ -135,6 +143,7 @@ Command = (
     | Inspect
     | SetView
     | SetSpeed
+    | CheckGradients
     | Stop
 )
 

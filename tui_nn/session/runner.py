@@ -22,7 +22,9 @@ from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
 from tui_nn.errors import one_line
+from tui_nn.session.gradients import check_gradients
 from tui_nn.session.messages import (
+    CheckGradients,
     InjectFault,
     Inspect,
     Inspection,
@@ -338,6 +340,7 @@ class Runner:
         SetView: _set_view,
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
+        CheckGradients: check_gradients,
     }
 
     def current_config(self) -> RunConfig:

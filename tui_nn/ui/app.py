@@ -26,6 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+import tui_nn.ui.gradient_check as gradient_check
 from tui_nn.config import RunConfig, check_fps, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.rule import RuleError
@@ -41,6 +42,7 @@ from tui_nn.ui import runs
 from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.edits import EditKind, PendingEdits
+from tui_nn.ui.gradient_check import GradientCheck
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.lower_right import PictureViews
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
@@ -52,7 +54,9 @@ from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 
-class TuiNNApp(OneMessage, PictureViews, Screenshots, AppActions, RunKeeping, App[str | None]):
+class TuiNNApp(
+    OneMessage, PictureViews, Screenshots, GradientCheck, AppActions, RunKeeping, App[str | None]
+):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -240,6 +244,7 @@ class TuiNNApp(OneMessage, PictureViews, Screenshots, AppActions, RunKeeping, Ap
             )
         self.query_one(StatusLine).show(snap)
         self._tell_state(previous, snap)
+        self.tell_gradients(snap)
 
     def _answer_edits(self, snap: Snapshot) -> None:
         """Edits the trainer took or refused are no longer pending; a refusal is shown."""
@@ -370,6 +375,7 @@ class TuiNNApp(OneMessage, PictureViews, Screenshots, AppActions, RunKeeping, Ap
         for command in super().get_system_commands(screen):
             if command.title != "Screenshot":  # Textual's saves to Downloads; ours is a binding
                 yield command
+        yield SystemCommand(gradient_check.TITLE, gradient_check.HELP, self.action_check_gradients)
         panel = self.query_one(ArchitecturePanel)
         yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
 
