@@ -272,10 +272,12 @@ class Runner:
             else:
                 self._use_data(dataset)
                 self._new_run()
-                self.message = "data changed; weights kept"
+                self.message = (
+                    "new data: weights kept; epochs, curves and optimizer state restart"
+                )
                 return
         self._build(dataset, cmd.network or self._head_for(dataset))
-        self._set("idle", "data changed; new network")
+        self._set("idle", "new data: new network for its sizes (fresh weights); curves restart")
 
     def _fits(self, dataset: Dataset, wanted: NetworkSpec | None) -> bool:
         """Can the current network train on `dataset` as it is (same task, same shapes)?"""

@@ -225,6 +225,8 @@ class TuiNNApp(
             self._mark_changes(previous, update)
         if update.data is not None:
             self._use_data(update)
+            if previous is not None and snap.message.startswith("new data"):
+                self.notify(snap.message, title=update.data.name)  # what was kept, restarted
         self.query_one(DecisionBoundary).set_output(snap.network.output.activation)
         if update.grid is not None:
             self.query_one(DecisionBoundary).update_grid(update.grid)
