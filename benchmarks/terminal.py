@@ -11,10 +11,13 @@ new legend text reaches the terminal. The same again with `--low-bandwidth`.
     python benchmarks/terminal.py --demo          # only the drawing widgets, synthetic data
     python benchmarks/terminal.py --view fit      # with the fit plot on screen (quadratic)
     python benchmarks/terminal.py --view all --seconds 8 --presses 10 --only default
+    python benchmarks/terminal.py --diagram --only default   # the network diagram shown (n)
 
 Goals (issue 3): <= 30 KB/s by default, <= 8 KB/s with --low-bandwidth, latency p95 <= 50 ms.
 `--demo` runs a small app holding just the four drawing widgets fed with synthetic snapshots at
 10 per second (a way to see the widgets' share of the budget without the rest of the app).
+`--diagram` presses `n` first, so the network diagram (with its weights, sent at the picture
+rate) is shown in place of the heatmap while training; `m` then toggles the diagram's legend.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ VIEWS = {
     "boundary": ("circle", b""),
     "fit": ("quadratic", b""),
     "confusion": ("digits", b""),
-    "samples": ("digits", b"v"),
+    "samples": ("digits", b"V"),
 }
 GOAL_P95_MS = 50.0
 GOAL_THROUGHPUT = 0.9  # of headless
@@ -170,6 +173,7 @@ class Result:
     latencies_ms: list[float]
     missed: int
     epochs_per_sec: float | None  # read off the status line while measuring
+    diagram: bool = False  # the network diagram was shown
 
 
 def cpu_seconds(proc: psutil.Process) -> tuple[float, float]:
@@ -193,6 +197,9 @@ def measure(argv: list[str], mode: str, args: argparse.Namespace) -> Result:
         if term.proc.poll() is not None:
             raise RuntimeError(f"the app exited at start-up:\n{term.output_text()[-2000:]}")
         proc = psutil.Process(term.proc.pid)
+        if args.diagram:
+            term.press(b"n")  # the network diagram in place of the heatmap
+            term.wait_quiet(quiet=0.5, timeout=10)
         term.press(b" ")  # train
         for key in VIEWS[args.view][1]:  # bring up the view measured
             term.press(bytes([key]))
@@ -207,7 +214,14 @@ def measure(argv: list[str], mode: str, args: argparse.Namespace) -> Result:
         rate = term.epoch_rate(start, end)
         latencies, missed = press_and_time(term, args.presses)
         return Result(
-            mode, sent / wall, (app1 - app0) / wall, (kids1 - kids0) / wall, latencies, missed, rate
+            mode,
+            sent / wall,
+            (app1 - app0) / wall,
+            (kids1 - kids0) / wall,
+            latencies,
+            missed,
+            rate,
+            args.diagram,
         )
     finally:
         code = term.stop()
@@ -247,7 +261,7 @@ def headless_epoch_rate(epochs: int) -> float | None:
 def report(r: Result, headless: float | None) -> None:
     goal = GOAL_BYTES[r.mode]
     ok = "ok" if r.bytes_per_sec <= goal else "OVER"
-    print(f"[{r.mode}]")
+    print(f"[{r.mode}{', network diagram shown' if r.diagram else ''}]")
     print(
         f"  bytes written   {r.bytes_per_sec / 1000:7.1f} KB/s   goal <= {goal / 1000:.0f} KB/s  {ok}"
     )
@@ -376,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--view", choices=(*VIEWS, "all"), default="boundary", help="lower-right view on screen"
     )
+    parser.add_argument("--diagram", action="store_true", help="show the network diagram (n)")
     parser.add_argument("--serve-demo", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--low-bandwidth", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -385,6 +400,9 @@ def main(argv: list[str] | None = None) -> int:
         args.cols, args.rows = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         print(f"terminal.py: --size must look like 120x40, got {args.size!r}", file=sys.stderr)
+        return 2
+    if args.demo and args.diagram:
+        print("terminal.py: --diagram measures the real app, not --demo", file=sys.stderr)
         return 2
     if args.demo:
         base = [sys.executable, str(Path(__file__).resolve()), "--serve-demo"]

@@ -27,3 +27,16 @@ def test_readme_toml_example_runs(cli, tmp_path):
     assert model.spec.sizes == (2, 8, 8, 8, 1)
     assert model.config.hyper.optimizer == "adam" and model.config.hyper.batch_size == 16
     assert (tmp_path / "spiral.jsonl").read_text().count("\n") == 2
+
+
+def test_readme_sweep_example_is_the_shipped_file_and_plans_12_trials():
+    from tui_nn.cli.sweep import config_loader
+    from tui_nn.sweep.plan import load_sweep
+
+    text = README.read_text(encoding="utf-8")
+    example = README.parent / "examples" / "spiral-sweep.toml"
+    lines = example.read_text(encoding="utf-8").splitlines(keepends=True)
+    body = "".join(lines[next(i for i, line in enumerate(lines) if not line.startswith("#")) :])
+    assert f"```\n{body}```" in text
+    sweep = load_sweep(example, config_loader())
+    assert len(sweep.trials) == 12 and sweep.metric == "test_acc"

@@ -58,10 +58,10 @@ async def test_selecting_a_neuron_shows_its_numbers(harness):
         info = app.query_one("#neuron-info")
         assert info.region.height == 0  # only while the heatmap has the focus
         app.query_one("NeuronHeatmap").focus()
-        await wait_for(pilot, lambda: "h1 #0" in str(info.render()), "neuron info")
+        await wait_for(pilot, lambda: "h1 #1" in str(info.render()), "neuron info")
         await wait_for(pilot, lambda: info.region.height == 1, "the info line shown")
         await pilot.press("down")
-        await wait_for(pilot, lambda: "h1 #1" in str(info.render()), "the next neuron")
+        await wait_for(pilot, lambda: "h1 #2" in str(info.render()), "the next neuron")
         app.query_one("#layer-list").focus()
         await wait_for(pilot, lambda: info.region.height == 0, "the info line hidden again")
 
@@ -82,11 +82,11 @@ async def test_letter_keys_reach_the_app_while_the_heatmap_has_the_focus(harness
         heatmap, cost = app.query_one("NeuronHeatmap"), app.query_one("CostPlot")
         heatmap.focus()
         info = app.query_one("#neuron-info")
-        await wait_for(pilot, lambda: "h1 #0" in str(info.render()), "neuron info")
+        await wait_for(pilot, lambda: "h1 #1" in str(info.render()), "neuron info")
         await pilot.press("l")  # the cost plot's log scale, not a cursor move
         await wait_for(pilot, lambda: cost.log_scale, "log scale")
         await pilot.press("j", "k", "h")
         await pilot.pause()
-        assert "h1 #0" in str(info.render())  # the cursor stayed; only the arrows move it
+        assert "h1 #1" in str(info.render())  # the cursor stayed; only the arrows move it
         await pilot.press("down")
-        await wait_for(pilot, lambda: "h1 #1" in str(info.render()), "the next neuron")
+        await wait_for(pilot, lambda: "h1 #2" in str(info.render()), "the next neuron")

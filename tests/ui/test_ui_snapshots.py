@@ -47,3 +47,22 @@ def test_help_screen(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(harness.app, terminal_size=(100, 40), run_before=open_help)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_network_diagram_paused(snap_compare, tmp_path, size):
+    """The diagram in place of the heatmap, a weight selected and read below it."""
+    harness, run_before = paused_app(tmp_path)
+
+    async def diagram(pilot) -> None:
+        await run_before(pilot)
+        app = harness.app
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.query_one("NetworkDiagram").weights is not None, "w")
+        await pilot.press("down", "left")
+        await wait_for(pilot, lambda: "W1[2," in str(app.query_one("#neuron-info").render()), "w")
+        for selector in (*PICTURES, "NetworkDiagram"):
+            app.query_one(selector).flush_repaint()
+        await pilot.pause()
+
+    assert snap_compare(harness.app, terminal_size=size, run_before=diagram)

@@ -77,7 +77,7 @@ async def test_the_fit_plot_shows_points_and_the_curve_on_quadratic(tmp_path):
         x0, x1, y0, y1 = fit.box()
         curve_y = fit.curve[1]
         assert y0 <= curve_y.min() and curve_y.max() <= y1  # the range never cuts the curve
-        await pilot.press("v")  # the only view: said so
+        await pilot.press("V")  # the only view: said so
         await pilot.pause()
         assert "only view" in app.message_shown.text
 
@@ -106,7 +106,7 @@ async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
         acc = 100 * np.trace(matrix.matrix) / n_test
         assert f"acc {acc:.1f}%" in text[0]
 
-        await pilot.press("v")
+        await pilot.press("V")
         strip = app.query_one(SampleStrip)
         await wait_for(pilot, lambda: strip.display and not matrix.display, "the sample strip")
         assert app.view == "samples"
@@ -120,7 +120,7 @@ async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
         names = [str(int(c)) for c in p.image_predicted]
         label_rows = [r for r in rows[1:] if r.strip() and r.strip()[0] in "0123456789✗"]
         assert label_rows and label_rows[0].split()[0].lstrip("✗").startswith(names[0])
-        await pilot.press("v")
+        await pilot.press("V")
         await wait_for(pilot, lambda: matrix.display, "back to the matrix")
 
 
@@ -147,3 +147,13 @@ def test_the_matrix_shows_row_percent_when_counts_do_not_fit(counts):
     row = "".join(text for text, _, _ in lines[2])
     assert ("9003" in row) == counts
     assert all(len("".join(t for t, _, _ in line)) <= (80 if counts else 40) for line in lines)
+
+
+def test_a_narrow_panel_shows_row_tenths_and_still_fits():
+    widget = ConfusionMatrix()
+    widget.summary = summary("digits", "classification", 64)
+    widget.matrix = np.eye(10, dtype=np.int64) * 88 + 1
+    lines = widget.lines(26)
+    assert lines[0][0][0].startswith("confusion (test 980, row t")  # (cut to the width)
+    assert all(len("".join(t for t, _, _ in line)) <= 26 for line in lines)
+    assert "".join(t for t, _, _ in lines[2]).split()[1] == "9"  # 89 of 98: nine tenths

@@ -16,21 +16,26 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.engine.types import EpochRecord, LayerStats
+from tui_nn.session import tracing
 from tui_nn.session.messages import (
+    ApplyTraceStep,
     DataSummary,
     DecisionGrid,
+    NetworkView,
     Pause,
     Reset,
     Save,
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetParameter,
     SetSpeed,
     SetView,
     Snapshot,
     Start,
     Step,
     Stop,
+    TraceSample,
     TrainerDied,
 )
 
@@ -122,6 +127,30 @@ def grid_for(size: tuple[int, int], epoch: int) -> DecisionGrid:
     return DecisionGrid(values=values, bounds=BOUNDS, kind="probability")
 
 
+def weights_for(spec: NetworkSpec, step: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Closed-form weights of both signs that move a little with the step."""
+    out = []
+    for i, (n_in, n_out) in enumerate(zip(spec.sizes[:-1], spec.sizes[1:])):
+        r, c = np.meshgrid(np.arange(n_out), np.arange(n_in), indexing="ij")
+        W = np.sin(r * 1.7 + c * 0.9 + i + step * 0.01).astype(np.float32) * (1.0 + 0.3 * i)
+        b = np.cos(np.arange(n_out) * 1.3 + i).astype(np.float32) * 0.5
+        out.append((W, b))
+    return tuple(out)
+
+
+def view_for(spec: NetworkSpec, weights) -> NetworkView:
+    x = np.linspace(-1.0, 1.0, spec.n_inputs, dtype=np.float32)
+    a, zs, acts = x, [], []
+    for W, b in weights:
+        z = W @ a + b
+        a = np.tanh(z)
+        zs.append(z)
+        acts.append(a)
+    grads = tuple((W * np.float32(0.01), b * np.float32(0.02)) for W, b in weights)
+    shape = (8, 8) if spec.n_inputs == 64 else None
+    return NetworkView(grads, True, 0, "test", x, tuple(zs), tuple(acts), shape, "1")
+
+
 class FakeSession:
     """Quacks like tui_nn.session.TrainingSession."""
 
@@ -143,6 +172,8 @@ class FakeSession:
         self.answer_saves = True
         self.hold = False  # when true, edits are recorded but not applied (a late trainer)
         self._sent: dict[int, int] = {}  # records already published, per run
+        self._engine: _TraceRunner | None = None  # a real network for the trace commands
+        self.set_by_hand: dict[tuple[int, int, int | None], float] = {}  # SetParameter values
 
     # ---- the session API -----------------------------------------------------------------
 
@@ -216,6 +247,7 @@ class FakeSession:
             self.message = f"loss {cmd.spec.loss} needs a {needs} output layer"
         else:
             self.network = cmd.spec.validate()
+            self._engine = None
             self.run_id += 1
             self.message = "architecture changed"
         self.publish()
@@ -240,12 +272,58 @@ class FakeSession:
         self.speed = cmd.epochs_per_second
         self.publish()
 
+    def _on_SetParameter(self, cmd: SetParameter) -> None:
+        sizes = self.network.sizes
+        if not (0 <= cmd.layer < len(sizes) - 1 and 0 <= cmd.row < sizes[cmd.layer + 1]):
+            self.message = f"refused: no such neuron (layer {cmd.layer + 1}, row {cmd.row + 1})"
+        else:
+            self.set_by_hand[(cmd.layer, cmd.row, cmd.col)] = float(cmd.value)
+            name = (
+                f"b{cmd.layer + 1}[{cmd.row + 1}]"
+                if cmd.col is None
+                else (f"W{cmd.layer + 1}[{cmd.row + 1},{cmd.col + 1}]")
+            )
+            self.message = f"{name} = {cmd.value:.6g} (was 0); training cost now 0.5000"
+        self.publish()
+
+    def _weights(self):
+        weights = weights_for(self.network, self.step)
+        for (layer, row, col), value in self.set_by_hand.items():
+            W, b = weights[layer]
+            if col is None:
+                b[row] = value
+            else:
+                W[row, col] = value
+        return weights
+
     def _on_Stop(self, cmd: Stop) -> None:
         self.alive = False
+
+    def _on_TraceSample(self, cmd: TraceSample) -> None:
+        self._trace(cmd)
+
+    def _on_ApplyTraceStep(self, cmd: ApplyTraceStep) -> None:
+        self._trace(cmd)
+
+    def _trace(self, cmd: object) -> None:
+        """Answered honestly: the trainer's own handler on a real network and real data."""
+        runner = self.engine()
+        tracing.HANDLERS[type(cmd)](runner, cmd)
+        self.message = runner.message or self.message
+        result, runner.trace, runner.message = runner.trace, None, ""
+        self.publish(trace=result)
+
+    def engine(self) -> _TraceRunner:
+        """The real network and data behind the trace commands (built on first use)."""
+        if self._engine is None:
+            self._engine = _TraceRunner(self.dataset, self.network, self.hyper)
+        self._engine.hyper = self.hyper
+        return self._engine
 
     # ---- snapshots -------------------------------------------------------------------------
 
     def _new_run(self) -> None:
+        self._engine = None
         self.run_id += 1
         self.step = 0
         self.history = []
@@ -256,7 +334,9 @@ class FakeSession:
             if self.step % STEPS_PER_EPOCH == 0:
                 self.history.append(record(self.step // STEPS_PER_EPOCH, self.hyper.lr))
 
-    def publish(self, data: bool = False, saved_path: str | None = None) -> None:
+    def publish(
+        self, data: bool = False, saved_path: str | None = None, trace: object = None
+    ) -> None:
         self.seq += 1
         already = self._sent.get(self.run_id, 0)
         records = tuple(self.history[already:])
@@ -290,5 +370,25 @@ class FakeSession:
             grid=grid if (two_d or summary is None) and self.network.n_inputs == 2 else None,
             saved_path=saved_path,
             speed=self.speed,
+            trace=trace,
+            weights=self._weights() if self.view.weights else None,
+            network_view=view_for(self.network, self._weights()) if self.view.weights else None,
         )
         self.sink(snap)
+
+
+class _TraceRunner:
+    """What session/tracing.py's handlers need from the runner, with the real engine."""
+
+    def __init__(self, dataset: DatasetSpec, network: NetworkSpec, hyper) -> None:
+        from tui_nn.data import load_dataset
+        from tui_nn.engine import Network, TrainData, Trainer
+
+        ds = self.dataset = load_dataset(dataset)
+        self.net = Network.from_spec(network)
+        data = TrainData(ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.input_scale, ds.task)
+        self.trainer = Trainer(self.net, data, hyper, seed=network.seed)
+        self.hyper = hyper
+        self.trace = None
+        self.message = ""
+        self.urgent = self.weights_stale = self.grid_stale = False

@@ -13,11 +13,11 @@ import traceback
 from collections.abc import Callable
 
 from tui_nn import __version__
-from tui_nn.cli.options import UsageError, add_options
+from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
 from tui_nn.errors import one_line
 
-COMMANDS = ("train", "eval", "check", "datasets")
+COMMANDS = ("train", "eval", "check", "datasets", "trace", "sweep", "lessons", "lesson", "compare")
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -27,6 +27,10 @@ commands:
   tui-nn eval      evaluate a saved model on a dataset (loss, accuracy, confusion matrix)
   tui-nn check     gradient check of a configured network (float64)
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
+  tui-nn trace     one sample through the network: forward, backward, update
+  tui-nn sweep     train over a grid / random draws of settings on Dask (SWEEP.toml)
+  tui-nn lessons   list the lessons; `tui-nn lesson NAME` opens one in the app
+  tui-nn compare   train two runs from the same start side by side
   Run `tui-nn COMMAND --help` for a command's options.
 
 examples:
@@ -34,6 +38,7 @@ examples:
   tui-nn --dataset spiral --hidden 8,8,8    pre-configure the network
   tui-nn --dataset digits --hidden 32,16 --optimizer adam --lr 0.003
   tui-nn --resume                           continue the run saved when you last quit
+  tui-nn --sweep spiral-sweep-results       a sweep's trials; enter opens one
   tui-nn --low-bandwidth                    over a slow SSH link
   tui-nn --speed 10                         train 10 epochs a second, to watch it learn
 """
@@ -72,18 +77,13 @@ def app_parser() -> Parser:
         metavar="PATH",
         help="continue the run saved when the app last quit, or the model file PATH",
     )
+    app.add_argument(
+        "--sweep",
+        default=None,
+        metavar="DIR",
+        help="show a sweep's results (`tui-nn sweep --results DIR`); enter opens a trial's model",
+    )
     return parser
-
-
-TOY_SPEED = 30.0  # epochs/s: the decision boundary bends over a few seconds, as in a playground
-
-
-def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
-    """The app's starting pace: a watchable one for the generated toy sets (they would otherwise
-    converge in a fraction of a second), as fast as possible for real data."""
-    from tui_nn.data.toy import TOY_SETS
-
-    return TOY_SPEED if config.dataset.name in TOY_SETS else None
 
 
 def run_app_command(argv: list[str]) -> int:
@@ -94,6 +94,12 @@ def run_app_command(argv: list[str]) -> int:
     fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     config = config_from_values(gather_values(ns))
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
+    if ns.sweep is not None:  # a sweep's results; a trial chosen there opens as --resume
+        from tui_nn.ui.sweep_view import choose_trial
+
+        ns.resume = choose_trial(ns.sweep)
+        if not ns.resume:
+            return 0
     if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
         from tui_nn.data import load_dataset
 
@@ -111,6 +117,16 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.evaluate import main as command
     elif name == "check":
         from tui_nn.cli.gradcheck import main as command
+    elif name == "trace":
+        from tui_nn.cli.trace import main as command
+    elif name == "sweep":
+        from tui_nn.cli.sweep import main as command
+    elif name == "lessons":
+        from tui_nn.cli.lessons import main as command
+    elif name == "lesson":
+        from tui_nn.cli.lessons import lesson_main as command
+    elif name == "compare":
+        from tui_nn.cli.compare import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command

@@ -124,6 +124,13 @@ def read_config_values(path: Path) -> dict[str, Any]:
         table = read_toml(path)
     except ConfigError as exc:
         raise ConfigError(f"--config: {exc}") from None
+    return table_values(table, f"--config: {path}", path.parent)
+
+
+def table_values(table: dict[str, Any], where: str, base: Path) -> dict[str, Any]:
+    """The checked values of a TOML table of option names (a --config file, a lesson's
+    [config], `compare --set`); `where` starts every message; relative paths are relative to
+    `base`."""
     raw = {}
     unknown = []
     for key, value in table.items():
@@ -135,12 +142,12 @@ def read_config_values(path: Path) -> dict[str, Any]:
     if unknown:
         names = ", ".join(repr(k) for k in unknown)
         allowed = ", ".join(opt.name for opt in OPTIONS)
-        raise ConfigError(f"--config: {path}: unknown key(s) {names}; allowed keys: {allowed}")
+        raise ConfigError(f"{where}: unknown key(s) {names}; allowed keys: {allowed}")
     try:
-        values = check_values(raw, lambda opt: f"--config: {path}: key {opt.name!r}")
+        values = check_values(raw, lambda opt: f"{where}: key {opt.name!r}")
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
-    return _data_paths_absolute(values, base=path.parent)
+    return _data_paths_absolute(values, base=base)
 
 
 def load_run_config(path: str | os.PathLike[str], base: RunConfig | None = None) -> RunConfig:
@@ -185,6 +192,17 @@ PRESETS: dict[str, dict[str, Any]] = {
 TRAIN_EPOCHS = {"digits": 20, "mnist": 10, "fashion-mnist": 10}
 """Epochs `tui-nn train` runs when none is given (the app trains until paused)."""
 DEFAULT_TRAIN_EPOCHS = 100
+
+
+TOY_SPEED = 30.0  # epochs/s: the decision boundary bends over a few seconds, as in a playground
+
+
+def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
+    """The app's starting pace: a watchable one for the generated toy sets (they would otherwise
+    converge in a fraction of a second), as fast as possible for real data."""
+    from tui_nn.data.toy import TOY_SETS
+
+    return TOY_SPEED if config.dataset.name in TOY_SETS else None
 
 
 def default_epochs(config: RunConfig) -> int:

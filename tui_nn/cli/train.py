@@ -179,6 +179,8 @@ class HeadlessRun:
                         if metrics is not None:
                             metrics.write(record)
                         self.say(epoch_line(record, epochs + self.epoch_offset))
+                        if self.epoch_done(record):
+                            break
                     if result.diverged:
                         outcome, reason = "diverged", result.diverged
                         break
@@ -192,6 +194,10 @@ class HeadlessRun:
             if metrics is not None:
                 metrics.close()
         return self.finish(outcome, reason, time.perf_counter() - start)
+
+    def epoch_done(self, record) -> bool:
+        """Called after every epoch; True ends the run there (`lessons check`: goal reached)."""
+        return False
 
     @property
     def epoch_offset(self) -> int:

@@ -24,8 +24,9 @@ from collections import deque
 import numpy as np
 
 from tui_nn.session.messages import Snapshot
+from tui_nn.session.tracing import freeze as freeze_trace
 
-_ONCE = ("data", "grid", "weights", "inspection", "saved_path")
+_ONCE = ("data", "grid", "weights", "network_view", "inspection", "saved_path", "trace")
 END = object()  # put after the last message: the delivery thread stops when it takes it
 
 
@@ -57,6 +58,12 @@ def freeze(snap: Snapshot) -> Snapshot:
     for W, b in snap.weights or ():
         _freeze_array(W)
         _freeze_array(b)
+    if snap.trace is not None:
+        freeze_trace(snap.trace)
+    view = snap.network_view
+    if view is not None:
+        for a in (view.x, *view.z, *view.a, *(g for pair in view.grads for g in pair)):
+            _freeze_array(a)
     return snap
 
 

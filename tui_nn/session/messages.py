@@ -15,6 +15,7 @@ import numpy as np
 
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
+from tui_nn.engine.trace import Trace
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
 from tui_nn.kinds import Task
 from tui_nn.session.panel_data import PanelData
@@ -84,11 +85,43 @@ class Save:
 
 
 @dataclass(frozen=True)
+class Fork:
+    """Write the run and its whole training state (optimizer, shuffling) to `path`, for a
+    second trainer to continue from exactly here (see forking.py); answered like Save."""
+
+    path: str
+
+
+@dataclass(frozen=True)
 class Inspect:
     """Ask for the forward pass of one sample (answered in Snapshot.inspection)."""
 
     index: int
     split: str = "test"
+
+
+@dataclass(frozen=True)
+class TraceSample:
+    """Trace one sample through the network: forward, backward and the plain gradient step on
+    it, computed by the engine (answered in Snapshot.trace; nothing changes). The sample: `index`
+    in `split`, or the training sample nearest to `point` (2-D data), or, with neither, the next
+    sample training would take. `lr` None: the run's learning rate."""
+
+    index: int | None = None
+    split: str = "train"
+    point: tuple[float, float] | None = None
+    lr: float | None = None
+
+
+@dataclass(frozen=True)
+class ApplyTraceStep:
+    """Take that one plain gradient step on the real network (`W <- W - lr dW` for sample
+    `index` of `split`, whatever the optimizer; its state and the counters are untouched), and
+    answer with the trace of the same sample on the new weights."""
+
+    index: int
+    split: str = "train"
+    lr: float | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +133,8 @@ class SetView:
     grid: bool = True
     grid_size: tuple[int, int] = (48, 24)  # (columns, rows) of samples over the data's box
     grid_interval: float = 0.5  # seconds between decision grids at most
+    weights_interval: float = 0.5  # while training: seconds between weight copies at most
+    sample: int = 0  # the sample whose forward pass comes with the weights (test set; train if none)
 
 
 @dataclass(frozen=True)
@@ -116,6 +151,19 @@ class CheckGradients:
     `samples` training samples); the answer is the snapshot's message."""
 
     samples: int = 8
+
+
+@dataclass(frozen=True)
+class SetParameter:
+    """Set one weight `W[row, col]` (or the bias `b[row]` when `col` is None) of `layer` to
+    `value`, between steps. Indices are 0-based like the arrays (layer 0 = first hidden layer;
+    `W1[2,1]` in the textbook's notation is layer 0, row 1, col 0). A bad address or a
+    non-finite value is refused with a message naming it; nothing changes then."""
+
+    layer: int
+    row: int
+    col: int | None
+    value: float
 
 
 @dataclass(frozen=True)
@@ -140,10 +188,14 @@ Command = (
     | SetArchitecture
     | SetDataset
     | Save
+    | Fork
     | Inspect
+    | TraceSample
+    | ApplyTraceStep
     | SetView
     | SetSpeed
     | CheckGradients
+    | SetParameter
     | Stop
 )
 
@@ -191,6 +243,39 @@ class Inspection:
 
 
 @dataclass(frozen=True)
+class TraceResult:
+    """The answer to TraceSample / ApplyTraceStep: the engine's trace (copies of every array),
+    which sample it is, and after ApplyTraceStep the cost the sample had before the step. A
+    request that cannot be answered (no such sample) has `refused` (one line) and no trace."""
+
+    index: int | None
+    split: str
+    n_samples: int  # in that split
+    trace: Trace | None
+    class_name: str | None = None  # the sample's class, by name, when the data has names
+    chosen: str = "index"  # how the sample was picked: "index", "next" or "point"
+    applied: bool = False  # the answer to ApplyTraceStep (the weights changed)
+    loss_before: float | None = None  # the sample's cost before that step
+    refused: str | None = None  # why there is no trace (the weights did not change)
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """What a network diagram reads besides the weights (sent with them, copied): the last
+    step's gradients and one sample's forward pass, `z = W @ a_prev + b`, `a = f(z)`."""
+
+    grads: tuple[tuple[np.ndarray, np.ndarray], ...]  # (dW, db) per layer of the last step
+    stepped: bool  # False before the first step of a run (grads are zeros then)
+    sample: int  # index of the sample in `split`
+    split: str  # "test" or "train"
+    x: np.ndarray  # (n_inputs,) the sample as the network sees it (scaled)
+    z: tuple[np.ndarray, ...]  # per layer (units,)
+    a: tuple[np.ndarray, ...]  # per layer (units,)
+    image_shape: tuple[int, int] | None = None  # (rows, cols) when the inputs are an image
+    label: str = ""  # the sample's target, as text
+
+
+@dataclass(frozen=True)
 class Snapshot:
     run_id: int  # changes on reset, architecture change and dataset change
     seq: int  # increases with every snapshot of the process
@@ -222,6 +307,8 @@ class Snapshot:
     error_detail: str | None = None  # the traceback, on `error` snapshots (message is one line)
     speed: float | None = None  # the speed limit in epochs per second (None: as fast as possible)
     panel: PanelData | None = None  # fit curve / confusion matrix / image strip, when computed
+    trace: TraceResult | None = None  # set on the snapshot answering TraceSample/ApplyTraceStep
+    network_view: NetworkView | None = None  # with `weights`, when the view asks for weights
 
 
 @dataclass(frozen=True)

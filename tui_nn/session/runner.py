@@ -15,6 +15,8 @@ import time
 import traceback
 from collections.abc import Callable
 
+import tui_nn.session.forking as forking
+import tui_nn.session.parameters as parameters
 import tui_nn.session.pictures as pictures
 import tui_nn.session.snapshots as snapshots
 from tui_nn.config import RunConfig, check_speed, train_data
@@ -25,6 +27,7 @@ from tui_nn.errors import one_line
 from tui_nn.session.gradients import check_gradients
 from tui_nn.session.messages import (
     CheckGradients,
+    Fork,
     InjectFault,
     Inspect,
     Inspection,
@@ -34,6 +37,7 @@ from tui_nn.session.messages import (
     SetArchitecture,
     SetDataset,
     SetHyper,
+    SetParameter,
     SetSpeed,
     SetView,
     Snapshot,
@@ -43,6 +47,7 @@ from tui_nn.session.messages import (
     Stop,
 )
 from tui_nn.session.meter import Meter, Stopwatch
+from tui_nn.session.tracing import HANDLERS as TRACE_HANDLERS
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
 
@@ -73,9 +78,11 @@ class Runner:
         self.records: list[EpochRecord] = []
         self.send_data = True
         self.weights_stale = True
+        self.last_weights_time, self.weights_run_id = float("-inf"), -1  # see parameters.py
         self.grid_stale = True
         self.last_grid_time = float("-inf")
         self.inspection: Inspection | None = None
+        self.trace = None  # a TraceResult for the next snapshot (tracing.py)
         self.saved_path: str | None = None
         # Step(n) / Step(epoch=True) bookkeeping
         self.steps_left: int | None = None
@@ -147,7 +154,8 @@ class Runner:
             )
             trainer.elapsed = self.stopwatch.total = last.seconds  # the clock goes on
         self.records = list(trainer.history)
-        self.message = f"resumed from {path}"
+        forked = forking.restore_from(trainer, path)  # a fork: optimizer, shuffling, counters
+        self.message = f"{'forked' if forked else 'resumed'} from {path}"
 
     def _use_data(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -316,7 +324,7 @@ class Runner:
 
     def _set_view(self, cmd: SetView) -> None:
         """The answering snapshot carries what the view asks for, even if unchanged since."""
-        self.weights_stale = cmd.weights
+        self.weights_stale, self.last_weights_time = cmd.weights, float("-inf")
         if cmd.grid:
             self.grid_stale, self.last_grid_time = True, float("-inf")
         self.view = cmd
@@ -338,11 +346,14 @@ class Runner:
         SetArchitecture: _set_architecture,
         SetDataset: _set_dataset,
         Save: _save,
+        Fork: forking.handle_fork,
         Inspect: _inspect,
         SetView: _set_view,
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
         CheckGradients: check_gradients,
+        **TRACE_HANDLERS,
+        SetParameter: parameters.set_parameter,
     }
 
     def current_config(self) -> RunConfig:

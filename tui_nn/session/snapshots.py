@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import tui_nn.session.panel_data as panel_data
+import tui_nn.session.parameters as parameters
 import tui_nn.session.pictures as pictures
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.session.messages import DecisionGrid, Snapshot
@@ -61,9 +62,7 @@ def build(runner: Runner) -> Snapshot:
         return bare(runner)
     rate = runner.meter.read(now, trainer.samples_seen, runner.running)
     last = trainer.history[-1] if trainer.history else None
-    weights = None
-    if runner.view.weights and runner.weights_stale:
-        weights, runner.weights_stale = pictures.copy_weights(runner.net), False
+    weights, network_view = parameters.weights_if_due(runner, now)
     snap = Snapshot(
         run_id=runner.run_id,
         seq=runner.seq,
@@ -93,9 +92,11 @@ def build(runner: Runner) -> Snapshot:
         saved_path=runner.saved_path,
         error_detail=runner.error_detail if runner.state == "error" else None,
         speed=runner.speed,
+        trace=runner.trace,
+        network_view=network_view,
     )
     runner.records, runner.send_data = [], False
-    runner.inspection = runner.saved_path = None
+    runner.inspection = runner.saved_path = runner.trace = None
     return snap
 
 

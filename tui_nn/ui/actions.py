@@ -9,6 +9,7 @@ from __future__ import annotations
 from tui_nn.session.messages import Pause, Reset, SetSpeed, Start, Step
 from tui_nn.ui.panels import HyperPanel
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, NeuronHeatmap
+from tui_nn.ui.widgets.diagram import NetworkDiagram
 
 SMOOTHING_STEPS = (0, 5, 20)  # epochs of the plots' moving average, cycled by a key
 SPEEDS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)  # epochs per second, chosen with < and >; then max
@@ -74,6 +75,7 @@ class AppActions:
 
     def action_heatmap_mode(self) -> None:
         self.query_one(NeuronHeatmap).toggle_mode()
+        self.query_one(NetworkDiagram).set_mode(self.query_one(NeuronHeatmap).mode)
 
     def action_toggle_editor(self) -> None:
         self.screen.toggle_class("-hide-editor")

@@ -35,27 +35,42 @@ from tui_nn.session.messages import (
     SetDataset,
     SetHyper,
     SetSpeed,
-    SetView,
     Snapshot,
 )
 from tui_nn.ui import runs
 from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.comparison import Comparison
+from tui_nn.ui.diagram_actions import DiagramActions
 from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.gradient_check import GradientCheck
 from tui_nn.ui.help import HelpScreen, palette_commands
 from tui_nn.ui.lower_right import PictureViews
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
+from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.screenshot import Screenshots
 from tui_nn.ui.status import StatusLine, neuron_text
+from tui_nn.ui.sweep_view import SweepOpening
 from tui_nn.ui.telling import OneMessage
+from tui_nn.ui.trace_mode import TraceMode
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
+from tui_nn.ui.widgets.diagram import NetworkDiagram
 
 
 class TuiNNApp(
-    OneMessage, PictureViews, Screenshots, GradientCheck, AppActions, RunKeeping, App[str | None]
+    OneMessage,
+    PictureViews,
+    Screenshots,
+    GradientCheck,
+    Comparison,
+    AppActions,
+    TraceMode,
+    DiagramActions,
+    RunKeeping,
+    SweepOpening,
+    App[str | None],
 ):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
@@ -102,6 +117,20 @@ class TuiNNApp(
             tooltip="Heatmap: mean |δ| / mean activation",
         ),
         Binding(
+            "n",
+            "network_diagram",
+            "Network diagram",
+            show=False,
+            tooltip="Network diagram (weights as lines) in place of the heatmap",
+        ),
+        Binding(
+            "W",
+            "set_parameter",
+            "Set a weight or bias",
+            show=False,
+            tooltip="Set one weight or bias by hand, e.g. W1[2,1] = 1.25",
+        ),
+        Binding(
             "t",
             "test_points",
             "Test points",
@@ -109,7 +138,7 @@ class TuiNNApp(
             tooltip="Decision boundary: show the test points",
         ),
         Binding(
-            "v",
+            "V",
             "cycle_view",
             "View",
             show=False,
@@ -131,6 +160,16 @@ class TuiNNApp(
             "Network panel",
             show=False,
             tooltip="Back to the network panel",
+        ),
+        Binding("f", "fork", "Fork A/B", tooltip="Compare: fork this run (again: end it)"),
+        Binding("x", "edit_other", "Edit A/B", show=False, tooltip="Compare: edit run A / B"),
+        Binding("v", "swap_pictures", "A/B picture", show=False, tooltip="Compare: show A / B"),
+        Binding(
+            "T",
+            "trace",
+            "Trace a sample",
+            show=False,
+            tooltip="Trace mode: one sample forward, backward and update",
         ),
         Binding("question_mark", "help", "Help", tooltip="This list of keys"),
         Binding("q", "quit", "Quit", tooltip="Save the run and quit"),
@@ -182,7 +221,9 @@ class TuiNNApp(
                 with Horizontal(id="pictures"):
                     with Vertical(id="neurons"):
                         yield NeuronHeatmap(id="heatmap", min_interval=interval)
+                        yield NetworkDiagram(id="diagram", min_interval=interval)
                         yield Static(id="neuron-info")
+                    yield TracePanel(id="trace")
                     yield from self.compose_views(interval)
         yield StatusLine(id="status")
         yield Footer(compact=True)
@@ -205,6 +246,7 @@ class TuiNNApp(
 
     async def on_unmount(self) -> None:
         self._watch_hangup(False)
+        await asyncio.to_thread(self.close_comparison)
         if self.session is not None:
             await asyncio.to_thread(self.session.close)
 
@@ -234,19 +276,24 @@ class TuiNNApp(
             self.update_panels(update.panel)
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
-        self._answer_edits(snap)
-        dataset_name = snap.dataset.name if snap.dataset is not None else ""
-        architecture = self.query_one(ArchitecturePanel)
-        architecture.show(self.edits.shown("network", snap.network, architecture.spec), dataset_name)
-        if snap.dataset is not None:
-            hyper = self.query_one(HyperPanel)
-            hyper.show(
-                self.edits.shown("hyper", snap.hyper, hyper.hyper),
-                self.edits.shown("data", snap.dataset, hyper.dataset),
-            )
+        self.show_diagram(update)
+        if not self.editing_b:  # while run B is edited, the panels show B (comparison.py)
+            self._answer_edits(snap)
+            dataset_name = snap.dataset.name if snap.dataset is not None else ""
+            architecture = self.query_one(ArchitecturePanel)
+            shown_spec = self.edits.shown("network", snap.network, architecture.spec)
+            architecture.show(shown_spec, dataset_name)
+            if snap.dataset is not None:
+                hyper = self.query_one(HyperPanel)
+                hyper.show(
+                    self.edits.shown("hyper", snap.hyper, hyper.hyper),
+                    self.edits.shown("data", snap.dataset, hyper.dataset),
+                )
         self.query_one(StatusLine).show(snap)
+        self.show_trace(update)
         self._tell_state(previous, snap)
         self.tell_gradients(snap)
+        self.compare_after_a(update)
 
     def _answer_edits(self, snap: Snapshot) -> None:
         """Edits the trainer took or refused are no longer pending; a refusal is shown."""
@@ -299,8 +346,7 @@ class TuiNNApp(
         view = (data_2d, (max(4, cols), max(4, rows)))
         if self.last is not None and view != self._grid_view:
             self._grid_view = view
-            grid, size = view
-            self.send(SetView(grid=grid, grid_size=size, grid_interval=self.picture_interval))
+            self.send(self.view_command(*view))
 
     def _tell_state(self, previous: Snapshot | None, snap: Snapshot) -> None:
         changed = previous is None or previous.state != snap.state
@@ -317,6 +363,9 @@ class TuiNNApp(
     # ---- edits out --------------------------------------------------------------------------
 
     def send(self, command: object) -> bool:
+        routed = self.compare_route(command)  # while comparing: to A, B or both
+        if routed is not None:
+            return routed
         if self.session is None or not self.session.alive:
             self.notify("the trainer is not running", severity="warning")
             return False
@@ -352,12 +401,12 @@ class TuiNNApp(
     @on(NeuronHeatmap.NeuronSelected)
     def _neuron_selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
         info = self.query_one("#neuron-info", Static)
-        info.update(neuron_text(event, self.last))
+        info.update(neuron_text(event, self.last, self.query_one("#neurons").size.width))
         info.add_class("-shown")
 
     def _focus_changed(self, focused: object) -> None:
         """The neuron line is shown only while the heatmap has the focus."""
-        if not isinstance(focused, NeuronHeatmap):
+        if not isinstance(focused, (NeuronHeatmap, NetworkDiagram)):
             self.query_one("#neuron-info").remove_class("-shown")
 
     # ---- help and the command palette (the actions are in actions.py) ---------------------
@@ -371,6 +420,8 @@ class TuiNNApp(
             ("Training and view", list(self.BINDINGS)),
             ("Network panel (when it has the focus)", list(ArchitecturePanel.BINDINGS)),
             ("Heatmap (when it has the focus)", list(NeuronHeatmap.BINDINGS)),
+            ("Trace mode (T)", list(TracePanel.BINDINGS)),
+            ("Network diagram (n; when it has the focus)", list(NetworkDiagram.BINDINGS)),
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -380,6 +431,9 @@ class TuiNNApp(
         yield SystemCommand(gradient_check.TITLE, gradient_check.HELP, self.action_check_gradients)
         panel = self.query_one(ArchitecturePanel)
         yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
+        yield SystemCommand(
+            "Sweep results", "Open a `tui-nn sweep` results folder", self.action_open_sweep
+        )
 
 
 def create_app(config: RunConfig | None = None, **options: Any) -> TuiNNApp:
@@ -428,4 +482,6 @@ def run_app(
     if saved_path:
         print(f"tui-nn: saved this run to {saved_path}")
         print("         continue it with: tui-nn --resume")
+    if app.next_model:  # a sweep trial chosen from the palette: open it as --resume does
+        return run_app(config, fps=fps, low_bandwidth=low_bandwidth, resume=app.next_model)
     return 0

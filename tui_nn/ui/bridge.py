@@ -8,7 +8,7 @@ coalesces many snapshots into one repaint — yet no epoch record is ever lost o
 records are accumulated in arrival order until the app takes them.
 
 Fields that the trainer sends only now and then (`data`, `grid`, `saved_path`, `inspection`,
-`weights`) survive coalescing too: the newest non-empty value is kept until taken.
+`trace`, `weights`) survive coalescing too: the newest non-empty value is kept until taken.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session.messages import DataSummary, DecisionGrid, Inspection, Snapshot, TrainerDied
+from tui_nn.session.messages import (
+    DataSummary,
+    DecisionGrid,
+    Inspection,
+    NetworkView,
+    Snapshot,
+    TraceResult,
+    TrainerDied,
+)
 from tui_nn.session.panel_data import PanelData
 
 
@@ -35,7 +43,10 @@ class Update:
     grid: DecisionGrid | None = None
     panel: PanelData | None = None  # fit curve / confusion matrix / image strip
     inspection: Inspection | None = None
+    trace: TraceResult | None = None
     saved_path: str | None = None
+    weights: tuple | None = None  # ((W, b), ...) with the network_view sent alongside
+    network_view: NetworkView | None = None
     new_run: bool = False  # a new run began: `records` is its whole history (clear the plots)
     coalesced: int = 1  # how many snapshots this update stands for
 
@@ -102,6 +113,10 @@ class SnapshotBridge:
             pending.panel = snap.panel
         if snap.inspection is not None:
             pending.inspection = snap.inspection
+        if snap.trace is not None:
+            pending.trace = snap.trace
+        if snap.weights is not None:
+            pending.weights, pending.network_view = snap.weights, snap.network_view
         if snap.saved_path is not None:
             pending.saved_path = self._saved_path = snap.saved_path
             self._saved.set()

@@ -21,6 +21,8 @@ KEY_NAMES = {
     "equals_sign": "=",
     "minus": "-",
     "escape": "esc",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
     "insert": "ins",
     "delete": "del",
     "up": "↑",

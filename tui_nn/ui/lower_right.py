@@ -1,6 +1,6 @@
 """The lower-right panel always shows the most useful picture for the data:
 
-| data                                   | views (`v` cycles)                        |
+| data                                   | views (`V` cycles)                        |
 |----------------------------------------|-------------------------------------------|
 | 2-D (classification or regression)     | decision boundary / regression surface    |
 | 1-D regression (sine, quadratic)       | fit plot: y against x, points and curve   |
@@ -8,7 +8,7 @@
 | image sets (digits, mnist, ...)        | confusion matrix, strip of test samples   |
 
 A mixin of the app: it picks the views when data arrive, shows one, hands the trainer's panel
-data (`Snapshot.panel`, copies) to the widgets, and cycles with `v`.
+data (`Snapshot.panel`, copies) to the widgets, and cycles with `V` (`v` is A/B compare).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class PictureViews:
     def _show_view(self) -> None:
         for name, widget_type in VIEW_WIDGETS.items():
             widget = self.query_one(widget_type)  # type: ignore[attr-defined]
-            widget.display = name == self.view
+            widget.set_class(name != self.view, "-view-hidden")  # a class: comparison's CSS
             if name == self.view:
                 widget.flush_repaint()
 

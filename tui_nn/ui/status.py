@@ -218,8 +218,9 @@ class StatusLine(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, prefix: str = "") -> None:
         super().__init__(id=id)
+        self.prefix = prefix  # "A " / "B " while two runs are compared
         self._text = status_text(None)
         self._shown: tuple[Snapshot | None, str | None] = (None, None)
         self.repaints = 0
@@ -236,7 +237,7 @@ class StatusLine(Widget):
         return status_text(snap, state, width=self.content_size.width).plain
 
     def show(self, snap: Snapshot | None, state: Shown | None = None) -> None:
-        text = status_text(snap, state)
+        text = Text.assemble((self.prefix, "bold reverse"), status_text(snap, state))
         if text.plain == self._text.plain:
             return
         self._text, self._shown = text, (snap, state)
@@ -245,12 +246,30 @@ class StatusLine(Widget):
 
     def render(self) -> Text:
         snap, state = self._shown
-        return status_text(snap, state, width=self.content_size.width)
+        width = self.content_size.width - len(self.prefix)
+        return Text.assemble((self.prefix, "bold reverse"), status_text(snap, state, width=width))
 
 
-def neuron_text(event: NeuronSelected, snap: Snapshot | None) -> str:
-    """One line about the neuron under the heatmap's cursor, in the textbook's words."""
+def neuron_text(event: NeuronSelected, snap: Snapshot | None, width: int = 80) -> str:
+    """One line about the neuron under the heatmap's cursor, in the textbook's words (1-based,
+    as the diagram): the long form when it fits in `width`, else a short one (which may wrap,
+    but is never cut off)."""
     n_layers = len(snap.network.layers) if snap is not None else 0
     name = "out" if event.layer == n_layers - 1 else f"h{event.layer + 1}"
-    values = "  ".join(f"{key} {value:.3g}" for key, value in event.values.items())
-    return f"{name} #{event.index}: {values}"
+    values = event.values
+    count = int(values.get("neurons", 1))
+    first = event.index + 1
+    who = f"{name} #{first}" if count <= 1 else f"{name} #{first}–{first + count - 1}"
+    where = f"layer {event.layer + 1}, " + (
+        f"neuron {first}" if count <= 1 else f"{count} neurons, their mean"
+    )
+    delta, act = values.get("delta", math.nan), values.get("activation", math.nan)
+    dead, sat = values.get("dead", 0.0), values.get("saturated", 0.0)
+    long = (
+        f"{who} ({where}): mean|δ| {delta:.3g}  mean a {act:.3g}  dead {dead:.0%}  "
+        f"saturated {sat:.0%}"
+    )
+    if len(long) <= width:
+        return long
+    marks = "  dead" if dead >= 0.9 else "  sat" if sat >= 0.9 else ""
+    return f"{who} |δ| {delta:.3g} a {act:.3g}{marks}"

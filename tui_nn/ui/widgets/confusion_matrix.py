@@ -89,14 +89,15 @@ class ConfusionMatrix(RowWidget, Widget):
         percent = label_w + k * counts_w > width
         cell_w = 4 if percent else max(counts_w, 3)
         if percent:
-            cell_w = max(3, min(4, (width - label_w) // max(k, 1)))
+            cell_w = max(2, min(4, (width - label_w) // max(k, 1)))
+        tenths = percent and cell_w < 3  # a narrow panel: one digit, the row share in tenths
         right = int(np.trace(m))
         acc = f"{100 * right / total:.1f}%" if total else "–"
-        unit = ", row %" if percent else ""
+        unit = ", row tenths" if tenths else (", row %" if percent else "")
         title = f"confusion (test {total:,}{unit}) acc {acc} · rows true, cols predicted"
         out = [[(title[:width], "bold", None)]]
         header = [(" " * label_w, None, None)]
-        header += [(n[: cell_w - 1].rjust(cell_w), "dim", None) for n in names]
+        header += [(n[: max(1, cell_w - 1)].rjust(cell_w), "dim", None) for n in names]
         out.append(header)
         sums = m.sum(axis=1)
         for i in range(k):
@@ -104,7 +105,9 @@ class ConfusionMatrix(RowWidget, Widget):
             for j in range(k):
                 count = int(m[i, j])
                 share = count / sums[i] if sums[i] else 0.0
-                if percent:
+                if tenths:
+                    text = f"{min(9, int(10 * share))}" if count else "·"
+                elif percent:
                     text = f"{min(99, round(100 * share))}" if count else "·"
                 else:
                     text = str(count) if count else "·"

@@ -1,0 +1,136 @@
+"""`tui-nn trace --sample I`: one sample through the network, forward, backward and one plain
+gradient step, as the worked calculation of the textbooks (or `--json`).
+
+The network is the one `tui-nn train` would start from with the same options (same seed, same
+initial weights), or a saved model with `--load`. The numbers come from the engine's own
+forward and backward code on a batch of one (`tui_nn.engine.trace`); nothing is trained.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from tui_nn.cli.options import UsageError, add_options, config_from_values, gather_values
+from tui_nn.cli.parser import make_parser
+
+EPILOG = """\
+examples:
+  tui-nn trace --dataset xor --hidden 2 --sample 0     the initial weights, training sample 0
+  tui-nn trace --dataset xor --hidden 2 --sample 3 --split test --lr 0.5
+  tui-nn trace --load xor.npz --sample 0               a trained model
+  tui-nn trace --dataset digits --sample 12 --json > trace.json
+
+The text shows every neuron of small layers and the largest terms of wide ones; --json has
+every number (x after normalisation, y as the loss uses it, per layer W, b, z, a, delta =
+dC/dz, dW, db, and the weights after the step W - lr dW). Penalties (--l1, --l2) and the
+optimizer are not part of the step: it is plain SGD on this one sample.
+
+exit codes: 0 traced, 2 bad options or input.
+"""
+
+SPLITS = ("train", "test")
+ARCHITECTURE_KEYS = ("hidden", "activation", "output", "loss", "init")
+
+
+def parser():
+    p = make_parser(
+        "tui-nn trace",
+        "Trace one sample through the network: forward, cost, backward, one gradient step.",
+        EPILOG,
+    )
+    add_options(p, exclude=("save", "metrics"))
+    trace = p.add_argument_group("trace")
+    trace.add_argument("--sample", metavar="I", default=None, help="index of the sample (from 0)")
+    trace.add_argument("--split", default="train", help="which set the sample is from: train|test")
+    trace.add_argument("--json", action="store_true", help="print the trace as one JSON object")
+    return p
+
+
+def sample_index(text: str | None) -> int:
+    if text is None:
+        raise UsageError("--sample I is required: the index of the sample to trace (from 0)")
+    try:
+        index = int(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--sample: must be a sample index (an integer >= 0), got {text!r}"
+        ) from None
+    if index < 0:
+        raise UsageError(f"--sample: must be a sample index (an integer >= 0), got {index}")
+    return index
+
+
+def main(argv: list[str]) -> int:
+    from tui_nn.cli.train import build_network, note
+    from tui_nn.data import load_dataset
+    from tui_nn.engine.trace import trace_sample, trace_to_dict
+    from tui_nn.files import load_model
+    from tui_nn.session.trace_text import trace_text
+
+    ns = parser().parse_args(argv)
+    index = sample_index(ns.sample)
+    if ns.split not in SPLITS:
+        raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
+    values = gather_values(ns)
+    loaded = None
+    if "load" in values:
+        loaded = load_model(values["load"])
+        ignored = [f"--{k}" for k in ARCHITECTURE_KEYS if k in values]
+        if ignored:
+            note(f"{', '.join(ignored)} ignored: the architecture comes from {values['load']}")
+            values = {k: v for k, v in values.items() if k not in ARCHITECTURE_KEYS}
+    config = config_from_values(values, base=loaded.config if loaded else None)
+    dataset = load_dataset(config.dataset)
+    X, y = (
+        (dataset.X_train, dataset.y_train)
+        if ns.split == "train"
+        else (dataset.X_test, dataset.y_test)
+    )
+    if len(X) == 0:
+        raise UsageError(f"--split {ns.split}: the {ns.split} set of {dataset.name} is empty")
+    if index >= len(X):
+        raise UsageError(
+            f"--sample: {index} is out of range: the {ns.split} set of {dataset.name} has "
+            f"{len(X)} samples (0..{len(X) - 1})"
+        )
+    net = build_network(config, dataset, loaded, values)
+    lr = config.hyper.lr
+    trace = trace_sample(
+        net,
+        X[index],
+        y[index],
+        lr,
+        input_scale=dataset.input_scale,
+        classification=dataset.task == "classification",
+    )
+    if ns.json:
+        out = trace_to_dict(trace, sample=index)
+        out = {"split": ns.split, "dataset": dataset.name, **out}
+        json.dump(out, sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    sys.stdout.write(trace_text(trace, heading(trace, net, dataset, ns.split, index, values)))
+    return 0
+
+
+def heading(trace, net, dataset, split: str, index: int, values: dict[str, Any]) -> list[str]:
+    """What is traced: the sample and its target, the network, where its weights come from."""
+    from tui_nn.session.trace_lines import vector
+
+    spec = net.spec
+    sizes = "-".join(str(n) for n in spec.sizes)
+    acts = ", ".join(layer.activation for layer in spec.layers)
+    where = f"from {values['load']}" if "load" in values else f"initial weights, seed {spec.seed}"
+    target = f"class {trace.label}" if trace.label is not None else "a regression target"
+    names = dataset.class_names
+    if trace.label is not None and names and trace.label < len(names):
+        if names[trace.label] != str(trace.label):
+            target += f" ({names[trace.label]})"
+    return [
+        f"Sample {index} of the {split} set of {dataset.name} ({target})",
+        f"network {sizes} ({acts}), loss {spec.loss}, {spec.dtype}; {where}",
+        f"one plain gradient step with learning rate α = {trace.lr:g}",
+        vector("y", trace.y),
+    ]

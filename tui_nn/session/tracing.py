@@ -1,0 +1,145 @@
+"""The trainer's side of trace mode: the handlers of TraceSample and ApplyTraceStep.
+
+Both run in the trainer process, between steps, on the runner's own network and data, through
+the engine (`tui_nn.engine.trace`): the UI only ever sees the TraceResult, a frozen message of
+copies. `HANDLERS` is what the runner registers. A handler needs from the runner only `net`,
+`dataset`, `trainer`, `hyper` and the flags that make the next snapshot carry the answer (and,
+after a step, new weights and a new decision grid), so a test double can run the same code.
+A request that cannot be answered (no such sample or split) is answered too, with `refused`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from tui_nn.engine.trace import apply_sample_step, next_training_index, trace_sample
+from tui_nn.session.messages import ApplyTraceStep, TraceResult, TraceSample
+
+SPLITS = ("train", "test")
+
+
+def split_arrays(dataset, split: str) -> tuple[np.ndarray, np.ndarray]:
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+    if split == "train":
+        return dataset.X_train, dataset.y_train
+    return dataset.X_test, dataset.y_test
+
+
+def check_index(dataset, split: str, index: int) -> None:
+    X, _ = split_arrays(dataset, split)
+    if len(X) == 0:
+        raise ValueError(f"the {split} set is empty: nothing to trace")
+    if not (isinstance(index, (int, np.integer)) and 0 <= index < len(X)):
+        raise ValueError(
+            f"sample {index} is out of range: the {split} set has {len(X)} samples "
+            f"(0..{len(X) - 1})"
+        )
+
+
+def nearest(dataset, split: str, point: tuple[float, float]) -> int:
+    """The sample of `split` nearest to `point` (2-D data, in the network's input units)."""
+    X, _ = split_arrays(dataset, split)
+    if dataset.n_inputs != 2:
+        raise ValueError("a sample is chosen by a point only on 2-D data")
+    if len(X) == 0:
+        raise ValueError(f"the {split} set is empty: nothing to trace")
+    points = np.asarray(X, dtype=np.float64) * dataset.input_scale
+    d = ((points - np.asarray(point, dtype=np.float64)) ** 2).sum(axis=1)
+    return int(np.argmin(d))
+
+
+def _lr(runner, lr: float | None) -> float:
+    return float(runner.hyper.lr if lr is None else lr)
+
+
+def _sample(dataset, split: str, index: int):
+    X, y = split_arrays(dataset, split)
+    return X[index], y[index]
+
+
+def result(
+    net,
+    dataset,
+    index: int,
+    split: str,
+    lr: float,
+    chosen: str = "index",
+    applied: bool = False,
+    loss_before: float | None = None,
+) -> TraceResult:
+    """The trace of sample `index` of `split` through `net` as a message (nothing changes)."""
+    check_index(dataset, split, index)
+    x, y = _sample(dataset, split, index)
+    classification = dataset.task == "classification"
+    trace = trace_sample(net, x, y, lr, dataset.input_scale, classification)
+    names = dataset.class_names
+    name = None
+    if trace.label is not None and names and 0 <= trace.label < len(names):
+        name = str(names[trace.label])
+    n = len(split_arrays(dataset, split)[0])
+    return freeze(
+        TraceResult(index, split, n, trace, name, chosen, applied, loss_before),
+    )
+
+
+def freeze(res: TraceResult) -> TraceResult:
+    """Make every array of the result read-only (snapshots are immutable copies)."""
+    trace = res.trace
+    for part in (trace, *trace.layers) if trace is not None else ():
+        for f in dataclasses.fields(part):
+            value = getattr(part, f.name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+    return res
+
+
+def refusal(runner, cmd: TraceSample | ApplyTraceStep, reason: str) -> None:
+    """The answer to a request that cannot be traced: said in the result and the message."""
+    split = cmd.split if cmd.split in SPLITS else "train"
+    n = len(split_arrays(runner.dataset, split)[0])
+    runner.trace = TraceResult(cmd.index, cmd.split, n, None, refused=reason)
+    runner.message = f"cannot trace: {reason}"
+
+
+def handle_trace(runner, cmd: TraceSample) -> None:
+    try:
+        dataset, split = runner.dataset, cmd.split
+        split_arrays(dataset, split)
+        if cmd.point is not None:
+            index, chosen = nearest(dataset, split, cmd.point), "point"
+        elif cmd.index is None:
+            split, index, chosen = "train", next_training_index(runner.trainer), "next"
+        else:
+            index, chosen = int(cmd.index), "index"
+        runner.trace = result(runner.net, dataset, index, split, _lr(runner, cmd.lr), chosen)
+    except ValueError as exc:  # also the engine's SpecError: bad input, not a crash
+        refusal(runner, cmd, str(exc))
+    runner.urgent = True
+
+
+def handle_apply(runner, cmd: ApplyTraceStep) -> None:
+    """One plain SGD step on the sample, then its trace on the new weights."""
+    dataset, split, lr = runner.dataset, cmd.split, _lr(runner, cmd.lr)
+    try:
+        check_index(dataset, split, cmd.index)
+        x, y = _sample(dataset, split, cmd.index)
+        classification = dataset.task == "classification"
+        before = apply_sample_step(runner.net, x, y, lr, dataset.input_scale, classification)
+    except ValueError as exc:
+        refusal(runner, cmd, str(exc))
+        runner.urgent = True
+        return
+    runner.trace = result(
+        runner.net, dataset, cmd.index, split, lr, "index", applied=True, loss_before=before.loss
+    )
+    runner.weights_stale = runner.grid_stale = runner.urgent = True
+    runner.message = (
+        f"one gradient step on {split} sample {cmd.index}: its cost went from "
+        f"{before.loss:.4g} to {runner.trace.trace.loss:.4g}"
+    )
+
+
+HANDLERS = {TraceSample: handle_trace, ApplyTraceStep: handle_apply}

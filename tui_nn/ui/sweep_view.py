@@ -1,0 +1,175 @@
+"""A sweep's results in the app: `tui-nn --sweep DIR`, or "Sweep results" in the command palette.
+
+The trials as a sortable table and the metric plotted against one varied parameter (`p` picks
+the next one); `r` reads the folder again, for a sweep still running. Enter opens the trial's
+model as a resumable run, by the `--resume` path: from `--sweep` the CLI starts the app on it
+(`choose_trial` returns it); from the palette the current run is saved as on quit, then the app
+opens again on the trial (`run_app` reads `next_model`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
+
+from tui_nn.sweep.results import ResultsError, SweepResults, read_results
+from tui_nn.ui.widgets.sweep_plot import SweepPlot
+from tui_nn.ui.widgets.sweep_table import SweepTable, cell_text
+
+
+def summary_text(results: SweepResults) -> str:
+    done = len(results.records)
+    total = f"/{results.total}" if results.total is not None else ""
+    arrow = "higher is better" if results.direction == "max" else "lower is better"
+    text = f"{results.folder.name}: {done}{total} trials · {results.metric} ({arrow})"
+    best = results.best()
+    if best is not None:
+        text += f" · best: trial {best['trial']}, {cell_text(results.metric, results.value(best))}"
+    return text
+
+
+class SweepScreen(Screen[str | None]):
+    """Dismissed with the model file of the trial to open, or None."""
+
+    DEFAULT_CSS = """
+    SweepScreen #sweep-summary { height: 1; padding: 0 1; background: $panel; }
+    SweepScreen #sweep-body { layout: horizontal; height: 1fr; }
+    SweepScreen SweepTable { width: 3fr; }
+    SweepScreen SweepPlot { width: 2fr; }
+    SweepScreen.-narrow #sweep-body { layout: vertical; }
+    SweepScreen.-narrow SweepTable { width: 1fr; height: 1fr; }
+    SweepScreen.-narrow SweepPlot { width: 1fr; height: 1fr; }
+    """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        Binding(
+            "p",
+            "next_param",
+            "Plot next parameter",
+            tooltip="Plot the metric by the next varied parameter",
+        ),
+        Binding("r", "reload", "Reload", tooltip="Read the results again (a sweep still running)"),
+        Binding("escape,q", "close", "Close", tooltip="Close the results"),
+    ]
+
+    def __init__(self, results: SweepResults) -> None:
+        super().__init__()
+        self.results = results
+
+    def compose(self) -> ComposeResult:
+        yield Static(summary_text(self.results), id="sweep-summary")
+        with Container(id="sweep-body"):
+            yield SweepTable(self.results, id="sweep-table")
+            yield SweepPlot(self.results, id="sweep-plot")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(SweepTable).focus()
+
+    def action_next_param(self) -> None:
+        self.query_one(SweepPlot).next_param()
+
+    def action_reload(self) -> None:
+        try:
+            results = read_results(self.results.folder)
+        except ResultsError as exc:
+            self.notify(str(exc).removeprefix("--sweep: "), severity="error")
+            return
+        self.results = results
+        self.query_one("#sweep-summary", Static).update(summary_text(results))
+        self.query_one(SweepTable).set_results(results)
+        self.query_one(SweepPlot).set_results(results)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(SweepTable.TrialHighlighted)
+    def _highlighted(self, event: SweepTable.TrialHighlighted) -> None:
+        self.query_one(SweepPlot).select(int(event.record["trial"]))
+
+    @on(SweepTable.TrialChosen)
+    def _chosen(self, event: SweepTable.TrialChosen) -> None:
+        path = self.results.model_path(event.record)
+        if not path.is_file():
+            trial = event.record["trial"]
+            self.notify(f"trial {trial}: no model file {path.name}", severity="error")
+            return
+        self.dismiss(str(path))
+
+
+class SweepFolderPrompt(ModalScreen[str | None]):
+    """Asks for a results folder (what `tui-nn sweep --results` wrote)."""
+
+    DEFAULT_CSS = """
+    SweepFolderPrompt { align: center middle; }
+    SweepFolderPrompt > Vertical {
+        width: 70; height: auto; border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Sweep results — enter to open, esc to cancel"
+            yield Static("The folder `tui-nn sweep --results DIR` wrote:")
+            yield Input(placeholder="e.g. spiral-sweep-results", id="sweep-folder")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+
+class SweepOpening:
+    """The palette command of TuiNNApp (a mixin: uses the app's screens and `_save_and_exit`)."""
+
+    next_model: str | None = None  # a sweep trial to open once this app has saved and quit
+
+    def action_open_sweep(self) -> None:
+        self.push_screen(SweepFolderPrompt(), self._folder_given)
+
+    def _folder_given(self, folder: str | None) -> None:
+        if not folder:
+            return
+        try:
+            results = read_results(folder)
+        except ResultsError as exc:
+            self.notify(str(exc).removeprefix("--sweep: "), title="sweep results", severity="error")
+            return
+        self.push_screen(SweepScreen(results), self._trial_chosen)
+
+    def _trial_chosen(self, model: str | None) -> None:
+        if model:
+            self.next_model = model
+            self._save_and_exit()
+
+
+class SweepApp(App[str | None]):
+    """`tui-nn --sweep DIR`: the results screen alone; exits with the model to open."""
+
+    TITLE = "tui-nn sweep"
+
+    def __init__(self, results: SweepResults) -> None:
+        super().__init__()
+        self.results = results
+
+    def on_mount(self) -> None:
+        self.push_screen(SweepScreen(self.results), self.exit)
+
+
+def choose_trial(folder: str | Path) -> str | None:
+    """`tui-nn --sweep DIR`: show the results; the model file of the trial chosen with Enter
+    (the CLI then opens it as `--resume MODEL` would), or None. ResultsError for a folder
+    that holds no results."""
+    return SweepApp(read_results(folder)).run()
