@@ -72,7 +72,7 @@ async def test_the_fit_plot_shows_points_and_the_curve_on_quadratic(tmp_path):
         columns = [(canvas[:, x] == CURVE).any() for x in range(canvas.shape[1])]
         assert sum(columns) >= 0.9 * len(columns)
         lines = [fit.rows.get(y).text for y in range(fit.size.height)]
-        assert lines[0].startswith("fit: y ") and "train" in lines[0] and "network" in lines[0]
+        assert lines[0].startswith("fit: y ") and "train" in lines[0] and "net" in lines[0]
         assert lines[-1].strip().startswith("-") and " x " in lines[-1]
         x0, x1, y0, y1 = fit.box()
         curve_y = fit.curve[1]

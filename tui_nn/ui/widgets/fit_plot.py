@@ -148,11 +148,11 @@ class FitPlot(RowWidget, Widget):
         elif isinstance(key, tuple) and key[0] == "title":
             _, (_, _, y0, y1), show_test, no_curve = key
             lo, hi = _ticks(y0, y1)
-            segments = [Segment(f"fit: y {lo}..{hi}  ", base)]
+            segments = [Segment(f"fit: y {lo}..{hi} ", base)]
             segments.append(Segment("■train ", Style(color=color(PALETTE[TRAIN]))))
             if show_test:
                 segments.append(Segment("■test ", Style(color=color(PALETTE[TEST]))))
-            label = "network: (no curve yet)" if no_curve else "━network"
+            label = "network: (no curve yet)" if no_curve else "━net"
             segments.append(Segment(label, Style(color=color(PALETTE[CURVE]))))
         elif isinstance(key, tuple) and key[0] == "axis":
             lo, hi = _ticks(*key[1])
