@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from tui_nn.data.rules import RULES as DATA_RULES
 from tui_nn.data.spec import Dataset, DatasetSpec
 from tui_nn.engine.rules import LOSS_NEEDS, UNITS
@@ -34,7 +36,9 @@ SPEED = Rule(
     optional=True,
     none_words=("max",),
 )
-FPS = Rule("fps", "number", "screen updates per second", "N", "app", "none", lo=0, lo_open=True)
+FPS = Rule(
+    "fps", "number", "snapshots per second from the trainer", "N", "app", "none", lo=0, lo_open=True
+)
 __all__ = [
     "FPS",
     "LOSS_NEEDS",
@@ -121,6 +125,9 @@ def train_data(dataset: Dataset) -> TrainData:
         y_test=dataset.y_test,
         input_scale=dataset.input_scale,
         task=dataset.task,
+        target_scale=None  # regression targets standardised by the data layer (a CSV's)
+        if dataset.target_normalization is None
+        else np.asarray(dataset.target_normalization["scale"], dtype=np.float64),
     )
 
 

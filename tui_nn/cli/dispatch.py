@@ -17,7 +17,19 @@ from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
 from tui_nn.errors import one_line
 
-COMMANDS = ("train", "eval", "check", "datasets", "trace", "sweep", "lessons", "lesson", "compare")
+COMMANDS = (
+    "train",
+    "eval",
+    "predict",
+    "export",
+    "check",
+    "datasets",
+    "trace",
+    "sweep",
+    "lessons",
+    "lesson",
+    "compare",
+)
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -25,6 +37,8 @@ APP_EPILOG = """\
 commands:
   tui-nn train     train headless (progress bar, JSON Lines metrics, save a model)
   tui-nn eval      evaluate a saved model on a dataset (loss, accuracy, confusion matrix)
+  tui-nn predict   predictions of a saved model for the rows of a CSV file
+  tui-nn export    a saved model as a standalone PyTorch script, or JSON
   tui-nn check     gradient check of a configured network (float64)
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
   tui-nn trace     one sample through the network: forward, backward, update
@@ -54,7 +68,7 @@ def app_parser() -> Parser:
     add_options(parser, exclude=("save", "metrics", "load"))
     app = parser.add_argument_group("app")
     app.add_argument(
-        "--fps", default=None, metavar="N", help="screen updates per second (default 10)"
+        "--fps", default=None, metavar="N", help="snapshots per second from the trainer, which the numbers redraw with (default 10)",
     )
     app.add_argument(
         "--speed",
@@ -67,7 +81,8 @@ def app_parser() -> Parser:
     app.add_argument(
         "--low-bandwidth",
         action="store_true",
-        help="fewer, smaller redraws for slow links (plots once a second)",
+        help="fewer, smaller redraws for slow links (at most 2 snapshots a second; plots, heatmap "
+        "and decision boundary every 2 s)",
     )
     app.add_argument(
         "--resume",
@@ -115,6 +130,10 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.train import main as command
     elif name == "eval":
         from tui_nn.cli.evaluate import main as command
+    elif name == "predict":
+        from tui_nn.cli.predict import main as command
+    elif name == "export":
+        from tui_nn.cli.export import main as command
     elif name == "check":
         from tui_nn.cli.gradcheck import main as command
     elif name == "trace":
