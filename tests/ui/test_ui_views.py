@@ -116,7 +116,7 @@ async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
         assert p is not None and p.images.shape[1:] == (8, 8)
         rows = [strip.rows.get(y) for y in range(strip.size.height)]
         rows = [row.text for row in rows if row is not None]
-        assert rows[0].startswith("test samples: predicted class")
+        assert rows[0].startswith("test samples, predicted class: ")
         names = [str(int(c)) for c in p.image_predicted]
         label_rows = [r for r in rows[1:] if r.strip() and r.strip()[0] in "0123456789✗"]
         assert label_rows and label_rows[0].split()[0].lstrip("✗").startswith(names[0])

@@ -89,7 +89,7 @@ class SampleStrip(RowWidget, Widget):
         per_row, n_rows, cell_w = self.layout_cells(width, height)
         shown = min(len(images), per_row * n_rows)
         wrong = int(np.sum(p.image_predicted[:shown] != p.image_true[:shown]))
-        title = f"test samples: predicted class ({wrong} of {shown} wrong, ✗ marks them)"
+        title = f"test samples, predicted class: {wrong} of {shown} wrong (✗pred(true))"
         out = [[Segment(title[:width], base + Style(bold=True))]]
         levels = (images.astype(np.int64) * len(GREYS) // 256).astype(np.int16)
         if side % 2:
