@@ -15,7 +15,9 @@ class RunnerSession:
         self.runner: Runner | None = None
         self.initial_model: str | None = None
 
-    def start(self, config: RunConfig, initial_model: str | None = None) -> None:
+    def start(
+        self, config: RunConfig, initial_model: str | None = None, **where: object
+    ) -> None:  # where: run_path, metrics_path (unused: nothing is written here)
         self.runner = Runner(config)
         self.runner.load(initial_model)
         self.alive = True

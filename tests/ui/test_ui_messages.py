@@ -34,7 +34,7 @@ async def test_messages_never_cover_the_status_line(harness):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await started(pilot, harness)
         await select_row(pilot, app, 0)
-        await pilot.press("d")
+        await pilot.press("D")
         await wait_for(pilot, lambda: toasts(app), "a toast")
         await pilot.pause()
         status = app.query_one("StatusLine").region
@@ -52,12 +52,12 @@ async def test_each_refusal_names_the_real_reason(harness):
         await pilot.press("a")
         await wait_for(pilot, lambda: app.said, "a refusal")
         assert app.message_shown.text.startswith("activation: the input layer has none")
-        await pilot.press("d")
+        await pilot.press("D")
         await wait_for(pilot, lambda: len(app.said) == 2, "a second refusal")
         assert app.message_shown.text.startswith("delete: the input layer stays")
         out_row = len(app.last.network.hidden) + 1
         await select_row(pilot, app, out_row)
-        await pilot.press("d")
+        await pilot.press("D")
         await wait_for(pilot, lambda: len(app.said) == 3, "a third refusal")
         assert app.message_shown.text.startswith("delete: the output layer stays")
         await pilot.press("plus")
