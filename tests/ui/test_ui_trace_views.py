@@ -203,3 +203,24 @@ async def test_picking_needs_2d_data(tmp_path):
         await wait_for(pilot, lambda: "2-D data only" in panel.note, "the note")
         assert not panel.picking
         assert app.query_one(DecisionBoundary).sample_mark is None
+
+
+async def test_image_inputs_stay_a_picture_with_the_traced_sample(tmp_path):
+    config = RunConfig(dataset=DatasetSpec(name="digits"), hidden=(8,))
+    harness = Harness(config, tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await pilot.press("T")
+        panel = await _traced(pilot, app)
+        await pilot.press("v")  # the diagram's first weights arrive after the trace
+        diagram = app.query_one(NetworkDiagram)
+        await wait_for(
+            pilot,
+            lambda: diagram.look is not None and diagram.look.view.image_shape == (8, 8),
+            "the traced sample as a picture",
+        )
+        diagram.flush_repaint()
+        assert diagram.diagram_layout.columns[0].picture is not None
+        np.testing.assert_array_equal(diagram.look.view.x, panel.result.trace.x)
+        assert app.query_one(DecisionBoundary).sample_mark is None  # not 2-D: no mark

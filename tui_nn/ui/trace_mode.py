@@ -206,6 +206,10 @@ class TraceMode:
         if update.data is not None:
             panel.set_sizes(update.data.n_train, update.data.n_test)
         result = update.trace
+        shown = panel.result
+        if update.network_view is not None and result is None and shown is not None:
+            if self.tracing and self.diagram_shown and shown.trace is not None:
+                self._trace_into_diagram(shown)  # the diagram's first view: its image shape
         if result is not None and result.refused is not None:
             panel.show_note(result.refused)
         elif result is not None:
