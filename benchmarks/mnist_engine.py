@@ -1,13 +1,14 @@
-"""MNIST with the NumPy engine: a documented configuration that reaches >= 98 % test accuracy
-within 10 epochs. Not a test; run it by hand:
+"""MNIST with the NumPy engine: the documented configuration (`tui-nn train --dataset mnist`),
+which reaches >= 98 % test accuracy within 10 epochs. Not a test; run it by hand:
 
     .venv/bin/python benchmarks/mnist_engine.py [--mnist DIR] [--epochs 10] [--threads 1]
 
 Configuration (the default here):
     784-256-128-10, relu hidden layers, softmax + cross-entropy, He init, seed 0,
     Adam lr 1e-3, batch 64, float32, inputs uint8 scaled by 1/255 per batch;
-    the learning rate is divided by 3 after epochs 5 and 8 (a live `set_hyper`, which keeps the
-    optimizer state).
+    the learning rate follows the engine's cosine schedule from 1e-3 down to 0 over the epochs
+    (`--schedule constant` to compare). Measured 98.4 % on both OpenBLAS kernels here
+    (Haswell, SkylakeX); without a schedule it had reached 97.9 %.
 
 The IDX files are read here with gzip + numpy.frombuffer (no dependency on tui_nn.data).
 """
@@ -18,7 +19,6 @@ import argparse
 import gzip
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--schedule", default="cosine", help="constant, step or cosine")
     args = parser.parse_args(argv)
     if not (args.mnist / "train-images-idx3-ubyte.gz").exists():
         print(f"MNIST not found in {args.mnist}", file=sys.stderr)
@@ -71,9 +72,18 @@ def main(argv: list[str] | None = None) -> int:
     data = load_mnist(args.mnist)
     hidden = tuple(LayerSpec(int(u), "relu") for u in args.hidden.split(","))
     spec = NetworkSpec(784, hidden, LayerSpec(10, "softmax"), "cce", seed=args.seed)
-    hyper = HyperParams(lr=args.lr, batch_size=args.batch, optimizer="adam", epochs=args.epochs)
+    hyper = HyperParams(
+        lr=args.lr,
+        batch_size=args.batch,
+        optimizer="adam",
+        epochs=args.epochs,
+        lr_schedule=args.schedule,
+    )
     trainer = Trainer(Network.from_spec(spec), data, hyper, seed=args.seed)
-    print(f"{trainer.net!r}, {hyper}")
+    from threadpoolctl import threadpool_info
+
+    kernels = {i.get("architecture") for i in threadpool_info() if i.get("internal_api")}
+    print(f"{trainer.net!r}, {hyper}; BLAS kernel {', '.join(map(str, kernels))}")
     best = 0.0
     with threadpool_limits(args.threads):
         start = time.perf_counter()
@@ -88,8 +98,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"acc {record.test_acc:.4f}  lr {record.lr:.2e}  {record.seconds:6.1f} s",
                 flush=True,
             )
-            if record.epoch in (5, 8):
-                trainer.set_hyper(replace(trainer.hyper, lr=trainer.hyper.lr / 3))
         wall = time.perf_counter() - start
     final = trainer.history[-1].test_acc
     print(

@@ -70,8 +70,9 @@ def test_the_engine_and_the_cli_agree(dest, value, ok):
 @pytest.mark.parametrize(
     "dest, text, ok",
     [
-        ("test_fraction", "0.99", True),  # the one rule: (0, 1) in the app as on the CLI
-        ("test_fraction", "0", False),
+        ("test_fraction", "0.99", True),  # the one rule: [0, 1) in the app as on the CLI
+        ("test_fraction", "0", True),  # 0: train on everything
+        ("test_fraction", "1", False),
         ("samples", "10", True),
         ("samples", "9", False),
         ("l2", "1", True),
@@ -91,7 +92,7 @@ def test_the_app_reads_the_same_rules(dest, text, ok):
 def test_messages_name_the_value_and_what_is_allowed():
     with pytest.raises(RuleError) as info:
         RULES["test_fraction"].check("1")
-    assert str(info.value) == "'1' is out of range (must be a number strictly between 0 and 1)"
+    assert str(info.value) == "'1' is out of range (must be a number in [0, 1))"
     with pytest.raises(RuleError, match=r"^'x' is not a whole number \(must be a whole number in"):
         UNITS.check("x")
     with pytest.raises(RuleError, match="unknown dataset 'banana'; choose one of: circle"):

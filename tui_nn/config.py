@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from tui_nn.data.rules import RULES as DATA_RULES
 from tui_nn.data.spec import Dataset, DatasetSpec
 from tui_nn.engine.rules import LOSS_NEEDS, UNITS
@@ -34,7 +36,9 @@ SPEED = Rule(
     optional=True,
     none_words=("max",),
 )
-FPS = Rule("fps", "number", "screen updates per second", "N", "app", "none", lo=0, lo_open=True)
+FPS = Rule(
+    "fps", "number", "snapshots per second from the trainer", "N", "app", "none", lo=0, lo_open=True
+)
 __all__ = [
     "FPS",
     "LOSS_NEEDS",
@@ -121,4 +125,60 @@ def train_data(dataset: Dataset) -> TrainData:
         y_test=dataset.y_test,
         input_scale=dataset.input_scale,
         task=dataset.task,
+        target_scale=None  # regression targets standardised by the data layer (a CSV's)
+        if dataset.target_normalization is None
+        else np.asarray(dataset.target_normalization["scale"], dtype=np.float64),
     )
+
+
+# ---- what differs between two configurations (A/B comparisons: "B: lr 0.3") -------------
+
+# RunConfig field paths -> the option name people know
+_DIFF_NAMES = {
+    "dataset.name": "dataset",
+    "dataset.path": "data",
+    "dataset.data_dir": "data-dir",
+    "dataset.test_fraction": "test-fraction",
+    "dataset.seed": "seed",
+    "hyper.batch_size": "batch-size",
+    "hyper.early_stopping": "early-stopping",
+}
+
+
+def _flat_fields(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in d.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flat_fields(value, f"{path}."))
+        else:
+            out[path] = value
+    return out
+
+
+def _shown_value(value: Any) -> str:
+    if value is None:
+        return "auto"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value) or "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def config_differences(a: RunConfig, b: RunConfig, skip: tuple[str, ...] = ()) -> list[str]:
+    """`name value-of-b` for every setting where `b` differs from `a` (the seed once)."""
+    fa, fb = _flat_fields(a.to_dict()), _flat_fields(b.to_dict())
+    out: list[str] = []
+    for path in fa.keys() | fb.keys():
+        if fa.get(path) == fb.get(path):
+            continue
+        name = _DIFF_NAMES.get(path, path.rsplit(".", 1)[-1].replace("_", "-"))
+        if name in skip:
+            continue
+        item = f"{name} {_shown_value(fb.get(path))}"
+        if item not in out:
+            out.append(item)
+    order = list(_flat_fields(RunConfig().to_dict()))
+    rank = {(_DIFF_NAMES.get(p, p.rsplit(".", 1)[-1].replace("_", "-"))): i for i, p in enumerate(order)}
+    return sorted(out, key=lambda item: rank.get(item.split(" ", 1)[0], len(rank)))

@@ -39,6 +39,7 @@ from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
 from tui_nn.errors import one_line
 from tui_nn.kinds import Task
+from tui_nn.model_meta import MetaError, check_headers, check_meta
 
 FORMAT_VERSION = 1
 """Bump when the layout changes; a file with a higher number is refused with a clear message."""
@@ -98,6 +99,7 @@ class LoadedModel:
     normalization: dict[str, Any] | None  # raw inputs -> network inputs (tui_nn.data.normalize)
     class_names: tuple[str, ...] | None
     history: tuple[EpochRecord, ...] = ()
+    target_normalization: dict[str, Any] | None = None  # regression: y = out * scale + shift
     task: Task | None = None  # None when saved without data
     input_scale: float = 1.0  # what the training data's X was multiplied by (images: 1/255)
     feature_names: tuple[str, ...] | None = None
@@ -129,6 +131,7 @@ def save_model(
         "task": None,
         "input_scale": 1.0,
         "dataset_name": config.dataset.name,
+        "target_normalization": None,
     }
     if dataset is not None:
         meta.update(
@@ -138,6 +141,7 @@ def save_model(
             task=dataset.task,
             input_scale=float(dataset.input_scale),
             dataset_name=dataset.name,
+            target_normalization=getattr(dataset, "target_normalization", None),
         )
     dtype = np.dtype(spec.dtype)
     arrays: dict[str, np.ndarray] = {}
@@ -171,18 +175,11 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
         raise ModelFileError(f"{path}: bad config entry ({one_line(exc)})") from None
     params = _read_params(path, arrays, spec)
     history = _read_history(path, arrays)
-    return LoadedModel(
-        spec=spec,
-        params=params,
-        config=config,
-        normalization=meta.get("normalization"),
-        class_names=_tuple_or_none(meta.get("class_names")),
-        history=history,
-        task=meta.get("task"),
-        input_scale=float(meta.get("input_scale", 1.0)),
-        feature_names=_tuple_or_none(meta.get("feature_names")),
-        dataset_name=meta.get("dataset_name"),
-    )
+    try:
+        checked = check_meta(path, meta, spec.n_inputs, spec.output.units)
+    except MetaError as exc:
+        raise ModelFileError(str(exc)) from None
+    return LoadedModel(spec=spec, params=params, config=config, history=history, **checked)
 
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -215,6 +212,10 @@ def _unreadable(path: Path, exc: OSError, directory: str = "is a directory") -> 
 
 
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    try:
+        check_headers(path)
+    except MetaError as exc:
+        raise ModelFileError(str(exc)) from None
     arrays: dict[str, np.ndarray] = {}
     try:
         with np.load(path, allow_pickle=False) as npz:
@@ -239,6 +240,8 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
         raise ModelFileError(
             f"{path}: damaged or truncated model file ({one_line(exc)})"
         ) from None
+    except MemoryError:
+        raise ModelFileError(f"{path}: an entry is too large to load (damaged file?)") from None
     return arrays
 
 
@@ -331,9 +334,6 @@ def _json_number(v: Any) -> Any:
 def _list_or_none(items: Iterable[Any] | None) -> list[Any] | None:
     return None if items is None else list(items)
 
-
-def _tuple_or_none(items: Iterable[Any] | None) -> tuple[Any, ...] | None:
-    return None if items is None else tuple(str(x) for x in items)
 
 
 # ---- metrics (JSON Lines) -----------------------------------------------------------------

@@ -110,6 +110,8 @@ class Rule:
             return self._name(value)
         if self.kind == "sizes":
             return _sizes(value, self)
+        if self.kind == "path" and not isinstance(value, str):
+            raise RuleError(f"must be a path (text), got {value!r}")
         text = as_text(value)
         if self.kind == "path" and not text:
             raise RuleError("must be a path, got an empty value")

@@ -33,8 +33,8 @@ def model_file(tmp_path, cli):
         (("train", "--lr", "nan"), ["--lr"]),
         (("train", "--batch-size", "0"), ["--batch-size", "'full'"]),
         (("train", "--epochs", "1.5"), ["--epochs", "whole number"]),
-        (("train", "--test-fraction", "1"), ["--test-fraction", "between 0 and 1"]),
-        (("train", "--noise", "-0.1"), ["--noise", ">= 0"]),
+        (("train", "--test-fraction", "1"), ["--test-fraction", "in [0, 1)"]),
+        (("train", "--noise", "-0.1"), ["--noise", "from 0 to 10"]),
         (("train", "--seed", "-3"), ["--seed", ">= 0"]),
         (("train", "--activation", "sine"), ["--activation", "relu", "tanh"]),
         (("train", "--activation", "softmax"), ["--activation", "unknown value"]),
@@ -47,7 +47,7 @@ def model_file(tmp_path, cli):
         (("train", "--lr"), ["--lr", "expected one argument"]),
         (("check", "--hidden", "0"), ["--hidden"]),
         (("check", "--check-samples", "0"), ["--check-samples"]),
-        (("frobnicate",), ["unknown command 'frobnicate'", "train, eval, check, datasets"]),
+        (("frobnicate",), ["unknown command 'frobnicate'", "train, eval, predict, export, check"]),
         (("--lr", "-1"), ["--lr", "> 0"]),
         (("--fps", "0"), ["--fps", "> 0"]),
         (("datasets", "fetch", "digits"), ["cannot fetch 'digits'", "mnist, fashion-mnist"]),
@@ -184,7 +184,8 @@ def test_debug_variable_shows_the_traceback(cli, monkeypatch):
 
 
 def test_help_exits_zero(capsys):
-    for args in ([], ["train"], ["eval"], ["check"], ["datasets"], ["datasets", "fetch"]):
+    commands = ([], ["train"], ["eval"], ["predict"], ["export"], ["check"], ["datasets"])
+    for args in (*commands, ["datasets", "fetch"]):
         assert cli_main([*args, "--help"]) == 0
         out = capsys.readouterr().out
         assert out.startswith("usage: tui-nn") and "examples:" in out

@@ -118,7 +118,7 @@ def test_toml_config_and_command_line_precedence(cli, tmp_path):
 
 def test_divergence_reports_saves_finite_model_and_exits_1(cli, tmp_path):
     path = tmp_path / "d.npz"
-    args = ("--dataset", "plane", "--samples", "40", "--lr", "1e30", "--epochs", "3")
+    args = ("--dataset", "sine", "--activation", "relu", "--lr", "10", "--epochs", "3")
     result = cli("train", *args, "--save", path)
     assert result.code == 1
     assert "diverged" in result.err

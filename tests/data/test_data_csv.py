@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tui_nn.data import DataError, DatasetSpec, load_dataset, read_csv_features
+from tui_nn.data.normalize import unstandardize
 
 IRIS_LIKE = """sepal,petal,species
 5.1,1.4,setosa
@@ -82,7 +83,15 @@ def test_float_target_is_regression(tmp_path):
     ds = load(write(tmp_path, text), test_fraction=0.2, normalize="none")
     assert ds.task == "regression" and ds.class_names is None and ds.n_classes is None
     assert ds.y_train.shape == (8, 1) and ds.y_train.dtype == np.float32
-    np.testing.assert_allclose(ds.y_train[:, 0], ds.X_train[:, 0] * 0.5 + 0.25)
+    # trained on standardised targets (mean 0, sd 1 on the training split) ...
+    np.testing.assert_allclose(ds.y_train.mean(), 0, atol=1e-6)
+    np.testing.assert_allclose(ds.y_train.std(), 1, rtol=1e-5)
+    # ... that go back to the file's values exactly
+    raw = unstandardize(ds.y_train, ds.target_normalization)[:, 0]
+    np.testing.assert_allclose(raw, ds.X_train[:, 0] * 0.5 + 0.25, rtol=1e-6)
+    shift, scale = ds.target_normalization["shift"][0], ds.target_normalization["scale"][0]
+    train_raw = ds.X_train[:, 0] * 0.5 + 0.25
+    assert shift == pytest.approx(train_raw.mean()) and scale == pytest.approx(train_raw.std())
     assert ds.default_head() == ("identity", "mse")
 
 

@@ -49,6 +49,11 @@ def test_split_is_stratified(fraction):
 )
 def test_any_stratified_split_keeps_every_class_in_training(counts, fraction, seed):
     y = np.repeat(np.arange(len(counts)), counts)
+    expected_test = sum(min(round(size * fraction), size - 1) for size in counts)
+    if fraction > 0 and expected_test == 0:  # a share that holds out nothing is refused
+        with pytest.raises(DataError, match="holds out no test sample"):
+            split_indices(len(y), fraction, np.random.default_rng(seed), labels=y)
+        return
     train, test = split_indices(len(y), fraction, np.random.default_rng(seed), labels=y)
     assert len(train) + len(test) == len(y) and len(np.intersect1d(train, test)) == 0
     assert (np.bincount(y[train], minlength=len(counts)) >= 1).all()

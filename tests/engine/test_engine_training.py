@@ -282,7 +282,7 @@ def test_divergence_restores_a_recent_checkpoint_not_the_start():
     restored = trainer.net.flat_params
     assert np.isfinite(restored).all() and not np.array_equal(restored, start)
     assert np.abs(restored - trained).max() < np.abs(start - trained).max()
-    step = int(result.diverged.rsplit("step ", 1)[1])
+    step = int(result.diverged.rsplit("after step ", 1)[1].split()[0])
     assert 0 < step <= 100 and trainer.step_count == 100 + len(results) - 1
 
 

@@ -314,3 +314,17 @@ def test_a_run_resumes_from_a_saved_model(open_session, tmp_path):
         assert "could not resume" in snap.message and snap.state == "idle" and snap.epoch == 0
     finally:
         fresh.close()
+
+
+def test_a_test_fraction_of_zero_trains_on_everything(open_session):
+    """The app's test-fraction field accepts 0: the trainer trains on all and reports no test."""
+    session, sink, _ = open_session()
+    n = sink.count
+    session.send(SetDataset(DatasetSpec(name="circle", samples=200, test_fraction=0.0)))
+    snap = sink.wait(lambda m: isinstance(m, Snapshot) and m.data is not None, since=n)
+    assert snap.data.n_train == 200
+    n = sink.count
+    session.send(Step(epoch=True))
+    done = sink.wait(lambda m: isinstance(m, Snapshot) and m.epoch == 1, since=n)
+    assert done.train_loss is not None and done.test_loss is None and done.test_acc is None
+    assert done.state != "error"

@@ -87,6 +87,9 @@ def test_the_editor_offers_only_names_the_engine_knows():
 
     assert set(names.ALL_ACTIVATIONS) <= set(ACTIVATIONS)
     assert set(names.LOSSES) <= set(LOSSES)
+    from tui_nn.engine.schedules import SCHEDULES
+
+    assert names.SCHEDULE_NAMES == tuple(SCHEDULES)
     assert set(names.OUTPUT_ACTIVATIONS) <= set(ACTIVATIONS)
     assert "circle" in names.DATASETS and "digits" in names.DATASETS
 

@@ -64,7 +64,7 @@ BAD_VALUES = [
     ("samples", "many", "not a whole number"),
     ("noise", "-1", "out of range"),
     ("test_fraction", "1", "out of range"),
-    ("test_fraction", "0", "out of range"),
+    ("test_fraction", "-0.1", "out of range"),  # 0 is allowed: train on everything
     ("seed", "-1", "out of range"),
     ("path", "/no/such/file.csv", "no such file"),
 ]
@@ -117,6 +117,9 @@ async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
         await started(pilot, harness)
         app.query_one("#optimizer").value = "adam"
         await wait_for(pilot, lambda: app.last.hyper.optimizer == "adam", "adam")
+        app.query_one("#lr_schedule").value = "cosine"
+        await wait_for(pilot, lambda: app.last.hyper.lr_schedule == "cosine", "cosine")
+        assert harness.session.sent(SetHyper)[-1].hyper.lr_schedule == "cosine"
 
         app.query_one("#dataset").value = "csv"  # without a path: asks for one
         await wait_for(pilot, lambda: app.refusals, "csv needs a path")

@@ -13,11 +13,23 @@ import traceback
 from collections.abc import Callable
 
 from tui_nn import __version__
-from tui_nn.cli.options import UsageError, add_options
+from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
 from tui_nn.errors import one_line
 
-COMMANDS = ("train", "eval", "check", "datasets", "trace", "sweep")
+COMMANDS = (
+    "train",
+    "eval",
+    "predict",
+    "export",
+    "check",
+    "datasets",
+    "trace",
+    "sweep",
+    "lessons",
+    "lesson",
+    "compare",
+)
 DEBUG_ENV = "TUI_NN_DEBUG"
 
 
@@ -25,10 +37,14 @@ APP_EPILOG = """\
 commands:
   tui-nn train     train headless (progress bar, JSON Lines metrics, save a model)
   tui-nn eval      evaluate a saved model on a dataset (loss, accuracy, confusion matrix)
+  tui-nn predict   predictions of a saved model for the rows of a CSV file
+  tui-nn export    a saved model as a standalone PyTorch script, or JSON
   tui-nn check     gradient check of a configured network (float64)
   tui-nn datasets  list the datasets; `tui-nn datasets fetch mnist` downloads one
   tui-nn trace     one sample through the network: forward, backward, update
   tui-nn sweep     train over a grid / random draws of settings on Dask (SWEEP.toml)
+  tui-nn lessons   list the lessons; `tui-nn lesson NAME` opens one in the app
+  tui-nn compare   train two runs from the same start side by side
   Run `tui-nn COMMAND --help` for a command's options.
 
 examples:
@@ -52,7 +68,7 @@ def app_parser() -> Parser:
     add_options(parser, exclude=("save", "metrics", "load"))
     app = parser.add_argument_group("app")
     app.add_argument(
-        "--fps", default=None, metavar="N", help="screen updates per second (default 10)"
+        "--fps", default=None, metavar="N", help="snapshots per second from the trainer, which the numbers redraw with (default 10)",
     )
     app.add_argument(
         "--speed",
@@ -65,7 +81,8 @@ def app_parser() -> Parser:
     app.add_argument(
         "--low-bandwidth",
         action="store_true",
-        help="fewer, smaller redraws for slow links (plots once a second)",
+        help="fewer, smaller redraws for slow links (at most 2 snapshots a second; plots, heatmap "
+        "and decision boundary every 2 s)",
     )
     app.add_argument(
         "--resume",
@@ -82,17 +99,6 @@ def app_parser() -> Parser:
         help="show a sweep's results (`tui-nn sweep --results DIR`); enter opens a trial's model",
     )
     return parser
-
-
-TOY_SPEED = 30.0  # epochs/s: the decision boundary bends over a few seconds, as in a playground
-
-
-def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
-    """The app's starting pace: a watchable one for the generated toy sets (they would otherwise
-    converge in a fraction of a second), as fast as possible for real data."""
-    from tui_nn.data.toy import TOY_SETS
-
-    return TOY_SPEED if config.dataset.name in TOY_SETS else None
 
 
 def run_app_command(argv: list[str]) -> int:
@@ -124,12 +130,22 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.train import main as command
     elif name == "eval":
         from tui_nn.cli.evaluate import main as command
+    elif name == "predict":
+        from tui_nn.cli.predict import main as command
+    elif name == "export":
+        from tui_nn.cli.export import main as command
     elif name == "check":
         from tui_nn.cli.gradcheck import main as command
     elif name == "trace":
         from tui_nn.cli.trace import main as command
     elif name == "sweep":
         from tui_nn.cli.sweep import main as command
+    elif name == "lessons":
+        from tui_nn.cli.lessons import main as command
+    elif name == "lesson":
+        from tui_nn.cli.lessons import lesson_main as command
+    elif name == "compare":
+        from tui_nn.cli.compare import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command

@@ -1,4 +1,5 @@
-"""`tui-nn eval MODEL.npz`: loss, accuracy and a confusion matrix of a saved model on data.
+"""`tui-nn eval MODEL.npz`: loss, accuracy and a confusion matrix of a saved model on data
+(for regression: MSE, RMSE, MAE and R² in the target's units).
 
 With no data options the model's own dataset is loaded again (same name, seed and split) and
 its test split is evaluated. With `--data new.csv` (or `--dataset NAME`) every row of that data
@@ -9,12 +10,14 @@ never one fitted on the new data, and class labels are matched to the model's by
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
 from tui_nn.cli.parser import make_parser
+from tui_nn.data.normalize import unstandardize
 
 EPILOG = """\
 examples:
@@ -50,13 +53,14 @@ def main(argv: list[str]) -> int:
     if ns.split is not None and ns.split not in SPLITS:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     values = check_values(
-        {k: getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
+        {k.replace("-", "_"): getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
         lambda opt: f"--{opt.name}",
     )
     model = load_model(ns.model)
     if "data" in values:
         name, split = values["data"], "all"
         X, y, scale = read_new_csv(values, model)
+        y_raw = y
         if ns.split not in (None, "all"):
             raise UsageError("--split: a file given with --data is evaluated whole (--split all)")
     else:
@@ -65,29 +69,52 @@ def main(argv: list[str]) -> int:
         spec = config_from_values(values, base=model.config).dataset
         dataset = load_dataset(replace(spec, normalize="none"))  # raw; the model's transform
         name = dataset.name
+        if spec.test_data and split == "test":
+            name = f"{Path(spec.test_data).name} (the test file of {dataset.name})"
         X, y = pick_split(dataset, split)
+        if split == "test" and len(X) == 0:
+            raise UsageError(
+                f"{name} has no test split (test fraction 0: {ns.model} trained on all of it, "
+                "or you asked for none); evaluate --split all, or new data with --data FILE.csv"
+            )
         X, scale = model_inputs(X, dataset, model)
         if model.spec.n_inputs != X.shape[1]:
             raise UsageError(
                 f"the data has {X.shape[1]} inputs but the model takes {model.spec.n_inputs}"
             )
         y = match_labels(y, dataset, model)
+        y_raw = unstandardize(y, dataset.target_normalization) if y.ndim == 2 else y
     net = Network.from_params(model.spec, model.params)
     classification = is_classification(model)
-    loss, acc = evaluate(net, X, y, scale, classification)
     sizes = "-".join(str(n) for n in model.spec.sizes)
     print(f"model {ns.model}: network {sizes}, loss function {model.spec.loss}")
     print(f"data {name}: {split} split, {len(X)} samples")
+    if not classification:
+        print_regression(net, X, y_raw, scale, model)
+        return 0
+    loss, acc = evaluate(net, X, y, scale, classification)
     print(f"loss {loss:.6g}")
-    if classification:
-        names = model.class_names
-        predicted = predicted_classes(net.forward(X, input_scale=scale))
-        n_classes = max(len(names) if names else 0, int(y.max()) + 1, int(predicted.max()) + 1)
-        matrix = confusion_matrix(y, predicted, n_classes)
-        print(f"accuracy {acc * 100:.2f}% ({int(np.trace(matrix))} of {len(y)})")
-        print("confusion matrix (rows: true class, columns: predicted class):")
-        print(format_confusion(matrix, names))
+    names = model.class_names
+    predicted = predicted_classes(net.forward(X, input_scale=scale))
+    n_classes = max(len(names) if names else 0, int(y.max()) + 1, int(predicted.max()) + 1)
+    matrix = confusion_matrix(y, predicted, n_classes)
+    print(f"accuracy {acc * 100:.2f}% ({int(np.trace(matrix))} of {len(y)})")
+    print("confusion matrix (rows: true class, columns: predicted class):")
+    print(format_confusion(matrix, names))
     return 0
+
+
+def print_regression(net: Any, X: np.ndarray, y_raw: np.ndarray, scale: float, model: Any) -> None:
+    """MSE, RMSE, MAE and R² in the target's own units (the model's outputs unstandardised)."""
+    from tui_nn.engine.metrics import regression_metrics
+
+    if len(X) == 0:
+        raise UsageError("the data has no samples to evaluate")
+    predicted = unstandardize(net.forward(X, input_scale=scale), model.target_normalization)
+    m = regression_metrics(predicted, y_raw)
+    units = "in the target's units" if model.target_normalization else "as the data gives it"
+    print(f"MSE {m['mse']:.6g}  RMSE {m['rmse']:.6g}  MAE {m['mae']:.6g}  ({units})")
+    print(f"R² {m['r2']:.4f}  (1 is perfect, 0 is no better than predicting the mean)")
 
 
 def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.ndarray, float]:

@@ -124,29 +124,37 @@ def read_config_values(path: Path) -> dict[str, Any]:
         table = read_toml(path)
     except ConfigError as exc:
         raise ConfigError(f"--config: {exc}") from None
-    return table_values(table, path)
+    return table_values(table, f"--config: {path}", path.parent)
 
 
-def table_values(table: dict[str, Any], path: Path, prefix: str = "--config: ") -> dict[str, Any]:
-    """The checked values of a TOML table read from `path` (a run configuration, or the base
-    of a sweep file); relative paths are relative to the file. Messages start with `prefix`."""
+def table_values(table: dict[str, Any], where: str, base: Path) -> dict[str, Any]:
+    """The checked values of a TOML table of option names (a --config file, a lesson's
+    [config], `compare --set`); `where` starts every message; relative paths are relative to
+    `base`."""
     raw = {}
     unknown = []
+    spelled: dict[str, str] = {}
     for key, value in table.items():
         dest = key.replace("-", "_")
         if dest not in BY_DEST:
             unknown.append(key)
             continue
+        if dest in spelled:
+            raise ConfigError(
+                f"{where}: keys {spelled[dest]!r} and {key!r} are the same option; "
+                "give it once"
+            )
+        spelled[dest] = key
         raw[dest] = value
     if unknown:
         names = ", ".join(repr(k) for k in unknown)
         allowed = ", ".join(opt.name for opt in OPTIONS)
-        raise ConfigError(f"{prefix}{path}: unknown key(s) {names}; allowed keys: {allowed}")
+        raise ConfigError(f"{where}: unknown key(s) {names}; allowed keys: {allowed}")
     try:
-        values = check_values(raw, lambda opt: f"{prefix}{path}: key {opt.name!r}")
+        values = check_values(raw, lambda opt: f"{where}: key {opt.name!r}")
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
-    return _data_paths_absolute(values, base=path.parent)
+    return _data_paths_absolute(values, base=base)
 
 
 def load_run_config(path: str | os.PathLike[str], base: RunConfig | None = None) -> RunConfig:
@@ -167,12 +175,13 @@ def gather_values(ns: argparse.Namespace) -> dict[str, Any]:
 
 # ---- per-dataset presets ------------------------------------------------------------------
 
-_IMAGES = {  # benchmarks/mnist_engine.py's configuration: 98.0 % on MNIST in 10 epochs
+_IMAGES = {  # 98.2-98.4 % on MNIST in 10 epochs on either BLAS kernel (README, Benchmarks)
     "hidden": (256, 128),
     "activation": "relu",
     "optimizer": "adam",
     "lr": 0.001,
     "batch_size": 64,
+    "lr_schedule": "cosine",  # 0.001 down to 0 over the epoch budget
 }
 PRESETS: dict[str, dict[str, Any]] = {
     "digits": {
@@ -191,6 +200,17 @@ PRESETS: dict[str, dict[str, Any]] = {
 TRAIN_EPOCHS = {"digits": 20, "mnist": 10, "fashion-mnist": 10}
 """Epochs `tui-nn train` runs when none is given (the app trains until paused)."""
 DEFAULT_TRAIN_EPOCHS = 100
+
+
+TOY_SPEED = 30.0  # epochs/s: the decision boundary bends over a few seconds, as in a playground
+
+
+def default_speed(config) -> float | None:  # noqa: ANN001 - a RunConfig
+    """The app's starting pace: a watchable one for the generated toy sets (they would otherwise
+    converge in a fraction of a second), as fast as possible for real data."""
+    from tui_nn.data.toy import TOY_SETS
+
+    return TOY_SPEED if config.dataset.name in TOY_SETS else None
 
 
 def default_epochs(config: RunConfig) -> int:
@@ -225,7 +245,19 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
     dataset = replace(dataset, **{k: values[k] for k in DATA_KEYS if k in values})
     if "seed" in values:
         dataset = replace(dataset, seed=values["seed"])
+    if "test_data" in values:
+        if name != "csv":
+            raise UsageError("--test-data tests on a CSV file; it needs --data PATH.csv to train on")
+        if values.get("test_fraction", 0) > 0:
+            raise UsageError(
+                "--test-data and --test-fraction both choose the test set; give one of them"
+            )
+        dataset = replace(dataset, test_data=values["test_data"], test_fraction=0.0)
+    elif name != "csv":
+        dataset = replace(dataset, test_data=None)
     hyper = replace(base.hyper, **{k: values[k] for k in HYPER_KEYS if k in values})
+    if hyper.lr_min > hyper.lr:
+        raise UsageError(f"--lr-min {hyper.lr_min:g} is above the learning rate {hyper.lr:g}")
     changes: dict[str, Any] = {"dataset": dataset, "hyper": hyper}
     for key in RUN_KEYS:
         if key in values:

@@ -85,7 +85,7 @@ def config_loader() -> ConfigLoader:
         return config
 
     return ConfigLoader(
-        base_values=lambda table, path: table_values(table, path, prefix=""),
+        base_values=lambda table, path: table_values(table, str(path), path.parent),
         build=build,
     )
 

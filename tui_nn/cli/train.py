@@ -70,6 +70,7 @@ def main(argv: list[str]) -> int:
     config = config_from_values(values, base=loaded.config if loaded else None)
     if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
+    warn_fast_rate(config.hyper.lr)
     check_output_path("--save", values.get("save"))
     check_output_path("--metrics", values.get("metrics"))
 
@@ -96,6 +97,18 @@ def build_network(config: RunConfig, dataset: Any, loaded: Any, values: dict[str
             f"{dataset.n_outputs} outputs"
         )
     return Network.from_params(spec, loaded.params)
+
+
+def warn_fast_rate(lr: float) -> None:
+    """A rate above the app's field's limit runs (to see divergence, say), with a warning."""
+    from tui_nn.config import RULES
+
+    editor = RULES["lr"].editor
+    if editor is not None and lr > editor[1]:
+        note(
+            f"warning: --lr {lr:g} is above {editor[1]:g}, the most the app's field takes; "
+            "a rate this large usually saturates the network or diverges"
+        )
 
 
 def check_output_path(option: str, path: str | None) -> None:
@@ -179,6 +192,8 @@ class HeadlessRun:
                         if metrics is not None:
                             metrics.write(record)
                         self.say(epoch_line(record, epochs + self.epoch_offset))
+                        if self.epoch_done(record):
+                            break
                     if result.diverged:
                         outcome, reason = "diverged", result.diverged
                         break
@@ -192,6 +207,10 @@ class HeadlessRun:
             if metrics is not None:
                 metrics.close()
         return self.finish(outcome, reason, time.perf_counter() - start)
+
+    def epoch_done(self, record) -> bool:
+        """Called after every epoch; True ends the run there (`lessons check`: goal reached)."""
+        return False
 
     @property
     def epoch_offset(self) -> int:
@@ -216,11 +235,20 @@ class HeadlessRun:
         hyper = self.config.hyper
         batch = "full" if hyper.batch_size is None else hyper.batch_size
         n_train, n_test = len(self.dataset.X_train), len(self.dataset.X_test)
-        return (
-            f"{self.dataset.name}: {n_train} train / {n_test} test samples; network {sizes} "
-            f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}, "
-            f"batch {batch}, {hyper.epochs} epochs"
+        split = f"{n_train} train / {n_test} test samples"
+        test_data = getattr(self.dataset.spec, "test_data", None)
+        if test_data:
+            split += f" (test: {Path(test_data).name})"
+        elif n_test == 0:
+            split = f"all {n_train} samples train, no test set (test metrics: none)"
+        text = (
+            f"{self.dataset.name}: {split}; network {sizes} "
+            f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}"
+            f"{schedule_text(hyper)}, batch {batch}, {hyper.epochs} epochs"
         )
+        if getattr(self.dataset, "target_normalization", None) and spec.loss == "mse":
+            text += "; targets standardised for training, losses are MSE in the target's units"
+        return text
 
     def draw_bar(self, epochs: int, start: float) -> None:
         t = self.trainer
@@ -268,6 +296,15 @@ class HeadlessRun:
         return {"finished": 0, "diverged": 1, "interrupted": 130}[outcome]
 
 
+def schedule_text(hyper) -> str:
+    if hyper.lr_schedule == "step":
+        return f" (x{hyper.lr_gamma:g} every {hyper.lr_step} epochs)"
+    if hyper.lr_schedule == "cosine":
+        over = f"{hyper.epochs} epochs" if hyper.epochs else f"{hyper.lr_step} epochs"
+        return f" (cosine to {hyper.lr_min:g} over {over})"
+    return ""
+
+
 def percent(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
 
@@ -284,6 +321,8 @@ def metrics_text(r) -> str:
         text += f", test loss {loss_text(r.test_loss)}"
         if r.test_acc is not None:
             text += f" acc {percent(r.test_acc)}"
+    else:
+        text += ", test none"
     return text
 
 

@@ -7,7 +7,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from tui_nn.data.normalize import apply_normalization, check_kind, fit_normalization, fixed_scale
+from tui_nn.data.normalize import (
+    apply_normalization,
+    check_kind,
+    fit_normalization,
+    fit_target_normalization,
+    fixed_scale,
+    standardize_targets,
+)
 from tui_nn.data.spec import Dataset, DatasetSpec
 from tui_nn.data.split import split_indices
 from tui_nn.kinds import Task
@@ -25,10 +32,12 @@ def finish_dataset(
     default_normalize: str,
     pixel_max: int | None = None,
     name: str | None = None,
+    standardize_target: bool = False,
 ) -> Dataset:
     """Split (stratified for classification), fit the normalisation on the training part,
     and assemble the Dataset. With `pixel_max` and no normalisation asked, X stays uint8 and
-    the network sees X / pixel_max through `input_scale`."""
+    the network sees X / pixel_max through `input_scale`. With `standardize_target` (a CSV's
+    regression target) y is standardised with the training split's mean and deviation."""
     kind = check_kind(spec.normalize or default_normalize)
     stratify = y if task == "classification" else None
     train, test = split_indices(len(X), spec.test_fraction, rng, labels=stratify)
@@ -41,13 +50,17 @@ def finish_dataset(
         norm = fit_normalization(X_train_raw, kind, feature_names)
         X_train = apply_normalization(X_train_raw, norm)
         X_test = apply_normalization(X_test_raw, norm)
+    y_train, y_test, target = y[train], y[test], None
+    if standardize_target and task == "regression":
+        target = fit_target_normalization(y_train)
+        y_train, y_test = standardize_targets(y_train, target), standardize_targets(y_test, target)
     return Dataset(
         name=name or spec.name,
         task=task,
         X_train=X_train,
-        y_train=y[train],
+        y_train=y_train,
         X_test=X_test,
-        y_test=y[test],
+        y_test=y_test,
         n_inputs=int(X.shape[1]),
         n_classes=len(class_names) if class_names is not None else None,
         class_names=class_names,
@@ -55,4 +68,5 @@ def finish_dataset(
         input_scale=input_scale,
         normalization=norm,
         spec=replace(spec, normalize=kind),
+        target_normalization=target,
     )

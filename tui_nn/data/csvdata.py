@@ -28,7 +28,7 @@ from tui_nn.data.csvtable import (
     parse_target,
     read_table,
 )
-from tui_nn.data.normalize import apply_normalization
+from tui_nn.data.normalize import apply_normalization, standardize_targets
 from tui_nn.data.spec import DataError, Dataset, DatasetSpec
 
 
@@ -46,7 +46,9 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
     features = [j for j in range(table.width) if j != t]
     X = numeric_columns(table, features)
     y, class_names = parse_target(table, t)
-    return finish_dataset(
+    if spec.test_data:
+        spec = replace(spec, test_fraction=0.0)  # the whole file trains; the other one tests
+    dataset = finish_dataset(
         replace(spec, name="csv", path=str(spec.path)),
         X.astype(np.float32),
         y,
@@ -56,7 +58,45 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
         feature_names=tuple(table.column_name(j) for j in features),
         default_normalize="standard",
         name=table.path.name,
+        standardize_target=True,
     )
+    if spec.test_data:
+        dataset = with_test_file(dataset, table, t, spec.test_data)
+    return dataset
+
+
+def with_test_file(dataset: Dataset, table: CsvTable, t: int, path: str | Path) -> Dataset:
+    """`dataset` (trained on all of `table`) tested on another file with the same columns,
+    through the training file's normalisation, classes and target scaling."""
+    other = read_table(path)
+    if table.header and other.header and tuple(other.header) != tuple(table.header):
+        missing = [n for n in table.header if n not in other.header]
+        extra = [n for n in other.header if n not in table.header]
+        what = (
+            f"lacks {', '.join(map(repr, missing))}"
+            if missing
+            else f"has {', '.join(map(repr, extra))} too"
+            if extra
+            else "has them in another order"
+        )
+        raise DataError(
+            f"{other.path}: the test file's columns differ from {table.path.name}'s: it {what} "
+            f"(expected {', '.join(table.header)})"
+        )
+    if other.width != table.width:
+        raise DataError(
+            f"{other.path}: {other.width} columns; the training file {table.path.name} has "
+            f"{table.width}"
+        )
+    features = [j for j in range(table.width) if j != t]
+    X = apply_normalization(numeric_columns(other, features), dataset.normalization)
+    if dataset.task == "classification":
+        y = labels_to_indices(other, t, dataset.class_names or ())
+    else:
+        y = standardize_targets(
+            numeric_columns(other, [t], "target value"), dataset.target_normalization
+        )
+    return replace(dataset, X_test=X, y_test=y)
 
 
 @dataclass(frozen=True)
@@ -128,3 +168,42 @@ def read_csv_features(
         target_name=table.column_name(t) if t is not None else None,
         lines=tuple(table.lines),
     )
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """A CSV's rows as a saved model's inputs (`tui-nn predict`)."""
+
+    X: np.ndarray  # normalised, float32 (n, n_inputs)
+    table: CsvTable
+    columns: tuple[int, ...]  # the file's column of each model input
+
+
+def read_model_inputs(path: str | Path, normalization: dict[str, Any] | None, n_inputs: int):
+    """The columns a model takes, matched by header name when the model knows its inputs'
+    names (other columns, the target say, are left out), else by position (the file must
+    then have exactly the model's number of columns)."""
+    table = read_table(path)
+    names = (normalization or {}).get("features")
+    if names and table.header:
+        lower = [h.lower() for h in table.header]
+        missing = [n for n in names if n not in table.header and n.lower() not in lower]
+        if missing:
+            raise DataError(
+                f"{table.path}: no column {missing[0]!r}; the model's inputs are "
+                f"{', '.join(names)} (found {', '.join(table.header)})"
+            )
+        columns = [
+            table.header.index(n) if n in table.header else lower.index(n.lower()) for n in names
+        ]
+    elif table.width == n_inputs:
+        columns = list(range(n_inputs))
+    else:
+        named = f" ({', '.join(names)})" if names else ""
+        raise DataError(
+            f"{table.path}: {table.width} columns; the model takes {n_inputs} inputs{named}: "
+            "give exactly those columns, or a header naming them"
+        )
+    X = numeric_columns(table, columns)
+    X = apply_normalization(X, normalization) if normalization else X.astype(np.float32)
+    return ModelInputs(X, table, tuple(columns))

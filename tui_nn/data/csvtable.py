@@ -1,9 +1,15 @@
 """Reading a user's CSV file into columns, with one-line errors naming file, line and column.
 
-- The delimiter is the most common of `,` `;` and tab on the first line (default `,`).
+- The delimiter is the most common of `,` `;` and tab on the first line (default `,`). In a
+  `;` file a decimal comma is read as a decimal point (`1,5` is 1.5), as spreadsheets in much
+  of Europe write them.
+- A trailing delimiter (`1,2,3,`): an empty last column is dropped (empty on every line, or
+  on every data line when the header has no trailing delimiter); a named last column with no
+  value in it is refused by name.
 - Blank lines are skipped; cells are stripped; a UTF-8 byte-order mark is ignored.
 - The first row is a header when it has a non-numeric cell in a column whose other cells
-  are numbers (so `x1,x2,label` over numeric data is a header, while `1.5,2.0,cat` is data).
+  are numbers (so `x1,x2,label` over numeric data is a header, while `1.5,2.0,cat` is data),
+  or when none of its cells is a number while the rows below have numbers.
 - Missing values (empty, NA, NaN, null, ?) and non-numbers in feature columns are errors:
   tui-nn never guesses a value for you.
 Line numbers are those of the file (1 = first line); column numbers count from 1.
@@ -67,7 +73,30 @@ def _has_header(rows: list[list[str]]) -> bool:
         numeric_below = all(_is_number(r[j]) for r in sample if r[j].lower() not in MISSING)
         if not _is_number(cell) and numeric_below:
             return True
-    return False
+    # no cell of the first row is a number, while the rows below have some: names
+    return not any(_is_number(c) for c in rows[0]) and any(
+        _is_number(c) for r in sample for c in r
+    )
+
+
+def _decimal_comma(cell: str) -> str:
+    """'1,5' -> '1.5' (a `;` file's decimal comma); anything else unchanged."""
+    if "," in cell and cell.count(",") == 1 and "." not in cell:
+        dotted = cell.replace(",", ".")
+        if _is_number(dotted):
+            return dotted
+    return cell
+
+
+def _drop_trailing_column(rows: list[list[str]]) -> list[list[str]]:
+    """Rows without the empty last cell a trailing delimiter leaves, when it is on every row,
+    or on every row but a header written without it."""
+    ends_empty = [len(r) > 1 and r[-1] == "" for r in rows]
+    if all(ends_empty):
+        return [r[:-1] for r in rows]
+    if len(rows) > 1 and all(ends_empty[1:]) and len(rows[0]) == len(rows[1]) - 1:
+        return [rows[0]] + [r[:-1] for r in rows[1:]]
+    return rows
 
 
 def read_table(path: str | Path) -> CsvTable:
@@ -96,6 +125,9 @@ def read_table(path: str | Path) -> CsvTable:
         raise DataError(f"{path}: cannot read: {exc.strerror}") from None
     if not rows:
         raise DataError(f"{path}: the file is empty")
+    rows = _drop_trailing_column(rows)
+    if delimiter == ";":
+        rows = [[_decimal_comma(c) for c in r] for r in rows]
     width = len(rows[0])
     for row, line in zip(rows, lines):
         if len(row) != width:
@@ -108,6 +140,11 @@ def read_table(path: str | Path) -> CsvTable:
         rows, lines = rows[1:], lines[1:]
     if not rows:
         raise DataError(f"{path}: no data rows, only a header")
+    if header and header[-1] and all(r[-1] == "" for r in rows):
+        raise DataError(
+            f"{path}: column {width} ({header[-1]!r}) is empty on every line (a trailing "
+            f"delimiter?); fill it in or remove it"
+        )
     return CsvTable(path, header, rows, lines)
 
 

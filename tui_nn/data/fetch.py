@@ -24,8 +24,8 @@ from pathlib import Path
 
 from tui_nn import __version__
 from tui_nn.data.catalog import canonical_name
-from tui_nn.data.images import IMAGE_SETS, dataset_dir, find_file
-from tui_nn.data.paths import ENV_MIRROR
+from tui_nn.data.images import IMAGE_SETS, find_file
+from tui_nn.data.paths import ENV_MIRROR, base_data_dir
 from tui_nn.data.spec import DataError
 
 Progress = Callable[[int, "int | None", str], None]
@@ -145,16 +145,19 @@ def fetch_dataset(
     progress: Progress | None = None,
     timeout: float = 30.0,
 ) -> Path:
-    """Download the files of `name` ("mnist" or "fashion-mnist") into its data folder
-    (see `resolve_data_dir`) and return that folder. Files already there with the right
-    checksum are kept; raw (uncompressed) copies a user put there are accepted as they are."""
+    """Download the files of `name` ("mnist" or "fashion-mnist") into its own folder,
+    `<base>/<name>` (the base: `dest_dir`, else TUI_NN_DATA_DIR, else the user cache), and
+    return that folder. A flat base folder holding a set's files is read when loading, but
+    never written into: the two sets have the same file names, and fetching one must never
+    overwrite the other. Files already in the folder with the right checksum are kept; raw
+    (uncompressed) copies a user put there are accepted as they are."""
     key = canonical_name(name)
     if key not in IMAGE_SETS:
         raise DataError(
             f"cannot fetch {name!r}: downloads are {', '.join(IMAGE_SETS)} "
             f"(digits ships with tui-nn; toy sets are generated)"
         )
-    folder = dataset_dir(key, str(dest_dir) if dest_dir is not None else None)
+    folder = base_data_dir(str(dest_dir) if dest_dir is not None else None) / key
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

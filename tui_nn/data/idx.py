@@ -24,6 +24,7 @@ import numpy as np
 
 from tui_nn.data.spec import DataError
 
+MAX_BYTES = 1 << 31  # 2 GiB: MNIST's training images are 47 MB
 MAGIC_LABELS = 2049
 MAGIC_IMAGES = 2051
 _TYPES = {
@@ -80,7 +81,13 @@ def read_idx(path: str | Path, expect_magic: int | None = None) -> np.ndarray:
                 raise DataError(f"{path}: truncated IDX file (header cut short)")
             shape = struct.unpack(f">{ndim}I", dims_raw)
             dtype = _TYPES[type_code]
-            data = np.empty(int(np.prod(shape, dtype=np.int64)) * dtype.itemsize, np.uint8)
+            need = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if need > MAX_BYTES:
+                raise DataError(
+                    f"{path}: the header declares shape {tuple(shape)} ({need:,} bytes), more "
+                    f"than any IDX data set tui-nn reads ({MAX_BYTES:,}); a damaged file?"
+                )
+            data = np.empty(need, np.uint8)
             got = _read_exactly(f, memoryview(data))
             if got < data.size:
                 count = got // max(1, data.size // max(1, shape[0]))

@@ -13,6 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
+from tui_nn.data.identity import (
+    OFFICIAL_COUNTS,
+    Known,
+    damaged_message,
+    identify,
+    wrong_set_message,
+)
 from tui_nn.data.idx import MAGIC_IMAGES, MAGIC_LABELS, read_idx
 from tui_nn.data.normalize import fixed_scale
 from tui_nn.data.paths import IDX_FILES, resolve_data_dir
@@ -24,6 +31,7 @@ class RemoteFile:
     name: str  # as published, gzip-compressed
     sha256: str
     size: int
+    raw_sha256: str = ""  # of the uncompressed content (raw copies, recompressed mirrors)
 
 
 @dataclass(frozen=True)
@@ -35,9 +43,9 @@ class ImageSet:
     licence: str
 
 
-def _files(sums: tuple[tuple[str, int], ...]) -> tuple[RemoteFile, ...]:
+def _files(sums: tuple[tuple[str, int, str], ...]) -> tuple[RemoteFile, ...]:
     """Train images, train labels, test images, test labels with their sums and sizes."""
-    return tuple(RemoteFile(n, s, size) for n, (s, size) in zip(IDX_FILES, sums))
+    return tuple(RemoteFile(n, s, size, raw) for n, (s, size, raw) in zip(IDX_FILES, sums))
 
 
 IMAGE_SETS: dict[str, ImageSet] = {
@@ -46,10 +54,14 @@ IMAGE_SETS: dict[str, ImageSet] = {
         url="https://ossci-datasets.s3.amazonaws.com/mnist/",
         files=_files(
             (
-                ("440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422),
-                ("3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28881),
-                ("8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877),
-                ("f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542),
+                ("440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422,
+                 "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+                ("3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28881,
+                 "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+                ("8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877,
+                 "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+                ("f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542,
+                 "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
             )
         ),
         class_names=tuple(str(d) for d in range(10)),
@@ -60,10 +72,14 @@ IMAGE_SETS: dict[str, ImageSet] = {
         url="http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
         files=_files(
             (
-                ("3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26421880),
-                ("a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", 29515),
-                ("346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", 4422102),
-                ("67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", 5148),
+                ("3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26421880,
+                 "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
+                ("a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", 29515,
+                 "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
+                ("346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", 4422102,
+                 "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
+                ("67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", 5148,
+                 "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
             )
         ),
         class_names=(
@@ -82,6 +98,13 @@ IMAGE_SETS: dict[str, ImageSet] = {
     ),
 }
 N_PIXELS = 28 * 28
+KNOWN_FILES: Known = {
+    digest: (name, remote.name)
+    for name, info in IMAGE_SETS.items()
+    for remote in info.files
+    for digest in (remote.sha256, remote.raw_sha256)
+}
+"""Every published file by its sha256 (compressed and raw): which set and which file it is."""
 
 
 def file_names(name: str) -> tuple[str, ...]:
@@ -110,8 +133,12 @@ def missing_files(name: str, data_dir: str | None = None) -> list[str]:
 
 
 def read_image_set(name: str, folder: Path) -> tuple[np.ndarray, ...]:
-    """(X_train, y_train, X_test, y_test): uint8 (n, 784) images and int64 labels."""
-    paths = []
+    """(X_train, y_train, X_test, y_test): uint8 (n, 784) images and int64 labels.
+
+    Every file is recognised by its checksum (`identity.py`, cached): a file of the other set
+    is refused by name, and so is one of the published size that matches no published sum
+    (damaged). Files of another size (your own IDX set in this layout) are read as they are."""
+    paths, unknown = [], []
     for f in file_names(name):
         path = find_file(folder, f)
         if path is None:
@@ -120,6 +147,11 @@ def read_image_set(name: str, folder: Path) -> tuple[np.ndarray, ...]:
                 f"or pass --data-dir DIR (or set TUI_NN_DATA_DIR)"
             )
         paths.append(path)
+        found = identify(path, KNOWN_FILES)
+        if found is not None and found != (name, f):
+            raise DataError(wrong_set_message(name, path, f, found))
+        if found is None:
+            unknown.append((path, f))
     out = []
     for images_path, labels_path in ((paths[0], paths[1]), (paths[2], paths[3])):
         images = read_idx(images_path, MAGIC_IMAGES)
@@ -134,6 +166,9 @@ def read_image_set(name: str, folder: Path) -> tuple[np.ndarray, ...]:
         if labels.size and labels.max() > 9:
             raise DataError(f"{labels_path}: label {labels.max()} is not a digit 0..9")
         out += [images.reshape(len(images), N_PIXELS), labels.astype(np.int64)]
+    for path, f in unknown:  # the published size but none of the published sums: damaged
+        if len(out[0 if f.startswith("train") else 2]) == OFFICIAL_COUNTS[f.split("-")[0]]:
+            raise DataError(damaged_message(name, path, f))
     return tuple(out)
 
 

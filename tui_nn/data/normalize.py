@@ -97,3 +97,38 @@ def apply_normalization(X: np.ndarray, normalization: dict[str, Any] | None) -> 
     out -= shift
     out /= scale
     return out
+
+
+# ---- regression targets -------------------------------------------------------------------
+# A CSV's regression targets are standardised for training with the mean and standard deviation
+# of the training split: the network learns y_std = (y - shift) / scale, and every number shown
+# to the user goes back through y = out * scale + shift. Stored as `target_normalization`.
+
+
+def _columns(y: np.ndarray) -> np.ndarray:
+    y = np.asarray(y, dtype=np.float64)
+    return y.reshape(-1, y.shape[1] if y.ndim == 2 else 1)
+
+
+def fit_target_normalization(y: np.ndarray) -> dict[str, Any]:
+    y64 = _columns(y)
+    shift = y64.mean(axis=0) if len(y64) else np.zeros(y64.shape[1])
+    scale = y64.std(axis=0) if len(y64) else np.ones(y64.shape[1])
+    scale = np.where(scale > 1e-12 * np.maximum(np.abs(shift), 1.0), scale, 1.0)
+    return {"shift": [float(v) for v in shift], "scale": [float(v) for v in scale]}
+
+
+def standardize_targets(y: np.ndarray, target: dict[str, Any] | None) -> np.ndarray:
+    """Targets in the user's units -> the network's units (float32, (n, k))."""
+    y = _columns(y)
+    if target is None:
+        return y.astype(np.float32)
+    return ((y - np.asarray(target["shift"])) / np.asarray(target["scale"])).astype(np.float32)
+
+
+def unstandardize(out: np.ndarray, target: dict[str, Any] | None) -> np.ndarray:
+    """The network's outputs -> the user's units (float64)."""
+    out = np.asarray(out, dtype=np.float64)
+    if target is None:
+        return out
+    return out * np.asarray(target["scale"]) + np.asarray(target["shift"])

@@ -4,7 +4,8 @@ The base directory is the first of: the `--data-dir` option (DatasetSpec.data_di
 environment variable TUI_NN_DATA_DIR, the user cache directory
 (platformdirs: ~/.cache/tui-nn/datasets on Linux). A dataset's files are in a folder named
 after it inside the base (`<base>/mnist/train-images-idx3-ubyte.gz`); a base that holds the
-files itself is accepted too (`--data-dir ~/Downloads/mnist`).
+files itself is read too (`--data-dir ~/Downloads/mnist`), but `fetch` only ever writes into
+`<base>/<name>`, and the files are recognised by checksum when loaded (`identity.py`).
 """
 
 from __future__ import annotations

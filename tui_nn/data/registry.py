@@ -38,6 +38,8 @@ def load_dataset(spec: DatasetSpec) -> Dataset:
     one-line message on any bad request or bad file."""
     name = canonical_name(spec.name)
     check_fraction(spec.test_fraction)
+    if spec.test_data and not (name == "csv" or spec.path):
+        raise DataError(f"{name}: a separate test file works with your own CSV (--data) only")
     if name == "csv" or (spec.path and name not in DATASET_NAMES):
         return load_csv_dataset(spec)
     if name in TOY_SETS:

@@ -22,10 +22,14 @@ _RULES = (
     Rule("data-dir", "path", "where MNIST-style files are", "DIR", "data", "dataset"),
     Rule("samples", "whole", "samples to generate (toy sets) or keep", "N", "data", "dataset",
          lo=10, hi=1_000_000, optional=True),
-    Rule("noise", "number", "noise of a generated set", "X", "data", "dataset", lo=0,
-         optional=True),
-    Rule("test-fraction", "number", "share of samples held out for testing", "X", "data",
-         "dataset", label="test fraction", lo=0, hi=1, lo_open=True, hi_open=True),
+    Rule("noise", "number", "noise of a generated set (its points are within about ±6)", "X",
+         "data", "dataset", lo=0, hi=10, optional=True),
+    Rule("test-fraction", "number",
+         "share of samples held out for testing; 0 trains on all (or give --test-data)", "X",
+         "data", "dataset", label="test fraction", lo=0, hi=1, hi_open=True),
+    Rule("test-data", "path",
+         "test on this CSV (same columns; the training file's normalisation); all of --data "
+         "trains", "PATH.csv", "data", "dataset"),
     Rule("normalize", "name", "input normalisation (default: standard for CSV, none otherwise)",
          "KIND", "data", "dataset", names=lambda: NORMALIZATIONS),
 )  # fmt: skip

@@ -31,6 +31,7 @@ class DatasetSpec:
     target: str | None = None  # CSV target column, by name or index as text; None = last
     normalize: str | None = None
     data_dir: str | None = None  # where MNIST-style IDX files are
+    test_data: str | None = None  # CSV only: test on this file (same columns), train on all
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,6 +59,7 @@ class Dataset:
     input_scale: float = 1.0
     normalization: dict[str, Any] | None = None  # {"kind": ..., "shift": [...], "scale": [...]}
     spec: DatasetSpec | None = None
+    target_normalization: dict[str, Any] | None = None  # regression: y_std = (y - shift) / scale
 
     @property
     def n_outputs(self) -> int:

@@ -33,6 +33,7 @@ def split_indices(
     if labels is None:
         order = rng.permutation(n)
         n_test = min(int(round(n * f)), n - 1)
+        _check_some_test(f, n_test, n)
         return order[n_test:], order[:n_test]
     train_parts, test_parts = [], []
     for c in np.unique(labels):
@@ -40,9 +41,19 @@ def split_indices(
         n_test = min(int(round(len(members) * f)), len(members) - 1)
         test_parts.append(members[:n_test])
         train_parts.append(members[n_test:])
+    _check_some_test(f, sum(len(p) for p in test_parts), n)
     train = rng.permutation(np.concatenate(train_parts))
     test = rng.permutation(np.concatenate(test_parts))
     return train.astype(np.int64), test.astype(np.int64)
+
+
+def _check_some_test(f: float, n_test: int, n: int) -> None:
+    """A test fraction above 0 that holds out no sample is a mistake, not a choice."""
+    if f > 0 and n_test == 0:
+        raise DataError(
+            f"test fraction {f:g} of {n} samples holds out no test sample; give 0 to train on "
+            "all of them, or a larger fraction"
+        )
 
 
 def class_counts(y: np.ndarray, n_classes: int) -> np.ndarray:

@@ -67,3 +67,19 @@ def layer_stats(layer: Dense, z: Array, a: Array, delta: Array) -> LayerStats:
         weight_norm=float(np.sqrt(np.vdot(layer.W, layer.W))),
         activation=layer.activation,
     )
+
+
+def regression_metrics(predicted: Array, y: Array) -> dict[str, float]:
+    """MSE, RMSE, MAE and R² of predictions against targets (both `(n, k)`, same units).
+
+    MSE and MAE are means over samples and outputs (as the `mse` loss); R² is
+    `1 - SS_res / SS_tot` summed over outputs (1 is perfect, 0 is predicting the mean).
+    """
+    p = np.asarray(predicted, dtype=np.float64).reshape(len(predicted), -1)
+    t = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    err = p - t
+    mse = float(np.mean(np.square(err)))
+    ss_res = float(np.sum(np.square(err)))
+    ss_tot = float(np.sum(np.square(t - t.mean(axis=0))))
+    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
+    return {"mse": mse, "rmse": float(np.sqrt(mse)), "mae": float(np.mean(np.abs(err))), "r2": r2}

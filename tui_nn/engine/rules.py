@@ -15,6 +15,7 @@ from tui_nn.engine.activations import ACTIVATIONS, ALIASES, HIDDEN_ACTIVATIONS
 from tui_nn.engine.initializers import INITIALIZERS
 from tui_nn.engine.losses import LOSSES
 from tui_nn.engine.optimizers import OPTIMIZERS
+from tui_nn.engine.schedules import SCHEDULES
 from tui_nn.engine.spec import DTYPES, MAX_HIDDEN_LAYERS, MAX_UNITS
 from tui_nn.rule import Rule
 
@@ -57,8 +58,17 @@ _RULES = (
          lo=1, optional=True, none_words=("none", "off", "inf", "\u221e", "-", "")),
     Rule("l1", "number", "L1 penalty", lo=0, hi=1),
     Rule("l2", "number", "L2 penalty (weight decay)", lo=0, hi=1),
-    Rule("early-stopping", "whole", "stop after N epochs without a better test loss", "N",
-         label="early stopping", lo=1, optional=True),
+    Rule("early-stopping", "whole",
+         "stop after N epochs without a better test loss (training loss without a test set)",
+         "N", label="early stopping", lo=1, optional=True),
+    # learning-rate schedule (engine/schedules.py)
+    Rule("lr-schedule", "name", "learning-rate schedule (cosine on MNIST)", "NAME",
+         label="lr schedule", names=lambda: tuple(SCHEDULES), noun="schedule"),
+    Rule("lr-step", "whole", "step: epochs between decays; cosine: its period without --epochs",
+         "N", label="lr step", lo=1),
+    Rule("lr-gamma", "number", "step: the factor at each decay (0.1)", label="lr gamma", lo=0,
+         hi=1, lo_open=True),
+    Rule("lr-min", "number", "cosine: the final learning rate (0)", label="lr min", lo=0),
 )  # fmt: skip
 RULES: dict[str, Rule] = {rule.dest: rule for rule in _RULES}
 """The engine's options by `dest` ("batch_size"), in the order the help lists them."""

@@ -9,12 +9,17 @@ change the hyper-parameters, the architecture (weights kept, see `surgery.py`) o
   divide); batch size 1 is per-sample SGD, None the whole set in one step.
 - After each epoch the loss (and accuracy for classification) is measured on the whole training
   set and on the test set, which is never trained on, and appended to `history`.
+- Regression targets standardised by the data layer (`TrainData.target_scale`): training runs
+  on the standard units, but every loss the trainer reports (the batch loss and the epoch's
+  train and test loss, for mse) is in the original units: mean((a - y)^2 * scale^2).
 - Penalties: L2 adds `l2 * W` and L1 adds `l1 * sign(W)` to the gradient of the weights (not the
   biases): the penalties `(l2/2) ||W||^2` and `l1 sum |W|`. Reported losses are the data loss only.
 - Divergence: if the batch loss or a weight becomes non-finite, the weights are restored from the
-  last checkpoint that gave a finite loss (taken once at least 512 samples have passed since the
-  previous one, about 1 % of the step time for MNIST-sized nets), the optimizer state is cleared
-  (its moments are poisoned too), and `diverged` names the step and the layer.
+  last checkpoint that gave a finite loss (taken after every step for small networks, of up to
+  65,536 parameters; for larger ones once at least 512 samples have passed since the previous
+  one, about 1 % of the step time for MNIST-sized nets), the optimizer state is cleared (its
+  moments are poisoned too), and `diverged` names the step, the layer and the step whose
+  weights were restored.
 - Early stopping: with `early_stopping = k`, training is `finished` after k epochs without a
   better test loss (train loss when there is no test set). The weights are left as they are.
 """
@@ -30,17 +35,20 @@ import numpy as np
 
 import tui_nn.engine.surgery as surgery
 from tui_nn.engine.batches import Batches
+from tui_nn.engine.evaluation import evaluate_in_chunks, loss_units, mse_in_units
 from tui_nn.engine.losses import encode_targets
-from tui_nn.engine.metrics import accuracy, layer_stats
-from tui_nn.engine.network import FORWARD_CHUNK, Network, validate_spec
+from tui_nn.engine.metrics import layer_stats
+from tui_nn.engine.network import Network, validate_spec
 from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer
 from tui_nn.engine.rules import RULES
+from tui_nn.engine.schedules import rate
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
 from tui_nn.rule import RuleError
 
 Array = np.ndarray
 CHECKPOINT_SAMPLES = 512  # copy the weights aside after at least this many samples
+CHECKPOINT_EVERY_STEP = 65_536  # ... or after every step, for networks this small
 
 
 def check_hyper(h: HyperParams) -> HyperParams:
@@ -55,6 +63,8 @@ def check_hyper(h: HyperParams) -> HyperParams:
             rule.check(value)
         except RuleError as exc:
             raise SpecError(f"{rule.title}: {exc}") from None
+    if h.lr_min > h.lr:
+        raise SpecError(f"lr min {h.lr_min:g} is above the learning rate {h.lr:g}")
     return h
 
 
@@ -85,6 +95,8 @@ class Trainer:
         self._order: Array | None = None
         self._best = math.inf
         self._wait = 0
+        self._lr_epoch = -1
+        self._lr_value = self.hyper.lr
         self.optimizer.reset()
         self._structure_changed()
 
@@ -95,6 +107,7 @@ class Trainer:
         self._last: list[tuple[Array, ...]] | None = None
         self._stats: tuple[LayerStats, ...] | None = None
         self._checkpoint = [p.copy() for p in self._params]
+        self._small = self.net.flat_params.size <= CHECKPOINT_EVERY_STEP
         self._checkpoint_step = self.step_count
         self._since_checkpoint = 0
 
@@ -114,6 +127,14 @@ class Trainer:
     def batch_size(self) -> int:
         n = len(self.batches)
         return min(self.hyper.batch_size or n, n)
+
+    @property
+    def lr(self) -> float:
+        """The learning rate of the epoch in progress (the schedule's, from `hyper.lr`)."""
+        if self._lr_epoch != self.epoch:  # once per epoch, not per step
+            self._lr_value = rate(self.hyper, self.epoch)
+            self._lr_epoch = self.epoch
+        return self._lr_value
 
     @property
     def steps_per_epoch(self) -> int:
@@ -147,12 +168,16 @@ class Trainer:
             loss = net.loss_and_output_delta(y, bufs)
             if not math.isfinite(loss):
                 return self._diverge(f"loss became {loss}", bufs, loss, start)
+            units = loss_units(self.net, self.batches)
+            if units is not None:
+                loss = mse_in_units(bufs[-1][1], y, units)
             self._since_checkpoint += n
-            if self._since_checkpoint >= CHECKPOINT_SAMPLES and not self._save_checkpoint():
+            due = self._since_checkpoint >= CHECKPOINT_SAMPLES or self._small
+            if due and not self._save_checkpoint():
                 return self._diverge("weights became non-finite", bufs, loss, start)
             net.backward(bufs)
             self._add_penalties()
-            self.optimizer.step(self._params, self._grads, self.hyper.lr)
+            self.optimizer.step(self._params, self._grads, self.lr)
         self._last = bufs
         self._stats = None
         self.step_count += 1
@@ -217,9 +242,13 @@ class Trainer:
         self.optimizer.reset()
         self._last = None
         self._stats = None
+        restored = (
+            "the initial weights restored"
+            if self._checkpoint_step == 0
+            else f"the weights after step {self._checkpoint_step} restored"
+        )
         self.diverged = (
-            f"{what} at step {self.step_count + 1} (epoch {self.epoch + 1}): {where}; "
-            f"weights restored from step {self._checkpoint_step}"
+            f"{what} at step {self.step_count + 1} (epoch {self.epoch + 1}): {where}; {restored}"
         )
         self.elapsed += time.perf_counter() - start
         return StepResult(self.step_count, self.epoch, loss, None, self.diverged)
@@ -239,25 +268,7 @@ class Trainer:
     def _evaluate(
         self, X: Array, y: Array, Y: Array | None, scale: float
     ) -> tuple[float, float | None]:
-        net = self.net
-        total_loss = 0.0
-        correct = 0.0
-        n = X.shape[0]
-        if n == 0:
-            return math.nan, None
-        with np.errstate(all="ignore"):
-            for start in range(0, n, FORWARD_CHUNK):
-                stop = min(start + FORWARD_CHUNK, n)
-                x = net.as_input(X[start:stop], scale, "eval")
-                bufs = net.buffers("eval", stop - start)
-                out = net.forward_into(x, bufs, keep=False)
-                targets = self.batches.encode(y[start:stop], net) if Y is None else Y[start:stop]
-                z, a, _, tmp = bufs[-1]
-                total_loss += net.loss.value(z, a, targets, tmp) * (stop - start)
-                if self.batches.classification:
-                    correct += accuracy(out, y[start:stop]) * (stop - start)
-        acc = correct / n if self.batches.classification else None
-        return total_loss / n, acc
+        return evaluate_in_chunks(self.net, self.batches, X, y, Y, scale)
 
     def _evaluate_both(self) -> tuple[float, float | None, float | None, float | None]:
         """(train loss, train accuracy, test loss, test accuracy); test ones None without a
@@ -290,7 +301,7 @@ class Trainer:
             train_acc,
             test_acc,
             self.elapsed,
-            float(self.hyper.lr),
+            rate(self.hyper, self.epoch - 1),  # the rate this epoch trained with
         )
         self.history.append(record)
         self._check_stop(train_loss if test_loss is None else test_loss)
@@ -328,6 +339,7 @@ class Trainer:
             self.optimizer = OPTIMIZERS[hyper.optimizer](hyper.momentum)
         self.optimizer.momentum = hyper.momentum
         self.hyper = hyper
+        self._lr_epoch = -1  # the schedule may have changed
         self.stop_reason = None
         self._wait = 0  # new settings get a fresh patience
         self._check_budget()

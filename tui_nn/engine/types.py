@@ -27,6 +27,10 @@ class HyperParams:
     l2: float = 0.0
     epochs: int | None = None
     early_stopping: int | None = None
+    lr_schedule: str = "constant"  # a name in tui_nn.engine.schedules.SCHEDULES
+    lr_step: int = 10  # step: epochs between decays; cosine: period without an epoch budget
+    lr_gamma: float = 0.1  # step: the factor at each decay
+    lr_min: float = 0.0  # cosine: the rate at the end
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,6 +57,8 @@ class TrainData:
     y_test: np.ndarray
     input_scale: float = 1.0
     task: Task = "classification"
+    target_scale: np.ndarray | None = None  # regression: y was divided by this, per output;
+    # the reported losses (mse) are then in the original units: mean((a - y)^2 * scale^2)
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,14 @@ class Save:
 
 
 @dataclass(frozen=True)
+class Fork:
+    """Write the run and its whole training state (optimizer, shuffling) to `path`, for a
+    second trainer to continue from exactly here (see forking.py); answered like Save."""
+
+    path: str
+
+
+@dataclass(frozen=True)
 class Inspect:
     """Ask for the forward pass of one sample (answered in Snapshot.inspection)."""
 
@@ -171,6 +179,7 @@ Command = (
     | SetArchitecture
     | SetDataset
     | Save
+    | Fork
     | Inspect
     | TraceSample
     | ApplyTraceStep

@@ -15,6 +15,7 @@ import time
 import traceback
 from collections.abc import Callable
 
+import tui_nn.session.forking as forking
 import tui_nn.session.parameters as parameters
 import tui_nn.session.pictures as pictures
 import tui_nn.session.snapshots as snapshots
@@ -24,6 +25,7 @@ from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
 from tui_nn.errors import one_line
 from tui_nn.session.messages import (
+    Fork,
     InjectFault,
     Inspect,
     Inspection,
@@ -149,7 +151,8 @@ class Runner:
                 last.samples,
             )
         self.records = list(trainer.history)
-        self.message = f"resumed from {path}"
+        forked = forking.restore_from(trainer, path)  # a fork: optimizer, shuffling, counters
+        self.message = f"{'forked' if forked else 'resumed'} from {path}"
 
     def _use_data(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -336,6 +339,7 @@ class Runner:
         SetArchitecture: _set_architecture,
         SetDataset: _set_dataset,
         Save: _save,
+        Fork: forking.handle_fork,
         Inspect: _inspect,
         SetView: _set_view,
         SetSpeed: _set_speed,

@@ -39,6 +39,7 @@ from tui_nn.session.messages import (
 from tui_nn.ui import runs
 from tui_nn.ui.actions import AppActions
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.comparison import Comparison
 from tui_nn.ui.diagram_actions import DiagramActions
 from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.help import HelpScreen, palette_commands
@@ -54,7 +55,13 @@ from tui_nn.ui.widgets.diagram import NetworkDiagram
 
 
 class TuiNNApp(
-    AppActions, TraceMode, DiagramActions, RunKeeping, SweepOpening, App[str | None]
+    Comparison,
+    AppActions,
+    TraceMode,
+    DiagramActions,
+    RunKeeping,
+    SweepOpening,
+    App[str | None],
 ):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
@@ -131,6 +138,9 @@ class TuiNNApp(
             show=False,
             tooltip="Back to the network panel",
         ),
+        Binding("f", "fork", "Fork A/B", tooltip="Compare: fork this run (again: end it)"),
+        Binding("x", "edit_other", "Edit A/B", show=False, tooltip="Compare: edit run A / B"),
+        Binding("v", "swap_pictures", "A/B picture", show=False, tooltip="Compare: show A / B"),
         Binding(
             "T",
             "trace",
@@ -212,6 +222,7 @@ class TuiNNApp(
 
     async def on_unmount(self) -> None:
         self._watch_hangup(False)
+        await asyncio.to_thread(self.close_comparison)
         if self.session is not None:
             await asyncio.to_thread(self.session.close)
 
@@ -236,21 +247,22 @@ class TuiNNApp(
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
         self.show_diagram(update)
-        self._answer_edits(snap)
-        dataset_name = snap.dataset.name if snap.dataset is not None else ""
-        architecture = self.query_one(ArchitecturePanel)
-        architecture.show(
-            self.edits.shown("network", snap.network, architecture.spec), dataset_name
-        )
-        if snap.dataset is not None:
-            hyper = self.query_one(HyperPanel)
-            hyper.show(
-                self.edits.shown("hyper", snap.hyper, hyper.hyper),
-                self.edits.shown("data", snap.dataset, hyper.dataset),
-            )
+        if not self.editing_b:  # while run B is edited, the panels show B (comparison.py)
+            self._answer_edits(snap)
+            dataset_name = snap.dataset.name if snap.dataset is not None else ""
+            architecture = self.query_one(ArchitecturePanel)
+            shown_spec = self.edits.shown("network", snap.network, architecture.spec)
+            architecture.show(shown_spec, dataset_name)
+            if snap.dataset is not None:
+                hyper = self.query_one(HyperPanel)
+                hyper.show(
+                    self.edits.shown("hyper", snap.hyper, hyper.hyper),
+                    self.edits.shown("data", snap.dataset, hyper.dataset),
+                )
         self.query_one(StatusLine).show(snap)
         self.show_trace(update)
         self._tell_state(previous, snap)
+        self.compare_after_a(update)
 
     def _answer_edits(self, snap: Snapshot) -> None:
         """Edits the trainer took or refused are no longer pending; a refusal is shown."""
@@ -303,6 +315,9 @@ class TuiNNApp(
     # ---- edits out --------------------------------------------------------------------------
 
     def send(self, command: object) -> bool:
+        routed = self.compare_route(command)  # while comparing: to A, B or both
+        if routed is not None:
+            return routed
         if self.session is None or not self.session.alive:
             self.notify("the trainer is not running", severity="warning")
             return False

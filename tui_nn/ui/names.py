@@ -21,6 +21,7 @@ OUTPUT_ACTIVATIONS = (
     or ALL_ACTIVATIONS
 )
 OPTIMIZER_NAMES = RULES["optimizer"].allowed()
+SCHEDULE_NAMES = RULES["lr_schedule"].allowed()
 DATASETS = tuple(name for name in RULES["dataset"].allowed() if name != "csv")
 
 # The loss that fits an output activation (the engine refuses other pairs).

@@ -77,7 +77,13 @@ class RunKeeping:
         self.hang_up()
 
     def hang_up(self) -> str | None:
-        """Save (waiting at most SAVE_TIMEOUT), stop the trainer, end the process."""
+        """Save (waiting at most SAVE_TIMEOUT), stop the trainer, end the process.
+
+        A lost terminal can signal twice (the shell's SIGHUP to the job, then the closed
+        pty's): the second one, arriving while the first waits for its save, does nothing."""
+        if getattr(self, "_hanging_up", False):
+            return None
+        self._hanging_up = True
         path = self.request_save()
         saved = self.bridge.wait_saved(SAVE_TIMEOUT) if path is not None else None
         if self.session is not None:

@@ -130,8 +130,9 @@ class StatusLine(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, prefix: str = "") -> None:
         super().__init__(id=id)
+        self.prefix = prefix  # "A " / "B " while two runs are compared
         self._text = status_text(None)
         self._shown: tuple[Snapshot | None, str | None] = (None, None)
         self.repaints = 0
@@ -141,7 +142,7 @@ class StatusLine(Widget):
         return self._text.plain
 
     def show(self, snap: Snapshot | None, state: Shown | None = None) -> None:
-        text = status_text(snap, state)
+        text = Text.assemble((self.prefix, "bold reverse"), status_text(snap, state))
         if text.plain == self._text.plain:
             return
         self._text, self._shown = text, (snap, state)
@@ -150,7 +151,8 @@ class StatusLine(Widget):
 
     def render(self) -> Text:
         snap, state = self._shown
-        return status_text(snap, state, width=self.content_size.width)
+        width = self.content_size.width - len(self.prefix)
+        return Text.assemble((self.prefix, "bold reverse"), status_text(snap, state, width=width))
 
 
 def neuron_text(event: NeuronSelected, snap: Snapshot | None, width: int = 80) -> str:

@@ -99,6 +99,7 @@ class HyperPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         datasets = [(name, name) for name in names.DATASETS] + [("csv file", CSV)]
         optimizers = [(name, name) for name in names.OPTIMIZER_NAMES]
+        schedules = [(name, name) for name in names.SCHEDULE_NAMES]
         yield _row("data", Select(datasets, allow_blank=False, compact=True, id="dataset"))
         for f in FORM:
             if f.attr == "lr":
@@ -106,6 +107,10 @@ class HyperPanel(VerticalScroll):
                     "optim", Select(optimizers, allow_blank=False, compact=True, id="optimizer")
                 )
             yield _row(f.label, Input(placeholder=f.placeholder, compact=True, id=f.attr))
+            if f.attr == "lr":  # the schedule of the rate (its parameters: TOML or options)
+                yield _row(
+                    "sched", Select(schedules, allow_blank=False, compact=True, id="lr_schedule")
+                )
 
     def on_mount(self) -> None:
         self.border_title = "Training"
@@ -118,6 +123,7 @@ class HyperPanel(VerticalScroll):
             self.hyper = hyper
             self._fill("hyper", hyper)
             self._select("#optimizer", hyper.optimizer)
+            self._select("#lr_schedule", hyper.lr_schedule)
         if dataset != self.dataset:
             self.dataset = dataset
             self._fill("data", dataset)
@@ -213,6 +219,11 @@ class HyperPanel(VerticalScroll):
     def _optimizer(self, event: Select.Changed) -> None:
         if self.hyper is not None and event.value != self.hyper.optimizer:
             self._propose("hyper", replace(self.hyper, optimizer=str(event.value)))
+
+    @on(Select.Changed, "#lr_schedule")
+    def _schedule(self, event: Select.Changed) -> None:
+        if self.hyper is not None and event.value != self.hyper.lr_schedule:
+            self._propose("hyper", replace(self.hyper, lr_schedule=str(event.value)))
 
     @on(Select.Changed, "#dataset")
     def _dataset(self, event: Select.Changed) -> None:

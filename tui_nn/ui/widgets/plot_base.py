@@ -34,6 +34,7 @@ from tui_nn.ui.widgets.series import (
 
 Y_AXIS_WIDTH = 8  # columns plotext spends on y tick labels and the frame, roughly
 MIN_EPOCHS_SHOWN = 5
+OTHER_COLOURS = ("green", "magenta")  # run B's train and test curves in a comparison
 
 
 def epoch_ticks(first: float, last: float, count: int) -> list[int]:
@@ -57,6 +58,8 @@ class HistoryPlot(RowWidget, PlotextPlot):
         self.log_scale = False
         self.smoothing = 0
         self.history = History(tuple(field for field, _, _ in self.SERIES))
+        self.other: History | None = None  # run B of a comparison, drawn over run A
+        self.other_label = "B"
         self.plotted: dict[str, int] = {}  # points handed to plotext per series, last repaint
         self.border_title = self.TITLE
 
@@ -69,6 +72,27 @@ class HistoryPlot(RowWidget, PlotextPlot):
         for record in records:
             values = {field: getattr(record, field) for field in self.history.names}
             self.history.append(float(record.epoch), values)
+        self.request_repaint()
+
+    def compare_with(self, label: str | None) -> None:
+        """Overlay run B (`label` names what differs, e.g. "B: lr 0.3"); None ends it."""
+        if label is None:
+            self.other = None
+        else:
+            if self.other is None:
+                self.other = History(self.history.names)
+            self.other_label = label
+        self.request_repaint()
+
+    def add_other_records(self, records: Sequence[EpochRecord], replace: bool = False) -> None:
+        """Run B's epoch records (in order); `replace` starts its curves afresh."""
+        if self.other is None:
+            return
+        if replace:
+            self.other.clear()
+        for record in records:
+            values = {field: getattr(record, field) for field in self.other.names}
+            self.other.append(float(record.epoch), values)
         self.request_repaint()
 
     def clear(self) -> None:
@@ -128,13 +152,18 @@ class HistoryPlot(RowWidget, PlotextPlot):
         first, last = float(x[0]), float(x[-1])
         return first, max(first + MIN_EPOCHS_SHOWN, nice_ceil(last))
 
-    def series_to_plot(self) -> dict[str, tuple[list[float], list[float]]]:
+    def series_to_plot(
+        self, history: History | None = None
+    ) -> dict[str, tuple[list[float], list[float]]]:
         """Each series smoothed, cleaned and downsampled to about two points per column."""
+        history = self.history if history is None else history
         lo, hi = self.epoch_range()
         buckets = max(4, self.size.width - Y_AXIS_WIDTH)
         out: dict[str, tuple[list[float], list[float]]] = {}
-        for field in self.history.names:
-            x, y = finite(self.history.x, self.history.y(field), positive=self.log_scale)
+        for field in history.names:
+            if len(history) == 0:
+                break
+            x, y = finite(history.x, history.y(field), positive=self.log_scale)
             if len(y) == 0:
                 continue
             y = smooth(y, self.smoothing)
@@ -153,10 +182,18 @@ class HistoryPlot(RowWidget, PlotextPlot):
             return Text(note, style="dim", no_wrap=True, overflow="ellipsis")
         plt = self.plt
         plt.clear_figure()
+        other = self.series_to_plot(self.other) if self.other is not None else {}
         for field, label, colour in self.SERIES:
             if field in series:
                 x, y = series[field]
-                plt.plot(x, y, marker="braille", color=colour, label=label)
+                plt.plot(
+                    x, y, marker="braille", color=colour, label=f"A {label}" if other else label
+                )
+        for (field, label, _), colour in zip(self.SERIES, OTHER_COLOURS):
+            if field in other:
+                x, y = other[field]
+                plt.plot(x, y, marker="braille", color=colour, label=f"{self.other_label} {label}")
+        series = {**series, **{f"other.{k}": v for k, v in other.items()}}
         plt.yscale("log" if self.log_scale else "linear")
         lo, hi = self.epoch_range()
         plt.xlim(lo, hi)

@@ -1,0 +1,241 @@
+"""A/B comparison in the app: fork, lockstep, edit B, overlay and legend, end keeping runs.
+First on the fake session (the wiring), then with real trainer processes (the curves)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from ui_fakes import FakeSession
+from ui_helpers import screen_text, started, wait_for
+
+from tui_nn.config import RunConfig
+from tui_nn.data.spec import DatasetSpec
+from tui_nn.engine.types import HyperParams
+from tui_nn.session.messages import Fork, Pause, Reset, Save, SetHyper, Step
+from tui_nn.ui.app import create_app
+from tui_nn.ui.end_comparison import EndComparison
+
+FORKS: dict[str, tuple[int, list]] = {}  # fork path -> (step, history) of the fake run A
+
+
+class ForkingFake(FakeSession):
+    """The fake session, able to fork: B starts where A was."""
+
+    pending: list[Step]
+
+    def _on_Step(self, cmd: Step) -> None:
+        """Steps are answered when the test says so (`answer_steps`): an instant answer would
+        keep the lockstep, and the event loop, busy for ever."""
+        self.pending = [*getattr(self, "pending", []), cmd]
+        self.state = "running"
+        self.publish()
+
+    def answer_steps(self) -> None:
+        pending, self.pending = getattr(self, "pending", []), []
+        for cmd in pending:
+            super()._on_Step(cmd)
+
+    def _on_Fork(self, cmd: Fork) -> None:
+        FORKS[cmd.path] = (self.step, list(self.history))
+        self.publish(saved_path=cmd.path)
+
+    def start(self, config, initial_model=None):
+        if initial_model in FORKS:
+            self.step, history = FORKS[initial_model]
+            self.history = list(history)
+        super().start(config, initial_model)
+
+
+class Harness:
+    def __init__(self, tmp_path: Path, **kw) -> None:
+        self.sessions: list[ForkingFake] = []
+        self.app = create_app(
+            RunConfig(), session_factory=self._factory, runs_directory=tmp_path / "runs", **kw
+        )
+
+    def _factory(self, sink, fps: float = 10) -> ForkingFake:
+        self.sessions.append(ForkingFake(sink, fps=fps))
+        return self.sessions[-1]
+
+    @property
+    def session(self) -> ForkingFake:
+        return self.sessions[0]
+
+
+async def forked(pilot, harness: Harness) -> None:
+    await pilot.press("f")
+    await wait_for(pilot, lambda: len(harness.sessions) == 2, "run B's session")
+    await wait_for(pilot, lambda: harness.app.compare.last is not None, "run B's snapshot")
+    await pilot.pause()
+
+
+async def test_fork_starts_b_where_a_is_and_trains_both_in_lockstep(tmp_path):
+    harness = Harness(tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        a = harness.session
+        a.train_epochs(3)
+        await wait_for(pilot, lambda: app.last.epoch == 3, "3 epochs")
+        await forked(pilot, harness)
+        b = harness.sessions[1]
+        assert a.sent(Pause) and a.sent(Fork)
+        assert b.initial_model == a.sent(Fork)[0].path
+        assert app.compare.last.epoch == 3
+        await wait_for(pilot, lambda: "B: the same" in screen_text(app), "the legend")
+        text = screen_text(app)
+        assert "A train" in text and "B " in text.splitlines()[-2][:3]
+        assert app.query("#boundary-b")
+
+        await pilot.press("space")  # both train, one epoch at a time
+        await wait_for(pilot, lambda: a.sent(Step) and b.sent(Step), "the first pair")
+        assert a.sent(Step) == b.sent(Step) == [Step(epoch=True)]
+        for epoch in (4, 5, 6):
+            a.answer_steps()  # A has done its epoch; B not yet: A waits
+            await wait_for(pilot, lambda e=epoch: app.last.epoch == e, f"A at {epoch}")
+            await pilot.pause()
+            assert len(a.sent(Step)) == len(b.sent(Step)) == epoch - 3
+            b.answer_steps()  # both done: the next pair goes out
+            await wait_for(pilot, lambda e=epoch: len(b.sent(Step)) == e - 2, f"pair {epoch}")
+            assert len(a.sent(Step)) == epoch - 2
+        await pilot.press("space")  # pause: the pair in flight finishes, no new one
+        await wait_for(pilot, lambda: not app.compare.running, "paused")
+        a.answer_steps()
+        b.answer_steps()
+        await wait_for(pilot, lambda: app.compare.last.epoch == 7, "the last pair done")
+        await pilot.pause()
+        assert app.last.epoch == app.compare.last.epoch == 7
+        assert len(a.sent(Step)) == len(b.sent(Step)) == 4  # no pair after the pause
+        assert any("pausing both at the end of epoch 7" in n.message for n in app._notifications)
+        await pilot.press("r")  # a reset would break the same start: refused
+        await pilot.pause()
+        assert not a.sent(Reset) and not b.sent(Reset)
+        assert any("end the comparison" in n.message for n in app._notifications)
+
+
+async def test_x_edits_run_b_and_the_legend_says_what_differs(tmp_path):
+    harness = Harness(tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        harness.session.train_epochs(2)
+        await forked(pilot, harness)
+        a, b = harness.sessions
+        await pilot.press("x")
+        assert app.query_one("HyperPanel").border_title == "Training · run B"
+        app.query_one("HyperPanel").apply("lr", "0.3")
+        await wait_for(pilot, lambda: b.sent(SetHyper), "B's new lr")
+        assert b.sent(SetHyper)[0].hyper.lr == 0.3 and not a.sent(SetHyper)
+        await wait_for(pilot, lambda: app.query_one("CostPlot").other_label == "B: lr 0.3", "lr")
+        await pilot.press("x")  # back to A: its lr is still the old one
+        assert app.query_one("HyperPanel").hyper.lr == HyperParams().lr
+        app.query_one("HyperPanel").apply("lr", "0.1")
+        await wait_for(pilot, lambda: a.sent(SetHyper), "A's new lr")
+        assert not [c for c in b.sent(SetHyper) if c.hyper.lr == 0.1]
+
+
+async def test_end_keeping_both_saves_two_runs(tmp_path):
+    harness = Harness(tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        harness.session.train_epochs(2)
+        await forked(pilot, harness)
+        a, b = harness.sessions
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, EndComparison), "the question")
+        assert "End the comparison (B: the same)" in screen_text(app)
+        await pilot.press("down", "down", "enter")  # keep both
+        await wait_for(pilot, lambda: app.compare is None, "the comparison ended")
+        assert len(a.sent(Save)) == len(b.sent(Save)) == 1
+        for session in (a, b):
+            assert Path(session.sent(Save)[0].path).is_file()
+        assert b.closed and not a.closed
+        assert not app.query("#boundary-b") and not app.query("#status-b")
+        assert app.query_one("CostPlot").other is None
+        assert any(n.title == "comparison ended" for n in app._notifications)
+
+
+async def test_at_80x24_v_switches_between_the_pictures(tmp_path):
+    harness = Harness(tmp_path)
+    app = harness.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, harness)
+        harness.session.train_epochs(2)
+        await forked(pilot, harness)
+        a_box, b_box = app.query_one("#boundary"), app.query_one("#boundary-b")
+        await pilot.pause()
+        assert a_box.display and a_box.size.width > 0 and b_box.size.width == 0
+        await pilot.press("v")
+        await pilot.pause()
+        assert b_box.size.width > 0 and a_box.size.width == 0
+
+
+# ---- real trainers -----------------------------------------------------------------------------
+
+SMALL = RunConfig(
+    dataset=DatasetSpec(name="xor", samples=200),
+    hidden=(4,),
+    hyper=replace(HyperParams(), lr=0.05),
+)
+
+
+def curves(plot):
+    a = plot.history
+    b = plot.other
+    return (
+        [(x, y) for x, y in zip(a.x.tolist(), a.y("train_loss").tolist())],
+        [(x, y) for x, y in zip(b.x.tolist(), b.y("train_loss").tolist())],
+    )
+
+
+async def compare_real(tmp_path, lr_b: str | None):
+    app = create_app(SMALL, runs_directory=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, "the trainer")
+        await pilot.press("e", "e", "e")
+        await wait_for(pilot, lambda: app.last.epoch == 3 and app.last.state == "paused", "3")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.last.step == 3 * 10 + 1, "a step into epoch 4")
+        await pilot.press("f")
+        await wait_for(pilot, lambda: app.compare and app.compare.last, "run B")
+        if lr_b is not None:
+            await pilot.press("x")
+            app.query_one("HyperPanel").apply("lr", lr_b)
+            await wait_for(pilot, lambda: app.compare.last.hyper.lr == float(lr_b), "B's lr")
+        await pilot.press("space")
+        await wait_for(
+            pilot,
+            lambda: app.last.epoch >= 8 and app.compare.last.epoch >= 8,
+            "8 epochs of both",
+        )
+        await pilot.press("space")
+        await wait_for(
+            pilot,
+            lambda: app.last.state != "running" and app.compare.last.state != "running",
+            "both paused",
+        )
+        await wait_for(pilot, lambda: app.last.epoch == app.compare.last.epoch, "same epoch")
+        await pilot.pause()
+        result = curves(app.query_one("CostPlot")), app.last.epoch
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, EndComparison), "the question")
+        await pilot.press("enter")  # keep A
+        await wait_for(pilot, lambda: app.compare is None, "ended")
+    return result
+
+
+async def test_real_fork_with_no_change_gives_bit_identical_curves(tmp_path):
+    (a, b), epochs = await compare_real(tmp_path, None)
+    assert len(a) == len(b) == epochs >= 8
+    assert a == b  # exactly
+
+
+async def test_real_fork_with_changed_lr_differs_only_from_the_fork_point(tmp_path):
+    (a, b), epochs = await compare_real(tmp_path, "0.5")
+    assert len(a) == len(b) == epochs
+    assert a[:3] == b[:3]  # the history both share, up to the fork (in epoch 4)
+    assert all(ya != yb for (_, ya), (_, yb) in zip(a[3:], b[3:]))
+    assert not np.allclose([y for _, y in a[3:]], [y for _, y in b[3:]])
