@@ -190,6 +190,14 @@ async def test_keyboard_picking_traces_the_sample_nearest_the_cursor(harness):
         assert boundary.cursor is None and app.tracing
         assert len(session.sent(TraceSample)) == sent
 
+        # a click while picking traces the point clicked and ends picking
+        await pilot.press("c")
+        await wait_for(pilot, lambda: panel.picking, "picking once more")
+        await pilot.click("#boundary", offset=(5, 3))
+        await wait_for(pilot, lambda: len(session.sent(TraceSample)) == sent + 1, "the click")
+        assert session.sent(TraceSample)[-1].point == point_at(boundary, 5, 3)
+        assert not panel.picking and boundary.cursor is None
+
 
 async def test_picking_needs_2d_data(tmp_path):
     config = RunConfig(dataset=DatasetSpec(name="quadratic"), hidden=(3,))

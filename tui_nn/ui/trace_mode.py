@@ -135,6 +135,7 @@ class TraceMode:
         region = boundary.region
         point = point_at(boundary, event.screen_x - region.x, event.screen_y - region.y)
         if point is not None:
+            self._end_picking()  # a click also ends picking with the keys
             self._ask_trace(TraceSample(point=point), "the sample nearest the point")
             self.query_one(TracePanel).focus()
 
