@@ -232,3 +232,26 @@ async def test_image_inputs_stay_a_picture_with_the_traced_sample(tmp_path):
         assert diagram.diagram_layout.columns[0].picture is not None
         np.testing.assert_array_equal(diagram.look.view.x, panel.result.trace.x)
         assert app.query_one(DecisionBoundary).sample_mark is None  # not 2-D: no mark
+
+
+async def test_a_weight_set_by_hand_while_tracing_is_traced_again(tmp_path):
+    from tui_nn.session.notation import Address
+
+    harness = Harness(NET_2321, tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await pilot.press("n", "T")
+        panel = await _traced(pilot, app)
+        index = panel.result.index
+        diagram = app.query_one(NetworkDiagram)
+        await wait_for(pilot, lambda: diagram.look is not None, "the trace in the diagram")
+        app.set_parameter(Address(layer=0, row=1, col=0), 1.25)  # W1[2,1] = 1.25
+        await wait_for(
+            pilot, lambda: panel.result.trace.layers[0].W[1, 0] == 1.25, "the trace redone"
+        )
+        assert harness.session.sent(TraceSample)[-1] == TraceSample(index=index, split="train")
+        assert panel.result.index == index
+        await wait_for(pilot, lambda: diagram.shown()[0][0][0][1, 0] == 1.25, "in the diagram")
+        t = panel.result.trace.layers[0]
+        assert np.isclose(t.z[1], t.W[1] @ t.a_in + t.b[1], atol=1e-6)

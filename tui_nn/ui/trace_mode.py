@@ -92,6 +92,7 @@ class TraceMode:
     tracing = False  # trace mode is on
     _resume_after_trace = False  # training was running when trace mode began
     pick_cell: tuple[int, int] | None = None  # point picking: the cursor's cell on the boundary
+    _retrace = False  # a weight was set by hand in trace mode: trace the sample again once answered
 
     def action_trace(self) -> None:
         if self.tracing:
@@ -195,6 +196,12 @@ class TraceMode:
         self.query_one(DecisionBoundary).set_cursor(None)
         self.query_one(TracePanel).set_picking(False)
 
+    def set_parameter(self, address, value: float) -> None:
+        """A weight set by hand (DiagramActions) while tracing: the trace is redone on the new
+        weights once the trainer has answered."""
+        super().set_parameter(address, value)
+        self._retrace = self.tracing and self._parameter_wait is not None
+
     def on_trace_panel_apply_requested(self, event: TracePanel.ApplyRequested) -> None:
         self._ask_trace(ApplyTraceStep(index=event.index, split=event.split), None)
 
@@ -208,6 +215,10 @@ class TraceMode:
             panel.set_sizes(update.data.n_train, update.data.n_test)
         result = update.trace
         shown = panel.result
+        if self._retrace and self._parameter_wait is None:  # answered (taken or refused)
+            self._retrace = False
+            if self.tracing and shown is not None and shown.trace is not None:
+                self._ask_trace(TraceSample(index=shown.index, split=shown.split), None)
         if update.network_view is not None and result is None and shown is not None:
             if self.tracing and self.diagram_shown and shown.trace is not None:
                 self._trace_into_diagram(shown)  # the diagram's first view: its image shape
