@@ -9,6 +9,8 @@ new legend text reaches the terminal. The same again with `--low-bandwidth`.
     python benchmarks/terminal.py                 # default and --low-bandwidth
     python benchmarks/terminal.py --seconds 10 --presses 10 --size 80x24
     python benchmarks/terminal.py --demo          # only the drawing widgets, synthetic data
+    python benchmarks/terminal.py --view fit      # with the fit plot on screen (quadratic)
+    python benchmarks/terminal.py --view all --seconds 8 --presses 10 --only default
     python benchmarks/terminal.py --diagram --only default   # the network diagram shown (n)
 
 Goals (issue 3): <= 30 KB/s by default, <= 8 KB/s with --low-bandwidth, latency p95 <= 50 ms.
@@ -38,6 +40,13 @@ from pathlib import Path
 import psutil
 
 GOAL_BYTES = {"default": 30_000, "low-bandwidth": 8_000}
+# The lower-right views (issue 12): the data that shows each, and the keys that bring it up.
+VIEWS = {
+    "boundary": ("circle", b""),
+    "fit": ("quadratic", b""),
+    "confusion": ("digits", b""),
+    "samples": ("digits", b"V"),
+}
 GOAL_P95_MS = 50.0
 GOAL_THROUGHPUT = 0.9  # of headless
 EPOCH = re.compile(rb"epoch (?:\x1b\[[\d;]*m)*([\d,]+)")  # colour codes may split it
@@ -192,6 +201,8 @@ def measure(argv: list[str], mode: str, args: argparse.Namespace) -> Result:
             term.press(b"n")  # the network diagram in place of the heatmap
             term.wait_quiet(quiet=0.5, timeout=10)
         term.press(b" ")  # train
+        for key in VIEWS[args.view][1]:  # bring up the view measured
+            term.press(bytes([key]))
         time.sleep(args.warmup)
         app0, kids0 = cpu_seconds(proc)
         start = time.monotonic()
@@ -376,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
         "--headless-epochs", type=int, default=3000, help="epochs of the headless comparison run"
     )
     parser.add_argument("--only", choices=("default", "low-bandwidth"), help="one mode only")
+    parser.add_argument(
+        "--view", choices=(*VIEWS, "all"), default="boundary", help="lower-right view on screen"
+    )
     parser.add_argument("--diagram", action="store_true", help="show the network diagram (n)")
     parser.add_argument("--serve-demo", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--low-bandwidth", action="store_true", help=argparse.SUPPRESS)
@@ -395,12 +409,24 @@ def main(argv: list[str] | None = None) -> int:
     else:
         base = [sys.executable, "-m", "tui_nn", "--speed", "max"]  # flat out, as headless
     modes = [args.only] if args.only else ["default", "low-bandwidth"]
+    views = list(VIEWS) if args.view == "all" else [args.view]
     print(f"terminal {args.cols}x{args.rows}, TERM=xterm-256color, {args.seconds:g} s per mode")
-    print(f"command: {' '.join(base[1:])}")
+    for view in views:
+        args.view = view
+        data = [] if args.demo else ["--dataset", VIEWS[view][0]]
+        print(f"view {view}: command: {' '.join(base[1:] + data)}")
+        code = run_modes(base + data, modes, args)
+        if code:
+            return code
+    return 0
+
+
+def run_modes(base: list[str], modes: list[str], args: argparse.Namespace) -> int:
     for mode in modes:
         argv_mode = base + (["--low-bandwidth"] if mode == "low-bandwidth" else [])
         # Headless right before the app run, so that both meet the same load on the machine.
-        headless = None if args.demo else headless_epoch_rate(args.headless_epochs)
+        other_data = args.view != "boundary"  # the headless run trains the default data
+        headless = None if args.demo or other_data else headless_epoch_rate(args.headless_epochs)
         try:
             report(measure(argv_mode, mode, args), headless)
             print(f"  load average    {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")

@@ -50,7 +50,7 @@ async def test_plus_and_minus_change_the_selected_layer_live(harness):
         await pilot.pause()
         assert app.refusals and "out of range" in app.refusals[-1]
         assert panel(app).spec.sizes == (2, 10, 1, 1)
-        assert any("out of range" in n.message for n in app._notifications)  # shown to the user
+        assert any("out of range" in m.text for m in app.said)  # shown to the user
 
 
 async def test_typing_a_number_sets_the_neuron_count(harness):
@@ -85,7 +85,7 @@ async def test_bad_neuron_counts_are_refused_and_the_old_value_stays(harness):
             await wait_for(pilot, lambda b=before: len(app.refusals) > b, f"refusal of {typed!r}")
             assert reason in app.refusals[-1], typed
             await wait_for(pilot, lambda: field.value == "8", "the previous value back")
-            assert any(reason in n.message for n in app._notifications)  # shown to the user
+            assert any(reason in m.text for m in app.said)  # shown to the user
         assert not harness.session.sent(SetArchitecture)
         assert panel(app).spec.sizes == (2, 8, 8, 1)
 
@@ -161,7 +161,7 @@ async def test_an_edit_the_trainer_refuses_is_shown_and_undone(harness):
         p._propose(bad)
         await wait_for(pilot, lambda: app.refusals, "the trainer's refusal")
         assert "needs a sigmoid" in app.refusals[-1]
-        assert any("needs a sigmoid" in n.message for n in app._notifications)
+        assert any("needs a sigmoid" in m.text for m in app.said)
         await wait_for(pilot, lambda: p.spec.output.activation == "sigmoid", "undone")
         assert app.last.network.output.activation == "sigmoid"
 

@@ -6,11 +6,9 @@ import os
 import time
 
 import pytest
-from ui_fakes import FakeSession
 
 from tui_nn.config import RunConfig
 from tui_nn.ui import fields, runs
-from tui_nn.ui.status import status_text
 
 
 @pytest.mark.parametrize(
@@ -39,24 +37,6 @@ def test_batch_and_epochs_have_words_for_no_limit():
     assert fields.parse(epochs, "none") is None
     assert fields.parse(epochs, "") is None
     assert fields.parse(epochs, "3") == 3
-
-
-def test_status_line_shows_every_number():
-    out = []
-    fake = FakeSession(out.append)
-    fake.start(RunConfig())
-    fake.state = "running"
-    fake.hyper = fake.hyper.__class__(epochs=50)
-    fake.train_epochs(2)
-    text = status_text(out[-1]).plain
-    for part in ("running", "epoch 2/50", "step 20", "12.3k/s", "cost 0.4480/0.5043"):
-        assert part in text, part
-    assert "acc 68.0%/65.0%" in text
-    assert "0:01" in text  # elapsed
-    fake.train_epochs(20000)  # big numbers must still fit an 80-column terminal
-    narrow = status_text(out[-1], width=78).plain
-    assert len(narrow) <= 78 and "acc 100%/100%" in narrow and narrow.endswith("2:46:41")
-    assert "starting" in status_text(None).plain
 
 
 def test_runs_are_saved_in_the_data_dir_and_the_newest_is_resumed(tmp_path, monkeypatch):

@@ -87,7 +87,7 @@ async def test_bad_values_are_refused_and_the_previous_value_stays(harness):
             assert reason in app.refusals[-1], (field_id, text, app.refusals[-1])
             assert app.query_one(f"#{field_id}").value == shown[field_id]
             if field_id == "lr":  # visible, naming the field (checked now: a notice expires)
-                assert any("learning rate" in m.message for m in app._notifications)
+                assert "learning rate" in app.message_shown.text  # the app's state, not a toast
         assert not harness.session.sent(SetHyper)
         assert not harness.session.sent(SetDataset)
 
@@ -132,11 +132,13 @@ async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
 
         app.query_one("#dataset").value = "digits"
         await wait_for(pilot, lambda: app.last.dataset.name == "digits", "digits")
-        # sizes follow the data; the boundary is hidden for data that is not 2-D
+        # sizes follow the data; for data that is not 2-D the confusion matrix takes the
+        # boundary's place
         await wait_for(pilot, lambda: app.last.network.sizes == (64, 8, 8, 10), "digits head")
         await wait_for(pilot, lambda: app.query_one("#architecture").spec.n_inputs == 64, "panel")
-        assert app.screen.has_class("-no-boundary")
+        await wait_for(pilot, lambda: app.view == "confusion", "the confusion matrix")
         assert app.query_one("DecisionBoundary").region.width == 0
+        assert app.query_one("ConfusionMatrix").region.width > 0
 
 
 async def test_mnist_shows_its_official_split_and_takes_no_test_fraction(harness):

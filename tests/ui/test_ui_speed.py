@@ -88,4 +88,4 @@ async def test_resume_hands_the_model_to_the_session(tmp_path):
     async with app.run_test() as pilot:
         await started(pilot, harness)
         assert harness.session.initial_model == str(tmp_path / "run.npz")
-        assert not app._notifications  # no "weights start afresh" fallback any more
+        assert not app.said  # no "weights start afresh" fallback any more

@@ -66,6 +66,11 @@ async def test_half_blocks_map_probabilities_to_the_diverging_palette():
         assert rgb(style_at(edge, 7).bgcolor) == DIVERGING[-1]  # lower pixel: class 1
         assert len(list(top)) <= 2  # a uniform row is one run (plus nothing else)
         assert "P(y=1)" in text_of(db.render_line(db.size.height - 1))
+        db.set_output("tanh")  # not a probability: the legend must not call it one
+        db.flush_repaint()
+        await pilot.pause()
+        legend = text_of(db.render_line(db.size.height - 1))
+        assert "P(y=1)" not in legend and legend.startswith("tanh output")
 
 
 async def test_points_are_painted_over_the_background_and_test_points_on_request():

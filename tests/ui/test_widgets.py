@@ -94,7 +94,7 @@ async def test_log_scale_drops_non_positive_costs_and_is_labelled():
         await wait_until(pilot, lambda: plot.plotted.get("train_loss") == 10)
         plot.set_log_scale(True)
         await wait_until(pilot, lambda: plot.plotted.get("train_loss") == 9)
-        assert plot.log_scale and "log" in plot.border_title
+        assert plot.log_scale and "log" in plot.title()
 
 
 async def test_smoothing_changes_what_is_plotted():
@@ -215,3 +215,24 @@ def test_repaint_pacing_takes_the_strictest_of_interval_bytes_and_time(monkeypat
     start = clock[0]
     slow._run_repaint()
     assert math.isclose(slow._throttle_next - start, 16.0)
+
+
+def test_plot_ticks_are_round_and_the_title_names_loss_and_options():
+    from tui_nn.engine.types import EpochRecord
+    from tui_nn.ui.widgets import CostPlot
+    from tui_nn.ui.widgets.plot_base import epoch_ticks, round_ticks
+
+    assert epoch_ticks(1, 250, 5) == [50, 100, 150, 200, 250]
+    assert round_ticks(0.04, 0.4, 4) == [0.1, 0.2, 0.3, 0.4]
+    plot = CostPlot()
+    plot.set_loss("bce")
+    assert plot.title() == "cost (bce)"
+    plot.log_scale, plot.smoothing = True, 5
+    assert plot.title() == "cost (bce) · log · smoothed 5"
+    records = [EpochRecord(e, e, e, 1.0, 1.0, None, None, 0.0, 0.1 if e < 3 else 0.01)
+               for e in range(1, 6)]
+    plot.add_records(records)
+    assert plot.events == [(2.0, "lr")]  # the lr changed after epoch 2
+    assert "lr changed" in plot.title()
+    plot.clear()
+    assert plot.events == []

@@ -18,6 +18,7 @@ from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.trace import Trace
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
 from tui_nn.kinds import Task
+from tui_nn.session.panel_data import PanelData
 
 State = Literal["idle", "running", "paused", "finished", "diverged", "error"]
 STATES: tuple[State, ...] = get_args(State)
@@ -145,6 +146,14 @@ class SetSpeed:
 
 
 @dataclass(frozen=True)
+class CheckGradients:
+    """Run the engine's gradient check on the current network (float64 copy, the first
+    `samples` training samples); the answer is the snapshot's message."""
+
+    samples: int = 8
+
+
+@dataclass(frozen=True)
 class SetParameter:
     """Set one weight `W[row, col]` (or the bias `b[row]` when `col` is None) of `layer` to
     `value`, between steps. Indices are 0-based like the arrays (layer 0 = first hidden layer;
@@ -185,6 +194,7 @@ Command = (
     | ApplyTraceStep
     | SetView
     | SetSpeed
+    | CheckGradients
     | SetParameter
     | Stop
 )
@@ -205,7 +215,8 @@ class DataSummary:
     n_train: int
     n_test: int
     class_names: tuple[str, ...] | None
-    points_train: np.ndarray | None  # (m, 2) float32 for 2-D data (at most a few thousand)
+    # (m, 2) float32 for 2-D data (at most a few thousand); for 1-D regression (x, target)
+    points_train: np.ndarray | None
     labels_train: np.ndarray | None  # (m,) class index or target value
     points_test: np.ndarray | None
     labels_test: np.ndarray | None
@@ -295,6 +306,7 @@ class Snapshot:
     saved_path: str | None = None  # set on the snapshot answering Save
     error_detail: str | None = None  # the traceback, on `error` snapshots (message is one line)
     speed: float | None = None  # the speed limit in epochs per second (None: as fast as possible)
+    panel: PanelData | None = None  # fit curve / confusion matrix / image strip, when computed
     trace: TraceResult | None = None  # set on the snapshot answering TraceSample/ApplyTraceStep
     network_view: NetworkView | None = None  # with `weights`, when the view asks for weights
 

@@ -58,6 +58,9 @@ def data_summary(dataset: Dataset) -> DataSummary:
         test_points = _points(dataset.X_test[te], dataset.input_scale)
         test_labels = _labels(dataset.y_test[te])
         bounds = data_bounds(dataset)
+    elif dataset.task == "regression" and dataset.n_inputs == 1:  # the fit plot's points
+        points, labels = _curve_points(dataset, dataset.X_train, dataset.y_train)
+        test_points, test_labels = _curve_points(dataset, dataset.X_test, dataset.y_test)
     return DataSummary(
         name=dataset.name,
         task=dataset.task,
@@ -73,6 +76,14 @@ def data_summary(dataset: Dataset) -> DataSummary:
         labels_test=test_labels,
         bounds=bounds,
     )
+
+
+def _curve_points(dataset: Dataset, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m, 2) points (x, target) of 1-D regression data, and the targets."""
+    pick = _subsample(len(X), MAX_POINTS_PER_SPLIT)
+    x = _points(X[pick], dataset.input_scale)[:, 0]
+    target = np.asarray(_labels(y[pick]), dtype=np.float32)
+    return np.stack([x, target], axis=1), target
 
 
 def grid_points(

@@ -24,7 +24,9 @@ from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
 from tui_nn.errors import one_line
+from tui_nn.session.gradients import check_gradients
 from tui_nn.session.messages import (
+    CheckGradients,
     Fork,
     InjectFault,
     Inspect,
@@ -150,6 +152,7 @@ class Runner:
                 last.step,
                 last.samples,
             )
+            trainer.elapsed = self.stopwatch.total = last.seconds  # the clock goes on
         self.records = list(trainer.history)
         forked = forking.restore_from(trainer, path)  # a fork: optimizer, shuffling, counters
         self.message = f"{'forked' if forked else 'resumed'} from {path}"
@@ -160,14 +163,16 @@ class Runner:
         self.bounds = pictures.data_bounds(dataset) if dataset.is_2d else None
         self.send_data = True
 
-    def _new_run(self) -> None:
-        """Snapshots from now on carry a new run id and, first, the run's whole history."""
+    def _new_run(self, keep_clock: bool = False) -> None:
+        """Snapshots from now on carry a new run id and, first, the run's whole history.
+        `keep_clock`: the same training continues (an architecture change), elapsed goes on."""
         self.run_id += 1
         self.records = list(self.trainer.history)
         self.weights_stale = self.grid_stale = self.urgent = True
         self.batch_loss = None
         self.meter.restart()
-        self.stopwatch.reset(self.clock())
+        if not keep_clock:
+            self.stopwatch.reset(self.clock())
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -260,7 +265,7 @@ class Runner:
 
     def _set_architecture(self, cmd: SetArchitecture) -> None:
         self.trainer.set_architecture(cmd.spec.validate())  # surgery on self.net, in place
-        self._new_run()
+        self._new_run(keep_clock=True)
         self.message = "architecture changed"
 
     def _set_dataset(self, cmd: SetDataset) -> None:
@@ -275,10 +280,12 @@ class Runner:
             else:
                 self._use_data(dataset)
                 self._new_run()
-                self.message = "data changed; weights kept"
+                self.message = (
+                    "new data: weights kept; epochs, curves and optimizer state restart"
+                )
                 return
         self._build(dataset, cmd.network or self._head_for(dataset))
-        self._set("idle", "data changed; new network")
+        self._set("idle", "new data: new network for its sizes (fresh weights); curves restart")
 
     def _fits(self, dataset: Dataset, wanted: NetworkSpec | None) -> bool:
         """Can the current network train on `dataset` as it is (same task, same shapes)?"""
@@ -344,6 +351,7 @@ class Runner:
         SetView: _set_view,
         SetSpeed: _set_speed,
         InjectFault: _inject_fault,
+        CheckGradients: check_gradients,
         **TRACE_HANDLERS,
         SetParameter: parameters.set_parameter,
     }

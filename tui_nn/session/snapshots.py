@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import tui_nn.session.panel_data as panel_data
 import tui_nn.session.parameters as parameters
 import tui_nn.session.pictures as pictures
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
@@ -35,6 +36,20 @@ def grid_if_due(runner: Runner, now: float) -> DecisionGrid | None:
         return None
     runner.grid_stale, runner.last_grid_time = False, now
     return pictures.decision_grid(runner.net, runner.dataset, runner.bounds, view.grid_size)
+
+
+def panel_if_due(runner: Runner, now: float) -> panel_data.PanelData | None:
+    """The fit curve or the confusion matrix and image strip, for data that has no decision
+    grid, on the grid's terms (asked for by the view, weights changed, interval passed)."""
+    view = runner.view
+    if not (view.grid and runner.grid_stale and runner.bounds is None):
+        return None
+    if runner.dataset is None or not panel_data.applies(runner.dataset):
+        return None
+    if runner.running and now - runner.last_grid_time < view.grid_interval:
+        return None
+    runner.grid_stale, runner.last_grid_time = False, now
+    return panel_data.panel_data(runner.net, runner.dataset)
 
 
 def build(runner: Runner) -> Snapshot:
@@ -71,6 +86,7 @@ def build(runner: Runner) -> Snapshot:
         dataset=runner.dataset_spec,
         data=pictures.data_summary(runner.dataset) if runner.send_data else None,
         grid=grid_if_due(runner, now),
+        panel=panel_if_due(runner, now),
         weights=weights,
         inspection=runner.inspection,
         saved_path=runner.saved_path,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tui_nn.session.messages import Pause, Reset, SetSpeed, Start, Step
 from tui_nn.ui.panels import HyperPanel
-from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
+from tui_nn.ui.widgets import AccuracyPlot, CostPlot, NeuronHeatmap
 from tui_nn.ui.widgets.diagram import NetworkDiagram
 
 SMOOTHING_STEPS = (0, 5, 20)  # epochs of the plots' moving average, cycled by a key
@@ -76,9 +76,6 @@ class AppActions:
     def action_heatmap_mode(self) -> None:
         self.query_one(NeuronHeatmap).toggle_mode()
         self.query_one(NetworkDiagram).set_mode(self.query_one(NeuronHeatmap).mode)
-
-    def action_test_points(self) -> None:
-        self.query_one(DecisionBoundary).toggle_test()
 
     def action_toggle_editor(self) -> None:
         self.screen.toggle_class("-hide-editor")

@@ -26,6 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+import tui_nn.ui.gradient_check as gradient_check
 from tui_nn.config import RunConfig, check_fps, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.rule import RuleError
@@ -42,12 +43,16 @@ from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Upda
 from tui_nn.ui.comparison import Comparison
 from tui_nn.ui.diagram_actions import DiagramActions
 from tui_nn.ui.edits import EditKind, PendingEdits
+from tui_nn.ui.gradient_check import GradientCheck
 from tui_nn.ui.help import HelpScreen, palette_commands
+from tui_nn.ui.lower_right import PictureViews
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
+from tui_nn.ui.screenshot import Screenshots
 from tui_nn.ui.status import StatusLine, neuron_text
 from tui_nn.ui.sweep_view import SweepOpening
+from tui_nn.ui.telling import OneMessage
 from tui_nn.ui.trace_mode import TraceMode
 from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
@@ -55,6 +60,10 @@ from tui_nn.ui.widgets.diagram import NetworkDiagram
 
 
 class TuiNNApp(
+    OneMessage,
+    PictureViews,
+    Screenshots,
+    GradientCheck,
     Comparison,
     AppActions,
     TraceMode,
@@ -129,6 +138,20 @@ class TuiNNApp(
             tooltip="Decision boundary: show the test points",
         ),
         Binding(
+            "V",
+            "cycle_view",
+            "View",
+            show=False,
+            tooltip="Lower-right panel: the next picture for this data",
+        ),
+        Binding(
+            "S",
+            "save_screenshot",
+            "Screenshot",
+            show=False,
+            tooltip="Save an SVG of the screen in the current folder",
+        ),
+        Binding(
             "b", "toggle_editor", "Editor", show=False, tooltip="Hide / show the editing panels"
         ),
         Binding(
@@ -181,6 +204,7 @@ class TuiNNApp(
         self.edits = PendingEdits()  # edits sent and not yet answered by the trainer
         self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
         self._grid_view: tuple[bool, tuple[int, int]] | None = None
+        self.architecture_marks: list[int] = []  # epochs where the architecture changed
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -200,7 +224,7 @@ class TuiNNApp(
                         yield NetworkDiagram(id="diagram", min_interval=interval)
                         yield Static(id="neuron-info")
                     yield TracePanel(id="trace")
-                    yield DecisionBoundary(id="boundary", min_interval=interval)
+                    yield from self.compose_views(interval)
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
@@ -240,10 +264,16 @@ class TuiNNApp(
         self.last = snap
         if update.new_run or update.records:
             self._plot(update)
+            self._mark_changes(previous, update)
         if update.data is not None:
             self._use_data(update)
+            if previous is not None and snap.message.startswith("new data"):
+                self.notify(snap.message, title=update.data.name)  # what was kept, restarted
+        self.query_one(DecisionBoundary).set_output(snap.network.output.activation)
         if update.grid is not None:
             self.query_one(DecisionBoundary).update_grid(update.grid)
+        if update.panel is not None:
+            self.update_panels(update.panel)
         if snap.layers:
             self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
         self.show_diagram(update)
@@ -262,6 +292,7 @@ class TuiNNApp(
         self.query_one(StatusLine).show(snap)
         self.show_trace(update)
         self._tell_state(previous, snap)
+        self.tell_gradients(snap)
         self.compare_after_a(update)
 
     def _answer_edits(self, snap: Snapshot) -> None:
@@ -283,17 +314,34 @@ class TuiNNApp(
         if replace:
             self.history = ()
 
+    def _mark_changes(self, previous: Snapshot | None, update: Update) -> None:
+        """The cost plot names its loss; both plots mark the epochs where the architecture
+        changed (the learning rate's changes they find in the records themselves)."""
+        snap = update.snapshot
+        cost = self.query_one(CostPlot)
+        cost.set_loss(snap.network.loss)
+        if update.new_run:
+            changed = previous is not None and previous.network != snap.network
+            if snap.epoch == 0:
+                self.architecture_marks = []
+            elif changed and snap.epoch not in self.architecture_marks:
+                self.architecture_marks.append(snap.epoch)
+        for plot in (cost, self.query_one(AccuracyPlot)):
+            for epoch in self.architecture_marks:
+                plot.mark(epoch, "architecture")
+
     def _use_data(self, update: Update) -> None:
         data = update.data
         self.query_one(DecisionBoundary).set_data(data)
-        self.screen.set_class(data.n_inputs != 2, "-no-boundary")
+        self.use_views(data)
         self._request_grid()
 
     @on(DecisionBoundary.GridSizeChanged)
     def _request_grid(self) -> None:
-        """Ask for decision grids only for 2-D data, one sample per pixel of the picture."""
+        """Ask for pictures (decision grids for 2-D data, one sample per pixel, or the panel
+        data of the other views) only when a view shows them."""
         boundary = self.query_one(DecisionBoundary)
-        data_2d = not self.screen.has_class("-no-boundary")
+        data_2d = bool(self.views)
         cols, rows = boundary.grid_size
         view = (data_2d, (max(4, cols), max(4, rows)))
         if self.last is not None and view != self._grid_view:
@@ -377,7 +425,10 @@ class TuiNNApp(
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's saves to Downloads; ours is a binding
+                yield command
+        yield SystemCommand(gradient_check.TITLE, gradient_check.HELP, self.action_check_gradients)
         panel = self.query_one(ArchitecturePanel)
         yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
         yield SystemCommand(

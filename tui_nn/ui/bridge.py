@@ -29,6 +29,7 @@ from tui_nn.session.messages import (
     TraceResult,
     TrainerDied,
 )
+from tui_nn.session.panel_data import PanelData
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Update:
     records: list[EpochRecord] = field(default_factory=list)
     data: DataSummary | None = None
     grid: DecisionGrid | None = None
+    panel: PanelData | None = None  # fit curve / confusion matrix / image strip
     inspection: Inspection | None = None
     trace: TraceResult | None = None
     saved_path: str | None = None
@@ -104,9 +106,11 @@ class SnapshotBridge:
             pending.records.extend(snap.records)
         if snap.data is not None:
             pending.data = snap.data
-            pending.grid = None  # a grid of the previous data must not outlive it
+            pending.grid = pending.panel = None  # pictures of the old data must not outlive it
         if snap.grid is not None:
             pending.grid = snap.grid
+        if snap.panel is not None:
+            pending.panel = snap.panel
         if snap.inspection is not None:
             pending.inspection = snap.inspection
         if snap.trace is not None:

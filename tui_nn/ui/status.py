@@ -1,8 +1,13 @@
 """The status line: one cheap line of numbers, the thing that changes most often.
 
-state · epoch n/N · step · speed limit · samples/s · train/test cost · train/test accuracy ·
-elapsed.
-It repaints only when its text changes (one 1-row region, a few hundred bytes).
+    ▶ running  epoch 120/200  ETA 0:12  step 1,234  speed max  7.5k samples/s
+    cost train 0.0131 test 0.0176  acc train 98.5% test 97.0%  elapsed 0:41
+
+Every number says what it is. When the line does not fit, it degrades by dropping words
+(labels first, then the least useful pieces), never by cutting a value: `DEGRADE` is the
+order. Costs fit in a few columns whatever their size (`1.7e35`). After single steps, before
+an epoch ends, the minibatch cost is shown. It repaints only when its text changes (one 1-row
+region, a few hundred bytes).
 """
 
 from __future__ import annotations
@@ -30,22 +35,61 @@ STATE_STYLES: dict[Shown, tuple[str, str]] = {
     "starting": ("… starting", "dim"),
     "saving": ("… saving", "bold"),
 }
+DIM = "dim"
+
+# (piece, form): the steps that shorten the line, in order; form -1 drops the piece.
+DEGRADE: tuple[tuple[str, int], ...] = (
+    ("message", -1),
+    ("step", -1),
+    ("elapsed", 1),
+    ("speed", 1),
+    ("rate", 1),
+    ("cost", 1),
+    ("acc", 1),
+    ("epoch", 1),
+    ("eta", 1),
+    ("batch", 1),
+    ("cost", 2),
+    ("acc", 2),
+    ("speed", -1),
+    ("rate", -1),
+    ("sep", 1),
+    ("eta", -1),
+    ("state", 1),
+)
 
 
-def _number(value: float | None, fmt: str) -> str:
-    return "–" if value is None else format(value, fmt)
+def number(value: float | None) -> str:
+    """A cost in at most 7 columns: 0.0131, 12.35, 1234, 1.7e35, 3.2e-6, nan."""
+    if value is None:
+        return "–"
+    if not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    size = abs(value)
+    if size >= 1e4 or (0 < size < 1e-4):
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    if size < 10:
+        return f"{value:.4f}"
+    return f"{value:.2f}" if size < 100 else f"{value:.0f}"
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
+def _short(value: float | None) -> str:
+    """0.0123 -> .0123: the same digits in one column less."""
+    text = number(value)
+    return text[1:] if text.startswith("0.") else text
+
+
+def _percent(value: float | None, decimals: int = 1) -> str:
+    return "–" if value is None else f"{100 * value:.{decimals}f}%"
 
 
 def _rate(value: float) -> str:
     if value >= 1e6:
-        return f"{value / 1e6:.1f}M/s"
+        return f"{value / 1e6:.1f}M"
     if value >= 1e3:
-        return f"{value / 1e3:.1f}k/s"
-    return f"{value:.0f}/s"
+        return f"{value / 1e3:.1f}k"
+    return f"{value:.0f}"
 
 
 def speed_text(speed: float | None) -> str:
@@ -53,69 +97,113 @@ def speed_text(speed: float | None) -> str:
     return "max" if speed is None else f"{speed:g} ep/s"
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
+def _labelled(label: str, value: str, style: str = "") -> Text:
+    return Text.assemble((label, DIM), (value, style)) if label else Text(value, style=style)
+
+
+def _pair(label: str, train: str, test: str, words: bool) -> Text:
+    """`cost train 0.0131 test 0.0176` (words) or `cost 0.0131/0.0176` (train first)."""
+    if words:
+        return Text.assemble((f"{label} train ", DIM), train, (" test ", DIM), test)
+    return Text.assemble((f"{label} ", DIM), train, ("/", DIM), test)
+
+
+def _epoch(snap: Snapshot, label: str) -> Text:
+    budget = snap.hyper.epochs
+    if budget is None:
+        return _labelled(label, str(snap.epoch))
+    if snap.epoch > budget:  # a budget lowered below the epochs done
+        return Text.assemble((label, DIM), str(snap.epoch), (f" (over budget {budget})", DIM))
+    return _labelled(label, f"{snap.epoch}/{budget}")
+
+
+def pieces(snap: Snapshot, state: Shown | None) -> dict[str, list[Text | None]]:
+    """Each piece of the line in its forms, longest first (None: left out)."""
+    label, style = STATE_STYLES.get(state or snap.state, (snap.state, "bold"))
+    running = snap.state == "running"
+    out: dict[str, list[Text | None]] = {"state": [Text(label, style=style)]}
+    out["state"].append(Text(label.split(" ")[0], style=style))
+    out["epoch"] = [_epoch(snap, "epoch "), _epoch(snap, "ep ")]
+    eta = snap.eta_seconds if running else None
+    out["eta"] = [None] if eta is None else [_labelled("ETA ", clock(eta))] * 2
+    out["step"] = [_labelled("step ", f"{snap.step:,}")]
+    out["speed"] = [_labelled("speed ", speed_text(snap.speed)), Text(speed_text(snap.speed))]
+    rate = _rate(snap.samples_per_sec)
+    out["rate"] = (
+        [Text.assemble(rate, (" samples/s", DIM)), Text.assemble(rate, ("/s", DIM))]
+        if running
+        else [None]
+    )
+    # The minibatch cost, after single steps (before an epoch has ended: no epoch cost yet).
+    stepped = snap.batch_loss is not None and (
+        snap.train_loss is None or snap.message == "stepped"
+    )
+    out["batch"] = (
+        [_labelled("batch ", number(snap.batch_loss)), _labelled("batch ", _short(snap.batch_loss))]
+        if stepped
+        else [None]
+    )
+    out["cost"] = [
+        _pair("cost", number(snap.train_loss), number(snap.test_loss), words=True),
+        _pair("cost", number(snap.train_loss), number(snap.test_loss), words=False),
+        _pair("cost", _short(snap.train_loss), _short(snap.test_loss), words=False),
+    ]
+    tr, te = snap.train_acc, snap.test_acc
+    out["acc"] = [
+        _pair("acc", _percent(tr), _percent(te), words=True),
+        _pair("acc", _percent(tr), _percent(te), words=False),
+        _pair("acc", _percent(tr, 0), _percent(te, 0), words=False),
+    ]
+    if tr is None and te is None:  # regression: no accuracy at all
+        out["acc"] = [None]
+    out["elapsed"] = [_labelled("elapsed ", clock(snap.elapsed), DIM), Text(clock(snap.elapsed), DIM)]
+    worth_saying = snap.message and snap.message not in (snap.state, state)
+    finished = snap.state in ("paused", "finished", "diverged", "error")
+    out["message"] = [Text(snap.message, style="italic") if worth_saying and finished else None]
+    return out
+
+
+ORDER = ("state", "epoch", "eta", "step", "speed", "rate", "batch", "cost", "acc", "elapsed")
+
+
+def _assemble(forms: dict[str, list[Text | None]], chosen: dict[str, int], sep: str) -> Text:
+    parts = []
+    for key in (*ORDER, "message"):
+        options = forms[key]
+        index = chosen.get(key, 0)
+        part = None if index < 0 else options[min(index, len(options) - 1)]
+        if part is not None:
+            parts.append(part)
+    return Text(sep).join(parts)
+
+
 def status_text(
     snap: Snapshot | None, state: Shown | None = None, width: int | None = None
 ) -> Text:
-    """The line for a snapshot (state overrides the snapshot's, e.g. "lost"); a shorter form
-    when the full one does not fit in `width` columns."""
+    """The line for a snapshot (state overrides the snapshot's, e.g. "lost"); words dropped
+    in the order of `DEGRADE` until it fits in `width` columns (all of them without a width)."""
     if snap is None:
         label, style = STATE_STYLES[state or "starting"]
         return Text(label, style=style)
-    text = _line(snap, state, compact=False)
-    if width is not None and text.cell_len > width:
-        text = _line(snap, state, compact=True)
+    forms = pieces(snap, state)
+    chosen: dict[str, int] = {}
+    sep = "  "
+    text = _assemble(forms, chosen, sep)
+    for key, form in DEGRADE:
+        if width is None or text.cell_len <= width:
+            break
+        if key == "sep":
+            sep = " "
+        else:
+            chosen[key] = form
+        text = _assemble(forms, chosen, sep)
     return text
-
-
-def _line(snap: Snapshot, state: Shown | None, compact: bool) -> Text:
-    label, style = STATE_STYLES.get(state or snap.state, (snap.state, "bold"))
-    budget = snap.hyper.epochs
-    epoch = f"{snap.epoch}/{budget}" if budget else str(snap.epoch)
-    cost, pct = (_short, _short_percent) if compact else (_cost, _percent)
-    text = Text.assemble((label, style), ("  ep " if compact else "  epoch ", "dim"), epoch)
-    if not compact:
-        text.append_text(Text.assemble(("  step ", "dim"), f"{snap.step:,}", ("  speed ", "dim")))
-    text.append(("  " if compact else "") + speed_text(snap.speed))
-    if snap.state == "running":
-        text.append(f"  {_rate(snap.samples_per_sec)}")
-    text.append_text(
-        Text.assemble(
-            ("  cost ", "dim"),
-            cost(snap.train_loss),
-            ("/", "dim"),
-            cost(snap.test_loss),
-            ("  acc ", "dim"),
-            pct(snap.train_acc),
-            ("/", "dim"),
-            pct(snap.test_acc),
-            "  ",
-            (_clock(snap.elapsed), "dim"),
-        )
-    )
-    worth_saying = snap.message and snap.message not in (snap.state, state)
-    if worth_saying and snap.state in ("paused", "finished", "diverged", "error"):
-        text.append(f"  {snap.message}", style="italic")
-    return text
-
-
-def _cost(value: float | None) -> str:
-    return _number(value, ".4f")
-
-
-def _short(value: float | None) -> str:
-    """0.0123 -> .0123: four decimals in five columns."""
-    text = _number(value, ".4f")
-    return text[1:] if text.startswith("0.") else text
-
-
-def _short_percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
 
 
 class StatusLine(Widget):
@@ -139,7 +227,14 @@ class StatusLine(Widget):
 
     @property
     def plain(self) -> str:
+        """The whole line, every word (what is on screen may be shorter)."""
         return self._text.plain
+
+    @property
+    def shown(self) -> str:
+        """The line as it fits the widget now."""
+        snap, state = self._shown
+        return status_text(snap, state, width=self.content_size.width).plain
 
     def show(self, snap: Snapshot | None, state: Shown | None = None) -> None:
         text = Text.assemble((self.prefix, "bold reverse"), status_text(snap, state))

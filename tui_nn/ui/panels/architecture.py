@@ -42,6 +42,16 @@ class LayerList(OptionList):
             self.digit = digit
 
 
+SIZES_FOLLOW = "the input and output sizes follow the dataset"
+# (what was asked, on the input row?) -> the real reason it cannot be done there
+REASONS = {
+    ("activation", True): "activation: the input layer has none (it passes the data on); "
+    "select a hidden layer or out",
+    ("delete", True): f"delete: the input layer stays ({SIZES_FOLLOW}); select a hidden layer",
+    ("delete", False): f"delete: the output layer stays ({SIZES_FOLLOW}); select a hidden layer",
+}
+
+
 class ArchitecturePanel(Vertical):
     """Shows and edits a `NetworkSpec`."""
 
@@ -160,7 +170,7 @@ class ArchitecturePanel(Vertical):
         if index is None:
             row = self.selected
             if self.spec is not None and row in (0, len(self.spec.hidden) + 1):
-                self._refuse(f"{what}: the input and output sizes follow the dataset")
+                self._refuse(REASONS.get((what, row == 0), f"{what}: {SIZES_FOLLOW}"))
             else:
                 self._refuse(f"{what}: select a hidden layer first")
         return index

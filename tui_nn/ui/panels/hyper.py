@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Select
@@ -43,7 +44,7 @@ class Field:
     def parse(self, text: str) -> Any:
         if self.rule is None:
             return text.strip()
-        if self.blank_is_default and not text.strip():
+        if self.blank_is_default and text.strip().lower() in ("", self.placeholder):
             return None
         return fields.parse(self.rule, text)
 
@@ -64,6 +65,8 @@ FORM = (
     Field("l2", "L2", "hyper", _RULES["l2"]),
     Field("epochs", "epochs", "hyper", _RULES["epochs"],
           lambda v: fields.show_optional(v, "none")),
+    Field("early_stopping", "stop", "hyper", _RULES["early_stopping"],
+          lambda v: "" if v is None else str(v), placeholder="off", blank_is_default=True),
 )  # fmt: skip
 FORM_BY_ATTR = {f.attr: f for f in FORM}
 
@@ -76,6 +79,15 @@ class HyperPanel(VerticalScroll):
     """Shows and edits a `HyperParams` and a `DatasetSpec`."""
 
     can_focus = False  # Tab goes straight to the fields; a focused field scrolls into view
+
+    # What works in a field, for the footer. Enter belongs to the field itself (its binding
+    # hides any other in the footer), so the panel's subtitle says it while a field has focus.
+    FIELD_KEYS = "enter applies"
+    BINDINGS = [
+        Binding("escape", "leave_field", "Leave", tooltip="Back to the network panel"),
+        Binding("tab", "app.focus_next", "Next field", tooltip="The next field"),
+        Binding("shift+tab", "app.focus_previous", "Previous", show=False),
+    ]
 
     class HyperProposed(Message):
         """A request: train with these hyper-parameters."""
@@ -194,6 +206,18 @@ class HyperPanel(VerticalScroll):
         """New data from the next seed (same dataset, size and noise)."""
         if self.dataset is not None:
             self._propose("data", replace(self.dataset, seed=self.dataset.seed + 1))
+
+    def on_descendant_focus(self) -> None:
+        self.border_subtitle = self.FIELD_KEYS
+
+    def on_descendant_blur(self) -> None:
+        self.border_subtitle = ""
+
+    def action_leave_field(self) -> None:
+        focused = self.screen.focused
+        if isinstance(focused, Input) and focused.id in FORM_BY_ATTR:
+            self._edited(focused)
+        self.app.query_one("#layer-list").focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -65,6 +65,7 @@ class DecisionBoundary(RowWidget, Widget):
         self._keys: list[object] = []
         self._styles: dict[tuple[int, int], tuple[str, Style]] = {}
         self._posted_size: tuple[int, int] | None = None
+        self.output_activation = "sigmoid"  # the legend says P(y=1) only under a sigmoid
 
     # ---- data in (cheap) ----------------------------------------------------------------
 
@@ -89,6 +90,12 @@ class DecisionBoundary(RowWidget, Widget):
             self.colouring = canvas_mod.colouring(grid.kind, self.summary)
             self._styles = {}
         self.request_repaint()
+
+    def set_output(self, activation: str) -> None:
+        """The network's output activation (it decides what the legend may call the values)."""
+        if activation != self.output_activation:
+            self.output_activation = activation
+            self.request_repaint()
 
     def set_show_test(self, on: bool) -> None:
         if on != self.show_test:
@@ -126,7 +133,7 @@ class DecisionBoundary(RowWidget, Widget):
         else:
             self.canvas = self._paint(width, 2 * max(0, height - 1))
             keys = [self.canvas[2 * y : 2 * y + 2].tobytes() for y in range(height - 1)]
-            keys.append(("legend", width, self.colouring, self.show_test))
+            keys.append(("legend", width, self.colouring, self.show_test, self.output_activation))
         return self._update_rows(keys[: max(1, height)], width)
 
     def _paint(self, cols: int, rows: int) -> np.ndarray:
@@ -201,7 +208,8 @@ class DecisionBoundary(RowWidget, Widget):
         segments: list[Segment] = []
         if c.scale is not None:
             lo, hi = ("0", "1") if c.kind == "probability" else c.scale.label()
-            name = "P(y=1)" if c.kind == "probability" else "output"
+            probability = c.kind == "probability" and self.output_activation == "sigmoid"
+            name = "P(y=1)" if probability else f"{self.output_activation} output"
             segments.append(Segment(f"{name} {lo} ", base))
             segments += [Segment(" ", Style(bgcolor=color(rgb))) for rgb in c.palette[: c.levels]]
             segments.append(Segment(f" {hi} ", base))

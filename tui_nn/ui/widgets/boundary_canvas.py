@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_nn.session.messages import DataSummary, DecisionGrid
+from tui_nn.ui.widgets.class_colours import class_colours, dim, light, names_colours
 from tui_nn.ui.widgets.palette import (
     CATEGORICAL,
-    CATEGORICAL_DIM,
-    CATEGORICAL_LIGHT,
     DIVERGING,
     POINTS_BINARY,
     RGB,
@@ -26,6 +25,11 @@ from tui_nn.ui.widgets.palette import (
 from tui_nn.ui.widgets.scale import Scale, linear_scale
 
 KINDS = ("probability", "class", "value")
+MAX_CLASSES = len(CATEGORICAL)  # classes beyond it share colours
+
+
+# 2-D regression: the surface dimmed, so the points (full brightness) stay readable on it
+SEQUENTIAL_DIM: tuple[RGB, ...] = tuple(dim(rgb) for rgb in SEQUENTIAL)
 
 
 @dataclass(frozen=True)
@@ -55,22 +59,27 @@ def default_kind(summary: DataSummary) -> str:
 
 def colouring(kind: str, summary: DataSummary) -> Colouring:
     if kind == "probability":
+        points, test = POINTS_BINARY, TEST_POINTS_BINARY
+        if names_colours(summary.class_names):  # classes called red/green: drawn so
+            points = class_colours(summary.class_names, 2)
+            test = tuple(light(c) for c in points)
         return Colouring(
             kind,
-            (*DIVERGING, *POINTS_BINARY, *TEST_POINTS_BINARY),
+            (*DIVERGING, *points, *test),
             len(DIVERGING),
             2,
             Scale(0.0, 1.0, len(DIVERGING)),
         )
     if kind == "class":
-        k = max(2, min(summary.n_classes or 2, len(CATEGORICAL)))
-        palette = (*CATEGORICAL_DIM[:k], *CATEGORICAL[:k], *CATEGORICAL_LIGHT[:k])
+        k = max(2, min(summary.n_classes or 2, MAX_CLASSES))
+        colours = class_colours(summary.class_names, k)
+        palette = (*(dim(c) for c in colours), *colours, *(light(c) for c in colours))
         return Colouring(kind, palette, k, k, None)
     labels = summary.labels_train
     values = np.asarray(labels if labels is not None else [0.0, 1.0], dtype=np.float64).ravel()
     scale = linear_scale(values, len(SEQUENTIAL))
     return Colouring(
-        kind, (*SEQUENTIAL, *SEQUENTIAL, *SEQUENTIAL), len(SEQUENTIAL), len(SEQUENTIAL), scale
+        kind, (*SEQUENTIAL_DIM, *SEQUENTIAL, *SEQUENTIAL), len(SEQUENTIAL), len(SEQUENTIAL), scale
     )
 
 

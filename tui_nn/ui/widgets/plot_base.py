@@ -37,9 +37,29 @@ MIN_EPOCHS_SHOWN = 5
 OTHER_COLOURS = ("green", "magenta")  # run B's train and test curves in a comparison
 
 
+def round_ticks(lo: float, hi: float, count: int) -> list[float]:
+    """Ticks at multiples of a round step (1, 2 or 5 times a power of ten) within lo..hi,
+    about `count` of them."""
+    span = hi - lo
+    if not (math.isfinite(span) and span > 0):
+        return [lo]
+    raw = span / max(1, count)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next((m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9)), 10 * power)
+    first = math.ceil(lo / step - 1e-9)
+    ticks = [k * step for k in range(first, int(math.floor(hi / step + 1e-9)) + 1)]
+    return [round(t, 12) for t in ticks] or [lo]
+
+
 def epoch_ticks(first: float, last: float, count: int) -> list[int]:
-    """About `count` whole-epoch tick positions from first to last."""
-    return sorted({int(round(t)) for t in np.linspace(first, last, max(2, count))})
+    """About `count` whole-epoch ticks at round values (1, 2, 5 x 10^k) from first to last."""
+    ticks = round_ticks(first, last, count)
+    whole = sorted({int(round(t)) for t in ticks if t >= first - 1e-9})
+    return whole or [int(first)]
+
+
+def tick_label(value: float) -> str:
+    return f"{value:.6g}"
 
 
 class HistoryPlot(RowWidget, PlotextPlot):
@@ -62,6 +82,9 @@ class HistoryPlot(RowWidget, PlotextPlot):
         self.other_label = "B"
         self.plotted: dict[str, int] = {}  # points handed to plotext per series, last repaint
         self.border_title = self.TITLE
+        self.loss_name = ""  # shown in the title: cost (bce)
+        self.events: list[tuple[float, str]] = []  # (epoch, what changed): lr, architecture
+        self._last_lr: float | None = None
 
     # ---- data in (cheap) ----------------------------------------------------------------
 
@@ -72,8 +95,33 @@ class HistoryPlot(RowWidget, PlotextPlot):
         for record in records:
             values = {field: getattr(record, field) for field in self.history.names}
             self.history.append(float(record.epoch), values)
+            if self._last_lr is not None and record.lr != self._last_lr:
+                self.mark(record.epoch - 1, "lr")
+            self._last_lr = record.lr
         self.request_repaint()
 
+    def mark(self, epoch: float, what: str) -> None:
+        """A small marker where the learning rate, the architecture or the data changed."""
+        if (float(epoch), what) not in self.events:
+            self.events.append((float(epoch), what))
+            self.request_repaint()
+
+    def set_loss(self, name: str) -> None:
+        if name != self.loss_name:
+            self.loss_name = name
+            self.request_repaint()
+
+    def title(self) -> str:
+        """`cost (bce) · log · smoothed 5`: what is drawn and the options in force."""
+        parts = [f"{self.TITLE} ({self.loss_name})" if self.loss_name else self.TITLE]
+        if self.log_scale:
+            parts.append("log")
+        if self.smoothing > 1:
+            parts.append(f"smoothed {self.smoothing}")
+        kinds = sorted({what for _, what in self.events})
+        if kinds:
+            parts.append("┊ " + "/".join(kinds) + " changed")
+        return " · ".join(parts)
     def compare_with(self, label: str | None) -> None:
         """Overlay run B (`label` names what differs, e.g. "B: lr 0.3"); None ends it."""
         if label is None:
@@ -98,12 +146,12 @@ class HistoryPlot(RowWidget, PlotextPlot):
     def clear(self) -> None:
         """Forget the history (after a reset or a new dataset)."""
         self.history.clear()
+        self.events, self._last_lr = [], None
         self.request_repaint()
 
     def set_log_scale(self, on: bool) -> None:
         if on != self.log_scale:
             self.log_scale = on
-            self.border_title = f"{self.TITLE} (log)" if on else self.TITLE
             self.request_repaint()
             self.flush_repaint()  # a key press: answer now
 
@@ -182,8 +230,14 @@ class HistoryPlot(RowWidget, PlotextPlot):
             return Text(note, style="dim", no_wrap=True, overflow="ellipsis")
         plt = self.plt
         plt.clear_figure()
+        lo, hi = self.epoch_range()
+        for epoch, _ in self.events:
+            if lo <= epoch <= hi:
+                plt.vline(epoch, color="gray")
         other = self.series_to_plot(self.other) if self.other is not None else {}
-        for field, label, colour in self.SERIES:
+        # The test curve first, the train curve over it: where they agree, train shows,
+        # instead of hiding under the test curve.
+        for field, label, colour in reversed(self.SERIES):
             if field in series:
                 x, y = series[field]
                 plt.plot(
@@ -194,8 +248,10 @@ class HistoryPlot(RowWidget, PlotextPlot):
                 x, y = other[field]
                 plt.plot(x, y, marker="braille", color=colour, label=f"{self.other_label} {label}")
         series = {**series, **{f"other.{k}": v for k, v in other.items()}}
+        plt.title(self.title())
+        if self.size.height >= 12:  # a short plot keeps its rows for the curves
+            plt.xlabel("epoch")
         plt.yscale("log" if self.log_scale else "linear")
-        lo, hi = self.epoch_range()
         plt.xlim(lo, hi)
         ticks = epoch_ticks(lo, hi, min(6, self.size.width // 12))
         plt.xticks(ticks, [str(t) for t in ticks])
@@ -215,4 +271,7 @@ class HistoryPlot(RowWidget, PlotextPlot):
         lo, hi = snapped_range(values, self.log_scale)
         if self.log_scale:  # plotext takes log-scale limits as exponents
             lo, hi = math.log10(lo), math.log10(hi)
+        else:  # round ticks inside the limits, so no curve dips below the lowest one
+            ticks = round_ticks(lo, hi, max(2, min(5, self.size.height // 4)))
+            plt.yticks(ticks, [tick_label(t) for t in ticks])
         plt.ylim(lo, hi)

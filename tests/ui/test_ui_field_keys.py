@@ -1,0 +1,75 @@
+"""Fields say which keys work in them, early stopping is a field, and a data change says what
+it kept and what it restarted."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from runner_session import RunnerSession
+from ui_helpers import started, wait_for
+
+from tui_nn.config import RunConfig
+from tui_nn.session.messages import SetHyper
+from tui_nn.ui.app import create_app
+
+
+def footer_keys(app) -> set[str]:
+    return {f"{key.key} {key.description}" for key in app.screen.query("FooterKey")}
+
+
+async def test_in_a_field_the_footer_and_the_panel_say_what_the_keys_do(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        app.query_one("#lr").focus()
+        await wait_for(pilot, lambda: "escape Leave" in footer_keys(app), "the field's keys")
+        assert "tab Next field" in footer_keys(app)
+        assert app.query_one("#hyper").border_subtitle == "enter applies"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is app.query_one("#layer-list"), "left")
+        assert app.query_one("#hyper").border_subtitle == ""
+
+
+async def test_early_stopping_is_a_field(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        stop = app.query_one("#early_stopping")
+        assert stop.value == "" and stop.placeholder == "off"
+        stop.focus()
+        await pilot.pause()
+        stop.value = "20"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.last.hyper.early_stopping == 20, "early stopping 20")
+        assert harness.session.sent(SetHyper)[-1].hyper.early_stopping == 20
+        stop.focus()
+        await pilot.pause()
+        stop.value = "off"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.last.hyper.early_stopping is None, "off again")
+        stop.focus()
+        await pilot.pause()
+        stop.value = "0"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.said, "a refusal")
+        assert app.message_shown.text.startswith("early stopping: ")
+
+
+async def test_new_data_says_what_it_kept_and_restarted(tmp_path):
+    sessions = []
+
+    def factory(sink, fps=10):
+        sessions.append(RunnerSession(sink, fps))
+        return sessions[-1]
+
+    config = dataclasses.replace(RunConfig())
+    app = create_app(config, session_factory=factory, runs_directory=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, "the first snapshot")
+        sessions[-1].train(2)
+        await wait_for(pilot, lambda: app.last.epoch == 2, "two epochs")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: app.said, "the data change")
+        text = app.message_shown.text
+        assert text == "new data: weights kept; epochs, curves and optimizer state restart"
+        assert app.last.epoch == 0

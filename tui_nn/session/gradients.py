@@ -1,0 +1,32 @@
+"""The gradient check, run in the trainer on the current network (a float64 copy, a few
+training samples): the answer is one line in the snapshot's message,
+`gradient check: worst relative error 3.1e-09 (8 samples, float64): ok`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tui_nn.session.messages import CheckGradients
+
+if TYPE_CHECKING:
+    from tui_nn.session.runner import Runner
+
+TOLERANCE = 1e-5  # as `tui-nn check`
+PREFIX = "gradient check:"
+
+
+def check_gradients(runner: Runner, cmd: CheckGradients) -> None:
+    from tui_nn.engine.gradcheck import gradient_check
+
+    dataset = runner.dataset
+    n = max(1, min(int(cmd.samples), len(dataset.X_train)))
+    worst = float(
+        gradient_check(
+            runner.net, dataset.X_train[:n], dataset.y_train[:n], input_scale=dataset.input_scale
+        )
+    )
+    verdict = "ok" if np.isfinite(worst) and worst <= TOLERANCE else f"FAILED (> {TOLERANCE:g})"
+    runner.message = f"{PREFIX} worst relative error {worst:.1e} ({n} samples, float64): {verdict}"
+    runner.urgent = True

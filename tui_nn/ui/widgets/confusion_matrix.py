@@ -1,0 +1,131 @@
+"""The live confusion matrix of the test set: rows are the true classes, columns the
+predicted ones, each cell its count, shaded by its share of the row (the diagonal green,
+mistakes red), with the test accuracy in the title.
+
+Text rows drawn with the Line API; only rows whose numbers changed are repainted. When the
+counts do not fit the panel's width, cells show the row percentage instead (`%` in the title).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui_nn.session.messages import DataSummary
+from tui_nn.session.panel_data import PanelData
+from tui_nn.ui.widgets.row_widget import RowWidget
+
+NO_DATA_NOTE = "confusion matrix: classification with more than 2 inputs"
+WAITING_NOTE = "confusion matrix: waiting for the first evaluation"
+# shade steps (share of the row): right answers green, wrong ones red
+RIGHT = ("#1c3a1c", "#1f5f1f", "#2e8b2e", "#3cb43c")
+WRONG = ("#3a1c1c", "#5f1f1f", "#8b2e2e", "#c83c3c")
+LABEL_WIDTH = 7
+
+
+def _shade(share: float, right: bool) -> str | None:
+    if share <= 0:
+        return None
+    steps = RIGHT if right else WRONG
+    return steps[min(len(steps) - 1, int(share * len(steps)))]
+
+
+def _style(base: Style, fg: str | None, bg: str | None) -> Style:
+    style = base + Style.parse(fg) if fg else base
+    return style + Style(bgcolor=bg) if bg else style
+
+
+class ConfusionMatrix(RowWidget, Widget):
+    """`set_data(summary)` once per dataset, `update_panel(panel)` as matrices arrive."""
+
+    BYTE_BUDGET = 6000.0
+
+    DEFAULT_CSS = """
+    ConfusionMatrix {
+        width: 1fr;
+        height: 1fr;
+        min-height: 3;
+    }
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.summary: DataSummary | None = None
+        self.matrix: np.ndarray | None = None
+        self._keys: list[object] = []
+        self._width = 0
+
+    def set_data(self, summary: DataSummary) -> None:
+        self.summary, self.matrix = summary, None
+        self.request_repaint()
+
+    def update_panel(self, panel: PanelData) -> None:
+        if panel.confusion is not None:
+            self.matrix = np.array(panel.confusion, copy=True)
+            self.request_repaint()
+
+    def names(self) -> list[str]:
+        k = 0 if self.matrix is None else len(self.matrix)
+        given = self.summary.class_names if self.summary is not None else None
+        names = list(given or ())[:k]
+        return names + [str(i) for i in range(len(names), k)]
+
+    def lines(self, width: int) -> list[list[tuple[str, str | None, str | None]]]:
+        """Each row as (text, foreground, background) pieces; also used by the tests."""
+        m = self.matrix
+        if self.summary is None or self.summary.task != "classification":
+            return [[(NO_DATA_NOTE, "dim", None)]]
+        if m is None:
+            return [[(WAITING_NOTE, "dim", None)]]
+        k, total = len(m), int(m.sum())
+        names = self.names()
+        label_w = min(LABEL_WIDTH, max(len(n) for n in names) + 1)
+        counts_w = len(str(int(m.max()))) + 1
+        percent = label_w + k * counts_w > width
+        cell_w = 4 if percent else max(counts_w, 3)
+        if percent:
+            cell_w = max(2, min(4, (width - label_w) // max(k, 1)))
+        tenths = percent and cell_w < 3  # a narrow panel: one digit, the row share in tenths
+        right = int(np.trace(m))
+        acc = f"{100 * right / total:.1f}%" if total else "–"
+        unit = ", row tenths" if tenths else (", row %" if percent else "")
+        title = f"confusion (test {total:,}{unit}) acc {acc} · rows true, cols predicted"
+        out = [[(title[:width], "bold", None)]]
+        header = [(" " * label_w, None, None)]
+        header += [(n[: max(1, cell_w - 1)].rjust(cell_w), "dim", None) for n in names]
+        out.append(header)
+        sums = m.sum(axis=1)
+        for i in range(k):
+            row = [(names[i][: label_w - 1].ljust(label_w), "dim", None)]
+            for j in range(k):
+                count = int(m[i, j])
+                share = count / sums[i] if sums[i] else 0.0
+                if tenths:
+                    text = f"{min(9, int(10 * share))}" if count else "·"
+                elif percent:
+                    text = f"{min(99, round(100 * share))}" if count else "·"
+                else:
+                    text = str(count) if count else "·"
+                row.append((text.rjust(cell_w), None, _shade(share, i == j)))
+            out.append(row)
+        return out
+
+    def repaint(self) -> int:
+        width, height = self.size
+        lines = self.lines(width)[: max(1, height)]
+        keys: list[object] = [tuple(line) for line in lines]
+        full = len(keys) != len(self._keys) or width != self._width  # resized: all anew
+        self._width = width
+        strips = [Strip([])] * len(keys) if full else list(self.rows.strips)
+        base = self.rich_style
+        for y, key in enumerate(keys):
+            if full or self._keys[y] != key:
+                segments = [Segment(text, _style(base, fg, bg)) for text, fg, bg in lines[y]]
+                strips[y] = Strip(segments).adjust_cell_length(width, base).simplify()
+        self._keys = keys
+        return self.show_rows(strips, whole=full)
