@@ -36,9 +36,10 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.cli.output import write_text
     from tui_nn.cli.predict import is_classifier
     from tui_nn.cli.train import check_output_path
-    from tui_nn.files import atomic_write, load_model
+    from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
     kind = ns.format.strip().lower()
@@ -55,11 +56,7 @@ def main(argv: list[str]) -> int:
             raise UsageError(f"{ns.model}: {exc}") from None
     else:
         text = json.dumps(as_json(model), indent=1) + "\n"
-    try:
-        with atomic_write(ns.output, "w") as f:
-            f.write(text)
-    except OSError as exc:
-        raise UsageError(f"-o: cannot write {ns.output}: {exc.strerror or exc}") from None
+    write_text("-o", ns.output, text)
     print(f"wrote {kind} export of {ns.model} to {ns.output}", file=sys.stderr)
     return 0
 

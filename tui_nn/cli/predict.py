@@ -38,9 +38,10 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.cli.output import write_text
     from tui_nn.cli.train import check_output_path
     from tui_nn.data.csvdata import read_model_inputs
-    from tui_nn.files import atomic_write, load_model
+    from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
     check_output_path("-o", ns.output)
@@ -51,11 +52,7 @@ def main(argv: list[str]) -> int:
     if ns.output is None:
         sys.stdout.write(text)
         return 0
-    try:
-        with atomic_write(ns.output, "w") as f:
-            f.write(text)
-    except OSError as exc:
-        raise UsageError(f"-o: cannot write {ns.output}: {exc.strerror or exc}") from None
+    write_text("-o", ns.output, text)
     print(f"wrote {len(rows)} predictions to {ns.output}", file=sys.stderr)
     return 0
 

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from tui_nn.cli.options import UsageError, add_options, config_from_values, gather_values
+from tui_nn.cli.options import UsageError, add_options, gather_values
 from tui_nn.cli.parser import make_parser
 
 EPILOG = """\
@@ -31,7 +31,6 @@ exit codes: 0 traced, 2 bad options or input.
 """
 
 SPLITS = ("train", "test")
-ARCHITECTURE_KEYS = ("hidden", "activation", "output", "loss", "init")
 
 
 def parser():
@@ -63,25 +62,16 @@ def sample_index(text: str | None) -> int:
 
 
 def main(argv: list[str]) -> int:
-    from tui_nn.cli.train import build_network, note
+    from tui_nn.cli.train import build_network, config_and_model
     from tui_nn.data import load_dataset
     from tui_nn.engine.trace import trace_sample, trace_to_dict
-    from tui_nn.files import load_model
     from tui_nn.session.trace_text import trace_text
 
     ns = parser().parse_args(argv)
     index = sample_index(ns.sample)
     if ns.split not in SPLITS:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
-    values = gather_values(ns)
-    loaded = None
-    if "load" in values:
-        loaded = load_model(values["load"])
-        ignored = [f"--{k}" for k in ARCHITECTURE_KEYS if k in values]
-        if ignored:
-            note(f"{', '.join(ignored)} ignored: the architecture comes from {values['load']}")
-            values = {k: v for k, v in values.items() if k not in ARCHITECTURE_KEYS}
-    config = config_from_values(values, base=loaded.config if loaded else None)
+    config, loaded, values = config_and_model(gather_values(ns))
     dataset = load_dataset(config.dataset)
     X, y = (
         (dataset.X_train, dataset.y_train)

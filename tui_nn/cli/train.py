@@ -63,18 +63,9 @@ def parser():
 def main(argv: list[str]) -> int:
     from tui_nn.data import load_dataset
     from tui_nn.engine.history import MetricHistory
-    from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
-    values = gather_values(ns)
-    loaded = None
-    if "load" in values:
-        loaded = load_model(values["load"])
-        ignored = [f"--{k}" for k in ARCHITECTURE_KEYS if k in values]
-        if ignored:
-            note(f"{', '.join(ignored)} ignored: the architecture comes from {values['load']}")
-            values = {k: v for k, v in values.items() if k not in ARCHITECTURE_KEYS}
-    config = config_from_values(values, base=loaded.config if loaded else None)
+    config, loaded, values = config_and_model(gather_values(ns))
     if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
     warn_fast_rate(config.hyper.lr)
@@ -87,6 +78,23 @@ def main(argv: list[str]) -> int:
     history = MetricHistory(loaded.history if loaded else ())
     session = HeadlessRun(net, dataset, config, history, values, quiet=ns.quiet)
     return session.run()
+
+
+def config_and_model(values: dict[str, Any]) -> tuple[RunConfig, Any, dict[str, Any]]:
+    """The run's configuration from the gathered option values and, with --load, the saved
+    model it starts from, whose architecture wins: the options that name one are dropped
+    (with a note). Returns (config, the loaded model or None, the values kept)."""
+    from tui_nn.files import load_model
+
+    loaded = None
+    if "load" in values:
+        loaded = load_model(values["load"])
+        ignored = [f"--{k}" for k in ARCHITECTURE_KEYS if k in values]
+        if ignored:
+            note(f"{', '.join(ignored)} ignored: the architecture comes from {values['load']}")
+            values = {k: v for k, v in values.items() if k not in ARCHITECTURE_KEYS}
+    config = config_from_values(values, base=loaded.config if loaded else None)
+    return config, loaded, values
 
 
 def build_network(config: RunConfig, dataset: Any, loaded: Any, values: dict[str, Any]):

@@ -29,9 +29,6 @@ from tui_nn.session.messages import (
     Pause,
     Reset,
     Save,
-    SetArchitecture,
-    SetDataset,
-    SetHyper,
     SetSpeed,
     SetView,
     Snapshot,
@@ -41,14 +38,13 @@ from tui_nn.session.messages import (
 )
 from tui_nn.ui import runs
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, Update
-from tui_nn.ui.edits import PendingEdits
+from tui_nn.ui.edits import PendingEdits, edit_of
 from tui_nn.ui.end_comparison import EndComparison
 from tui_nn.ui.panels import ArchitecturePanel, HyperPanel
 from tui_nn.ui.saving import hangup_ignored_by_children
 from tui_nn.ui.status import StatusLine
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary
 
-EDITS = (SetHyper, SetArchitecture, SetDataset)
 STOPPED = ("diverged", "finished", "error")
 
 
@@ -128,11 +124,12 @@ class Comparison:
         if isinstance(command, Reset):
             self.notify("end the comparison first (f)", severity="warning")
             return False
-        if isinstance(command, EDITS) and state.editing == "B":
-            kind = {SetHyper: "hyper", SetArchitecture: "network", SetDataset: "data"}
-            state.edits.seen(kind[type(command)], _edit_value(command))
+        edit = edit_of(command)
+        if edit is not None and state.editing == "B":
+            kind, value = edit
+            state.edits.seen(kind, value)
             if self._raw_send(state.session, command):
-                state.edits.sent(kind[type(command)], _edit_value(command), state.last)
+                state.edits.sent(kind, value, state.last)
             return False  # sent to B, or not: either way A's PendingEdits must not wait for it
         return None
 
@@ -417,9 +414,3 @@ class Comparison:
             self.notify(f"could not reach the trainer: {exc}", severity="error")
             return False
         return True
-
-
-def _edit_value(command: object) -> object:
-    if isinstance(command, SetHyper):
-        return command.hyper
-    return command.spec

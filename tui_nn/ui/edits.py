@@ -20,13 +20,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.messages import SetArchitecture, SetDataset, SetHyper, Snapshot
 
 EditKind = Literal["network", "hyper", "data"]
 KINDS: tuple[EditKind, ...] = ("network", "hyper", "data")
 HOLD_SECONDS = 3.0  # how long a proposed value is shown while no snapshot answers it
 
 T = TypeVar("T")
+
+
+def edit_of(command: object) -> tuple[EditKind, object] | None:
+    """The kind and the value of an edit command (`SetArchitecture`, `SetHyper`,
+    `SetDataset`), as they are recorded here; None for any other command."""
+    if isinstance(command, SetArchitecture):
+        return "network", command.spec
+    if isinstance(command, SetHyper):
+        return "hyper", command.hyper
+    if isinstance(command, SetDataset):
+        return "data", command.spec
+    return None
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,14 @@ counts do not fit the panel's width, cells show the row percentage instead (`%` 
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_nn.session.messages import DataSummary
 from tui_nn.session.panel_data import PanelData
-from tui_nn.ui.widgets.row_widget import RowWidget
+from tui_nn.ui.widgets.panel_rows import PanelRows
 
 NO_DATA_NOTE = "confusion matrix: classification with more than 2 inputs"
 WAITING_NOTE = "confusion matrix: waiting for the first evaluation"
@@ -40,7 +37,7 @@ def _style(base: Style, fg: str | None, bg: str | None) -> Style:
     return style + Style(bgcolor=bg) if bg else style
 
 
-class ConfusionMatrix(RowWidget, Widget):
+class ConfusionMatrix(PanelRows, Widget):
     """`set_data(summary)` once per dataset, `update_panel(panel)` as matrices arrive."""
 
     BYTE_BUDGET = 6000.0
@@ -53,16 +50,8 @@ class ConfusionMatrix(RowWidget, Widget):
     }
     """
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.summary: DataSummary | None = None
+    def forget(self) -> None:
         self.matrix: np.ndarray | None = None
-        self._keys: list[object] = []
-        self._width = 0
-
-    def set_data(self, summary: DataSummary) -> None:
-        self.summary, self.matrix = summary, None
-        self.request_repaint()
 
     def update_panel(self, panel: PanelData) -> None:
         if panel.confusion is not None:
@@ -118,14 +107,10 @@ class ConfusionMatrix(RowWidget, Widget):
     def repaint(self) -> int:
         width, height = self.size
         lines = self.lines(width)[: max(1, height)]
-        keys: list[object] = [tuple(line) for line in lines]
-        full = len(keys) != len(self._keys) or width != self._width  # resized: all anew
-        self._width = width
-        strips = [Strip([])] * len(keys) if full else list(self.rows.strips)
         base = self.rich_style
-        for y, key in enumerate(keys):
-            if full or self._keys[y] != key:
-                segments = [Segment(text, _style(base, fg, bg)) for text, fg, bg in lines[y]]
-                strips[y] = Strip(segments).adjust_cell_length(width, base).simplify()
-        self._keys = keys
-        return self.show_rows(strips, whole=full)
+
+        def row(y: int, _key: object) -> Strip:
+            segments = [Segment(text, _style(base, fg, bg)) for text, fg, bg in lines[y]]
+            return Strip(segments).adjust_cell_length(width, base).simplify()
+
+        return self.show_keyed_rows([tuple(line) for line in lines], width, row)

@@ -23,6 +23,7 @@ Screen rows: 0 = column labels, 1..rows = the canvas, last = the legend.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from rich.segment import Segment
@@ -108,15 +109,8 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
             self.index = index
             super().__init__()
 
-    def __init__(
-        self,
-        *,
-        min_interval: float = 0.5,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's own parameter name
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(min_interval=min_interval, name=name, id=id, classes=classes)
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)  # min_interval, name, id, classes (RowWidget)
         self.mode = "delta"
         self.sizes: tuple[int, ...] = ()
         self.activations: tuple[str, ...] = ()

@@ -17,11 +17,10 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_nn.session.messages import DataSummary
 from tui_nn.session.panel_data import PanelData
 from tui_nn.ui.widgets.palette import color
+from tui_nn.ui.widgets.panel_rows import PanelRows
 from tui_nn.ui.widgets.pixels import PixelStyles
-from tui_nn.ui.widgets.row_widget import RowWidget
 
 TRAIN, TEST, CURVE = 0, 1, 2
 PALETTE = ((95, 175, 255), (255, 175, 0), (255, 255, 255))  # train blue, test orange, white
@@ -32,7 +31,7 @@ def _ticks(lo: float, hi: float) -> tuple[str, str]:
     return f"{lo:.3g}", f"{hi:.3g}"
 
 
-class FitPlot(RowWidget, Widget):
+class FitPlot(PanelRows, Widget):
     """`set_data(summary)` once per dataset, `update_panel(panel)` as curves arrive."""
 
     BYTE_BUDGET = 6000.0
@@ -47,17 +46,12 @@ class FitPlot(RowWidget, Widget):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.summary: DataSummary | None = None
-        self.curve: tuple[np.ndarray, np.ndarray] | None = None
         self.show_test = True
         self.canvas = np.zeros((0, 0), dtype=np.int16)
         self._styles = PixelStyles(PALETTE)
-        self._keys: list[object] = []
-        self._width = 0
 
-    def set_data(self, summary: DataSummary) -> None:
-        self.summary, self.curve = summary, None
-        self.request_repaint()
+    def forget(self) -> None:
+        self.curve: tuple[np.ndarray, np.ndarray] | None = None
 
     def update_panel(self, panel: PanelData) -> None:
         if panel.fit_x is not None and panel.fit_y is not None:
@@ -130,15 +124,9 @@ class FitPlot(RowWidget, Widget):
             keys = [("title", box, self.show_test, self.curve is None)]
             keys += [self.canvas[2 * y : 2 * y + 2].tobytes() for y in range(height - 2)]
             keys.append(("axis", box[:2]))
-        keys = keys[: max(1, height)]
-        full = len(keys) != len(self._keys) or width != self._width  # resized: all anew
-        self._width = width
-        strips = [Strip([])] * len(keys) if full else list(self.rows.strips)
-        for y, key in enumerate(keys):
-            if full or self._keys[y] != key:
-                strips[y] = self._row(y, key, width)
-        self._keys = keys
-        return self.show_rows(strips, whole=full)
+        return self.show_keyed_rows(
+            keys[: max(1, height)], width, lambda y, key: self._row(y, key, width)
+        )
 
     def _row(self, y: int, key: object, width: int) -> Strip:
         base = self.rich_style

@@ -3,6 +3,8 @@ repainted within its budget (`Throttled`), whole again after a resize."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.geometry import Region
 from textual.strip import Strip
 
@@ -25,6 +27,8 @@ class RowWidget(Throttled):
         super().__init__(name=name, id=id, classes=classes)  # type: ignore[call-arg]
         self.min_interval = min_interval
         self.rows = RowCache()
+        self._shown_keys: list[object] = []  # what each row shows (show_keyed_rows)
+        self._shown_width = 0
 
     def on_mount(self) -> None:
         if self._throttle_dirty:
@@ -52,6 +56,20 @@ class RowWidget(Throttled):
             self.refresh_line(y, x0, x1)
             sent += span_cost(strips[y], x0, x1)
         return sent
+
+    def show_keyed_rows(
+        self, keys: list[object], width: int, make_row: Callable[[int, object], Strip]
+    ) -> int:
+        """Show one row per key: `make_row(y, key)` builds row y anew only where its key
+        changed since the last call, every row when their number or the width changed."""
+        full = len(keys) != len(self._shown_keys) or width != self._shown_width  # resized
+        self._shown_width = width
+        strips = [Strip([])] * len(keys) if full else list(self.rows.strips)
+        for y, key in enumerate(keys):
+            if full or self._shown_keys[y] != key:
+                strips[y] = make_row(y, key)
+        self._shown_keys = keys
+        return self.show_rows(strips, whole=full)
 
     def render_line(self, y: int) -> Strip:
         strip = self.rows.get(y)

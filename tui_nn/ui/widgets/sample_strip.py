@@ -13,10 +13,9 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_nn.session.messages import DataSummary
 from tui_nn.session.panel_data import PanelData
+from tui_nn.ui.widgets.panel_rows import PanelRows
 from tui_nn.ui.widgets.pixels import PixelStyles
-from tui_nn.ui.widgets.row_widget import RowWidget
 
 GREYS = tuple((g, g, g) for g in (8, 48, 88, 128, 168, 208, 238, 255))  # 8 levels: few bytes
 NO_DATA_NOTE = "test samples: image datasets only"
@@ -25,7 +24,7 @@ RIGHT_STYLE = Style(color="green")
 WRONG_STYLE = Style(color="red", bold=True)
 
 
-class SampleStrip(RowWidget, Widget):
+class SampleStrip(PanelRows, Widget):
     """`set_data(summary)` once per dataset, `update_panel(panel)` as predictions arrive."""
 
     BYTE_BUDGET = 6000.0
@@ -40,15 +39,10 @@ class SampleStrip(RowWidget, Widget):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.summary: DataSummary | None = None
-        self.panel: PanelData | None = None
         self._styles = PixelStyles(GREYS)
-        self._keys: list[object] = []
-        self._width = 0
 
-    def set_data(self, summary: DataSummary) -> None:
-        self.summary, self.panel = summary, None
-        self.request_repaint()
+    def forget(self) -> None:
+        self.panel: PanelData | None = None
 
     def update_panel(self, panel: PanelData) -> None:
         if panel.images is not None:
@@ -116,12 +110,7 @@ class SampleStrip(RowWidget, Widget):
         width, height = self.size
         lines = self.lines(width, height)[: max(1, height)]
         keys: list[object] = [tuple((s.text, s.style) for s in line) for line in lines]
-        full = len(keys) != len(self._keys) or width != self._width  # resized: all anew
-        self._width = width
-        strips = [Strip([])] * len(keys) if full else list(self.rows.strips)
         base = self.rich_style
-        for y, key in enumerate(keys):
-            if full or self._keys[y] != key:
-                strips[y] = Strip(lines[y]).adjust_cell_length(width, base).simplify()
-        self._keys = keys
-        return self.show_rows(strips, whole=full)
+        return self.show_keyed_rows(
+            keys, width, lambda y, _key: Strip(lines[y]).adjust_cell_length(width, base).simplify()
+        )
