@@ -288,6 +288,7 @@ class TuiNNApp(
                 hyper.show(
                     self.edits.shown("hyper", snap.hyper, hyper.hyper),
                     self.edits.shown("data", snap.dataset, hyper.dataset),
+                    snap.network.seed,
                 )
         self.query_one(StatusLine).show(snap)
         self.show_trace(update)
