@@ -52,3 +52,17 @@ async def test_a_noise_edit_clears_them_too_but_a_reset_of_the_weights_does_not(
         await wait_for(pilot, lambda: not heatmap(app).stats, "the stale stats cleared")
         await pilot.press("escape")  # out of the fields (Enter moved to the next one)
         await stepped(pilot, app)
+
+
+async def test_the_selected_neurons_old_numbers_go_too(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await stepped(pilot, app)
+        heatmap(app).focus()
+        await pilot.press("right")
+        info = app.query_one("#neuron-info")
+        await wait_for(pilot, lambda: info.has_class("-shown"), "the neuron's numbers")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: not heatmap(app).stats, "the stale stats cleared")
+        assert not info.has_class("-shown")

@@ -306,6 +306,7 @@ class TuiNNApp(
             self._new_data_run = snap.run_id
         if snap.run_id == self._new_data_run and snap.step == 0:
             heatmap.clear(NO_STEP_ON_NEW_DATA)
+            self.query_one("#neuron-info").remove_class("-shown")  # a neuron's old numbers
         elif snap.layers:
             heatmap.update_layers(snap.layers, snap.network.sizes)
 
