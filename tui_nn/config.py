@@ -14,6 +14,7 @@ import numpy as np
 
 from tui_nn.data.rules import RULES as DATA_RULES
 from tui_nn.data.spec import Dataset, DatasetSpec
+from tui_nn.engine.network import check_task_head
 from tui_nn.engine.rules import LOSS_NEEDS, UNITS
 from tui_nn.engine.rules import RULES as ENGINE_RULES
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
@@ -86,6 +87,7 @@ class RunConfig:
     def network_spec(self, data: Dataset) -> NetworkSpec:
         """The network for this configuration on this data: sizes follow the data."""
         out_act, loss = data.default_head()
+        check_task_head(data.task, self.loss or loss, self.output or out_act, target_of(data))
         return NetworkSpec(
             n_inputs=data.n_inputs,
             hidden=tuple(LayerSpec(units, self.activation) for units in self.hidden),
@@ -114,6 +116,13 @@ class RunConfig:
         if "hidden" in d:
             d["hidden"] = tuple(int(u) for u in d["hidden"])
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def target_of(data: Dataset) -> str:
+    """The target as messages name it: `column 'price' of houses.csv`, `quadratic's target`."""
+    if data.target_name is not None:
+        return f"column {data.target_name!r} of {data.name}"
+    return f"{data.name}'s target"
 
 
 def train_data(dataset: Dataset) -> TrainData:

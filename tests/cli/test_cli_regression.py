@@ -83,3 +83,39 @@ def test_regression_metrics_against_hand_numbers():
 def test_generated_sets_are_not_rescaled():
     ds = load_dataset(DatasetSpec("sine", samples=50))
     assert ds.target_normalization is None and train_data(ds).target_scale is None
+
+
+# ---- a regression target with a classification head: refused ------------------------------
+
+
+@pytest.mark.parametrize(
+    "head, words",
+    [
+        (("--loss", "bce"), ["loss bce needs class labels", "use loss mse"]),
+        (("--loss", "cce"), ["loss cce needs class labels", "use loss mse"]),
+        (("--output", "sigmoid", "--loss", "bce"), ["loss bce needs class labels"]),
+        (("--output", "sigmoid"), ["a sigmoid output gives probabilities", "output identity"]),
+        (("--output", "softmax"), ["a softmax output gives probabilities", "output identity"]),
+    ],
+)
+def test_a_real_valued_target_with_a_classification_head_is_refused(cli, tmp_path, head, words):
+    data = houses(tmp_path / "h.csv")
+    model = tmp_path / "h.npz"
+    result = cli("train", "--data", data, "--target", "price", "--epochs", "2", *head,
+                 "--save", model)
+    assert result.code == 2
+    line = result.error_line
+    assert "column 'price' of h.csv is real-valued (regression)" in line
+    for word in words:
+        assert word in line
+    assert not model.exists()
+    ok = cli("train", "--data", data, "--target", "price", "--epochs", "2", "--loss", "mse")
+    assert ok.code == 0, ok.err  # mse (any output but the probability ones) still trains
+
+
+def test_a_generated_regression_set_names_its_target(cli):
+    result = cli("train", "--dataset", "quadratic", "--epochs", "1", "--loss", "bce")
+    assert result.code == 2
+    assert "quadratic's target is real-valued" in result.error_line
+    # classification data with mse stays allowed (the cost lesson compares them)
+    assert cli("train", "--dataset", "xor", "--epochs", "1", "--loss", "mse").code == 0

@@ -320,3 +320,27 @@ def test_saturated_fraction_for_tanh_and_sigmoid():
 
 def _xor_data():
     return TrainData(XOR_X, XOR_Y, XOR_X, XOR_Y)
+
+
+def test_a_regression_target_refuses_a_classification_head_and_keeps_the_network():
+    from tui_nn.engine.network import check_task_head
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 2))
+    data = TrainData(X, X @ [[1.0], [-2.0]], X[:5], X[:5] @ [[1.0], [-2.0]], task="regression")
+    spec = NetworkSpec(2, (LayerSpec(3, "tanh"),), LayerSpec(1, "identity"), "mse")
+    trainer = Trainer(Network.from_spec(spec), data, HyperParams())
+    before = [W.copy() for W, _ in trainer.net.get_params()]
+    for head in (("sigmoid", "bce"), ("identity", "bce"), ("sigmoid", "mse")):
+        wrong = replace(spec, output=LayerSpec(1, head[0]), loss=head[1])
+        with pytest.raises(SpecError, match="real-valued \\(regression\\)"):
+            trainer.set_architecture(wrong)
+        if head != ("identity", "bce"):  # a pairing the network itself can build
+            with pytest.raises(SpecError, match="real-valued"):
+                Trainer(Network.from_spec(wrong), data, HyperParams())
+    assert trainer.net.spec == spec
+    assert all(np.array_equal(a, W) for a, (W, _) in zip(before, trainer.net.get_params()))
+    check_task_head("classification", "bce", "sigmoid")  # classification: any pairing
+    check_task_head("regression", "mse", "tanh")  # not a probability output
+    with pytest.raises(SpecError, match="column 'y' of f.csv"):
+        check_task_head("regression", "cce", "softmax", "column 'y' of f.csv")

@@ -175,6 +175,13 @@ def test_a_good_file_loads(tmp_path):
     assert lesson.config == {"dataset": "xor"}
 
 
+def test_the_view_key_opens_the_diagram_or_the_heatmap(tmp_path):
+    assert load_lesson(write(tmp_path, GOOD)).view == "heatmap"  # when not given
+    text = GOOD.replace('locked = ["dataset"]', 'locked = ["dataset"]\nview = "diagram"')
+    assert load_lesson(write(tmp_path, text)).view == "diagram"
+    assert find_lesson("one-neuron").view == "diagram"
+
+
 @pytest.mark.parametrize(
     "change, words",
     [
@@ -195,6 +202,11 @@ def test_a_good_file_loads(tmp_path):
             ["[controls]: unknown key 'frozen'", "locked, hidden"],
         ),
         (("[solution]\nhidden = [4]\nepochs = 5", ""), ["missing key 'solution'"]),
+        (
+            ('locked = ["dataset"]', 'view = "weights"'),
+            ["[controls] view: unknown view 'weights'", "allowed: heatmap, diagram"],
+        ),
+        (('locked = ["dataset"]', "view = 1"), ["unknown view 1", "allowed: heatmap, diagram"]),
         (('text = "Some text."', 'text = "unterminated'), ["invalid TOML"]),
     ],
 )

@@ -239,3 +239,114 @@ async def test_real_fork_with_changed_lr_differs_only_from_the_fork_point(tmp_pa
     assert a[:3] == b[:3]  # the history both share, up to the fork (in epoch 4)
     assert all(ya != yb for (_, ya), (_, yb) in zip(a[3:], b[3:]))
     assert not np.allclose([y for _, y in a[3:]], [y for _, y in b[3:]])
+
+
+# ---- a sweep trial as run B (sweep_view.py `b`, trial_compare.py) ---------------------------
+
+
+def trials_folder(tmp_path: Path) -> Path:
+    """A results folder with two real trial models: 0 on xor (A's shapes), 1 on digits."""
+    import json
+
+    from tui_nn.data import load_dataset
+    from tui_nn.engine.network import Network
+    from tui_nn.files import save_model
+
+    out = tmp_path / "sweep"
+    out.mkdir()
+    lines = []
+    for trial, name in ((0, "xor"), (1, "digits")):
+        data = load_dataset(DatasetSpec(name, samples=40))
+        config = RunConfig(dataset=data.spec, hidden=(4,))
+        save_model(out / f"trial-{trial}.npz", Network.from_spec(config.network_spec(data)),
+                   config, data)
+        lines.append({"trial": trial, "params": {"lr": 0.1 * (trial + 1)},
+                      "test_acc": 0.9 - 0.1 * trial, "model": f"trial-{trial}.npz"})
+    (out / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    return out
+
+
+async def open_results(pilot, app, folder: Path) -> None:
+    from tui_nn.ui.sweep_view import SweepFolderPrompt, SweepScreen
+    from tui_nn.ui.widgets.sweep_table import SweepTable
+
+    app.action_open_sweep()
+    await wait_for(pilot, lambda: isinstance(app.screen, SweepFolderPrompt), "the prompt")
+    await wait_for(pilot, lambda: app.screen.query("Input"), "the folder field")
+    app.screen.query_one("Input").value = str(folder)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen), "the results")
+    table = app.screen.query_one(SweepTable)
+    await wait_for(pilot, lambda: table.row_count == 2 and table.has_focus, "the rows")
+
+
+async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_path):
+    from ui_fakes import record
+
+    from tui_nn.ui.sweep_view import SweepScreen
+
+    folder = trials_folder(tmp_path)
+    trial = str(folder / "trial-0.npz")
+    FORKS[trial] = (50, [record(e, 0.1) for e in range(1, 6)])  # the trial ran 5 epochs
+    harness = Harness(tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        a = harness.session
+        a.train_epochs(2)
+        await wait_for(pilot, lambda: app.last.epoch == 2, "2 epochs of A")
+        await open_results(pilot, app, folder)
+        said = lambda: " ".join(n.message for n in app._notifications)  # noqa: E731
+        await pilot.press("down", "b")  # trial 1: digits, 64 inputs and 10 outputs
+        await wait_for(pilot, lambda: "a comparison needs the same shapes" in said(), "refusal")
+        assert "trial 1: trial-1.npz (digits) has 64 inputs and 10 outputs" in said()
+        assert "run A (circle) 2 and 1" in said()
+        assert isinstance(app.screen, SweepScreen) and len(harness.sessions) == 1
+        await pilot.press("up", "b")  # trial 0: xor, the same shapes as A
+        await wait_for(pilot, lambda: app.compare and app.compare.last, "run B")
+        b = harness.sessions[1]
+        assert b.initial_model == trial and b.config.dataset.name == "xor"
+        assert a.sent(Pause) and not a.sent(Fork)  # A paused, not forked
+        assert app.compare.last.epoch == 5 and app.last.epoch == 2
+        assert "run B is trial-0.npz" in said()
+        await wait_for(pilot, lambda: "B: dataset" in app.query_one("CostPlot").other_label,
+                       "the legend naming the other data")
+        await pilot.press("space")  # lockstep, counted from here: A 2 -> 3 while B 5 -> 6
+        await wait_for(pilot, lambda: a.sent(Step) and b.sent(Step), "the first pair")
+        for n in (1, 2, 3):
+            a.answer_steps()
+            b.answer_steps()
+            await wait_for(pilot, lambda n=n: len(b.sent(Step)) == n + 1, f"pair {n + 1}")
+            assert len(a.sent(Step)) == n + 1
+            assert (app.last.epoch, app.compare.last.epoch) == (2 + n, 5 + n)
+        await pilot.press("f")  # ending the comparison leaves the trial's file alone
+        await wait_for(pilot, lambda: isinstance(app.screen, EndComparison), "the question")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.compare is None, "ended")
+    assert Path(trial).is_file()
+
+
+async def test_b_while_comparing_or_without_a_run_says_why_not(tmp_path):
+    from tui_nn.sweep.results import read_results
+    from tui_nn.ui.sweep_view import SweepApp, SweepScreen
+
+    folder = trials_folder(tmp_path)
+    harness = Harness(tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        harness.session.train_epochs(1)
+        await forked(pilot, harness)
+        await open_results(pilot, app, folder)
+        await pilot.press("b")
+        said = lambda: " ".join(n.message for n in app._notifications)  # noqa: E731
+        await wait_for(pilot, lambda: "a comparison is on: end it first (f)" in said(), "why")
+        assert isinstance(app.screen, SweepScreen) and len(harness.sessions) == 2
+    alone = SweepApp(read_results(folder))  # `tui-nn --sweep DIR`: no run A
+    async with alone.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(alone.screen, SweepScreen), "the results")
+        await pilot.press("b")
+        told = lambda: " ".join(n.message for n in alone._notifications)  # noqa: E731
+        await wait_for(pilot, lambda: "no run A to compare with here" in told(), "why not")
+        await pilot.press("escape")
+    assert alone.return_value is None

@@ -158,3 +158,25 @@ async def test_locks_hold_for_data_and_seed_whichever_key_asks(tmp_path):
         await wait_for(pilot, lambda: session.sent(Reset), "reset sent")
         assert session.sent(Reset) == [Reset()] and session.sent(SetDataset) == []
         assert app.query_one("HyperPanel").dataset.seed == 0
+
+
+async def test_a_lesson_with_view_diagram_opens_with_the_network_diagram(tmp_path):
+    from tui_nn.ui.widgets.diagram import NetworkDiagram
+
+    harness = LessonHarness(find_lesson("one-neuron"), tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await wait_for(pilot, lambda: app.diagram_shown, "the diagram shown")
+        diagram = app.query_one(NetworkDiagram)
+        await wait_for(pilot, lambda: diagram.size.width > 0, "the diagram on screen")
+        assert app.screen.has_class("-diagram") and not app.query_one("NeuronHeatmap").size.width
+        assert app.focused is app.query_one("#layer-list")  # the network panel keeps the keys
+        await wait_for(pilot, lambda: harness.session.view.weights, "weights asked for")
+        await pilot.press("n")  # n still switches back to the heatmap
+        await wait_for(pilot, lambda: not app.diagram_shown, "the heatmap again")
+    other = LessonHarness(find_lesson("xor"), tmp_path)  # no view key: the heatmap
+    async with other.app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, other)
+        await pilot.pause()
+        assert not other.app.diagram_shown and not other.app.screen.has_class("-diagram")

@@ -150,3 +150,22 @@ def test_losing_the_terminal_saves_the_run(app_env, tmp_path):
         term.close()
     runs = list((tmp_path / "runs").glob("*.npz"))
     assert len(runs) == 1 and load_model(runs[0]).history
+
+
+async def test_a_classification_loss_on_a_regression_csv_is_refused_in_the_app(tmp_path):
+    rows = "".join(f"{i / 10:.1f},{(i % 7) / 3:.3f},{0.5 * i - 3.25:.2f}\n" for i in range(60))
+    data = tmp_path / "reg.csv"
+    data.write_text("a,b,level\n" + rows)
+    config = RunConfig(dataset=DatasetSpec(name="csv", path=str(data)), hidden=(4,))
+    app = create_app(config, runs_directory=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None and app.last.network, "the trainer")
+        assert app.last.network.loss == "mse"
+        await pilot.press("c")  # the next loss: bce (with a sigmoid output)
+        await wait_for(pilot, lambda: app.refusals, "the trainer's refusal")
+        assert "loss bce needs class labels" in app.refusals[0]
+        assert "real-valued (regression)" in app.refusals[0]
+        assert any("needs class labels" in n.message for n in app._notifications)
+        await pilot.pause()
+        assert app.last.network.loss == "mse" and app.last.network.output.activation == "identity"
+        assert app.query_one("ArchitecturePanel").spec.loss == "mse"  # the panel shows it again

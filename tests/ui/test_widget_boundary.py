@@ -122,3 +122,32 @@ async def test_resizing_reports_the_grid_size_that_fills_the_picture():
         await wait_until(pilot, lambda: bool(app.seen))
         message = app.seen[-1]
         assert (message.cols, message.rows) == (50, 22) == db.grid_size
+
+
+async def test_trace_marks_refresh_only_their_rows():
+    db = DecisionBoundary(min_interval=0)
+    app = Host(db)
+    async with app.run_test(size=(40, 10)) as pilot:
+        db.set_data(summary())
+        await wait_until(pilot, lambda: db.grid_size[1] > 0)
+        cols, rows = db.grid_size  # 40 x 18 pixels over (0, 1) x (0, 1)
+        db.update_grid(split_grid(rows, cols, split=8))
+        await wait_until(pilot, lambda: db.canvas.shape == (rows, cols))
+        refreshed: list[int] = []
+        original = db.refresh_line
+        db.refresh_line = lambda y, *span: (refreshed.append(y), original(y, *span))
+        point = (10.5 / cols, 1.0 - 6.5 / rows)  # pixel (10, 6): text row 3
+        assert db.cell_of(point) == (10, 3) and db.cell_of((2.0, 0.5)) is None
+        db.mark_sample(point)
+        assert refreshed == [3] and char_at(db.render_line(3), 10) == "◆"
+        assert text_of(db.render_line(3)).count("◆") == 1 and len(text_of(db.render_line(3))) == 40
+        refreshed.clear()
+        db.set_cursor((4, 7))
+        db.set_cursor((4, 6))
+        assert sorted(refreshed) == [6, 7, 7] and char_at(db.render_line(6), 4) == "╋"
+        assert "╋" not in text_of(db.render_line(7))
+        refreshed.clear()
+        db.mark_sample(None)
+        db.set_cursor(None)
+        assert refreshed == [3, 6]
+        assert "◆" not in text_of(db.render_line(3)) and char_at(db.render_line(3), 10) == " "

@@ -208,3 +208,29 @@ async def test_a_mode_toggle_sends_the_nodes_not_the_lines():
         diagram.toggle_mode()
         toggle = diagram.bytes_sent - full
         assert 0 < toggle < full / 3
+
+
+def test_the_traced_layer_and_neuron_are_drawn_in_the_trace_colour():
+    from tui_nn.ui.widgets.diagram_draw import TRACED, Content, compose
+
+    layout = plan(SIZES, 40, 12)
+    weights = weights_for(SIZES)
+    view = view_for(weights, [0.5, -0.5])
+
+    def picture(traced):
+        content = Content(SIZES, weights, view, stats_for(SIZES), "delta", traced)
+        return compose(layout, 40, 14, content, None, None)
+
+    def nodes(pic, c):
+        column = layout.columns[c]
+        return ["".join(pic.chars[1 + y, column.x : column.x + 2]) for y in column.ys]
+
+    plain, layer, neuron = picture(None), picture((1, None)), picture((2, 1))
+    assert not (plain.codes == TRACED).any()
+    assert nodes(layer, 1) == ["▸◂"] * 3 and nodes(layer, 2) == nodes(plain, 2)
+    assert (layer.codes[0, layout.columns[1].x : layout.columns[1].x + 2] == TRACED).all()
+    assert nodes(neuron, 2) == ["▸◂", "▶◀"] and nodes(neuron, 1) == nodes(plain, 1)
+    y = 1 + layout.columns[2].ys[1]
+    assert (neuron.codes[y, layout.columns[2].x : layout.columns[2].x + 2] == TRACED).all()
+    # the lines are the same: only the label and the nodes of the traced layer differ
+    assert (plain.chars[1:-1] != neuron.chars[1:-1]).sum() == 2 * 2

@@ -278,6 +278,12 @@ class FakeSession:
             self.message = f"refused: no such neuron (layer {cmd.layer + 1}, row {cmd.row + 1})"
         else:
             self.set_by_hand[(cmd.layer, cmd.row, cmd.col)] = float(cmd.value)
+            if self._engine is not None:  # the trace's real network takes it too
+                layer = self._engine.net.layers[cmd.layer]
+                if cmd.col is None:
+                    layer.b[cmd.row] = cmd.value
+                else:
+                    layer.W[cmd.row, cmd.col] = cmd.value
             name = (
                 f"b{cmd.layer + 1}[{cmd.row + 1}]"
                 if cmd.col is None

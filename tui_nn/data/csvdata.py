@@ -60,6 +60,7 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
         name=table.path.name,
         standardize_target=True,
     )
+    dataset = replace(dataset, target_name=table.column_name(t))
     if spec.test_data:
         dataset = with_test_file(dataset, table, t, spec.test_data)
     return dataset

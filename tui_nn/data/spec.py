@@ -60,6 +60,7 @@ class Dataset:
     normalization: dict[str, Any] | None = None  # {"kind": ..., "shift": [...], "scale": [...]}
     spec: DatasetSpec | None = None
     target_normalization: dict[str, Any] | None = None  # regression: y_std = (y - shift) / scale
+    target_name: str | None = None  # a CSV's target column, for messages
 
     @property
     def n_outputs(self) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from tui_nn.engine.losses import encode_targets
-from tui_nn.engine.network import Network
+from tui_nn.engine.network import Network, check_task_head
 from tui_nn.engine.spec import SpecError
 from tui_nn.engine.types import TrainData
 
@@ -40,6 +40,7 @@ class Batches:
 
     def __init__(self, data: TrainData, net: Network) -> None:
         check_data(data, net.n_inputs)
+        check_task_head(data.task, net.spec.loss, net.spec.output.activation)
         self.data = data
         self.classification = data.task == "classification"
         self.dtype = net.dtype

@@ -72,6 +72,28 @@ def validate_spec(spec: NetworkSpec) -> NetworkSpec:
     return spec
 
 
+PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
+
+
+def check_task_head(task: str, loss: str, output: str, target: str = "the target") -> None:
+    """A regression target (real values) with a classification loss (bce, cce: they need class
+    labels) or a probability output (sigmoid, softmax: values in 0..1, where the standardised
+    target has any sign) would train on meaningless numbers: SpecError, one line naming both.
+    `target` says which target (`column 'price' of houses.csv`)."""
+    if task != "regression":
+        return
+    if loss in LOSSES and LOSSES[loss].fused is not None:
+        raise SpecError(
+            f"loss {loss} needs class labels, but {target} is real-valued (regression): "
+            "use loss mse (or auto)"
+        )
+    if output in ACTIVATIONS and ACTIVATIONS[output].name in PROBABILITY_OUTPUTS:
+        raise SpecError(
+            f"a {ACTIVATIONS[output].name} output gives probabilities in 0..1, but {target} is "
+            "real-valued (regression): use output identity (or auto)"
+        )
+
+
 class Dense:
     """A fully-connected layer. Owns its weights, its gradients and its forward caches.
 

@@ -38,7 +38,7 @@ from tui_nn.engine.batches import Batches
 from tui_nn.engine.evaluation import evaluate_in_chunks, loss_units, mse_in_units
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import layer_stats
-from tui_nn.engine.network import Network, validate_spec
+from tui_nn.engine.network import Network, check_task_head, validate_spec
 from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer
 from tui_nn.engine.rules import RULES
 from tui_nn.engine.schedules import rate
@@ -354,6 +354,7 @@ class Trainer:
 
         Counters and history continue; the optimizer state of surviving weights is kept.
         """
+        check_task_head(self.data.task, spec.loss, spec.output.activation)
         validate_spec(spec)
         if spec.n_inputs != self.net.n_inputs:
             raise SpecError(

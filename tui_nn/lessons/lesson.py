@@ -12,6 +12,7 @@ controls, a goal and a reference solution. The shipped ones are package data in 
     [controls]
     locked = ["dataset", "hidden"]     # shown but not editable
     hidden = ["l1", "l2"]              # not shown in the training panel
+    view = "diagram"                   # open with the network diagram shown (or "heatmap")
 
     [solution]          # the reference solution: keys overlaid on [config], with its epochs
     lr = 0.3
@@ -34,7 +35,9 @@ from tui_nn.lessons.controls import CONTROLS, control_name, shown_name
 from tui_nn.lessons.goal import Goal, GoalError
 
 LESSON_KEYS = ("title", "text", "goal", "config", "controls", "solution", "order")
-CONTROL_KEYS = ("locked", "hidden")
+CONTROL_KEYS = ("locked", "hidden", "view")
+VIEWS = ("heatmap", "diagram")
+"""What the neuron panel shows when the lesson opens (`n` switches between them)."""
 NAME_PATTERN = re.compile(r"^(?:\d+-)?(?P<name>[a-z0-9][a-z0-9-]*)$")
 
 
@@ -53,6 +56,7 @@ class Lesson:
     solution: dict[str, Any]
     locked: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
+    view: str = "heatmap"  # one of VIEWS
     order: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -100,7 +104,9 @@ def load_lesson(path: str | Path) -> Lesson:
         raise LessonError(f"{where}: key 'goal': {exc}") from None
     config = _table(table, "config", where)
     solution = _table(table, "solution", where)
-    locked, hidden = _controls(table.get("controls", {}), where)
+    controls = table.get("controls", {})
+    locked, hidden = _controls(controls, where)
+    view = _view(controls, where)
     order = table.get("order", 0)
     if not isinstance(order, int) or isinstance(order, bool):
         raise LessonError(f"{where}: key 'order' must be an integer, got {order!r}")
@@ -114,6 +120,7 @@ def load_lesson(path: str | Path) -> Lesson:
         solution=solution,
         locked=locked,
         hidden=hidden,
+        view=view,
         order=order,
     )
 
@@ -134,7 +141,9 @@ def _table(table: dict[str, Any], key: str, where: str) -> dict[str, Any]:
 
 def _controls(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if not isinstance(value, dict):
-        raise LessonError(f"{where}: [controls] must be a table with keys locked, hidden")
+        raise LessonError(
+            f"{where}: [controls] must be a table with keys {', '.join(CONTROL_KEYS)}"
+        )
     unknown = [key for key in value if key not in CONTROL_KEYS]
     if unknown:
         raise LessonError(
@@ -142,7 +151,7 @@ def _controls(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]
             f"{', '.join(CONTROL_KEYS)}"
         )
     result = []
-    for key in CONTROL_KEYS:
+    for key in ("locked", "hidden"):
         items = value.get(key, [])
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise LessonError(f"{where}: [controls] {key} must be a list of control names")
@@ -155,6 +164,15 @@ def _controls(value: Any, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]
             )
         result.append(names)
     return result[0], result[1]
+
+
+def _view(controls: dict[str, Any], where: str) -> str:
+    view = controls.get("view", "heatmap")
+    if view not in VIEWS:
+        raise LessonError(
+            f"{where}: [controls] view: unknown view {view!r}; allowed: {', '.join(VIEWS)}"
+        )
+    return view
 
 
 # ---- the shipped lessons ------------------------------------------------------------------

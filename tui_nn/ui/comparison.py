@@ -74,7 +74,8 @@ class ComparisonState:
     last: Snapshot | None = None  # run B's newest snapshot
     edits: PendingEdits = field(default_factory=PendingEdits)  # run B's
     running: bool = False  # lockstep training on
-    target: int = 0  # the epoch both runs are asked to reach
+    target: int = 0  # the epoch both runs are asked to reach (A's count)
+    offset: int = 0  # B's epoch minus A's when the lockstep started (0 for a fork)
     editing: str = "A"  # which run the editing panels change
 
 
@@ -112,7 +113,9 @@ class Comparison:
             return None
         if isinstance(command, Start):
             state.running = True
-            state.target = min(self.last.epoch, state.last.epoch) if state.last else 0
+            if state.last is not None:  # a sweep trial as B may be at another epoch than A
+                state.offset = state.last.epoch - self.last.epoch
+            state.target = self.last.epoch
             self.compare_tick()
             return True
         if isinstance(command, Pause):  # both finish the epoch they are in: still in step
@@ -167,8 +170,9 @@ class Comparison:
                 return
         if a.state == "running" or b.state == "running":
             return
-        if a.epoch >= state.target and b.epoch >= state.target:
-            state.target = max(a.epoch, b.epoch) + 1
+        b_epoch = b.epoch - state.offset  # counted as A counts
+        if a.epoch >= state.target and b_epoch >= state.target:
+            state.target = max(a.epoch, b_epoch) + 1
             self._both(Step(epoch=True))
 
     def action_toggle_run(self) -> None:
@@ -198,9 +202,16 @@ class Comparison:
         if not self._raw_send(self.session, Fork(state.path)):
             self._forget_comparison()
 
-    def _start_b(self) -> None:
+    def compare_with_model(self, path: str, config: RunConfig) -> None:
+        """Run B from a saved model (a sweep trial: trial_compare.py) instead of a fork of A."""
+        folder = Path(tempfile.mkdtemp(prefix="tui-nn-fork-"))
+        self.compare = ComparisonState(folder=folder, path=path)
+        self._raw_send(self.session, Pause())
+        self._start_b(config, f"run B is {Path(path).name}")
+
+    def _start_b(self, config: RunConfig | None = None, what: str = "") -> None:
         state = self.compare
-        config = snapshot_config(self.config, self.last)  # A's settings now (as in the file)
+        config = config or snapshot_config(self.config, self.last)  # A's now (as in the file)
         state.bridge = SnapshotBridge(self._post_b)
         session = self.session_factory(state.bridge, fps=self.fps)
         with hangup_ignored_by_children():
@@ -209,9 +220,8 @@ class Comparison:
         if self.speed is not None:
             self._raw_send(session, SetSpeed(self.speed))
         self._mount_b()
-        self.notify(
-            "run B is a copy of run A: change B with x, train both with space", title="forked"
-        )
+        what = what or "run B is a copy of run A"
+        self.notify(f"{what}: change B with x, train both with space", title="forked")
 
     def _post_b(self, message: object) -> None:
         if isinstance(message, SnapshotsArrived):

@@ -6,7 +6,8 @@ settings or the data that would change a locked control is not sent; the panel s
 trainer's values again and a message names the lock. Locked fields are also disabled, and
 hidden ones are not shown. The goal is checked on each new epoch record, once, with the
 network that trained it; the first epoch where every condition holds is the "goal reached"
-moment (a banner and a notice).
+moment (a banner and a notice). `[controls] view = "diagram"` opens it with the network
+diagram in place of the heatmap.
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ class LessonApp(TuiNNApp):
             if widget is not None and widget.parent is not None:
                 widget.parent.display = False
         self._show_goal()
+        if self.lesson.view == "diagram":  # after the app's own mount has set the focus
+            self.call_after_refresh(self._open_with_diagram)
+
+    def _open_with_diagram(self) -> None:
+        """The diagram shown, the focus left on the network panel (its keys, and the locks'
+        messages, work as in every lesson; a click on the diagram selects in it)."""
+        self.action_network_diagram()
+        self.query_one("#layer-list").focus()
 
     # ---- locks -----------------------------------------------------------------------------
 

@@ -4,11 +4,14 @@ The trials as a sortable table and the metric plotted against one varied paramet
 the next one); `r` reads the folder again, for a sweep still running. Enter opens the trial's
 model as a resumable run, by the `--resume` path: from `--sweep` the CLI starts the app on it
 (`choose_trial` returns it); from the palette the current run is saved as on quit, then the app
-opens again on the trial (`run_app` reads `next_model`).
+opens again on the trial (`run_app` reads `next_model`). `b`, from the palette, opens the
+trial as run B of a comparison against the current run A (trial_compare.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
@@ -19,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from tui_nn.sweep.results import ResultsError, SweepResults, read_results
+from tui_nn.ui.trial_compare import TrialRefused, trial_config
 from tui_nn.ui.widgets.sweep_plot import SweepPlot
 from tui_nn.ui.widgets.sweep_table import SweepTable, cell_text
 
@@ -34,8 +38,18 @@ def summary_text(results: SweepResults) -> str:
     return text
 
 
-class SweepScreen(Screen[str | None]):
-    """Dismissed with the model file of the trial to open, or None."""
+@dataclass(frozen=True)
+class CompareTrial:
+    """`b`: the trial's model as run B, with the configuration it was trained with."""
+
+    path: str
+    config: object  # a RunConfig
+
+
+class SweepScreen(Screen[str | CompareTrial | None]):
+    """Dismissed with the model file of the trial to open, a CompareTrial, or None.
+    `compare_check(path)`: the RunConfig run B would start with, or TrialRefused; None where
+    there is no run A (`tui-nn --sweep DIR`)."""
 
     DEFAULT_CSS = """
     SweepScreen #sweep-summary { height: 1; padding: 0 1; background: $panel; }
@@ -57,12 +71,21 @@ class SweepScreen(Screen[str | None]):
             tooltip="Plot the metric by the next varied parameter",
         ),
         Binding("r", "reload", "Reload", tooltip="Read the results again (a sweep still running)"),
+        Binding(
+            "b",
+            "compare_trial",
+            "Compare as B",
+            tooltip="Open the trial as run B of a comparison with the current run A",
+        ),
         Binding("escape,q", "close", "Close", tooltip="Close the results"),
     ]
 
-    def __init__(self, results: SweepResults) -> None:
+    def __init__(
+        self, results: SweepResults, compare_check: Callable[[str], object] | None = None
+    ) -> None:
         super().__init__()
         self.results = results
+        self.compare_check = compare_check
 
     def compose(self) -> ComposeResult:
         yield Static(summary_text(self.results), id="sweep-summary")
@@ -97,12 +120,37 @@ class SweepScreen(Screen[str | None]):
 
     @on(SweepTable.TrialChosen)
     def _chosen(self, event: SweepTable.TrialChosen) -> None:
-        path = self.results.model_path(event.record)
-        if not path.is_file():
-            trial = event.record["trial"]
-            self.notify(f"trial {trial}: no model file {path.name}", severity="error")
+        path = self._model_of(event.record)
+        if path is not None:
+            self.dismiss(str(path))
+
+    def action_compare_trial(self) -> None:
+        record = self.query_one(SweepTable).current()
+        if record is None:
             return
-        self.dismiss(str(path))
+        if self.compare_check is None:
+            self.notify(
+                "no run A to compare with here: open the results from a run's command palette "
+                "(Sweep results), then press b",
+                severity="warning",
+            )
+            return
+        path = self._model_of(record)
+        if path is None:
+            return
+        try:
+            config = self.compare_check(str(path))
+        except TrialRefused as exc:
+            self.notify(f"trial {record['trial']}: {exc}", severity="error", timeout=8)
+            return
+        self.dismiss(CompareTrial(str(path), config))
+
+    def _model_of(self, record: dict) -> Path | None:
+        path = self.results.model_path(record)
+        if not path.is_file():
+            self.notify(f"trial {record['trial']}: no model file {path.name}", severity="error")
+            return None
+        return path
 
 
 class SweepFolderPrompt(ModalScreen[str | None]):
@@ -147,10 +195,15 @@ class SweepOpening:
         except ResultsError as exc:
             self.notify(str(exc).removeprefix("--sweep: "), title="sweep results", severity="error")
             return
-        self.push_screen(SweepScreen(results), self._trial_chosen)
+        self.push_screen(SweepScreen(results, self._trial_as_b), self._trial_chosen)
 
-    def _trial_chosen(self, model: str | None) -> None:
-        if model:
+    def _trial_as_b(self, path: str) -> object:
+        return trial_config(path, self.last, self.compare is not None)
+
+    def _trial_chosen(self, model: str | CompareTrial | None) -> None:
+        if isinstance(model, CompareTrial):
+            self.compare_with_model(model.path, model.config)
+        elif model:
             self.next_model = model
             self._save_and_exit()
 

@@ -5,16 +5,35 @@ pauses training (it resumes on leaving if it was running), hides the editor and 
 heatmap, and shows the trace panel beside the decision boundary. The panel's requests become
 session commands (TraceSample, ApplyTraceStep); the trainer computes the trace and its answer
 comes back on a snapshot, which `show_trace` hands to the panel. The UI never computes one.
+
+With the network diagram on (`n` before, or `v` in the panel) the diagram sits beside the panel
+and shows the traced sample: its weights, inputs, z and a, |δ| and the sample's gradients (the
+trace's own arrays, `trace_look`), with the layer and neuron of the step highlighted. On 2-D
+data the decision boundary marks the traced sample (◆), and `c` picks a point with the keys:
+a cursor (╋) that the arrows move, Enter traces the training sample nearest it, Esc cancels.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from textual import events
 
-from tui_nn.session.messages import ApplyTraceStep, Pause, Start, TraceSample
+from tui_nn.engine.types import LayerStats
+from tui_nn.session.messages import (
+    ApplyTraceStep,
+    NetworkView,
+    Pause,
+    Start,
+    TraceResult,
+    TraceSample,
+)
 from tui_nn.ui.bridge import Update
 from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.widgets import DecisionBoundary
+from tui_nn.ui.widgets.diagram import NetworkDiagram
+from tui_nn.ui.widgets.diagram_draw import TraceLook
+
+RELU_FAMILY = ("relu", "leaky_relu", "elu")  # "dead" where z <= 0 (as the neuron statistics)
 
 
 def point_at(boundary: DecisionBoundary, col: int, row: int) -> tuple[float, float] | None:
@@ -32,9 +51,48 @@ def point_at(boundary: DecisionBoundary, col: int, row: int) -> tuple[float, flo
     return float(x), float(y)
 
 
+def trace_look(res: TraceResult, image_shape: tuple[int, int] | None) -> TraceLook:
+    """What the diagram draws of a traced sample: the trace's weights, its forward pass and
+    gradients as a NetworkView, and its |δ| and a as the node statistics of a batch of one."""
+    trace = res.trace
+    layers = trace.layers
+    if trace.label is not None:
+        label = res.class_name or str(trace.label)
+    else:
+        label = ", ".join(f"{float(v):.4g}" for v in np.ravel(trace.y))
+    view = NetworkView(
+        grads=tuple((t.dW, t.db) for t in layers),
+        stepped=True,
+        sample=int(res.index),
+        split=res.split,
+        x=trace.x,
+        z=tuple(t.z for t in layers),
+        a=tuple(t.a for t in layers),
+        image_shape=image_shape,
+        label=label,
+    )
+    stats = tuple(
+        LayerStats(
+            mean_abs_delta=np.abs(t.delta),
+            mean_activation=np.asarray(t.a),
+            dead_fraction=(t.z <= 0).astype(np.float32)
+            if t.activation in RELU_FAMILY
+            else np.zeros(t.n_out, dtype=np.float32),
+            saturated_fraction=np.zeros(t.n_out, dtype=np.float32),
+            grad_norm=float(np.linalg.norm(t.dW)),
+            weight_norm=float(np.linalg.norm(t.W)),
+            activation=t.activation,
+        )
+        for t in layers
+    )
+    return TraceLook(tuple((t.W, t.b) for t in layers), view, stats)
+
+
 class TraceMode:
     tracing = False  # trace mode is on
     _resume_after_trace = False  # training was running when trace mode began
+    pick_cell: tuple[int, int] | None = None  # point picking: the cursor's cell on the boundary
+    _retrace = False  # a weight was set by hand in trace mode: trace the sample again once answered
 
     def action_trace(self) -> None:
         if self.tracing:
@@ -52,6 +110,9 @@ class TraceMode:
 
     def leave_trace(self) -> None:
         self.tracing = False
+        self._end_picking()
+        self.query_one(NetworkDiagram).show_trace(None)
+        self.query_one(DecisionBoundary).mark_sample(None)
         self.screen.remove_class("-tracing")
         if self._resume_after_trace:
             self._resume_after_trace = False
@@ -75,8 +136,71 @@ class TraceMode:
         region = boundary.region
         point = point_at(boundary, event.screen_x - region.x, event.screen_y - region.y)
         if point is not None:
+            self._end_picking()  # a click also ends picking with the keys
             self._ask_trace(TraceSample(point=point), "the sample nearest the point")
             self.query_one(TracePanel).focus()
+
+    # ---- the diagram beside the panel -----------------------------------------------------
+
+    def on_trace_panel_diagram_requested(self, event: TracePanel.DiagramRequested) -> None:
+        self.action_network_diagram()
+        panel = self.query_one(TracePanel)
+        panel.focus()  # the keys stay the trace's
+        if self.diagram_shown and panel.result is not None:
+            self._trace_into_diagram(panel.result)
+            layer, neuron = panel.shown_at or (None, None)
+            self.query_one(NetworkDiagram).trace_at(layer, neuron)
+
+    def on_trace_panel_step_shown(self, event: TracePanel.StepShown) -> None:
+        if self.tracing:
+            self.query_one(NetworkDiagram).trace_at(event.layer, event.neuron)
+
+    def _trace_into_diagram(self, res: TraceResult) -> None:
+        diagram = self.query_one(NetworkDiagram)
+        image = diagram.view.image_shape if diagram.view is not None else None
+        diagram.show_trace(trace_look(res, image))
+
+    # ---- picking a point with the keys ----------------------------------------------------
+
+    def on_trace_panel_pick_requested(self, event: TracePanel.PickRequested) -> None:
+        boundary, panel = self.query_one(DecisionBoundary), self.query_one(TracePanel)
+        cols, rows = boundary.grid_size[0], boundary.grid_size[1] // 2
+        if event.start:
+            if not boundary.is_2d or not boundary.display or cols <= 0 or rows <= 0:
+                panel.show_note("a point is picked on the decision boundary: 2-D data only")
+                return
+            mark = boundary.sample_mark
+            self.pick_cell = (boundary.cell_of(mark) if mark is not None else None) or (
+                cols // 2,
+                rows // 2,
+            )
+            panel.set_picking(True)
+        elif self.pick_cell is None:
+            return
+        elif event.done is None:
+            col, row = self.pick_cell
+            self.pick_cell = (
+                min(max(col + event.dx, 0), cols - 1),
+                min(max(row + event.dy, 0), rows - 1),
+            )
+        else:
+            point = point_at(boundary, *self.pick_cell) if event.done else None
+            self._end_picking()
+            if point is not None:
+                self._ask_trace(TraceSample(point=point), "the sample nearest the point")
+            return
+        boundary.set_cursor(self.pick_cell)
+
+    def _end_picking(self) -> None:
+        self.pick_cell = None
+        self.query_one(DecisionBoundary).set_cursor(None)
+        self.query_one(TracePanel).set_picking(False)
+
+    def set_parameter(self, address, value: float) -> None:
+        """A weight set by hand (DiagramActions) while tracing: the trace is redone on the new
+        weights once the trainer has answered."""
+        super().set_parameter(address, value)
+        self._retrace = self.tracing and self._parameter_wait is not None
 
     def on_trace_panel_apply_requested(self, event: TracePanel.ApplyRequested) -> None:
         self._ask_trace(ApplyTraceStep(index=event.index, split=event.split), None)
@@ -90,7 +214,20 @@ class TraceMode:
         if update.data is not None:
             panel.set_sizes(update.data.n_train, update.data.n_test)
         result = update.trace
+        shown = panel.result
+        if self._retrace and self._parameter_wait is None:  # answered (taken or refused)
+            self._retrace = False
+            if self.tracing and shown is not None and shown.trace is not None:
+                self._ask_trace(TraceSample(index=shown.index, split=shown.split), None)
+        if update.network_view is not None and result is None and shown is not None:
+            if self.tracing and self.diagram_shown and shown.trace is not None:
+                self._trace_into_diagram(shown)  # the diagram's first view: its image shape
         if result is not None and result.refused is not None:
             panel.show_note(result.refused)
         elif result is not None:
             panel.show_result(result)
+            if self.tracing and self.diagram_shown:
+                self._trace_into_diagram(result)
+            boundary = self.query_one(DecisionBoundary)
+            if self.tracing and boundary.is_2d and len(result.trace.x) == 2:
+                boundary.mark_sample((float(result.trace.x[0]), float(result.trace.x[1])))

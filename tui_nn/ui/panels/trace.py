@@ -3,8 +3,11 @@ as formulas with the trainer's numbers (a TraceResult from a snapshot; no engine
 
 Keys while it has the focus: → / ← next / previous step, ↓ / ↑ another neuron of the layer,
 n / p the next / previous sample, i type a sample index, t train or test set, a apply the step
-to the network (one plain SGD step on this sample), Esc leave. Requests go up as messages; the
-app sends the commands and hands the answer back with `show_result`.
+to the network (one plain SGD step on this sample), v the network diagram beside it, c pick a
+point on the decision boundary (then the arrows move the cursor, Enter traces the training
+sample nearest it, Esc cancels), Esc leave. Requests go up as messages; the app sends the
+commands and hands the answer back with `show_result`. After every redraw the panel posts
+`StepShown` (the layer and neuron of the step) when they changed, for the diagram.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from textual.widgets import Input, Static
 from tui_nn.session.messages import TraceResult
 from tui_nn.session.trace_text import step_plan, trace_step
 
-HINTS = "←/→ step  ↑/↓ neuron  n/p sample  i index  t split  a apply  Esc leave"
-SHORT_HINTS = "←→ step ↑↓ neuron n/p i t a:apply Esc"
+HINTS = "←/→ step  ↑/↓ neuron  n/p sample  i index  t split  c point  v diagram  a apply  Esc"
+SHORT_HINTS = "←→ ↑↓ n/p i t c:point v a:apply Esc"
+PICK_HINTS = "arrows move  Enter trace the nearest sample  Esc cancel"
+PICK_NOTE = "pick a point: arrows move the cursor, Enter traces the sample nearest it, Esc cancels"
 
 
 class TracePanel(Vertical, can_focus=True):
@@ -62,6 +67,9 @@ class TracePanel(Vertical, can_focus=True):
         Binding("i", "ask_index", "Sample index", show=False),
         Binding("t", "split", "Train/test", show=False),
         Binding("a", "apply", "Apply step", tooltip="One SGD step on this sample"),
+        Binding("c", "pick", "Pick a point", show=False, tooltip="Pick a point on the boundary"),
+        Binding("enter", "pick_done", "Trace the point", show=False),
+        Binding("v", "diagram", "Diagram", show=False, tooltip="The network diagram beside it"),
         Binding("pagedown", "page(1)", "Scroll down", show=False),
         Binding("pageup", "page(-1)", "Scroll up", show=False),
         Binding("escape", "close", "Leave trace", tooltip="Leave trace mode"),
@@ -86,6 +94,27 @@ class TracePanel(Vertical, can_focus=True):
     class CloseRequested(Message):
         """An intent: leave trace mode."""
 
+    class DiagramRequested(Message):
+        """An intent: show (or hide) the network diagram beside the panel."""
+
+    class PickRequested(Message):
+        """Point picking: begin (`start`), move the cursor (dx, dy cells), end (`done`: trace
+        the sample nearest the cursor; else cancelled)."""
+
+        def __init__(
+            self, start: bool = False, dx: int = 0, dy: int = 0, done: bool | None = None
+        ) -> None:
+            super().__init__()
+            self.start, self.dx, self.dy, self.done = start, dx, dy, done
+
+    class StepShown(Message):
+        """A fact: the step shown is of layer `layer` (1-based; None for none) and, when the
+        panel details one neuron, of `neuron` (0-based)."""
+
+        def __init__(self, layer: int | None, neuron: int | None) -> None:
+            super().__init__()
+            self.layer, self.neuron = layer, neuron
+
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.result: TraceResult | None = None
@@ -94,6 +123,8 @@ class TracePanel(Vertical, can_focus=True):
         self.pending = False
         self.note = ""
         self.sizes: dict[str, int] = {}  # samples per split, from the data summary
+        self.picking = False  # the arrows move the cursor on the decision boundary
+        self.shown_at: tuple[int | None, int | None] | None = None  # the StepShown last posted
 
     def compose(self):
         yield Static(id="trace-head")
@@ -146,14 +177,21 @@ class TracePanel(Vertical, can_focus=True):
             return
         head, body = self.query_one("#trace-head", Static), self.query_one("#trace-body", Static)
         width = max(20, self.content_region.width - 1)
-        self.border_subtitle = HINTS if self.size.width >= len(HINTS) + 4 else SHORT_HINTS
+        hints = PICK_HINTS if self.picking else HINTS
+        self.border_subtitle = hints if self.size.width >= len(hints) + 4 else SHORT_HINTS
         res = self.result
-        if res is None:
-            head.update(self.note or "no sample traced yet")
+        if res is None or res.trace is None:
+            head.update(PICK_NOTE if self.picking else self.note or "no sample traced yet")
             body.update("")
+            self._tell_step(None, None)
             return
         head.update(self._head_text(res))
         body.update(self._body_text(res, width))
+
+    def _tell_step(self, layer: int | None, neuron: int | None) -> None:
+        if (layer, neuron) != self.shown_at:
+            self.shown_at = (layer, neuron)
+            self.post_message(self.StepShown(layer, neuron))
 
     def _head_text(self, res: TraceResult) -> Text:
         label = ""
@@ -167,7 +205,7 @@ class TracePanel(Vertical, can_focus=True):
             (f"{res.trace.loss:.4g}", "bold"),
         )
         how = {"next": "the next sample training takes", "point": "the sample nearest the point"}
-        note = self.note or how.get(res.chosen, "")
+        note = PICK_NOTE if self.picking else self.note or how.get(res.chosen, "")
         if note:
             text.append(f"\n{note}", style="italic")
         return text
@@ -183,6 +221,9 @@ class TracePanel(Vertical, can_focus=True):
             self.neuron = min(self.neuron, units - 1)
             step = trace_step(trace, self.step, width, self.neuron)
             detail = f" · neuron {self.neuron + 1} of {units}"
+        kind = step_plan(trace)[self.step][0]
+        at = layer if layer is not None else (len(trace.layers) if kind == "cost" else None)
+        self._tell_step(at, self.neuron if detail else None)
         text = Text.assemble(
             (f"{self.step + 1}/{self.n_steps} ", "dim"), (step.title, "bold"), (detail, "dim")
         )
@@ -193,7 +234,9 @@ class TracePanel(Vertical, can_focus=True):
     # ---- keys -----------------------------------------------------------------------------
 
     def action_step(self, delta: int) -> None:
-        if self.result is not None:
+        if self.picking:
+            self.post_message(self.PickRequested(dx=delta))
+        elif self.result is not None:
             self.step = max(0, min(self.n_steps - 1, self.step + delta))
             self.query_one("#trace-scroll").scroll_home(animate=False)
             self._draw()
@@ -205,6 +248,9 @@ class TracePanel(Vertical, can_focus=True):
         self.action_step(self.n_steps)
 
     def action_neuron(self, delta: int) -> None:
+        if self.picking:
+            self.post_message(self.PickRequested(dy=delta))  # ↓ moves down the picture
+            return
         self.neuron = max(0, self.neuron + delta)
         self._draw()
 
@@ -260,7 +306,27 @@ class TracePanel(Vertical, can_focus=True):
             self._draw()
             self.post_message(self.ApplyRequested(self.result.index, self.result.split))
 
+    def action_diagram(self) -> None:
+        self.post_message(self.DiagramRequested())
+
+    def action_pick(self) -> None:
+        if not self.picking:
+            self.post_message(self.PickRequested(start=True))
+
+    def action_pick_done(self) -> None:
+        if self.picking:
+            self.post_message(self.PickRequested(done=True))
+
+    def set_picking(self, on: bool) -> None:
+        """The app says whether point picking is on (it may refuse it: no 2-D data)."""
+        if on != self.picking:
+            self.picking = on
+            self._draw()
+
     def action_close(self) -> None:
+        if self.picking:
+            self.post_message(self.PickRequested(done=False))
+            return
         box = self.query_one("#trace-index", Input)
         if box.has_class("-shown"):
             box.remove_class("-shown")

@@ -5,6 +5,9 @@ as background). The picture is a small array of palette indices (see boundary_ca
 screen row is rebuilt and refreshed only when its indices changed, and runs of equal cells are
 merged into one styled segment, because every colour change costs bytes on the terminal. The
 last row is a legend. For data that is not 2-D the widget shows a one-line note instead.
+
+Trace mode adds two marks over the picture (`mark_sample`, `set_cursor`): the traced sample as
+`◆` in its cell, and the cursor of keyboard point picking as `╋`; only their rows change.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from tui_nn.ui.widgets.row_widget import RowWidget
 
 NOT_2D_NOTE = "decision boundary: 2-D datasets only"
 NO_DATA_NOTE = "decision boundary: no data yet"
+SAMPLE_MARK = ("◆", Style(color="rgb(255,255,255)", bgcolor="rgb(0,0,0)", bold=True))
+CURSOR_MARK = ("╋", Style(color="rgb(0,0,0)", bgcolor="rgb(255,215,0)", bold=True))
 
 
 class DecisionBoundary(RowWidget, Widget):
@@ -66,6 +71,8 @@ class DecisionBoundary(RowWidget, Widget):
         self._styles: dict[tuple[int, int], tuple[str, Style]] = {}
         self._posted_size: tuple[int, int] | None = None
         self.output_activation = "sigmoid"  # the legend says P(y=1) only under a sigmoid
+        self.sample_mark: tuple[float, float] | None = None  # the traced sample (data units)
+        self.cursor: tuple[int, int] | None = None  # (col, row) of the picking cursor
 
     # ---- data in (cheap) ----------------------------------------------------------------
 
@@ -109,6 +116,51 @@ class DecisionBoundary(RowWidget, Widget):
     def action_toggle_test(self) -> None:
         self.toggle_test()
 
+    def mark_sample(self, point: tuple[float, float] | None) -> None:
+        """Mark the traced sample (None: no mark)."""
+        if point != self.sample_mark:
+            self.sample_mark = point
+            self.request_repaint()
+            self.flush_repaint()
+
+    def set_cursor(self, cell: tuple[int, int] | None) -> None:
+        """The picking cursor at character cell (col, row) of the picture (None: none)."""
+        if cell != self.cursor:
+            self.cursor = cell
+            self.request_repaint()
+            self.flush_repaint()  # a key press: answer now
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """(x_min, x_max, y_min, y_max) the picture spans (None without 2-D data)."""
+        if not self.is_2d:
+            return None
+        if self.grid is not None and self.grid.bounds is not None:
+            return self.grid.bounds
+        if self.summary.bounds is not None:
+            return self.summary.bounds
+        pts = np.asarray(self.summary.points_train, dtype=np.float64)
+        return (pts[:, 0].min(), pts[:, 0].max(), pts[:, 1].min(), pts[:, 1].max())
+
+    def cell_of(self, point: tuple[float, float]) -> tuple[int, int] | None:
+        """The character cell (col, row) where `point` is painted (None: off the picture)."""
+        bounds = self.bounds()
+        cols, rows = self.grid_size
+        if bounds is None:
+            return None
+        x_min, x_max, y_min, y_max = bounds
+        px = int(np.floor((point[0] - x_min) / ((x_max - x_min) or 1.0) * cols))
+        py = int(np.floor((y_max - point[1]) / ((y_max - y_min) or 1.0) * rows))
+        return (px, py // 2) if 0 <= px < cols and 0 <= py < rows else None
+
+    def _marks(self) -> dict[int, list[tuple[int, tuple[str, Style]]]]:
+        """Row -> [(col, (glyph, style))] of the marks over the picture."""
+        marks: dict[int, list[tuple[int, tuple[str, Style]]]] = {}
+        sample = self.cell_of(self.sample_mark) if self.sample_mark is not None else None
+        for cell, mark in ((sample, SAMPLE_MARK), (self.cursor, CURSOR_MARK)):
+            if cell is not None:
+                marks.setdefault(cell[1], []).append((cell[0], mark))
+        return marks
+
     @property
     def grid_size(self) -> tuple[int, int]:
         """(cols, rows) of pixels the picture has at the current widget size."""
@@ -132,7 +184,11 @@ class DecisionBoundary(RowWidget, Widget):
             keys = [("note", note, width)]
         else:
             self.canvas = self._paint(width, 2 * max(0, height - 1))
-            keys = [self.canvas[2 * y : 2 * y + 2].tobytes() for y in range(height - 1)]
+            marks = self._marks()
+            keys = [
+                (self.canvas[2 * y : 2 * y + 2].tobytes(), tuple(marks.get(y, ())))
+                for y in range(height - 1)
+            ]
             keys.append(("legend", width, self.colouring, self.show_test, self.output_activation))
         return self._update_rows(keys[: max(1, height)], width)
 
@@ -171,6 +227,12 @@ class DecisionBoundary(RowWidget, Widget):
             segments = self._legend(base)
         else:
             segments = self._pixel_row(self.canvas[2 * y], self.canvas[2 * y + 1], base)
+            strip = Strip(segments).adjust_cell_length(width, base)
+            for x, (glyph, style) in key[1]:  # the trace marks of this row
+                if 0 <= x < width:
+                    left, _, right = strip.divide([x, x + 1, width])
+                    strip = Strip.join([left, Strip([Segment(glyph, style)], 1), right])
+            return strip.simplify()
         return Strip(segments).adjust_cell_length(width, base).simplify()
 
     def _pixel_row(self, upper: np.ndarray, lower: np.ndarray, base: Style) -> list[Segment]:

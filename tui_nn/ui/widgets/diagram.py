@@ -13,6 +13,10 @@ strongest incoming line (↑ ↓ then go through its inputs), ← again follows 
 comes from, → back to the neuron. Enter asks to edit the selected weight or bias; [ and ] ask
 for the previous / next sample. Every move posts `Selected` with the readout (diagram_text.py).
 
+In trace mode `show_trace(look)` replaces the snapshot's weights, sample and statistics by the
+traced sample's (the snapshot's are kept and come back with `show_trace(None)`), and
+`trace_at(column, neuron)` highlights the layer and neuron of the trace step (diagram_draw.py).
+
 Screen rows: 0 = column labels, 1..rows = the canvas, last = the legend.
 """
 
@@ -119,6 +123,8 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
         self.weights: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None
         self.view: NetworkView | None = None
         self.stats: tuple[LayerStats, ...] = ()
+        self.look: draw.TraceLook | None = None  # trace mode: the traced sample's numbers
+        self.traced_at: tuple[int, int | None] | None = None  # (column, neuron) being traced
         self.cursor = (1, 0)  # (column, neuron): column 0 is the inputs
         self.line: int | None = None  # the selected incoming weight: its source neuron
         self.diagram_layout: DiagramLayout = plan((), 0, 0)
@@ -134,6 +140,7 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
         if (sizes, activations) != (self.sizes, self.activations):
             if sizes != self.sizes:
                 self.weights = self.view = None  # of another shape: wait for the new ones
+                self.look = self.traced_at = None
             self.sizes, self.activations = sizes, activations
             self.request_repaint()
 
@@ -149,6 +156,31 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
     def update_layers(self, stats: tuple[LayerStats, ...]) -> None:
         self.stats = tuple(stats)
         self.request_repaint()
+
+    def show_trace(self, look: draw.TraceLook | None) -> None:
+        """Trace mode: draw this sample's numbers (None: the snapshot's again)."""
+        if look is not None and tuple(W.shape for W, _ in look.weights) != tuple(
+            zip(self.sizes[1:], self.sizes[:-1])
+        ):
+            return  # a trace of an older architecture
+        self.look = look
+        if look is None:
+            self.traced_at = None
+        self.request_repaint()
+
+    def trace_at(self, column: int | None, neuron: int | None = None) -> None:
+        """Highlight layer column `column` (1 = the first hidden layer) and its `neuron`."""
+        at = None if column is None else (column, neuron)
+        if at != self.traced_at:
+            self.traced_at = at
+            self._throttle_dirty = True
+            self.flush_repaint()  # a key press in the trace panel: answer now
+
+    def shown(self) -> tuple:
+        """(weights, view, stats) drawn: the trace's in trace mode, else the snapshot's."""
+        if self.look is not None:
+            return self.look.weights, self.look.view, self.look.stats
+        return self.weights, self.view, self.stats
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
@@ -174,16 +206,17 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
         if c >= len(columns):
             return None
         column = columns[c]
+        weights, view, stats = self.shown()
         if c == 0:
             if column.picture is not None:
                 return words.Reading(
-                    f"inputs: {words.sample_words(self.view)} ({self.sizes[0]} pixels)", "inputs"
+                    f"inputs: {words.sample_words(view)} ({self.sizes[0]} pixels)", "inputs"
                 )
-            return words.input_reading(j, self.sizes[0], self.view)
+            return words.input_reading(j, self.sizes[0], view)
         if self.line is not None:
-            return words.weight_reading(c - 1, j, self.line, self.n_layers, self.weights, self.view)
+            return words.weight_reading(c - 1, j, self.line, self.n_layers, weights, view)
         return words.neuron_reading(
-            c - 1, j, self.n_layers, self.weights, self.view, self.stats, self.activations[c - 1]
+            c - 1, j, self.n_layers, weights, view, stats, self.activations[c - 1]
         )
 
     def action_move(self, dx: int, dy: int) -> None:
@@ -213,9 +246,10 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
         self._set_cursor(c, j)
 
     def _strongest_input(self, layer: int, j: int) -> int:
-        if self.weights is None:
+        weights = self.shown()[0]
+        if weights is None:
             return 0
-        return int(np.argmax(np.abs(self.weights[layer][0][j])))
+        return int(np.argmax(np.abs(weights[layer][0][j])))
 
     def action_edit(self) -> None:
         reading = self.reading()
@@ -261,7 +295,8 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
         width, height = self.size
         if not self.display or width <= 0 or height <= 0:
             return 0
-        image = self.view.image_shape if self.view is not None else None
+        weights, view, stats = self.shown()
+        image = view.image_shape if view is not None else None
         layout = plan(self.sizes, width, height - 2, image)
         if layout != self.diagram_layout:
             self.diagram_layout = layout
@@ -272,7 +307,7 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
             layout,
             width,
             height,
-            draw.Content(self.sizes, self.weights, self.view, self.stats, self.mode),
+            draw.Content(self.sizes, weights, view, stats, self.mode, self.traced_at),
             focus,
             self.line if self.has_focus else None,
         )

@@ -4,6 +4,9 @@
 one), the nodes and the legend into two arrays; the widget turns changed rows into strips.
 Style codes index `STYLES`, a small table built once: line colours by sign and size, node fills
 (the heatmap's sequential palette), greys for input pictures.
+
+In trace mode `Content.traced` is (column, neuron or None): that column's label is drawn in
+the trace colour and its nodes as `▸◂`; the traced neuron's node as `▶◀` in the trace colour.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ POSITIVE = ((0, 95, 135), (0, 135, 175), (0, 175, 255), (135, 215, 255))
 NEGATIVE = ((135, 95, 0), (175, 95, 0), (215, 135, 0), (255, 175, 0))
 GREYS = ((0, 0, 0), (68, 68, 68), (108, 108, 108), (158, 158, 158), (208, 208, 208), (255,) * 3)
 
-DIM, BOLD, SELECTED_LINE = 1, 2, 3
+DIM, BOLD, SELECTED_LINE, TRACED = 1, 2, 3, 4  # TRACED: the layer / neuron being traced
+TRACE_RGB = (255, 215, 0)
 LINE = 10  # + sign * LEVELS + level - 1 (sign 0 positive, 1 negative)
 NODE, NODE_MARKED = 20, 40  # + palette level
 PIXEL = 60  # + top grey * 6 + bottom grey
@@ -46,6 +50,7 @@ def _styles() -> dict[int, Style]:
         DIM: Style(dim=True),
         BOLD: Style(bold=True),
         SELECTED_LINE: Style(color=color((255, 255, 255)), bold=True),
+        TRACED: Style(color=color((0, 0, 0)), bgcolor=color(TRACE_RGB), bold=True),
     }
     for sign, ramp in enumerate((POSITIVE, NEGATIVE)):
         for level, rgb in enumerate(ramp):
@@ -71,6 +76,17 @@ class Content:
     view: NetworkView | None
     stats: tuple[LayerStats, ...]
     mode: str
+    traced: tuple[int, int | None] | None = None  # trace mode: (column, neuron or None)
+
+
+@dataclass(frozen=True)
+class TraceLook:
+    """Trace mode: one sample's numbers shown instead of the snapshot's (its weights, its forward
+    pass and gradients as a NetworkView, |δ| and a of that sample as the node statistics)."""
+
+    weights: tuple[tuple[np.ndarray, np.ndarray], ...]
+    view: NetworkView
+    stats: tuple[LayerStats, ...]
 
 
 @dataclass
@@ -141,7 +157,7 @@ def compose(
     if not columns:
         pic.put(height - 1, 0, "no network yet", DIM)
         return pic
-    _labels(pic, layout)
+    _labels(pic, layout, content.traced)
     _lines(pic, layout, width, content, focus, line)
     scale = node_scale(content.stats, content.mode)
     _nodes(pic, layout, content, scale, focus if line is None else None)
@@ -149,7 +165,7 @@ def compose(
     return pic
 
 
-def _labels(pic: Picture, layout: DiagramLayout) -> None:
+def _labels(pic: Picture, layout: DiagramLayout, traced: tuple[int, int | None] | None) -> None:
     columns = layout.columns
     n_layers = len(columns) - 1
     for c, column in enumerate(columns):
@@ -161,7 +177,7 @@ def _labels(pic: Picture, layout: DiagramLayout) -> None:
         folded = f"{name}÷{column.group}" if column.group > 1 and column.picture is None else name
         label = folded if len(folded) <= room else name[: max(1, room)]
         start = min(column.x, pic.chars.shape[1] - len(label))  # the last one: right-aligned
-        pic.put(0, max(0, start), label, BOLD)
+        pic.put(0, max(0, start), label, TRACED if traced and traced[0] == c else BOLD)
 
 
 def _lines(
@@ -221,6 +237,11 @@ def _nodes(
     focus: tuple[int, int] | None,
 ) -> None:
     columns, view = layout.columns, content.view
+    traced_column, traced_node = -1, -1
+    if content.traced is not None and content.traced[0] < len(columns):
+        traced_column = content.traced[0]
+        neuron = content.traced[1]
+        traced_node = columns[traced_column].node_of(neuron) if neuron is not None else -1
     for c, column in enumerate(columns):
         if c == 0 and column.picture is not None:
             _image(pic, column, view)
@@ -243,7 +264,11 @@ def _nodes(
         for node, y in enumerate(column.ys):
             on_cursor = focus == (c, node)
             level = int(levels[node]) if levels is not None else -1
-            if level < 0:
+            if c == traced_column and (node == traced_node or level < 0):
+                pic.put(1 + y, column.x, "▶◀" if node == traced_node else "▸◂", TRACED)
+            elif c == traced_column:
+                pic.put(1 + y, column.x, "▸◂", NODE_MARKED + level)
+            elif level < 0:
                 pic.put(1 + y, column.x, "[]" if on_cursor else "··", BOLD if on_cursor else DIM)
             elif on_cursor:
                 pic.put(1 + y, column.x, "[]", NODE_MARKED + level)
