@@ -58,6 +58,8 @@ from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 from tui_nn.ui.widgets.diagram import NetworkDiagram
 
+NO_STEP_ON_NEW_DATA = "new data: no step yet"  # fits the heatmap at 80 columns
+
 
 class TuiNNApp(
     OneMessage,
@@ -208,6 +210,7 @@ class TuiNNApp(
         self.bridge = SnapshotBridge(self.post_message)
         self.session: Session | None = None
         self.last: Snapshot | None = None
+        self._new_data_run: int | None = None  # run id of a data change, until its first step
         self.edits = PendingEdits()  # edits sent and not yet answered by the trainer
         self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
         self._grid_view: tuple[bool, tuple[int, int]] | None = None
@@ -290,8 +293,7 @@ class TuiNNApp(
             self.query_one(DecisionBoundary).update_grid(update.grid)
         if update.panel is not None:
             self.update_panels(update.panel)
-        if snap.layers:
-            self.query_one(NeuronHeatmap).update_layers(snap.layers, snap.network.sizes)
+        self._show_stats(update, previous)
         self.show_diagram(update)
         if not self.editing_b:  # while run B is edited, the panels show B (comparison.py)
             self._answer_edits(snap)
@@ -304,12 +306,25 @@ class TuiNNApp(
                 hyper.show(
                     self.edits.shown("hyper", snap.hyper, hyper.hyper),
                     self.edits.shown("data", snap.dataset, hyper.dataset),
+                    snap.network.seed,
                 )
         self.query_one(StatusLine).show(snap, state="saving" if self.saving else None)
         self.show_trace(update)
         self._tell_state(previous, snap)
         self.tell_gradients(snap)
         self.compare_after_a(update)
+
+    def _show_stats(self, update: Update, previous: Snapshot | None) -> None:
+        """The heatmap's statistics; after a data change, none until the first step on it
+        (the trainer's are from the last step on the old data)."""
+        snap, heatmap = update.snapshot, self.query_one(NeuronHeatmap)
+        if update.new_run and update.data is not None and previous is not None:
+            self._new_data_run = snap.run_id
+        if snap.run_id == self._new_data_run and snap.step == 0:
+            heatmap.clear(NO_STEP_ON_NEW_DATA)
+            self.query_one("#neuron-info").remove_class("-shown")  # a neuron's old numbers
+        elif snap.layers:
+            heatmap.update_layers(snap.layers, snap.network.sizes)
 
     def _answer_edits(self, snap: Snapshot) -> None:
         """Edits the trainer took or refused are no longer pending; a refusal is shown."""

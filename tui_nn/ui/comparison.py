@@ -285,6 +285,7 @@ class Comparison:
         hyper.show(
             edits.shown("hyper", snap.hyper, hyper.hyper),
             edits.shown("data", snap.dataset, hyper.dataset),
+            snap.network.seed,
         )
 
     # ---- what differs, who is edited --------------------------------------------------------

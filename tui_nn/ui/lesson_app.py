@@ -131,7 +131,7 @@ class LessonApp(TuiNNApp):
         elif isinstance(command, (SetHyper, SetDataset)):
             self.edits.seen("hyper", last.hyper)
             self.edits.seen("data", last.dataset)
-            self.query_one(HyperPanel).show(last.hyper, last.dataset)
+            self.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
 
     # ---- the goal ----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ OUTPUT_ACTIVATIONS = (
     tuple(name for name in ("sigmoid", "softmax", "identity", "tanh") if name in ALL_ACTIVATIONS)
     or ALL_ACTIVATIONS
 )
+INITIALIZERS = RULES["init"].allowed()  # "auto" last: He for ReLU-like, else Xavier
 OPTIMIZER_NAMES = RULES["optimizer"].allowed()
 SCHEDULE_NAMES = RULES["lr_schedule"].allowed()
 DATASETS = tuple(name for name in RULES["dataset"].allowed() if name != "csv")

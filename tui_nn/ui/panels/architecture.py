@@ -1,7 +1,9 @@
 """The architecture editor: the layers from input to output, with keys to change them.
 
 Rows: the input (its size follows the dataset), each hidden layer, the output layer (size
-follows the dataset; its activation can change) and the loss. The panel keeps the spec it
+follows the dataset; its activation can change), the loss and the weight initialiser. `a`/`A`
+cycle the name on the selected row; `p` (or Enter on the out, loss and init rows) opens a
+picker (`tui_nn.ui.name_picker`) listing the names of the rules table. The panel keeps the spec it
 shows; an edit builds a new `NetworkSpec`, shows it and posts
 `ArchitecturePanel.ArchitectureProposed` (the app sends `SetArchitecture` and decides, in
 `tui_nn.ui.edits`, what the panel shows until the trainer answers).
@@ -22,6 +24,7 @@ from textual.widgets import Input, Label, OptionList
 
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.ui import fields, names
+from tui_nn.ui.name_picker import NamePicker
 from tui_nn.ui.panels.messages import EditRefused
 
 DEFAULT_NEW_LAYER = LayerSpec(4, "tanh")
@@ -59,12 +62,13 @@ class ArchitecturePanel(Vertical):
     BINDINGS = [
         Binding("plus,equals_sign", "units(1)", "Add a neuron", group=NEURONS),
         Binding("minus", "units(-1)", "Remove a neuron", group=NEURONS),
-        Binding("a", "activation(1)", "Next activation (or output act. / loss)", show=False),
+        Binding("a", "activation(1)", "Next activation (or output act. / loss / init)", show=False),
         Binding("A", "activation(-1)", "Previous activation", show=False),
         Binding("i,insert", "insert_layer", "Insert a hidden layer", show=False),
         Binding("D,delete", "delete_layer", "Delete the hidden layer", show=False),
         Binding("o", "output_activation", "Next output activation", show=False),
         Binding("c", "loss", "Next cost (loss) function", show=False),
+        Binding("p", "pick", "Pick from a list (activation, output, loss, init)", show=False),
     ]
 
     class ArchitectureProposed(Message):
@@ -102,7 +106,7 @@ class ArchitecturePanel(Vertical):
 
     @property
     def selected(self) -> int:
-        """Row index: 0 input, 1..H hidden, H+1 output, H+2 loss."""
+        """Row index: 0 input, 1..H hidden, H+1 output, H+2 loss, H+3 init."""
         highlighted = self.layer_list.highlighted
         return 0 if highlighted is None else highlighted
 
@@ -136,6 +140,7 @@ class ArchitecturePanel(Vertical):
             Text.assemble(("out  ", "dim"), f"{spec.output.units:>4}  {spec.output.activation}")
         )
         rows.append(Text.assemble(("loss ", "dim"), f"      {spec.loss}"))
+        rows.append(Text.assemble(("init ", "dim"), f"      {spec.init}"))
         return rows
 
     def _show_units(self) -> None:
@@ -204,11 +209,23 @@ class ArchitecturePanel(Vertical):
             self._cycle_output(step)
         elif row == n_hidden + 2:
             self._cycle_loss(step)
+        elif row == n_hidden + 3:
+            self.set_init(names.cycle(names.INITIALIZERS, self.spec.init, step))
         elif (index := self._require_hidden("activation")) is not None:
-            hidden = list(self.spec.hidden)
-            new = names.cycle(names.HIDDEN_ACTIVATIONS, hidden[index].activation, step)
-            hidden[index] = replace(hidden[index], activation=new)
+            activation = self.spec.hidden[index].activation
+            self.set_activation(index, names.cycle(names.HIDDEN_ACTIVATIONS, activation, step))
+
+    def set_activation(self, index: int, activation: str) -> None:
+        """Hidden layer `index` (0-based) uses `activation`."""
+        hidden = list(self.spec.hidden)
+        if index < len(hidden) and hidden[index].activation != activation:
+            hidden[index] = replace(hidden[index], activation=activation)
             self._propose(self.spec.with_hidden(hidden))
+
+    def set_init(self, init: str) -> None:
+        """The initialiser of new weights (`r` re-initialises them all with it)."""
+        if init != self.spec.init:
+            self._propose(replace(self.spec, init=init))
 
     def action_output_activation(self) -> None:
         self._cycle_output(1)
@@ -222,20 +239,65 @@ class ArchitecturePanel(Vertical):
         if self.spec is None:
             return
         output = self.spec.output
-        activation = names.cycle(names.output_choices(output.units), output.activation, step)
+        self.set_output(names.cycle(names.output_choices(output.units), output.activation, step))
+
+    def set_output(self, activation: str) -> None:
+        """The output layer uses `activation`; the loss follows when it no longer fits."""
+        output = self.spec.output
         loss = names.fitting_loss(activation, self.spec.loss)
         spec = replace(self.spec, output=replace(output, activation=activation), loss=loss)
-        self._propose(spec)
+        if spec != self.spec:
+            self._propose(spec)
 
     def _cycle_loss(self, step: int) -> None:
         """Next loss; the output activation follows when the loss needs another one."""
         if self.spec is None:
             return
+        loss = names.cycle(names.loss_choices(self.spec.output.units), self.spec.loss, step)
+        self.set_loss(loss)
+
+    def set_loss(self, loss: str) -> None:
+        """Use `loss`; the output activation follows when the loss needs another one."""
         output = self.spec.output
-        loss = names.cycle(names.loss_choices(output.units), self.spec.loss, step)
         activation = names.LOSS_NEEDS.get(loss, output.activation)
         spec = replace(self.spec, output=replace(output, activation=activation), loss=loss)
-        self._propose(spec)
+        if spec != self.spec:
+            self._propose(spec)
+
+    # ---- pickers ----------------------------------------------------------------------------
+
+    def action_pick(self) -> None:
+        """Open the picker for the name on the selected row."""
+        if self.spec is None:
+            return
+        row, n_hidden, spec = self.selected, len(self.spec.hidden), self.spec
+        if row == n_hidden + 1:
+            hint = "the loss follows (bce: sigmoid, cce: softmax)"
+            choices = names.output_choices(spec.output.units)
+            self._open("output activation", choices, spec.output.activation, self.set_output, hint)
+        elif row == n_hidden + 2:
+            hint = "the output follows (bce: sigmoid, cce: softmax)"
+            choices = names.loss_choices(spec.output.units)
+            self._open("loss", choices, spec.loss, self.set_loss, hint)
+        elif row == n_hidden + 3:
+            hint = "new weights use it; r re-initialises all"
+            self._open("initialiser", names.INITIALIZERS, spec.init, self.set_init, hint)
+        elif (index := self._require_hidden("activation")) is not None:
+            current = spec.hidden[index].activation
+            self._open(
+                f"activation of h{index + 1}",
+                names.HIDDEN_ACTIVATIONS,
+                current,
+                lambda name: self.set_activation(index, name),
+            )
+
+    def _open(self, what, choices, current, use, hint: str = "") -> None:
+        def picked(name: str | None) -> None:
+            if name is not None and self.spec is not None:
+                use(name)
+            self.layer_list.focus()
+
+        self.app.push_screen(NamePicker(what, choices, current, hint), picked)
 
     def action_insert_layer(self) -> None:
         """Insert a hidden layer after the selected row (a copy of the selected hidden layer)."""
@@ -270,10 +332,13 @@ class ArchitecturePanel(Vertical):
         units_input.focus()
         units_input.cursor_position = len(units_input.value)
 
-    @on(OptionList.OptionSelected)
+    @on(OptionList.OptionSelected, "#layer-list")
     def _edit_selected(self) -> None:
+        """Enter: a hidden layer's neuron count; the picker on the out, loss and init rows."""
         if self._hidden_index() is not None:
             self.query_one("#units-input", Input).focus()
+        elif self.spec is not None and self.selected > len(self.spec.hidden):
+            self.action_pick()
 
     @on(Input.Submitted, "#units-input")
     def _units_typed(self, event: Input.Submitted) -> None:

@@ -119,6 +119,8 @@ class HyperPanel(VerticalScroll):
                     "optim", Select(optimizers, allow_blank=False, compact=True, id="optimizer")
                 )
             yield _row(f.label, Input(placeholder=f.placeholder, compact=True, id=f.attr))
+            if f.attr == "seed":  # the data's seed above; the weights' seed may differ (R)
+                yield _row("weights", Label("", id="network-seed"))
             if f.attr == "lr":  # the schedule of the rate (its parameters: TOML or options)
                 yield _row(
                     "sched", Select(schedules, allow_blank=False, compact=True, id="lr_schedule")
@@ -129,8 +131,13 @@ class HyperPanel(VerticalScroll):
 
     # ---- what is shown -------------------------------------------------------------------
 
-    def show(self, hyper: HyperParams, dataset: DatasetSpec) -> None:
-        """Show these values (the app's choice: the trainer's, or edits still on their way)."""
+    def show(
+        self, hyper: HyperParams, dataset: DatasetSpec, network_seed: int | None = None
+    ) -> None:
+        """Show these values (the app's choice: the trainer's, or edits still on their way)
+        and the seed the trainer's weights were drawn from (the snapshot's, after `R` too)."""
+        if network_seed is not None:
+            self.query_one("#network-seed", Label).update(f"seed {network_seed}  (R: next)")
         if hyper != self.hyper:
             self.hyper = hyper
             self._fill("hyper", hyper)

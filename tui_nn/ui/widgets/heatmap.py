@@ -30,6 +30,7 @@ from tui_nn.ui.widgets.palette import SEQUENTIAL, color, contrast
 from tui_nn.ui.widgets.row_widget import RowWidget
 from tui_nn.ui.widgets.scale import Scale, linear_scale, magnitude_scale
 
+NO_STATS = "no neuron statistics yet"
 MODES = ("delta", "activation")
 MARK_THRESHOLD = 0.9  # a neuron is dead/saturated when this share of the batch is
 NO_CELL, NO_DATA = -1, -2
@@ -90,6 +91,7 @@ class NeuronHeatmap(RowWidget, Widget, can_focus=True):
         super().__init__(**options)  # min_interval, name, id, classes (RowWidget)
         self.mode = "delta"
         self.stats: tuple[LayerStats, ...] = ()
+        self.blank_text = NO_STATS  # what the legend says while there are no statistics
         self.units: tuple[int, ...] = ()  # neurons per drawn layer (hidden layers, output)
         self.sizes: tuple[int, ...] = ()
         self.cursor = (0, 0)  # (layer, cell)
@@ -108,9 +110,19 @@ class NeuronHeatmap(RowWidget, Widget, can_focus=True):
     def update_layers(self, layers: tuple[LayerStats, ...], sizes: tuple[int, ...]) -> None:
         """New statistics for the hidden layers and the output layer (sizes: input..output)."""
         self.stats = tuple(layers)
+        self.blank_text = NO_STATS
         self.sizes = tuple(sizes)  # the input layer is not drawn (784 pixels tell nothing here)
         self.units = tuple(len(s.mean_abs_delta) for s in self.stats)
         self.request_repaint()
+
+    def clear(self, reason: str) -> None:
+        """No statistics to show (they belonged to other data); the legend says `reason`."""
+        if not self.stats and self.blank_text == reason:
+            return
+        self.stats, self.sizes, self.units = (), (), ()
+        self.blank_text = reason
+        self.request_repaint()
+        self.flush_repaint()
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
@@ -329,7 +341,7 @@ class NeuronHeatmap(RowWidget, Widget, can_focus=True):
     def _legend(self, base: Style) -> list[Segment]:
         """The scale (name, min, colour ramp, max) and the marks, as much as fits."""
         if not self._cells:
-            return [Segment("no neuron statistics yet", base)]
+            return [Segment(self.blank_text, base)]
         lo, hi = self.scale.label()
         name = ("|δ|" if self.mode == "delta" else "act") + (" log" if self.scale.log else "")
         present = {m for cells in self._cells for m in np.unique(cells.mark).tolist()}
