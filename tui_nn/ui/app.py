@@ -39,17 +39,19 @@ from tui_nn.session.messages import (
 )
 from tui_nn.ui import runs
 from tui_nn.ui.actions import AppActions
-from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost
 from tui_nn.ui.comparison import Comparison
 from tui_nn.ui.diagram_actions import DiagramActions
 from tui_nn.ui.edits import EditKind, PendingEdits
 from tui_nn.ui.gradient_check import GradientCheck
 from tui_nn.ui.help import HelpScreen, palette_commands
+from tui_nn.ui.keymap import APP_BINDINGS
 from tui_nn.ui.lower_right import PictureViews
 from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
 from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
 from tui_nn.ui.screenshot import Screenshots
+from tui_nn.ui.showing import SnapshotShowing
 from tui_nn.ui.status import StatusLine, neuron_text
 from tui_nn.ui.sweep_view import SweepOpening
 from tui_nn.ui.telling import OneMessage
@@ -58,10 +60,9 @@ from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 from tui_nn.ui.widgets.diagram import NetworkDiagram
 
-NO_STEP_ON_NEW_DATA = "new data: no step yet"  # fits the heatmap at 80 columns
-
 
 class TuiNNApp(
+    SnapshotShowing,
     OneMessage,
     PictureViews,
     Screenshots,
@@ -80,105 +81,7 @@ class TuiNNApp(
     TITLE = "tui-nn"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    BINDINGS = [
-        Binding("space", "toggle_run", "Run/Pause", tooltip="Start or pause training"),
-        Binding("s", "step", "Step", tooltip="Train one minibatch step, then pause"),
-        Binding("e", "step_epoch", "Epoch", tooltip="Train one whole epoch, then pause"),
-        Binding(
-            "less_than_sign",
-            "slower",
-            "Slower",
-            show=False,
-            tooltip="Train slower: 300, 100, 30, 10, 3, 1 epochs/s",
-        ),
-        Binding(
-            "greater_than_sign",
-            "faster",
-            "Faster",
-            show=False,
-            tooltip="Train faster: 1, 3, 10, 30, 100, 300 epochs/s, then max",
-        ),
-        Binding("r", "reset", "Reset", tooltip="Re-initialise the weights (same seed)"),
-        Binding("R", "reseed", "Reset, new seed", show=False),
-        Binding(
-            "g", "regenerate", "New data", show=False, tooltip="Regenerate the data (next seed)"
-        ),
-        Binding("l", "log_scale", "Log cost", show=False, tooltip="Cost plot: log / linear scale"),
-        Binding(
-            "w",
-            "smoothing",
-            "Smoothing",
-            show=False,
-            tooltip="Plots: smoothing off / 5 / 20 epochs",
-        ),
-        Binding(
-            "m",
-            "heatmap_mode",
-            "Heatmap mode",
-            show=False,
-            tooltip="Heatmap: mean |δ| / mean activation",
-        ),
-        Binding(
-            "n",
-            "network_diagram",
-            "Network diagram",
-            show=False,
-            tooltip="Network diagram (weights as lines) in place of the heatmap",
-        ),
-        Binding(
-            "W",
-            "set_parameter",
-            "Set a weight or bias",
-            show=False,
-            tooltip="Set one weight or bias by hand, e.g. W1[2,1] = 1.25",
-        ),
-        Binding(
-            "t",
-            "test_points",
-            "Test points",
-            show=False,
-            tooltip="Decision boundary: show the test points",
-        ),
-        Binding(
-            "V",
-            "cycle_view",
-            "View",
-            show=False,
-            tooltip="Lower-right panel: the next picture for this data",
-        ),
-        Binding(
-            "S",
-            "save_screenshot",
-            "Screenshot",
-            show=False,
-            tooltip="Save an SVG of the screen in the current folder",
-        ),
-        Binding(
-            "b", "toggle_editor", "Editor", show=False, tooltip="Hide / show the editing panels"
-        ),
-        Binding(
-            "escape",
-            "focus_network",
-            "Network panel",
-            show=False,
-            tooltip="Back to the network panel",
-        ),
-        Binding("f", "fork", "Fork A/B", tooltip="Compare: fork this run (again: end it)"),
-        Binding("x", "edit_other", "Edit A/B", show=False, tooltip="Compare: edit run A / B"),
-        Binding("v", "swap_pictures", "A/B picture", show=False, tooltip="Compare: show A / B"),
-        Binding(
-            "T",
-            "trace",
-            "Trace a sample",
-            show=False,
-            tooltip="Trace mode: one sample forward, backward and update",
-        ),
-        Binding("question_mark", "help", "Help", tooltip="This list of keys"),
-        Binding("q", "quit", "Quit", tooltip="Save the run and quit"),
-        Binding(
-            "d", "detach", "Detach", tooltip="Leave training running; tui-nn attach comes back"
-        ),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,
@@ -277,96 +180,6 @@ class TuiNNApp(
         if update is not None:
             self.show(update)
 
-    def show(self, update: Update) -> None:
-        """Hand what arrived to the widgets; each repaints within its own budget."""
-        snap, previous = update.snapshot, self.last
-        self.last = snap
-        if update.new_run or update.records:
-            self._plot(update)
-            self._mark_changes(previous, update)
-        if update.data is not None:
-            self._use_data(update)
-            if previous is not None and snap.message.startswith("new data"):
-                self.notify(snap.message, title=update.data.name)  # what was kept, restarted
-        self.query_one(DecisionBoundary).set_output(snap.network.output.activation)
-        if update.grid is not None:
-            self.query_one(DecisionBoundary).update_grid(update.grid)
-        if update.panel is not None:
-            self.update_panels(update.panel)
-        self._show_stats(update, previous)
-        self.show_diagram(update)
-        if not self.editing_b:  # while run B is edited, the panels show B (comparison.py)
-            self._answer_edits(snap)
-            dataset_name = snap.dataset.name if snap.dataset is not None else ""
-            architecture = self.query_one(ArchitecturePanel)
-            shown_spec = self.edits.shown("network", snap.network, architecture.spec)
-            architecture.show(shown_spec, dataset_name)
-            if snap.dataset is not None:
-                hyper = self.query_one(HyperPanel)
-                hyper.show(
-                    self.edits.shown("hyper", snap.hyper, hyper.hyper),
-                    self.edits.shown("data", snap.dataset, hyper.dataset),
-                    snap.network.seed,
-                )
-        self.query_one(StatusLine).show(snap, state="saving" if self.saving else None)
-        self.show_trace(update)
-        self._tell_state(previous, snap)
-        self.tell_gradients(snap)
-        self.compare_after_a(update)
-
-    def _show_stats(self, update: Update, previous: Snapshot | None) -> None:
-        """The heatmap's statistics; after a data change, none until the first step on it
-        (the trainer's are from the last step on the old data)."""
-        snap, heatmap = update.snapshot, self.query_one(NeuronHeatmap)
-        if update.new_run and update.data is not None and previous is not None:
-            self._new_data_run = snap.run_id
-        if snap.run_id == self._new_data_run and snap.step == 0:
-            heatmap.clear(NO_STEP_ON_NEW_DATA)
-            self.query_one("#neuron-info").remove_class("-shown")  # a neuron's old numbers
-        elif snap.layers:
-            heatmap.update_layers(snap.layers, snap.network.sizes)
-
-    def _answer_edits(self, snap: Snapshot) -> None:
-        """Edits the trainer took or refused are no longer pending; a refusal is shown."""
-        for answer in self.edits.answer(snap):
-            if answer.refusal is not None:
-                self.refusals.append(answer.refusal)
-                self.notify(answer.refusal, title="the trainer refused", severity="warning")
-
-    def _plot(self, update: Update) -> None:
-        records = update.records
-        # A new run starts its curves afresh; a resumed run's curves stay until the trainer's
-        # own history arrives (which, for a resumed model, includes them).
-        replace = (update.new_run and not self.history) or (self.history and records)
-        for plot in (self.query_one(CostPlot), self.query_one(AccuracyPlot)):
-            if replace:
-                plot.clear()
-            plot.add_records(records)
-        if replace:
-            self.history = ()
-
-    def _mark_changes(self, previous: Snapshot | None, update: Update) -> None:
-        """The cost plot names its loss; both plots mark the epochs where the architecture
-        changed (the learning rate's changes they find in the records themselves)."""
-        snap = update.snapshot
-        cost = self.query_one(CostPlot)
-        cost.set_loss(snap.network.loss)
-        if update.new_run:
-            changed = previous is not None and previous.network != snap.network
-            if snap.epoch == 0:
-                self.architecture_marks = []
-            elif changed and snap.epoch not in self.architecture_marks:
-                self.architecture_marks.append(snap.epoch)
-        for plot in (cost, self.query_one(AccuracyPlot)):
-            for epoch in self.architecture_marks:
-                plot.mark(epoch, "architecture")
-
-    def _use_data(self, update: Update) -> None:
-        data = update.data
-        self.query_one(DecisionBoundary).set_data(data)
-        self.use_views(data)
-        self._request_grid()
-
     @on(DecisionBoundary.GridSizeChanged)
     def _request_grid(self) -> None:
         """Ask for pictures (decision grids for 2-D data, one sample per pixel, or the panel
@@ -378,13 +191,6 @@ class TuiNNApp(
         if self.last is not None and view != self._grid_view:
             self._grid_view = view
             self.send(self.view_command(*view))
-
-    def _tell_state(self, previous: Snapshot | None, snap: Snapshot) -> None:
-        changed = previous is None or previous.state != snap.state
-        if changed and snap.state in ("diverged", "error") and snap.message:
-            self.notify(snap.message, title=snap.state, severity="error", timeout=8)
-        elif changed and snap.state == "finished" and snap.message:
-            self.notify(snap.message, title="finished")
 
     @on(TrainerLost)
     def _trainer_lost(self, event: TrainerLost) -> None:
