@@ -38,7 +38,14 @@ LOWER: dict[str, frozenset[str]] = {
     "__main__": frozenset({"cli"}),
 }
 BASE = "tui_nn"  # the root package and the plain modules below: anything may import them
-BASE_MODULES = ("tui_nn", "tui_nn.errors", "tui_nn.kinds", "tui_nn.rule", "tui_nn.model_meta")
+BASE_MODULES = (
+    "tui_nn",
+    "tui_nn.atomic",
+    "tui_nn.errors",
+    "tui_nn.kinds",
+    "tui_nn.rule",
+    "tui_nn.model_meta",
+)
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:

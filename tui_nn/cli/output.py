@@ -7,7 +7,7 @@ from tui_nn.cli.options import UsageError
 
 
 def write_text(option: str, path: str, text: str) -> None:
-    from tui_nn.files import atomic_write
+    from tui_nn.atomic import atomic_write
 
     try:
         with atomic_write(path, "w") as f:

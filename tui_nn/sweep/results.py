@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from tui_nn.files import ConfigError, atomic_write, save_model
+from tui_nn.atomic import atomic_write
+from tui_nn.files import ConfigError, save_model
 
 RESULTS = "results.jsonl"
 HEADER = "sweep.json"

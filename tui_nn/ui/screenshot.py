@@ -1,7 +1,7 @@
 """Screenshots: `S` or the palette's "Screenshot" saves an SVG of the screen into the current
 folder (or, when that cannot be written, the runs folder) and says where. Textual's own
 command saves to a Downloads folder and fails on a machine without one; this replaces it.
-Written atomically (files.atomic_write), never over something that is not a regular file.
+Written atomically (atomic.atomic_write), never over something that is not a regular file.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from tui_nn.atomic import atomic_write
 from tui_nn.errors import one_line
-from tui_nn.files import atomic_write
 from tui_nn.ui import runs
 
 
