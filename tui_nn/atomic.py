@@ -61,7 +61,7 @@ def remove_stale_temps(target: Path) -> list[Path]:
         pid_text = middle.split("-", 1)[0]
         try:
             if pid_text.isdigit() and "-" in middle:
-                if int(pid_text) == os.getpid() or _alive(int(pid_text)):
+                if int(pid_text) == os.getpid() or pid_alive(int(pid_text)):
                     continue
             elif time.time() - tmp.lstat().st_mtime < STALE_SECONDS:
                 continue
@@ -77,14 +77,19 @@ def _glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]" else c for c in name)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Is process `pid` running (a zombie, ended but not yet reaped, is not)?"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _file_mode(target: Path) -> int:

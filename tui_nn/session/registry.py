@@ -18,6 +18,8 @@ import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tui_nn.atomic import pid_alive
+
 APP = "tui-nn"
 KEY_BYTES = 32
 FAMILY = "AF_UNIX"
@@ -116,21 +118,6 @@ def remove(trainer_id: str) -> None:
             (runtime_dir() / f"{trainer_id}{suffix}").unlink()
         except FileNotFoundError:
             pass
-
-
-def pid_alive(pid: int) -> bool:
-    """Is process `pid` running (a zombie, ended but not yet reaped, is not)?"""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
 
 
 def trainers() -> list[TrainerInfo]:
