@@ -234,7 +234,7 @@ class ShotProgress:
             return
         text = f"epoch {epoch}/{budget}" if budget else f"epoch {epoch}"
         if self.after is not None:
-            text += f"  {seconds:.0f}/{self.after:g} s"
+            text += f", {seconds:.1f} s of {self.after:g} s"
         try:
             if self.bar is not None:
                 done, total = (epoch, budget) if budget else (seconds, self.after)

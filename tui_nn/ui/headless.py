@@ -6,8 +6,10 @@ The app runs headless (Textual's `run(headless=True, size=...)` with an auto-pil
 training and waits until the run ends by itself (`finished`: the epoch budget or early
 stopping; `diverged`), or until `after` seconds of training have passed: then it pauses the
 run, so that every panel shows the same epoch. It asks the trainer for fresh pictures of the
-current view, lets every panel repaint (`flush_repaint`, ignoring the byte budgets that only
-matter on a real terminal), takes the screen as SVG or plain text and exits the app. The app's
+current view, clears the message toasts (they come and go with timing and would cover the
+pictures; the status line says how the run ended), lets every panel repaint (`flush_repaint`,
+ignoring the byte budgets that only matter on a real terminal), takes the screen as SVG or
+plain text and exits the app. The app's
 unmount stops the trainer (as `q` does, without saving the run).
 
 A trainer that dies, or a run that fails (`error`), gives no screenshot but a one-line
@@ -46,6 +48,7 @@ class Shot:
     content: str | None = None
     failure: str | None = None
     interrupted: bool = False
+    pictures: bool = False  # the view's pictures were of the weights as shot (none: False)
     state: str = ""
     epoch: int = 0
     message: str = ""
@@ -141,27 +144,35 @@ class ShotDriver:
         if app.last.state == "running":  # time is up: pause, so every panel shows one epoch
             app.send(Pause())
             await self._until(lambda: app.last.state != "running")
-        await self._fresh_pictures(app)
+        pictures = await self._fresh_pictures(app)
+        app.clear_notifications()  # a message's toast comes and goes with timing; not shot
         for widget in app.query("*"):
             if isinstance(widget, Throttled):
                 widget.flush_repaint()
         await pilot.pause()
         last = app.last
         content = screen_text(app) if self.text else app.export_screenshot()
-        return Shot(content=content, state=last.state, epoch=last.epoch, message=last.message)
+        return Shot(
+            content=content,
+            pictures=pictures,
+            state=last.state,
+            epoch=last.epoch,
+            message=last.message,
+        )
 
-    async def _fresh_pictures(self, app) -> None:  # noqa: ANN001 - a TuiNNApp
-        """Ask for the pictures of the weights as they are now and wait until they are shown
-        (a view without pictures, or no answer within PICTURE_SECONDS: as they are)."""
+    async def _fresh_pictures(self, app) -> bool:  # noqa: ANN001 - a TuiNNApp
+        """Ask for the pictures of the weights as they are now and wait until they are shown;
+        False for a view without pictures, or no answer within PICTURE_SECONDS (as they are)."""
         seq = app.last.seq
         if not app.request_pictures():
-            return
+            return False
         watch = self.watch
 
         def shown() -> bool:
             return watch.picture_seq > seq and app.last.seq >= watch.picture_seq
 
         await self._until(shown, limit=PICTURE_SECONDS)
+        return shown()
 
     async def _until(self, condition: Callable[[], bool], limit: float | None = None) -> None:
         """Let the app run until `condition()` (checked on the UI thread); Interrupted or
@@ -194,4 +205,4 @@ def screen_text(app) -> str:  # noqa: ANN001 - a running Textual App
     console.print(
         app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     )
-    return console.export_text()
+    return console.export_text().rstrip("\n") + "\n"
