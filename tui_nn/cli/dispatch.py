@@ -12,8 +12,8 @@ import sys
 import traceback
 from collections.abc import Callable
 
+import tui_nn.cli.screenshot as screenshot
 from tui_nn import __version__
-from tui_nn.cli import screenshot
 from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
 from tui_nn.errors import one_line
