@@ -334,6 +334,19 @@ class HeadlessRun:
             f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}"
             f"{schedule_text(hyper)}, batch {batch}, {plural(hyper.epochs, 'epoch')}"
         )
+        names = self.dataset.class_names or ()
+        spec_of_data = getattr(self.dataset, "spec", None)
+        if (
+            spec_of_data is not None
+            and spec_of_data.name == "csv"
+            and spec_of_data.task == "auto"
+            and names
+            and all(n.lstrip("-").isdigit() for n in names)
+        ):
+            text += (
+                f"; target {self.dataset.target_name!r}: whole numbers read as {len(names)} "
+                "classes (--task regression reads them as numbers)"
+            )
         if getattr(self.dataset, "target_normalization", None) and spec.loss == "mse":
             text += "; targets standardised for training, losses are MSE in the target's units"
         return text
