@@ -27,7 +27,7 @@ from tui_nn.ui.widgets import NeuronHeatmap
 
 NeuronSelected = NeuronHeatmap.NeuronSelected
 
-Shown = State | Literal["lost", "starting", "saving"]  # the trainer's states and the app's own
+Shown = State | Literal["lost", "unlinked", "starting", "saving"]  # the trainer's states and the app's own
 STATE_STYLES: dict[Shown, tuple[str, str]] = {
     "idle": ("○ ready", "bold"),
     "running": ("▶ running", "bold green"),
@@ -36,6 +36,7 @@ STATE_STYLES: dict[Shown, tuple[str, str]] = {
     "diverged": ("✗ diverged", "bold red"),
     "error": ("✗ error", "bold red"),
     "lost": ("✗ trainer died", "bold red"),
+    "unlinked": ("✗ link lost", "bold red"),
     "starting": ("… starting", "dim"),
     "saving": ("… saving", "bold"),
 }
