@@ -77,15 +77,13 @@ def test_txt_saves_the_screen_as_text_at_the_size_asked(cli, tmp_path, private_t
 
 
 def test_without_a_budget_it_pauses_after_the_seconds_given(cli, tmp_path, private_temp):
-    path = tmp_path / "spiral.txt"
-    start = time.monotonic()
+    path = tmp_path / "xor.txt"
     result = cli("--dataset", "xor", "--screenshot-after", "0.5", "--screenshot", path)
     assert result.code == 0, result.err
     status = path.read_text().splitlines()[-2]
     assert "paused" in status, status
     epoch = int(status.split("epoch ")[1].split()[0])
     assert epoch > 0  # it trained: at the default 30 epochs/s, about 15 epochs in 0.5 s
-    assert time.monotonic() - start < WAIT_SECONDS
     assert_nothing_left(tmp_path, private_temp)
 
 
@@ -179,8 +177,7 @@ def when_training(action) -> threading.Thread:  # noqa: ANN001
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             found = registry.trainers()
-            if found:
-                time.sleep(0.3)  # a few steps in: the wait for the seconds has begun
+            if found:  # registered once its data is loaded: the app is running, waiting
                 action(found[0].pid)
                 return
             time.sleep(0.05)
@@ -197,8 +194,9 @@ def test_a_trainer_that_dies_gives_one_line_exit_1_and_no_file(cli, tmp_path, pr
     result = cli("--dataset", "xor", "--screenshot-after", "600", "--screenshot", path)
     thread.join()
     assert pids and result.code == 1 and result.out == ""
-    line = result.error_line
-    assert "the trainer died" in line and "no screenshot saved" in line, line
+    *progress, line = result.err.splitlines()  # progress lines if the wait was slow (loaded)
+    assert all(p.startswith("tui-nn: training… ") for p in progress), result.err
+    assert line.startswith("tui-nn: error: the trainer died: ") and "no screenshot saved" in line
     assert not path.exists() and not list(tmp_path.glob(".*.tmp"))
     assert not trainer_children()
 
