@@ -63,7 +63,7 @@ class Runner:
         metrics_path: str | None = None,
     ):
         self.config = config
-        self.metrics = MetricsStream(metrics_path)  # every epoch, unthinned, as JSON Lines
+        self.metrics = MetricsStream(metrics_path)  # the epochs as JSON Lines, rate-bounded
         self.clock = clock
         self.state: State = "idle"
         self.stopwatch = Stopwatch()
@@ -401,7 +401,7 @@ class Runner:
         self.batch_loss = result.batch_loss
         self.weights_stale = self.grid_stale = True
         if result.record is not None:
-            stopped = self.metrics.write(self.run_id, result.record)
+            stopped = self.metrics.write(self.run_id, result.record, last=self.trainer.finished)
             if stopped is not None:
                 self.message, self.urgent = stopped, True
         if result.diverged is not None:
