@@ -75,6 +75,12 @@ FORM_BY_ATTR = {f.attr: f for f in FORM}
 EDITABLE = {*FORM_BY_ATTR, ARGS}  # the ids of the text fields
 
 
+def _data_path(text: str) -> str:
+    """A typed data path with `~` expanded, made absolute (as the CLI does: a saved run finds
+    its data from any directory)."""
+    return os.path.abspath(os.path.expanduser(text)) if text else text
+
+
 def _row(label: str, widget: Input | Select) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 
@@ -211,9 +217,9 @@ class HyperPanel(VerticalScroll):
         try:
             value = f.parse(text)
             if attr == "path":
-                return self._use_csv(value)
+                return self._use_csv(_data_path(value))
             if attr == "test_data":
-                return self._use_test_file(value)
+                return self._use_test_file(_data_path(value))
         except fields.Refused as refused:
             self.post_message(EditRefused(str(refused)))
             return False
