@@ -119,3 +119,32 @@ def test_a_generated_regression_set_names_its_target(cli):
     assert "quadratic's target is real-valued" in result.error_line
     # classification data with mse stays allowed (the cost lesson compares them)
     assert cli("train", "--dataset", "xor", "--epochs", "1", "--loss", "mse").code == 0
+
+
+def test_load_onto_other_data_says_the_scaling_was_fitted_again(cli, tmp_path):
+    first, model_path = houses(tmp_path / "a.csv"), tmp_path / "a.npz"
+    args = ("--target", "price", "--hidden", "4", "--epochs", "2")
+    assert cli("train", "--data", first, *args, "--save", model_path).code == 0
+    same = cli("train", "--load", model_path, "--data", first, "--epochs", "1")
+    assert same.code == 0 and "scaled as fitted" not in same.err  # the same split: same scaling
+    other = houses(tmp_path / "b.csv", seed=9)
+    result = cli("train", "--load", model_path, "--data", other, "--epochs", "1")
+    assert result.code == 0, result.err
+    assert "the inputs and target are scaled as fitted on b.csv's training split" in result.err
+    assert "not as stored in" in result.err and "a.npz" in result.err
+
+
+def test_whole_number_classes_are_said_and_task_regression_overrides(cli, tmp_path):
+    grades = tmp_path / "grades.csv"
+    grades.write_text("x,grade\n" + "".join(f"{i},{i % 3 + 1}\n" for i in range(40)))
+    result = cli("train", "--data", grades, "--epochs", "1")
+    assert result.code == 0, result.err
+    assert "target 'grade': whole numbers read as 3 classes (--task regression" in result.out
+    numbers = cli("train", "--data", grades, "--task", "regression", "--epochs", "1")
+    assert numbers.code == 0 and "losses are MSE in the target's units" in numbers.out
+    assert "classes" not in numbers.out
+    bad = cli("train", "--data", grades, "--task", "numbers")
+    assert bad.code == 2
+    assert "--task: unknown value 'numbers'; choose one of: auto, classification, regression" in (
+        bad.err
+    )

@@ -188,7 +188,7 @@ def test_progress_bar_on_a_terminal(tmp_path, monkeypatch, capsys):
 def test_quiet_prints_only_the_summary(cli):
     result = cli("train", *QUICK, "--quiet")
     assert result.code == 0
-    assert result.out.strip().startswith("finished: 1 epochs")
+    assert result.out.strip().startswith("finished: 1 epoch,")
     assert len(result.out.strip().splitlines()) == 1
 
 

@@ -201,3 +201,31 @@ def test_read_csv_features_for_regression(tmp_path):
     ds = load(write(tmp_path, text))
     got = read_csv_features(tmp_path / "data.csv", ds.normalization)
     assert got.y.shape == (6, 1) and got.y.dtype == np.float32 and got.y[3, 0] == 1.5
+
+
+def test_whole_numbers_are_classes_only_when_they_repeat(tmp_path):
+    grades = write(tmp_path, "x,grade\n" + "".join(f"{i},{i % 3 + 1}\n" for i in range(40)))
+    data = load(grades)
+    assert data.task == "classification" and data.class_names == ("1", "2", "3")
+    # a whole-number quantity on a small file: each value on about one row -> a regression
+    prices = write(tmp_path, "x,price\n" + "".join(f"{i},{3 * i + i % 2}\n" for i in range(30)),
+                   "prices.csv")  # fmt: skip
+    assert load(prices).task == "regression"
+
+
+def test_task_says_how_the_target_is_read(tmp_path):
+    grades = write(tmp_path, "x,grade\n" + "".join(f"{i},{i % 3 + 1}\n" for i in range(40)))
+    numbers = load(grades, task="regression")
+    assert numbers.task == "regression" and numbers.y_train.shape[1] == 1
+    levels = write(tmp_path, "x,level\n" + "".join(f"{i},{(i % 4) / 2}\n" for i in range(40)),
+                   "levels.csv")  # fmt: skip
+    assert load(levels).task == "regression"
+    classes = load(levels, task="classification")
+    assert classes.task == "classification" and classes.class_names == ("0.0", "0.5", "1.0", "1.5")
+    assert "line 2, column 3 ('species'): 'setosa' is not a number; task regression needs a numeric target" in error_of(
+        write(tmp_path, IRIS_LIKE, "iris.csv"), task="regression"
+    )
+    prices = write(tmp_path, "x,price\n" + "".join(f"{i},{i * 1.5}\n" for i in range(30)),
+                   "prices.csv")  # fmt: skip
+    message = error_of(prices, task="classification")
+    assert "30 distinct values in 30 rows" in message and "at most 15 classes" in message

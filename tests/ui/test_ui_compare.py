@@ -84,6 +84,11 @@ async def test_fork_starts_b_where_a_is_and_trains_both_in_lockstep(tmp_path):
         assert a.sent(Pause) and a.sent(Fork)
         assert b.initial_model == a.sent(Fork)[0].path
         assert app.compare.last.epoch == 3
+        # B keeps its run if left alone (a hang-up), and the fork's temp folder is gone once
+        # B has read it
+        assert b.run_path is not None and Path(b.run_path).parent == tmp_path / "runs"
+        assert b.run_path != getattr(a, "run_path", None)
+        assert not app.compare.folder.exists()
         await wait_for(pilot, lambda: "B: the same" in screen_text(app), "the legend")
         text = screen_text(app)
         assert "A train" in text and "B " in text.splitlines()[-2][:3]
@@ -350,3 +355,20 @@ async def test_b_while_comparing_or_without_a_run_says_why_not(tmp_path):
         await wait_for(pilot, lambda: "no run A to compare with here" in told(), "why not")
         await pilot.press("escape")
     assert alone.return_value is None
+
+
+async def test_a_hang_up_while_comparing_detaches_both_runs_each_with_its_run_file(tmp_path):
+    harness = Harness(tmp_path)
+    app = harness.app
+    ended = []
+    app.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        harness.session.train_epochs(2)
+        await wait_for(pilot, lambda: app.last.epoch == 2, "2 epochs")
+        await forked(pilot, harness)
+        a, b = harness.sessions
+        app.hang_up()
+        assert ended == [True]
+        assert a.detached and b.detached and not b.closed  # B trains on, as A does
+        assert b.run_path and Path(b.run_path).name.endswith("-B.npz")

@@ -129,6 +129,10 @@ async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
         await wait_for(pilot, lambda: app.last.dataset.name == "csv", "csv loaded")
         assert app.last.dataset.path == str(csv)
         assert harness.session.sent(SetDataset)[-1].spec.path == str(csv)
+        await wait_for(pilot, lambda: app.query_one("#dataset").value == "csv", "selector: csv")
+        app.query_one("#dataset").value = "circle"  # back to a generated set: the path goes
+        await wait_for(pilot, lambda: app.last.dataset.name == "circle", "circle")
+        assert app.query_one("#path").value == "" and app.last.dataset.path is None
 
         app.query_one("#dataset").value = "digits"
         await wait_for(pilot, lambda: app.last.dataset.name == "digits", "digits")

@@ -62,6 +62,10 @@ async def test_the_fit_plot_shows_points_and_the_curve_on_quadratic(tmp_path):
         await started(pilot, Started(app, sessions))
         fit = app.query_one(FitPlot)
         assert app.view == "fit" and fit.display and not app.query_one("#boundary").display
+        # a regression has no accuracy: the cost plot takes the whole row of plots
+        await pilot.pause()
+        assert app.query_one("#accuracy").region.width == 0
+        assert app.query_one("#cost").region.width == app.query_one("#plots").region.width
         sessions[-1].train(30)
         await wait_for(pilot, lambda: fit.curve is not None, "the network's curve")
         fit.flush_repaint()

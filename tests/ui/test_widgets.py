@@ -8,7 +8,7 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
-from widget_helpers import Host, record, wait_until, widget_text
+from widget_helpers import Host, record, style_at, text_of, wait_until, widget_text
 
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot
 from tui_nn.ui.widgets.accuracy_plot import REGRESSION_NOTE
@@ -236,3 +236,37 @@ def test_plot_ticks_are_round_and_the_title_names_loss_and_options():
     assert "lr changed" in plot.title()
     plot.clear()
     assert plot.events == []
+
+
+def _braille_colours(plot, skip_rows: int = 3) -> dict[object, int]:
+    """How many braille cells of each foreground colour the plot shows below its legend."""
+    counts: dict[object, int] = {}
+    for y in range(skip_rows, plot.size.height):
+        strip = plot.render_line(y)
+        for x, char in enumerate(text_of(strip)):
+            if "\u2801" <= char <= "\u28ff":
+                colour = style_at(strip, x).color
+                counts[colour] = counts.get(colour, 0) + 1
+    return counts
+
+
+async def test_train_and_test_curves_that_agree_both_stay_visible():
+    from tui_nn.engine.types import EpochRecord
+
+    def rising(epoch: int, gap: float) -> EpochRecord:
+        loss = 0.1 + 0.01 * epoch
+        return EpochRecord(epoch, epoch, epoch, loss, loss + gap, None, None, 0.1, 0.03)
+
+    plot = CostPlot(min_interval=0)
+    app = Host(plot)
+    async with app.run_test(size=(80, 24)) as pilot:
+        plot.add_records([rising(e, 0.0) for e in range(1, 41)])
+        await wait_until(pilot, lambda: plot.plotted.get("test_loss") == 40)
+        same = _braille_colours(plot)
+        assert len(same) == 2, same  # both colours on the one line
+        assert min(same.values()) >= 0.25 * sum(same.values()), same  # dashes, not a speck
+        plot.clear()
+        plot.add_records([rising(e, 0.2) for e in range(1, 41)])  # apart: two plain lines
+        await wait_until(pilot, lambda: len(plot.history) == 40 and plot.plotted)
+        await pilot.pause()
+        assert plot._dashes(plot.series_to_plot(), plot.epoch_range(), (0.0, 1.0)) == []

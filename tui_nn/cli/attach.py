@@ -11,6 +11,7 @@ over their Unix socket with the user's key; nothing listens on the network.
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -60,6 +61,13 @@ def find(trainer_id: str | None):  # noqa: ANN201 - a TrainerInfo
     if trainer_id is None:
         if not found:
             raise UsageError("no trainer is running (start one with tui-nn, then press d)")
+        if len(found) > 1:
+            others = ", ".join(info.id for info in found[:-1])
+            print(
+                f"tui-nn: {len(found)} trainers are running; attaching to the newest, "
+                f"{found[-1].id} (others: {others}; see tui-nn attach --list)",
+                file=sys.stderr,
+            )
         return found[-1]
     for info in found:
         if info.id == trainer_id:

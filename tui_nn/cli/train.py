@@ -111,7 +111,39 @@ def build_network(config: RunConfig, dataset: Any, loaded: Any, values: dict[str
             f"outputs; dataset {dataset.name} has {dataset.n_inputs} inputs and "
             f"{dataset.n_outputs} outputs"
         )
+    note_rescaling(values.get("load"), loaded, dataset)
     return Network.from_params(spec, loaded.params)
+
+
+def _scaling_differs(stored: dict[str, Any] | None, fitted: dict[str, Any] | None) -> bool:
+    if stored is None or fitted is None:
+        return False
+    import numpy as np
+
+    return any(
+        not np.allclose(np.asarray(stored[key], dtype=np.float64),
+                        np.asarray(fitted[key], dtype=np.float64), rtol=1e-6, atol=1e-12)
+        for key in ("shift", "scale")
+    )  # fmt: skip
+
+
+def note_rescaling(path: str | None, loaded: Any, dataset: Any) -> None:
+    """--load onto other data: the scaling is fitted to this run's training split, not taken
+    from the file, so the loaded weights see differently scaled numbers at first. Said once."""
+    changed = [
+        what
+        for what, stored, fitted in (
+            ("inputs", loaded.normalization, getattr(dataset, "normalization", None)),
+            ("target", loaded.target_normalization, getattr(dataset, "target_normalization", None)),
+        )
+        if _scaling_differs(stored, fitted)
+    ]
+    if changed:
+        note(
+            f"note: the {' and '.join(changed)} are scaled as fitted on {dataset.name}'s "
+            f"training split, not as stored in {path}; the weights adapt as training goes on "
+            "(the saved model stores the new scaling)"
+        )
 
 
 def warn_fast_rate(lr: float) -> None:
@@ -130,6 +162,10 @@ def check_output_path(option: str, path: str | None) -> None:
     """Fail before training, not after it, when a result could not be written (the checks
     of cli/targets.py: a directory, FIFO, device, missing or unwritable folder)."""
     check_target(option, path)
+
+
+def plural(count: int | None, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def note(message: str) -> None:
@@ -296,8 +332,21 @@ class HeadlessRun:
         text = (
             f"{self.dataset.name}: {split}; network {sizes} "
             f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}"
-            f"{schedule_text(hyper)}, batch {batch}, {hyper.epochs} epochs"
+            f"{schedule_text(hyper)}, batch {batch}, {plural(hyper.epochs, 'epoch')}"
         )
+        names = self.dataset.class_names or ()
+        spec_of_data = getattr(self.dataset, "spec", None)
+        if (
+            spec_of_data is not None
+            and spec_of_data.name == "csv"
+            and spec_of_data.task == "auto"
+            and names
+            and all(n.lstrip("-").isdigit() for n in names)
+        ):
+            text += (
+                f"; target {self.dataset.target_name!r}: whole numbers read as {len(names)} "
+                "classes (--task regression reads them as numbers)"
+            )
         if getattr(self.dataset, "target_normalization", None) and spec.loss == "mse":
             text += "; targets standardised for training, losses are MSE in the target's units"
         return text
@@ -334,7 +383,10 @@ class HeadlessRun:
         from tui_nn.files import ModelFileError, save_model
 
         last = self.history[-1] if self.history else None
-        summary = f"{outcome}: {self.trainer.epoch} epochs, {self.trainer.step_count} steps in "
+        summary = (
+            f"{outcome}: {plural(self.trainer.epoch, 'epoch')}, "
+            f"{plural(self.trainer.step_count, 'step')} in "
+        )
         summary += f"{seconds:.2f} s"
         if last is not None:
             summary += "; " + metrics_text(last)

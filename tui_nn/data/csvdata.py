@@ -2,9 +2,9 @@
 
 Training (`load_csv_dataset`): the target is `spec.target` (a header name, or a column index
 counted from 0, -1 = last; default the last column); every other column is a numeric
-feature. A text target, or an integer target with at most 50 distinct values, makes a
-classification problem (class names kept, sorted); a target with decimals makes a
-regression. Features are normalised (`spec.normalize`, default "standard") with parameters
+feature. `spec.task` says how the target is read; "auto" takes a text target, or whole
+numbers with at most 50 distinct values that repeat (two rows a value on average), as
+classes (class names kept, sorted), and other numbers as a regression. Features are normalised (`spec.normalize`, default "standard") with parameters
 fitted on the training split only.
 
 Predicting (`read_csv_features`): a file laid out like the training file, with or without the
@@ -45,7 +45,7 @@ def load_csv_dataset(spec: DatasetSpec) -> Dataset:
     t = column_index(table, spec.target)
     features = [j for j in range(table.width) if j != t]
     X = numeric_columns(table, features)
-    y, class_names = parse_target(table, t)
+    y, class_names = parse_target(table, t, spec.task)
     if spec.test_data:
         spec = replace(spec, test_fraction=0.0)  # the whole file trains; the other one tests
     dataset = finish_dataset(

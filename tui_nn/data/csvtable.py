@@ -198,25 +198,47 @@ def numeric_columns(table: CsvTable, columns: list[int], what: str = "value") ->
     raise AssertionError("unreachable: a bad cell was not found")
 
 
-def parse_target(table: CsvTable, j: int) -> tuple[np.ndarray, tuple[str, ...] | None]:
+def parse_target(
+    table: CsvTable, j: int, kind: str = "auto"
+) -> tuple[np.ndarray, tuple[str, ...] | None]:
     """The target column as (y, class_names): class indices (int64) and their names for
-    classification (text labels, or integers with at most MAX_CLASSES values), or float32
-    (n, 1) and None for regression (numbers with a decimal point or exponent)."""
+    classification, or float32 (n, 1) and None for regression. `kind` "auto" reads text
+    labels, and whole numbers with at most MAX_CLASSES distinct values that repeat (on
+    average at least two rows a value), as classes, and other numbers as a regression;
+    "classification" and "regression" say it outright."""
     texts = [row[j] for row in table.rows]
     for i, text in enumerate(texts):
         if text.lower() in MISSING:
             raise _cell_error(table, i, j, "target value")
     numeric = all(_is_number(t) for t in texts)
-    if numeric:
+    if kind == "regression" and not numeric:
+        i = next(i for i, t in enumerate(texts) if not _is_number(t))
+        raise DataError(
+            f"{table.where(i, j)}: {texts[i]!r} is not a number; "
+            "task regression needs a numeric target"
+        )
+    if numeric and kind != "classification":
         values = np.array(texts, dtype=np.float64)
         if not np.isfinite(values).all():
             raise _cell_error(table, int(np.flatnonzero(~np.isfinite(values))[0]), j, "target")
-        is_float = any(("." in t) or ("e" in t.lower()) for t in texts)
-        if is_float or len(np.unique(values)) > MAX_CLASSES:
+        whole = not any(("." in t) or ("e" in t.lower()) for t in texts)
+        distinct = len(np.unique(values))
+        few = distinct <= MAX_CLASSES and 2 * distinct <= len(values)
+        if kind == "regression" or not (whole and few):
             return values.astype(np.float32).reshape(-1, 1), None
-        classes = np.unique(values.astype(np.int64))
-        names = tuple(str(c) for c in classes)
-        y = np.searchsorted(classes, values.astype(np.int64)).astype(np.int64)
+    if numeric:  # classes named by their values, in numeric order
+        values = np.array(texts, dtype=np.float64)
+        distinct = len(np.unique(values))
+        if 2 * distinct > len(values):
+            raise DataError(
+                f"{table.path}: column {j + 1} ({table.column_name(j)!r}) has {distinct} distinct "
+                f"values in {len(values)} rows: too few rows a class for classification (at most "
+                f"{len(values) // 2} classes); use --task regression or auto"
+            )
+        classes, y = np.unique(values, return_inverse=True)
+        first = {v: t for v, t in zip(values.tolist(), texts)}
+        names = tuple(first[c] for c in classes.tolist())  # as the file writes them
+        y = y.astype(np.int64)
     else:
         names = tuple(sorted(set(texts)))
         index = {name: k for k, name in enumerate(names)}

@@ -9,7 +9,7 @@ that uses it): the CLI flag, the TOML key, the help text and the checks follow.
 from __future__ import annotations
 
 from tui_nn.data.catalog import ALIASES, DATASET_NAMES
-from tui_nn.data.spec import NORMALIZATIONS
+from tui_nn.data.spec import NORMALIZATIONS, TARGET_KINDS
 from tui_nn.rule import Rule
 
 _RULES = (
@@ -30,6 +30,10 @@ _RULES = (
     Rule("test-data", "path",
          "test on this CSV (same columns; the training file's normalisation); all of --data "
          "trains", "PATH.csv", "data", "dataset"),
+    Rule("task", "name",
+         "how a CSV target is read: auto (text, or few whole numbers, are classes; other "
+         "numbers a regression), classification, or regression", "KIND", "data", "dataset",
+         names=lambda: TARGET_KINDS),
     Rule("normalize", "name", "input normalisation (default: standard for CSV, none otherwise)",
          "KIND", "data", "dataset", names=lambda: NORMALIZATIONS),
 )  # fmt: skip

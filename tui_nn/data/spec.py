@@ -16,6 +16,9 @@ class DataError(ValueError):
     """Bad data or a bad dataset request; the message is one line naming file, line and column."""
 
 
+TARGET_KINDS = ("auto", "classification", "regression")
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """A request for data. `name` is a registered dataset ("circle", "digits", "mnist", ...)
@@ -32,6 +35,7 @@ class DatasetSpec:
     normalize: str | None = None
     data_dir: str | None = None  # where MNIST-style IDX files are
     test_data: str | None = None  # CSV only: test on this file (same columns), train on all
+    task: str = "auto"  # CSV only: how the target is read (TARGET_KINDS)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

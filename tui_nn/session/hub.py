@@ -10,20 +10,25 @@ three events of its own, which the trainer's control (daemon.py) handles:
 
 Connections are accepted on a thread of their own (the authkey challenge and the hello take
 a round trip each), and handed to the loop through a self-pipe, so a paused trainer blocks in
-one `wait()` on all its connections and that pipe: no CPU while nothing happens.
+one `wait()` on all its connections and that pipe: no CPU while nothing happens. What goes to
+an attached app is sent by its own `Outbox` thread (outbox.py): an app that stops reading never
+blocks the trainer, and is cut off (`Left`) once it is far behind.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Listener, wait
 
+from tui_nn.session.outbox import Outbox, pickled
 from tui_nn.session.protocol import Hello
 
 HELLO_SECONDS = 5.0  # a connection that says nothing for this long is dropped
+DRAIN_SECONDS = 3.0  # at the end, what is queued for the apps (Stopped) gets this long
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Hub:
     def __init__(self, listener: Listener) -> None:
         self.listener = listener
         self.clients: list[Connection] = []  # attached apps: they get every snapshot
+        self._outboxes: dict[Connection, Outbox] = {}
+        self._dead: list[Connection] = []  # cut off by their outbox's thread, to drop here
         self._ready: deque[object] = deque()
         self._joined: deque[Joined] = deque()
         self._lock = threading.Lock()
@@ -102,7 +109,10 @@ class Hub:
                 os.read(self._wake_r, 512)
                 with self._lock:
                     joined, self._joined = list(self._joined), deque()
+                    dead, self._dead = self._dead, []
                 self._ready.extend(joined)
+                for conn in dead:
+                    self.drop(conn)
                 if self.terminate is not None:
                     self._ready.append(Terminate(self.terminate))
                     self.terminate = None
@@ -118,22 +128,41 @@ class Hub:
     # ---- sending -------------------------------------------------------------------------
 
     def add(self, conn: Connection) -> None:
+        """An attached app: from now on it gets every snapshot, through its own outbox."""
         self.clients.append(conn)
+        self._outboxes[conn] = Outbox(conn, self._cut_off)
+
+    def _cut_off(self, outbox: Outbox) -> None:  # an outbox's thread
+        with self._lock:
+            self._dead.append(outbox.conn)
+        self.wake()
 
     def drop(self, conn: Connection) -> None:
         if conn in self.clients:
             self.clients.remove(conn)
             self._ready.append(Left(conn))
+        outbox = self._outboxes.pop(conn, None)
+        if outbox is not None:
+            outbox.abort()
         try:
             conn.close()
         except OSError:
             pass
 
-    def publish(self, snap: object) -> None:
+    def publish(self, msg: object) -> None:
+        """To every attached app (pickled once); never waits for one."""
+        if not self.clients:
+            return
+        data = pickled(msg)
         for conn in list(self.clients):
-            self.send_to(conn, snap)
+            self._outboxes[conn].put(data)
 
     def send_to(self, conn: Connection, msg: object) -> bool:
+        """To one connection: queued for an attached app, sent at once to a query or stop
+        (which reads its answer right away, and hangs up after it)."""
+        outbox = self._outboxes.get(conn)
+        if outbox is not None:
+            return outbox.put(pickled(msg))
         try:
             conn.send(msg)
             return True
@@ -141,7 +170,17 @@ class Hub:
             self.drop(conn)
             return False
 
+    def pending(self, conn: Connection) -> int:
+        """Bytes queued for an attached app and not yet sent (0 for others)."""
+        outbox = self._outboxes.get(conn)
+        return 0 if outbox is None else outbox.pending
+
     def close(self) -> None:
+        """Send what is queued (within DRAIN_SECONDS in all), then close everything."""
+        deadline = time.monotonic() + DRAIN_SECONDS
+        for outbox in list(self._outboxes.values()):
+            outbox.close(max(0.0, deadline - time.monotonic()))
+        self._outboxes.clear()
         for conn in list(self.clients):
             try:
                 conn.close()

@@ -316,7 +316,9 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class TrainerDied:
-    """Published by the proxy (not the trainer) when the process ends unexpectedly."""
+    """Published by the proxy (not the trainer) when the process ends unexpectedly, or when
+    only this app's connection ended and the trainer still runs (`alive`)."""
 
     exitcode: int | None
     message: str
+    alive: bool = False

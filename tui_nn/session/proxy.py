@@ -253,8 +253,25 @@ class TrainingSession:
                     code = process.wait(1.0)
                 except subprocess.TimeoutExpired:
                     code = None
-            mailbox.put(died(code))
+            mailbox.put(self._link_lost() if code is None else died(code))
         mailbox.put(END)
+
+    def _link_lost(self) -> TrainerDied:
+        """The connection ended but no exit code says why: if the trainer still answers, only
+        this app's link went (it fell far behind, say, while suspended) and the run goes on."""
+        trainer_id = self.trainer_id
+        status = ask(trainer_id, timeout=2.0) if trainer_id is not None else None
+        if status is None:
+            return died(None)
+        return TrainerDied(
+            exitcode=None,
+            message=(
+                f"the link to trainer {trainer_id} was lost, but it is still {status.state} "
+                f"(epoch {status.epoch}); this app no longer sees it: quit and run "
+                f"`tui-nn attach {trainer_id}`"
+            ),
+            alive=True,
+        )
 
     def _deliver(self, mailbox: Mailbox) -> None:
         """Hand mailbox items to the sink, one after another."""

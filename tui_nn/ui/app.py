@@ -194,8 +194,10 @@ class TuiNNApp(
 
     @on(TrainerLost)
     def _trainer_lost(self, event: TrainerLost) -> None:
-        self.query_one(StatusLine).show(self.last, state="lost")
-        self.notify(event.died.message, title="trainer died", severity="error", timeout=10)
+        alive = event.died.alive  # only this app's link went; the trainer trains on
+        self.query_one(StatusLine).show(self.last, state="unlinked" if alive else "lost")
+        title = "link lost" if alive else "trainer died"
+        self.notify(event.died.message, title=title, severity="error", timeout=10)
 
     # ---- edits out --------------------------------------------------------------------------
 

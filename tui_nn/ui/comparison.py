@@ -211,8 +211,15 @@ class Comparison:
         config = config or snapshot_config(self.config, self.last)  # A's now (as in the file)
         state.bridge = SnapshotBridge(self._post_b)
         session = self.session_factory(state.bridge, fps=self.fps)
+        # B saves itself there if it is left alone (the terminal closed under the app), as A
+        # does: no trainer trains on with nowhere to keep its run
+        run_path = runs.sibling_run_path(
+            getattr(self, "run_path", None)
+            or runs.new_run_path(config, self.runs_directory, create=False),
+            "B",
+        )
         with hangup_ignored_by_children():
-            session.start(config, initial_model=state.path)
+            session.start(config, initial_model=state.path, run_path=str(run_path))
         state.session = session
         if self.speed is not None:
             self._raw_send(session, SetSpeed(self.speed))
@@ -246,6 +253,8 @@ class Comparison:
         if update is None:
             return
         snap = state.last = update.snapshot
+        if state.folder.exists():  # B has read the fork file: no temp file outlives this
+            shutil.rmtree(state.folder, ignore_errors=True)
         for plot in (self.query_one(CostPlot), self.query_one(AccuracyPlot)):
             plot.add_other_records(update.records, replace=update.new_run)
         boundary = self.query("#boundary-b")

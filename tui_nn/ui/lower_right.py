@@ -62,6 +62,8 @@ class PictureViews:
         for widget_type in PANEL_WIDGETS:
             self.query_one(widget_type).set_data(summary)  # type: ignore[attr-defined]
         self.screen.set_class(not self.views, "-no-boundary")  # type: ignore[attr-defined]
+        regression = summary.task == "regression"  # no accuracy: the cost plot gets its row
+        self.screen.set_class(regression, "-regression")  # type: ignore[attr-defined]
         self._show_view()
 
     def _show_view(self) -> None:

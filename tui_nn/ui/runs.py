@@ -47,6 +47,18 @@ def new_run_path(config: RunConfig, directory: Path | None = None, create: bool 
     return path
 
 
+def sibling_run_path(path: Path | str, tag: str) -> Path:
+    """A free run file name next to `path`, tagged: runs/20261201-2317-circle-B.npz (run B of
+    a comparison, never the same file as run A's)."""
+    path = Path(path)
+    candidate = path.with_name(f"{path.stem}-{tag}.npz")
+    n = 1
+    while candidate.exists() or candidate.with_suffix(".jsonl").exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{tag}{n}.npz")
+    return candidate
+
+
 def newest_run(directory: Path | None = None) -> Path | None:
     directory = runs_dir() if directory is None else directory
     if not directory.is_dir():

@@ -125,6 +125,9 @@ class RunKeeping:
         if self.session is not None:
             self.detached = getattr(self.session, "trainer_id", None)
             self.session.detach()
+        compare = getattr(self, "compare", None)  # run B of a comparison: it saves itself too
+        if compare is not None and compare.session is not None:
+            compare.session.detach()
         self.end_process()
 
     def end_process(self) -> None:

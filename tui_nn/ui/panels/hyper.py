@@ -159,13 +159,13 @@ class HyperPanel(VerticalScroll):
         if dataset != self.dataset:
             self.dataset = dataset
             self._fill("data", dataset)
-            self._select("#dataset", dataset.name)
 
     def _fill(self, group: str, source: HyperParams | DatasetSpec) -> None:
         for f in FORM:
             if f.group == group:
                 self._show_field(f, source)
         if group == "data":  # MNIST's published split, or a test file: say so, take no edits
+            self._select("#dataset", source.name)  # "csv file" once a file is in use
             official = names.has_official_split(source.name)
             test_input = self.query_one("#test_fraction", Input)
             test_input.disabled = official or bool(source.test_data)

@@ -58,8 +58,11 @@ class AccuracyPlot(HistoryPlot):
             return REGRESSION_NOTE
         return None
 
-    def set_y_range(self, plt, values: np.ndarray) -> None:  # noqa: ANN001 - plotext figure
-        floor = zoomed_floor(values)
-        plt.ylim(floor, 1.0)
+    def y_limits(self, values: np.ndarray) -> tuple[float, float]:
+        return zoomed_floor(values), 1.0
+
+    def set_y_range(self, plt, limits: tuple[float, float]) -> None:  # noqa: ANN001 - plotext
+        floor, top = limits
+        plt.ylim(floor, top)
         ticks, labels = percent_ticks(floor, max(2, min(5, self.size.height // 3)))
         plt.yticks(ticks, labels)

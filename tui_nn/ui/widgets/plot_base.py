@@ -28,6 +28,7 @@ from tui_nn.ui.widgets.series import (
     downsample_fixed,
     finite,
     nice_ceil,
+    overlap_dashes,
     smooth,
     snapped_range,
 )
@@ -235,14 +236,20 @@ class HistoryPlot(RowWidget, PlotextPlot):
             if lo <= epoch <= hi:
                 plt.vline(epoch, color="gray")
         other = self.series_to_plot(self.other) if self.other is not None else {}
-        # The test curve first, the train curve over it: where they agree, train shows,
-        # instead of hiding under the test curve.
+        values = np.asarray(
+            [v for s in (series, other) for _, ys in s.values() for v in ys], dtype=np.float64
+        )
+        y_limits = self.y_limits(values)
+        # The test curve first, the train curve over it, then pieces of the test curve again
+        # where the two agree: one dashed line in both colours, neither hidden.
         for field, label, colour in reversed(self.SERIES):
             if field in series:
                 x, y = series[field]
                 plt.plot(
                     x, y, marker="braille", color=colour, label=f"A {label}" if other else label
                 )
+        for x, y in self._dashes(series, (lo, hi), y_limits):
+            plt.plot(x.tolist(), y.tolist(), marker="braille", color=self.SERIES[-1][2])
         for (field, label, _), colour in zip(self.SERIES, OTHER_COLOURS):
             if field in other:
                 x, y = other[field]
@@ -255,8 +262,7 @@ class HistoryPlot(RowWidget, PlotextPlot):
         plt.xlim(lo, hi)
         ticks = epoch_ticks(lo, hi, min(6, self.size.width // 12))
         plt.xticks(ticks, [str(t) for t in ticks])
-        values = np.asarray([v for _, ys in series.values() for v in ys], dtype=np.float64)
-        self.set_y_range(plt, values)
+        self.set_y_range(plt, y_limits)
         width, height = self.size
         plt.plotsize(width, height)
         plt._set_size(width, height)  # as PlotextPlot.render does (textual-plotext issue 5)
@@ -266,9 +272,29 @@ class HistoryPlot(RowWidget, PlotextPlot):
         except (ArithmeticError, IndexError, TypeError, ValueError) as exc:  # plotext corner cases
             return Text(f"{self.TITLE}: cannot draw ({exc})", style="dim", no_wrap=True)
 
-    def set_y_range(self, plt, values: np.ndarray) -> None:  # noqa: ANN001 - plotext figure
+    def _dashes(
+        self,
+        series: dict[str, tuple[list[float], list[float]]],
+        x_limits: tuple[float, float],
+        y_limits: tuple[float, float],
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The pieces of the last series (test) to draw over the first (train) where they agree."""
+        if len(self.SERIES) < 2 or not all(f in series for f, _, _ in self.SERIES[:2]):
+            return []
+        (under_field, _, _), (over_field, _, _) = self.SERIES[0], self.SERIES[-1]
+        under, over = (tuple(np.asarray(v) for v in series[f]) for f in (under_field, over_field))
+        if self.log_scale:  # compare in the units plotext draws
+            under, over = (under[0], np.log10(under[1])), (over[0], np.log10(over[1]))
+            y_limits = (math.log10(y_limits[0]), math.log10(y_limits[1]))
+        cells = (max(4, self.size.width - Y_AXIS_WIDTH), max(1, self.size.height - 4))
+        return overlap_dashes(under, over, x_limits, y_limits, cells)
+
+    def y_limits(self, values: np.ndarray) -> tuple[float, float]:
         """Y limits rounded outwards, so they hold still while the curve moves within them."""
-        lo, hi = snapped_range(values, self.log_scale)
+        return snapped_range(values, self.log_scale)
+
+    def set_y_range(self, plt, limits: tuple[float, float]) -> None:  # noqa: ANN001 - plotext
+        lo, hi = limits
         if self.log_scale:  # plotext takes log-scale limits as exponents
             lo, hi = math.log10(lo), math.log10(hi)
         else:  # round ticks inside the limits, so no curve dips below the lowest one
