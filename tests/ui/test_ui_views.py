@@ -46,6 +46,15 @@ def summary(name: str, task: str, n_inputs: int, points=None) -> DataSummary:
     return DataSummary(name, task, n_inputs, 1, None, 10, 10, None, points, None, None, None, None)
 
 
+def test_a_panel_title_takes_the_longest_form_that_fits():
+    from tui_nn.ui.widgets.panel_rows import fitting
+
+    forms = ("confusion (test 898) acc 96.2% · rows true", "confusion (test 898) acc 96.2%")
+    assert fitting(80, *forms) == forms[0]
+    assert fitting(41, *forms) == forms[1]
+    assert fitting(10, *forms) == forms[1][:10]
+
+
 def test_each_kind_of_data_gets_the_views_that_make_sense():
     plane = np.zeros((3, 2), dtype=np.float32)
     assert views_for(summary("circle", "classification", 2, plane)) == ("boundary",)
@@ -120,7 +129,10 @@ async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
         assert p is not None and p.images.shape[1:] == (8, 8)
         rows = [strip.rows.get(y) for y in range(strip.size.height)]
         rows = [row.text for row in rows if row is not None]
-        assert rows[0].startswith("test samples, predicted class: ")
+        # the title drops words to fit the panel, never a number: "predicted: 3 of 16 wrong ..."
+        assert len(rows[0].rstrip()) <= strip.size.width and rows[0].rstrip().endswith("))")
+        wrong = int(np.sum(p.image_predicted[:16] != p.image_true[:16]))
+        assert f"{wrong} of 16 wrong" in rows[0] or f"{wrong}/16 wrong" in rows[0]
         names = [str(int(c)) for c in p.image_predicted]
         label_rows = [r for r in rows[1:] if r.strip() and r.strip()[0] in "0123456789✗"]
         assert label_rows and label_rows[0].split()[0].lstrip("✗").startswith(names[0])
@@ -158,6 +170,7 @@ def test_a_narrow_panel_shows_row_tenths_and_still_fits():
     widget.summary = summary("digits", "classification", 64)
     widget.matrix = np.eye(10, dtype=np.int64) * 88 + 1
     lines = widget.lines(26)
-    assert lines[0][0][0].startswith("confusion (test 980, row t")  # (cut to the width)
+    # words dropped to fit, never the unit of the numbers shown
+    assert lines[0][0][0] == "acc 90.8%, row tenths"
     assert all(len("".join(t for t, _, _ in line)) <= 26 for line in lines)
     assert "".join(t for t, _, _ in lines[2]).split()[1] == "9"  # 89 of 98: nine tenths

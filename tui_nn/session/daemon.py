@@ -159,6 +159,9 @@ def main(trainer_id: str) -> None:
     os.chmod(path, 0o600)
     hub = Hub(listener)
     signal.signal(signal.SIGTERM, lambda signum, frame: hub.wake(terminate="SIGTERM"))
+    # The C-level handler writes to the hub's pipe too: whichever thread the signal lands
+    # on, the main thread's wait() wakes up and the Python handler above runs.
+    signal.set_wakeup_fd(hub.wake_fd, warn_on_full_buffer=False)
     if early:
         hub.wake(terminate="SIGTERM")
     try:

@@ -57,6 +57,7 @@ class Hub:
         self._joined: deque[Joined] = deque()
         self._lock = threading.Lock()
         self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)  # a full pipe is awake enough: never block
         self.terminate: str | None = None
         self._thread = threading.Thread(target=self._accept, name="accept", daemon=True)
         self._thread.start()
@@ -81,6 +82,11 @@ class Hub:
             with self._lock:
                 self._joined.append(Joined(conn, hello))
             self.wake()
+
+    @property
+    def wake_fd(self) -> int:
+        """The write end of the self-pipe (for `signal.set_wakeup_fd`)."""
+        return self._wake_w
 
     def wake(self, terminate: str | None = None) -> None:
         """Make a waiting `poll`/`recv` return (async-signal-safe: a write to a pipe)."""

@@ -15,7 +15,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.session.panel_data import PanelData
-from tui_nn.ui.widgets.panel_rows import PanelRows
+from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
 
 NO_DATA_NOTE = "confusion matrix: classification with more than 2 inputs"
 WAITING_NOTE = "confusion matrix: waiting for the first evaluation"
@@ -83,8 +83,15 @@ class ConfusionMatrix(PanelRows, Widget):
         right = int(np.trace(m))
         acc = f"{100 * right / total:.1f}%" if total else "–"
         unit = ", row tenths" if tenths else (", row %" if percent else "")
-        title = f"confusion (test {total:,}{unit}) acc {acc} · rows true, cols predicted"
-        out = [[(title[:width], "bold", None)]]
+        title = fitting(
+            width,
+            f"confusion (test {total:,}{unit}) acc {acc} · rows true, cols predicted",
+            f"confusion (test {total:,}{unit}) acc {acc} · rows true",
+            f"confusion (test {total:,}{unit}) acc {acc}",
+            f"acc {acc}, test {total:,}{unit}",
+            f"acc {acc}{unit}",
+        )
+        out = [[(title, "bold", None)]]
         header = [(" " * label_w, None, None)]
         header += [(n[: max(1, cell_w - 1)].rjust(cell_w), "dim", None) for n in names]
         out.append(header)

@@ -11,6 +11,15 @@ from tui_nn.session.messages import DataSummary
 from tui_nn.ui.widgets.row_widget import RowWidget
 
 
+def fitting(width: int, *forms: str) -> str:
+    """The first (longest) form of a title that fits in `width` columns; the last one cut
+    if none does. A narrow panel loses words, not the numbers that come first."""
+    for form in forms:
+        if len(form) <= width:
+            return form
+    return forms[-1][: max(0, width)]
+
+
 class PanelRows(RowWidget):
     """Mixin, before the Textual widget class: `class FitPlot(PanelRows, Widget)`."""
 

@@ -14,7 +14,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.session.panel_data import PanelData
-from tui_nn.ui.widgets.panel_rows import PanelRows
+from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
 from tui_nn.ui.widgets.pixels import PixelStyles
 
 GREYS = tuple((g, g, g) for g in (8, 48, 88, 128, 168, 208, 238, 255))  # 8 levels: few bytes
@@ -83,8 +83,15 @@ class SampleStrip(PanelRows, Widget):
         per_row, n_rows, cell_w = self.layout_cells(width, height)
         shown = min(len(images), per_row * n_rows)
         wrong = int(np.sum(p.image_predicted[:shown] != p.image_true[:shown]))
-        title = f"test samples, predicted class: {wrong} of {shown} wrong (✗pred(true))"
-        out = [[Segment(title[:width], base + Style(bold=True))]]
+        title = fitting(
+            width,
+            f"test samples, predicted class: {wrong} of {shown} wrong (✗pred(true))",
+            f"test samples, predicted: {wrong} of {shown} wrong (✗pred(true))",
+            f"predicted: {wrong} of {shown} wrong (✗pred(true))",
+            f"{wrong}/{shown} wrong (✗pred(true))",
+            f"{wrong}/{shown} wrong",
+        )
+        out = [[Segment(title, base + Style(bold=True))]]
         levels = (images.astype(np.int64) * len(GREYS) // 256).astype(np.int16)
         if side % 2:
             pad = np.full((len(levels), 1, side), -1, dtype=np.int16)
