@@ -10,6 +10,7 @@ from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
 from tui_nn.session.mailbox import END, Mailbox, freeze, merge
 from tui_nn.session.messages import DecisionGrid, Snapshot, TrainerDied
+from tui_nn.session.panel_data import PanelData
 
 
 def record(epoch: int) -> EpochRecord:
@@ -65,6 +66,18 @@ def test_one_shot_parts_survive_a_newer_snapshot_without_them():
     assert merged.grid.values[0, 0] == pytest.approx(0.25)
     newest_grid = merge(older, snap(3, grid=grid(0.75)))
     assert newest_grid.grid.values[0, 0] == pytest.approx(0.75)
+
+
+def test_panel_data_survives_a_newer_snapshot_without_it():
+    """The fit curve / confusion matrix of the last weights must reach the app even when a
+    later snapshot (say, the one answering Pause) replaced it in the mailbox."""
+    confusion = np.array([[3, 1], [0, 4]], dtype=np.int64)
+    box = Mailbox()
+    box.put(snap(1, panel=PanelData(confusion=confusion)))
+    box.put(snap(2))
+    item = box.take(timeout=1)
+    assert item.seq == 2 and item.panel is not None
+    assert item.panel.confusion.tolist() == [[3, 1], [0, 4]]
 
 
 def test_runs_are_never_merged():

@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
+import tui_nn.cli.screenshot as screenshot
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
@@ -57,6 +58,7 @@ examples:
   tui-nn --sweep spiral-sweep-results       a sweep's trials; enter opens one
   tui-nn --low-bandwidth                    over a slow SSH link
   tui-nn --speed 10                         train 10 epochs a second, to watch it learn
+  tui-nn --epochs 50 --screenshot run.svg   no terminal: the screen after 50 epochs
 """
 
 
@@ -100,6 +102,7 @@ def app_parser() -> Parser:
         metavar="DIR",
         help="show a sweep's results (`tui-nn sweep --results DIR`); enter opens a trial's model",
     )
+    screenshot.add_arguments(parser)
     return parser
 
 
@@ -108,6 +111,7 @@ def run_app_command(argv: list[str]) -> int:
     from tui_nn.config import FPS, SPEED
 
     ns = app_parser().parse_args(argv)
+    shot = screenshot.request_from(ns)  # a bad --screenshot PATH fails before anything starts
     fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     config = config_from_values(gather_values(ns))
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
@@ -121,6 +125,9 @@ def run_app_command(argv: list[str]) -> int:
         from tui_nn.data import load_dataset
 
         load_dataset(config.dataset)
+    if shot is not None:  # headless: train, save the screen, exit
+        options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed}
+        return screenshot.take(shot, config, resume=ns.resume, **options)
     from tui_nn.ui.app import run_app  # Textual is imported only on this path
 
     code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)

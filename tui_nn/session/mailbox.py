@@ -8,7 +8,7 @@ delivery thread `take`s and calls the sink, as fast as the sink returns.
 Exactly how snapshots coalesce: the mailbox holds a short list of pending snapshots, at most one
 per run id. A new snapshot of the same run as the last pending one *replaces* it, after taking
 over what the older one carried once: its records are prepended (so every EpochRecord is kept,
-in order) and its data summary, decision grid, weights, inspection and saved path are kept when
+in order) and its data summary, decision grid, panel data, weights, inspection and saved path are kept when
 the newer snapshot has none of its own. Snapshots of different runs are never merged (the UI must
 see the old run end and the new one begin), so the list only grows by one per Reset, architecture
 or data change made while the sink is busy. A final item (TrainerDied, or the end of the stream)
@@ -30,6 +30,7 @@ from tui_nn.session.tracing import freeze as freeze_trace
 _ONCE = (
     "data",
     "grid",
+    "panel",
     "weights",
     "network_view",
     "inspection",

@@ -77,6 +77,15 @@ class PictureViews:
         for widget_type in PANEL_WIDGETS:
             self.query_one(widget_type).update_panel(panel)  # type: ignore[attr-defined]
 
+    def request_pictures(self) -> bool:
+        """Ask the trainer again for the pictures of the view shown (answered at once, with
+        the weights as they are now; headless.py's screenshot waits for them). False when the
+        view shows none."""
+        grid_view = self._grid_view  # type: ignore[attr-defined]
+        if grid_view is None or not grid_view[0]:
+            return False
+        return self.send(self.view_command(*grid_view))  # type: ignore[attr-defined]
+
     def action_cycle_view(self) -> None:
         if len(self.views) < 2:
             only = self.view or "no picture"
