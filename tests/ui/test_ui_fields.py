@@ -101,4 +101,4 @@ async def test_tab_goes_from_the_network_panel_straight_to_the_fields(tmp_path):
         for _ in range(4):
             await pilot.press("tab")
             seen.append(harness.app.focused.id)
-        assert seen == ["units-input", "dataset", "path", "samples"]
+        assert seen == ["units-input", "dataset", "path", "test_data"]

@@ -23,10 +23,12 @@ from textual.widgets import Input, Label, Select
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.types import HyperParams
 from tui_nn.rule import Rule
-from tui_nn.ui import fields, names
+from tui_nn.ui import fields, names, schedule_args
 from tui_nn.ui.panels.messages import EditRefused
 
 CSV = "csv"
+ARGS = "lr_args"  # the Input of the schedule's parameters (tui_nn.ui.schedule_args)
+DEFAULT_FRACTION = DatasetSpec().test_fraction  # a test file removed, no fraction known
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Field:
 _RULES = fields.RULES
 FORM = (
     Field("path", "csv", "data", show=lambda v: v or "", placeholder="path.csv"),
+    Field("test_data", "test on", "data", show=lambda v: v or "", placeholder="none"),
     Field("samples", "samples", "data", _RULES["samples"], placeholder="default",
           blank_is_default=True),
     Field("noise", "noise", "data", _RULES["noise"], placeholder="default",
@@ -69,6 +72,13 @@ FORM = (
           lambda v: "" if v is None else str(v), placeholder="off", blank_is_default=True),
 )  # fmt: skip
 FORM_BY_ATTR = {f.attr: f for f in FORM}
+EDITABLE = {*FORM_BY_ATTR, ARGS}  # the ids of the text fields
+
+
+def _data_path(text: str) -> str:
+    """A typed data path with `~` expanded, made absolute (as the CLI does: a saved run finds
+    its data from any directory)."""
+    return os.path.abspath(os.path.expanduser(text)) if text else text
 
 
 def _row(label: str, widget: Input | Select) -> Horizontal:
@@ -107,6 +117,7 @@ class HyperPanel(VerticalScroll):
         super().__init__(id=id)
         self.hyper: HyperParams | None = None
         self.dataset: DatasetSpec | None = None
+        self._fraction: float | None = None  # the test fraction before a test file took over
 
     def compose(self) -> ComposeResult:
         datasets = [(name, name) for name in names.DATASETS] + [("csv file", CSV)]
@@ -121,10 +132,11 @@ class HyperPanel(VerticalScroll):
             yield _row(f.label, Input(placeholder=f.placeholder, compact=True, id=f.attr))
             if f.attr == "seed":  # the data's seed above; the weights' seed may differ (R)
                 yield _row("weights", Label("", id="network-seed"))
-            if f.attr == "lr":  # the schedule of the rate (its parameters: TOML or options)
+            if f.attr == "lr":  # the schedule of the rate, and its parameters
                 yield _row(
                     "sched", Select(schedules, allow_blank=False, compact=True, id="lr_schedule")
                 )
+                yield _row("  args", Input(compact=True, id=ARGS))
 
     def on_mount(self) -> None:
         self.border_title = "Training"
@@ -143,6 +155,7 @@ class HyperPanel(VerticalScroll):
             self._fill("hyper", hyper)
             self._select("#optimizer", hyper.optimizer)
             self._select("#lr_schedule", hyper.lr_schedule)
+            self._show_args(hyper)
         if dataset != self.dataset:
             self.dataset = dataset
             self._fill("data", dataset)
@@ -151,13 +164,20 @@ class HyperPanel(VerticalScroll):
         for f in FORM:
             if f.group == group:
                 self._show_field(f, source)
-        if group == "data":  # MNIST keeps its published split: say so, and take no edits
+        if group == "data":  # MNIST's published split, or a test file: say so, take no edits
             self._select("#dataset", source.name)  # "csv file" once a file is in use
             official = names.has_official_split(source.name)
             test_input = self.query_one("#test_fraction", Input)
-            test_input.disabled = official
-            if official:
-                test_input.value = "official"
+            test_input.disabled = official or bool(source.test_data)
+            if test_input.disabled:
+                test_input.value = "official" if official else "file"
+
+    def _show_args(self, hyper: HyperParams) -> None:
+        """The schedule's parameters; none to edit for a constant rate."""
+        args_input = self.query_one(f"#{ARGS}", Input)
+        args_input.disabled = not schedule_args.PARAMETERS.get(hyper.lr_schedule)
+        if not args_input.has_focus:
+            args_input.value = schedule_args.show(hyper)
 
     def _show_field(self, f: Field, source: HyperParams | DatasetSpec | None) -> None:
         field_input = self.query_one(f"#{f.attr}", Input)
@@ -178,6 +198,7 @@ class HyperPanel(VerticalScroll):
     def _propose(self, group: str, value: HyperParams | DatasetSpec) -> None:
         if group == "hyper":
             self.hyper = value
+            self._show_args(value)
             self.post_message(self.HyperProposed(value))
         else:
             self.dataset = value
@@ -185,7 +206,10 @@ class HyperPanel(VerticalScroll):
             self.post_message(self.DatasetProposed(value))
 
     def apply(self, attr: str, text: str) -> bool:
-        """Parse and use `text` for setting `attr`; False (and a message) when refused."""
+        """Parse and use `text` for setting `attr` (or `ARGS`, the schedule's parameters);
+        False (and a message) when refused."""
+        if attr == ARGS:
+            return self._use_args(text)
         f = FORM_BY_ATTR[attr]
         source = self._source(f.group)
         if source is None:
@@ -193,7 +217,9 @@ class HyperPanel(VerticalScroll):
         try:
             value = f.parse(text)
             if attr == "path":
-                return self._use_csv(value)
+                return self._use_csv(_data_path(value))
+            if attr == "test_data":
+                return self._use_test_file(_data_path(value))
         except fields.Refused as refused:
             self.post_message(EditRefused(str(refused)))
             return False
@@ -209,6 +235,44 @@ class HyperPanel(VerticalScroll):
         self._propose("data", replace(self.dataset, name=CSV, path=path))
         return True
 
+    def _use_test_file(self, path: str) -> bool:
+        """Test on the CSV at `path` (all of the training file trains); blank: no test file,
+        the test fraction it had before splits the training file again."""
+        if not path:
+            if self.dataset.test_data:
+                self._propose("data", self._without_test_file(self.dataset))
+            return True
+        if self.dataset.name != CSV:
+            raise fields.Refused(
+                f"test file: needs a csv to train on (type its path in the csv field first); "
+                f"{self.dataset.name} is split by the test fraction"
+            )
+        if not os.path.isfile(path):
+            raise fields.Refused(f"test file: no such file {path!r}")
+        if path != self.dataset.test_data:
+            if not self.dataset.test_data:
+                self._fraction = self.dataset.test_fraction
+            self._propose("data", replace(self.dataset, test_data=path, test_fraction=0.0))
+        return True
+
+    def _without_test_file(self, spec: DatasetSpec) -> DatasetSpec:
+        if not spec.test_data:
+            return spec
+        fraction = DEFAULT_FRACTION if self._fraction is None else self._fraction
+        return replace(spec, test_data=None, test_fraction=fraction)
+
+    def _use_args(self, text: str) -> bool:
+        if self.hyper is None:
+            return False
+        try:
+            hyper = schedule_args.parse(self.hyper, text)
+        except fields.Refused as refused:
+            self.post_message(EditRefused(str(refused)))
+            return False
+        if hyper != self.hyper:
+            self._propose("hyper", hyper)
+        return True
+
     def regenerate(self) -> None:
         """New data from the next seed (same dataset, size and noise)."""
         if self.dataset is not None:
@@ -222,23 +286,29 @@ class HyperPanel(VerticalScroll):
 
     def action_leave_field(self) -> None:
         focused = self.screen.focused
-        if isinstance(focused, Input) and focused.id in FORM_BY_ATTR:
+        if isinstance(focused, Input) and focused.id in EDITABLE:
             self._edited(focused)
         self.app.query_one("#layer-list").focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id in FORM_BY_ATTR:
+        if event.input.id in EDITABLE:
             self._edited(event.input)
             self.screen.focus_next()
 
     @on(Input.Blurred)
     def _blurred(self, event: Input.Blurred) -> None:
-        if event.input.id in FORM_BY_ATTR:
+        if event.input.id in EDITABLE:
             self._edited(event.input)
 
     def _edited(self, field_input: Input) -> None:
+        if field_input.id == ARGS:
+            if self.hyper is not None and field_input.value != schedule_args.show(self.hyper):
+                self._use_args(field_input.value)
+            if self.hyper is not None:
+                field_input.value = schedule_args.show(self.hyper)
+            return
         f = FORM_BY_ATTR[field_input.id]
         source = self._source(f.group)
         if source is None or field_input.value == f.show(getattr(source, f.attr)):
@@ -265,5 +335,11 @@ class HyperPanel(VerticalScroll):
             self._select("#dataset", self.dataset.name)
             self.query_one("#path", Input).focus()
             return
-        spec = replace(self.dataset, name=str(event.value), path=None, samples=None, noise=None)
+        spec = replace(
+            self._without_test_file(self.dataset),
+            name=str(event.value),
+            path=None,
+            samples=None,
+            noise=None,
+        )
         self._propose("data", spec)
