@@ -73,3 +73,36 @@ async def test_new_data_says_what_it_kept_and_restarted(tmp_path):
         text = app.message_shown.text
         assert text == "new data: weights kept; epochs, curves and optimizer state restart"
         assert app.last.epoch == 0
+
+
+def burst(app, *keys: str) -> None:
+    """Keys as a terminal delivers them in one read (a fast typist over SSH, a paste, a
+    script): all posted at once, none waited for."""
+    from textual import events
+
+    for key in keys:
+        char = key if len(key) == 1 else {"enter": "\r", "tab": "\t"}.get(key)
+        app.post_message(events.Key(key, char))
+
+
+async def test_keys_that_arrive_together_act_in_the_order_they_were_typed(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        field = app.query_one("#lr")
+        field.focus()
+        await pilot.pause()
+        burst(app, "ctrl+u", "0", ".", "1", "enter")  # clear, type, apply
+        await wait_for(pilot, lambda: app.last.hyper.lr == 0.1, "lr 0.1 applied")
+        assert not app.refusals
+        field.focus()
+        await pilot.pause()
+        burst(app, "end", "backspace", "5", "enter")  # edit the end
+        await wait_for(pilot, lambda: app.last.hyper.lr == 0.5, "lr 0.5 applied")
+        l1 = app.query_one("#l1")
+        l1.focus()
+        await pilot.pause()
+        # on to the next field in the same burst: what follows the tab goes to L2, not L1
+        burst(app, "ctrl+u", "0", ".", "1", "tab", "ctrl+u", "0", ".", "2", "enter")
+        await wait_for(pilot, lambda: app.last.hyper.l2 == 0.2, "L2 0.2 applied")
+        assert app.last.hyper.l1 == 0.1 and l1.value == "0.1" and not app.refusals

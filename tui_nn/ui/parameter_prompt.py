@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_nn.session.notation import Address, NotationError, parse_assignment
+from tui_nn.ui.widgets.field_input import FieldInput
 
 HINT = (
     "1-based: W<layer>[<neuron>,<input>] = value, b<layer>[<neuron>] = value; "
@@ -45,7 +46,7 @@ class ParameterPrompt(ModalScreen[tuple[Address, float] | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Set a weight or bias"
-            yield Input(value=self.prefill, placeholder="W1[2,1] = 1.25", id="parameter-input")
+            yield FieldInput(value=self.prefill, placeholder="W1[2,1] = 1.25", id="parameter-input")
             yield Static(HINT, id="parameter-hint")
             yield Static("", id="parameter-error")
 

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Static
 
 from tui_nn.sweep.results import ResultsError, SweepResults, read_results
 from tui_nn.ui.trial_compare import TrialRefused, trial_config
+from tui_nn.ui.widgets.field_input import FieldInput
 from tui_nn.ui.widgets.sweep_plot import SweepPlot
 from tui_nn.ui.widgets.sweep_table import SweepTable, cell_text
 
@@ -169,7 +170,7 @@ class SweepFolderPrompt(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = "Sweep results — enter to open, esc to cancel"
             yield Static("The folder `tui-nn sweep --results DIR` wrote:")
-            yield Input(placeholder="e.g. spiral-sweep-results", id="sweep-folder")
+            yield FieldInput(placeholder="e.g. spiral-sweep-results", id="sweep-folder")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -26,6 +26,7 @@ from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.ui import fields, names
 from tui_nn.ui.name_picker import NamePicker
 from tui_nn.ui.panels.messages import EditRefused
+from tui_nn.ui.widgets.field_input import FieldInput
 
 DEFAULT_NEW_LAYER = LayerSpec(4, "tanh")
 
@@ -86,7 +87,7 @@ class ArchitecturePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield LayerList(id="layer-list")
-        units = Input(
+        units = FieldInput(
             placeholder="type, Enter",
             compact=True,
             select_on_focus=False,

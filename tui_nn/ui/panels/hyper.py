@@ -25,6 +25,7 @@ from tui_nn.engine.types import HyperParams
 from tui_nn.rule import Rule
 from tui_nn.ui import fields, names, schedule_args
 from tui_nn.ui.panels.messages import EditRefused
+from tui_nn.ui.widgets.field_input import FieldInput
 
 CSV = "csv"
 ARGS = "lr_args"  # the Input of the schedule's parameters (tui_nn.ui.schedule_args)
@@ -129,14 +130,14 @@ class HyperPanel(VerticalScroll):
                 yield _row(
                     "optim", Select(optimizers, allow_blank=False, compact=True, id="optimizer")
                 )
-            yield _row(f.label, Input(placeholder=f.placeholder, compact=True, id=f.attr))
+            yield _row(f.label, FieldInput(placeholder=f.placeholder, compact=True, id=f.attr))
             if f.attr == "seed":  # the data's seed above; the weights' seed may differ (R)
                 yield _row("weights", Label("", id="network-seed"))
             if f.attr == "lr":  # the schedule of the rate, and its parameters
                 yield _row(
                     "sched", Select(schedules, allow_blank=False, compact=True, id="lr_schedule")
                 )
-                yield _row("  args", Input(compact=True, id=ARGS))
+                yield _row("  args", FieldInput(compact=True, id=ARGS))
 
     def on_mount(self) -> None:
         self.border_title = "Training"

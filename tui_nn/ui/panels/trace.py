@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 
 from tui_nn.session.messages import TraceResult
 from tui_nn.session.trace_text import step_plan, trace_step
+from tui_nn.ui.widgets.field_input import FieldInput
 
 HINTS = "←/→ step  ↑/↓ neuron  n/p sample  i index  t split  c point  v diagram  a apply  Esc"
 SHORT_HINTS = "←→ ↑↓ n/p i t c:point v a:apply Esc"
@@ -130,7 +131,7 @@ class TracePanel(Vertical, can_focus=True):
         yield Static(id="trace-head")
         with VerticalScroll(id="trace-scroll"):
             yield Static(id="trace-body")
-        yield Input(id="trace-index", placeholder="sample index, Enter to trace", type="integer")
+        yield FieldInput(id="trace-index", placeholder="sample index, Enter to trace", type="integer")
 
     def on_mount(self) -> None:
         self.border_title = "Trace a sample"
