@@ -217,27 +217,25 @@ def parse_target(
             f"{table.where(i, j)}: {texts[i]!r} is not a number; "
             "task regression needs a numeric target"
         )
-    if numeric and kind != "classification":
+    if numeric:
         values = np.array(texts, dtype=np.float64)
         if not np.isfinite(values).all():
             raise _cell_error(table, int(np.flatnonzero(~np.isfinite(values))[0]), j, "target")
-        whole = not any(("." in t) or ("e" in t.lower()) for t in texts)
-        distinct = len(np.unique(values))
-        few = distinct <= MAX_CLASSES and 2 * distinct <= len(values)
-        if kind == "regression" or not (whole and few):
-            return values.astype(np.float32).reshape(-1, 1), None
-    if numeric:  # classes named by their values, in numeric order
-        values = np.array(texts, dtype=np.float64)
-        distinct = len(np.unique(values))
+        classes, y = np.unique(values, return_inverse=True)
+        distinct = len(classes)
+        if kind != "classification":
+            whole = not any(("." in t) or ("e" in t.lower()) for t in texts)
+            few = distinct <= MAX_CLASSES and 2 * distinct <= len(values)
+            if kind == "regression" or not (whole and few):
+                return values.astype(np.float32).reshape(-1, 1), None
         if 2 * distinct > len(values):
             raise DataError(
                 f"{table.path}: column {j + 1} ({table.column_name(j)!r}) has {distinct} distinct "
                 f"values in {len(values)} rows: too few rows a class for classification (at most "
                 f"{len(values) // 2} classes); use --task regression or auto"
             )
-        classes, y = np.unique(values, return_inverse=True)
         first = {v: t for v, t in zip(values.tolist(), texts)}
-        names = tuple(first[c] for c in classes.tolist())  # as the file writes them
+        names = tuple(first[c] for c in classes.tolist())  # classes as the file writes them
         y = y.astype(np.int64)
     else:
         names = tuple(sorted(set(texts)))
