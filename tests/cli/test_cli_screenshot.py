@@ -15,8 +15,8 @@ import pytest
 
 import tui_nn.cli.screenshot as screenshot
 import tui_nn.session.registry as registry
+import tui_nn.ui.link.runs as runs
 from tui_nn.atomic import pid_alive
-from tui_nn.ui import runs
 
 FAST = ("--speed", "max")
 WAIT_SECONDS = 30.0  # for a trainer to appear (a loaded machine is slow to start one)
