@@ -36,6 +36,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.widgets import Footer, Static
 
 import tui_nn.ui.pace as pace
@@ -56,6 +57,7 @@ from tui_nn.session.messages import (
     Step,
 )
 from tui_nn.ui.compare.controller import Comparison, ForkLost, ForkSnapshots
+from tui_nn.ui.crash import Crash
 from tui_nn.ui.curves import Curves
 from tui_nn.ui.diagram.controller import DiagramController
 from tui_nn.ui.diagram.widget import NetworkDiagram
@@ -69,6 +71,7 @@ from tui_nn.ui.link.pending import EditKind
 from tui_nn.ui.link.session import SessionFactory, real_session
 from tui_nn.ui.neurons import Neurons
 from tui_nn.ui.notices import MESSAGE_SECONDS, Said
+from tui_nn.ui.palette import Palette
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.panels.hyper import HyperPanel
 from tui_nn.ui.panels.messages import EditRefused
@@ -126,6 +129,7 @@ class TuiNNApp(App[str | None]):
         self.said: list[Said] = []  # every message, newest last (tests read it here)
         self.refusals: list[str] = []  # every refused edit, newest last
         self._view_sent: SetView | None = None
+        self.crash: Crash | None = None  # set when the app failed (crash.py)
         self._gradients_asked = False
 
         self.link = TrainerLink(session_factory, self.post_message, self.fps, self.notify)
@@ -184,16 +188,31 @@ class TuiNNApp(App[str | None]):
 
     async def on_unmount(self) -> None:
         self.keeper.watch_hangup(False)
+        if self.keeper.detached is not None:  # `d`, a hang-up, a crash: they train on
+            self.comparison.forget()
+            return
         await asyncio.to_thread(self.comparison.close)
-        if self.link.session is not None and not self.keeper.detached:  # detached: it trains on
+        if self.link.session is not None:
             await asyncio.to_thread(self.link.close)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing caught (in a handler, a worker, a widget): a crash is a
+        detach (crash.py). Then Textual ends the app as it does; the traceback is in the log,
+        not on the screen (launch.py says where)."""
+        if self.crash is None:
+            self.crash = self.keeper.crashed(error)
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
     # ---- snapshots in ---------------------------------------------------------------------
+
+    # The trainers' notices come from the sessions' threads at any time, also while the app
+    # shuts down (its widgets already gone): then they are dropped (`is_running` is false).
 
     @on(SnapshotsArrived)
     def _snapshots_arrived(self) -> None:
         update = self.link.bridge.take()
-        if update is not None:
+        if update is not None and self.is_running:
             self.show(update)
 
     def show(self, update: Update) -> None:
@@ -247,6 +266,8 @@ class TuiNNApp(App[str | None]):
 
     @on(TrainerLost)
     def _trainer_lost(self, event: TrainerLost) -> None:
+        if not self.is_running:
+            return
         alive = event.died.alive  # only this app's link went; the trainer trains on
         self.query_one(StatusLine).show(self.last, state="unlinked" if alive else "lost")
         title = "link lost" if alive else "trainer died"
@@ -254,11 +275,13 @@ class TuiNNApp(App[str | None]):
 
     @on(ForkSnapshots)
     def _b_arrived(self) -> None:
-        self.comparison.b_arrived()
+        if self.is_running:
+            self.comparison.b_arrived()
 
     @on(ForkLost)
     def _b_lost(self, event: ForkLost) -> None:
-        self.comparison.b_lost(event)
+        if self.is_running:
+            self.comparison.b_lost(event)
 
     # ---- commands out -----------------------------------------------------------------------
 
@@ -517,6 +540,13 @@ class TuiNNApp(App[str | None]):
 
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         return help_sections(self._offered(self.BINDINGS))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):

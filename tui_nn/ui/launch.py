@@ -55,9 +55,14 @@ def finish_app(app: TuiNNApp) -> int:
     """Run `app` in this terminal; what it leaves behind, said after it exits."""
     saved_path = app.run()
     keeper = app.keeper
+    if app.crash is not None:
+        print(app.crash.line(), file=sys.stderr)
+        return 1
     if keeper.detached:
         print(f"tui-nn: detached; training goes on in trainer {keeper.detached}")
         print(f"         come back with: tui-nn attach {keeper.detached}")
+        for other in keeper.detached_others:
+            print(f"         run B trains on too: tui-nn attach {other}")
         return 0
     if keeper.save_error:
         print(f"tui-nn: {keeper.save_error}", file=sys.stderr)
@@ -86,6 +91,9 @@ def run_lesson_app(
         return 2
     app = create_lesson_app(config, lesson, fps=fps, speed=speed)
     saved_path = app.run()
+    if app.crash is not None:
+        print(app.crash.line(), file=sys.stderr)
+        return 1
     if app.return_code not in (0, None):
         return app.return_code
     if saved_path:

@@ -386,6 +386,10 @@ class Comparison:
             plot.compare_with(None)
         self._forget()
 
+    def forget(self) -> None:
+        """The app leaves run B training (detached): only the temporary folder goes."""
+        self._forget()
+
     def _forget(self) -> None:
         if self.state is not None:
             shutil.rmtree(self.state.folder, ignore_errors=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 import tui_nn.ui.link.runs as runs
 from tui_nn.config import RunConfig
 from tui_nn.session.messages import Pause, Save
+from tui_nn.ui.crash import Crash, crash_log_path, describe, write_log
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.link import TrainerLink
 from tui_nn.ui.widgets.status_line import StatusLine
@@ -50,6 +51,7 @@ class RunKeeper:
         self.saving = False  # a Save is on its way: the status line says so whatever arrives
         self.detached: str | None = None  # the trainer id, once detached (launch.py says how
         # to come back)
+        self.detached_others: list[str] = []  # run B's trainer, detached with A
         self.next_model: str | None = None  # a sweep trial to open once this app has quit
         self._hanging_up = False
         self._previous_hangup: object = None
@@ -130,23 +132,37 @@ class RunKeeper:
     # ---- detaching (like tmux): training goes on, `tui-nn attach` brings it back -----------
 
     def detach(self) -> None:
-        """Leave the trainer training on its own and exit; it saves the run when left."""
-        trainer_id = self.link.trainer_id
-        if not self.link.alive or trainer_id is None:
+        """`d`: leave the trainers training on their own and exit; each saves its run when
+        left (run B of a comparison too)."""
+        if not self.link.alive or self.link.trainer_id is None:
             self.host.notify("no trainer to leave running", severity="warning")
             return
-        self.link.detach()
-        self.detached = trainer_id
+        self.detach_all()
         self.host.exit(result=None)
 
     def detach_all(self) -> None:
-        """Leave every trainer of this app training (each saves its run when left): a
-        hang-up, or a crash of the app."""
+        """Leave every trainer of this app training (each saves its run when left): `d`, a
+        hang-up, a crash of the app."""
         if self.link.session is not None:
             self.detached = self.detached or self.link.trainer_id
             self.link.detach()
         for other in self.others():
+            if other.trainer_id is not None:
+                self.detached_others.append(other.trainer_id)
             other.detach()
+
+    def crashed(self, error: BaseException) -> Crash:
+        """The app failed with `error`: its traceback to a log beside the runs, every trainer
+        left training (it saves, as for a hang-up). Never raises: it runs while the app
+        fails."""
+        folder = self.runs_directory if self.runs_directory is not None else runs.runs_dir()
+        log = write_log(error, crash_log_path(folder, self.run_path))
+        trainer = self.link.trainer_id if self.link.alive else None
+        try:
+            self.detach_all()
+        except Exception:  # the link is broken too: the trainer sees the app gone anyway
+            pass
+        return Crash(describe(error), log, trainer)
 
     def watch_hangup(self, on: bool) -> None:
         """Losing the terminal (SIGHUP) detaches: a plain signal handler, not the event
