@@ -222,7 +222,9 @@ def main(argv: list[str]) -> int:
 
     ns = parser().parse_args(argv)
     config_a, config_b = build_configs(ns)
-    check_target("--metrics", ns.metrics)
+    reads = {"--data": ns.data, "--test-data": ns.test_data}
+    reads.update({f"run {'AB'[i]}'s configuration": path for i, path in enumerate(ns.configs[:2])})
+    check_target("--metrics", ns.metrics, "file", reads)
     a, b = Side("A", config_a), Side("B", config_b)
     shared = prepare(a, b)
     differences = config_differences(config_a, config_b)

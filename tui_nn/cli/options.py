@@ -114,7 +114,7 @@ def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> di
             path = base / path
         if dest in DATA_PATHS:
             path = path.absolute()
-        values[dest] = str(path)
+        values[dest] = str(path) + (os.sep if value.endswith(os.sep) else "")  # "out/": a folder
     return values
 
 

@@ -24,7 +24,7 @@ from tui_nn.cli.options import (
 )
 from tui_nn.cli.parser import make_parser
 from tui_nn.cli.progress import ProgressBar, human_seconds, is_terminal
-from tui_nn.cli.targets import check_metrics_target, check_target
+from tui_nn.cli.targets import check_train_targets
 from tui_nn.config import RunConfig, train_data
 
 EPILOG = """\
@@ -69,8 +69,7 @@ def main(argv: list[str]) -> int:
     if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
     warn_fast_rate(config.hyper.lr)
-    save = check_target("--save", values.get("save"))
-    check_metrics_target(values.get("metrics"), save, values.get("load"))
+    check_train_targets(values, ns.config)
 
     dataset = load_dataset(config.dataset)
     net = build_network(config, dataset, loaded, values)
@@ -156,12 +155,6 @@ def warn_fast_rate(lr: float) -> None:
             f"warning: --lr {lr:g} is above {editor[1]:g}, the most the app's field takes; "
             "a rate this large usually saturates the network or diverges"
         )
-
-
-def check_output_path(option: str, path: str | None) -> None:
-    """Fail before training, not after it, when a result could not be written (the checks
-    of cli/targets.py: a directory, FIFO, device, missing or unwritable folder)."""
-    check_target(option, path)
 
 
 def plural(count: int | None, word: str) -> str:
