@@ -46,6 +46,7 @@ BASE_MODULES = (
     "tui_nn.rule",
     "tui_nn.model_meta",
     "tui_nn.outputs",
+    "tui_nn.autosave",
 )
 
 
