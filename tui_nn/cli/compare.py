@@ -97,6 +97,7 @@ NOT_PER_RUN = {
     "save": "compare saves no model (train each run with tui-nn train --save)",
     "load": "both runs start from the same new weights (tui-nn train --load continues a model)",
     "metrics": "--metrics holds both runs (field 'run': A or B); give it once, for both",
+    "checkpoint_every": "compare saves no model, so it has no checkpoints",
 }
 
 
@@ -104,7 +105,7 @@ def refuse_file_options(values: dict[str, Any], where: str) -> None:
     """`--set save=...` (or a run file's `save = ...`) would be ignored: refused by name."""
     for key, why in NOT_PER_RUN.items():
         if key in values:
-            raise UsageError(f"{where} {key}: {why}")
+            raise UsageError(f"{where} {key.replace('_', '-')}: {why}")
 
 
 def build_configs(ns) -> tuple[RunConfig, RunConfig]:
