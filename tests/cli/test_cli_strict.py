@@ -125,3 +125,19 @@ def test_epochs_0_saves_the_initial_weights(cli, tmp_path):
     for (w, b), (w0, b0) in zip(model.params, fresh.get_params()):
         assert np.array_equal(w, w0) and np.array_equal(b, b0)
     assert len(model.history) == 0
+
+
+@pytest.mark.parametrize("fps", ["0", "-1", "nan", "inf", "1e9", ""])
+def test_attach_checks_fps_as_the_app_does(cli, fps):
+    attach, app = cli("attach", f"--fps={fps}", "abc123"), cli(f"--fps={fps}", "--dataset", "xor")
+    assert attach.code == app.code == 2
+    assert attach.error_line.startswith("tui-nn: error: --fps: ")
+    if fps:
+        assert attach.error_line == app.error_line
+
+
+@pytest.mark.parametrize("args", [("--stop", ""), ("--stop", " "), ("",)])
+def test_attach_refuses_an_empty_trainer_id(cli, args):
+    result = cli("attach", *args)
+    assert result.code == 2 and result.out == ""
+    assert "an empty trainer id; tui-nn attach --list shows them" in result.error_line
