@@ -411,7 +411,9 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     path = Path(path)
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            data = f.read()
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a BOM (Windows editors) is fine
+        return tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(_unreadable(path, exc)) from None
     except tomllib.TOMLDecodeError as exc:
