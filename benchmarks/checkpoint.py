@@ -1,0 +1,137 @@
+"""What checkpoints cost: `tui-nn train --save` writes its run every --checkpoint-every seconds
+(default 30) so that a hard kill loses no more. Budget: at most 1 % of training throughput.
+
+    flock /work/brief/bench.lock .venv/bin/python benchmarks/checkpoint.py [--data-dir DIR]
+
+1. One save (atomic: temp file, fsync, rename) of a model with a full history, for three
+   network sizes: its cost divided by 30 s is the overhead at the default period.
+2. Headless training, paired A/B in one process (off / 30 s / 1 s, interleaved, the median
+   of --repeats): a tiny network on xor (steps of ~20 us: the cost of looking at the clock)
+   and the MNIST preset (the largest saves; skipped without the MNIST files). A period of
+   1 s makes the saves' cost visible above the noise; the default's overhead is measured too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DIR = REPO.parent / "shared" / "datasets"
+BUDGET = 0.01  # of throughput, at the default period
+PERIOD = 30.0
+
+
+def save_costs(repeats: int = 15) -> list[tuple[str, float, int]]:
+    from tui_nn.config import RunConfig
+    from tui_nn.engine.history import CAPACITY, MetricHistory
+    from tui_nn.engine.network import Network
+    from tui_nn.engine.spec import LayerSpec, NetworkSpec
+    from tui_nn.engine.types import EpochRecord
+    from tui_nn.files import save_model
+
+    history = MetricHistory()
+    for e in range(1, CAPACITY + 1):
+        history.append(EpochRecord(e, e * 10, e * 100, 0.5, 0.6, 0.9, 0.8, float(e), 0.01))
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.npz"
+        for n_in, hidden, n_out in ((64, (32,), 10), (784, (256, 128), 10), (784, (1024, 1024), 10)):
+            spec = NetworkSpec(
+                n_in, tuple(LayerSpec(u, "relu") for u in hidden), LayerSpec(n_out, "softmax"), "cce"
+            )
+            net = Network.from_spec(spec)
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                save_model(path, net, RunConfig(), None, history, elapsed=1.0)
+                times.append(time.perf_counter() - start)
+            name = "-".join(str(n) for n in spec.sizes)
+            rows.append((name, statistics.median(times), path.stat().st_size))
+    return rows
+
+
+def train_seconds(args: list[str]) -> float:
+    from tui_nn.cli import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        sink = io.StringIO()
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = main([*args, "--quiet", "--save", os.path.join(folder, "m.npz")])
+        seconds = time.perf_counter() - start
+    assert code == 0, sink.getvalue()
+    return seconds
+
+
+def paired(args: list[str], periods: list[str], repeats: int) -> dict[str, float]:
+    """Median seconds per period; the runs interleaved (off, 30, 1, off, 30, 1, ...)."""
+    times: dict[str, list[float]] = {p: [] for p in periods}
+    train_seconds([*args, "--checkpoint-every", "off"])  # warm-up: imports, data cache
+    for _ in range(repeats):
+        for period in periods:
+            times[period].append(train_seconds([*args, "--checkpoint-every", period]))
+    return {p: statistics.median(t) for p, t in times.items()}
+
+
+def report(name: str, medians: dict[str, float]) -> float:
+    base = medians["off"]
+    print(f"{name}: off {base:.3f} s", end="")
+    overhead = 0.0
+    for period, seconds in medians.items():
+        if period == "off":
+            continue
+        ratio = seconds / base - 1
+        print(f"  every {period} s {seconds:.3f} s ({100 * ratio:+.2f} %)", end="")
+        if period == str(int(PERIOD)):
+            overhead = ratio
+    print()
+    return overhead
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=str(DEFAULT_DIR))
+    parser.add_argument("--repeats", type=int, default=5)
+    ns = parser.parse_args()
+    with open("/proc/loadavg") as f:
+        print(f"load: {f.read().split()[:3]}  (python {sys.version.split()[0]})")
+
+    print("\n1. one checkpoint (atomic save with a full history of the bounded size):")
+    worst = 0.0
+    for name, seconds, size in save_costs():
+        share = seconds / PERIOD
+        worst = max(worst, share)
+        print(
+            f"  network {name:<16} {1000 * seconds:7.1f} ms  {size / 1e6:5.2f} MB  "
+            f"= {100 * share:.3f} % of a {PERIOD:g} s period"
+        )
+    print(f"  worst: {100 * worst:.3f} % (budget {100 * BUDGET:g} %: ratio {worst / BUDGET:.2f})")
+
+    print("\n2. headless training, paired (median of", ns.repeats, "runs each):")
+    xor = ["train", "--dataset", "xor", "--hidden", "8,8", "--epochs", "4000"]
+    results = [report("xor 2-8-8-1, 4000 epochs", paired(xor, ["off", "30", "1"], ns.repeats))]
+    mnist = Path(ns.data_dir) / "mnist"
+    if (mnist / "train-images-idx3-ubyte.gz").exists():
+        args = ["train", "--dataset", "mnist", "--data-dir", str(Path(ns.data_dir)), "--epochs", "1"]
+        args += ["--samples", "20000"]
+        results.append(report("mnist preset, 1 epoch of 20,000", paired(args, ["off", "30", "1"], 3)))
+    else:
+        print(f"  (no MNIST at {mnist}: the MNIST row skipped)")
+    measured = max(results)
+    print(
+        f"\noverhead at the default {PERIOD:g} s: save cost {100 * worst:.3f} %, measured "
+        f"{100 * measured:+.2f} % (within noise when below ~1 %); budget {100 * BUDGET:g} %"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
