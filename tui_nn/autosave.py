@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-
 LOOK = 16  # steps inside an epoch between two readings of the clock
 
 
