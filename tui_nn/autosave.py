@@ -43,6 +43,17 @@ class Autosave:
             return now - self.last + epoch > self.every
         return now - self.last >= self.every
 
+    def overdue(self) -> bool:
+        """The deadline has come (the clock read now): for a caller that looks now and then,
+        not after every step (the detached trainer, at each snapshot). A clock that went back
+        (a new run restarts its stopwatch) starts the period again."""
+        if self.every is None:
+            return False
+        now = self.clock()
+        if now < self.last:
+            self.last = now
+        return now - self.last >= self.every
+
     def saved(self) -> None:
         self.last = self.clock()
         self.saves += 1
