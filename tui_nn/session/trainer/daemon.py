@@ -95,6 +95,7 @@ class Control:
         except OSError:
             pass  # the Save says what is wrong
         runner.apply(Save(path))
+        self.autosave.saved()  # the next checkpoint is due a whole period later
         return path if runner.saved_path == path else None
 
     def _joined(self, event: Joined) -> bool:
