@@ -11,21 +11,14 @@ import signal
 import time
 
 import pytest
-from session_helpers import WAIT, Collector, make_config
+from session_helpers import Collector, make_config
+from test_session_detach import wait_until
 
 import tui_nn.session.protocol.rendezvous as rendezvous
 from tui_nn.files import load_model
 from tui_nn.session.client.proxy import TrainingSession, ask
 from tui_nn.session.protocol.messages import Snapshot, Start
 from tui_nn.session.trainer.runner import Runner
-
-
-def wait_until(condition, what: str, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-    return value
 
 
 def saved_epoch(run) -> int:
