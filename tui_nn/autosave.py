@@ -14,11 +14,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-LOOK = 16  # steps inside an epoch between two readings of the clock
+LOOK = 16  # a caller that trains step by step asks inside an epoch every LOOK steps only, and
+# only while `long_epochs` (an epoch over a quarter of the period): a tiny network's step takes
+# ~20 us, and a look at the clock every step would cost more than the saves themselves
 
 
 class Autosave:
-    """`due(epoch_end)` after each step says whether to save now; `saved()` after saving."""
+    """`due(epoch_end)` at each epoch's end (and every LOOK steps inside one) says whether to
+    save now; `saved()` after saving."""
 
     def __init__(self, every: float | None, clock: Callable[[], float] = time.monotonic) -> None:
         self.every = every  # seconds; None: never (only at the end)
@@ -26,20 +29,16 @@ class Autosave:
         self.last = clock()  # the last save (or the start)
         self.epoch_started = self.last
         self.saves = 0
-        self._steps = 0  # steps since the clock was last read
+        self.long_epochs = True  # worth a look inside an epoch (unknown until the first ends)
 
     def due(self, epoch_end: bool) -> bool:
         if self.every is None:
             return False
-        if not epoch_end:  # inside an epoch the clock is read every LOOK steps only (a tiny
-            self._steps += 1  # network's step takes ~20 us: one clock read a step would cost
-            if self._steps < LOOK:  # more than the saves themselves)
-                return False
-        self._steps = 0
         now = self.clock()
         if epoch_end:
             epoch = now - self.epoch_started  # how long the next epoch will take, about
             self.epoch_started = now
+            self.long_epochs = epoch > self.every / 4
             return now - self.last + epoch > self.every
         return now - self.last >= self.every
 

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import tui_nn.cli.headless_run as headless_run
-from tui_nn.autosave import LOOK, Autosave
+from tui_nn.autosave import Autosave
 from tui_nn.files import load_model, read_metrics
 
 
@@ -38,15 +38,20 @@ def test_the_autosave_clock_prefers_epoch_ends_and_never_waits_longer_than_its_p
     assert auto.due(epoch_end=True)  # the end after this one would be 40 s: save now
     auto.saved()
     clock.now = 50.0
-    assert not any(auto.due(epoch_end=False) for _ in range(LOOK))  # 20 s into a long epoch
+    assert not auto.due(epoch_end=False)  # 20 s into a long epoch
     clock.now = 60.0
-    assert any(auto.due(epoch_end=False) for _ in range(LOOK))  # 30 s, inside the epoch: due
+    assert auto.due(epoch_end=False)  # 30 s, inside the epoch: the deadline has come
     auto.saved()
     clock.now = 1000.0
     auto.restart()  # paused meanwhile: the pause is not training time
     clock.now = 1010.0
-    assert not any(auto.due(epoch_end=False) for _ in range(LOOK)) and auto.saves == 2
+    assert not auto.due(epoch_end=False) and auto.saves == 2
     assert not Autosave(None, clock).due(epoch_end=True)
+    short = Autosave(30.0, clock)
+    assert short.long_epochs  # unknown until an epoch ends: look inside it
+    clock.now += 1.0
+    short.due(epoch_end=True)
+    assert not short.long_epochs  # 1 s epochs: the epoch ends are enough
 
 
 def test_train_saves_checkpoints_as_it_trains(cli, tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from tui_nn.autosave import Autosave
+from tui_nn.autosave import LOOK, Autosave
 from tui_nn.cli.progress import ProgressBar, human_seconds, is_terminal
 from tui_nn.config import RunConfig, train_data
 
@@ -120,6 +120,7 @@ class HeadlessRun:
                 raise ConfigError(f"--metrics: {exc}") from None
         start = time.perf_counter()
         outcome, reason = "finished", ""
+        autosave = self.autosave if self.autosave.every is not None else None
         self.say(self.describe())
         try:
             with StopRequest() as stop:
@@ -140,8 +141,11 @@ class HeadlessRun:
                     if result.diverged:
                         outcome, reason = "diverged", result.diverged
                         break
-                    if self.autosave.due(result.record is not None):
-                        self.checkpoint()
+                    if autosave is not None:
+                        end = result.record is not None
+                        look = end or (autosave.long_epochs and self.trainer.step_count % LOOK == 0)
+                        if look and autosave.due(end):
+                            self.checkpoint()
                     if self.bar is not None and self.bar.due():
                         self.draw_bar(epochs, start)
         except KeyboardInterrupt:
