@@ -90,7 +90,7 @@ def test_a_dangling_save_symlink_names_the_folder_it_points_into(cli, tmp_path):
 
 
 def test_the_apps_screenshot_never_replaces_a_model_file(models):
-    from tui_nn.ui.screenshot import save_screenshot_to
+    from tui_nn.ui.screenshots.save import save_screenshot_to
 
     before = (models / "m.npz").read_bytes()
     fallback = models / "runs"
