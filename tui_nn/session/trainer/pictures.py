@@ -29,8 +29,8 @@ def check_view(view: SetView) -> SetView:
         seconds = getattr(view, name)
         if not isinstance(seconds, int | float) or not 0 <= seconds < float("inf"):
             raise ValueError(f"{name} must be a number of seconds >= 0, got {seconds!r}")
-    if not isinstance(view.sample, int) or view.sample < 0:
-        raise ValueError(f"sample must be a whole number >= 0, got {view.sample!r}")
+    if not isinstance(view.sample, int):  # any whole number: it wraps around the set
+        raise ValueError(f"sample must be a whole number, got {view.sample!r}")
     return view
 
 
