@@ -193,6 +193,13 @@ def test_every_command_has_a_test_here():
     assert not missing, missing
 
 
+def test_a_command_refused_unapplied_is_answered_like_any_other(runner):
+    runner.refuse(Envelope("viewer:1", Reset()), "this app only watches the run (read-only)")
+    assert runner.urgent and runner.trainer.step_count == 0
+    (answer,) = runner.snapshot().answers
+    assert answer == Answer("viewer:1", "Reset", "refused", "this app only watches the run (read-only)")
+
+
 def test_a_bare_command_is_answered_with_no_id_and_stop_is_not_answered(runner):
     runner.apply(Pause())
     (answer,) = runner.snapshot().answers

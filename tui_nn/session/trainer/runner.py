@@ -217,6 +217,13 @@ class Runner:
         self.urgent = True
         return True
 
+    def refuse(self, item: object, reason: str) -> None:
+        """Answer a command `refused` without applying it (e.g. from an app that may only
+        watch); the answer goes with the next snapshot, like any other."""
+        cid, cmd = (item.id, item.command) if isinstance(item, Envelope) else ("", item)
+        self.answers.append(refused(cid, cmd, reason))
+        self.urgent = True
+
     def _answer(self, cid: CommandId, cmd: object) -> Answer:
         handler = self._HANDLERS.get(type(cmd))
         if handler is None:
