@@ -297,7 +297,7 @@ def run_demo(low_bandwidth: bool) -> int:
     from textual.widgets import Static
 
     from tui_nn.engine.types import EpochRecord, LayerStats
-    from tui_nn.session.messages import DataSummary, DecisionGrid
+    from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
     from tui_nn.ui.views.boundary import DecisionBoundary
     from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
     from tui_nn.ui.widgets.cost_plot import CostPlot

@@ -14,7 +14,7 @@ import psutil
 import pytest
 
 import tui_nn.cli.screenshot as screenshot
-import tui_nn.session.registry as registry
+import tui_nn.session.protocol.rendezvous as registry
 import tui_nn.ui.link.runs as runs
 from tui_nn.atomic import pid_alive
 
@@ -35,7 +35,7 @@ def trainer_children() -> list[psutil.Process]:
     found = []
     for child in psutil.Process().children(recursive=True):
         try:
-            if "tui_nn.session.daemon" in " ".join(child.cmdline()):
+            if "tui_nn.session.trainer.daemon" in " ".join(child.cmdline()):
                 found.append(child)
         except psutil.Error:  # ended meanwhile
             pass

@@ -8,7 +8,7 @@ from ui_helpers import started, wait_for
 
 import tui_nn.ui.panels.names as names
 from tui_nn.engine.spec import LayerSpec
-from tui_nn.session.messages import SetArchitecture
+from tui_nn.session.protocol.messages import SetArchitecture
 
 
 def panel(app):

@@ -11,7 +11,7 @@ from ui_helpers import screen_text, started, wait_for
 from tui_nn.cli.lessons import lesson_configs
 from tui_nn.engine.spec import LayerSpec
 from tui_nn.lessons import find_lesson, load_lesson
-from tui_nn.session.messages import Reset, SetArchitecture, SetDataset, SetHyper
+from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset, SetHyper
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.launch import create_lesson_app
 from tui_nn.ui.lessons.panel import LessonPanel

@@ -23,13 +23,13 @@ from textual.keys import _character_to_key
 from textual.screen import ModalScreen
 from ui_helpers import wait_for
 
-import tui_nn.session.registry as registry
+import tui_nn.session.protocol.rendezvous as rendezvous
 from tui_nn.config import RunConfig
 from tui_nn.data import load_dataset
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.network import Network
 from tui_nn.files import save_model
-from tui_nn.session.messages import Start
+from tui_nn.session.protocol.messages import Start
 from tui_nn.ui.app import create_app
 
 SEED = 2026_12_07
@@ -185,5 +185,5 @@ async def test_random_keys_and_bursts_never_end_the_app(tmp_path, monkeypatch):
     visited = {"CommandPalette", "NamePicker", "ParameterPrompt", "SweepScreen",
                "HelpScreen", "-tracing", "-diagram", "-comparing"}  # fmt: skip
     assert visited <= tally.seen, f"never reached: {sorted(visited - tally.seen)}"
-    for info in registry.trainers():  # a trainer left running has a file to save its run to
+    for info in rendezvous.trainers():  # a trainer left running has a file to save its run to
         assert info.run_path, f"trainer {info.id} runs with no run file"

@@ -8,8 +8,8 @@ import numpy as np
 from ui_helpers import Harness, screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import ApplyTraceStep, Pause, Start, TraceSample
-from tui_nn.session.trace_text import num
+from tui_nn.session.protocol.messages import ApplyTraceStep, Pause, Start, TraceSample
+from tui_nn.textbook.trace_text import num
 from tui_nn.ui.trace.controller import point_at
 from tui_nn.ui.trace.panel import TracePanel
 

@@ -5,8 +5,8 @@
     tui-nn attach --list     the running trainers: id, dataset, network, epoch, state, started
     tui-nn attach --stop ID  save its run and end it
 
-Trainers are found in the user's private runtime folder (tui_nn.session.registry) and reached
-over their Unix socket with the user's key; nothing listens on the network.
+Trainers are found in the user's private runtime folder (tui_nn.session.protocol.rendezvous)
+and reached over their Unix socket with the user's key; nothing listens on the network.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from tui_nn.cli.options import UsageError
+from tui_nn.cli.options import UsageError, checked
 from tui_nn.cli.parser import make_parser
+from tui_nn.config import FPS
 
 EPILOG = """\
 examples:
@@ -35,29 +36,33 @@ def parser():
     p.add_argument("id", nargs="?", help="the trainer's id (default: the only or newest one)")
     p.add_argument("--list", action="store_true", help="list the running trainers")
     p.add_argument("--stop", metavar="ID", help="save the run of trainer ID and stop it")
-    p.add_argument("--fps", type=float, default=10.0, help="screen updates a second")
+    p.add_argument("--fps", default=None, metavar="N", help="snapshots a second (default 10)")
     p.add_argument("--low-bandwidth", action="store_true", help="fewer, cheaper redraws")
     return p
 
 
 def main(argv: list[str]) -> int:
-    from tui_nn.session.registry import RegistryError
+    from tui_nn.session.protocol.rendezvous import RendezvousError
 
     ns = parser().parse_args(argv)
+    fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)  # as the app checks its own --fps
+    for option, value in (("--stop", ns.stop), ("ID", ns.id)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option}: an empty trainer id; tui-nn attach --list shows them")
     try:
         if ns.list:
             return list_trainers()
-        if ns.stop:
+        if ns.stop is not None:
             return stop(ns.stop)
-        return attach(ns.id, ns.fps, ns.low_bandwidth)
-    except RegistryError as exc:
+        return attach(ns.id, fps, ns.low_bandwidth)
+    except RendezvousError as exc:
         raise UsageError(str(exc)) from None
 
 
 def find(trainer_id: str | None):  # noqa: ANN201 - a TrainerInfo
-    import tui_nn.session.registry as registry
+    import tui_nn.session.protocol.rendezvous as rendezvous
 
-    found = registry.trainers()
+    found = rendezvous.trainers()
     if trainer_id is None:
         if not found:
             raise UsageError("no trainer is running (start one with tui-nn, then press d)")
@@ -77,11 +82,11 @@ def find(trainer_id: str | None):  # noqa: ANN201 - a TrainerInfo
 
 
 def list_trainers() -> int:
-    import tui_nn.session.registry as registry
-    from tui_nn.session.proxy import ask
+    import tui_nn.session.protocol.rendezvous as rendezvous
+    from tui_nn.session.client.proxy import ask
 
     rows = []
-    for info in registry.trainers():
+    for info in rendezvous.trainers():
         status = ask(info.id)
         epoch, state = (status.epoch, status.state) if status else ("?", "not answering")
         attached = f" ({status.clients} attached)" if status and status.clients else ""
@@ -98,8 +103,8 @@ def list_trainers() -> int:
 
 
 def stop(trainer_id: str) -> int:
-    import tui_nn.session.registry as registry
-    from tui_nn.session.proxy import ask
+    import tui_nn.session.protocol.rendezvous as rendezvous
+    from tui_nn.session.client.proxy import ask
 
     info = find(trainer_id)
     status = ask(info.id, "stop")
@@ -107,7 +112,7 @@ def stop(trainer_id: str) -> int:
         print(f"tui-nn: trainer {info.id} did not answer (pid {info.pid})")
         return 1
     deadline = time.monotonic() + 10
-    while registry.pid_alive(info.pid) and time.monotonic() < deadline:
+    while rendezvous.pid_alive(info.pid) and time.monotonic() < deadline:
         time.sleep(0.02)
     saved = f"; saved its run to {status.saved_path}" if status.saved_path else ""
     print(f"stopped trainer {info.id} at epoch {status.epoch}{saved}")
@@ -115,7 +120,7 @@ def stop(trainer_id: str) -> int:
 
 
 def attach(trainer_id: str | None, fps: float, low_bandwidth: bool) -> int:
-    from tui_nn.session.proxy import ask
+    from tui_nn.session.client.proxy import ask
 
     info = find(trainer_id)
     status = ask(info.id)

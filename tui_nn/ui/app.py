@@ -43,7 +43,7 @@ import tui_nn.ui.pace as pace
 from tui_nn.config import RunConfig, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson
-from tui_nn.session.messages import (
+from tui_nn.session.protocol.messages import (
     CheckGradients,
     Pause,
     Reset,

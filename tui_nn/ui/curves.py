@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import tui_nn.ui.pace as pace
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.protocol.messages import Snapshot
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.bridge import Update
 from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot

@@ -16,7 +16,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import SetView, Snapshot
+from tui_nn.session.protocol.messages import SetView, Snapshot
 
 
 class Host(Protocol):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.protocol.messages import Snapshot
 from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.bridge import Update

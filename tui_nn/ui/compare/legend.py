@@ -4,7 +4,7 @@ configuration a run has now, read from its snapshot."""
 from __future__ import annotations
 
 from tui_nn.config import RunConfig, config_differences
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.protocol.messages import Snapshot
 
 
 def snapshot_config(base: RunConfig, snap: Snapshot) -> RunConfig:

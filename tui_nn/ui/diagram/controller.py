@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from textual.widgets import Static
 
-from tui_nn.session.messages import SetParameter, Snapshot
-from tui_nn.session.notation import Address
+from tui_nn.session.protocol.messages import SetParameter, Snapshot
+from tui_nn.textbook.notation import Address
 from tui_nn.ui.diagram.parameter_prompt import ParameterPrompt
 from tui_nn.ui.diagram.text import fit
 from tui_nn.ui.diagram.widget import NetworkDiagram

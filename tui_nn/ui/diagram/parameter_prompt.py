@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from tui_nn.session.notation import Address, NotationError, parse_assignment
+from tui_nn.textbook.notation import Address, NotationError, parse_assignment
 from tui_nn.ui.widgets.dialog import Dialog
 from tui_nn.ui.widgets.field_input import FieldInput
 

@@ -37,7 +37,7 @@ from textual.widget import Widget
 import tui_nn.ui.diagram.draw as draw
 import tui_nn.ui.diagram.text as words
 from tui_nn.engine.types import LayerStats
-from tui_nn.session.messages import NetworkView
+from tui_nn.session.protocol.messages import NetworkView
 from tui_nn.ui.diagram.layout import DiagramLayout, plan
 from tui_nn.ui.widgets.draw.row_widget import RowWidget
 from tui_nn.ui.widgets.draw.rows import cost, span_cost

@@ -18,7 +18,7 @@ from textual.widgets import Input, Select
 from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson, changed_controls, control_values, goal_values
 from tui_nn.lessons.controls import shown_name
-from tui_nn.session.messages import Reset, SetArchitecture, SetDataset, SetHyper, Snapshot
+from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset, SetHyper, Snapshot
 from tui_nn.ui.diagram.controller import DiagramController
 from tui_nn.ui.host import Host
 from tui_nn.ui.lessons.panel import LessonPanel

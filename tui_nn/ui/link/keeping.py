@@ -23,7 +23,7 @@ from pathlib import Path
 
 import tui_nn.ui.link.runs as runs
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import Pause, Save
+from tui_nn.session.protocol.messages import Pause, Save
 from tui_nn.ui.crash import Crash, crash_log_path, describe, write_log
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.link import TrainerLink
@@ -100,7 +100,7 @@ class RunKeeper:
             return None
         if not session.alive:
             if not self.link.stopped_elsewhere:  # else: saved there
-                self.save_error = "the run was not saved: the trainer is not running"
+                self.save_error = runs.not_saved(self.run_path)
             return None
         path = self.run_file()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +109,7 @@ class RunKeeper:
             session.send(Pause())  # what is saved is the last epoch trained: q stops here
             session.send(Save(str(path)))
         except Exception:  # the trainer is gone: nothing to save
-            self.save_error = "the run was not saved: the trainer is not running"
+            self.save_error = runs.not_saved(self.run_path)
             return None
         return path
 

@@ -91,11 +91,11 @@ def find_run(resume: str | bool) -> Path:
 
 def check_not_training(path: Path) -> None:
     """Never two trainers for one run: a run file a detached trainer still trains is refused."""
-    import tui_nn.session.registry as registry
+    import tui_nn.session.protocol.rendezvous as rendezvous
 
     try:
-        found = registry.trainers()
-    except registry.RegistryError:
+        found = rendezvous.trainers()
+    except rendezvous.RendezvousError:
         return
     for info in found:
         if info.run_path and Path(info.run_path).resolve() == path.resolve():
@@ -115,3 +115,23 @@ def load_run(resume: str | bool) -> SavedRun:
     except (ModelFileError, OSError, ValueError) as exc:
         raise RunError(f"--resume: {exc}") from None
     return SavedRun(path=path, config=model.config, history=tuple(model.history))
+
+
+def not_saved(path: Path | None) -> str:
+    """Why quitting saved nothing (the trainer is gone: killed, crashed), and what its
+    checkpoints kept (the trainer rewrites the run file while it trains)."""
+    from tui_nn.files import ModelFileError, load_model
+
+    reason = "the run was not saved: the trainer is not running"
+    if path is None or not Path(path).is_file():
+        return reason
+    try:
+        model = load_model(path)
+        when = time.strftime("%H:%M:%S", time.localtime(Path(path).stat().st_mtime))
+    except (ModelFileError, OSError, ValueError):
+        return reason
+    epoch = model.history[-1].epoch if len(model.history) else 0
+    return (
+        f"the trainer is not running; its last checkpoint (epoch {epoch}, saved at {when}) is "
+        f"in {path}: tui-nn --resume {path}"
+    )

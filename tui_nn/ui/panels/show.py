@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.protocol.messages import Snapshot
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.pending import PendingEdits
 from tui_nn.ui.panels.architecture import ArchitecturePanel

@@ -22,7 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 import tui_nn.ui.views.boundary_canvas as canvas_mod
-from tui_nn.session.messages import DataSummary, DecisionGrid
+from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
 from tui_nn.ui.views.boundary_canvas import Colouring
 from tui_nn.ui.widgets.draw.colours import color
 from tui_nn.ui.widgets.draw.row_widget import RowWidget

@@ -17,8 +17,7 @@ from collections.abc import Iterator
 
 from textual.widget import Widget
 
-from tui_nn.session.messages import DataSummary
-from tui_nn.session.panel_data import IMAGE_NAMES, PanelData
+from tui_nn.session.protocol.messages import IMAGE_NAMES, DataSummary, PanelData
 from tui_nn.ui.host import Host
 from tui_nn.ui.views.boundary import DecisionBoundary
 from tui_nn.ui.views.confusion_matrix import ConfusionMatrix

@@ -2,8 +2,10 @@
 
 Commands go in (UI -> trainer) and are applied only between steps. Snapshots come out
 (trainer -> UI), at most `fps` per second, newest wins, but every EpochRecord reaches the
-consumer exactly once and in order. Everything here is a plain picklable frozen dataclass, so
-the transport (a multiprocessing pipe today) can change without touching either side.
+consumer exactly once and in order. Every command an app sends goes in an `Envelope` with an
+id, and is answered exactly once in `Snapshot.answers` (answers.py). Everything here is a plain
+picklable frozen dataclass, so the transport (a Unix socket today) can change without touching
+either side.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from typing import Literal, get_args
 
 import numpy as np
 
+from tui_nn.data.images import IMAGE_SETS
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.trace import Trace
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
 from tui_nn.kinds import Task
-from tui_nn.session.panel_data import PanelData
+from tui_nn.session.protocol.answers import Answer, CommandId
 
 State = Literal["idle", "running", "paused", "finished", "diverged", "error"]
 STATES: tuple[State, ...] = get_args(State)
@@ -154,6 +157,9 @@ class CheckGradients:
     samples: int = 8
 
 
+GRADIENT_CHECK_PREFIX = "gradient check:"  # how the trainer's message of the check begins
+
+
 @dataclass(frozen=True)
 class SetParameter:
     """Set one weight `W[row, col]` (or the bias `b[row]` when `col` is None) of `layer` to
@@ -199,6 +205,15 @@ Command = (
     | SetParameter
     | Stop
 )
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What an app puts on the wire: a command and the id its answer will carry (answers.py).
+    A bare command (no envelope) is applied too, and answered with the id ""."""
+
+    id: CommandId
+    command: Command
 
 
 # ---- snapshots (trainer -> UI) ------------------------------------------------------------
@@ -260,6 +275,21 @@ class TraceResult:
     refused: str | None = None  # why there is no trace (the weights did not change)
 
 
+IMAGE_NAMES = ("digits", *IMAGE_SETS)  # the data whose panel has a strip of test images
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """What the lower-right panel draws when there is no plane (trainer/panel_data.py)."""
+
+    fit_x: np.ndarray | None = None  # (n,) float32, the curve's x (input units as drawn)
+    fit_y: np.ndarray | None = None  # (n,) float32, the network's output there
+    confusion: np.ndarray | None = None  # (k, k) int64: [true, predicted] over the test set
+    images: np.ndarray | None = None  # (m, side, side) uint8 0..255, test images
+    image_true: np.ndarray | None = None  # (m,) int64
+    image_predicted: np.ndarray | None = None  # (m,) int64
+
+
 @dataclass(frozen=True)
 class NetworkView:
     """What a network diagram reads besides the weights (sent with them, copied): the last
@@ -312,6 +342,9 @@ class Snapshot:
     panel: PanelData | None = None  # fit curve / confusion matrix / image strip, when computed
     trace: TraceResult | None = None  # set on the snapshot answering TraceSample/ApplyTraceStep
     network_view: NetworkView | None = None  # with `weights`, when the view asks for weights
+    # The answers to the commands applied since the previous snapshot, in the order applied
+    # (to every app: each keeps the ids it sent). Never coalesced away: concatenated.
+    answers: tuple[Answer, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-import tui_nn.session.panel_data as panel_data
-import tui_nn.session.parameters as parameters
-import tui_nn.session.pictures as pictures
+import tui_nn.session.trainer.panel_data as panel_data
+import tui_nn.session.trainer.parameters as parameters
+import tui_nn.session.trainer.pictures as pictures
 from tui_nn.engine.history import RecordBlock
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.session.messages import DecisionGrid, Snapshot
+from tui_nn.session.protocol.messages import DecisionGrid, Snapshot
 
 if TYPE_CHECKING:
-    from tui_nn.session.runner import Runner
+    from tui_nn.session.trainer.runner import Runner
 
 
 def eta(runner: Runner) -> float | None:
@@ -106,6 +106,7 @@ def build(runner: Runner) -> Snapshot:
         speed=runner.speed,
         trace=runner.trace,
         network_view=network_view,
+        answers=_take_answers(runner),
     )
     runner.send_data = False
     runner.inspection = runner.saved_path = runner.save_failed = runner.trace = None
@@ -113,7 +114,7 @@ def build(runner: Runner) -> Snapshot:
 
 
 _FULL = ("sent", "send_data", "grid_stale", "last_grid_time", "weights_stale", "urgent")
-_ONCE = ("inspection", "saved_path", "save_failed", "trace")
+_ONCE = ("inspection", "saved_path", "save_failed", "trace", "answers")
 
 
 def full(runner: Runner) -> Snapshot:
@@ -124,6 +125,7 @@ def full(runner: Runner) -> Snapshot:
     runner.grid_stale, runner.last_grid_time = True, float("-inf")
     for name in _ONCE:
         setattr(runner, name, None)
+    runner.answers = []  # the newcomer asked nothing yet: the answers go to everyone next
     try:
         snap = build(runner)
     finally:
@@ -169,7 +171,13 @@ def bare(runner: Runner) -> Snapshot:
         error_detail=runner.error_detail,
         speed=runner.speed,
         save_failed=_take_failure(runner),
+        answers=_take_answers(runner),
     )
+
+
+def _take_answers(runner: Runner) -> tuple:
+    answers, runner.answers = tuple(runner.answers), []
+    return answers
 
 
 def _take_failure(runner: Runner) -> str | None:
