@@ -1,5 +1,6 @@
 """A/B comparison in the app: fork, lockstep, edit B, overlay and legend, end keeping runs.
-First on the fake session (the wiring), then with real trainer processes (the curves)."""
+First on the trainer's code in process (the wiring), then with real trainer processes (the
+curves)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from ui_fakes import FakeSession
+from runner_session import RunnerSession
 from ui_helpers import screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
@@ -17,50 +18,33 @@ from tui_nn.session.protocol.messages import Fork, Pause, Reset, Save, SetHyper,
 from tui_nn.ui.app import create_app
 from tui_nn.ui.compare.end import EndComparison
 
-FORKS: dict[str, tuple[int, list]] = {}  # fork path -> (step, history) of the fake run A
 
+class ForkingRunner(RunnerSession):
+    """The trainer's code in process; its epochs (Steps) are taken when the test says so
+    (`answer_steps`): an instant answer would keep the lockstep, and the event loop, busy for
+    ever. Fork is the trainer's own: B starts from the file A writes."""
 
-class ForkingFake(FakeSession):
-    """The fake session, able to fork: B starts where A was."""
-
-    pending: list[Step]
-
-    def _on_Step(self, cmd: Step) -> None:
-        """Steps are answered when the test says so (`answer_steps`): an instant answer would
-        keep the lockstep, and the event loop, busy for ever."""
-        self.pending = [*getattr(self, "pending", []), cmd]
-        self.state = "running"
-        self.publish()
+    def __init__(self, sink, fps: float = 10, blas_threads: int | None = 1) -> None:
+        super().__init__(sink, fps, blas_threads)
+        self.hold = (Step,)
 
     def answer_steps(self) -> None:
-        pending, self.pending = getattr(self, "pending", []), []
-        for cmd in pending:
-            super()._on_Step(cmd)
-
-    def _on_Fork(self, cmd: Fork) -> None:
-        FORKS[cmd.path] = (self.step, list(self.history))
-        self.publish(saved_path=cmd.path)
-
-    def start(self, config, initial_model=None, **where):  # where: run_path, metrics_path
-        if initial_model in FORKS:
-            self.step, history = FORKS[initial_model]
-            self.history = list(history)
-        super().start(config, initial_model, **where)
+        self.release()
 
 
 class Harness:
     def __init__(self, tmp_path: Path, **kw) -> None:
-        self.sessions: list[ForkingFake] = []
+        self.sessions: list[ForkingRunner] = []
         self.app = create_app(
             RunConfig(), session_factory=self._factory, runs_directory=tmp_path / "runs", **kw
         )
 
-    def _factory(self, sink, fps: float = 10) -> ForkingFake:
-        self.sessions.append(ForkingFake(sink, fps=fps))
+    def _factory(self, sink, fps: float = 10) -> ForkingRunner:
+        self.sessions.append(ForkingRunner(sink, fps=fps))
         return self.sessions[-1]
 
     @property
-    def session(self) -> ForkingFake:
+    def session(self) -> ForkingRunner:
         return self.sessions[0]
 
 
@@ -286,13 +270,10 @@ async def open_results(pilot, app, folder: Path) -> None:
 
 
 async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_path):
-    from ui_fakes import record
-
     from tui_nn.ui.sweeps.screen import SweepScreen
 
     folder = trials_folder(tmp_path)
     trial = str(folder / "trial-0.npz")
-    FORKS[trial] = (50, [record(e, 0.1) for e in range(1, 6)])  # the trial ran 5 epochs
     harness = Harness(tmp_path)
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
@@ -312,18 +293,19 @@ async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_pat
         b = harness.sessions[1]
         assert b.initial_model == trial and b.config.dataset.name == "xor"
         assert a.sent(Pause) and not a.sent(Fork)  # A paused, not forked
-        assert app.comparison.state.last.epoch == 5 and app.last.epoch == 2
+        start = app.comparison.state.last.epoch  # the trial's own epochs (none: a new model)
+        assert app.last.epoch == 2 and start != app.last.epoch
         assert "run B is trial-0.npz" in said()
         await wait_for(pilot, lambda: "B: dataset" in app.query_one("CostPlot").other_label,
                        "the legend naming the other data")
-        await pilot.press("space")  # lockstep, counted from here: A 2 -> 3 while B 5 -> 6
+        await pilot.press("space")  # lockstep, counted from here: A 2 -> 3 while B 0 -> 1
         await wait_for(pilot, lambda: a.sent(Step) and b.sent(Step), "the first pair")
         for n in (1, 2, 3):
             a.answer_steps()
             b.answer_steps()
             await wait_for(pilot, lambda n=n: len(b.sent(Step)) == n + 1, f"pair {n + 1}")
             assert len(a.sent(Step)) == n + 1
-            assert (app.last.epoch, app.comparison.state.last.epoch) == (2 + n, 5 + n)
+            assert (app.last.epoch, app.comparison.state.last.epoch) == (2 + n, start + n)
         await pilot.press("f")  # ending the comparison leaves the trial's file alone
         await wait_for(pilot, lambda: isinstance(app.screen, EndComparison), "the question")
         await pilot.press("enter")

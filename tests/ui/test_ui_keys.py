@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ui_helpers import screen_text, started, wait_for
 
-from tui_nn.session.protocol.messages import Pause, Reset, SetDataset, Start, Step
+from tui_nn.session.protocol.messages import Pause, Reset, Save, SetDataset, Start, Step
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.help import HelpScreen
 
@@ -84,11 +84,11 @@ async def test_q_waits_for_a_slow_save_showing_saving(harness, tmp_path):
         await started(pilot, harness)
         await pilot.press("s")
         await wait_for(pilot, lambda: app.last.step == 1, "one step")
-        harness.session.answer_saves = False  # the trainer is still writing
+        harness.session.hold = (Save,)  # the trainer is still writing
         await pilot.press("q")
         await wait_for(pilot, lambda: "saving" in app.query_one("StatusLine").plain, "saving")
         assert not app._exit
-        harness.session.answer_save()  # the write completes, however long it took
+        harness.session.release()  # the write completes, however long it took
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert Path(app.return_value).is_file() and app.keeper.save_error is None
 
@@ -99,11 +99,12 @@ async def test_a_failed_save_is_reported_with_exit_code_1(harness):
         await started(pilot, harness)
         await pilot.press("s")
         await wait_for(pilot, lambda: app.last.step == 1, "one step")
-        harness.session.fail_saves = "disk full"
+        run = Path(harness.session.run_path)
+        run.mkdir(parents=True)  # the trainer cannot write its file there
         await pilot.press("q")
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert app.return_value is None and app.return_code == 1
-    assert "not saved" in app.keeper.save_error and "disk full" in app.keeper.save_error
+    assert "not saved" in app.keeper.save_error and str(run) in app.keeper.save_error
 
 
 async def test_a_trainer_dying_during_the_save_is_a_failure_not_a_hang(harness):
@@ -112,7 +113,7 @@ async def test_a_trainer_dying_during_the_save_is_a_failure_not_a_hang(harness):
         await started(pilot, harness)
         await pilot.press("s")
         await wait_for(pilot, lambda: app.last.step == 1, "one step")
-        harness.session.answer_saves = False
+        harness.session.hold = (Save,)
         await pilot.press("q")
         await wait_for(pilot, lambda: "saving" in app.query_one("StatusLine").plain, "saving")
         harness.session.die()
@@ -141,7 +142,7 @@ async def test_a_hang_up_detaches_and_ends_the_process(harness, tmp_path):
         await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
         app.keeper.hang_up()
         assert ended == [True] and harness.session.detached and not harness.session.closed
-        assert app.keeper.detached == "fake01"
+        assert app.keeper.detached == "runner01"
 
 
 async def test_d_detaches_leaving_the_trainer_running(harness):
@@ -153,7 +154,7 @@ async def test_d_detaches_leaving_the_trainer_running(harness):
         await pilot.press("d")
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert harness.session.detached and not harness.session.closed
-    assert app.keeper.detached == "fake01" and app.return_value is None
+    assert app.keeper.detached == "runner01" and app.return_value is None
 
 
 async def test_the_trainer_is_told_where_the_run_and_its_metrics_go(harness, tmp_path):

@@ -84,11 +84,28 @@ def test_the_minibatch_cost_shows_after_a_single_step():
     snap = replace(snapshot(epochs=0), state="paused", batch_loss=0.3125, train_loss=None)
     assert "batch 0.3125" in status_text(snap).plain
     later = replace(snapshot(), state="paused", batch_loss=0.3125, message="stepped")
-    assert "batch 0.3125" in status_text(later).plain
+    assert "batch 0.3125" in status_text(later, mid_epoch=True).plain
+    assert "batch" not in status_text(later).plain  # the words say nothing: the steps do
     paused = replace(snapshot(), state="paused", batch_loss=0.3125, message="paused")
     assert "batch" not in status_text(paused).plain
     running = replace(snapshot(), batch_loss=0.3125)
     assert "batch" not in status_text(running).plain  # while training: the epoch's costs
+
+
+async def test_the_app_shows_the_minibatch_cost_when_stopped_inside_an_epoch(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        line = app.query_one("StatusLine")
+        await pilot.press("e")  # a whole epoch: its costs
+        await wait_for(pilot, lambda: app.last.epoch == 1, "an epoch")
+        assert "batch" not in line.plain
+        await pilot.press("s")  # one step more: the weights are newer than the epoch's costs
+        await wait_for(pilot, lambda: "batch" in line.plain, "the minibatch cost")
+        assert f"batch {number(app.last.batch_loss)}" in line.plain
+        await pilot.press("e")  # to the end of that epoch
+        await wait_for(pilot, lambda: app.last.epoch == 2, "the second epoch")
+        await wait_for(pilot, lambda: "batch" not in line.plain, "the epoch's costs only")
 
 
 def test_regression_shows_no_empty_accuracy():

@@ -5,7 +5,7 @@ what arrived to the widgets), the commands out (`send`), the messages of the pan
 (`@on` handlers), and the keys (`action_*`). Its features are objects it holds, each with the
 few methods the app calls (docs/ARCHITECTURE.md draws the paths):
 
-    link        run A's trainer: session, bridge, pending edits      link/link.py
+    link        run A's trainer: session, bridge, what is pending     link/link.py
     curves      the cost and accuracy plots                           curves.py
     neurons     the heatmap and the neuron under the cursor           neurons.py
     keeper      quit (save), detach, hang-up                          link/keeping.py
@@ -43,6 +43,7 @@ import tui_nn.ui.pace as pace
 from tui_nn.config import RunConfig, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson
+from tui_nn.session.protocol.answers import Answer, GradientReport
 from tui_nn.session.protocol.messages import (
     CheckGradients,
     Pause,
@@ -64,10 +65,10 @@ from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.help import HelpScreen, help_sections, palette_commands
 from tui_nn.ui.keymap import APP_BINDINGS
 from tui_nn.ui.lessons.controller import LessonGuide
-from tui_nn.ui.link.bridge import SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.link.bridge import AnswersLost, SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.link.keeping import RunKeeper
 from tui_nn.ui.link.link import TrainerLink
-from tui_nn.ui.link.pending import EditKind
+from tui_nn.ui.link.pending import EditKind, Then
 from tui_nn.ui.link.session import SessionFactory, real_session
 from tui_nn.ui.neurons import Neurons
 from tui_nn.ui.notices import MESSAGE_SECONDS, Said
@@ -89,7 +90,6 @@ from tui_nn.ui.widgets.status_line import StatusLine
 
 GRADIENTS = ("Check gradients", "Backprop against finite differences on the current network "
              "(float64, 8 samples)")  # fmt: skip
-GRADIENT_PREFIX = "gradient check:"
 
 
 class TuiNNApp(App[str | None]):
@@ -130,7 +130,6 @@ class TuiNNApp(App[str | None]):
         self.refusals: list[str] = []  # every refused edit, newest last
         self._view_sent: SetView | None = None
         self.crash: Crash | None = None  # set when the app failed (crash.py)
-        self._gradients_asked = False
 
         self.link = TrainerLink(session_factory, self.post_message, self.fps, self.notify)
         self.comparison: Comparison  # (set below: it needs the keeper, the keeper its links)
@@ -146,7 +145,7 @@ class TuiNNApp(App[str | None]):
         self.diagram.after_set = self.trace.parameter_set
         self.sweeps = SweepOpening(self, self.comparison, self.keeper)
         self.lesson = (
-            LessonGuide(self, lesson, self.link.edits, self.diagram) if lesson else None
+            LessonGuide(self, lesson, self.link.pending, self.diagram) if lesson else None
         )
 
     # ---- layout ---------------------------------------------------------------------------
@@ -223,8 +222,6 @@ class TuiNNApp(App[str | None]):
         if update.data is not None:
             self.views.use(update.data)
             self.request_view()
-            if previous is not None and snap.message.startswith("new data"):
-                self.notify(snap.message, title=update.data.name)  # what was kept, restarted
         boundary = self.query_one(DecisionBoundary)
         boundary.set_output(snap.network.output.activation)
         if update.grid is not None:
@@ -233,23 +230,37 @@ class TuiNNApp(App[str | None]):
             self.views.update_panels(update.panel)
         self.neurons.show(update, previous)
         self.diagram.show(update)
-        if not self.comparison.editing_b:  # while run B is edited, the panels show B
-            self._answer_edits(snap)
-            show_run(self, snap, self.link.edits)
-        self.query_one(StatusLine).show(snap, state="saving" if self.keeper.saving else None)
         self.trace.show(update)
+        self._settle(update.answers)  # what was asked: edits, traces, weights, checks, a fork
+        if not self.comparison.editing_b:  # while run B is edited, the panels show B
+            show_run(self, snap, self.link.pending)
+        saving = "saving" if self.keeper.saving else None
+        self.query_one(StatusLine).show(snap, saving, mid_epoch=self.curves.mid_epoch(snap))
         self._tell_state(previous, snap)
-        self._tell_gradients(snap)
         self.comparison.after_a(update)
         if self.lesson is not None:
             self.lesson.after_show(update, previous)
 
-    def _answer_edits(self, snap: Snapshot) -> None:
-        """Edits the trainer took or refused are no longer pending; a refusal is shown."""
-        for answer in self.link.edits.answer(snap):
-            if answer.refusal is not None:
-                self.refusals.append(answer.refusal)
-                self.notify(answer.refusal, title="the trainer refused", severity="warning")
+    def _settle(self, answers: Iterable[Answer]) -> None:
+        """The trainer's answers to what this app asked (each handed to whoever asked); an
+        edit refused is said, and the panel shows the trainer's value again."""
+        for asked, answer in self.link.pending.settle(answers):
+            if asked.edit is not None and answer.outcome == "refused":
+                self.refusals.append(answer.reason)
+                self.notify(answer.reason, title="the trainer refused", severity="warning")
+
+    @on(AnswersLost)
+    def _answers_lost(self, event: AnswersLost) -> None:
+        """The link ended with commands unanswered: nothing is pending any more, said once."""
+        if not self.is_running:
+            return
+        self.link.pending.settle(event.answers)
+        if self.last is not None and not self.comparison.editing_b:
+            show_run(self, self.last, self.link.pending)  # the trainer's last values
+        names = ", ".join(sorted({a.command for a in event.answers}))
+        self.notify(
+            f"not answered ({names}): {event.answers[0].reason}", title="lost", severity="warning"
+        )
 
     def _tell_state(self, previous: Snapshot | None, snap: Snapshot) -> None:
         changed = previous is None or previous.state != snap.state
@@ -258,11 +269,29 @@ class TuiNNApp(App[str | None]):
         elif changed and snap.state == "finished" and snap.message:
             self.notify(snap.message, title="finished")
 
-    def _tell_gradients(self, snap: Snapshot) -> None:
-        if self._gradients_asked and snap.message.startswith(GRADIENT_PREFIX):
-            self._gradients_asked = False
-            failed = "FAILED" in snap.message
-            self.notify(snap.message, severity="error" if failed else "information", timeout=10)
+    def _gradients_checked(self, answer: Answer) -> None:
+        report = answer.value
+        if answer.outcome != "accepted" or not isinstance(report, GradientReport):
+            self.notify(f"gradient check: {answer.reason}", severity="warning")
+            return
+        verdict = "ok" if report.ok else f"FAILED (> {report.tolerance:g})"
+        self.notify(
+            f"gradient check: worst relative error {report.worst:.1e} ({report.samples} "
+            f"samples, float64): {verdict}",
+            severity="information" if report.ok else "error",
+            timeout=10,
+        )
+
+    def _data_changed(self, answer: Answer, before: Snapshot | None) -> None:
+        """New data taken: what was kept and what restarts (from the snapshots, not text)."""
+        snap = self.last
+        if answer.outcome != "accepted" or snap is None or before is None:
+            return
+        if before.network.sizes == snap.network.sizes:
+            what = "weights kept; epochs, curves and optimizer state restart"
+        else:
+            what = "new network for its sizes (fresh weights); curves restart"
+        self.notify(f"new data: {what}", title=snap.dataset.name)
 
     @on(TrainerLost)
     def _trainer_lost(self, event: TrainerLost) -> None:
@@ -285,14 +314,15 @@ class TuiNNApp(App[str | None]):
 
     # ---- commands out -----------------------------------------------------------------------
 
-    def send(self, command: object) -> bool:
-        """Send `command` to run A (while comparing: to A, B or both); False when not sent."""
+    def send(self, command: object, then: Then | None = None) -> bool:
+        """Send `command` to run A (while comparing: to A, B or both; `then` gets the
+        answer); False when it was not sent."""
         if self.lesson is not None and self.lesson.refuses(command):
             return False
-        routed = self.comparison.route(command)
+        routed = self.comparison.route(command, then)
         if routed is not None:
             return routed
-        return self.link.send(command)
+        return self.link.send(command, then)
 
     def current_view(self) -> SetView | None:
         """The pictures the screen shows: a decision grid (or panel data) when the data has a
@@ -325,10 +355,12 @@ class TuiNNApp(App[str | None]):
         return view is not None and view.grid and self.request_view(again=True)
 
     def _propose(self, kind: EditKind, value: object, command: object) -> None:
-        edits = self.link.edits
-        edits.seen(kind, value)
-        if self.send(command):
-            edits.sent(kind, value, self.last)
+        self.link.pending.seen(kind, value)  # sent, it waits in `pending` for its answer
+        if kind == "data":
+            before = self.last
+            self.send(command, then=lambda answer: self._data_changed(answer, before))
+        else:
+            self.send(command)
 
     @on(ArchitecturePanel.ArchitectureProposed)
     def _architecture_proposed(self, event: ArchitecturePanel.ArchitectureProposed) -> None:
@@ -511,8 +543,7 @@ class TuiNNApp(App[str | None]):
         self.sweeps.open()
 
     def action_check_gradients(self) -> None:
-        if self.send(CheckGradients()):
-            self._gradients_asked = True
+        self.send(CheckGradients(), then=self._gradients_checked)
 
     def action_save_screenshot(self) -> Path | None:
         try:

@@ -24,6 +24,7 @@ from textual.widgets import Footer
 
 import tui_nn.ui.link.runs as runs
 from tui_nn.config import RunConfig
+from tui_nn.session.protocol.answers import Answer
 from tui_nn.session.protocol.messages import (
     Fork,
     Pause,
@@ -42,7 +43,7 @@ from tui_nn.ui.host import Host
 from tui_nn.ui.link.bridge import SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.link.keeping import RunKeeper, hangup_ignored_by_children
 from tui_nn.ui.link.link import TrainerLink
-from tui_nn.ui.link.pending import edit_of
+from tui_nn.ui.link.pending import Then, edit_of
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.panels.hyper import HyperPanel
 from tui_nn.ui.panels.show import panels_seen, show_run
@@ -109,8 +110,9 @@ class Comparison:
         """Space starts and pauses the comparison, not one trainer."""
         return self.b is not None
 
-    def route(self, command: object) -> bool | None:
-        """While comparing: where a command goes (True/False: handled); None: to A as usual."""
+    def route(self, command: object, then: Then | None = None) -> bool | None:
+        """While comparing: where a command goes (True/False: handled); None: to A as usual.
+        An edit while B is edited goes to B (`then` gets B's answer)."""
         state, last = self.state, self.host.last
         if state is None or state.b is None:
             return None
@@ -133,20 +135,15 @@ class Comparison:
             return False
         edit = edit_of(command)
         if edit is not None and state.editing == "B":
-            kind, value = edit
-            state.b.edits.seen(kind, value)
-            if state.b.send(command):
-                state.b.edits.sent(kind, value, state.last)
-            return False  # sent to B, or not: either way A's PendingEdits must not wait for it
+            state.b.pending.seen(*edit)
+            state.b.send(command, then)  # it waits in B's pending for B's answer
+            return False  # handled: A must not get it
         return None
 
     def after_a(self, update: Update) -> None:
         """A's update arrived: B may start (fork confirmed), the lockstep may go on."""
         state = self.state
         if state is None:
-            return
-        if state.b is None and update.saved_path == state.path:
-            self._start_b()
             return
         self.host.query_one("#status", StatusLine).show(self._as_shown(update.snapshot))
         self._refresh_legend()
@@ -202,8 +199,19 @@ class Comparison:
         state = ComparisonState(folder=folder, path=str(folder / "fork.npz"))
         self.state = state
         self.link.send(Pause())
-        if not self.link.send(Fork(state.path)):
+        if not self.link.send(Fork(state.path), then=self._forked):
             self._forget()
+
+    def _forked(self, answer: Answer) -> None:
+        """A wrote the fork file (accepted): B starts from it; else no comparison, and why."""
+        state = self.state
+        if state is None or state.b is not None:
+            return
+        if answer.outcome == "accepted":
+            self._start_b()
+            return
+        self.host.notify(f"fork: {answer.reason}", title="no comparison", severity="warning")
+        self._forget()
 
     def with_model(self, path: str, config: RunConfig) -> None:
         """Run B from a saved model (a sweep trial: trial.py) instead of a fork of A."""
@@ -235,6 +243,8 @@ class Comparison:
         host.notify(f"{what}: change B with x, train both with space", title="forked")
 
     def _post_b(self, message: object) -> None:
+        """B's bridge posts here (from B's session thread). B's commands lost when its link
+        ends go with the comparison, which ends then (ForkLost, or `_end` closing B)."""
         if isinstance(message, SnapshotsArrived):
             self.host.post_message(ForkSnapshots())
         elif isinstance(message, TrainerLost):
@@ -260,6 +270,9 @@ class Comparison:
         if update is None:
             return
         snap = state.last = update.snapshot
+        for asked, answer in state.b.pending.settle(update.answers):
+            if asked.edit is not None and answer.outcome == "refused":
+                self.host.notify(answer.reason, title="run B refused", severity="warning")
         if state.folder.exists():  # B has read the fork file: no temp file outlives this
             shutil.rmtree(state.folder, ignore_errors=True)
         for plot in (host.query_one(CostPlot), host.query_one(AccuracyPlot)):
@@ -290,11 +303,7 @@ class Comparison:
 
     def _show_b(self, snap: Snapshot) -> None:
         """The editing panels show run B (its pending edits held, as the app does for A)."""
-        edits = self.state.b.edits
-        for answer in edits.answer(snap):
-            if answer.refusal is not None:
-                self.host.notify(answer.refusal, title="run B refused", severity="warning")
-        show_run(self.host, snap, edits)
+        show_run(self.host, snap, self.state.b.pending)
 
     # ---- what differs, who is edited --------------------------------------------------------
 
@@ -321,11 +330,11 @@ class Comparison:
         state.editing = "B" if state.editing == "A" else "A"
         snap = state.last if state.editing == "B" else host.last
         link = state.b if state.editing == "B" else self.link
-        panels_seen(host, link.edits)  # the panels show the other run's values now
+        panels_seen(host, link.pending)  # the panels show the other run's values now
         if state.editing == "B":
             self._show_b(snap)
         else:
-            show_run(host, snap, link.edits)
+            show_run(host, snap, link.pending)
         for panel, title in ((ArchitecturePanel, "Network"), (HyperPanel, "Training")):
             host.query_one(panel).border_title = f"{title} · run {state.editing}"
         host.notify(f"editing run {state.editing}", timeout=2)
@@ -361,9 +370,10 @@ class Comparison:
             return None
         config = snapshot_config(self.host.config, snap)
         path = runs.new_run_path(config, self.keeper.runs_directory)
-        link.bridge.expect_save()
-        if not link.send(Save(str(path))):
+        cid = link.request(Save(str(path)))
+        if not cid:
             return None
+        link.bridge.expect_save(cid)
         saved, _ = await asyncio.to_thread(link.bridge.wait_saved, lambda: link.alive)
         return saved  # None: not saved (the notice says so)
 

@@ -23,7 +23,7 @@ from tui_nn.ui.diagram.controller import DiagramController
 from tui_nn.ui.host import Host
 from tui_nn.ui.lessons.panel import LessonPanel
 from tui_nn.ui.link.bridge import Update
-from tui_nn.ui.link.pending import PendingEdits
+from tui_nn.ui.link.pending import Pending
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.panels.hyper import HyperPanel
 
@@ -47,11 +47,11 @@ class LessonGuide:
     `after_show(update, previous)` after each update is shown."""
 
     def __init__(
-        self, host: Host, lesson: Lesson, edits: PendingEdits, diagram: DiagramController
+        self, host: Host, lesson: Lesson, pending: Pending, diagram: DiagramController
     ) -> None:
         self.host = host
         self.lesson = lesson
-        self.edits = edits  # run A's pending edits: a refused edit is not on its way
+        self.pending = pending  # run A's: an edit refused here is not on its way
         self.diagram = diagram
         self.reached_at: int | None = None  # the epoch of the goal-reached moment
         self.locked_refusals: list[str] = []  # every refused edit of a locked control
@@ -130,13 +130,13 @@ class LessonGuide:
         """The panel that proposed the refused edit shows the trainer's values again."""
         last = self.host.last
         if isinstance(command, SetArchitecture):
-            self.edits.seen("network", last.network)
+            self.pending.seen("network", last.network)
             self.host.query_one(ArchitecturePanel).show(
                 last.network, last.dataset.name if last.dataset else ""
             )
         elif isinstance(command, (SetHyper, SetDataset)):
-            self.edits.seen("hyper", last.hyper)
-            self.edits.seen("data", last.dataset)
+            self.pending.seen("hyper", last.hyper)
+            self.pending.seen("data", last.dataset)
             self.host.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
 
     # ---- the goal ----------------------------------------------------------------------------

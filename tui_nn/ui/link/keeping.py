@@ -1,10 +1,10 @@
 """Keeping the run: save it on quit (and say so when it could not be saved), or leave it
 training: `d` and a hang-up detach (the trainer trains on; `tui-nn attach` comes back).
 
-The trainer writes the file (Save command) and always answers: the path, or why it could not
-write it (`Snapshot.save_failed`), or it dies (TrainerDied). The app waits for that answer with
-no time limit (a save of a bounded history takes milliseconds; a slow disk is waited for, never
-silently dropped) and shows "saving" meanwhile. A failure ends the app with exit code 1 and the
+The trainer writes the file (Save command) and answers it by its id: the path written, or why
+it could not write it (refused), or the session answers it lost (the trainer died). The app
+waits for that answer with no time limit (a save of a bounded history takes milliseconds; a
+slow disk is waited for, never silently dropped) and shows "saving" meanwhile. A failure ends the app with exit code 1 and the
 reason on stderr (`save_error`, printed by ui/launch.py).
 
 The answer is waited for on the bridge (a threading.Event set on the session's thread), not on
@@ -104,13 +104,15 @@ class RunKeeper:
             return None
         path = self.run_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.link.bridge.expect_save()
-        try:
-            session.send(Pause())  # what is saved is the last epoch trained: q stops here
-            session.send(Save(str(path)))
-        except Exception:  # the trainer is gone: nothing to save
+        self.link.send(Pause())  # what is saved is the last epoch trained: q stops here
+        cid = self.link.request(Save(str(path)))
+        if cid is None:  # the trainer is gone: nothing to save
             self.save_error = runs.not_saved(self.run_path)
             return None
+        if not cid:  # a session that gives no ids (a test's) can never confirm a save
+            self.save_error = "the run was not saved: this session answers no commands"
+            return None
+        self.link.bridge.expect_save(cid)
         return path
 
     async def save_run(self) -> str | None:
