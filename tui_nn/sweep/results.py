@@ -186,10 +186,14 @@ class ResultsWriter:
             with open(self.folder / model, "rb") as src, atomic_write(self.folder / BEST) as dst:
                 shutil.copyfileobj(src, dst)
         # the line last: a trial in results.jsonl has its model (and best.npz) on disk
-        self._file.write(json.dumps(record, allow_nan=False) + "\n")
-        self._file.flush()
+        self._append(json.dumps(record, allow_nan=False) + "\n")
         self.records.append(record)
         return record
+
+    def _append(self, line: str) -> None:
+        assert self._file is not None
+        self._file.write(line)
+        self._file.flush()
 
     def write_importances(self, importances: dict[str, Any] | None) -> None:
         if importances is None:
