@@ -8,7 +8,8 @@ A sweep file is a run configuration (the keys of `tui-nn train --config`) plus a
     [sweep]
     method = "tpe"               # grid, random or tpe (default: grid; random with [sweep.random])
     pruner = "asha"              # none, median or asha: stop hopeless trials from their curves
-    prune-after = 2              # epochs before a trial may be pruned (asha: its first rung)
+    prune-after = 3              # epochs before a trial may be pruned (asha: its first rung;
+                                 # default: a tenth of the epochs)
     metric = "val_acc"           # val_acc, val_loss, train_acc, train_loss (default: val_acc,
                                  # val_loss for a regression); never the test set, which reports
     direction = "max"            # default: max for accuracies, min for losses
@@ -197,7 +198,8 @@ def load_sweep(path: str | Path, loader: ConfigLoader) -> Sweep:
             f"{where}: [sweep] metric {chosen!r} needs a validation set; val-fraction 0 holds "
             "none out (give val-fraction > 0, or choose train_acc or train_loss)"
         )
-    prune_after = _count(where, raw_sweep, "prune-after", 1, minimum=1)
+    default_rung = max(1, (base.hyper.epochs or 1) // 10)
+    prune_after = _count(where, raw_sweep, "prune-after", default_rung, minimum=1)
     if "prune-after" in raw_sweep and pruner == "none":
         raise SweepError(f"{where}: [sweep] prune-after needs pruner = 'median' or 'asha'")
     sweep = Sweep(
