@@ -25,6 +25,7 @@ FOUR = TINY + "[sweep]\nepochs = 2\ngrid = { lr = [0.05, 0.1, 0.2, 0.3] }\n"
 FULL = OSError(errno.ENOSPC, "No space left on device")
 
 
+@pytest.mark.slow
 def test_a_full_disk_at_a_model_is_one_line_keeping_what_was_written(
     write, sweep_cli, tmp_path, monkeypatch
 ):
@@ -54,6 +55,7 @@ def test_a_full_disk_at_a_model_is_one_line_keeping_what_was_written(
     assert sorted(r["trial"] for r in read_results(out).records) == [0, 1, 2, 3]
 
 
+@pytest.mark.slow
 def test_a_full_disk_mid_line_leaves_a_cut_line_that_a_resume_drops(
     write, sweep_cli, tmp_path, monkeypatch
 ):
@@ -79,6 +81,7 @@ def test_a_full_disk_mid_line_leaves_a_cut_line_that_a_resume_drops(
     assert sorted(r["trial"] for r in read_results(out).records) == [0, 1, 2, 3]
 
 
+@pytest.mark.slow
 def test_workers_are_bounded_by_the_cores_and_the_trials(write, sweep_cli, tmp_path):
     n = cores()
     result = sweep_cli("sweep", write(FOUR), "--workers", 100000, "--results", tmp_path / "a")

@@ -78,6 +78,7 @@ def test_a_killed_sweep_resumes_without_running_finished_trials_again(tmp_path):
     assert again.returncode == 0 and "every trial has finished" in again.stdout
 
 
+@pytest.mark.slow
 def test_a_changed_sweep_file_cannot_resume(write, sweep_cli, tmp_path):
     path = write(TINY + "[sweep]\nepochs = 2\ngrid = { lr = [0.1, 0.2] }\n")
     out = tmp_path / "out"

@@ -17,6 +17,8 @@ from tui_nn.files import load_model
 from tui_nn.sweep.results import read_results
 from tui_nn.sweep.study import JOURNAL, STUDY_NAME
 
+pytestmark = pytest.mark.slow  # sweeps on an embedded cluster: real processes
+
 TPE = """\
 dataset = "digits"
 hidden = "16"
