@@ -100,12 +100,14 @@ def test_early_stopping_watches_validation_not_test_and_keeps_the_best(monkeypat
     np.testing.assert_array_equal(trainer.net.flat_params, weights[1])  # epoch 2's weights
     assert not np.array_equal(weights[1], weights[-1])  # ... which differ from the last
     assert len(trainer.history) == 5  # the history stays as it ran
+    assert [r.epoch for r in trainer.kept_history()] == [1, 2]  # what a saved run holds
 
 
 def test_without_early_stopping_the_last_weights_stay(monkeypatch):
     trainer = _trainer(lr=0.1, epochs=4)
     weights = scripted(trainer, monkeypatch, [0.6, 0.3, 0.4, 0.5], [0.5] * 4)
     assert trainer.kept_epoch is None and "epoch budget" in trainer.stop_reason
+    assert len(trainer.kept_history()) == 4
     np.testing.assert_array_equal(trainer.net.flat_params, weights[-1])
 
 

@@ -40,7 +40,7 @@ import numpy as np
 import tui_nn.engine.surgery as surgery
 from tui_nn.engine.batches import Batches
 from tui_nn.engine.evaluation import evaluate_in_chunks, loss_units, mse_in_units
-from tui_nn.engine.history import MetricHistory
+from tui_nn.engine.history import MetricHistory, RecordBlock
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import layer_stats
 from tui_nn.engine.network import Network, check_task_head, validate_spec
@@ -362,6 +362,14 @@ class Trainer:
             f"no better {self.watched} for {patience} epochs after epoch {best.epoch} "
             f"({self.watched} {loss:.4g}); its weights are put back"
         )
+
+    def kept_history(self) -> RecordBlock:
+        """The history the weights go with: up to the epoch early stopping kept (the epochs
+        after it stay in `history`, as they ran), else all of it. What a saved run holds."""
+        block = self.history.block()
+        if self.kept_epoch is None:
+            return block
+        return RecordBlock(block.data[block.column("epoch") <= self.kept_epoch])
 
     def neuron_stats(self) -> tuple[LayerStats, ...]:
         """Per-layer statistics of the last training step (hidden layers, then the output)."""

@@ -324,7 +324,7 @@ class Runner:
 
         try:
             config = self.current_config()
-            save_model(cmd.path, self.net, config, self.dataset, self.trainer.history.block())
+            save_model(cmd.path, self.net, config, self.dataset, self.trainer.kept_history())
         except Exception as exc:  # the app waits for an answer: always give one
             self.save_failed = f"cannot save to {cmd.path}: {one_line(exc)}"
             self.message, self.urgent = self.save_failed, True
