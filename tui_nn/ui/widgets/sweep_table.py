@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 
 from tui_nn.sweep.results import SweepResults
 
-METRIC_KEYS = ("test_acc", "test_loss", "train_acc", "train_loss")
+METRIC_KEYS = ("val_acc", "val_loss", "test_acc", "test_loss", "train_acc", "train_loss")
 
 
 def cell_text(key: str, value: Any) -> str:
@@ -33,6 +33,11 @@ def sort_key(value: Any) -> tuple[int, float, str]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return (0, float(value), "")
     return (1, 0.0, str(value))
+
+
+def has_values(results: SweepResults, key: str) -> bool:
+    """Some trial has a value for `key` (a sweep before validation sets has no val_*)."""
+    return any(isinstance(r.get(key), int | float) for r in results.records)
 
 
 class SweepTable(DataTable):
@@ -66,7 +71,8 @@ class SweepTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
         self.results = results
         self.by_trial = {int(r["trial"]): r for r in results.records}
-        self.columns_shown = ("trial", *results.varied, *METRIC_KEYS, "epochs", "seconds", "worker")
+        metrics = [k for k in METRIC_KEYS if k == results.metric or has_values(results, k)]
+        self.columns_shown = ("trial", *results.varied, *metrics, "epochs", "seconds", "worker")
         best_first = results.direction == "max"
         self.sorted_by: tuple[str, bool] = (results.metric, best_first)  # (column, reverse)
         self.order = [int(r["trial"]) for r in results.sorted()]
