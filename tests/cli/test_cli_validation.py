@@ -41,7 +41,7 @@ def test_early_stopping_saves_the_best_epoch_and_says_which(cli, tmp_path):
     accuracy = (net.forward(dataset.X_test * dataset.input_scale).argmax(1) == dataset.y_test)
     assert accuracy.mean() == pytest.approx(best.test_acc)
     evaluated = cli("eval", path)
-    assert f"loss {best.test_loss:.6f}" in evaluated.out
+    assert f"loss {best.test_loss:.6g}" in evaluated.out
 
 
 def test_the_validation_fraction_is_auto_by_default(cli, tmp_path):
@@ -88,3 +88,29 @@ def test_the_data_seed_and_the_seed_are_named_apart(cli, tmp_path):
     assert not np.array_equal(base.params[0][0], weights_only.params[0][0])
     assert (weights_only.config.seed, weights_only.config.dataset.seed) == (2, 1)
     assert (data_only.config.seed, data_only.config.dataset.seed) == (1, 2)
+
+
+def test_eval_measures_the_validation_set_and_all_three(cli, tmp_path):
+    path = tmp_path / "m.npz"
+    result = cli("train", *DIGITS[:-1], "8", "--early-stopping", "50", "--save", path)
+    assert result.code == 0, result.err
+    model = load_model(path)
+    last = model.history[-1]
+    val = cli("eval", path, "--split", "val")
+    assert "val split, 179 samples" in val.out and f"loss {last.val_loss:.6g}" in val.out
+    everything = cli("eval", path, "--split", "all")
+    assert "all split, 1797 samples" in everything.out  # train + validation + test
+    train = cli("eval", path, "--split", "train")
+    assert f"loss {last.train_loss:.6g}" in train.out
+
+
+def test_a_model_without_a_validation_set_keeps_its_split(cli, tmp_path):
+    """A model saved without a validation set (an older one, or val fraction 0) is evaluated on
+    its own split: early stopping in its settings does not carve a new one out."""
+    path = tmp_path / "m.npz"
+    args = ("--early-stopping", "3", "--val-fraction", "0", "--save", path)
+    assert cli("train", "--dataset", "circle", "--epochs", "2", *args).code == 0
+    assert load_model(path).config.dataset.val_fraction == 0.0
+    assert "train split, 250 samples" in cli("eval", path, "--split", "train").out
+    result = cli("eval", path, "--split", "val")
+    assert result.code == 2 and "was trained without a validation set" in result.error_line

@@ -273,14 +273,17 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
 
 
 def val_fraction(values: dict[str, Any], dataset: DatasetSpec, hyper: Any) -> float:
-    """The validation share: as given; 'auto' (or not given) holds out AUTO_VAL_FRACTION
-    where early stopping chooses by it, else keeps what the base had (0 for a new run)."""
-    given = values.get("val_fraction")
-    if given is not None:
-        return given
-    if hyper.early_stopping is not None and ("val_fraction" in values or not dataset.val_fraction):
+    """The validation share: as given; 'auto' holds out AUTO_VAL_FRACTION where early stopping
+    chooses by it, else none. Not given: auto when these values ask for early stopping and
+    the base has no validation set, else the base's (a saved model keeps its split)."""
+    if "val_fraction" in values:
+        given = values["val_fraction"]
+        if given is not None:
+            return given
+        return AUTO_VAL_FRACTION if hyper.early_stopping is not None else 0.0
+    if values.get("early_stopping") is not None and not dataset.val_fraction:
         return AUTO_VAL_FRACTION
-    return 0.0 if "val_fraction" in values else dataset.val_fraction
+    return dataset.val_fraction
 
 
 def _dataset_choice(values: dict[str, Any], base: RunConfig | None) -> str:
