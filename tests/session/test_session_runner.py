@@ -163,6 +163,9 @@ def test_early_stopping_in_the_app_keeps_and_saves_the_best_epoch(tmp_path):
     assert r.message == f"early stopping: kept epoch {kept}, the best validation loss"
     best = min(trainer.history, key=lambda rec: rec.val_loss)
     assert best.epoch == kept
+    snap = r.snapshot()  # the numbers shown are the kept weights', not the last epoch's
+    assert (snap.test_loss, snap.train_acc) == (best.test_loss, best.train_acc)
+    assert snap.test_loss != trainer.history[-1].test_loss
     r.apply(Save(str(tmp_path / "run.npz")))
     saved = load_model(tmp_path / "run.npz")
     assert saved.history[-1].epoch == kept and len(saved.history) == kept

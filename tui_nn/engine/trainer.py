@@ -363,6 +363,14 @@ class Trainer:
             f"({self.watched} {loss:.4g}); its weights are put back"
         )
 
+    @property
+    def current_record(self) -> EpochRecord | None:
+        """The record that describes the weights in place: the kept epoch's after early stopping
+        put it back, else the last epoch's (None before the first)."""
+        if self.kept_epoch is not None and self.best_record is not None:
+            return self.best_record
+        return self.history[-1] if self.history else None
+
     def kept_history(self) -> RecordBlock:
         """The history the weights go with: up to the epoch early stopping kept (the epochs
         after it stay in `history`, as they ran), else all of it. What a saved run holds."""
