@@ -146,13 +146,16 @@ def _started(helper: subprocess.Popen) -> dict[str, Any]:
 
 def stop(helper: subprocess.Popen) -> None:
     """Close the helper's input (it closes its cluster and exits); kill its whole session if
-    it has not gone in STOP_TIMEOUT, or at a second Ctrl-C."""
+    it has not gone in STOP_TIMEOUT, or at once on a Ctrl-C (which then goes on up)."""
+    pressed = False
     try:
         try:
             if helper.stdin is not None:
                 helper.stdin.close()
             helper.wait(timeout=STOP_TIMEOUT)
-        except (subprocess.TimeoutExpired, KeyboardInterrupt, OSError):
+        except KeyboardInterrupt:
+            pressed = True
+        except (subprocess.TimeoutExpired, OSError):
             pass
     finally:
         if helper.poll() is None:
@@ -162,6 +165,8 @@ def stop(helper: subprocess.Popen) -> None:
                 helper.wait(timeout=5)
         if helper.stdout is not None:
             helper.stdout.close()
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def check_scheduler(address: str) -> None:
