@@ -149,7 +149,7 @@ class Runner:
                     continue
                 if kind == "report":
                     self.reported(payload[1])
-                elif not self.finished(payload):
+                elif not self.finished(*payload):
                     break
         except KeyboardInterrupt:
             self.run_state.interrupted = True
@@ -192,7 +192,18 @@ class Runner:
             run_trial, trial.index, trial.config, self.csv, watch, key=key, pure=False
         )
         self.running[key] = Running(asked, future)
-        future.add_done_callback(lambda f: self.events.put(("done", f.key)))
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Any) -> None:
+        """On Dask's callback thread: fetch a finished trial's result there, so the loop that
+        writes results never waits for the round trip."""
+        outcome = None
+        if future.status == "finished":
+            try:
+                outcome = future.result()
+            except Exception:  # released or lost meanwhile: the loop asks again
+                outcome = None
+        self.events.put(("done", (future.key, outcome)))
 
     # ---- what the workers say -------------------------------------------------------------
 
@@ -207,14 +218,16 @@ class Runner:
             running.prune_sent = True
             self.client.run(mark_pruned, running.future.key, workers=[running.worker], wait=False)
 
-    def finished(self, key: str) -> bool:
-        """A trial's task ended; False stops the sweep."""
+    def finished(self, key: str, outcome: TrialOutcome | None) -> bool:
+        """A trial's task ended (its outcome fetched already, or None); False stops the
+        sweep."""
         running = self.running.pop(key, None)
         if running is None:
             return True
         trial, future = running.asked.trial, running.future
         if future.status == "finished":
-            outcome: TrialOutcome = future.result()
+            if outcome is None:
+                outcome = future.result()
             future.release()
             return self.record(running.asked, outcome)
         reason, data_error = failure(future)
