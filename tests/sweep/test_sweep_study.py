@@ -56,13 +56,16 @@ def test_asha_prunes_a_trial_behind_at_its_rung(write, loader, tmp_path):
 
 
 def test_a_resumed_study_settles_the_trials_a_kill_left_running(write, loader, tmp_path):
-    text = BASE + '[sweep]\nepochs = 3\ngrid = { lr = [0.01, 0.1, 0.2, 0.3] }\n'
+    text = BASE + '[sweep]\nepochs = 3\ngrid = { lr = [0.01, 0.1, 0.2, 0.3, 0.4] }\n'
     sweep = load_sweep(write(text), loader)
     study = SweepStudy(sweep, tmp_path)
-    asked = [study.ask(t) for t in sweep.trials]
+    asked = [study.ask(t) for t in sweep.trials[:4]]
     study.tell(asked[0], 0.7, "complete")
-    # the process died: trial 1 had its results line written, 2 was pruned, 3 was running
-    (tmp_path / JOURNAL).open("ab").write(b'{"op_code": 5, "worker_id"')  # a line cut short
+    # the process died: trial 1 had its results line written, 2 was pruned, 3 was running,
+    # one more was queued but not yet handed out, and the last line was cut short
+    study.study.enqueue_trial({"lr": 0.4}, user_attrs={"index": 4})
+    with (tmp_path / JOURNAL).open("ab") as f:
+        f.write(b'{"op_code": 5, "worker_id"')
     again = SweepStudy(sweep, tmp_path)
     recorded = {
         1: {"trial": 1, "val_acc": 0.9, "stopped": "budget"},
@@ -75,6 +78,10 @@ def test_a_resumed_study_settles_the_trials_a_kill_left_running(write, loader, t
     assert trials[2].state.name == "PRUNED" and trials[2].intermediate_values == {1: 0.2, 2: 0.3}
     assert trials[3].state.name == "FAIL"  # run again by the resumed sweep
     assert again.finished() == 3
+    assert not [t for t in optuna_trials(tmp_path) if t.state.name == "WAITING"]
+    assert trials[4].state.name == "FAIL"  # queued, never handed out: dropped
+    rerun = again.ask(sweep.trials[3])  # the trial asked for, not the one queued before
+    assert rerun.optuna_trial.user_attrs["index"] == 3 and rerun.optuna_trial.params["lr"] == 0.3
 
 
 def test_importances_need_three_complete_trials(write, loader, tmp_path):

@@ -197,7 +197,10 @@ class SweepStudy:
     def settle(self, recorded: dict[int, dict[str, Any]]) -> None:
         """After an interruption: a trial the journal still has running is what its results
         line says (it finished but the process died before telling), else failed (it is run
-        again)."""
+        again). A trial queued but never handed out (killed in between) is dropped, so the
+        next queued trial is the one asked for."""
+        for frozen in self.study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+            self.storage.set_trial_state_values(frozen._trial_id, TrialState.FAIL)
         for frozen in self.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
             index = frozen.user_attrs.get("index")
             record = recorded.get(index) if isinstance(index, int) else None
