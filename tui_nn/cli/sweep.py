@@ -165,7 +165,7 @@ def main(argv: list[str]) -> int:
             raise UsageError("give a sweep file (SWEEP.toml), or --resume DIR")
         sweep = load_sweep(ns.file, config_loader())
         folder = Path(ns.results if ns.results is not None else f"{Path(ns.file).stem}-results")
-        check_results_folder(folder)
+        check_results_folder(folder, reads=sweep_inputs(sweep))
     sweep = check_data(sweep)
     if ns.dashboard and ns.scheduler is None:
         from tui_nn.sweep.cluster import check_dashboard
@@ -174,6 +174,12 @@ def main(argv: list[str]) -> int:
     finished = {r["trial"] for r in read_results(folder).records} if ns.resume else set()
     run = run_sweep(sweep, folder, ns, workers, timeout, finished)
     return report(sweep, folder, run)
+
+
+def sweep_inputs(sweep: Sweep) -> dict[str, Any]:
+    """What a sweep reads, by how the user named it: its results never go there."""
+    data = sweep.base.dataset
+    return {"sweep": sweep.path, "--data": data.path, "--test-data": data.test_data}
 
 
 def run_sweep(

@@ -45,6 +45,7 @@ HEADER = "sweep.json"
 BEST = "best.npz"
 IMPORTANCES = "importances.json"
 LOCK = ".lock"
+JOURNAL = "study.journal"  # sweep/study.py's (no Optuna here)
 
 
 class ResultsError(ConfigError):
@@ -92,23 +93,40 @@ class SweepResults:
         return sum(pruned(r) for r in self.records)
 
 
-def check_results_folder(folder: Path, resume: bool = False) -> None:
-    """Refuse, before anything runs, a folder that holds another sweep's results (an empty
-    results.jsonl, of a sweep stopped before any trial finished, may be reused) unless the
-    sweep resumes it, or files that are not regular files where results go."""
-    if not str(folder).strip():
-        raise ResultsError("--results: an empty path; give a folder")
-    if folder.exists() and not folder.is_dir():
-        raise ResultsError(f"--results: {folder} exists and is not a folder")
-    for name in (RESULTS, HEADER, BEST, IMPORTANCES, "study.journal"):
+def check_results_folder(
+    folder: Path, resume: bool = False, reads: dict[str, Any] | None = None
+) -> None:
+    """Refuse, before anything runs, a folder a sweep must not write to (tui_nn.outputs: not a
+    folder, not writable, one of the sweep's inputs), one that holds another sweep's results
+    or study unless the sweep resumes it (an empty results.jsonl and no study, of a sweep
+    stopped as it started, may be reused), or files a sweep would replace (models, a journal)
+    or that are not regular files where results go."""
+    from tui_nn.outputs import OutputError, check_output
+
+    option = "--resume" if resume else "--results"
+    try:
+        check_output(option, folder, "folder", reads=reads)
+    except OutputError as exc:
+        raise ResultsError(str(exc)) from None
+    for name in (RESULTS, HEADER, BEST, IMPORTANCES, JOURNAL):
         p = folder / name
         if p.is_symlink() or (p.exists() and not p.is_file()):
-            raise ResultsError(f"--results: {p} is not a regular file")
+            raise ResultsError(f"{option}: {p} is not a regular file")
+    if resume or not folder.is_dir():
+        return
     results = folder / RESULTS
-    if not resume and results.is_file() and results.stat().st_size > 0:
+    if (results.is_file() and results.stat().st_size > 0) or (folder / JOURNAL).exists():
         raise ResultsError(
             f"--results: {folder} already holds a sweep's results; continue it with "
             f"tui-nn sweep --resume {folder}, or give another --results folder"
+        )
+    models = sorted(p.name for p in folder.glob("trial-*.npz")) + (
+        [BEST] if (folder / BEST).exists() else []
+    )
+    if models:
+        raise ResultsError(
+            f"--results: {folder} holds model files a sweep would replace ({models[0]}"
+            f"{', ...' if len(models) > 1 else ''}); give another --results folder"
         )
 
 

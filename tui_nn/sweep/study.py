@@ -33,9 +33,9 @@ from optuna.storages.journal._file import BaseJournalFileLock
 from optuna.trial import TrialState
 
 from tui_nn.sweep.plan import Sweep
+from tui_nn.sweep.results import JOURNAL
 from tui_nn.sweep.space import Searched, SweepError, Trial, describe
 
-JOURNAL = "study.journal"
 STUDY_NAME = "tui-nn-sweep"
 ASHA_REDUCTION = 3  # each rung keeps the best third (Hyperband's and ASHA's papers use 3)
 MEDIAN_STARTUP = 4  # finished trials before the median pruner judges others
