@@ -163,6 +163,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=100, help="the workers part's epochs")
     args = parser.parse_args()
     parts = args.part or ["overhead", "tpe", "workers"]
+    import numpy  # noqa: F401 - loads the BLAS that threadpool_info reports
     from threadpoolctl import threadpool_info
 
     blas = [f"{i.get('internal_api')} {i.get('architecture')}" for i in threadpool_info()]
