@@ -52,5 +52,6 @@ def test_the_sweeps_page_shows_the_shipped_tpe_file_and_a_real_run_of_it():
     assert f"```toml\n{example.read_text(encoding='utf-8')}```" in page
     sweep = load_sweep(example, config_loader())
     assert (sweep.method, sweep.pruner, sweep.total) == ("tpe", "asha", 24)
+    assert "$ tui-nn sweep examples/digits-tpe.toml --results digits-tpe-results" in page
     assert "sweep examples/digits-tpe.toml: 24 trials by Optuna's TPE, asha pruning" in page
     assert page.count(" pruned at epoch ") + page.count(" done (") == 24
