@@ -20,7 +20,7 @@ ROOT = Path(tui_nn.__file__).parent
 
 # What each package may import from tui_nn (besides itself and the base: the root package's
 # version and `tui_nn.rule`, the plain Rule of an option that the engine and the data layer
-# both use). The order: engine < data < config/files < session, sweep, lessons < ui < cli.
+# both use). The order: engine < data < config/files < session, sweep, lessons < ui, web < cli.
 # The data layer knows NumPy and the standard library only (it needs nothing of the engine);
 # the config layer is where data and engine meet (RunConfig.network_spec, train_data).
 LOWER: dict[str, frozenset[str]] = {
@@ -32,8 +32,10 @@ LOWER: dict[str, frozenset[str]] = {
     "sweep": frozenset({"engine", "data", "config", "files"}),
     "lessons": frozenset({"engine", "data", "config", "files"}),
     "ui": frozenset({"engine", "data", "config", "files", "session", "sweep", "lessons"}),
+    # the web server starts apps as processes (`python -m tui_nn ...`): beside ui, not above
+    "web": frozenset({"engine", "data", "config", "files", "session"}),
     "cli": frozenset(
-        {"engine", "data", "config", "files", "session", "sweep", "lessons", "ui"}
+        {"engine", "data", "config", "files", "session", "sweep", "lessons", "ui", "web"}
     ),
     "__main__": frozenset({"cli"}),
 }

@@ -188,6 +188,7 @@ def main(trainer_id: str) -> None:
                 dataset=runner.dataset_spec.name,
                 network=describe_network(runner),
                 run_path=launch.run_path,
+                group=os.environ.get(registry.GROUP_ENV, ""),
             )
         )
         control.handle(launched)  # the launcher: attached, and its first (full) snapshot
