@@ -45,6 +45,7 @@ STATIC = Path(textual_serve.__file__).parent / "static"
 HEARTBEAT_SECONDS = 15.0  # a tab whose browser stopped answering is closed after ~2 of these
 TabKind = Literal["new", "run", "watch"]
 MAX_SIZE = 1000  # columns or rows a browser may ask for
+ROLE = web.RequestKey("role", str)  # what the request's token allows (set by the guard)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class ClassServer:
         role = self.access.role(token)
         if role is None:
             return self._html(pages.refused_page(), status=403)
-        request["role"] = role
+        request[ROLE] = role
         response = await handler(request)
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
@@ -170,7 +171,7 @@ class ClassServer:
     # ---- pages ---------------------------------------------------------------------------
 
     async def _index(self, request: web.Request) -> web.Response:
-        role: Role = request["role"]
+        role: Role = request[ROLE]
         token = self.access.token(role)
         if self._closing:
             return self._html(pages.page("tui-nn", "<h1>tui-nn: stopping</h1>", "stopping"), 503)
@@ -247,7 +248,7 @@ class ClassServer:
         return [*base, "attach", *watch, str(trainer_id), *self.options.attach_args]
 
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
-        role: Role = request["role"]
+        role: Role = request[ROLE]
         kind = request.match_info["kind"]
         trainer_id = request.match_info.get("id")
         if kind not in ("new", "run", "watch") or (kind == "new") == (trainer_id is not None):
