@@ -10,7 +10,10 @@ def add_app_arguments(parser: argparse.ArgumentParser, sweep: bool = True) -> No
     """The app's own options (`tui-nn serve` passes them on to the app of each tab)."""
     app = parser.add_argument_group("app")
     app.add_argument(
-        "--fps", default=None, metavar="N", help="snapshots per second from the trainer, which the numbers redraw with (default 10)",
+        "--fps",
+        default=None,
+        metavar="N",
+        help="snapshots per second from the trainer, which the numbers redraw with (default 10)",
     )
     app.add_argument(
         "--speed",

@@ -73,7 +73,9 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = make_parser("tui-nn serve", "The app in a browser, for a class or a remote machine.", EPILOG)
+    p = make_parser(
+        "tui-nn serve", "The app in a browser, for a class or a remote machine.", EPILOG
+    )
     serve_arguments(p)
     add_options(p, exclude=("save", "metrics", "load"))
     add_app_arguments(p, sweep=False)
