@@ -159,7 +159,10 @@ def main(argv: list[str]) -> int:
             f"cannot listen on {ns.host}:{port}: {exc.strerror or exc} "
             "(choose another --port or --host)"
         ) from None
-    finished(server, ended)
+    try:
+        finished(server, ended)
+    except OSError:  # the terminal is gone (a hang-up ended the server): nobody to tell
+        pass
     return 0
 
 

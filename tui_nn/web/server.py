@@ -46,6 +46,9 @@ HEARTBEAT_SECONDS = 15.0  # a tab whose browser stopped answering is closed afte
 TabKind = Literal["new", "run", "watch"]
 MAX_SIZE = 1000  # columns or rows a browser may ask for
 ROLE = web.RequestKey("role", str)  # what the request's token allows (set by the guard)
+# A viewer's app yields the CPU to the tabs that edit (and to the server that relays keys).
+# Not a tab that may start a trainer: the trainer would inherit it, and could not undo it.
+NICENESS: dict[str, int] = {"new": 0, "run": 0, "watch": 10}
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,7 @@ class ClassServer:
             write_str=websocket.send_str,
             close=websocket.close,
             downloads=self.downloads,
+            niceness=NICENESS[kind],
         )
         self.tabs.add(tab)  # the slot is taken before anything is awaited
         try:
@@ -348,7 +352,8 @@ class ClassServer:
 
 
 async def serve_until_stopped(server: ClassServer, started: Callable[[], None]) -> list[runs.Ended]:
-    """Run `server` until SIGINT or SIGTERM; `started()` is called once it listens."""
+    """Run `server` until SIGINT, SIGTERM or SIGHUP (its terminal closed); `started()` is
+    called once it listens. A second signal kills the tabs' apps at once."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     presses = 0
@@ -360,7 +365,7 @@ async def serve_until_stopped(server: ClassServer, started: Callable[[], None]) 
             server.kill_tabs()
         stop.set()
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
         loop.add_signal_handler(signum, interrupted)
     await server.start()
     started()
