@@ -110,12 +110,12 @@ class Server:
                 self.proc.kill()
 
 
-def its_trainer():  # noqa: ANN201 - a registry.TrainerInfo
-    import tui_nn.session.registry as registry
+def its_trainer():  # noqa: ANN201 - a rendezvous.TrainerInfo
+    import tui_nn.session.protocol.rendezvous as rendezvous
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        found = [info for info in registry.trainers() if info.group.startswith("serve@")]
+        found = [info for info in rendezvous.trainers() if info.group.startswith("serve@")]
         if found:
             return found[-1]
         time.sleep(0.05)
@@ -239,7 +239,7 @@ def key_latency(browser, server, args, expose_terminal, wait_screen) -> None:  #
 
 
 def epochs_per_second(trainer_id: str, seconds: float) -> float:
-    from tui_nn.session.proxy import ask
+    from tui_nn.session.client.proxy import ask
 
     first, t0 = ask(trainer_id).epoch, time.monotonic()
     time.sleep(seconds)
@@ -309,7 +309,7 @@ class Tabs:
 
 
 def viewers(args: argparse.Namespace) -> None:
-    from tui_nn.session.proxy import ask
+    from tui_nn.session.client.proxy import ask
 
     extra = ["--watch"] if args.kind == "watch" else []
     server = Server(["--dataset", args.dataset, "--speed", "max", *extra])
@@ -409,9 +409,9 @@ def main() -> None:
         if "viewers" in args.only:
             viewers(args)
     finally:
-        import tui_nn.session.registry as registry
+        import tui_nn.session.protocol.rendezvous as rendezvous
 
-        for info in registry.trainers():
+        for info in rendezvous.trainers():
             try:
                 os.kill(info.pid, 9)
             except OSError:

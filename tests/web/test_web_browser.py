@@ -10,10 +10,10 @@ import sys
 
 import pytest
 from browser import launch, open_page, press, screen, status_epoch, wait_screen
-from conftest import wait_until
+from web_helpers import wait_until
 
-import tui_nn.session.registry as registry
-from tui_nn.session.proxy import ask
+import tui_nn.session.protocol.rendezvous as rendezvous
+from tui_nn.session.client.proxy import ask
 from tui_nn.web.runs import group_of
 
 pytestmark = pytest.mark.slow
@@ -28,9 +28,9 @@ def browser():
     playwright.stop()
 
 
-def its_trainers(server) -> list[registry.TrainerInfo]:
+def its_trainers(server) -> list[rendezvous.TrainerInfo]:
     host, port = server.base.removeprefix("http://").rsplit(":", 1)
-    return [i for i in registry.trainers() if i.group == group_of(host, int(port))]
+    return [i for i in rendezvous.trainers() if i.group == group_of(host, int(port))]
 
 
 def attach_list() -> str:
@@ -83,7 +83,7 @@ def test_a_page_without_the_token_is_refused(browser, serve_command):
         response = page.goto(address)
         assert response.status == 403
         assert "needs its link" in page.inner_text("h1")
-    assert not its_trainers(server) and not registry.trainers()
+    assert not its_trainers(server) and not rendezvous.trainers()
     page.close()
     assert server.interrupt() == 0
 

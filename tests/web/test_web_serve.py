@@ -11,10 +11,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import until
+from web_helpers import until
 
-import tui_nn.session.registry as registry
-from tui_nn.session.proxy import ask
+import tui_nn.session.protocol.rendezvous as rendezvous
+from tui_nn.session.client.proxy import ask
 from tui_nn.web.runs import group_of
 
 pytestmark = pytest.mark.slow
@@ -31,8 +31,8 @@ def group(command) -> str:
     return group_of(host, int(port))
 
 
-def its_trainers(command) -> list[registry.TrainerInfo]:
-    return [info for info in registry.trainers() if info.group == group(command)]
+def its_trainers(command) -> list[rendezvous.TrainerInfo]:
+    return [info for info in rendezvous.trainers() if info.group == group(command)]
 
 
 async def drain(ws, seen: bytearray) -> None:
@@ -74,7 +74,7 @@ async def test_a_closed_tab_leaves_its_run_training_and_the_start_page_brings_it
 
         assert server.interrupt() == 0  # Ctrl-C, with the tab still open
         await reader
-    await until(lambda: not registry.pid_alive(info.pid), "the trainer to stop")
+    await until(lambda: not rendezvous.pid_alive(info.pid), "the trainer to stop")
     out = "\n".join(server.lines)
     assert "stopped, and 1 run(s) with it" in out
     saved = Path(out.split(f"{info.id}: saved to ", 1)[1].splitlines()[0])

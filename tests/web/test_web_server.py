@@ -9,7 +9,7 @@ import asyncio
 import aiohttp
 import psutil
 import pytest
-from conftest import until
+from web_helpers import until
 
 from tui_nn.web.server import ClassServer
 

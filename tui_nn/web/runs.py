@@ -11,9 +11,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import tui_nn.session.registry as registry
-from tui_nn.session.protocol import Status
-from tui_nn.session.proxy import ask
+import tui_nn.session.protocol.rendezvous as rendezvous
+from tui_nn.session.client.proxy import ask
+from tui_nn.session.protocol.hello import Status
 
 ASK_SECONDS = 2.0  # a trainer that does not answer a query this fast is shown as busy
 
@@ -45,9 +45,9 @@ class Run:
         return 0 if self.status is None else self.status.clients
 
 
-def trainers(group: str) -> list[registry.TrainerInfo]:
+def trainers(group: str) -> list[rendezvous.TrainerInfo]:
     """The trainers of `group` that are running, oldest first."""
-    return [info for info in registry.trainers() if info.group == group]
+    return [info for info in rendezvous.trainers() if info.group == group]
 
 
 def runs(group: str) -> list[Run]:
@@ -63,7 +63,7 @@ def runs(group: str) -> list[Run]:
     ]
 
 
-def find(group: str, trainer_id: str) -> registry.TrainerInfo | None:
+def find(group: str, trainer_id: str) -> rendezvous.TrainerInfo | None:
     for info in trainers(group):
         if info.id == trainer_id:
             return info
@@ -85,7 +85,7 @@ def stop_all(group: str) -> list[Ended]:
     if not found:
         return []
 
-    def stop(info: registry.TrainerInfo) -> Ended:
+    def stop(info: rendezvous.TrainerInfo) -> Ended:
         status = ask(info.id, "stop")
         if status is None:
             return Ended(info.id, None, f"did not answer (pid {info.pid})")

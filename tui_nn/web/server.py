@@ -35,7 +35,7 @@ import textual_serve
 from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
-import tui_nn.session.registry as registry
+import tui_nn.session.protocol.rendezvous as rendezvous
 import tui_nn.web.pages as pages
 import tui_nn.web.runs as runs
 from tui_nn.web.access import Access, Role, same_origin
@@ -227,7 +227,7 @@ class ClassServer:
         server's), if it is running."""
         found = runs.trainers(self.group)
         if self.options.watch_run is not None:
-            for info in registry.trainers():
+            for info in rendezvous.trainers():
                 if info.id == self.options.watch_run:
                     return info.id
             return None
@@ -267,7 +267,7 @@ class ClassServer:
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
         tab = TabProcess(
             self.argv(kind, trainer_id),  # type: ignore[arg-type]
-            env={registry.GROUP_ENV: self.group},
+            env={rendezvous.GROUP_ENV: self.group},
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
