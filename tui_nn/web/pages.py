@@ -83,12 +83,17 @@ body.-closed #ended { display: block; }
 """)
 
 
+def _q(text: str) -> str:
+    """`text` as one part of an address (a "/" in it quoted too)."""
+    return quote(text, safe="")
+
+
 def page(title: str, body: str, page_id: str) -> str:
     return PAGE.substitute(title=html.escape(title), style=STYLE, body=body, page=page_id)
 
 
 def home_url(token: str) -> str:
-    return f"/?token={quote(token)}"
+    return f"/?token={_q(token)}"
 
 
 def app_page(
@@ -97,7 +102,7 @@ def app_page(
     """A tab with the app in it; `websocket` is the ws:// address of its app."""
     return APP.substitute(
         title=html.escape(title),
-        static=html.escape(f"/static/{quote(token)}"),
+        static=html.escape(f"/static/{_q(token)}"),
         websocket=html.escape(websocket),
         home=html.escape(home_url(token)),
         starting=html.escape(starting),
@@ -113,14 +118,14 @@ def _link(href: str, text: str, quiet: bool = False) -> str:
 
 def start_page(token: str, runs: Sequence[Run], can_watch: bool = True) -> str:
     """This server's running runs, each to open (and edit) or watch, and a new run."""
-    t = quote(token)
+    t = _q(token)
     rows = []
     for run in runs:
         started = time.strftime("%H:%M", time.localtime(run.started))
         apps = f"{run.clients} open" if run.clients else "none"
-        links = _link(f"/?token={t}&run={quote(run.id)}", "open")
+        links = _link(f"/?token={t}&run={_q(run.id)}", "open")
         if can_watch:
-            links += _link(f"/?token={t}&watch={quote(run.id)}", "watch", quiet=True)
+            links += _link(f"/?token={t}&watch={_q(run.id)}", "watch", quiet=True)
         cells = (run.id, run.dataset, run.network, run.epoch, run.state, apps, started)
         row = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
         rows.append(f'<tr class="run" data-id="{html.escape(run.id)}">{row}<td>{links}</td></tr>')
