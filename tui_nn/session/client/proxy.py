@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -97,6 +98,7 @@ class TrainingSession:
         self._threads: list[threading.Thread] = []
         self._started_at = 0.0
         self.stopped_elsewhere = False  # another app (or attach --stop) stopped the trainer
+        self.watching = False  # attached read-only (Hello("watch"))
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -115,6 +117,7 @@ class TrainingSession:
             raise RuntimeError("the session is already running")
         self._started_at = time.perf_counter()
         trainer_id = rendezvous.new_id()
+        self.watching = False
         launch = Launch(config, self.fps, self.blas_threads, initial_model, run_path, metrics_path)
         self._process = spawn(trainer_id)
         deadline = time.monotonic() + CONNECT_SECONDS
@@ -131,13 +134,16 @@ class TrainingSession:
                 time.sleep(0.01)  # the socket appears within the trainer's start-up
         self._open(trainer_id, conn)
 
-    def attach(self, trainer_id: str) -> None:
-        """Attach to the running trainer `trainer_id`: its whole history arrives first."""
+    def attach(self, trainer_id: str, watch: bool = False) -> None:
+        """Attach to the running trainer `trainer_id`: its whole history arrives first.
+        `watch`: read-only (the trainer refuses what would change the run; `close` only
+        detaches)."""
         if self.alive:
             raise RuntimeError("the session is already running")
         self._started_at = time.perf_counter()
         self._process = None
-        self._open(trainer_id, connect(trainer_id, Hello("attach")))
+        self.watching = watch
+        self._open(trainer_id, connect(trainer_id, Hello("watch" if watch else "attach")))
 
     def _open(self, trainer_id: str, conn) -> None:  # noqa: ANN001 - a Connection
         self.trainer_id, self._conn = trainer_id, conn
@@ -187,13 +193,18 @@ class TrainingSession:
         if self._conn is None or self._closing.is_set():
             return
         self._closing.set()
-        self._conn.close()
+        shut_down(self._conn)  # the reader may be blocked in recv: closing alone would not end
+        self._conn.close()  # the link while a paused trainer sends nothing
         self._join_threads()
         self._process = None  # not ours to wait for any more
 
     def close(self, timeout: float = 0.5) -> None:
-        """Stop the trainer: ask, wait up to `timeout` seconds for it to hang up, then kill."""
+        """Stop the trainer: ask, wait up to `timeout` seconds for it to hang up, then kill.
+        A session that only watches leaves the trainer as it is (it detaches)."""
         if self._conn is None or self._closing.is_set():
+            return
+        if self.watching:
+            self.detach()
             return
         pid = self.pid
         self._closing.set()
@@ -312,6 +323,16 @@ def spawn(trainer_id: str) -> subprocess.Popen:
     finally:
         if log_path:
             out.close()
+
+
+def shut_down(conn) -> None:  # noqa: ANN001 - a Connection
+    """End the link both ways at once: the trainer sees this app gone, and a recv blocked on
+    it returns (a plain close waits for that recv, which waits for the trainer's next word)."""
+    try:
+        with socket.socket(fileno=socket.dup(conn.fileno())) as sock:  # the dup is closed
+            sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, ValueError):
+        pass
 
 
 def died(exitcode: int | None) -> TrainerDied:

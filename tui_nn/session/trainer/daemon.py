@@ -69,6 +69,7 @@ class Control:
             state=runner.state,
             started=self.started,
             clients=len(self.hub.clients),
+            watchers=len(self.hub.watchers),
             run_path=self.launch.run_path,
             config=runner.current_config() if runner.net is not None else runner.config,
             message=runner.message,
@@ -89,8 +90,8 @@ class Control:
 
     def _joined(self, event: Joined) -> bool:
         kind = event.hello.kind
-        if kind in ("launch", "attach"):
-            self.hub.add(event.conn)
+        if kind in ("launch", "attach", "watch"):
+            self.hub.add(event.conn, watch=kind == "watch")
             runner = self.runner
             if runner.sent is None or runner.trainer is None:
                 # everyone is owed the whole run anyway: the next snapshot, to all, has it
