@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from tui_nn.session.protocol.messages import Inspect, SetView, TraceSample
+from tui_nn.session.protocol.hello import WATCHER_COMMANDS
+from tui_nn.session.protocol.messages import SetView
 
-WATCHER_COMMANDS = (SetView, Inspect, TraceSample)
 WATCHING_REASON = "this app only watches the run (read-only): it cannot change it"
 
 
