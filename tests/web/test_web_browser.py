@@ -107,3 +107,31 @@ def test_two_tabs_on_one_run_see_the_same_epochs(browser, serve_command):
             f"epoch {expected} on both pages",
         )
     assert server.interrupt() == 0
+
+
+def test_a_class_watches_the_teachers_run_and_cannot_change_it(browser, serve_command):
+    server = serve_command(*APP, "--watch")
+    teacher_url, class_url = server.urls[0], server.urls[1]
+    assert teacher_url.split("token=")[1] != class_url.split("token=")[1]
+    teacher = open_page(browser, teacher_url)
+    wait_screen(teacher, "○ ready")
+    (info,) = its_trainers(server)
+    viewers = [open_page(browser, class_url) for _ in range(2)]
+    for viewer in viewers:
+        wait_screen(viewer, "○ ready")
+    wait_until(lambda: (s := ask(info.id)) and (s.clients, s.watchers) == (3, 2), "2 watching")
+    for expected in (1, 2):
+        press(teacher, "e")  # the teacher trains an epoch: the class sees it
+        wait_until(lambda e=expected: ask(info.id).epoch == e, f"epoch {expected}")
+        for viewer in viewers:
+            wait_until(lambda v=viewer, e=expected: status_epoch(v) == e, "the class sees it")
+    press(viewers[0], " ")  # a viewer tries to train: refused, and said so
+    wait_screen(viewers[0], "only watches the run")
+    press(viewers[0], "r")
+    assert ask(info.id).state == "paused" and ask(info.id).epoch == 2
+    viewers[0].close()  # a viewer leaving changes nothing either
+    wait_until(lambda: ask(info.id).watchers == 1, "the viewer gone")
+    assert rendezvous.pid_alive(info.pid) and ask(info.id).epoch == 2
+    press(teacher, "e")
+    wait_until(lambda: status_epoch(viewers[1]) == 3, "the other viewer still watching")
+    assert server.interrupt() == 0

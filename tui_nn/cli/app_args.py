@@ -37,6 +37,12 @@ def add_app_arguments(parser: argparse.ArgumentParser, sweep: bool = True) -> No
         metavar="PATH",
         help="continue the run saved when the app last quit, or the model file PATH",
     )
+    app.add_argument(
+        "--projector",
+        action="store_true",
+        help="the layout for a projector: the plots and pictures larger, no editing panels, no "
+        "key bar (b shows the panels)",
+    )
     if sweep:
         app.add_argument(
             "--sweep",

@@ -102,7 +102,14 @@ def run_app_command(argv: list[str]) -> int:
         return screenshot.take(shot, config, resume=ns.resume, **options)
     from tui_nn.ui.app import run_app  # Textual is imported only on this path
 
-    code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)
+    code = run_app(
+        config,
+        fps=fps,
+        low_bandwidth=ns.low_bandwidth,
+        resume=ns.resume,
+        speed=speed,
+        **({"projector": True} if ns.projector else {}),
+    )
     return int(code or 0)
 
 

@@ -127,7 +127,7 @@ def main(argv: list[str]) -> int:
     ns = parser().parse_args(argv)
     port = _int("port", ns.port, 0, 65535)
     max_sessions = _int("max-sessions", ns.max_sessions, 1, MAX_SESSIONS_LIMIT)
-    app_args = split_argv(argv)
+    app_args = [a for a in split_argv(argv) if a != "--projector"]  # for the watching tabs
     check_app_options(ns)
     if ns.watch:
         from tui_nn.cli.attach import find
@@ -150,6 +150,7 @@ def main(argv: list[str]) -> int:
         classroom=ns.watch is not None,
         watch_run=ns.watch or None,
         leave_running=ns.leave_running,
+        projector=ns.projector,
     )
     server = ClassServer(options)
     try:
@@ -177,6 +178,7 @@ def started(server) -> None:  # noqa: ANN001 - a ClassServer
     if options.classroom:
         print(f"  your link (edits the run):   {server.url('edit', shown_host)}")
         print(f"  the class's link (watches):  {server.url('watch', shown_host)}")
+        print(f"  the projector (watches):     {server.url('watch', shown_host)}&projector=1")
     else:
         print(f"  open: {server.url('edit', shown_host)}")
     if is_loopback(options.host):

@@ -27,10 +27,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 import tui_nn.ui.gradient_check as gradient_check
+import tui_nn.ui.watching as read_only
 from tui_nn.config import RunConfig, check_fps, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.rule import RuleError
 from tui_nn.session.protocol.messages import (
+    Fork,
     SetArchitecture,
     SetDataset,
     SetHyper,
@@ -96,9 +98,13 @@ class TuiNNApp(
         speed: float | None = None,
         attach_to: str | None = None,
         run_path: Path | None = None,
+        watch: bool = False,
+        projector: bool = False,
     ) -> None:
         super().__init__()
         self.attach_to = attach_to  # a running trainer's id: attach instead of starting one
+        self.watching = watch and attach_to is not None  # read-only (ui/watching.py)
+        self.projector = projector  # the layout for the front of a room: plots, no editor
         check_speed(speed)
         self.initial_model = initial_model  # a saved run to continue (--resume)
         self.speed = speed  # epochs per second at most (None: as fast as possible)
@@ -143,6 +149,11 @@ class TuiNNApp(
 
     def on_mount(self) -> None:
         self.query_one("#layer-list").focus()
+        if self.projector:
+            self.screen.add_class("-projector", "-hide-editor")
+        if self.watching:
+            self.screen.add_class("-watching")
+            self.notify(read_only.NOTICE, title="watching", timeout=8)
         if self.history:
             self.query_one(CostPlot).add_records(self.history)
             self.query_one(AccuracyPlot).add_records(self.history)
@@ -153,7 +164,10 @@ class TuiNNApp(
     def _start_session(self) -> None:
         self.session = self.session_factory(self.bridge, fps=self.fps)
         if self.attach_to is not None:
-            self.session.attach(self.attach_to)
+            if self.watching:
+                self.session.attach(self.attach_to, watch=True)
+            else:
+                self.session.attach(self.attach_to)
             return
         run_path = self.run_file()
         with hangup_ignored_by_children():
@@ -202,6 +216,8 @@ class TuiNNApp(
     # ---- edits out --------------------------------------------------------------------------
 
     def send(self, command: object) -> bool:
+        if self.watching and self._watch_refuses(command):
+            return False
         routed = self.compare_route(command)  # while comparing: to A, B or both
         if routed is not None:
             return routed
@@ -214,6 +230,42 @@ class TuiNNApp(
             self.notify(f"could not reach the trainer: {exc}", severity="error")
             return False
         return True
+
+    def _watch_refuses(self, command: object) -> bool:
+        """A watching app does not send what would change the run: it says so, and the panel
+        that proposed an edit shows the trainer's values again."""
+        reason = read_only.refusal(command)
+        if reason is None:
+            return False
+        self.refusals.append(reason)
+        self.notify(reason, title="watching", severity="warning")
+        last = self.last
+        if last is not None and isinstance(command, SetArchitecture):
+            self.edits.seen("network", last.network)
+            self.query_one(ArchitecturePanel).show(
+                last.network, last.dataset.name if last.dataset else ""
+            )
+        elif last is not None and isinstance(command, (SetHyper, SetDataset)):
+            self.edits.seen("hyper", last.hyper)
+            self.edits.seen("data", last.dataset)
+            self.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
+        return True
+
+    def action_quit(self) -> None:
+        if self.watching:  # leave: nothing to save, nothing to stop
+            self.exit(result=None)
+            return
+        super().action_quit()
+
+    def action_fork(self) -> None:
+        if not (self.watching and self._watch_refuses(Fork(""))):
+            super().action_fork()
+
+    def action_open_sweep(self) -> None:
+        if self.watching:
+            self.notify("a sweep's trials open in an app of your own", title="watching")
+            return
+        super().action_open_sweep()
 
     def _propose(self, kind: EditKind, value: object, command: object) -> None:
         self.edits.seen(kind, value)
@@ -290,6 +342,7 @@ def run_app(
     low_bandwidth: bool = False,
     resume: str | bool = False,
     speed: float | None = None,
+    projector: bool = False,
 ) -> int:
     """Run the app in this terminal; the exit code for the CLI (2: bad --resume, --fps or
     --speed). `speed`: epochs per second at most, None for as fast as possible."""
@@ -315,6 +368,7 @@ def run_app(
         history=history,
         initial_model=initial_model,
         speed=speed,
+        projector=projector,
     )
     return finish_app(app)
 
@@ -322,6 +376,8 @@ def run_app(
 def finish_app(app: TuiNNApp) -> int:
     """Run `app` in this terminal; what it leaves behind, said after it exits."""
     saved_path = app.run()
+    if app.watching:
+        return 0  # it only watched: the run is as it was
     if app.detached:
         print(f"tui-nn: detached; training goes on in trainer {app.detached}")
         print(f"         come back with: tui-nn attach {app.detached}")

@@ -126,6 +126,7 @@ def start_page(token: str, runs: Sequence[Run], can_watch: bool = True) -> str:
         links = _link(f"/?token={t}&run={_q(run.id)}", "open")
         if can_watch:
             links += _link(f"/?token={t}&watch={_q(run.id)}", "watch", quiet=True)
+            links += _link(f"/?token={t}&watch={_q(run.id)}&projector=1", "projector", True)
         cells = (run.id, run.dataset, run.network, run.epoch, run.state, apps, started)
         row = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
         rows.append(f'<tr class="run" data-id="{html.escape(run.id)}">{row}<td>{links}</td></tr>')

@@ -63,6 +63,8 @@ class ServeOptions:
     leave_running: bool = False  # at the end, leave this server's trainers training
     python: str = field(default_factory=lambda: sys.executable)
     font_size: int = 16
+    projector: bool = False  # the watching tabs in the projector layout (else: &projector=1)
+    projector_font_size: int = 22
 
 
 def _size(value: str | None, default: int) -> int:
@@ -111,6 +113,7 @@ class ClassServer:
                 web.get("/", self._index),
                 web.get("/ws/{token}/{kind}", self._websocket),
                 web.get("/ws/{token}/{kind}/{id}", self._websocket),
+                web.get("/ws/{token}/{kind}/{id}/{layout}", self._websocket),
                 web.get("/static/{token}/{path:.+}", self._static),
             ]
         )
@@ -208,8 +211,13 @@ class ClassServer:
         trainer_id: str | None = None,
     ) -> web.Response:
         host = request.host
+        projector = kind == "watch" and (
+            self.options.projector or request.query.get("projector") == "1"
+        )
+        default_font = self.options.projector_font_size if projector else self.options.font_size
         font = request.query.get("fontsize")
         path = f"/ws/{token}/{kind}" + (f"/{trainer_id}" if trainer_id else "")
+        path += "/projector" if projector else ""
         what = {"new": "a new run", "run": f"run {trainer_id}", "watch": f"watching {trainer_id}"}
         text = pages.app_page(
             token=token,
@@ -218,7 +226,7 @@ class ClassServer:
             starting=f"starting tui-nn ({what[kind]})…",
             ended="The app in this tab has ended; a run left by closing the tab or with d "
             "trains on.",
-            font_size=_size(font, self.options.font_size),
+            font_size=_size(font, default_font),
         )
         return self._html(text)
 
@@ -243,18 +251,22 @@ class ClassServer:
 
     # ---- a tab's websocket -----------------------------------------------------------------
 
-    def argv(self, kind: TabKind, trainer_id: str | None) -> list[str]:
+    def argv(self, kind: TabKind, trainer_id: str | None, projector: bool = False) -> list[str]:
         base = [self.options.python, "-m", "tui_nn"]
         if kind == "new":
             return [*base, *self.options.app_args]
         watch = ["--watch"] if kind == "watch" else []
-        return [*base, "attach", *watch, str(trainer_id), *self.options.attach_args]
+        layout = ["--projector"] if projector else []
+        return [*base, "attach", *watch, str(trainer_id), *self.options.attach_args, *layout]
 
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
         role: Role = request[ROLE]
         kind = request.match_info["kind"]
         trainer_id = request.match_info.get("id")
+        layout = request.match_info.get("layout")
         if kind not in ("new", "run", "watch") or (kind == "new") == (trainer_id is not None):
+            raise web.HTTPNotFound()
+        if layout not in (None, "projector") or (layout and kind != "watch"):
             raise web.HTTPNotFound()
         if kind != "watch" and role != "edit":  # the class's link only ever watches
             return self._html(pages.refused_page(), status=403)
@@ -266,7 +278,7 @@ class ClassServer:
             return self._html(pages.full_page(self.options.max_sessions, None), status=503)
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
         tab = TabProcess(
-            self.argv(kind, trainer_id),  # type: ignore[arg-type]
+            self.argv(kind, trainer_id, projector=layout == "projector"),  # type: ignore[arg-type]
             env={rendezvous.GROUP_ENV: self.group},
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
