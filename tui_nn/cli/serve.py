@@ -111,7 +111,7 @@ def check_app_options(ns: argparse.Namespace) -> None:
         checked(SPEED, ns.speed)
     config = config_from_values(gather_values(ns))
     if ns.resume:
-        from tui_nn.ui import runs
+        import tui_nn.ui.link.runs as runs
 
         try:
             runs.load_run(ns.resume)

@@ -1,0 +1,37 @@
+"""How the app gets a trainer: the session protocol and the real session's factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from tui_nn.config import RunConfig
+
+
+class Session(Protocol):
+    """What the app needs from a session (client/proxy.py's TrainingSession, or a test fake)."""
+
+    def start(
+        self,
+        config: RunConfig,
+        initial_model: str | None = None,
+        run_path: str | None = None,
+        metrics_path: str | None = None,
+    ) -> None: ...
+    def attach(self, trainer_id: str, watch: bool = False) -> None: ...
+    def detach(self) -> None: ...
+    def send(self, command: object) -> None: ...
+    def close(self, timeout: float = 0.5) -> None: ...
+    @property
+    def alive(self) -> bool: ...
+
+
+SessionFactory = Callable[..., Session]  # (sink, fps=...) -> Session
+
+
+def real_session(sink: Callable[[object], object], fps: float) -> Session:
+    from tui_nn.session.client.proxy import TrainingSession
+
+    # The trainer is a subprocess with its own stdin/stdout/stderr (no multiprocessing spawn,
+    # so nothing needs the app's captured stderr).
+    return TrainingSession(sink, fps=fps, blas_threads=1)
