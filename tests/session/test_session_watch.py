@@ -142,3 +142,28 @@ def test_a_viewers_window_does_not_take_the_teachers_grid(trainer):
     teacher.send(Step(epoch=True))
     grid = tsink.wait(lambda m: isinstance(m, Snapshot) and m.grid is not None, n).grid
     assert grid.values.shape == (20, 40)  # ... and the teacher keeps its grid, at its size
+
+
+def test_a_watcher_is_handed_at_most_fps_snapshots_a_second_and_every_epoch(trainer):
+    teacher, tsink = trainer()
+    times: list[float] = []
+    seen: list = []
+
+    def sink(item: object) -> None:
+        times.append(time.monotonic())
+        seen.append(item)
+
+    viewer = TrainingSession(sink, fps=2)
+    viewer.attach(teacher.trainer_id, watch=True)
+    try:
+        teacher.send(Start())  # the trainer publishes 20 a second (the teacher's fps)
+        deadline = time.monotonic() + WAIT
+        while len(times) < 6:
+            assert time.monotonic() < deadline, "six deliveries"
+            time.sleep(0.05)
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert min(gaps) >= 0.45, gaps  # at most 2 a second (a busy machine only slows it)
+        epochs = [r.epoch for s in seen if isinstance(s, Snapshot) for r in s.records]
+        assert epochs == list(range(1, len(epochs) + 1)) and len(epochs) > 6  # none lost
+    finally:
+        viewer.close()

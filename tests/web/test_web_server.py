@@ -177,3 +177,20 @@ async def test_shutdown_hangs_up_every_tab(fake_server):
             await screen_text(ws, "fake app screen")
         assert await server.shutdown() == []  # no trainers of its own to stop here
     assert notes(server).count("hangup") == 3 and no_children()
+
+
+def test_what_each_tab_runs():
+    from tui_nn.web.server import ServeOptions
+
+    server = ClassServer(
+        ServeOptions(app_args=("--dataset", "spiral"), attach_args=("--low-bandwidth",))
+    )
+    python = server.options.python
+    assert server.argv("new", None) == [python, "-m", "tui_nn", "--dataset", "spiral"]
+    assert server.argv("run", "ab12cd") == [
+        python, "-m", "tui_nn", "attach", "ab12cd", "--low-bandwidth",
+    ]  # fmt: skip
+    assert server.argv("watch", "ab12cd", projector=True) == [
+        python, "-m", "tui_nn", "attach", "--watch", "ab12cd", "--low-bandwidth",
+        "--fps", "4", "--projector",
+    ]  # fmt: skip

@@ -49,6 +49,7 @@ ROLE = web.RequestKey("role", str)  # what the request's token allows (set by th
 # A viewer's app yields the CPU to the tabs that edit (and to the server that relays keys).
 # Not a tab that may start a trainer: the trainer would inherit it, and could not undo it.
 NICENESS: dict[str, int] = {"new": 0, "run": 0, "watch": 10}
+WATCH_FPS = 4.0  # snapshots a second a viewer's app shows (unless --fps says otherwise)
 
 
 @dataclass(frozen=True)
@@ -255,9 +256,14 @@ class ClassServer:
         base = [self.options.python, "-m", "tui_nn"]
         if kind == "new":
             return [*base, *self.options.app_args]
-        watch = ["--watch"] if kind == "watch" else []
+        options = list(self.options.attach_args)
+        watch = []
+        if kind == "watch":
+            watch = ["--watch"]
+            if "--fps" not in options:  # a viewer redraws less often than the teacher
+                options += ["--fps", f"{WATCH_FPS:g}"]
         layout = ["--projector"] if projector else []
-        return [*base, "attach", *watch, str(trainer_id), *self.options.attach_args, *layout]
+        return [*base, "attach", *watch, str(trainer_id), *options, *layout]
 
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
         role: Role = request[ROLE]

@@ -289,15 +289,22 @@ class TrainingSession:
         )
 
     def _deliver(self, mailbox: Mailbox) -> None:
-        """Hand mailbox items to the sink, one after another."""
+        """Hand mailbox items to the sink, one after another. A session that only watches
+        hands them at most `fps` times a second (what arrives meanwhile is coalesced in the
+        mailbox, every epoch record kept): thirty viewers then redraw less often, and leave
+        the CPU to the run they watch."""
+        closing = self._closing
         while True:
             item = mailbox.take()
             if item is END:
                 return
+            handed = time.monotonic()
             try:
                 self.sink(item)
             except Exception:  # a broken sink must not stop the stream
                 log.exception("session sink failed")
+            if self.watching:
+                closing.wait(max(0.0, handed + 1.0 / self.fps - time.monotonic()))
 
     def __enter__(self) -> TrainingSession:
         return self
