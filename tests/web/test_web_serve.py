@@ -99,3 +99,25 @@ async def test_leave_running_keeps_the_runs_training_after_the_server(serve_comm
     await until(lambda: ask(info.id).epoch > epoch + 3, "training on after the server")
     assert ask(info.id, "stop").saved_path == info.run_path
     assert os.path.isfile(info.run_path)
+
+
+async def test_a_server_that_is_killed_leaves_no_app_behind(serve_command):
+    import psutil
+
+    server = serve_command(*APP)
+    token = server.url.split("token=", 1)[1]
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(ws_url(server, f"/ws/{token}/new"))
+        seen = bytearray()
+        reader = asyncio.create_task(drain(ws, seen))
+        (info,) = await until(lambda: its_trainers(server), "the tab's trainer")
+        await until(lambda: (s := ask(info.id)) and s.clients == 1, "the app attached")
+        apps = psutil.Process(server.proc.pid).children()
+        assert len(apps) == 1
+        server.proc.kill()  # no Ctrl-C, no clean-up: the kernel hangs the tab up
+        server.proc.wait(10)
+        await until(lambda: not apps[0].is_running() or apps[0].status() == "zombie", "app gone")
+        await until(lambda: ask(info.id).clients == 0, "its run detached")
+        assert rendezvous.pid_alive(info.pid)  # the run trains on, as after a hang-up
+        await ws.close()
+        reader.cancel()

@@ -77,6 +77,12 @@ class ServeCommand:
         return code
 
     def kill(self) -> None:
+        """End it as a person would (Ctrl-C: the tabs and the runs end with it); killed if
+        that does not work."""
         if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(WAIT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)

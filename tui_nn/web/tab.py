@@ -30,11 +30,61 @@ from textual_serve.download_manager import DownloadManager
 STDERR_BYTES = 16 * 1024  # what is kept of an app's stderr
 HANGUP_SECONDS = 10.0  # an app that has not ended this long after SIGHUP is killed
 PRELUDE_LINES = 10  # lines read before the web driver's first packet
-# A process group of its own: the server's Ctrl-C (to the terminal's foreground group) is the
-# server's, not the tabs'. Not a session of its own: Linux shares the CPU between sessions
-# (autogroups) before it shares it between processes, so 30 tabs in 30 sessions would get 30
-# shares against the one of the trainer they show. In the server's session they share one.
-APART = {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
+# Apart from the server's terminal: the server's Ctrl-C (sent to the terminal's foreground
+# process group) is the server's, not the tabs'. Linux shares the CPU between sessions
+# (autogroups, each of weight "nice 0") before it shares it between the processes of one, so
+# where a tab goes decides what it costs the trainer (a session of its own, "nice 0" too):
+# - a tab that edits: a process group of its own in the server's session, whose one share all
+#   such tabs split (30 in 30 sessions of their own would get 30 shares against the trainer's);
+# - a tab that only watches (`niceness` > 0): a session of its own whose autogroup is made
+#   nice (Linux: /proc/PID/autogroup), and the process too where there are no autogroups. Its
+#   app starts no trainer, so nothing inherits the niceness.
+IN_GROUP = {"process_group": 0} if sys.version_info >= (3, 11) else {"setpgrp": True}
+IN_SESSION = {"start_new_session": True}
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def _libc():  # noqa: ANN202 - a ctypes CDLL, or None
+    """The C library, loaded in the server (never after a fork), on Linux only."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _prepare(setpgrp: bool, libc) -> Callable[[], None]:  # noqa: ANN001
+    """What the tab's process does before its app starts: its own process group (a tab that
+    edits), and, on Linux, a hang-up when the server dies (prctl PR_SET_PDEATHSIG): a server
+    that ends, even killed, hangs its tabs up (each detaches) as a closed terminal does, and
+    no app outlives it. Only async-signal-safe calls: this runs between fork and exec."""
+
+    def prepare() -> None:
+        if setpgrp:
+            os.setpgrp()
+        if libc is not None:
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGHUP)
+
+    return prepare
+
+
+def yield_cpu(pid: int, niceness: int) -> None:
+    """Lower the CPU share of process `pid` (the leader of a session of its own)."""
+    try:
+        with open(f"/proc/{pid}/autogroup", "w") as autogroup:
+            autogroup.write(str(niceness))
+    except OSError:  # not Linux, or no autogroups: the process itself
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+    except OSError:
+        pass
+
+
+LIBC = _libc()
 
 
 class TabProcess(AppService):
@@ -74,6 +124,11 @@ class TabProcess(AppService):
     def running(self) -> bool:
         return self._process is not None and self._process.returncode is None
 
+    def _apart(self) -> dict[str, object]:
+        where = dict(IN_SESSION if self.niceness else IN_GROUP)
+        setpgrp = bool(where.pop("setpgrp", False))
+        return {**where, "preexec_fn": _prepare(setpgrp, LIBC)}
+
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
         environment.update(self.extra_env)
@@ -87,14 +142,11 @@ class TabProcess(AppService):
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env=self._build_environment(width, height),
-            **APART,
+            **self._apart(),
         )
         self._stdin = process.stdin
         if self.niceness:
-            try:
-                os.setpriority(os.PRIO_PROCESS, process.pid, self.niceness)
-            except OSError:
-                pass
+            yield_cpu(process.pid, self.niceness)
         return process
 
     async def run(self) -> None:
