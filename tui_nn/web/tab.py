@@ -31,16 +31,15 @@ STDERR_BYTES = 16 * 1024  # what is kept of an app's stderr
 HANGUP_SECONDS = 10.0  # an app that has not ended this long after SIGHUP is killed
 PRELUDE_LINES = 10  # lines read before the web driver's first packet
 # Apart from the server's terminal: the server's Ctrl-C (sent to the terminal's foreground
-# process group) is the server's, not the tabs'. Linux shares the CPU between sessions
-# (autogroups, each of weight "nice 0") before it shares it between the processes of one, so
-# where a tab goes decides what it costs the trainer (a session of its own, "nice 0" too):
-# - a tab that edits: a process group of its own in the server's session, whose one share all
-#   such tabs split (30 in 30 sessions of their own would get 30 shares against the trainer's);
-# - a tab that only watches (`niceness` > 0): a session of its own whose autogroup is made
-#   nice (Linux: /proc/PID/autogroup), and the process too where there are no autogroups. Its
-#   app starts no trainer, so nothing inherits the niceness.
+# process group) is the server's, not the tabs'. But in the server's session: Linux shares the
+# CPU between sessions (autogroups, each weighing as one "nice 0" process) before it shares it
+# between the processes of one. So every tab's app shares the one share of the server's
+# session, whatever their number, against the share of each trainer (a session of its own).
+# Measured with a session per tab: 30 tabs took 30 shares against their trainer's one; with
+# each viewer's session made nice, a viewer took 90 s to appear on a busy machine. Inside the
+# server's session, a viewer's app is made nice (`niceness`), so the apps that edit and the
+# server that relays keys go first; its app starts no trainer, so nothing inherits that.
 IN_GROUP = {"process_group": 0} if sys.version_info >= (3, 11) else {"setpgrp": True}
-IN_SESSION = {"start_new_session": True}
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
@@ -72,12 +71,7 @@ def _prepare(setpgrp: bool, libc) -> Callable[[], None]:  # noqa: ANN001
 
 
 def yield_cpu(pid: int, niceness: int) -> None:
-    """Lower the CPU share of process `pid` (the leader of a session of its own)."""
-    try:
-        with open(f"/proc/{pid}/autogroup", "w") as autogroup:
-            autogroup.write(str(niceness))
-    except OSError:  # not Linux, or no autogroups: the process itself
-        pass
+    """Lower the CPU share of process `pid` among the server's."""
     try:
         os.setpriority(os.PRIO_PROCESS, pid, niceness)
     except OSError:
@@ -125,7 +119,7 @@ class TabProcess(AppService):
         return self._process is not None and self._process.returncode is None
 
     def _apart(self) -> dict[str, object]:
-        where = dict(IN_SESSION if self.niceness else IN_GROUP)
+        where = dict(IN_GROUP)
         setpgrp = bool(where.pop("setpgrp", False))
         return {**where, "preexec_fn": _prepare(setpgrp, LIBC)}
 
