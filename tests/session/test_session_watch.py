@@ -100,16 +100,26 @@ def test_a_watcher_sees_the_run_live_and_changes_nothing(trainer):
     teacher.send(Step(epoch=True))
     assert vsink.snap(n, state="paused", epoch=1).epoch == 1  # live, as the teacher sees it
     lr = tsink.snapshots()[-1].hyper.lr
-    for command in (
-        Start(),
-        Step(epoch=True),
-        Reset(seed=9),
-        SetHyper(HyperParams(lr=0.77)),
-        SetParameter(0, 0, 0, 5.0),
-        Save("/tmp/never.npz"),
-        Stop(),
-    ):
+    asked = [
         viewer.send(command)
+        for command in (
+            Start(),
+            Step(epoch=True),
+            Reset(seed=9),
+            SetHyper(HyperParams(lr=0.77)),
+            SetParameter(0, 0, 0, 5.0),
+            Save("/tmp/never.npz"),
+            Stop(),
+        )
+    ]
+    asked = [cid for cid in asked if cid]  # (Stop has no id: it is never answered)
+
+    def refusals() -> dict:
+        return {a.id: a for snap in vsink.snapshots() for a in snap.answers if a.id in asked}
+
+    vsink.wait(lambda m: len(refusals()) == len(asked))  # each answered, to the viewer:
+    assert {a.outcome for a in refusals().values()} == {"refused"}  # refused, and why
+    assert all("only watches" in a.reason for a in refusals().values())
     n = vsink.count
     viewer.send(Inspect(0, "test"))  # answered: it changes nothing
     assert vsink.wait(lambda m: isinstance(m, Snapshot) and m.inspection is not None, n)

@@ -29,7 +29,13 @@ from multiprocessing.connection import Connection, Listener, wait
 
 from tui_nn.session.protocol.hello import Hello
 from tui_nn.session.protocol.messages import SetView
-from tui_nn.session.trainer.audience import admits, command_of, merged_view, with_command
+from tui_nn.session.trainer.audience import (
+    WATCHING_REASON,
+    admits,
+    command_of,
+    merged_view,
+    with_command,
+)
 from tui_nn.session.trainer.outbox import Outbox, pickled
 
 HELLO_SECONDS = 5.0  # a connection that says nothing for this long is dropped
@@ -50,6 +56,14 @@ class Left:
 @dataclass(frozen=True)
 class Terminate:
     signal: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A command of an app that only watches, not applied: it is answered `refused`."""
+
+    message: object  # the command, bare or in its Envelope
+    reason: str
 
 
 class Hub:
@@ -143,6 +157,7 @@ class Hub:
         """A command from an attached app, on its way to the loop (or not: see audience.py)."""
         if not admits(conn in self.watchers, message):
             self.refused += 1
+            self._ready.append(Refused(message, WATCHING_REASON))
             return
         command = command_of(message)
         if isinstance(command, SetView):
