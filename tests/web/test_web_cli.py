@@ -26,7 +26,7 @@ def run(capsys, *args: str) -> tuple[int, str]:
         (("--max-sessions", "0"), ["--max-sessions", "1..1000"]),
         (("--dataset", "nope"), ["--dataset", "unknown dataset 'nope'"]),
         (("--lr", "-1"), ["--lr", "> 0"]),
-        (("--fps", "0"), ["--fps", "> 0"]),
+        (("--fps", "0"), ["--fps", "out of range"]),
         (("--speed", "slow"), ["--speed"]),
         (("--resume", "/nonexistent/run.npz"), ["--resume"]),
         (("--watch", "abc123"), ["no running trainer 'abc123'"]),
