@@ -23,7 +23,12 @@ async def fake_server(tmp_path):
         notes = tmp_path / f"notes-{len(servers)}.txt"
         notes.touch()
         server = ClassServer(ServeOptions(port=0, **options), say=lambda line: None)
-        server.argv = lambda kind, trainer_id, **_: [sys.executable, str(FAKE_TAB), str(notes), mode]
+        server.argv = lambda kind, trainer_id, **_: [
+            sys.executable,
+            str(FAKE_TAB),
+            str(notes),
+            mode,
+        ]
         server.notes = notes
         await server.start()
         servers.append(server)

@@ -42,6 +42,16 @@ async def drain(ws, seen: bytearray) -> None:
             seen.extend(msg.data)
 
 
+async def new_tab(http: aiohttp.ClientSession, server):  # noqa: ANN001, ANN201
+    """A tab with a new run, read as a browser would; (websocket, its reader, the trainer)."""
+    token = server.url.split("token=", 1)[1]
+    ws = await http.ws_connect(ws_url(server, f"/ws/{token}/new"))
+    reader = asyncio.create_task(drain(ws, bytearray()))
+    (info,) = await until(lambda: its_trainers(server), "the tab's trainer")
+    await until(lambda: (s := ask(info.id)) and s.clients == 1, "the app attached")
+    return ws, reader, info
+
+
 async def test_a_closed_tab_leaves_its_run_training_and_the_start_page_brings_it_back(
     serve_command,
 ):
@@ -83,13 +93,8 @@ async def test_a_closed_tab_leaves_its_run_training_and_the_start_page_brings_it
 
 async def test_leave_running_keeps_the_runs_training_after_the_server(serve_command):
     server = serve_command(*APP, "--leave-running")
-    token = server.url.split("token=", 1)[1]
     async with aiohttp.ClientSession() as http:
-        ws = await http.ws_connect(ws_url(server, f"/ws/{token}/new"))
-        seen = bytearray()
-        reader = asyncio.create_task(drain(ws, seen))
-        (info,) = await until(lambda: its_trainers(server), "the tab's trainer")
-        await until(lambda: (s := ask(info.id)) and s.clients == 1, "the app attached")
+        ws, reader, info = await new_tab(http, server)
         await ws.send_json(["stdin", " "])
         await until(lambda: ask(info.id).epoch > 3, "training")
         assert server.interrupt() == 0
@@ -105,13 +110,8 @@ async def test_a_server_that_is_killed_leaves_no_app_behind(serve_command):
     import psutil
 
     server = serve_command(*APP)
-    token = server.url.split("token=", 1)[1]
     async with aiohttp.ClientSession() as http:
-        ws = await http.ws_connect(ws_url(server, f"/ws/{token}/new"))
-        seen = bytearray()
-        reader = asyncio.create_task(drain(ws, seen))
-        (info,) = await until(lambda: its_trainers(server), "the tab's trainer")
-        await until(lambda: (s := ask(info.id)) and s.clients == 1, "the app attached")
+        ws, reader, info = await new_tab(http, server)
         apps = psutil.Process(server.proc.pid).children()
         assert len(apps) == 1
         server.proc.kill()  # no Ctrl-C, no clean-up: the kernel hangs the tab up
