@@ -28,9 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,13 +39,13 @@ import aiohttp
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "web"))  # the browser helpers of the tests
+sys.path.insert(0, str(ROOT / "tests" / "web"))  # the browser and serve helpers of the tests
+from web_helpers import ServeCommand  # noqa: E402
 
 GOAL_FIRST_S = 2.0
 GOAL_KEY_P95_MS = 80.0
 GOAL_SHARE = 0.80
 GOAL_BYTES = 30_000
-URL = re.compile(r"http://\S+")
 FIRST_SCREEN = r"Network[\s\S]*Training[\s\S]*Run/Pause"  # the panels and the key bar
 READY = r"○ ready|▶ running|‖ paused"  # ... and the trainer's first snapshot
 LEGEND = {"delta": r"\|δ\|", "activation": r"act(?: log)? -?\d"}
@@ -63,51 +61,21 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-class Server:
-    """`tui-nn serve --port 0 ...` in a process of its own."""
+class Server(ServeCommand):
+    """`tui-nn serve --port 0 ...` in a process of its own (the tests' helper)."""
 
     def __init__(self, args: list[str]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tui_nn", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            cwd=ROOT,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        deadline = time.monotonic() + 60
-        while not self.urls():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"tui-nn serve did not start: {self.lines}")
-            time.sleep(0.05)
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip())
-
-    def urls(self) -> list[str]:
-        return [m.group(0) for line in self.lines for m in URL.finditer(line)]
-
-    @property
-    def url(self) -> str:
-        return self.urls()[0]
+        super().__init__(args, env=dict(os.environ))
 
     def token(self, index: int = 0) -> str:
-        return self.urls()[index].split("token=", 1)[1]
+        return self.urls[index].split("token=", 1)[1]
 
     @property
     def ws_base(self) -> str:
-        return self.url.split("/?", 1)[0].replace("http://", "ws://")
+        return self.base.replace("http://", "ws://")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(2)
-            try:
-                self.proc.wait(120)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        self.kill()  # Ctrl-C first
 
 
 def its_trainer():  # noqa: ANN201 - a rendezvous.TrainerInfo

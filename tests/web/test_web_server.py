@@ -39,7 +39,17 @@ async def screen_text(ws, until: str, timeout: float = 20.0) -> str:
 
 
 def no_children() -> bool:
-    return not psutil.Process().children(recursive=True)
+    """No process started by this test's server is left (processes other tests of the
+    suite left to this one, e.g. Dask's, are not its own)."""
+    server_tabs = [child for child in psutil.Process().children(recursive=True) if _is_tab(child)]
+    return not server_tabs
+
+
+def _is_tab(process: psutil.Process) -> bool:
+    try:
+        return any(part.endswith("fake_tab.py") for part in process.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
 
 
 async def test_every_request_without_the_token_is_refused_and_starts_nothing(fake_server):
