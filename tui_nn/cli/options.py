@@ -21,7 +21,7 @@ from typing import Any
 from tui_nn.config import RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.files import ConfigError, read_toml
-from tui_nn.rule import Rule, RuleError
+from tui_nn.rule import Rule, RuleError, names_text
 
 
 class UsageError(ValueError):
@@ -56,7 +56,7 @@ def checked(rule: Rule, value: object, where: str | None = None) -> object:
 
 
 def allowed_values(opt: Rule) -> str:
-    return ", ".join(opt.allowed())
+    return names_text(opt.allowed())
 
 
 def add_options(

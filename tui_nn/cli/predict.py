@@ -40,7 +40,7 @@ def parser():
 def main(argv: list[str]) -> int:
     from tui_nn.cli.output import write_text
     from tui_nn.cli.train import check_output_path
-    from tui_nn.data.csvdata import read_model_inputs
+    from tui_nn.data.csvmodel import read_model_inputs
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
@@ -68,9 +68,8 @@ def prediction_rows(model: Any, inputs: Any) -> tuple[list[str], list[list[str]]
 
     net = Network.from_params(model.spec, model.params)
     out = np.asarray(net.forward(inputs.X), dtype=np.float64)
-    table = inputs.table
-    names = [table.column_name(j) for j in inputs.columns]
-    cells = [[row[j] for j in inputs.columns] for row in table.rows]
+    names = list(inputs.names)
+    cells = inputs.cells
     if not is_classifier(model):
         values = unstandardize(out, model.target_normalization)
         heads = ["prediction"] if values.shape[1] == 1 else [

@@ -1,0 +1,220 @@
+"""Reading a CSV's columns at the speed of C: `load` tries NumPy's `loadtxt` first and leaves
+to the careful reader (`csvtable.careful`) every file it would not read the same way.
+
+The fast reader parses the numeric columns of every row in C and keeps the other columns out
+of the parse with a converter (`len`), so `loadtxt` still checks that every row has the same
+number of fields; a text column (a target's labels) is a second `loadtxt` of that column only.
+It gives up, and the careful reader reads the file, on anything irregular: a cell that is not a
+finite number, a ragged row or a line of blanks, a value after a trailing delimiter, a number
+format it would translate wrongly. So the two agree on every file (tests/data/test_data_csv_fast.py
+checks it on generated files), and only the careful one ever has to explain a bad cell.
+
+Measured on a 154 MB file (2 M rows x 11 columns): 51 s and 2.3 GB before, with the `csv`
+module and a list of strings per row; see `benchmarks/csv_load.py` for today's figure.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from tui_nn.data.csvfactor import Factor, Factorizer
+from tui_nn.data.csvtable import CsvColumns, CsvTable, careful, open_text
+
+
+def load(
+    table: CsvTable,
+    numeric: list[int],
+    soft: list[int] | tuple[int, ...] = (),
+    text: list[int] | tuple[int, ...] = (),
+    *,
+    ignore_hint: bool = False,
+) -> CsvColumns:
+    """Read `numeric` columns (every cell a finite number, else a DataError naming the first
+    bad one), `soft` columns as numbers when every cell is one (a target: else None), and
+    `text` columns as factors (others are read when asked for). With `ignore_hint`, a text cell
+    in a numeric column suggests `--ignore` (training)."""
+    numeric = list(numeric)
+    soft = [j for j in soft if j not in numeric]
+    text = list(text)
+    cols = _fast(table, numeric, soft, text)
+    if cols is None:
+        cols = careful(table, numeric, sorted({*soft, *text}), ignore_hint=ignore_hint)
+        for j in soft:
+            cols.soft[j] = cols.factor(j).numbers(table.fmt)
+    return cols
+
+
+class _Refused(Exception):
+    """The fast reader leaves this file to the careful one."""
+
+
+def _source(table: CsvTable) -> Any:
+    """What `loadtxt` reads: the path (C reads it in chunks), or the file's lines with the
+    number format's separators translated (`1,5` -> `1.5`), when it has a translation."""
+    translation = table.fmt.translation()
+    if translation is None:
+        return str(table.path)
+    if table.delimiter in {chr(k) for k in translation}:
+        raise _Refused  # a separator that is also the delimiter: cell by cell
+    fmt, skip = table.fmt, table.skip_lines
+
+    def lines() -> Iterator[str]:
+        with open_text(table.path, table.options) as f:
+            for number, line in enumerate(f, 1):
+                if number > skip and not fmt.line_ok(line):
+                    raise _Refused
+                yield line.translate(translation)
+
+    return lines()
+
+
+def _loadtxt(table: CsvTable, source: Any, **kw: Any) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "input contained no data": the careful reader says it
+        return np.loadtxt(
+            source,
+            delimiter=table.delimiter,
+            comments=None,
+            quotechar='"',
+            skiprows=table.skip_lines,
+            encoding=table.options.python_encoding,
+            ndmin=2,
+            **kw,
+        )
+
+
+_GIVE_UP = (ValueError, UnicodeError, csv.Error, _Refused, OSError)
+
+
+def _fast(
+    table: CsvTable, numeric: list[int], soft: list[int], text: list[int]
+) -> CsvColumns | None:
+    if not numeric:
+        return None
+    translated = table.fmt.translation() is not None
+    # text in the same pass, as bytes (latin-1: a cell outside it fails the pass), unless the
+    # lines are translated (`1,5` -> `1.5` would change a label) or the first rows have
+    # characters outside latin-1; those columns come from a pass of their own
+    wanted = [j for j in dict.fromkeys([*soft, *text]) if j not in numeric]
+    inline = [] if translated else [j for j in wanted if _latin1(table, j)]
+    data = _read(table, numeric, soft if translated else [], inline)
+    if data is None and inline:
+        inline = []
+        data = _read(table, numeric, soft if translated else [], inline)
+    if data is None:
+        return None
+    n = len(data)
+    if n == 0 or (table.drop_last and data["_trailing"].any()):
+        return None  # a value after the last column: the careful reader names the line
+    numbers = np.ndarray((n, len(numeric)), np.float64, buffer=data, strides=(data.itemsize, 8))
+    if not np.isfinite(numbers).all():
+        return None
+    cells = {j: data[f"c{j}"] for j in inline if not _cut(data[f"c{j}"])}
+    factors = {j: _factor(cells[j], table) for j in text if j in cells}
+    rest = [j for j in wanted if j not in cells and (j in text or not translated)]
+    if rest:
+        more = _texts(table, rest, n)
+        if more is None:
+            return None
+        factors.update(more)
+    soft_values = {}
+    for j in soft:
+        if translated:
+            column = data[f"c{j}"]
+            soft_values[j] = column.copy() if np.isfinite(column).all() else None
+        elif j in cells:
+            soft_values[j] = _numbers(cells[j])
+        else:
+            soft_values[j] = factors[j].numbers(table.fmt)
+
+    def more(cols: list[int]) -> dict[int, Factor]:
+        out = {j: _factor(cells[j], table) for j in cols if j in cells}
+        rest = [j for j in cols if j not in out]
+        if rest:
+            out.update(_texts(table, rest, n) or careful(table, [], rest).factors)
+        return out
+
+    return CsvColumns(table, n, numeric, numbers, soft_values, factors, more=more)
+
+
+def _cut(cells: np.ndarray) -> bool:
+    """A cell as wide as its bytes field may have been cut short."""
+    return bool(len(cells)) and int(np.char.str_len(cells).max()) >= cells.itemsize
+
+
+def _factor(cells: np.ndarray, table: CsvTable) -> Factor:
+    factorizer = Factorizer()
+    factorizer.add_all(cells.tolist())
+    return factorizer.factor(table.fmt)
+
+
+def _numbers(cells: np.ndarray) -> np.ndarray | None:
+    """A column of bytes cells as float64 when every cell is a finite number as Python reads
+    it (`float`, no `1_000`); None otherwise (the column is then read as text)."""
+    try:
+        values = cells.astype(np.float64)
+    except ValueError:
+        return None
+    if not np.isfinite(values).all() or (np.char.find(cells, b"_") >= 0).any():
+        return None
+    return values
+
+
+def _latin1(table: CsvTable, j: int) -> bool:
+    return all(max(map(ord, row[j]), default=0) < 256 for row in table.head)
+
+
+def _read(
+    table: CsvTable, numeric: list[int], parsed: list[int], inline: list[int]
+) -> np.ndarray | None:
+    """One `loadtxt` of every column into a record a row: the `numeric` columns first (float64,
+    side by side, so they are an (n, k) view), then `parsed` (float64), the skipped columns
+    (`len` of the cell: 0 for the empty cells of a trailing delimiter), and `inline` text
+    (bytes, wide enough for twice the first rows' longest cell)."""
+    width = table.width + table.drop_last
+    order = [*numeric, *[j for j in parsed if j not in numeric]]
+    order += [j for j in range(width) if j not in order and j not in inline]
+    offsets, formats, offset = {}, {}, 0
+    for j in order:
+        offsets[j], formats[j], offset = offset, "f8", offset + 8
+    for j in inline:
+        size = max(16, 2 * max((len(row[j]) for row in table.head), default=0))
+        offsets[j], formats[j], offset = offset, f"S{size}", offset + size
+    names = [("_trailing" if j == table.width else f"c{j}") for j in range(width)]
+    dtype = np.dtype(
+        {
+            "names": names,
+            "formats": [formats[j] for j in range(width)],
+            "offsets": [offsets[j] for j in range(width)],
+            "itemsize": offset,
+        }
+    )
+    skipped = {j: len for j in range(width) if j not in numeric and j not in parsed}
+    for j in inline:
+        skipped.pop(j, None)
+    try:
+        return _loadtxt(table, _source(table), dtype=dtype, converters=skipped or None)[:, 0]
+    except _GIVE_UP:
+        return None
+
+
+def _texts(table: CsvTable, cols: list[int], n: int) -> dict[int, Factor] | None:
+    """Text columns by `loadtxt` (their cells only; the fast read of the numbers has checked
+    every row's fields); None when it cannot read them."""
+    try:
+        cells = _loadtxt(table, str(table.path), dtype=object, usecols=cols)
+    except _GIVE_UP:
+        return None
+    if len(cells) != n:
+        return None
+    out = {}
+    for k, j in enumerate(cols):
+        factorizer = Factorizer()
+        factorizer.add_all(cells[:, k].tolist())
+        out[j] = factorizer.factor(table.fmt)
+    return out
