@@ -9,19 +9,19 @@ leaving out the columns the model's training ignored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tui_nn.data.csvdata import column_index, ignored_columns
+from tui_nn.data.csvdata import column_index, csv_options, ignored_columns
 from tui_nn.data.csvdialect import CsvOptions
 from tui_nn.data.csvfast import load
 from tui_nn.data.csvtable import CsvTable, read_table
 from tui_nn.data.csvtarget import labels_to_indices, parse_target
 from tui_nn.data.normalize import apply_normalization
-from tui_nn.data.spec import DataError
+from tui_nn.data.spec import DataError, DatasetSpec
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,17 @@ class CsvFeatures:
     def lines(self) -> tuple[int, ...]:
         """The file line of each row."""
         return tuple(self.table.lines().tolist())
+
+
+def model_csv_options(spec: DatasetSpec | None, given: dict[str, Any] | None = None) -> CsvOptions:
+    """How to read new data for a model: as its training file was read (`spec`, the model's
+    dataset), with the options the command was given (`given`: header, ignore, encoding,
+    thousands) instead where it has them."""
+    changes = {k: v for k, v in (given or {}).items() if k in _CSV_FIELDS}
+    return csv_options(replace(spec or DatasetSpec(), **changes))
+
+
+_CSV_FIELDS = ("header", "ignore", "encoding", "thousands")
 
 
 def _with_names(options: CsvOptions | None, names: Any) -> CsvOptions:

@@ -41,7 +41,6 @@ from tui_nn.data.csvfactor import Factor, Factorizer
 from tui_nn.data.spec import DataError
 
 
-
 @dataclass(frozen=True)
 class CsvTable:
     """A CSV file as its first rows show it; `load` reads the rest."""

@@ -60,3 +60,7 @@ _RULES = (
 )  # fmt: skip
 RULES = {rule.dest: rule for rule in _RULES}
 """The data options by `dest` ("test_fraction"), in the order the help lists them."""
+
+CSV_FORMAT = ("header", "ignore", "encoding", "thousands")
+"""The options that say how a CSV is written and which columns it leaves out: a model records
+them, and `eval`, `predict` and `export` read new files the same way unless told otherwise."""
