@@ -206,8 +206,12 @@ def read_rows(path):
     return rows, delimiter
 
 
-def has_header(rows, names):
+def has_header(rows, names, delimiter):
     """Whether the first row names the columns (tui_nn/data/csvdialect.py: has_header)."""
+
+    def _number(cell):
+        return _convert(cell, delimiter) is not None
+
     if READ["header"] != "auto":
         return READ["header"] == "yes"
     first = rows[0]
@@ -221,7 +225,7 @@ def has_header(rows, names):
         if (index is None or not -len(first) <= index < len(first)) and text.lower() in cells:
             return True
     if len(rows) < 2:
-        return not all(_number(c) for c in first)
+        return not names and not all(_number(c) for c in first)
     sample = rows[1:21]
     all_numbers = all(_number(c) for c in first)
     for j, cell in enumerate(first):
@@ -252,7 +256,7 @@ def _column(header, width, item):
 def main(path):
     rows, delimiter = read_rows(path)
     names = [*(FEATURES or []), *([READ["target"]] if READ["target"] is not None else [])]
-    header = rows[0] if rows and has_header(rows, [*names, *READ["ignore"]]) else None
+    header = rows[0] if rows and has_header(rows, [*names, *READ["ignore"]], delimiter) else None
     body = rows[1:] if header else rows
     if FEATURES and header:
         lower = [h.lower() for h in header]

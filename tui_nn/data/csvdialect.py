@@ -183,26 +183,32 @@ def drops_trailing_column(rows: list[list[str]]) -> tuple[bool, bool]:
     return False, False
 
 
-def has_header(rows: list[list[str]], mode: str, names: tuple[str, ...] = ()) -> bool:
-    """Whether the first of `rows` (the first rows of the file) is a header (module doc)."""
+def has_header(
+    rows: list[list[str]],
+    mode: str,
+    names: tuple[str, ...] = (),
+    number: Callable[[str], bool] = is_number,
+) -> bool:
+    """Whether the first of `rows` (the first rows of the file) is a header (module doc);
+    `number` says whether a cell is a number in the file's format."""
     if mode != "auto":
         return mode == "yes"
     first = rows[0]
     if _names_a_column(first, names):
         return True
-    if len(rows) < 2:
-        return not all(is_number(c) for c in first)
+    if len(rows) < 2:  # one row: names (unless the caller named columns none of which it has)
+        return not names and not all(number(c) for c in first)
     sample = rows[1:HEAD_ROWS]
-    all_numbers = all(is_number(c) for c in first)
+    all_numbers = all(number(c) for c in first)
     for j, cell in enumerate(first):
         below = [r[j] for r in sample if j < len(r) and r[j].lower() not in MISSING]
-        numbers = [is_number(c) for c in below]
-        if below and not is_number(cell) and all(numbers):
+        numbers = [number(c) for c in below]
+        if below and not number(cell) and all(numbers):
             return True  # a name over numbers
         if all_numbers and len(below) > 1 and not any(numbers):
             return True  # numbers over a column of text: names that are numbers (years)
     # no cell of the first row is a number, while the rows below have some: names
-    return not any(is_number(c) for c in first) and any(is_number(c) for r in sample for c in r)
+    return not any(number(c) for c in first) and any(number(c) for r in sample for c in r)
 
 
 def _names_a_column(first: list[str], names: tuple[str, ...]) -> bool:

@@ -20,6 +20,7 @@ from tui_nn.data.csvdialect import NumberFormat
 class Factor:
     codes: np.ndarray  # int64 (n,): the value of each row, as an index into `values`
     values: tuple[str, ...]  # the distinct cells (stripped, numbers as float() reads them)
+    numbers: tuple[float | None, ...]  # each value's number in the file's format, or None
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -35,15 +36,11 @@ class Factor:
     def first_row_of(self, k: int) -> int:
         return int(np.argmax(self.codes == k))
 
-    def numbers(self, fmt: NumberFormat) -> np.ndarray | None:
+    def row_numbers(self) -> np.ndarray | None:
         """Every row as a float64, or None when a value is not a finite number."""
-        per_value = []
-        for value in self.values:
-            x = fmt.number(value)
-            if x is None or not math.isfinite(x):
-                return None
-            per_value.append(x)
-        return np.asarray(per_value, dtype=np.float64)[self.codes]
+        if not all(x is not None and math.isfinite(x) for x in self.numbers):
+            return None
+        return np.asarray(self.numbers, dtype=np.float64)[self.codes]
 
     def texts(self) -> list[str]:
         values = self.values
@@ -78,10 +75,15 @@ class Factorizer:
             [np.frombuffer(self.codes, dtype=np.int64) if self.codes else np.zeros(0, np.int64)]
             + self.chunks
         )
-        merged: dict[str, int] = {}
+        merged: dict[tuple[str, bool], int] = {}  # (text, is a number)
+        numbers: list[float | None] = []
         remap = np.empty(len(self.index), dtype=np.int64)
         for raw, k in self.index.items():
-            cell = raw.decode("latin-1") if isinstance(raw, bytes) else raw
-            text = fmt.text(cell.strip())
-            remap[k] = merged.setdefault(text, len(merged))
-        return Factor(remap[codes], tuple(merged))
+            cell = (raw.decode("latin-1") if isinstance(raw, bytes) else raw).strip()
+            number = fmt.number(cell)
+            key = (fmt.text(cell), number is not None)
+            if key not in merged:
+                merged[key] = len(merged)
+                numbers.append(number)
+            remap[k] = merged[key]
+        return Factor(remap[codes], tuple(text for text, _ in merged), tuple(numbers))

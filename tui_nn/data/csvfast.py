@@ -45,7 +45,7 @@ def load(
     if cols is None:
         cols = careful(table, numeric, sorted({*soft, *text}), ignore_hint=ignore_hint)
         for j in soft:
-            cols.soft[j] = cols.factor(j).numbers(table.fmt)
+            cols.soft[j] = cols.factor(j).row_numbers()
     return cols
 
 
@@ -130,7 +130,7 @@ def _fast(
         elif j in cells:
             soft_values[j] = _numbers(cells[j])
         else:
-            soft_values[j] = factors[j].numbers(table.fmt)
+            soft_values[j] = factors[j].row_numbers()
 
     def more(cols: list[int]) -> dict[int, Factor]:
         out = {j: _factor(cells[j], table) for j in cols if j in cells}

@@ -94,7 +94,8 @@ def read_table(path: str | Path, options: CsvOptions | None = None) -> CsvTable:
                 f"{path}: line {line}: {len(row)} fields, expected {width} (as on line {lines[0]})"
             )
     header = None
-    if has_header(rows, options.header, options.names):
+    fmt = NumberFormat(delimiter, options.thousands)
+    if has_header(rows, options.header, options.names, lambda c: fmt.number(c) is not None):
         header = tuple(rows[0])
         rows = rows[1:]
         _check_names(path, header)

@@ -36,7 +36,7 @@ def parse_target(
             return values.reshape(-1, 1), None  # not whole numbers: no classes
     factor = cols.factor(j)
     _check_missing(cols, j, factor)
-    numbers = [cols.table.fmt.number(v) for v in factor.values]
+    numbers = factor.numbers
     if all(x is not None for x in numbers):
         return _numeric_target(cols, j, factor, np.asarray(numbers, dtype=np.float64), kind)
     if kind == "regression":
