@@ -13,7 +13,7 @@ import pytest
 
 from tui_nn.config import RunConfig
 from tui_nn.data import DatasetSpec, load_dataset
-from tui_nn.engine.gradcheck import analytic_grads
+from tui_nn.engine.gradient_check import analytic_grads
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.network import Network
 
