@@ -143,9 +143,10 @@ def notes(table: CsvTable, X: np.ndarray, y: np.ndarray, class_names, dataset: D
         )
     if len(X) > 1 and bool(np.all(X.max(axis=0) == X.min(axis=0))):
         what = "the input column holds" if X.shape[1] == 1 else "every input column holds"
+        learns = "the most common class" if class_names is not None else "the average target"
         out.append(
             f"{name}: {what} a single value on every row: the network cannot tell the rows "
-            "apart, so it can only learn the average target"
+            f"apart, so all it can learn is {learns}"
         )
     if (
         table.header is None

@@ -27,6 +27,8 @@ class SnapshotShowing:
             self._use_data(update)
             if previous is not None and snap.message.startswith("new data"):
                 self.notify(snap.message, title=update.data.name)  # what was kept, restarted
+            for note in update.data.notes:  # trains, but will teach little (a CSV of 2 rows)
+                self.notify(note, title="data", severity="warning", timeout=15)
         self.query_one(DecisionBoundary).set_output(snap.network.output.activation)
         if update.grid is not None:
             self.query_one(DecisionBoundary).update_grid(update.grid)
