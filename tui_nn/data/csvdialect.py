@@ -141,23 +141,21 @@ class NumberFormat:
                 return dotted
         return cell if is_number(cell) else None
 
-    def translation(self) -> dict[int, int | None] | None:
-        """A whole-line `str.translate` table doing `text` for every number of a line whose
-        cells are plain numbers (None: numbers are read as they are). The fast reader applies
-        it to a line only when `line_ok` says the line holds no separator it would misread."""
+    def replacements(self) -> list[tuple[str, str]]:
+        """`str.replace` steps that do `text` to a whole line whose cells are plain numbers
+        (none: numbers are read as they are). The fast reader applies them to the lines of a
+        file only when `text_ok` finds no separator in it that they would misread."""
         if self.thousands is not None:
-            table: dict[int, int | None] = {ord(self.thousands): None}
-            if self.decimal_comma:
-                table[ord(",")] = ord(".")
-            return table
-        return {ord(","): ord(".")} if self.decimal_comma else None
+            steps = [(self.thousands, "")]
+            return steps + [(",", ".")] if self.decimal_comma else steps
+        return [(",", ".")] if self.decimal_comma else []
 
-    def line_ok(self, line: str) -> bool:
-        """No separator in `line` that `translation` would misread (a dot in `1.5` with
-        thousands `.`, a group of two digits); a line that fails is read cell by cell."""
+    def text_ok(self, text: str) -> bool:
+        """No separator in `text` (lines of the file) that `replacements` would misread: a dot
+        in `1.5` with thousands `.`, a group of two digits."""
         if self.thousands is None:
             return True
-        return _BAD_GROUPS[self.thousands].search(line) is None
+        return _BAD_GROUPS[self.thousands].search(text) is None
 
 
 _BAD_GROUPS = {  # a separator not between a digit and a group of exactly three digits

@@ -18,6 +18,8 @@ from __future__ import annotations
 import csv
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
@@ -53,24 +55,39 @@ class _Refused(Exception):
     """The fast reader leaves this file to the careful one."""
 
 
-def _source(table: CsvTable) -> Any:
+@contextmanager
+def _source(table: CsvTable) -> Iterator[Any]:
     """What `loadtxt` reads: the path (C reads it in chunks), or the file's lines with the
-    number format's separators translated (`1,5` -> `1.5`), when it has a translation."""
-    translation = table.fmt.translation()
-    if translation is None:
-        return str(table.path)
-    if table.delimiter in {chr(k) for k in translation}:
+    number format's separators replaced (`1,5` -> `1.5`), when it has replacements."""
+    steps = table.fmt.replacements()
+    if not steps:
+        yield str(table.path)
+        return
+    if any(table.delimiter == old for old, _ in steps):
         raise _Refused  # a separator that is also the delimiter: cell by cell
-    fmt, skip = table.fmt, table.skip_lines
+    if not _separators_ok(table):
+        raise _Refused  # a separator out of place (text with dots?): cell by cell
+    with open_text(table.path, table.options) as f:
+        lines: Iterator[str] = f
+        for old, new in steps:  # C's loops: no Python code runs per line
+            lines = map(methodcaller("replace", old, new), lines)
+        yield lines
 
-    def lines() -> Iterator[str]:
-        with open_text(table.path, table.options) as f:
-            for number, line in enumerate(f, 1):
-                if number > skip and not fmt.line_ok(line):
-                    raise _Refused
-                yield line.translate(translation)
 
-    return lines()
+def _separators_ok(table: CsvTable, size: int = 1 << 22) -> bool:
+    """The data lines hold no separator the replacements would misread, read a block at a time
+    (a block ends at a line's end)."""
+    with open_text(table.path, table.options) as f:
+        for _ in range(table.skip_lines):
+            f.readline()
+        rest = ""
+        while block := f.read(size):
+            block = rest + block
+            cut = block.rfind("\n") + 1
+            rest = block[cut:]
+            if not table.fmt.text_ok(block[:cut]):
+                return False
+        return table.fmt.text_ok(rest)
 
 
 def _loadtxt(table: CsvTable, source: Any, **kw: Any) -> np.ndarray:
@@ -96,7 +113,7 @@ def _fast(
 ) -> CsvColumns | None:
     if not numeric:
         return None
-    translated = table.fmt.translation() is not None
+    translated = bool(table.fmt.replacements())
     # text in the same pass, as bytes (latin-1: a cell outside it fails the pass), unless the
     # lines are translated (`1,5` -> `1.5` would change a label) or the first rows have
     # characters outside latin-1; those columns come from a pass of their own
@@ -198,7 +215,8 @@ def _read(
     for j in inline:
         skipped.pop(j, None)
     try:
-        return _loadtxt(table, _source(table), dtype=dtype, converters=skipped or None)[:, 0]
+        with _source(table) as source:
+            return _loadtxt(table, source, dtype=dtype, converters=skipped or None)[:, 0]
     except _GIVE_UP:
         return None
 
