@@ -1,15 +1,15 @@
 """Reading a user's CSV file, with one-line errors naming file, line and column.
 
 `read_table` reads the first rows only and decides how the file is written (`csvdialect`):
-delimiter, header, a trailing delimiter, the number format. `load(table, numeric, ...)` then
-reads the whole file once for the columns a caller needs:
+delimiter, header, a trailing delimiter, the number format. `csvfast.load(table, numeric, ...)`
+then reads the whole file once for the columns a caller needs:
 
-- fast: NumPy's C `loadtxt` reads every column of a regular file (the numbers parsed in C, the
-  other columns skipped by a converter), which checks that every row has the same number of
-  fields; text columns (a target's labels) come from a second `loadtxt` of those columns only;
-- careful: the `csv` module, row by row, when the fast reader refuses the file (a missing value,
-  a ragged row, a line of blanks, a separator it would misread). It reads every file the fast
-  reader reads, with the same result, and is the one that finds and names a bad cell.
+- fast (`csvfast`): NumPy's C `loadtxt` reads a regular file, checking that every row has the
+  same number of fields;
+- careful (`careful` here): the `csv` module, row by row, when the fast reader refuses the file
+  (a missing value, a ragged row, a line of blanks, a separator it would misread). It reads
+  every file the fast reader reads, with the same result, and is the one that finds and names
+  a bad cell. Its memory is the columns asked for, not the file's rows of strings.
 
 Missing values (empty, NA, NaN, null, ?) and non-numbers in feature columns are errors: tui-nn
 never guesses a value for you. Line numbers are those of the file (1 = first line); column
@@ -332,7 +332,11 @@ def _hint(table: CsvTable, j: int, cell: str, ignore_hint: bool) -> str:
     """Which flag would read `cell` (a number with thousands separators, a column of text)."""
     given = table.options.thousands
     for sep in (".", ","):
-        if sep != given and sep in cell and NumberFormat(table.delimiter, sep).number(cell):
+        if (
+            sep != given
+            and sep in cell
+            and NumberFormat(table.delimiter, sep).number(cell) is not None
+        ):
             return f"; a number with thousands separators? say --thousands {sep}"
     if given is not None and (given in cell or "," in cell or "." in cell):
         return f" as --thousands {given} writes numbers ({EXAMPLES[given]})"
