@@ -56,27 +56,30 @@ class _Refused(Exception):
 
 
 @contextmanager
-def _source(table: CsvTable) -> Iterator[Any]:
-    """What `loadtxt` reads: the path (C reads it in chunks), or the file's lines with the
-    number format's separators replaced (`1,5` -> `1.5`), when it has replacements."""
-    steps = table.fmt.replacements()
-    if not steps:
-        yield str(table.path)
-        return
+def _source(table: CsvTable, replace: bool = True, blank: bool = False) -> Iterator[Any]:
+    """(what `loadtxt` reads, lines to skip): the path (C reads it in chunks), or the file's
+    lines, `replace`d by the number format's replacements (`1,5` -> `1.5`) when it has some,
+    and with `blank` the lines of blanks left out (C's loops: no Python code runs per line)."""
+    steps = table.fmt.replacements() if replace else []
     if any(table.delimiter == old for old, _ in steps):
         raise _Refused  # a separator that is also the delimiter: cell by cell
-    if not _separators_ok(table):
+    if steps and not all(table.fmt.text_ok(block) for block in _blocks(table)):
         raise _Refused  # a separator out of place (text with dots?): cell by cell
+    if not steps and not blank:
+        yield str(table.path), table.skip_lines
+        return
     with open_text(table.path, table.options) as f:
         lines: Iterator[str] = f
-        for old, new in steps:  # C's loops: no Python code runs per line
+        skip = table.skip_lines
+        if blank:  # a header is then one line: the file has no quotes (see _fast)
+            lines, skip = filter(str.strip, lines), 1 if table.header else 0
+        for old, new in steps:
             lines = map(methodcaller("replace", old, new), lines)
-        yield lines
+        yield lines, skip
 
 
-def _separators_ok(table: CsvTable, size: int = 1 << 22) -> bool:
-    """The data lines hold no separator the replacements would misread, read a block at a time
-    (a block ends at a line's end)."""
+def _blocks(table: CsvTable, size: int = 1 << 22) -> Iterator[str]:
+    """The data lines of the file, a block of whole lines at a time."""
     with open_text(table.path, table.options) as f:
         for _ in range(table.skip_lines):
             f.readline()
@@ -85,20 +88,19 @@ def _separators_ok(table: CsvTable, size: int = 1 << 22) -> bool:
             block = rest + block
             cut = block.rfind("\n") + 1
             rest = block[cut:]
-            if not table.fmt.text_ok(block[:cut]):
-                return False
-        return table.fmt.text_ok(rest)
+            yield block[:cut]
+        yield rest
 
 
-def _loadtxt(table: CsvTable, source: Any, **kw: Any) -> np.ndarray:
+def _loadtxt(table: CsvTable, source: tuple[Any, int], **kw: Any) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "input contained no data": the careful reader says it
         return np.loadtxt(
-            source,
+            source[0],
             delimiter=table.delimiter,
             comments=None,
             quotechar='"',
-            skiprows=table.skip_lines,
+            skiprows=source[1],
             encoding=table.options.python_encoding,
             ndmin=2,
             **kw,
@@ -120,9 +122,12 @@ def _fast(
     wanted = [j for j in dict.fromkeys([*soft, *text]) if j not in numeric]
     inline = [] if translated else [j for j in wanted if _latin1(table, j)]
     data = _read(table, numeric, soft if translated else [], inline)
-    if data is None and inline:
-        inline = []
-        data = _read(table, numeric, soft if translated else [], inline)
+    blank = False
+    if data is None:  # once more, the text on its own and lines of blanks left out
+        blank = not any('"' in block for block in _blocks(table))
+        if inline or blank:
+            inline = []
+            data = _read(table, numeric, soft if translated else [], inline, blank)
     if data is None:
         return None
     n = len(data)
@@ -135,7 +140,7 @@ def _fast(
     factors = {j: _factor(cells[j], table) for j in text if j in cells}
     rest = [j for j in wanted if j not in cells and (j in text or not translated)]
     if rest:
-        more = _texts(table, rest, n)
+        more = _texts(table, rest, n, blank)
         if more is None:
             return None
         factors.update(more)
@@ -153,7 +158,7 @@ def _fast(
         out = {j: _factor(cells[j], table) for j in cols if j in cells}
         rest = [j for j in cols if j not in out]
         if rest:
-            out.update(_texts(table, rest, n) or careful(table, [], rest).factors)
+            out.update(_texts(table, rest, n, blank) or careful(table, [], rest).factors)
         return out
 
     return CsvColumns(table, n, numeric, numbers, soft_values, factors, more=more)
@@ -187,7 +192,7 @@ def _latin1(table: CsvTable, j: int) -> bool:
 
 
 def _read(
-    table: CsvTable, numeric: list[int], parsed: list[int], inline: list[int]
+    table: CsvTable, numeric: list[int], parsed: list[int], inline: list[int], blank: bool = False
 ) -> np.ndarray | None:
     """One `loadtxt` of every column into a record a row: the `numeric` columns first (float64,
     side by side, so they are an (n, k) view), then `parsed` (float64), the skipped columns
@@ -215,17 +220,18 @@ def _read(
     for j in inline:
         skipped.pop(j, None)
     try:
-        with _source(table) as source:
+        with _source(table, blank=blank) as source:
             return _loadtxt(table, source, dtype=dtype, converters=skipped or None)[:, 0]
     except _GIVE_UP:
         return None
 
 
-def _texts(table: CsvTable, cols: list[int], n: int) -> dict[int, Factor] | None:
+def _texts(table: CsvTable, cols: list[int], n: int, blank: bool) -> dict[int, Factor] | None:
     """Text columns by `loadtxt` (their cells only; the fast read of the numbers has checked
     every row's fields); None when it cannot read them."""
     try:
-        cells = _loadtxt(table, str(table.path), dtype=object, usecols=cols)
+        with _source(table, replace=False, blank=blank) as source:
+            cells = _loadtxt(table, source, dtype=object, usecols=cols)
     except _GIVE_UP:
         return None
     if len(cells) != n:
