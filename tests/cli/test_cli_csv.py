@@ -69,6 +69,7 @@ def test_refusals_name_the_flag_that_reads_the_file(cli, tmp_path):
     )
     assert "one of: ',', '.'" in cli("train", "--data", eu, "--thousands", "x").error_line
     assert "an empty column name" in cli("train", "--data", ids, "--ignore", "id,,x1").error_line
+    assert "say --ignore id" in cli("train", "--data", ids, "--ignore", "").error_line  # none
 
 
 def test_the_model_records_how_its_file_was_read(cli, tmp_path):

@@ -90,10 +90,10 @@ def add_options(
 def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str, Any]:
     """Check every given value; `where(opt)` names it in messages ("--lr", "run.toml: lr").
     An empty value is refused (an unset shell variable, a stray `=`), except for the hidden
-    sizes, where empty means no hidden layer."""
+    sizes and a list of columns, where empty means none (no hidden layer, no column left out)."""
     for dest, value in raw.items():
         opt = BY_DEST[dest]
-        if isinstance(value, str) and not value.strip() and opt.kind != "sizes":
+        if isinstance(value, str) and not value.strip() and opt.kind not in ("sizes", "columns"):
             raise UsageError(
                 f"{where(opt)}: an empty value; give {opt.describe()} (or leave the option "
                 "out for its default)"
