@@ -96,7 +96,8 @@ def run_app_command(argv: list[str]) -> int:
     if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
         from tui_nn.data import load_dataset
 
-        load_dataset(config.dataset)
+        for text in load_dataset(config.dataset).notes:  # said here, and again in the app
+            print(f"tui-nn: warning: {text}", file=sys.stderr)
     if shot is not None:  # headless: train, save the screen, exit
         options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed}
         return screenshot.take(shot, config, resume=ns.resume, **options)

@@ -18,6 +18,7 @@ import numpy as np
 from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
 from tui_nn.cli.parser import make_parser
 from tui_nn.data.normalize import unstandardize
+from tui_nn.data.rules import CSV_FORMAT
 
 EPILOG = """\
 examples:
@@ -28,6 +29,7 @@ examples:
 """
 
 DATA_OPTIONS = ("dataset", "data", "target", "data-dir", "samples", "noise", "test-fraction")
+DATA_OPTIONS += CSV_FORMAT  # as the model records them, unless given
 SPLITS = ("test", "val", "train", "all")
 
 
@@ -129,6 +131,7 @@ def print_regression(net: Any, X: np.ndarray, y_raw: np.ndarray, scale: float, m
 def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.ndarray, float]:
     """A user's CSV through the model's own normalisation, labels matched by class name."""
     from tui_nn.data import read_csv_features
+    from tui_nn.data.csvmodel import model_csv_options
 
     target = values.get("target")
     if target is None and model.config.dataset.name == "csv":
@@ -136,7 +139,10 @@ def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.nda
     classes = model.class_names if is_classification(model) else None
     if is_classification(model) and classes is None:
         classes = tuple(str(i) for i in range(max(model.spec.output.units, 2)))
-    features = read_csv_features(values["data"], model.normalization, target, classes)
+    options = model_csv_options(model.config.dataset, values)
+    features = read_csv_features(
+        values["data"], model.normalization, target, classes, options, dtype=model.spec.dtype
+    )
     if features.y is None:
         raise UsageError(f"--data: {values['data']} has no target column to evaluate against")
     return features.X, features.y, 1.0

@@ -21,7 +21,7 @@ from typing import Any
 from tui_nn.config import CHECKPOINT, RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.files import ConfigError, read_toml
-from tui_nn.rule import Rule, RuleError
+from tui_nn.rule import Rule, RuleError, names_text
 
 
 class UsageError(ValueError):
@@ -57,7 +57,7 @@ def checked(rule: Rule, value: object, where: str | None = None) -> object:
 
 
 def allowed_values(opt: Rule) -> str:
-    return ", ".join(opt.allowed())
+    return names_text(opt.allowed())
 
 
 def add_options(
@@ -90,10 +90,10 @@ def add_options(
 def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str, Any]:
     """Check every given value; `where(opt)` names it in messages ("--lr", "run.toml: lr").
     An empty value is refused (an unset shell variable, a stray `=`), except for the hidden
-    sizes, where empty means no hidden layer."""
+    sizes and a list of columns, where empty means none (no hidden layer, no column left out)."""
     for dest, value in raw.items():
         opt = BY_DEST[dest]
-        if isinstance(value, str) and not value.strip() and opt.kind != "sizes":
+        if isinstance(value, str) and not value.strip() and opt.kind not in ("sizes", "columns"):
             raise UsageError(
                 f"{where(opt)}: an empty value; give {opt.describe()} (or leave the option "
                 "out for its default)"

@@ -72,6 +72,8 @@ def main(argv: list[str]) -> int:
     check_train_targets(values, ns.config)
 
     dataset = load_dataset(config.dataset)
+    for text in dataset.notes:  # data that trains but will teach little (a CSV of 2 rows)
+        note(f"warning: {text}")
     net = build_network(config, dataset, loaded, values)
     config = replace(config, dtype=net.spec.dtype)
     history = MetricHistory(loaded.history if loaded else ())

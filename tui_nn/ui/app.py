@@ -217,6 +217,8 @@ class TuiNNApp(App[str | None]):
             self.request_view()
             if previous is not None and snap.message.startswith("new data"):
                 self.notify(snap.message, title=update.data.name)  # what was kept, restarted
+            for note in update.data.notes:  # trains, but will teach little (a CSV of 2 rows)
+                self.notify(note, title="data", severity="warning", timeout=15)
         boundary = self.query_one(DecisionBoundary)
         boundary.set_output(snap.network.output.activation)
         if update.grid is not None:

@@ -237,6 +237,7 @@ class DataSummary:
     points_test: np.ndarray | None
     labels_test: np.ndarray | None
     bounds: tuple[float, float, float, float] | None  # x_min, x_max, y_min, y_max of the grid
+    notes: tuple[str, ...] = ()  # warnings about the data (a CSV of 2 rows), shown once
 
 
 @dataclass(frozen=True)
