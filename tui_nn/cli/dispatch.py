@@ -113,7 +113,9 @@ def run_app_command(argv: list[str]) -> int:
     ns = app_parser().parse_args(argv)
     shot = screenshot.request_from(ns)  # a bad --screenshot PATH fails before anything starts
     fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
-    config = config_from_values(gather_values(ns))
+    values = gather_values(ns)
+    config = config_from_values(values)
+    threads = values.get("threads")  # the trainer's (`tui_nn.blas`); this process only draws
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     if ns.sweep is not None:  # a sweep's results; a trial chosen there opens as --resume
         from tui_nn.ui.sweep_view import choose_trial
@@ -125,12 +127,12 @@ def run_app_command(argv: list[str]) -> int:
         from tui_nn.data import load_dataset
 
         load_dataset(config.dataset)
+    options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed, "threads": threads}
     if shot is not None:  # headless: train, save the screen, exit
-        options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed}
         return screenshot.take(shot, config, resume=ns.resume, **options)
     from tui_nn.ui.app import run_app  # Textual is imported only on this path
 
-    code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)
+    code = run_app(config, resume=ns.resume, **options)
     return int(code or 0)
 
 

@@ -34,7 +34,7 @@ SPLITS = ("test", "train", "all")
 def parser():
     p = make_parser("tui-nn eval", "Evaluate a saved model on a dataset.", EPILOG)
     p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
-    add_options(p, include=(*DATA_OPTIONS, "seed"), config=False)
+    add_options(p, include=(*DATA_OPTIONS, "seed", "threads"), config=False)
     p.add_argument(
         "--split",
         default=None,
@@ -45,6 +45,7 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.data import load_dataset
     from tui_nn.engine.network import Network
     from tui_nn.files import load_model
@@ -53,9 +54,13 @@ def main(argv: list[str]) -> int:
     if ns.split is not None and ns.split not in SPLITS:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     values = check_values(
-        {k.replace("-", "_"): getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
+        {
+            k.replace("-", "_"): getattr(ns, k.replace("-", "_"))
+            for k in (*DATA_OPTIONS, "seed", "threads")
+        },
         lambda opt: f"--{opt.name}",
     )
+    use_threads(values.pop("threads", None))
     model = load_model(ns.model)
     if "data" in values:
         name, split = values["data"], "all"

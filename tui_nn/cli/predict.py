@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.cli.options import UsageError
+from tui_nn.cli.options import UsageError, add_options, threads_from_args
 from tui_nn.cli.parser import make_parser
 
 EPILOG = """\
@@ -34,16 +34,19 @@ def parser():
     p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
     p.add_argument("--data", metavar="FILE.csv", required=True, help="the rows to predict")
     p.add_argument("-o", "--output", metavar="OUT.csv", default=None, help="write here")
+    add_options(p, include=("threads",), config=False)
     return p
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.cli.output import write_text
     from tui_nn.cli.train import check_output_path
     from tui_nn.data.csvdata import read_model_inputs
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
+    use_threads(threads_from_args(ns))
     check_output_path("-o", ns.output)
     model = load_model(ns.model)
     inputs = read_model_inputs(ns.data, model.normalization, model.spec.n_inputs)

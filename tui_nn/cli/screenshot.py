@@ -138,12 +138,13 @@ def take(
     low_bandwidth: bool,
     speed: float | None,
     resume: str | bool = False,
+    threads: int | None = None,
 ) -> int:
     """Run the app headless, take the screenshot, save it; the exit code."""
     from tui_nn.ui import runs
     from tui_nn.ui.app import create_app
     from tui_nn.ui.headless import ShotDriver
-    from tui_nn.ui.trainer_link import real_session
+    from tui_nn.ui.trainer_link import real_sessions
 
     options: dict[str, object] = {}
     if resume:
@@ -159,7 +160,7 @@ def take(
     with tempfile.TemporaryDirectory(prefix="tui-nn-shot-") as scratch:
         app = create_app(
             config,
-            session_factory=driver.watching(real_session),
+            session_factory=driver.watching(real_sessions(threads)),
             fps=fps,
             low_bandwidth=low_bandwidth,
             speed=speed,

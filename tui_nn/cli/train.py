@@ -61,11 +61,13 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.data import load_dataset
     from tui_nn.engine.history import MetricHistory
 
     ns = parser().parse_args(argv)
     config, loaded, values = config_and_model(gather_values(ns))
+    threads = use_threads(values.get("threads"))
     if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
     warn_fast_rate(config.hyper.lr)
@@ -76,7 +78,7 @@ def main(argv: list[str]) -> int:
     net = build_network(config, dataset, loaded, values)
     config = replace(config, dtype=net.spec.dtype)
     history = MetricHistory(loaded.history if loaded else ())
-    session = HeadlessRun(net, dataset, config, history, values, quiet=ns.quiet)
+    session = HeadlessRun(net, dataset, config, history, values, quiet=ns.quiet, threads=threads)
     return session.run()
 
 
@@ -216,7 +218,7 @@ class StopRequest:
 class HeadlessRun:
     """One `tui-nn train` run: the loop, its output and its files."""
 
-    def __init__(self, net, dataset, config: RunConfig, history, values, quiet=False):
+    def __init__(self, net, dataset, config: RunConfig, history, values, quiet=False, threads=None):
         from tui_nn.engine.trainer import Trainer
 
         self.net = net
@@ -230,6 +232,7 @@ class HeadlessRun:
         self.bar = ProgressBar("training") if is_terminal(sys.stderr) and not quiet else None
         self.batch_loss: float | None = None
         self.signal_name: str | None = None
+        self.threads: int | None = threads  # the BLAS threads in force (`tui_nn.blas`)
 
     def write_metrics(self, metrics, record):  # noqa: ANN001, ANN201 - MetricsWriter
         """One epoch to the metrics file; a failing write stops the metrics, not the run."""
@@ -317,6 +320,8 @@ class HeadlessRun:
         )
 
     def describe(self) -> str:
+        from tui_nn.blas import describe as describe_threads
+
         spec = self.net.spec
         sizes = "-".join(str(n) for n in spec.sizes)
         acts = "/".join(layer.activation for layer in spec.layers)
@@ -332,7 +337,8 @@ class HeadlessRun:
         text = (
             f"{self.dataset.name}: {split}; network {sizes} "
             f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}"
-            f"{schedule_text(hyper)}, batch {batch}, {plural(hyper.epochs, 'epoch')}"
+            f"{schedule_text(hyper)}, batch {batch}, {plural(hyper.epochs, 'epoch')}; "
+            f"{describe_threads(self.threads)}"
         )
         names = self.dataset.class_names or ()
         spec_of_data = getattr(self.dataset, "spec", None)

@@ -26,6 +26,7 @@ from multiprocessing.connection import Listener
 
 import tui_nn.session.registry as registry
 import tui_nn.session.snapshots as snapshots
+from tui_nn.blas import use_threads
 from tui_nn.session.hub import Hub, Joined, Left, Terminate
 from tui_nn.session.lifeline import quiet_child
 from tui_nn.session.messages import Save, Stop
@@ -169,11 +170,7 @@ def main(trainer_id: str) -> None:
         if launched is None:
             return
         launch = launched.hello.launch
-        limiter = None
-        if launch.blas_threads is not None:
-            from threadpoolctl import threadpool_limits
-
-            limiter = threadpool_limits(limits=launch.blas_threads)  # noqa: F841 - kept alive
+        use_threads(launch.blas_threads)
         runner = Runner(launch.config, metrics_path=launch.metrics_path)
         try:
             runner.load(launch.initial_model)

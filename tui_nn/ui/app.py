@@ -56,7 +56,7 @@ from tui_nn.ui.status import StatusLine, neuron_text
 from tui_nn.ui.sweep_view import SweepOpening
 from tui_nn.ui.telling import OneMessage
 from tui_nn.ui.trace_mode import TraceMode
-from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
+from tui_nn.ui.trainer_link import Session, SessionFactory, real_session, real_sessions
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 from tui_nn.ui.widgets.diagram import NetworkDiagram
 
@@ -290,9 +290,11 @@ def run_app(
     low_bandwidth: bool = False,
     resume: str | bool = False,
     speed: float | None = None,
+    threads: int | None = None,
 ) -> int:
     """Run the app in this terminal; the exit code for the CLI (2: bad --resume, --fps or
-    --speed). `speed`: epochs per second at most, None for as fast as possible."""
+    --speed). `speed`: epochs per second at most, None for as fast as possible; `threads`: the
+    trainer's BLAS threads (None: the default, `tui_nn.blas`)."""
     history: tuple[EpochRecord, ...] = ()
     initial_model = None
     if resume:
@@ -315,6 +317,7 @@ def run_app(
         history=history,
         initial_model=initial_model,
         speed=speed,
+        session_factory=real_sessions(threads),
     )
     return finish_app(app)
 

@@ -26,6 +26,7 @@ from tui_nn.session.messages import Reset, SetArchitecture, SetDataset, SetHyper
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.bridge import Update
 from tui_nn.ui.panels import ArchitecturePanel, HyperPanel
+from tui_nn.ui.trainer_link import real_sessions
 from tui_nn.ui.widgets.lesson_panel import LessonPanel
 
 PANEL_FIELDS = {  # control -> the id of its field in the training panel
@@ -185,12 +186,18 @@ def create_lesson_app(config: RunConfig, lesson: Lesson, **kwargs) -> LessonApp:
 
 
 def run_lesson_app(
-    config: RunConfig, lesson: Lesson, *, fps: float = 10.0, speed: float | None = None
+    config: RunConfig,
+    lesson: Lesson,
+    *,
+    fps: float = 10.0,
+    speed: float | None = None,
+    threads: int | None = None,
 ) -> int:
     """Run the lesson in this terminal; the exit code for the CLI."""
     if speed is not None and not (0 < speed < math.inf):
         return 2
-    app = create_lesson_app(config, lesson, fps=fps, speed=speed)
+    session_factory = real_sessions(threads)
+    app = create_lesson_app(config, lesson, fps=fps, speed=speed, session_factory=session_factory)
     saved_path = app.run()
     if app.return_code not in (0, None):
         return app.return_code
