@@ -48,7 +48,7 @@ def read_idx(path: Path) -> np.ndarray:
         raw = f.read()
     dims = raw[3]
     shape = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims)]
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims)
+    data = np.frombuffer(bytearray(raw), dtype=np.uint8, offset=4 + 4 * dims)  # writable
     return data.reshape(shape[0], -1) if dims > 1 else data.reshape(shape[0])
 
 
@@ -143,11 +143,12 @@ def profile(data: TrainData, steps: int = 400) -> None:
         "backward": lambda: net.backward(bufs),
         "adam": lambda: trainer.optimizer.step(trainer._params, trainer._grads, 1e-3),
     }
-    gemm_a = [np.empty((64, n), np.float32) for n in (784, 256, 128)]
+    rng = np.random.default_rng(0)
+    gemm_a = [rng.random((64, n), dtype=np.float32) for n in (784, 256, 128)]
     Ws = [layer.W for layer in net.layers]
     outs = [np.empty((64, W.shape[0]), np.float32) for W in Ws]
     dWs = [np.empty_like(W) for W in Ws]
-    deltas = [np.empty((64, W.shape[0]), np.float32) for W in Ws]
+    deltas = [rng.random((64, W.shape[0]), dtype=np.float32) for W in Ws]
     dxs = [np.empty((64, W.shape[1]), np.float32) for W in Ws]
 
     def gemms() -> None:  # the step's matrix products alone: forward, dW, dX below layer 1
@@ -178,8 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mnist", type=Path, default=None)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1, help="0: each library's default")
     parser.add_argument("--profile", action="store_true", help="split the engine's step")
+    parser.add_argument("--only", choices=("engine", "torch"), default=None,
+                        help="run one side once (benchmarks/threads.py times it as a process)")
     args = parser.parse_args(argv)
     folder = args.mnist or find_mnist()
     if folder is None or not (folder / "train-images-idx3-ubyte.gz").is_file():
@@ -191,16 +194,21 @@ def main(argv: list[str] | None = None) -> int:
         torch = None
         print("(PyTorch not installed: pip install torch==2.13.0 for the comparison)")
     data = load(folder)
-    use_threads(args.threads)
-    if torch is not None:
-        torch.set_num_threads(args.threads)
+    if args.threads:
+        use_threads(args.threads)
+        if torch is not None:
+            torch.set_num_threads(args.threads)
+    if args.only is not None:
+        seconds, acc = (engine_run if args.only == "engine" else torch_run)(data, args.epochs)
+        print(f"{args.only}: {seconds:.2f} s, test acc {acc * 100:.2f} %")
+        return 0
     print(f"load {os.getloadavg()[0]:.2f}; {threads_in_force()} BLAS thread(s); "
           f"{args.epochs} epochs of MNIST, best of {args.rounds} rounds")  # fmt: skip
     if args.profile:
         profile(data)
     best = {"engine": float("inf"), "torch": float("inf")}
     for r in range(args.rounds):
-        for name, run in (("engine", engine_run), ("torch", torch_run)):
+        for name, run in (("engine", engine_run), ("torch", torch_run)):  # taking turns
             if name == "torch" and torch is None:
                 continue
             seconds, acc = run(data, args.epochs)

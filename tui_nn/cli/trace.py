@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
     from tui_nn.cli.train import build_network, config_and_model
     from tui_nn.data import load_dataset
     from tui_nn.engine.trace import trace_sample, trace_to_dict
-    from tui_nn.session.trace_text import trace_text
+    from tui_nn.textbook.trace_text import trace_text
 
     ns = parser().parse_args(argv)
     index = sample_index(ns.sample)
@@ -109,7 +109,7 @@ def main(argv: list[str]) -> int:
 
 def heading(trace, net, dataset, split: str, index: int, values: dict[str, Any]) -> list[str]:
     """What is traced: the sample and its target, the network, where its weights come from."""
-    from tui_nn.session.trace_lines import vector
+    from tui_nn.textbook.trace_lines import vector
 
     spec = net.spec
     sizes = "-".join(str(n) for n in spec.sizes)

@@ -10,7 +10,7 @@ from tui_nn.config import RunConfig
 
 
 class Session(Protocol):
-    """What the app needs from a session (tui_nn.session.TrainingSession, or a test fake)."""
+    """What the app needs from a session (client/proxy.py's TrainingSession, or a test fake)."""
 
     def start(
         self,
@@ -34,7 +34,7 @@ def real_session(
     sink: Callable[[object], object], fps: float, threads: int | None = None
 ) -> Session:
     """A trainer process of its own, on `threads` BLAS threads (None: `tui_nn.blas`'s default)."""
-    from tui_nn.session import TrainingSession
+    from tui_nn.session.client.proxy import TrainingSession
 
     # The trainer is a subprocess with its own stdin/stdout/stderr (no multiprocessing spawn,
     # so nothing needs the app's captured stderr).

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_nn.engine.trace import LayerTrace, Trace
-from tui_nn.session.trace_lines import INDENT, fit, fitted_sum, num, par, vector, wrap
+from tui_nn.textbook.trace_lines import INDENT, fit, fitted_sum, num, par, vector, wrap
 
 __all__ = ["TraceStep", "num", "step_plan", "trace_step", "trace_steps", "trace_text"]
 
