@@ -16,6 +16,6 @@ class CostPlot(HistoryPlot):
     }
     """
 
-    SERIES = (("train_loss", "train", "cyan"), ("test_loss", "test", "orange"))
+    SERIES = (("train_loss", "train", "cyan"), ("test_loss", "test", "dark_orange"))
     TITLE = "cost"
     EMPTY_NOTE = "cost: no epochs yet"
