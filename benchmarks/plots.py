@@ -24,7 +24,8 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.ui.widgets import AccuracyPlot, CostPlot
+from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
+from tui_nn.ui.widgets.cost_plot import CostPlot
 
 
 def record(epoch: int) -> EpochRecord:

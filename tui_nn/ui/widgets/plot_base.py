@@ -28,7 +28,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.ui.widgets.braille import Canvas, glyph_rows
+from tui_nn.ui.widgets.draw.braille import Canvas, glyph_rows
+from tui_nn.ui.widgets.draw.row_widget import RowWidget
 from tui_nn.ui.widgets.plot_frame import (
     LEGEND_MARK,
     cell_segments,
@@ -39,7 +40,6 @@ from tui_nn.ui.widgets.plot_frame import (
     title_row,
     x_axis,
 )
-from tui_nn.ui.widgets.row_widget import RowWidget
 from tui_nn.ui.widgets.series import (
     History,
     downsample_fixed,

@@ -10,7 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from tui_nn.ui.widgets.braille import NO_LAYER
+from tui_nn.ui.widgets.draw.braille import NO_LAYER
 
 LEGEND_MARK = "━━"
 
