@@ -7,12 +7,14 @@ With a CPU-bound process running beside it (a Python busy loop this script start
 
 - `tui-nn train ...` as a user types it (the threads `tui_nn.blas` chooses: one);
 - the same with `OPENBLAS_NUM_THREADS=1` in the environment (what the issue compared against);
-- the same with `--threads 2` (OpenBLAS's own choice on 2 cores, for the record);
+- with `--two-threads`, the same with `--threads 2` (OpenBLAS's own choice on 2 cores, for the
+  record: beside a CPU-bound process it can take many times as long);
 - PyTorch eager doing the same work (`benchmarks/mnist_torch.py --only torch`: the same network,
   Adam, cosine schedule, batches and evaluations) on one thread, and on its default threads.
 
 Each figure is the median of the rounds' wall times, from start to exit (imports and reading
-MNIST included, for tui-nn as for PyTorch). Budgets (issue 23): tui-nn <= 1.15x the
+MNIST included, for tui-nn as for PyTorch), with the CPU seconds it used (all its threads: more
+threads on a busy machine burn more CPU for the same work). Budgets (issue 23): tui-nn <= 1.15x the
 OPENBLAS_NUM_THREADS=1 time, and <= 0.75x PyTorch's (its better one of 1 thread or default).
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,10 +42,20 @@ def busy_loop() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
+CPU: dict[str, list[float]] = {}
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(name: str, cmd: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of the command; its CPU seconds (all threads) go to CPU[name]."""
+    start, cpu = time.perf_counter(), cpu_of_children()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800)
     seconds = time.perf_counter() - start
+    CPU.setdefault(name, []).append(cpu_of_children() - cpu)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr}")
     return seconds
@@ -55,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mnist", type=Path, default=None)
     parser.add_argument("--quiet", action="store_true", help="no CPU-bound process beside it")
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--two-threads", action="store_true", help="also --threads 2")
     args = parser.parse_args(argv)
     folder = args.mnist or find_mnist()
     if folder is None:
@@ -71,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     runs = {
         "tui-nn train": (train, base),
         "OPENBLAS_NUM_THREADS=1": (train, {**base, "OPENBLAS_NUM_THREADS": "1"}),
-        "--threads 2": ([*train, "--threads", "2"], base),
     }
+    if args.two_threads:
+        runs["--threads 2"] = ([*train, "--threads", "2"], base)
     if not args.no_torch:
         runs["torch, 1 thread"] = ([*torch, "--threads", "1"], base)
         runs["torch, default threads"] = ([*torch, "--threads", "0"], base)
@@ -84,8 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for r in range(args.rounds):
             for name, (cmd, env) in runs.items():
-                times[name].append(timed(cmd, env))
-                print(f"  round {r + 1} {name:24} {times[name][-1]:6.2f} s", flush=True)
+                times[name].append(timed(name, cmd, env))
+                print(f"  round {r + 1} {name:24} {times[name][-1]:6.2f} s wall, "
+                      f"{CPU[name][-1]:6.2f} s CPU", flush=True)  # fmt: skip
     finally:
         if neighbour is not None:
             neighbour.kill()
@@ -93,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     med = {name: statistics.median(t) for name, t in times.items()}
     print(f"medians (load after {os.getloadavg()[0]:.2f}):")
     for name, seconds in med.items():
-        print(f"  {name:24} {seconds:6.2f} s  ({min(times[name]):.2f}-{max(times[name]):.2f})")
+        print(f"  {name:24} {seconds:6.2f} s  ({min(times[name]):.2f}-{max(times[name]):.2f}); "
+              f"CPU {statistics.median(CPU[name]):.2f} s")  # fmt: skip
     ours = med["tui-nn train"]
     ratio = ours / med["OPENBLAS_NUM_THREADS=1"]
     print(f"tui-nn / OPENBLAS_NUM_THREADS=1: {ratio:.2f}x (budget <= {BUDGET_ENV}x)")

@@ -21,7 +21,7 @@ change the hyper-parameters, the architecture (weights kept, see `surgery.py`) o
   least 512 samples and 16 steps have passed since the previous one. A checkpoint costs 2-6 % of
   a step (2 us of 35 us on 2-8-8-1 at batch 10: fixed costs; 80-160 us of 3 ms on
   784-256-128-10 at batch 64: the copy), so one every step cost 6-8 % of the throughput; one
-  every 16-52 steps costs about 0.1 % (`benchmarks/checkpoint.py`), and a diverging run goes
+  every 16-52 steps costs about 0.1 % (`benchmarks/divergence.py`), and a diverging run goes
   back at most those few steps.
 - Early stopping: with `early_stopping = k`, training is `finished` after k epochs without a
   better test loss (train loss when there is no test set). The weights are left as they are.

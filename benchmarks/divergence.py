@@ -1,7 +1,7 @@
 """What divergence recovery costs (not a test): `Trainer.step()` with the engine's checkpoints
 against the same steps with none, and against a checkpoint every step (the old policy).
 
-    flock /work/brief/bench.lock .venv/bin/python benchmarks/checkpoint.py [--seconds 0.3]
+    flock /work/brief/bench.lock .venv/bin/python benchmarks/divergence.py [--seconds 0.3]
 
 A checkpoint is a check that the weights are finite and a copy of them, so that a diverging
 run gets back the weights of a step it names. Budget (issue 23): at most 2 % of the
