@@ -55,6 +55,8 @@ BASE_MODULES = (
     "tui_nn.kinds",
     "tui_nn.rule",
     "tui_nn.model_meta",
+    "tui_nn.outputs",
+    "tui_nn.autosave",
 )
 
 
