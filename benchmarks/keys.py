@@ -68,8 +68,11 @@ def environment(scratch: str) -> dict[str, str]:
     return {"XDG_RUNTIME_DIR": scratch, "XDG_DATA_HOME": scratch, "HOME": scratch}
 
 
+NICE: list[str] = []  # `--nice N`: the app (and its trainer) run under `nice -n N`
+
+
 def app_argv(view: View, mode: str) -> list[str]:
-    argv = [sys.executable, "-m", "tui_nn", "--speed", "max", *view.data]
+    argv = [*NICE, sys.executable, "-m", "tui_nn", "--speed", "max", *view.data]
     return argv + (["--low-bandwidth"] if mode == "low-bandwidth" else [])
 
 
@@ -186,15 +189,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load", action="store_true", help="a CPU-bound process beside the app")
     parser.add_argument("--startup-only", action="store_true")
     parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument("--nice", type=int, default=None,
+                        help="run the app under `nice -n N` (a negative N needs root): on a "
+                        "machine busy with others' work, what the app itself costs")  # fmt: skip
     args = parser.parse_args(argv)
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
+    if args.nice is not None:
+        NICE[:] = ["nice", "-n", str(args.nice)]
     condition = "load" if args.load else "quiet"
     neighbour = None
     if args.load:
         neighbour = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     scratch = tempfile.mkdtemp(prefix="tnk", dir="/tmp")
     os.chmod(scratch, 0o700)
-    print(f"{condition}{' (a CPU-bound process beside the app)' if args.load else ''}; "
+    print(f"{condition}{' (a CPU-bound process beside the app)' if args.load else ''}"
+          f"{f'; the app under nice -n {args.nice}' if args.nice is not None else ''}; "
           f"load average {os.getloadavg()[0]:.2f}; {os.cpu_count()} cores", flush=True)  # fmt: skip
     try:
         if not args.no_startup:
