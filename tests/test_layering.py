@@ -61,6 +61,7 @@ BASE = "tui_nn"  # the root package and the plain modules below: anything may im
 BASE_MODULES = (
     "tui_nn",
     "tui_nn.atomic",
+    "tui_nn.blas",
     "tui_nn.errors",
     "tui_nn.kinds",
     "tui_nn.rule",

@@ -36,7 +36,7 @@ SPLITS = ("test", "val", "train", "all")
 def parser():
     p = make_parser("tui-nn eval", "Evaluate a saved model on a dataset.", EPILOG)
     p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
-    add_options(p, include=(*DATA_OPTIONS, "data-seed"), config=False)
+    add_options(p, include=(*DATA_OPTIONS, "data-seed", "threads"), config=False)
     p.add_argument(
         "--split",
         default=None,
@@ -48,6 +48,7 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.data import load_dataset
     from tui_nn.engine.network import Network
     from tui_nn.files import load_model
@@ -58,10 +59,11 @@ def main(argv: list[str]) -> int:
     values = check_values(
         {
             k.replace("-", "_"): getattr(ns, k.replace("-", "_"))
-            for k in (*DATA_OPTIONS, "data-seed")
+            for k in (*DATA_OPTIONS, "data-seed", "threads")
         },
         lambda opt: f"--{opt.name}",
     )
+    use_threads(values.pop("threads", None))
     model = load_model(ns.model)
     if "data" in values:
         name, split = values["data"], "all"

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tui_nn.blas import THREADS
 from tui_nn.config import CHECKPOINT, RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.files import ConfigError, read_toml
@@ -36,9 +37,10 @@ FILE_RULES = (
     Rule("metrics", "path", "write one JSON line per epoch here", "PATH", "files", "none"),
     CHECKPOINT,
 )
-OPTIONS: tuple[Rule, ...] = (*RULES.values(), *FILE_RULES)
-"""Every training option of the commands: the run's rules (`tui_nn.config.RULES`) and the
-files. A rule's name is its flag (`--batch-size`) and its TOML key."""
+OPTIONS: tuple[Rule, ...] = (*RULES.values(), THREADS, *FILE_RULES)
+"""Every training option of the commands: the run's rules (`tui_nn.config.RULES`), the BLAS
+threads (`tui_nn.blas`: the machine's, not the run's, so never in a RunConfig or a model file)
+and the files. A rule's name is its flag (`--batch-size`) and its TOML key."""
 BY_DEST = {opt.dest: opt for opt in OPTIONS}
 GROUP_TITLES = {
     "data": "data",
@@ -103,6 +105,13 @@ def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str,
         for dest, value in raw.items()
         if value is not None
     }
+
+
+def threads_from_args(ns: argparse.Namespace) -> int | None:
+    """The checked `--threads` of a command that takes no other training option (None: the
+    default, `tui_nn.blas`)."""
+    value = getattr(ns, THREADS.dest, None)
+    return None if value is None else checked(THREADS, value)
 
 
 def require_epoch_budget(values: dict[str, Any], command: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.cli.options import UsageError, add_options, check_values
+from tui_nn.cli.options import UsageError, add_options, check_values, threads_from_args
 from tui_nn.cli.parser import make_parser
 from tui_nn.data.rules import CSV_FORMAT
 
@@ -37,17 +37,19 @@ def parser():
     p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
     p.add_argument("--data", metavar="FILE.csv", required=True, help="the rows to predict")
     p.add_argument("-o", "--output", metavar="OUT.csv", default=None, help="write here")
-    add_options(p, include=CSV_FORMAT, config=False)
+    add_options(p, include=(*CSV_FORMAT, "threads"), config=False)
     return p
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.cli.output import write_text
     from tui_nn.cli.targets import check_target
     from tui_nn.data.csvmodel import model_csv_options, read_model_inputs
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
+    use_threads(threads_from_args(ns))
     check_target("-o", ns.output, "file", {"the model": ns.model, "--data": ns.data})
     model = load_model(ns.model)
     given = check_values({k: getattr(ns, k) for k in CSV_FORMAT}, lambda opt: f"--{opt.name}")

@@ -83,7 +83,7 @@ class TrainingSession:
         self,
         sink: Callable[[Snapshot | LostAnswers | TrainerDied], object],
         fps: float = 10,
-        blas_threads: int | None = 1,
+        blas_threads: int | None = None,  # the trainer's (None: tui_nn.blas's default, 1)
     ):
         if fps <= 0:
             raise ValueError(f"fps must be positive, got {fps!r}")

@@ -34,7 +34,7 @@ class Launch:
 
     config: RunConfig
     fps: float
-    blas_threads: int | None
+    blas_threads: int | None  # the trainer's BLAS threads (None: the default of tui_nn.blas)
     initial_model: str | None = None  # a saved model file to continue
     run_path: str | None = None  # where the run is saved (a detached trainer saves there)
     metrics_path: str | None = None  # every epoch, as JSON Lines (appended)

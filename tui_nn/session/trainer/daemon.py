@@ -29,6 +29,7 @@ from multiprocessing.connection import Listener
 import tui_nn.session.protocol.rendezvous as rendezvous
 import tui_nn.session.trainer.snapshots as snapshots
 from tui_nn.autosave import Autosave
+from tui_nn.blas import use_threads
 from tui_nn.config import DEFAULT_CHECKPOINT
 from tui_nn.errors import one_line
 from tui_nn.session.protocol.hello import Launch, Status, Stopped
@@ -213,11 +214,7 @@ def main(trainer_id: str) -> None:
         if launched is None:
             return
         launch = launched.hello.launch
-        limiter = None
-        if launch.blas_threads is not None:
-            from threadpoolctl import threadpool_limits
-
-            limiter = threadpool_limits(limits=launch.blas_threads)  # noqa: F841 - kept alive
+        use_threads(launch.blas_threads)
         runner = Runner(launch.config, metrics_path=launch.metrics_path)
         try:
             runner.load(launch.initial_model)
