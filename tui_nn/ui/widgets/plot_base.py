@@ -269,7 +269,7 @@ class HistoryPlot(RowWidget, Widget):
         under_over = (n - 1, n) if n >= 2 else None  # test under train: their dashes
         codes, owner = canvas.cells(under_over)
         self.overlap_cells = self._met(canvas, under_over)
-        styles = [base + Style(color=colour) for colour in layer_colours]
+        styles = [base + Style(color=colour or None) for colour in layer_colours]
         tick_rows = self._tick_rows(ticks, limits, canvas.height)
         rows = [title_row(title, legend if legend_on_top else [], width, base)]
         rows.append(Strip([Segment(" " * label_width + "┌" + "─" * cols + "┐", base)]))
