@@ -45,7 +45,7 @@ class RunnerSession:
         if isinstance(command, Step):
             while runner.running and (runner.steps_left or runner.epochs_left):
                 runner.advance()
-        runner.last_grid_time = float("-inf")  # pictures at once, not on the clock
+        runner.owed.picture_time = float("-inf")  # pictures at once, not on the clock
         self._publish()
         return envelope.id
 
@@ -57,7 +57,7 @@ class RunnerSession:
         while runner.trainer.epoch < target and runner.running:
             runner.advance()
         runner.apply(Pause())
-        runner.last_grid_time = float("-inf")
+        runner.owed.picture_time = float("-inf")
         self._publish()
 
     def _publish(self) -> None:

@@ -8,10 +8,10 @@ the user data directory, e.g. ~/.local/share/tui-nn/runs/20260102-130405-circle.
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import tui_nn.run_names as run_names
 from tui_nn.config import RunConfig
 from tui_nn.engine.types import EpochRecord
 
@@ -37,14 +37,8 @@ def new_run_path(config: RunConfig, directory: Path | None = None, create: bool 
     directory = runs_dir() if directory is None else directory
     if create:
         directory.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in config.dataset.name)
-    path = directory / f"{stamp}-{name}.npz"
-    n = 1
-    while path.exists() or path.with_suffix(".jsonl").exists():
-        n += 1
-        path = directory / f"{stamp}-{name}-{n}.npz"
-    return path
+    return run_names.new_name(directory, config.dataset.name)  # the trainer renames it to
+    # follow the data it trains on (run_names.followed)
 
 
 def sibling_run_path(path: Path | str, tag: str) -> Path:
