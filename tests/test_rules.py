@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+import tui_nn.ui.panels.fields as fields
 from tui_nn.cli.options import BY_DEST, UsageError, checked
 from tui_nn.cli.train import parser as train_parser
 from tui_nn.config import RULES, UNITS, check_speed
@@ -15,7 +16,6 @@ from tui_nn.engine.activations import HIDDEN_ACTIVATIONS
 from tui_nn.engine.losses import LOSSES
 from tui_nn.engine.optimizers import OPTIMIZERS
 from tui_nn.rule import Rule, RuleError
-from tui_nn.ui import fields
 
 
 def test_every_rule_is_a_cli_option_and_a_toml_key():
@@ -49,7 +49,8 @@ CASES = [
     ("batch_size", None, True),
     ("batch_size", 0, False),
     ("epochs", 3, True),
-    ("epochs", 0, False),
+    ("epochs", 0, True),  # train --epochs 0 saves the initial weights (the app's field: 1+)
+    ("epochs", -1, False),
 ]
 
 
@@ -79,6 +80,8 @@ def test_the_engine_and_the_cli_agree(dest, value, ok):
         ("l2", "1.5", False),
         ("lr", "10", True),
         ("lr", "10.5", False),  # the app's narrower range for the learning rate
+        ("epochs", "1", True),
+        ("epochs", "0", False),  # the app trains until paused: a budget of 0 would end at once
     ],
 )
 def test_the_app_reads_the_same_rules(dest, text, ok):

@@ -82,7 +82,7 @@ def test_an_architecture_edit_and_a_fork_keep_them(tmp_path):
 
 
 def test_the_apps_second_run_keeps_them():
-    from tui_nn.ui.comparison import snapshot_config
+    from tui_nn.ui.compare.legend import snapshot_config
 
     runner = Runner(mixed_config())
     runner.load()

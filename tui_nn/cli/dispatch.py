@@ -16,7 +16,7 @@ import tui_nn.cli.screenshot as screenshot
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
-from tui_nn.errors import one_line
+from tui_nn.errors import interrupted, one_line
 
 COMMANDS = (
     "train",
@@ -116,7 +116,7 @@ def run_app_command(argv: list[str]) -> int:
     config = config_from_values(gather_values(ns))
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     if ns.sweep is not None:  # a sweep's results; a trial chosen there opens as --resume
-        from tui_nn.ui.sweep_view import choose_trial
+        from tui_nn.ui.sweeps.screen import choose_trial
 
         ns.resume = choose_trial(ns.sweep)
         if not ns.resume:
@@ -128,7 +128,7 @@ def run_app_command(argv: list[str]) -> int:
     if shot is not None:  # headless: train, save the screen, exit
         options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed}
         return screenshot.take(shot, config, resume=ns.resume, **options)
-    from tui_nn.ui.app import run_app  # Textual is imported only on this path
+    from tui_nn.ui.launch import run_app  # Textual is imported only on this path
 
     code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)
     return int(code or 0)
@@ -190,12 +190,13 @@ def run(argv: list[str]) -> int:
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
-        print("\ntui-nn: interrupted", file=sys.stderr)
-        return 130
+        return interrupted()
     except BrokenPipeError:  # `tui-nn datasets | head`
         _silence_stdout()
         return 1
     except Exception as exc:
+        if _interrupted_inside(exc):  # Ctrl-C in a class body: Python wraps it in RuntimeError
+            return interrupted()
         if isinstance(exc, user_errors()):
             error(str(exc))
             return 2
@@ -206,6 +207,16 @@ def run(argv: list[str]) -> int:
             f"(set {DEBUG_ENV}=1 to see the traceback)"
         )
         return 1
+
+
+def _interrupted_inside(exc: BaseException) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _silence_stdout() -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+from tui_nn.cli.headless_run import HeadlessRun
 from tui_nn.cli.options import config_from_values, default_epochs, table_values
 from tui_nn.cli.parser import make_parser
-from tui_nn.cli.train import HeadlessRun, build_network
+from tui_nn.cli.train import build_network
 from tui_nn.config import RunConfig
 from tui_nn.lessons import Lesson, LessonError, find_lesson, goal_values, shipped_lessons
 from tui_nn.lessons.controls import control_name, shown_name
@@ -189,6 +190,6 @@ def lesson_main(argv: list[str]) -> int:
     fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     load_dataset(config.dataset)  # bad or missing data: one line, exit 2, before the app
-    from tui_nn.ui.lesson_app import run_lesson_app
+    from tui_nn.ui.launch import run_lesson_app
 
     return run_lesson_app(config, lesson, fps=fps, speed=speed)

@@ -167,11 +167,8 @@ def _head_for(run: Run, dataset: Dataset) -> NetworkSpec:
 
 
 def save(run: Run, cmd: Save) -> str:
-    from tui_nn.files import save_model
-
     try:
-        config = run.current_config()
-        save_model(cmd.path, run.net, config, run.dataset, run.trainer.history.block())
+        run.write_run(cmd.path)
     except Exception as exc:  # the app waits for an answer: always give one
         run.owed.save_failed = f"cannot save to {cmd.path}: {one_line(exc)}"
         raise Refused(run.owed.save_failed) from None

@@ -140,6 +140,8 @@ class Run:
                 last.samples,
             )
             trainer.elapsed = self.stopwatch.total = last.seconds  # the clock goes on
+        if saved.elapsed is not None:  # the wall-clock time shown, paced waits included
+            self.stopwatch.total = max(self.stopwatch.total, saved.elapsed)
         self.owed.sent = None
         forked = forking.restore_from(trainer, path)  # a fork: optimizer, shuffling, counters
         self.message = f"{'forked' if forked else 'resumed'} from {path}"
@@ -182,6 +184,19 @@ class Run:
             return None
         last = history[-1]
         return Scores(last.train_loss, last.test_loss, last.train_acc, last.test_acc)
+
+    def write_run(self, path: str) -> None:
+        """The run to its file (Save, and the detached trainer's checkpoints): weights, history
+        and the elapsed time, so that --resume goes on from them; the metrics file gets the
+        last epoch if its stride skipped it. Raises what the save raises."""
+        from tui_nn.files import save_model
+
+        trainer = self.trainer
+        elapsed = max(trainer.elapsed, self.stopwatch.read(self.clock()))
+        history = trainer.history.block()
+        save_model(path, self.net, self.current_config(), self.dataset, history, elapsed)
+        if len(history):
+            self.metrics.catch_up(self.run_id, history[-1])
 
     def current_config(self) -> RunConfig:
         """The run configuration as it is now (for saving)."""
