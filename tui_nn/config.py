@@ -115,8 +115,8 @@ class RunConfig:
         if len(self.activation) != n:
             names = ",".join(self.activation)
             raise SpecError(
-                f"{names} names {len(self.activation)} activations for {n} hidden layers: "
-                "give one for all, or one per layer"
+                f"{names} names {len(self.activation)} activations for {n} hidden "
+                f"layer{'s' if n != 1 else ''}: give one for all, or one per layer"
             )
         return tuple(self.activation)
 
