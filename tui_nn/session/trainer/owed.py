@@ -6,7 +6,7 @@ a picture (decision grid or panel) and the weights when they changed and their i
 passed, the one-shot results (an inspection, a trace, the path saved or why a save failed) and
 the answers to the commands applied since the previous snapshot. `Owed` is all of that, in one
 place: a command handler that changes something tells it here (`new_run`, `weights_changed`,
-`show`, `answers`), and `snapshots.build` takes what is due and clears it. A fresh `Owed()` owes
+the one-shot fields, `answers`), and `snapshots.build` takes what is due and clears it. A fresh `Owed()` owes
 everything but one-shots and answers: that is what an app that has just attached is sent
 (`snapshots.full`), without touching what the others are owed.
 """
