@@ -176,13 +176,13 @@ class Run:
 
     def scores(self) -> Scores | None:
         """Loss and accuracy of the network now: computed after a change by hand, else those
-        of the newest epoch record (None before the first)."""
+        of the epoch record that describes the weights in place (the newest, or the epoch
+        early stopping kept; None before the first)."""
         if self.now is not None:
             return self.now
-        history = self.trainer.history if self.trainer is not None else ()
-        if not history:
+        last = self.trainer.current_record if self.trainer is not None else None
+        if last is None:
             return None
-        last = history[-1]
         return Scores(last.train_loss, last.test_loss, last.train_acc, last.test_acc)
 
     def write_run(self, path: str) -> None:
@@ -193,10 +193,10 @@ class Run:
 
         trainer = self.trainer
         elapsed = max(trainer.elapsed, self.stopwatch.read(self.clock()))
-        history = trainer.history.block()
+        history = trainer.kept_history()  # early stopping: up to the epoch its weights are
         save_model(path, self.net, self.current_config(), self.dataset, history, elapsed)
-        if len(history):
-            self.metrics.catch_up(self.run_id, history[-1])
+        if trainer.history:
+            self.metrics.catch_up(self.run_id, trainer.history[-1])
 
     def current_config(self) -> RunConfig:
         """The run configuration as it is now (for saving)."""
