@@ -45,6 +45,7 @@ from tui_nn.session.protocol.messages import (
     TraceSample,
 )
 from tui_nn.session.trainer.answering import Refused
+from tui_nn.session.trainer.owed import NEVER
 from tui_nn.session.trainer.run import Run
 
 # ---- the run's state ---------------------------------------------------------------------
@@ -192,9 +193,9 @@ def set_view(run: Run, cmd: SetView) -> State:
     """The answering snapshot carries what the view asks for, even if unchanged since."""
     pictures.check_view(cmd)
     owed = run.owed
-    owed.weights, owed.weights_time = cmd.weights, -float("inf")
+    owed.weights, owed.weights_time = cmd.weights, NEVER
     if cmd.grid:
-        owed.picture, owed.picture_time = True, -float("inf")
+        owed.picture, owed.picture_time = True, NEVER
     run.view = cmd
     return run.state
 
