@@ -68,6 +68,7 @@ BASE_MODULES = (
     "tui_nn.model_meta",
     "tui_nn.outputs",
     "tui_nn.autosave",
+    "tui_nn.run_names",
 )
 
 

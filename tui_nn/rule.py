@@ -49,6 +49,7 @@ class Rule:
     editor: tuple[float, float] | None = None  # the app's field offers only this range
     item: Rule | None = None  # kind "sizes": the rule of each size
     max_items: int = 0  # kind "sizes": at most this many (0: no limit)
+    per_layer: bool = False  # kind "name": or one name per hidden layer ("tanh,relu", a list)
 
     @property
     def dest(self) -> str:
@@ -63,6 +64,8 @@ class Rule:
 
     def describe(self) -> str:
         """What the rule allows, as in "must be <this>"."""
+        if self.kind == "name" and self.per_layer:
+            return "one of: " + ", ".join(self.allowed()) + " (or one per hidden layer: a,b)"
         if self.kind == "name":
             return "one of: " + names_text(self.allowed())
         if self.kind in ("text", "path"):
@@ -108,6 +111,8 @@ class Rule:
             return self._in_range(_number(value, self), value)
         if self.kind == "whole":
             return self._in_range(_whole(value, self), value)
+        if self.kind == "name" and self.per_layer:
+            return self._per_layer(value)
         if self.kind == "name":
             return self._name(value)
         if self.kind == "sizes":
@@ -141,6 +146,17 @@ class Rule:
         if not ok:
             raise RuleError(f"{_shown(value)} is out of range (must be {self.describe()})")
         return x
+
+    def _per_layer(self, value: Any) -> str | tuple[str, ...]:
+        """One name (for every layer), or several ("tanh,relu" or a list), one per layer."""
+        if isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            items = [p.strip() for p in as_text(value).split(",")]
+        if not items or any(isinstance(i, str) and not i.strip() for i in items):
+            raise RuleError(f"must be {self.describe()}, got {value!r}")
+        names = tuple(self._name(item) for item in items)
+        return names[0] if len(names) == 1 else names
 
     def _name(self, value: Any) -> str:
         text = as_text(value).lower()

@@ -21,6 +21,7 @@ from typing import Any
 from tui_nn.blas import THREADS
 from tui_nn.config import CHECKPOINT, RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
+from tui_nn.engine.spec import SpecError
 from tui_nn.files import ConfigError, read_toml
 from tui_nn.rule import Rule, RuleError, names_text
 
@@ -299,7 +300,12 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
         if key in values:
             auto = key in AUTO_KEYS and values[key] == "auto"
             changes[key] = None if auto else values[key]
-    return replace(base, **changes)
+    config = replace(base, **changes)
+    try:
+        config.activations()  # one per hidden layer, when there are several
+    except SpecError as exc:
+        raise UsageError(f"--activation: {exc}") from None
+    return config
 
 
 def val_fraction(values: dict[str, Any], dataset: DatasetSpec, hyper: Any) -> float:

@@ -67,7 +67,9 @@ class Status:
 
 @dataclass(frozen=True)
 class Stopped:
-    """Sent to every attached app when the trainer ends on a Stop (another app's `q`, or
-    `tui-nn attach --stop`): not a crash. `message` is the trainer's last (e.g. "saved to")."""
+    """Sent to every attached app when the trainer ends on a Stop: not a crash. `by`: what
+    stopped it ("another app", "tui-nn attach --stop", "SIGTERM"); `message` is the
+    trainer's last (e.g. "saved to ...")."""
 
     message: str
+    by: str = "another app"
