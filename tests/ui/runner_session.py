@@ -27,6 +27,7 @@ from tui_nn.session.protocol.messages import (
     Stop,
     TrainerDied,
 )
+from tui_nn.session.trainer.owed import NEVER
 from tui_nn.session.trainer.runner import Runner
 
 EDITS = (SetArchitecture, SetHyper, SetDataset)
@@ -65,8 +66,9 @@ class RunnerSession:
         self.outstanding = Outstanding()
         self._publish()
 
-    def attach(self, trainer_id: str) -> None:
+    def attach(self, trainer_id: str, watch: bool = False) -> None:
         self.trainer_id = trainer_id
+        self.watching = watch
         self.start(RunConfig())
 
     @property
@@ -97,7 +99,7 @@ class RunnerSession:
         if isinstance(envelope.command, Step):
             while runner.running and (runner.steps_left or runner.epochs_left):
                 runner.advance()
-        runner.last_grid_time = float("-inf")  # pictures at once, not on the clock
+        runner.owed.picture_time = NEVER  # pictures at once, not on the clock
 
     def release(self) -> None:
         """What was held back is applied now, in order, and answered in one snapshot."""
@@ -114,7 +116,7 @@ class RunnerSession:
         while runner.trainer.epoch < target and runner.running:
             runner.advance()
         runner.apply(Pause())
-        runner.last_grid_time = float("-inf")
+        runner.owed.picture_time = NEVER
         self._publish()
 
     train_epochs = train

@@ -18,6 +18,7 @@ import numpy as np
 from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
 from tui_nn.cli.parser import make_parser
 from tui_nn.data.normalize import unstandardize
+from tui_nn.data.rules import CSV_FORMAT
 
 EPILOG = """\
 examples:
@@ -28,23 +29,26 @@ examples:
 """
 
 DATA_OPTIONS = ("dataset", "data", "target", "data-dir", "samples", "noise", "test-fraction")
-SPLITS = ("test", "train", "all")
+DATA_OPTIONS += CSV_FORMAT  # as the model records them, unless given
+SPLITS = ("test", "val", "train", "all")
 
 
 def parser():
     p = make_parser("tui-nn eval", "Evaluate a saved model on a dataset.", EPILOG)
     p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
-    add_options(p, include=(*DATA_OPTIONS, "seed"), config=False)
+    add_options(p, include=(*DATA_OPTIONS, "data-seed", "threads"), config=False)
     p.add_argument(
         "--split",
         default=None,
-        help="which samples: test|train|all (default: test of the model's own dataset, "
-        "all of new data given with --data/--dataset)",
+        help="which samples: test|val|train|all (val: the validation set the model was "
+        "chosen on; default: test of the model's own dataset, all of new data given with "
+        "--data/--dataset)",
     )
     return p
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.data import load_dataset
     from tui_nn.engine.network import Network
     from tui_nn.files import load_model
@@ -53,9 +57,13 @@ def main(argv: list[str]) -> int:
     if ns.split is not None and ns.split not in SPLITS:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     values = check_values(
-        {k.replace("-", "_"): getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
+        {
+            k.replace("-", "_"): getattr(ns, k.replace("-", "_"))
+            for k in (*DATA_OPTIONS, "data-seed", "threads")
+        },
         lambda opt: f"--{opt.name}",
     )
+    use_threads(values.pop("threads", None))
     model = load_model(ns.model)
     if "data" in values:
         name, split = values["data"], "all"
@@ -72,6 +80,11 @@ def main(argv: list[str]) -> int:
         if spec.test_data and split == "test":
             name = f"{Path(spec.test_data).name} (the test file of {dataset.name})"
         X, y = pick_split(dataset, split)
+        if split == "val" and len(X) == 0:
+            raise UsageError(
+                f"{ns.model} was trained without a validation set (val fraction 0); "
+                "evaluate --split test, train or all"
+            )
         if split == "test" and len(X) == 0:
             raise UsageError(
                 f"{name} has no test split (test fraction 0: {ns.model} trained on all of it, "
@@ -120,6 +133,7 @@ def print_regression(net: Any, X: np.ndarray, y_raw: np.ndarray, scale: float, m
 def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.ndarray, float]:
     """A user's CSV through the model's own normalisation, labels matched by class name."""
     from tui_nn.data import read_csv_features
+    from tui_nn.data.csvmodel import model_csv_options
 
     target = values.get("target")
     if target is None and model.config.dataset.name == "csv":
@@ -127,7 +141,10 @@ def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.nda
     classes = model.class_names if is_classification(model) else None
     if is_classification(model) and classes is None:
         classes = tuple(str(i) for i in range(max(model.spec.output.units, 2)))
-    features = read_csv_features(values["data"], model.normalization, target, classes)
+    options = model_csv_options(model.config.dataset, values)
+    features = read_csv_features(
+        values["data"], model.normalization, target, classes, options, dtype=model.spec.dtype
+    )
     if features.y is None:
         raise UsageError(f"--data: {values['data']} has no target column to evaluate against")
     return features.X, features.y, 1.0
@@ -138,9 +155,12 @@ def pick_split(dataset: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
         return dataset.X_test, dataset.y_test
     if split == "train":
         return dataset.X_train, dataset.y_train
+    val = (dataset.X_val, dataset.y_val) if dataset.n_val else (dataset.X_test[:0], dataset.y_test[:0])
+    if split == "val":
+        return val
     return (
-        np.concatenate([dataset.X_train, dataset.X_test]),
-        np.concatenate([dataset.y_train, dataset.y_test]),
+        np.concatenate([dataset.X_train, val[0], dataset.X_test]),
+        np.concatenate([dataset.y_train, val[1], dataset.y_test]),
     )
 
 

@@ -18,10 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tui_nn.blas import THREADS
 from tui_nn.config import CHECKPOINT, RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
+from tui_nn.engine.spec import SpecError
 from tui_nn.files import ConfigError, read_toml
-from tui_nn.rule import Rule, RuleError
+from tui_nn.rule import Rule, RuleError, names_text
 
 
 class UsageError(ValueError):
@@ -36,9 +38,10 @@ FILE_RULES = (
     Rule("metrics", "path", "write one JSON line per epoch here", "PATH", "files", "none"),
     CHECKPOINT,
 )
-OPTIONS: tuple[Rule, ...] = (*RULES.values(), *FILE_RULES)
-"""Every training option of the commands: the run's rules (`tui_nn.config.RULES`) and the
-files. A rule's name is its flag (`--batch-size`) and its TOML key."""
+OPTIONS: tuple[Rule, ...] = (*RULES.values(), THREADS, *FILE_RULES)
+"""Every training option of the commands: the run's rules (`tui_nn.config.RULES`), the BLAS
+threads (`tui_nn.blas`: the machine's, not the run's, so never in a RunConfig or a model file)
+and the files. A rule's name is its flag (`--batch-size`) and its TOML key."""
 BY_DEST = {opt.dest: opt for opt in OPTIONS}
 GROUP_TITLES = {
     "data": "data",
@@ -57,7 +60,7 @@ def checked(rule: Rule, value: object, where: str | None = None) -> object:
 
 
 def allowed_values(opt: Rule) -> str:
-    return ", ".join(opt.allowed())
+    return names_text(opt.allowed())
 
 
 def add_options(
@@ -90,10 +93,10 @@ def add_options(
 def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str, Any]:
     """Check every given value; `where(opt)` names it in messages ("--lr", "run.toml: lr").
     An empty value is refused (an unset shell variable, a stray `=`), except for the hidden
-    sizes, where empty means no hidden layer."""
+    sizes and a list of columns, where empty means none (no hidden layer, no column left out)."""
     for dest, value in raw.items():
         opt = BY_DEST[dest]
-        if isinstance(value, str) and not value.strip() and opt.kind != "sizes":
+        if isinstance(value, str) and not value.strip() and opt.kind not in ("sizes", "columns"):
             raise UsageError(
                 f"{where(opt)}: an empty value; give {opt.describe()} (or leave the option "
                 "out for its default)"
@@ -103,6 +106,13 @@ def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str,
         for dest, value in raw.items()
         if value is not None
     }
+
+
+def threads_from_args(ns: argparse.Namespace) -> int | None:
+    """The checked `--threads` of a command that takes no other training option (None: the
+    default, `tui_nn.blas`)."""
+    value = getattr(ns, THREADS.dest, None)
+    return None if value is None else checked(THREADS, value)
 
 
 def require_epoch_budget(values: dict[str, Any], command: str) -> None:
@@ -241,8 +251,13 @@ def default_epochs(config: RunConfig) -> int:
 
 HYPER_KEYS = tuple(opt.dest for opt in OPTIONS if opt.target == "hyper")
 DATA_KEYS = tuple(
-    opt.dest for opt in OPTIONS if opt.target == "dataset" and opt.dest not in ("dataset", "data")
+    opt.dest
+    for opt in OPTIONS
+    if opt.target == "dataset" and opt.dest not in ("dataset", "data", "data_seed", "val_fraction")
 )
+AUTO_VAL_FRACTION = 0.2
+"""The validation share `--val-fraction auto` holds out where something chooses by it (early
+stopping, a sweep)."""
 RUN_KEYS = tuple(opt.dest for opt in OPTIONS if opt.target == "run")
 AUTO_KEYS = ("output", "loss")  # "auto" is None in a RunConfig: it follows the task
 
@@ -264,8 +279,8 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
         _csv_only(values, name)
         dataset = replace(dataset, path=None, target=None)
     dataset = replace(dataset, **{k: values[k] for k in DATA_KEYS if k in values})
-    if "seed" in values:
-        dataset = replace(dataset, seed=values["seed"])
+    if "data_seed" in values:
+        dataset = replace(dataset, seed=values["data_seed"])
     if "test_data" in values:
         if name != "csv":
             raise UsageError("--test-data tests on a CSV file; it needs --data PATH.csv to train on")
@@ -277,6 +292,7 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
     elif name != "csv":
         dataset = replace(dataset, test_data=None)
     hyper = replace(base.hyper, **{k: values[k] for k in HYPER_KEYS if k in values})
+    dataset = replace(dataset, val_fraction=val_fraction(values, dataset, hyper))
     if hyper.lr_min > hyper.lr:
         raise UsageError(f"--lr-min {hyper.lr_min:g} is above the learning rate {hyper.lr:g}")
     changes: dict[str, Any] = {"dataset": dataset, "hyper": hyper}
@@ -284,7 +300,26 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
         if key in values:
             auto = key in AUTO_KEYS and values[key] == "auto"
             changes[key] = None if auto else values[key]
-    return replace(base, **changes)
+    config = replace(base, **changes)
+    try:
+        config.activations()  # one per hidden layer, when there are several
+    except SpecError as exc:
+        raise UsageError(f"--activation: {exc}") from None
+    return config
+
+
+def val_fraction(values: dict[str, Any], dataset: DatasetSpec, hyper: Any) -> float:
+    """The validation share: as given; 'auto' holds out AUTO_VAL_FRACTION where early stopping
+    chooses by it, else none. Not given: auto when these values ask for early stopping and
+    the base has no validation set, else the base's (a saved model keeps its split)."""
+    if "val_fraction" in values:
+        given = values["val_fraction"]
+        if given is not None:
+            return given
+        return AUTO_VAL_FRACTION if hyper.early_stopping is not None else 0.0
+    if values.get("early_stopping") is not None and not dataset.val_fraction:
+        return AUTO_VAL_FRACTION
+    return dataset.val_fraction
 
 
 CSV_ONLY = {"target": None, "task": "auto"}

@@ -23,7 +23,8 @@ TARGET_KINDS = ("auto", "classification", "regression")
 class DatasetSpec:
     """A request for data. `name` is a registered dataset ("circle", "digits", "mnist", ...)
     or "csv" with `path` set. `samples` and `noise` apply to generated sets only (None = the
-    dataset's default). `normalize` None = the dataset's default ("standard" for CSV)."""
+    dataset's default). `normalize` None = the dataset's default ("standard" for CSV). `seed`
+    is the data seed (generation, the splits); the weights have their own (RunConfig.seed)."""
 
     name: str = "circle"
     samples: int | None = None
@@ -36,13 +37,24 @@ class DatasetSpec:
     data_dir: str | None = None  # where MNIST-style IDX files are
     test_data: str | None = None  # CSV only: test on this file (same columns), train on all
     task: str = "auto"  # CSV only: how the target is read (TARGET_KINDS)
+    val_fraction: float = 0.0  # share of the training part held out for validation (choosing)
+    # CSV only: how the file is written (tui_nn.data.csvdialect) and the columns left out
+    header: str = "auto"  # auto | yes | no
+    encoding: str = "utf-8"  # utf-8 | cp1252 | latin-1
+    thousands: str | None = None  # "," (1,065.00) or "." (1.065,00)
+    ignore: tuple[str, ...] = ()  # column names or indices
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["ignore"] = list(self.ignore)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DatasetSpec:
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+        d = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        if isinstance(d.get("ignore"), list):
+            d["ignore"] = tuple(str(item) for item in d["ignore"])
+        return cls(**d)
 
 
 @dataclass(frozen=True)
@@ -52,8 +64,9 @@ class Dataset:
 
     name: str
     task: Task
-    X_train: np.ndarray  # float32 (n, d), or uint8 images (n, 784) with input_scale = 1/255
-    y_train: np.ndarray  # int64 (n,) class indices, or float32 (n, k) regression targets
+    X_train: np.ndarray  # float32 (n, d) (float64 from a CSV), or uint8 images (n, 784) with
+    #                      input_scale = 1/255
+    y_train: np.ndarray  # int64 (n,) class indices, or float (n, k) regression targets
     X_test: np.ndarray
     y_test: np.ndarray
     n_inputs: int
@@ -65,6 +78,13 @@ class Dataset:
     spec: DatasetSpec | None = None
     target_normalization: dict[str, Any] | None = None  # regression: y_std = (y - shift) / scale
     target_name: str | None = None  # a CSV's target column, for messages
+    X_val: np.ndarray | None = None  # the validation set: carved from the training part
+    y_val: np.ndarray | None = None  # (spec.val_fraction, drawn by the data seed); None: none
+
+    @property
+    def n_val(self) -> int:
+        return 0 if self.y_val is None else len(self.y_val)
+    notes: tuple[str, ...] = ()  # warnings that do not stop training (a CSV of 2 rows, say)
 
     @property
     def n_outputs(self) -> int:

@@ -3,6 +3,7 @@ into preallocated arrays.
 
 Images stay uint8 in memory: each batch is gathered (`np.take` into a reusable uint8 array) and
 then converted to the network dtype and scaled by `input_scale` into a reusable float array.
+Floats of another precision (a CSV's float64 rows for a float32 network) are converted once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ def check_data(data: TrainData, n_inputs: int) -> None:
     """One-line SpecError when the arrays do not fit each other or the network's inputs."""
     if data.task not in ("classification", "regression"):
         raise SpecError(f"task must be classification or regression, got {data.task!r}")
-    for split in ("train", "test"):
+    for split in ("train", "val", "test"):
+        if getattr(data, f"X_{split}") is None:  # no validation set
+            continue
         X = np.asarray(getattr(data, f"X_{split}"))
         y = np.asarray(getattr(data, f"y_{split}"))
         if X.ndim != 2 or X.shape[1] != n_inputs:
@@ -46,11 +49,19 @@ class Batches:
         self.dtype = net.dtype
         self.scale = float(data.input_scale)
         self.X = np.asarray(data.X_train)
+        if self.X.dtype.kind == "f" and self.X.dtype != self.dtype and self.scale == 1.0:
+            self.X = self.X.astype(self.dtype)  # a CSV's float64 rows, for a float32 network:
+            #                                     converted once, not batch by batch
         self.y = np.asarray(data.y_train)
         self.Y = self.encode(self.y, net)
         self.X_test = np.asarray(data.X_test)
         self.y_test = np.asarray(data.y_test)
         self.Y_test = self.encode(self.y_test, net) if len(self.y_test) else self.y_test
+        self.X_val, self.y_val, self.Y_val = self.X_test[:0], self.y_test[:0], self.Y_test[:0]
+        if data.X_val is not None and data.y_val is not None and len(data.y_val):
+            self.X_val = np.asarray(data.X_val)
+            self.y_val = np.asarray(data.y_val)
+            self.Y_val = self.encode(self.y_val, net)
         self.direct = self.X.dtype == self.dtype and self.scale == 1.0
         self._arrays: dict[int, tuple[Array, Array, Array]] = {}
 

@@ -33,8 +33,9 @@ _RULES = (
     # network
     Rule("hidden", "sizes", "hidden layer sizes, e.g. 8,8 (empty for none)", "N,N", "network",
          "run", item=UNITS, max_items=MAX_HIDDEN_LAYERS),
-    Rule("activation", "name", "hidden activation", "NAME", "network", "run",
-         names=lambda: HIDDEN_ACTIVATIONS, aliases=ALIASES),
+    Rule("activation", "name", "hidden activation: one for all layers, or one per layer (tanh,relu)",
+         "NAME[,NAME]", "network", "run", names=lambda: HIDDEN_ACTIVATIONS, aliases=ALIASES,
+         per_layer=True),
     Rule("output", "name", "output activation (auto: follows the task)", "NAME", "network",
          "run", names=lambda: _OUTPUT, aliases=ALIASES),
     Rule("loss", "name", "loss (auto: follows the task)", "NAME", "network", "run",
@@ -43,8 +44,8 @@ _RULES = (
          "network", "run", names=lambda: _INIT),
     Rule("dtype", "name", "floating-point type", "DTYPE", "network", "run",
          names=lambda: DTYPES),
-    Rule("seed", "whole", "seed for data, split, weights and shuffling", "N", "network", "run",
-         lo=0),
+    Rule("seed", "whole", "seed of the weights and the shuffling (--data-seed: the data)", "N",
+         "network", "run", lo=0),
     # training
     Rule("optimizer", "name", "optimizer", "NAME", names=lambda: tuple(OPTIMIZERS)),
     Rule("lr", "number", "learning rate", label="learning rate", lo=0, lo_open=True,
@@ -61,8 +62,9 @@ _RULES = (
     Rule("l1", "number", "L1 penalty", lo=0, hi=1),
     Rule("l2", "number", "L2 penalty (weight decay)", lo=0, hi=1),
     Rule("early-stopping", "whole",
-         "stop after N epochs without a better test loss (training loss without a test set)",
-         "N", label="early stopping", lo=1, optional=True),
+         "stop after N epochs without a better validation loss (training loss without a "
+         "validation set) and keep the best epoch's weights", "N", label="early stopping",
+         lo=1, optional=True),
     # learning-rate schedule (engine/schedules.py)
     Rule("lr-schedule", "name", "learning-rate schedule (cosine on MNIST)", "NAME",
          label="lr schedule", names=lambda: tuple(SCHEDULES), noun="schedule"),

@@ -23,8 +23,8 @@ import numpy as np
 
 from tui_nn.atomic import atomic_write
 from tui_nn.engine.trainer import Trainer
+from tui_nn.engine.types import EpochRecord
 from tui_nn.files import save_model
-from tui_nn.session.protocol.messages import Fork
 
 STATE_VERSION = 1
 
@@ -44,6 +44,8 @@ def capture(trainer: Trainer) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     if trainer._order is not None:
         arrays["order"] = np.array(trainer._order)
     arrays["checkpoint"] = np.array(trainer._checkpoint[0])
+    if trainer._best_params is not None:  # early stopping's best weights so far
+        arrays["best_params"] = np.array(trainer._best_params)
     meta = {
         "version": STATE_VERSION,
         "optimizer": opt.name,
@@ -58,6 +60,8 @@ def capture(trainer: Trainer) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         "best": None if math.isinf(trainer._best) else trainer._best,
         "wait": trainer._wait,
         "stop_reason": trainer.stop_reason,
+        "best_record": None if trainer.best_record is None else trainer.best_record.to_dict(),
+        "kept_epoch": trainer.kept_epoch,
         "checkpoint_step": trainer._checkpoint_step,
         "since_checkpoint": trainer._since_checkpoint,
     }
@@ -91,6 +95,10 @@ def restore(trainer: Trainer, arrays: dict[str, np.ndarray], meta: dict[str, Any
     trainer._best = math.inf if meta["best"] is None else float(meta["best"])
     trainer._wait = int(meta["wait"])
     trainer.stop_reason = meta["stop_reason"]
+    best = meta.get("best_record")
+    trainer.best_record = None if best is None else EpochRecord(**best)
+    trainer.kept_epoch = meta.get("kept_epoch")
+    trainer._best_params = arrays["best_params"].copy() if "best_params" in arrays else None
     np.copyto(trainer._checkpoint[0], arrays["checkpoint"])
     trainer._checkpoint_step = int(meta["checkpoint_step"])
     trainer._since_checkpoint = int(meta["since_checkpoint"])
@@ -124,12 +132,8 @@ def restore_from(trainer: Trainer, path: str | Path) -> bool:
     return True
 
 
-def handle_fork(runner: Any, cmd: Fork) -> str:
-    """The trainer's side of `Fork`: both files; the answer is the path."""
-    config = runner.current_config()
-    history = list(runner.trainer.history)
-    save_model(cmd.path, runner.net, config, runner.dataset, history)
-    write_state(cmd.path, runner.trainer)
-    runner.saved_path = cmd.path
-    runner.message = f"forked at epoch {runner.trainer.epoch}"
-    return cmd.path
+def fork(path: str, net, config, dataset, trainer: Trainer) -> str:
+    """`Fork`: the model file and the training state beside it; the path."""
+    save_model(path, net, config, dataset, list(trainer.history))
+    write_state(path, trainer)
+    return path

@@ -1,4 +1,5 @@
-"""The accuracy plot: train and test accuracy against epochs (a note for regression tasks)."""
+"""The accuracy plot: train, test and validation accuracy against epochs (a note for
+regression tasks)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,11 @@ class AccuracyPlot(HistoryPlot):
     }
     """
 
-    SERIES = (("train_acc", "train", "cyan"), ("test_acc", "test", "orange"))
+    SERIES = (
+        ("train_acc", "train", "cyan"),
+        ("test_acc", "test", "dark_orange"),
+        ("val_acc", "val", "yellow"),
+    )
     TITLE = "accuracy"
     EMPTY_NOTE = "accuracy: no epochs yet"
 
@@ -61,8 +66,5 @@ class AccuracyPlot(HistoryPlot):
     def y_limits(self, values: np.ndarray) -> tuple[float, float]:
         return zoomed_floor(values), 1.0
 
-    def set_y_range(self, plt, limits: tuple[float, float]) -> None:  # noqa: ANN001 - plotext
-        floor, top = limits
-        plt.ylim(floor, top)
-        ticks, labels = percent_ticks(floor, max(2, min(5, self.size.height // 3)))
-        plt.yticks(ticks, labels)
+    def y_ticks(self, limits: tuple[float, float], rows: int) -> tuple[list[float], list[str]]:
+        return percent_ticks(limits[0], max(2, min(5, rows // 2 + 1)))
