@@ -1,9 +1,10 @@
-"""Every app-level key does what the help screen says (on the fake session)."""
+"""Every app-level key does what the help screen says (the trainer's code, in process)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from ui_helpers import screen_text, started, wait_for
 
 from tui_nn.session.protocol.messages import Pause, Reset, Save, SetDataset, Start, Step
@@ -76,6 +77,25 @@ async def test_q_without_training_saves_nothing(harness, tmp_path):
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert app.return_value is None
     assert not (tmp_path / "runs").exists()
+
+
+async def test_q_saves_weights_set_by_hand_before_any_step(harness, tmp_path):
+    """A run whose weights were set by hand has something to save, though it never stepped
+    (the snapshot's `changed`, not its step count)."""
+    from tui_nn.files import load_model
+    from tui_nn.textbook.notation import Address
+
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        app.diagram.set_parameter(Address(layer=1, row=0, col=None), -0.5)  # b2[1]
+        await wait_for(pilot, lambda: app.last.changed, "the weights changed")
+        assert app.last.step == 0
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert app.return_value is not None and app.keeper.save_error is None
+    _, b2 = load_model(app.return_value).params[1]
+    assert b2[0] == np.float32(-0.5)
 
 
 async def test_q_waits_for_a_slow_save_showing_saving(harness, tmp_path):

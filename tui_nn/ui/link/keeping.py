@@ -41,17 +41,20 @@ class RunKeeper:
         runs_directory: Path | None = None,
         run_path: Path | None = None,
         others: Callable[[], Iterable[TrainerLink]] = tuple,
+        spare: Callable[[], Iterable[TrainerLink]] = tuple,
     ) -> None:
         self.host = host
         self.link = link
         self.runs_directory = runs_directory
         self.run_path = run_path  # where this run is saved (chosen on first need)
-        self.others = others
+        self.others = others  # run B's trainer, when it has a run to keep: detached with A
+        self.spare = spare  # run B's, when it has nothing to keep: stopped when A is detached
         self.save_error: str | None = None  # why the run was not saved (printed after exit)
         self.saving = False  # a Save is on its way: the status line says so whatever arrives
         self.detached: str | None = None  # the trainer id, once detached (launch.py says how
         # to come back)
         self.detached_others: list[str] = []  # run B's trainer, detached with A
+        self.stopped_others = 0  # run B's trainers stopped on detach (nothing of their own)
         self.next_model: str | None = None  # a sweep trial to open once this app has quit
         self._hanging_up = False
         self._previous_hangup: object = None
@@ -101,9 +104,10 @@ class RunKeeper:
         return self.run_path
 
     def request_save(self) -> Path | None:
-        """Send Save for a run that trained at all; the path asked for, or None."""
+        """Send Save for a run with something to save (trained, or weights set by hand: the
+        snapshot's `changed`); the path asked for, or None."""
         last, session = self.host.last, self.link.session
-        if last is None or last.step == 0 or session is None:
+        if last is None or not last.changed or session is None:
             return None
         if not session.alive:
             if not self.link.stopped_elsewhere:  # else: saved there
@@ -159,6 +163,9 @@ class RunKeeper:
             if other.trainer_id is not None:
                 self.detached_others.append(other.trainer_id)
             other.detach()
+        for other in self.spare():  # no trainer stays with no run file and no app
+            self.stopped_others += 1
+            other.close()
 
     def crashed(self, error: BaseException) -> Crash:
         """The app failed with `error`: its traceback to a log beside the runs, every trainer
