@@ -131,3 +131,25 @@ async def test_the_line_on_screen_fits_and_is_labelled(tmp_path, size):
             assert "cost train" in line and "test" in line
         else:
             assert "train " in line and "test " in line and "cost" not in line
+
+
+async def test_a_weight_set_by_hand_shows_the_same_new_cost_in_the_line_and_the_message(harness):
+    from tui_nn.textbook.notation import Address
+
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.last.epoch == 1, "an epoch")
+        before = app.last.train_loss
+        answers = []
+        app.diagram.after_set = lambda: answers.append(app.last)
+        app.diagram.set_parameter(Address(layer=2, row=0, col=None), 60.0)  # the output bias: cost > 10
+        await wait_for(pilot, lambda: answers, "the answer")
+        cost = app.last.train_loss
+        assert cost != before and cost > 10, cost
+        shown = number(cost)
+        await wait_for(pilot, lambda: app.message_shown is not None, "the message")
+        assert app.message_shown.text.endswith(f"cost now {shown}"), app.message_shown.text
+        line = app.query_one("StatusLine").plain
+        assert f"cost {shown}" in line or f"train {shown}" in line, line

@@ -23,6 +23,7 @@ from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.bridge import Update
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
+from tui_nn.ui.widgets.status_line import number
 
 
 class DiagramController:
@@ -127,7 +128,7 @@ class DiagramController:
         if answer.outcome == "accepted" and isinstance(done, ParameterSet):
             self.host.notify(
                 f"{done.address} = {done.new:.6g} (was {done.old:.6g}); training cost now "
-                f"{done.cost:.4f}",
+                f"{number(done.cost)}",  # as the status line writes it
                 title="set by hand",
                 timeout=4,
             )
