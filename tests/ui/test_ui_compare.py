@@ -17,6 +17,7 @@ from tui_nn.engine.types import HyperParams
 from tui_nn.session.protocol.messages import Fork, Pause, Reset, Save, SetHyper, Step
 from tui_nn.ui.app import create_app
 from tui_nn.ui.compare.end import EndComparison
+from tui_nn.ui.widgets.status_line import _rate
 
 
 class ForkingRunner(RunnerSession):
@@ -102,6 +103,36 @@ async def test_fork_starts_b_where_a_is_and_trains_both_in_lockstep(tmp_path):
         await pilot.pause()
         assert not a.sent(Reset) and not b.sent(Reset)
         assert any("end the comparison" in n.message for n in app._notifications)
+
+
+async def test_both_status_lines_show_the_samples_per_second_while_in_lockstep(tmp_path):
+    """Each epoch is a Step of its own: the trainers' meters read 0 between them; the lines
+    show what the comparison gets (here one epoch per second of the test's clock)."""
+    harness = Harness(tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        a = harness.session
+        a.train_epochs(1)
+        await wait_for(pilot, lambda: app.last.epoch == 1, "an epoch")
+        await forked(pilot, harness)
+        b = harness.sessions[1]
+        now = [100.0]
+        app.comparison.clock = lambda: now[0]
+        per_epoch = app.last.samples_seen
+        await pilot.press("space")
+        await wait_for(pilot, lambda: b.sent(Step), "the first pair")
+        for epoch in (2, 3, 4):
+            now[0] += 1.0
+            a.answer_steps()
+            b.answer_steps()
+            await wait_for(pilot, lambda e=epoch: app.comparison.state.last.epoch == e, "B")
+            await wait_for(pilot, lambda e=epoch: app.last.epoch == e, "A")
+        await pilot.pause()
+        assert app.last.samples_per_sec == 0.0  # what the trainer says between epochs
+        expected = f"{_rate(per_epoch / 1.0)} samples/s"
+        for line in (app.query_one("#status").plain, app.query_one("#status-b").plain):
+            assert "running" in line and expected in line, (expected, line)
 
 
 async def test_x_edits_run_b_and_the_legend_says_what_differs(tmp_path):
@@ -350,7 +381,29 @@ async def test_a_hang_up_while_comparing_detaches_both_runs_each_with_its_run_fi
         await wait_for(pilot, lambda: app.last.epoch == 2, "2 epochs")
         await forked(pilot, harness)
         a, b = harness.sessions
+        b.train_epochs(1)  # B has a run of its own now
+        await wait_for(pilot, lambda: app.comparison.state.last.changed, "B trained")
         app.keeper.hang_up()
         assert ended == [True]
         assert a.detached and b.detached and not b.closed  # B trains on, as A does
         assert b.run_path and Path(b.run_path).name.endswith("-B.npz")
+
+
+async def test_a_hang_up_right_after_a_fork_stops_b_which_has_nothing_to_keep(tmp_path):
+    """B is A's copy until it trains: its trainer would save no file, and left alone it would
+    idle on with no app and no run file. It is stopped; A is detached."""
+    harness = Harness(tmp_path)
+    app = harness.app
+    ended = []
+    app.keeper.end_process = lambda: ended.append(True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        harness.session.train_epochs(2)
+        await wait_for(pilot, lambda: app.last.epoch == 2, "2 epochs")
+        await forked(pilot, harness)
+        a, b = harness.sessions
+        assert not app.comparison.state.last.changed
+        app.keeper.hang_up()
+        assert ended == [True]
+        assert a.detached and b.closed and not b.detached
+        assert app.keeper.stopped_others == 1 and not app.keeper.detached_others

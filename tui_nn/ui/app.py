@@ -141,7 +141,12 @@ class TuiNNApp(App[str | None]):
         self.link = TrainerLink(session_factory, self.post_message, self.fps, self.notify)
         self.comparison: Comparison  # (set below: it needs the keeper, the keeper its links)
         self.keeper = RunKeeper(
-            self, self.link, runs_directory, run_path, others=lambda: self.comparison.links()
+            self,
+            self.link,
+            runs_directory,
+            run_path,
+            others=lambda: self.comparison.links(),
+            spare=lambda: self.comparison.spare_links(),
         )
         self.comparison = Comparison(self, self.link, self.keeper)
         self.curves = Curves(self, history)

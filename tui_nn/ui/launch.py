@@ -71,6 +71,8 @@ def finish_app(app: TuiNNApp, threads: int | None = None) -> int:
         print(f"         come back with: tui-nn attach {keeper.detached}")
         for other in keeper.detached_others:
             print(f"         run B trains on too: tui-nn attach {other}")
+        if keeper.stopped_others:
+            print("         run B was stopped: it had not trained since the fork")
         return 0
     if keeper.save_error:
         print(f"tui-nn: {keeper.save_error}", file=sys.stderr)

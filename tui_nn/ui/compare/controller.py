@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from textual.message import Message
@@ -39,6 +40,7 @@ from tui_nn.session.protocol.messages import (
 )
 from tui_nn.ui.compare.end import EndComparison
 from tui_nn.ui.compare.legend import legend, snapshot_config
+from tui_nn.ui.compare.rate import LockstepRate
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.bridge import SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.link.keeping import RunKeeper, hangup_ignored_by_children
@@ -78,6 +80,7 @@ class ComparisonState:
     target: int = 0  # the epoch both runs are asked to reach (A's count)
     offset: int = 0  # B's epoch minus A's when the lockstep started (0 for a fork)
     editing: str = "A"  # which run the editing panels change
+    rates: dict[str, LockstepRate] = field(default_factory=dict)  # "A"/"B": measured here
 
 
 class Comparison:
@@ -88,6 +91,7 @@ class Comparison:
         self.link = link  # run A's
         self.keeper = keeper  # where run A is kept (B's file is named after it)
         self.state: ComparisonState | None = None
+        self.clock = time.monotonic  # for the lockstep's samples per second (rate.py)
 
     @property
     def b(self) -> TrainerLink | None:
@@ -95,9 +99,24 @@ class Comparison:
         return self.state.b if self.state is not None else None
 
     def links(self) -> tuple[TrainerLink, ...]:
-        """Run B's trainer, if any (a hang-up or a crash detaches it with A)."""
+        """Run B's trainer, if it has a run of its own to keep (trained, or weights set, since
+        the fork: the snapshot's `changed`): a hang-up or a crash detaches it with A."""
         b = self.b
-        return (b,) if b is not None and b.session is not None else ()
+        if b is None or b.session is None or not self._b_changed():
+            return ()
+        return (b,)
+
+    def spare_links(self) -> tuple[TrainerLink, ...]:
+        """Run B's trainer while it is only the copy of A at the fork (nothing to save: its
+        trainer would save no file): when the app goes, it is stopped, not left idle."""
+        b = self.b
+        if b is None or b.session is None or self._b_changed():
+            return ()
+        return (b,)
+
+    def _b_changed(self) -> bool:
+        last = self.state.last if self.state is not None else None
+        return last is not None and last.changed
 
     # ---- hooks called by the app ------------------------------------------------------------
 
@@ -118,6 +137,7 @@ class Comparison:
             return None
         if isinstance(command, Start):
             state.running = True
+            state.rates = {"A": LockstepRate(self.clock), "B": LockstepRate(self.clock)}
             if state.last is not None and last is not None:  # a trial as B: another epoch
                 state.offset = state.last.epoch - last.epoch
             state.target = last.epoch if last is not None else 0
@@ -145,16 +165,20 @@ class Comparison:
         state = self.state
         if state is None:
             return
-        self.host.query_one("#status", StatusLine).show(self._as_shown(update.snapshot))
+        self.host.query_one("#status", StatusLine).show(self._as_shown(update.snapshot, "A"))
         self._refresh_legend()
         self.tick()
 
-    def _as_shown(self, snap: Snapshot) -> Snapshot:
+    def _as_shown(self, snap: Snapshot, run: str) -> Snapshot:
         """Between two epochs of the lockstep a trainer is paused for a moment: the status
-        line says the comparison is running instead of flickering."""
+        line says the comparison is running instead of flickering, and shows the samples per
+        second the app measures (the trainer's meter sees only single epochs: rate.py)."""
         state = self.state
-        if state is not None and state.running and snap.state == "paused":
-            return replace(snap, state="running", message="in lockstep")
+        if state is None or not state.running or run not in state.rates:
+            return snap
+        rate = state.rates[run].read(snap.samples_seen)
+        if snap.state in ("paused", "running"):
+            return replace(snap, state="running", message="in lockstep", samples_per_sec=rate)
         return snap
 
     def tick(self) -> None:
@@ -291,7 +315,7 @@ class Comparison:
                 boundary.first().update_grid(update.grid)
         status = host.query("#status-b")
         if status:
-            status.first(StatusLine).show(self._as_shown(snap))
+            status.first(StatusLine).show(self._as_shown(snap, "B"))
         if state.editing == "B":
             self._show_b(snap)
         self._refresh_legend()
