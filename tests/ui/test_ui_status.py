@@ -153,3 +153,23 @@ async def test_a_weight_set_by_hand_shows_the_same_new_cost_in_the_line_and_the_
         assert app.message_shown.text.endswith(f"cost now {shown}"), app.message_shown.text
         line = app.query_one("StatusLine").plain
         assert f"cost {shown}" in line or f"train {shown}" in line, line
+
+
+async def test_after_another_output_and_loss_the_line_shows_the_network_now(harness):
+    """The accuracy on screen is the network's as it is now (recomputed by the trainer after
+    the change), not the last epoch's of the old output layer (v0.2 kept 99.2 % on screen
+    over a one-class boundary)."""
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        harness.session.train(30)
+        await wait_for(pilot, lambda: app.last.epoch == 30, "30 epochs")
+        trained = app.last.train_acc
+        line = app.query_one("StatusLine")
+        assert f"train {trained:.1%}" in line.plain
+        await pilot.press("o")  # identity output, mse: the same weights answer differently
+        await wait_for(pilot, lambda: app.last.network.output.activation == "identity", "o")
+        now = app.last.train_acc
+        assert now != trained
+        await wait_for(pilot, lambda: f"train {now:.1%}" in line.plain, "the accuracy now")
+        assert f"train {trained:.1%}" not in line.plain
