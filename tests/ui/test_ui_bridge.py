@@ -8,7 +8,7 @@ from ui_fakes import FakeSession, data_for, grid_for, record
 
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.answers import Answer, LostAnswers
-from tui_nn.session.protocol.messages import TrainerDied
+from tui_nn.session.protocol.messages import ONCE, TrainerDied
 from tui_nn.ui.link.bridge import AnswersLost, SnapshotBridge, SnapshotsArrived, TrainerLost
 
 
@@ -50,6 +50,21 @@ def test_occasional_fields_survive_coalescing():
     update = bridge.take()
     assert update.data is not None and update.data.name == "circle"
     assert update.grid is not None
+
+
+def test_every_one_shot_field_of_the_protocol_survives_coalescing():
+    """messages.ONCE is the one list: a field added there reaches the app unless it is
+    replaced by a newer one, with no second list to keep in step."""
+    import dataclasses
+
+    bridge = SnapshotBridge(lambda msg: None)
+    first, *rest = snapshots(3)
+    marks = {name: object() for name in ONCE}
+    bridge(dataclasses.replace(first, **marks))
+    for snap in rest:
+        bridge(snap)
+    update = bridge.take()
+    assert {name: getattr(update, name) for name in ONCE} == marks
 
 
 def test_new_data_drops_a_grid_of_the_old_data():

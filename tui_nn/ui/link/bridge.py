@@ -28,6 +28,7 @@ from textual.message import Message
 from tui_nn.engine.types import EpochRecord
 from tui_nn.session.protocol.answers import Answer, CommandId, LostAnswers
 from tui_nn.session.protocol.messages import (
+    ONCE,
     DataSummary,
     DecisionGrid,
     Inspection,
@@ -42,7 +43,8 @@ from tui_nn.session.protocol.messages import (
 @dataclass
 class Update:
     """Everything that arrived since the app last looked: the newest snapshot plus the
-    records, answers and occasional fields of the snapshots it replaced."""
+    records, answers and occasional fields of the snapshots it replaced (a field for each
+    name in `messages.ONCE`, the one list of them)."""
 
     snapshot: Snapshot
     records: list[EpochRecord] = field(default_factory=list)
@@ -54,6 +56,8 @@ class Update:
     trace: TraceResult | None = None
     weights: tuple | None = None  # ((W, b), ...) with the network_view sent alongside
     network_view: NetworkView | None = None
+    saved_path: str | None = None  # (a Save is waited for by its answer: expect_save)
+    save_failed: str | None = None
     new_run: bool = False  # a new run began: `records` is its whole history (clear the plots)
     coalesced: int = 1  # how many snapshots this update stands for
 
@@ -130,19 +134,12 @@ class SnapshotBridge:
             pending.new_run = True
         else:
             pending.records.extend(snap.records)
-        if snap.data is not None:
-            pending.data = snap.data
-            pending.grid = pending.panel = None  # pictures of the old data must not outlive it
-        if snap.grid is not None:
-            pending.grid = snap.grid
-        if snap.panel is not None:
-            pending.panel = snap.panel
-        if snap.inspection is not None:
-            pending.inspection = snap.inspection
-        if snap.trace is not None:
-            pending.trace = snap.trace
-        if snap.weights is not None:
-            pending.weights, pending.network_view = snap.weights, snap.network_view
+        if snap.data is not None:  # pictures of the old data must not outlive it
+            pending.grid = pending.panel = None
+        for name in ONCE:  # the newest of each one-shot field is kept until taken
+            value = getattr(snap, name)
+            if value is not None:
+                setattr(pending, name, value)
 
     def take(self) -> Update | None:
         """The pending update (or None); called on the UI thread by the notice's handler."""
