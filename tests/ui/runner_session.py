@@ -48,7 +48,7 @@ class RunnerSession:
         self.commands: list[object] = []  # every command sent, in order
         self.hold: tuple[type, ...] = ()  # commands of these types wait for release()
         self.held: list[Envelope] = []
-        self.closed = self.detached = False
+        self.closed = self.detached = self.stopped_elsewhere = False
 
     def start(
         self,
@@ -139,6 +139,15 @@ class RunnerSession:
             return
         self._end("the trainer process was killed by signal 9")
         self.sink(TrainerDied(exitcode=-9, message="the trainer process was killed by signal 9"))
+
+    def stopped(self, by: str) -> None:
+        """Another app (or `tui-nn attach --stop`) stopped the trainer: not a crash."""
+        if not self.alive:
+            return
+        self.stopped_elsewhere = True
+        message = f"the trainer was stopped by {by}"
+        self._end(message)
+        self.sink(TrainerDied(0, message, stopped_by=by))
 
     def detach(self) -> None:
         if self.alive:

@@ -152,6 +152,21 @@ async def test_a_dead_trainer_is_reported(harness):
         assert any("not running" in m.text for m in app.said)
 
 
+async def test_a_trainer_stopped_elsewhere_is_said_so_not_that_it_died(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        harness.session.stopped("tui-nn attach --stop")
+        line = app.query_one("StatusLine")
+        await wait_for(pilot, lambda: "trainer stopped" in line.plain, "stopped")
+        assert "died" not in line.plain
+        said = app.said[-1]
+        assert said.title == "stopped" and "tui-nn attach --stop" in said.text
+        await pilot.press("q")  # it saved there: nothing to save here, no error
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert app.keeper.save_error is None
+
+
 async def test_a_hang_up_detaches_and_ends_the_process(harness, tmp_path):
     app = harness.app
     ended = []

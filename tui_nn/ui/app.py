@@ -322,10 +322,15 @@ class TuiNNApp(App[str | None]):
     def _trainer_lost(self, event: TrainerLost) -> None:
         if not self.is_running:
             return
-        alive = event.died.alive  # only this app's link went; the trainer trains on
+        died = event.died
+        if died.stopped_by is not None:  # not a crash: stopped there, and saved there
+            self.query_one(StatusLine).show(self.last, state="stopped")
+            self.notify(died.message, title="stopped", severity="warning", timeout=10)
+            return
+        alive = died.alive  # only this app's link went; the trainer trains on
         self.query_one(StatusLine).show(self.last, state="unlinked" if alive else "lost")
         title = "link lost" if alive else "trainer died"
-        self.notify(event.died.message, title=title, severity="error", timeout=10)
+        self.notify(died.message, title=title, severity="error", timeout=10)
 
     @on(ForkSnapshots)
     def _b_arrived(self) -> None:

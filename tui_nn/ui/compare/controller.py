@@ -322,7 +322,9 @@ class Comparison:
         self.tick()
 
     def b_lost(self, event: ForkLost) -> None:
-        self.host.notify(f"run B: {event.died.message}", title="trainer died", severity="error")
+        died = event.died
+        title = "stopped" if died.stopped_by is not None else "trainer died"
+        self.host.notify(f"run B: {died.message}", title=title, severity="error")
         self._end()
 
     def _show_b(self, snap: Snapshot) -> None:

@@ -27,7 +27,8 @@ from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 
 NeuronSelected = NeuronHeatmap.NeuronSelected
 
-Shown = State | Literal["lost", "unlinked", "starting", "saving"]  # the trainer's states and the app's own
+# the trainer's states and the app's own
+Shown = State | Literal["lost", "stopped", "unlinked", "starting", "saving"]
 STATE_STYLES: dict[Shown, tuple[str, str]] = {
     "idle": ("○ ready", "bold"),
     "running": ("▶ running", "bold green"),
@@ -36,6 +37,7 @@ STATE_STYLES: dict[Shown, tuple[str, str]] = {
     "diverged": ("✗ diverged", "bold red"),
     "error": ("✗ error", "bold red"),
     "lost": ("✗ trainer died", "bold red"),
+    "stopped": ("■ trainer stopped", "bold yellow"),  # by another app, attach --stop, SIGTERM
     "unlinked": ("✗ link lost", "bold red"),
     "starting": ("… starting", "dim"),
     "saving": ("… saving", "bold"),
