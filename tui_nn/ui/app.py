@@ -79,7 +79,7 @@ from tui_nn.ui.palette import Palette
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.panels.hyper import HyperPanel
 from tui_nn.ui.panels.messages import EditRefused
-from tui_nn.ui.panels.show import show_run
+from tui_nn.ui.panels.show import show_run, show_trainers_values
 from tui_nn.ui.screenshots.save import save_screenshot
 from tui_nn.ui.sweeps.opening import SweepOpening
 from tui_nn.ui.trace.controller import TraceMode
@@ -394,16 +394,7 @@ class TuiNNApp(App[str | None]):
             return False
         self.refusals.append(reason)
         self.notify(reason, title="watching", severity="warning")
-        last, edits = self.last, self.link.pending
-        if last is not None and isinstance(command, SetArchitecture):
-            edits.seen("network", last.network)
-            self.query_one(ArchitecturePanel).show(
-                last.network, last.dataset.name if last.dataset else ""
-            )
-        elif last is not None and isinstance(command, (SetHyper, SetDataset)):
-            edits.seen("hyper", last.hyper)
-            edits.seen("data", last.dataset)
-            self.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
+        show_trainers_values(self, self.link.pending, command)
         return True
 
     def _propose(self, kind: EditKind, value: object, command: object) -> None:

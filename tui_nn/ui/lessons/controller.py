@@ -24,8 +24,8 @@ from tui_nn.ui.host import Host
 from tui_nn.ui.lessons.panel import LessonPanel
 from tui_nn.ui.link.bridge import Update
 from tui_nn.ui.link.pending import Pending
-from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.panels.hyper import HyperPanel
+from tui_nn.ui.panels.show import show_trainers_values
 
 PANEL_FIELDS = {  # control -> the id of its field in the training panel
     "dataset": "dataset",
@@ -123,21 +123,8 @@ class LessonGuide:
         message = f"{names}: locked by this lesson"
         self.locked_refusals.append(message)
         self.host.notify(message, title="locked", severity="warning")
-        self._show_trainers_values(command)
+        show_trainers_values(self.host, self.pending, command)
         return True
-
-    def _show_trainers_values(self, command: object) -> None:
-        """The panel that proposed the refused edit shows the trainer's values again."""
-        last = self.host.last
-        if isinstance(command, SetArchitecture):
-            self.pending.seen("network", last.network)
-            self.host.query_one(ArchitecturePanel).show(
-                last.network, last.dataset.name if last.dataset else ""
-            )
-        elif isinstance(command, (SetHyper, SetDataset)):
-            self.pending.seen("hyper", last.hyper)
-            self.pending.seen("data", last.dataset)
-            self.host.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
 
     # ---- the goal ----------------------------------------------------------------------------
 

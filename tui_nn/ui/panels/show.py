@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tui_nn.session.protocol.messages import Snapshot
+from tui_nn.session.protocol.messages import SetArchitecture, SetDataset, SetHyper, Snapshot
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.pending import Pending
 from tui_nn.ui.panels.architecture import ArchitecturePanel
@@ -34,3 +34,19 @@ def panels_seen(host: Host, edits: Pending) -> None:
         ("data", hyper.dataset),
     ):
         edits.seen(kind, value)
+
+
+def show_trainers_values(host: Host, pending: Pending, command: object) -> None:
+    """An edit refused before it was sent (a lesson's lock, a read-only viewer): the panel that
+    proposed `command` shows the trainer's values again."""
+    last = host.last
+    if last is None:
+        return
+    if isinstance(command, SetArchitecture):
+        pending.seen("network", last.network)
+        dataset_name = last.dataset.name if last.dataset is not None else ""
+        host.query_one(ArchitecturePanel).show(last.network, dataset_name)
+    elif isinstance(command, (SetHyper, SetDataset)):
+        pending.seen("hyper", last.hyper)
+        pending.seen("data", last.dataset)
+        host.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
