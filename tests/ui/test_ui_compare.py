@@ -56,16 +56,21 @@ async def forked(pilot, harness: Harness) -> None:
     await pilot.pause()
 
 
+async def trained_and_forked(pilot, harness: Harness, epochs: int):
+    """A trains `epochs`, then B is forked from it: (A's session, B's)."""
+    a, app = harness.session, harness.app
+    a.train_epochs(epochs)
+    await wait_for(pilot, lambda: app.last.epoch == epochs, f"{epochs} epochs")
+    await forked(pilot, harness)
+    return a, harness.sessions[1]
+
+
 async def test_fork_starts_b_where_a_is_and_trains_both_in_lockstep(tmp_path):
     harness = Harness(tmp_path)
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
-        a = harness.session
-        a.train_epochs(3)
-        await wait_for(pilot, lambda: app.last.epoch == 3, "3 epochs")
-        await forked(pilot, harness)
-        b = harness.sessions[1]
+        a, b = await trained_and_forked(pilot, harness, 3)
         assert a.sent(Pause) and a.sent(Fork)
         assert b.initial_model == a.sent(Fork)[0].path
         assert app.comparison.state.last.epoch == 3
@@ -112,11 +117,7 @@ async def test_both_status_lines_show_the_samples_per_second_while_in_lockstep(t
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
-        a = harness.session
-        a.train_epochs(1)
-        await wait_for(pilot, lambda: app.last.epoch == 1, "an epoch")
-        await forked(pilot, harness)
-        b = harness.sessions[1]
+        a, b = await trained_and_forked(pilot, harness, 1)
         now = [100.0]
         app.comparison.clock = lambda: now[0]
         per_epoch = app.last.samples_seen
@@ -377,10 +378,7 @@ async def test_a_hang_up_while_comparing_detaches_both_runs_each_with_its_run_fi
     app.keeper.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
-        harness.session.train_epochs(2)
-        await wait_for(pilot, lambda: app.last.epoch == 2, "2 epochs")
-        await forked(pilot, harness)
-        a, b = harness.sessions
+        a, b = await trained_and_forked(pilot, harness, 2)
         b.train_epochs(1)  # B has a run of its own now
         await wait_for(pilot, lambda: app.comparison.state.last.changed, "B trained")
         app.keeper.hang_up()
@@ -398,10 +396,7 @@ async def test_a_hang_up_right_after_a_fork_stops_b_which_has_nothing_to_keep(tm
     app.keeper.end_process = lambda: ended.append(True)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
-        harness.session.train_epochs(2)
-        await wait_for(pilot, lambda: app.last.epoch == 2, "2 epochs")
-        await forked(pilot, harness)
-        a, b = harness.sessions
+        a, b = await trained_and_forked(pilot, harness, 2)
         assert not app.comparison.state.last.changed
         app.keeper.hang_up()
         assert ended == [True]
