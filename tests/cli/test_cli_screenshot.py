@@ -148,6 +148,8 @@ def test_a_path_that_cannot_be_written_is_one_line_exit_2(cli, tmp_path, never_s
         (("--screenshot-after", "nan"), "--screenshot-after: expected seconds > 0"),
         (("--screenshot-after", "soon"), "got 'soon'"),
         (("--sweep", "results"), "cannot be combined with --sweep"),
+        (("--screenshot-keys", "T rihgt"), "--screenshot-keys: unknown key 'rihgt'"),
+        (("--screenshot-keys", "  "), "--screenshot-keys: no keys given"),
     ],
 )
 def test_bad_screenshot_options_are_one_line_exit_2(cli, tmp_path, never_started, args, words):
@@ -159,6 +161,25 @@ def test_bad_screenshot_options_are_one_line_exit_2(cli, tmp_path, never_started
 def test_the_screenshot_options_need_a_path(cli, never_started):
     result = cli("--screenshot-size", "80x24")
     assert result.code == 2 and "--screenshot-size needs --screenshot PATH" in result.error_line
+    result = cli("--screenshot-keys", "n")
+    assert result.code == 2 and "--screenshot-keys needs --screenshot PATH" in result.error_line
+
+
+def test_keys_are_pressed_before_the_shot_and_what_they_ask_is_shown(cli, tmp_path, private_temp):
+    """Trace mode and two steps forward: the panel shows the trainer's trace at step 3."""
+    path = tmp_path / "xor.txt"
+    args = ("--dataset", "xor", "--epochs", "2", *FAST, "--screenshot-keys", "T right right")
+    result = cli(*args, "--screenshot", path)
+    assert result.code == 0, result.err
+    screen = path.read_text()
+    assert "Trace a sample" in screen and "3/13 Forward, layer 3 (output)" in screen, screen
+    assert_nothing_left(tmp_path, private_temp)
+
+
+def test_key_names_that_are_taken():
+    assert screenshot.parse_keys("T right  question_mark ? space ctrl+p") == (
+        "T", "right", "question_mark", "?", "space", "ctrl+p"
+    )
 
 
 def test_sizes_and_seconds_that_are_taken():
