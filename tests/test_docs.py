@@ -6,32 +6,27 @@ example tests run (tests/test_docs_examples.py) or marked as needing a terminal.
 from __future__ import annotations
 
 import re
-import shlex
-import sys
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-if str(DOCS) not in sys.path:
-    sys.path.insert(0, str(DOCS))
-
-import generate  # noqa: E402 - docs/generate.py, found through the path set above
-from docgen import keys, options  # noqa: E402
-from docgen.markdown import anchors, blocks, links  # noqa: E402
+from docs_helpers import (
+    DOCS,
+    PAGES,
+    ROOT,
+    WRITTEN,
+    anchors,
+    blocks,
+    command_words,
+    generate,
+    keys,
+    links,
+    options,
+    relative,
+)
 
 README_LINES = 250
-PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
-GENERATED = {ROOT / name for name in generate.PAGES}
-WRITTEN = [page for page in PAGES if page not in GENERATED]  # pages people write
 MARKS = ("terminal", "not run: ")  # the `<!-- example: ... -->` marks a command block may carry
 EXIT_MARK = re.compile(r"^exit (\d+)$")
-
-
-def relative(path: Path) -> str:
-    return str(path.relative_to(ROOT))
 
 
 def test_the_generated_docs_are_what_the_generator_writes():
@@ -122,15 +117,6 @@ def help_examples():
             yield options.title(label), command_words(command)
 
 
-def command_words(command: str) -> list[str]:
-    """The words of a shell command line, up to a redirection or a pipe."""
-    words = shlex.split(command, comments=True)
-    for i, word in enumerate(words):
-        if word in (">", ">>", "|", "<", "2>", "&&", ";"):
-            return words[:i]
-    return words
-
-
 def parse_example(argv: list[str]) -> None:
     """Parse a command line as `tui-nn` would and check its training options by their rules,
     without running it (a refusal raises, as the command would)."""
@@ -198,8 +184,9 @@ def terminal_commands():
     for page, block in command_blocks():
         if block.lang == "console" and block.mark == "terminal":
             for line in block.lines:
-                if line.startswith("$ tui-nn"):
-                    yield f"{relative(page)}:{block.line}", command_words(line[2:])
+                words = command_words(line[2:]) if line.startswith("$ ") else []
+                if words and words[0] in ("tui-nn", ".venv/bin/tui-nn"):
+                    yield f"{relative(page)}:{block.line}", ["tui-nn", *words[1:]]
 
 
 @pytest.mark.parametrize(

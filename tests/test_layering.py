@@ -227,8 +227,9 @@ def test_the_graph_sees_every_kind_of_import(tmp_path):
     assert graph["tui_nn.engine.c"] == {"tui_nn.engine", "tui_nn.engine.a"}
     assert cycles(graph) == [["tui_nn.engine", "tui_nn.engine.a", "tui_nn.engine"]]
     graph["tui_nn.engine.a"] = {"tui_nn.engine.b"}  # deferred `from . import b` only
-    assert cycles(graph) == [["tui_nn.engine", "tui_nn.engine.a", "tui_nn.engine.b",
-                              "tui_nn.engine.c", "tui_nn.engine"]]
+    assert cycles(graph) == [
+        ["tui_nn.engine", "tui_nn.engine.a", "tui_nn.engine.b", "tui_nn.engine.c", "tui_nn.engine"]
+    ]
 
 
 def test_an_upward_import_is_named():

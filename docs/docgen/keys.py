@@ -42,7 +42,7 @@ DETAILS = {  # where a section's keys are explained: (link text, a page of docs/
     "Ending a comparison (`f` while comparing)": ("comparing runs", "comparing.md"),
     "Sweep results (`tui-nn --sweep DIR`, or *Sweep results* in the palette)": (
         "sweeps",
-        "sweeps.md#the-results-in-the-app",
+        "sweeps.md",
     ),
 }
 README_KEYS = (  # the README's ten keys: (class, action), in this order

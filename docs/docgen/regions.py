@@ -9,13 +9,13 @@ from docgen import keys, options
 from docgen.markdown import code, table
 
 
-def commands() -> str:
-    """One line per command, linking to its section of the reference."""
-    lines = []
+def commands(folder: str = "docs/") -> str:
+    """One row per command, linking to its section of the reference (from `folder`)."""
+    rows = []
     for label, parser in options.command_parsers():
-        link = f"{options.PAGE}#{options.slug_of(label)}"
-        lines.append(f"| [{code(options.title(label))}](docs/{link}) | {parser.description} |")
-    return "| command | what it does |\n|---|---|\n" + "\n".join(lines) + "\n"
+        link = f"{folder}{options.PAGE}#{options.slug_of(label)}"
+        rows.append((f"[{code(options.title(label))}]({link})", parser.description))
+    return table(("command", "what it does"), rows)
 
 
 def lesson_controls() -> str:
@@ -36,6 +36,7 @@ def makers() -> dict[str, Callable[[], str]]:
     return {
         "readme-keys": keys.readme_keys,
         "readme-commands": commands,
+        "commands": lambda: commands(folder=""),
         "lesson-controls": lesson_controls,
         "lesson-quantities": lesson_quantities,
     }

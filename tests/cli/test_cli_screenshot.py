@@ -127,7 +127,9 @@ def never_started(monkeypatch):
         (lambda d: d / "shot.png", "must end in .svg"),
     ],
 )
-def test_a_path_that_cannot_be_written_is_one_line_exit_2(cli, tmp_path, never_started, make, words):
+def test_a_path_that_cannot_be_written_is_one_line_exit_2(
+    cli, tmp_path, never_started, make, words
+):
     path = make(tmp_path)
     result = cli("--dataset", "xor", "--screenshot", path)
     assert result.code == 2 and result.out == ""
@@ -178,7 +180,12 @@ def test_keys_are_pressed_before_the_shot_and_what_they_ask_is_shown(cli, tmp_pa
 
 def test_key_names_that_are_taken():
     assert screenshot.parse_keys("T right  question_mark ? space ctrl+p") == (
-        "T", "right", "question_mark", "?", "space", "ctrl+p"
+        "T",
+        "right",
+        "question_mark",
+        "?",
+        "space",
+        "ctrl+p",
     )
 
 
@@ -222,11 +229,17 @@ def test_a_trainer_that_dies_gives_one_line_exit_1_and_no_file(cli, tmp_path, pr
     assert not trainer_children()
 
 
-@pytest.mark.parametrize(("name", "code", "said"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
-def test_a_signal_during_the_wait_stops_all_and_saves_nothing(cli, tmp_path, private_temp, name, code, said):
+@pytest.mark.parametrize(
+    ("name", "code", "said"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+)
+def test_a_signal_during_the_wait_stops_all_and_saves_nothing(
+    cli, tmp_path, private_temp, name, code, said
+):
     path = tmp_path / "shot.svg"
     pids = []
-    thread = when_training(lambda pid: pids.append(pid) or os.kill(os.getpid(), getattr(signal, name)))
+    thread = when_training(
+        lambda pid: pids.append(pid) or os.kill(os.getpid(), getattr(signal, name))
+    )
     result = cli("--dataset", "xor", "--screenshot-after", "600", "--screenshot", path)
     thread.join()
     assert pids and result.code == code, result.err

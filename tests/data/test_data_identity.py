@@ -31,9 +31,13 @@ def test_known_sums_cover_both_files_of_every_kind():
     assert len(KNOWN_FILES) == 16  # 2 sets x 4 files x (compressed, raw)
     for name, info in IMAGE_SETS.items():
         for remote in info.files:
-            assert KNOWN_FILES[remote.sha256] == KNOWN_FILES[remote.raw_sha256] == (
-                name,
-                remote.name,
+            assert (
+                KNOWN_FILES[remote.sha256]
+                == KNOWN_FILES[remote.raw_sha256]
+                == (
+                    name,
+                    remote.name,
+                )
             )
 
 
@@ -103,9 +107,9 @@ def test_fetch_never_writes_over_a_flat_folder_of_the_other_set(shared_datasets,
     assert load_dataset(DatasetSpec("mnist", data_dir=str(flat))).class_names[0] == "0"
     fashion = load_dataset(DatasetSpec("fashion-mnist", data_dir=str(flat)))
     assert fashion.class_names[0] == "T-shirt/top"
-    assert not np.array_equal(fashion.X_test[:5], load_dataset(
-        DatasetSpec("mnist", data_dir=str(flat))
-    ).X_test[:5])
+    assert not np.array_equal(
+        fashion.X_test[:5], load_dataset(DatasetSpec("mnist", data_dir=str(flat))).X_test[:5]
+    )
 
 
 def test_an_idx_header_claiming_a_huge_shape(tmp_path):

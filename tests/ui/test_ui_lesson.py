@@ -112,7 +112,9 @@ async def test_goal_false_while_the_network_is_too_big(tmp_path):
         # Shrink to 4 neurons: the new run re-sends epochs 1..20, trained by the big network;
         # they do not count. The next epoch, trained by the small one, does.
         panel = app.query_one("ArchitecturePanel")
-        panel.post_message(panel.ArchitectureProposed(panel.spec.with_hidden((LayerSpec(4, "tanh"),))))
+        panel.post_message(
+            panel.ArchitectureProposed(panel.spec.with_hidden((LayerSpec(4, "tanh"),)))
+        )
         await wait_for(pilot, lambda: app.last.network.sizes == (2, 4, 1), "4 neurons")
         await pilot.pause()
         assert app.lesson.reached_at is None

@@ -160,7 +160,9 @@ async def test_the_trainer_tests_on_the_file_refuses_other_columns_and_splits_ag
         await wait_for(pilot, lambda: data_seen(app).n_test == 7, "the test file's 7 rows")
         assert data_seen(app).n_train == 40  # all of the training file trains
         assert app.last.dataset.test_data == str(test_csv)
-        await pilot.press("escape", "e")  # out of the fields; an epoch: test metrics measured on the file
+        await pilot.press(
+            "escape", "e"
+        )  # out of the fields; an epoch: test metrics measured on the file
         await wait_for(pilot, lambda: app.last.epoch >= 1, "one epoch")
         assert app.last.test_loss is not None
 
