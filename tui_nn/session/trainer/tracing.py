@@ -15,6 +15,7 @@ import numpy as np
 from tui_nn.engine.trace import apply_sample_step, next_training_index, trace_sample
 from tui_nn.session.protocol.frozen import freeze_trace
 from tui_nn.session.protocol.messages import ApplyTraceStep, TraceResult, TraceSample
+from tui_nn.session.trainer.answering import Refused
 
 SPLITS = ("train", "test")
 
@@ -84,15 +85,16 @@ def result(
     )
 
 
-def refusal(runner, cmd: TraceSample | ApplyTraceStep, reason: str) -> None:
-    """The answer to a request that cannot be traced: said in the result and the message."""
+def refusal(runner, cmd: TraceSample | ApplyTraceStep, reason: str) -> Refused:
+    """The refusal of a request that cannot be traced (raise it); the snapshot's trace says
+    it too, with no trace in it."""
     split = cmd.split if cmd.split in SPLITS else "train"
     n = len(split_arrays(runner.dataset, split)[0])
     runner.trace = TraceResult(cmd.index, cmd.split, n, None, refused=reason)
-    runner.message = f"cannot trace: {reason}"
+    return Refused(f"cannot trace: {reason}")
 
 
-def handle_trace(runner, cmd: TraceSample) -> None:
+def handle_trace(runner, cmd: TraceSample) -> TraceResult:
     try:
         dataset, split = runner.dataset, cmd.split
         split_arrays(dataset, split)
@@ -104,11 +106,11 @@ def handle_trace(runner, cmd: TraceSample) -> None:
             index, chosen = int(cmd.index), "index"
         runner.trace = result(runner.net, dataset, index, split, _lr(runner, cmd.lr), chosen)
     except ValueError as exc:  # also the engine's SpecError: bad input, not a crash
-        refusal(runner, cmd, str(exc))
-    runner.urgent = True
+        raise refusal(runner, cmd, str(exc)) from None
+    return runner.trace
 
 
-def handle_apply(runner, cmd: ApplyTraceStep) -> None:
+def handle_apply(runner, cmd: ApplyTraceStep) -> TraceResult:
     """One plain SGD step on the sample, then its trace on the new weights."""
     dataset, split, lr = runner.dataset, cmd.split, _lr(runner, cmd.lr)
     try:
@@ -117,17 +119,16 @@ def handle_apply(runner, cmd: ApplyTraceStep) -> None:
         classification = dataset.task == "classification"
         before = apply_sample_step(runner.net, x, y, lr, dataset.input_scale, classification)
     except ValueError as exc:
-        refusal(runner, cmd, str(exc))
-        runner.urgent = True
-        return
+        raise refusal(runner, cmd, str(exc)) from None
     runner.trace = result(
         runner.net, dataset, cmd.index, split, lr, "index", applied=True, loss_before=before.loss
     )
-    runner.weights_stale = runner.grid_stale = runner.urgent = True
+    runner.weights_stale = runner.grid_stale = True
     runner.message = (
         f"one gradient step on {split} sample {cmd.index}: its cost went from "
         f"{before.loss:.4g} to {runner.trace.trace.loss:.4g}"
     )
+    return runner.trace
 
 
 HANDLERS = {TraceSample: handle_trace, ApplyTraceStep: handle_apply}
