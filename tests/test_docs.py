@@ -25,7 +25,7 @@ from docs_helpers import (
 )
 
 README_LINES = 250
-MARKS = ("terminal", "not run: ")  # the `<!-- example: ... -->` marks a command block may carry
+MARKS = ("terminal", "not run: ", "needs ")  # the `<!-- example: ... -->` marks of a block
 EXIT_MARK = re.compile(r"^exit (\d+)$")
 
 
@@ -161,7 +161,10 @@ def command_blocks():
     """(page, block) of every fenced block of a written page that shows a command."""
     for page in WRITTEN:
         for block in blocks(page.read_text(encoding="utf-8")):
-            if any(re.match(r"^(\$ )?(tui-nn|python|\.venv/bin/)", line) for line in block.lines):
+            if any(
+                re.match(r"^(\$ )?(tui-nn|python3?|\.venv/bin/\S+)( |$)", line)
+                for line in block.lines
+            ):
                 yield page, block
 
 
@@ -169,7 +172,8 @@ def test_every_command_shown_is_in_a_console_block_or_marked():
     wrong = []
     for page, block in command_blocks():
         where = f"{relative(page)} line {block.line}"
-        if block.lang != "console":
+        unrun = (block.mark or "").startswith(("terminal", "not run: "))
+        if block.lang != "console" and not unrun:
             wrong.append(
                 f"{where}: a command in a ```{block.lang} block; show it as ```console with '$ '"
             )
@@ -209,3 +213,17 @@ def test_the_textbook_defines_every_name_the_engine_offers():
     names = [*ACTIVATIONS, *INITIALIZERS, *LOSSES, *OPTIMIZERS, *SCHEDULES]
     missing = [name for name in names if f"`{name}`" not in text]
     assert not missing, f"docs/textbook.md does not define: {', '.join(missing)}"
+
+
+def test_every_picture_shown_is_made_by_the_pictures_script_from_options_that_parse():
+    import make_pictures
+
+    shown = set()
+    for page in PAGES:
+        for _, target in links(page.read_text(encoding="utf-8")):
+            if target.endswith(".svg"):
+                shown.add((page.parent / target).resolve())
+    made = {make_pictures.path_of(name).resolve(): name for name in make_pictures.PICTURES}
+    assert shown <= set(made), f"pictures no script makes: {sorted(map(str, shown - set(made)))}"
+    for name, args in make_pictures.PICTURES.items():
+        parse_example(["tui-nn", *args, "--screenshot", f"{name}.svg"])

@@ -117,3 +117,23 @@ def test_the_examples_are_read_as_written():
     assert found.command == "tui-nn train  --lr x" and found.code == 2
     assert found.shown == ["error: …"]
     assert matches("error: …", ["error: --lr bad"]) and not matches("error: …", ["an error: x"])
+
+
+def scripts_not_run():
+    """(page, script) of every `python SCRIPT.py` in a block marked not run (the benchmarks)."""
+    for page in WRITTEN:
+        for block in blocks(page.read_text(encoding="utf-8")):
+            if (block.mark or "").startswith("not run"):
+                for line in block.lines:
+                    words = command_words(line[2:]) if line.startswith("$ ") else []
+                    if len(words) > 1 and words[0].endswith("python") and words[1].endswith(".py"):
+                        yield page, words[1]
+
+
+@pytest.mark.parametrize(("page", "script"), list(scripts_not_run()), ids=str)
+def test_a_script_shown_but_not_run_exists_and_takes_help(page, script):
+    assert (ROOT / script).is_file(), f"{relative(page)}: no script {script}"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / script), "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "usage" in done.stdout.lower(), done.stderr

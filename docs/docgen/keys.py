@@ -136,6 +136,6 @@ def readme_keys() -> str:
     for name, action in README_KEYS:
         binding = next(b for b in classes[name].BINDINGS if b.action == action)
         key, action, details = row(binding)
-        where = "network panel: " if name == "ArchitecturePanel" else ""
-        rows.append((key, where + (details or action)))
+        where = " (in the network panel)" if name == "ArchitecturePanel" else ""
+        rows.append((key, (details or action) + where))
     return table(("key", "what it does"), rows)
