@@ -54,6 +54,7 @@ def test_a_folder_of_mnist_is_not_taken_for_fashion(shared_datasets, tmp_path, c
     assert code == 2 and err.count("\n") == 0 and "this is MNIST's" in err
 
 
+@pytest.mark.slow
 def test_raw_copies_are_recognised_and_a_damaged_one_refused(shared_datasets, tmp_path):
     folder = link_set(shared_datasets / "mnist", tmp_path / "mnist")
     labels = folder / "t10k-labels-idx1-ubyte.gz"
@@ -98,6 +99,7 @@ def test_the_cache_is_bounded_and_survives_a_bad_file(tmp_path, monkeypatch):
     assert identity.identify(files[0], KNOWN_FILES) is None  # re-hashed, no error
 
 
+@pytest.mark.slow
 def test_fetch_never_writes_over_a_flat_folder_of_the_other_set(shared_datasets, tmp_path):
     flat = link_set(shared_datasets / "mnist", tmp_path / "flat")
     before = {f.name: os.readlink(f) for f in flat.iterdir()}

@@ -48,6 +48,7 @@ def grid_runs(tmp_path_factory):
     return runs
 
 
+@pytest.mark.slow
 def test_grid_sweep_writes_every_trial(grid_runs):
     proc, folder = grid_runs[0]
     assert proc.returncode == 0, proc.stderr
@@ -98,6 +99,7 @@ def test_same_file_twice_gives_the_same_metrics(grid_runs):
     np.testing.assert_array_equal(wa, wb)
 
 
+@pytest.mark.slow
 def test_random_sweep_in_process(write, sweep_cli, tmp_path):
     path = write(RANDOM)
     result = sweep_cli("sweep", path, "--workers", 2, "--results", tmp_path / "out")
@@ -158,6 +160,7 @@ def test_a_folder_with_results_is_not_overwritten(write, sweep_cli, tmp_path):
     assert (out / "results.jsonl").read_text() == '{"trial": 0}\n'
 
 
+@pytest.mark.slow
 def test_a_worker_without_the_data_stops_the_sweep_in_one_line(
     write, sweep_cli, tmp_path, monkeypatch
 ):
@@ -179,6 +182,7 @@ def test_a_worker_without_the_data_stops_the_sweep_in_one_line(
     assert read_results(tmp_path / "out").records == ()
 
 
+@pytest.mark.slow
 def test_a_csv_sweep_sends_the_file_contents(write, sweep_cli, tmp_path):
     rows = ["a,b,kind"] + [
         f"{i % 5},{(i * 7) % 11},{'x' if (i % 5) > 2 else 'y'}" for i in range(60)

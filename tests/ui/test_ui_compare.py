@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 from ui_fakes import FakeSession
 from ui_helpers import screen_text, started, wait_for
 
@@ -16,6 +17,8 @@ from tui_nn.engine.types import HyperParams
 from tui_nn.session.protocol.messages import Fork, Pause, Reset, Save, SetHyper, Step
 from tui_nn.ui.app import create_app
 from tui_nn.ui.compare.end import EndComparison
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 FORKS: dict[str, tuple[int, list]] = {}  # fork path -> (step, history) of the fake run A
 

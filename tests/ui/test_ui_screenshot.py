@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from ui_helpers import started, wait_for
 
 import tui_nn.ui.screenshots.save as screenshot
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 async def test_the_key_saves_an_svg_in_the_current_folder_and_says_where(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual.widgets import Input
 from ui_helpers import Harness, started, wait_for
 
@@ -16,6 +17,8 @@ from tui_nn.data.spec import DatasetSpec
 from tui_nn.session.protocol.messages import SetDataset
 from tui_nn.ui.app import create_app
 from tui_nn.ui.views.boundary import DecisionBoundary
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 def write_csv(path, rows: int, columns=("x1", "x2", "label"), offset: int = 0):
