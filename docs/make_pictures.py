@@ -40,10 +40,10 @@ PICTURES: dict[str, tuple[str, ...]] = {
         "--screenshot-keys",
         "n",
     ),
-    # trace mode, a few steps into the backward pass
+    # trace mode at the first hidden layer's δ, with the network diagram beside it
     "trace": (
-        *("--dataset", "xor", "--hidden", "2", "--epochs", "20", *FAST),
-        *("--screenshot-keys", "T right right right right right"),
+        *("--dataset", "xor", "--hidden", "4", "--epochs", "60", *FAST),
+        *("--screenshot-keys", "T right right right right v"),
     ),
     # image data: the confusion matrix and test samples
     "digits": ("--dataset", "digits", "--epochs", "5", *FAST),

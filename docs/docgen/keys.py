@@ -112,6 +112,8 @@ Every key of the app, by where it acts. Press `?` in the app for the same list, 
 for the command palette, which finds every action by name. This page is generated from the
 app's bindings by `python docs/generate.py` (do not edit it by hand). What the keys act on:
 [the app](the-app.md); a first session: [getting started](getting-started.md).
+
+![The help screen, `?`](pictures/help.svg)
 """
 
 
