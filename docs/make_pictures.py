@@ -49,6 +49,8 @@ PICTURES: dict[str, tuple[str, ...]] = {
     "digits": ("--dataset", "digits", "--epochs", "5", *FAST),
     # a regression: the fit plot
     "sine": ("--dataset", "sine", "--hidden", "16,16", "--epochs", "400", *FAST),
+    # a lesson: its text and goal beside the app (xor, before the hidden layer it asks for)
+    "lesson": ("lesson", "xor", "--screenshot-after", "3"),
     # the help screen, generated from the bindings like docs/keys.md
     "help": ("--epochs", "1", *FAST, "--screenshot-keys", "question_mark"),
 }

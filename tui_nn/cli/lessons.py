@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+import tui_nn.cli.screenshot as screenshot
 from tui_nn.cli.headless_run import HeadlessRun
 from tui_nn.cli.options import config_from_values, default_epochs, table_values
 from tui_nn.cli.parser import make_parser
@@ -165,7 +166,8 @@ def lesson_parser():
     p = make_parser(
         "tui-nn lesson",
         "Open the app on a lesson: its text beside the network, its goal checked live.",
-        "examples:\n  tui-nn lesson xor\n  tui-nn lesson ./my-lesson.toml\n",
+        "examples:\n  tui-nn lesson xor\n  tui-nn lesson ./my-lesson.toml\n"
+        "  tui-nn lesson xor --screenshot xor-lesson.svg   no terminal: the lesson's screen\n",
     )
     p.add_argument("lesson", metavar="NAME|PATH.toml", help="a lesson (see `tui-nn lessons`)")
     p.add_argument("--data-dir", default=None, metavar="DIR", help="where MNIST-style files are")
@@ -176,6 +178,7 @@ def lesson_parser():
         metavar="EPS",
         help="training speed limit in epochs per second, or 'max'",
     )
+    screenshot.add_arguments(p)
     return p
 
 
@@ -185,11 +188,14 @@ def lesson_main(argv: list[str]) -> int:
     from tui_nn.data import load_dataset
 
     ns = lesson_parser().parse_args(argv)
+    shot = screenshot.request_from(ns)  # a bad --screenshot PATH fails before anything starts
     lesson = find_lesson(ns.lesson)
     config = lesson_configs(lesson, ns.data_dir).start
     fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     load_dataset(config.dataset)  # bad or missing data: one line, exit 2, before the app
+    if shot is not None:  # headless: train, save the screen, exit
+        return screenshot.take(shot, config, fps=fps, low_bandwidth=False, speed=speed, lesson=lesson)
     from tui_nn.ui.launch import run_lesson_app
 
     return run_lesson_app(config, lesson, fps=fps, speed=speed)

@@ -109,7 +109,7 @@ def request_from(ns: argparse.Namespace) -> ShotRequest | None:
             if value is not None:
                 raise UsageError(f"--screenshot-{flag} needs --screenshot PATH")
         return None
-    if ns.sweep is not None:
+    if getattr(ns, "sweep", None) is not None:
         raise UsageError("--screenshot cannot be combined with --sweep (it asks for a choice)")
     path = ns.screenshot
     suffix = Path(path).suffix.lower()
@@ -117,8 +117,13 @@ def request_from(ns: argparse.Namespace) -> ShotRequest | None:
         raise UsageError(
             f"--screenshot: {path!r} must end in .svg (an SVG picture) or .txt (plain text)"
         )
-    resume = ns.resume if isinstance(ns.resume, str) else None
-    reads = {"--data": ns.data, "--test-data": ns.test_data, "--config": ns.config, "--resume": resume}
+    resume = getattr(ns, "resume", None)  # the app's options; `tui-nn lesson` has none of them
+    reads = {
+        "--data": getattr(ns, "data", None),
+        "--test-data": getattr(ns, "test_data", None),
+        "--config": getattr(ns, "config", None),
+        "--resume": resume if isinstance(resume, str) else None,
+    }
     target = check_target("--screenshot", path, "file", reads)
     size = DEFAULT_SIZE if ns.screenshot_size is None else parse_size(ns.screenshot_size)
     after = None if ns.screenshot_after is None else parse_seconds(ns.screenshot_after)
@@ -179,14 +184,16 @@ def take(
     low_bandwidth: bool,
     speed: float | None,
     resume: str | bool = False,
+    lesson: object = None,
 ) -> int:
-    """Run the app headless, take the screenshot, save it; the exit code."""
+    """Run the app headless (on `lesson`, a Lesson, if given), take the screenshot, save it;
+    the exit code."""
     import tui_nn.ui.link.runs as runs
     from tui_nn.ui.app import create_app
     from tui_nn.ui.link.session import real_session
     from tui_nn.ui.screenshots.headless import ShotDriver
 
-    options: dict[str, object] = {}
+    options: dict[str, object] = {} if lesson is None else {"lesson": lesson}
     if resume:
         try:
             saved = runs.load_run(resume)
