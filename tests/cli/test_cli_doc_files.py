@@ -28,16 +28,18 @@ def test_the_run_configuration_shown_trains(cli, tmp_path):
     assert (tmp_path / "spiral.jsonl").read_text().count("\n") == 2
 
 
-def test_the_sweep_file_shown_is_the_shipped_one_and_plans_12_trials():
+def test_the_sweeps_page_shows_the_shipped_tpe_file_and_a_real_run_of_it():
     from tui_nn.cli.sweep import config_loader
     from tui_nn.sweep.plan import load_sweep
 
-    example = DOCS.parent / "examples" / "spiral-sweep.toml"
-    lines = example.read_text(encoding="utf-8").splitlines(keepends=True)
-    body = "".join(lines[next(i for i, line in enumerate(lines) if not line.startswith("#")) :])
-    assert toml_block("sweeps.md") == body
+    page = (DOCS / "sweeps.md").read_text(encoding="utf-8")
+    example = DOCS.parent / "examples" / "digits-tpe.toml"
+    assert f"```toml\n{example.read_text(encoding='utf-8')}```" in page
     sweep = load_sweep(example, config_loader())
-    assert len(sweep.trials) == 12 and sweep.metric == "test_acc"
+    assert (sweep.method, sweep.pruner, sweep.total) == ("tpe", "asha", 24)
+    assert "$ tui-nn sweep examples/digits-tpe.toml --results digits-tpe-results" in page
+    assert "sweep examples/digits-tpe.toml: 24 trials by Optuna's TPE, asha pruning" in page
+    assert page.count(" pruned at epoch ") + page.count(" done (") == 24
 
 
 def test_the_lesson_shown_is_a_lesson_whose_solution_passes(cli, tmp_path):

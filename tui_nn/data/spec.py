@@ -23,7 +23,8 @@ TARGET_KINDS = ("auto", "classification", "regression")
 class DatasetSpec:
     """A request for data. `name` is a registered dataset ("circle", "digits", "mnist", ...)
     or "csv" with `path` set. `samples` and `noise` apply to generated sets only (None = the
-    dataset's default). `normalize` None = the dataset's default ("standard" for CSV)."""
+    dataset's default). `normalize` None = the dataset's default ("standard" for CSV). `seed`
+    is the data seed (generation, the splits); the weights have their own (RunConfig.seed)."""
 
     name: str = "circle"
     samples: int | None = None
@@ -36,6 +37,7 @@ class DatasetSpec:
     data_dir: str | None = None  # where MNIST-style IDX files are
     test_data: str | None = None  # CSV only: test on this file (same columns), train on all
     task: str = "auto"  # CSV only: how the target is read (TARGET_KINDS)
+    val_fraction: float = 0.0  # share of the training part held out for validation (choosing)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,6 +67,12 @@ class Dataset:
     spec: DatasetSpec | None = None
     target_normalization: dict[str, Any] | None = None  # regression: y_std = (y - shift) / scale
     target_name: str | None = None  # a CSV's target column, for messages
+    X_val: np.ndarray | None = None  # the validation set: carved from the training part
+    y_val: np.ndarray | None = None  # (spec.val_fraction, drawn by the data seed); None: none
+
+    @property
+    def n_val(self) -> int:
+        return 0 if self.y_val is None else len(self.y_val)
 
     @property
     def n_outputs(self) -> int:

@@ -72,7 +72,7 @@ def build(runner: Runner) -> Snapshot:
     if trainer is None:
         return bare(runner)
     rate = runner.meter.read(now, trainer.samples_seen, runner.running)
-    last = trainer.history[-1] if trainer.history else None
+    last = trainer.current_record  # the weights in place: early stopping's kept epoch
     weights, network_view = parameters.weights_if_due(runner, now)
     snap = Snapshot(
         run_id=runner.run_id,
