@@ -104,7 +104,7 @@ def shown(value: Any, rule) -> str:  # noqa: ANN001 - a Rule
     return str(value)
 
 
-FIELDS = {"dataset": "name", "data": "path"}  # a DatasetSpec field named otherwise
+FIELDS = {"dataset": "name", "data": "path", "data_seed": "seed"}  # DatasetSpec's names
 
 
 def defaults() -> dict[str, str]:
@@ -134,6 +134,9 @@ def defaults() -> dict[str, str]:
         if by_value:
             text += " (" + "; ".join(f"{', '.join(d)}: {v}" for v, d in by_value.items()) + ")"
         found[rule.dest] = text
+    if "val_fraction" in found:  # 'auto': it follows early stopping
+        stopping = config_from_values({"early_stopping": 5}).dataset.val_fraction
+        found["val_fraction"] += f" ({stopping:g} with --early-stopping)"
     sets = "; ".join(f"{name}: {n}" for name, n in TRAIN_EPOCHS.items())
     found["epochs"] = (
         f"{found['epochs']} in the app (it trains until paused); "
@@ -182,13 +185,15 @@ def section(label: str, parser: Parser) -> str:
         actions = [a for a in group._group_actions if not isinstance(a, argparse._HelpAction)]
         mine = [a for a in actions if not is_shared(a)]
         shared += [a for a in actions if is_shared(a)]
-        if mine:
-            own.append((group.title or "", mine))
+        name = "arguments" if group.title in ("options", "positional arguments") else group.title
+        if mine and own and own[-1][0] == name:  # positional arguments and options: one table
+            own[-1][1].extend(mine)
+        elif mine:
+            own.append((name or "", mine))
     with fixed_width():
         usage = parser.format_usage().strip()
     text = f"## {code(title(label))}\n\n{parser.description}\n\n```text\n{usage}\n```\n\n"
-    for group_title, actions in own:
-        heading = "arguments" if group_title in ("options", "positional arguments") else group_title
+    for heading, actions in own:
         text += f"{heading.capitalize()}:\n\n" + table(("argument", "what it does"), rows(actions))
         text += "\n"
     if shared:
