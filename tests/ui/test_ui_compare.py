@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 from runner_session import RunnerSession
 from ui_helpers import screen_text, started, wait_for
 
@@ -18,6 +19,8 @@ from tui_nn.session.protocol.messages import Fork, Pause, Reset, Save, SetHyper,
 from tui_nn.ui.app import create_app
 from tui_nn.ui.compare.end import EndComparison
 from tui_nn.ui.widgets.status_line import _rate
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 class ForkingRunner(RunnerSession):
@@ -225,7 +228,9 @@ async def compare_real(tmp_path, lr_b: str | None):
         if lr_b is not None:
             await pilot.press("x")
             app.query_one("HyperPanel").apply("lr", lr_b)
-            await wait_for(pilot, lambda: app.comparison.state.last.hyper.lr == float(lr_b), "B's lr")
+            await wait_for(
+                pilot, lambda: app.comparison.state.last.hyper.lr == float(lr_b), "B's lr"
+            )
         await pilot.press("space")
         await wait_for(
             pilot,
@@ -238,7 +243,9 @@ async def compare_real(tmp_path, lr_b: str | None):
             lambda: app.last.state != "running" and app.comparison.state.last.state != "running",
             "both paused",
         )
-        await wait_for(pilot, lambda: app.last.epoch == app.comparison.state.last.epoch, "same epoch")
+        await wait_for(
+            pilot, lambda: app.last.epoch == app.comparison.state.last.epoch, "same epoch"
+        )
         await pilot.pause()
         result = curves(app.query_one("CostPlot")), app.last.epoch
         await pilot.press("f")
@@ -279,10 +286,17 @@ def trials_folder(tmp_path: Path) -> Path:
     for trial, name in ((0, "xor"), (1, "digits")):
         data = load_dataset(DatasetSpec(name, samples=40))
         config = RunConfig(dataset=data.spec, hidden=(4,))
-        save_model(out / f"trial-{trial}.npz", Network.from_spec(config.network_spec(data)),
-                   config, data)
-        lines.append({"trial": trial, "params": {"lr": 0.1 * (trial + 1)},
-                      "test_acc": 0.9 - 0.1 * trial, "model": f"trial-{trial}.npz"})
+        save_model(
+            out / f"trial-{trial}.npz", Network.from_spec(config.network_spec(data)), config, data
+        )
+        lines.append(
+            {
+                "trial": trial,
+                "params": {"lr": 0.1 * (trial + 1)},
+                "test_acc": 0.9 - 0.1 * trial,
+                "model": f"trial-{trial}.npz",
+            }
+        )
     (out / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
     return out
 

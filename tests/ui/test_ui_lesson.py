@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ui_fakes import FakeSession
 from ui_helpers import screen_text, started, wait_for
 
@@ -17,6 +18,8 @@ from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset,
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.launch import create_lesson_app
 from tui_nn.ui.lessons.panel import LessonPanel
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 # the fake's test accuracy is 1 - 0.52 * 0.82**epoch: 0.95 is first reached at epoch 12
 LESSON = """

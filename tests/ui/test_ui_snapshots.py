@@ -12,6 +12,8 @@ from ui_helpers import Harness, started, wait_for
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.messages import SetView
 
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
+
 PICTURES = ("CostPlot", "AccuracyPlot", "NeuronHeatmap", "DecisionBoundary")
 
 

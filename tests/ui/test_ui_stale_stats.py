@@ -4,11 +4,14 @@ still sends the old step's statistics after new data."""
 
 from __future__ import annotations
 
+import pytest
 from ui_helpers import Harness, screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.ui.neurons import NO_STEP, NO_STEP_ON_NEW_DATA
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 def heatmap(app):
