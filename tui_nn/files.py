@@ -77,6 +77,7 @@ class LoadedModel:
     input_scale: float = 1.0  # what the training data's X was multiplied by (images: 1/255)
     feature_names: tuple[str, ...] | None = None
     dataset_name: str | None = None
+    features: tuple[str, ...] | None = None  # feature inputs computed from the two raw inputs
 
 
 def save_model(
@@ -105,6 +106,7 @@ def save_model(
         "input_scale": 1.0,
         "dataset_name": config.dataset.name,
         "target_normalization": None,
+        "features": None,
     }
     if dataset is not None:
         meta.update(
@@ -115,6 +117,7 @@ def save_model(
             input_scale=float(dataset.input_scale),
             dataset_name=dataset.name,
             target_normalization=getattr(dataset, "target_normalization", None),
+            features=_list_or_none(getattr(dataset, "features", None)),
         )
     dtype = np.dtype(spec.dtype)
     arrays: dict[str, np.ndarray] = {}
@@ -150,12 +153,33 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
     history = _read_history(path, arrays)
     try:
         checked = check_meta(path, meta, spec.n_inputs, spec.output.units)
+        checked["features"] = _features(path, meta.get("features"), spec.n_inputs)
     except MetaError as exc:
         raise ModelFileError(str(exc)) from None
     return LoadedModel(spec=spec, params=params, config=config, history=history, **checked)
 
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _features(path: Path, value: Any, n_inputs: int) -> tuple[str, ...] | None:
+    """The model's feature inputs: known names, one per network input (data/features.py)."""
+    from tui_nn.data.features import FEATURES
+
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise MetaError(f"{path}: bad 'features' {value!r} (a list of feature names)")
+    unknown = [v for v in value if v not in FEATURES]
+    if unknown:
+        raise MetaError(
+            f"{path}: unknown feature {unknown[0]!r} (one of: {', '.join(FEATURES)})"
+        )
+    if len(value) != n_inputs or len(set(value)) != len(value):
+        raise MetaError(
+            f"{path}: 'features' names {len(value)} inputs; the network has {n_inputs}"
+        )
+    return tuple(value)
 
 
 def _check_magic(path: Path) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-RuleKind = Literal["number", "whole", "name", "text", "path", "sizes"]
+RuleKind = Literal["number", "whole", "name", "names", "text", "path", "sizes"]
 Group = Literal["data", "network", "training", "files", "app"]
 Target = Literal["hyper", "dataset", "run", "none"]  # where the value goes in a RunConfig
 
@@ -65,6 +65,8 @@ class Rule:
         """What the rule allows, as in "must be <this>"."""
         if self.kind == "name":
             return "one of: " + ", ".join(self.allowed())
+        if self.kind == "names":
+            return "comma-separated names from: " + ", ".join(self.allowed())
         if self.kind in ("text", "path"):
             return "a path" if self.kind == "path" else "text"
         if self.kind == "sizes":
@@ -108,6 +110,8 @@ class Rule:
             return self._in_range(_whole(value, self), value)
         if self.kind == "name":
             return self._name(value)
+        if self.kind == "names":
+            return self._names(value)
         if self.kind == "sizes":
             return _sizes(value, self)
         if self.kind == "path" and not isinstance(value, str):
@@ -145,6 +149,25 @@ class Rule:
         if text not in allowed:
             raise RuleError(f"unknown {self.noun} {value!r}; choose one of: {', '.join(allowed)}")
         return text
+
+
+    def _names(self, value: Any) -> tuple[str, ...]:
+        """Kind "names": a list or comma-separated text of allowed names (spaces inside a name
+        ignored), each at most once, returned in the order `allowed()` lists them."""
+        if isinstance(value, list | tuple):
+            items = [as_text(v) for v in value]
+        else:
+            items = [p for p in as_text(value).split(",") if p.strip()]
+        chosen: list[str] = []
+        for item in items:
+            name = self._name("".join(item.split()))
+            if name in chosen:
+                raise RuleError(f"{name!r} is given twice")
+            chosen.append(name)
+        if not chosen:
+            raise RuleError(f"must name at least one; choose from: {', '.join(self.allowed())}")
+        order = list(self.allowed())
+        return tuple(sorted(chosen, key=order.index))
 
 
 def _num(x: float) -> str:

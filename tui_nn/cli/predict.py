@@ -24,7 +24,8 @@ examples:
   tui-nn predict iris.npz --data flowers.csv -o predicted.csv  written atomically
 
 The columns are the model's inputs (matched by header name), `prediction`, and for a
-classifier `p_<class>` for every class. `tui-nn export MODEL.npz --format pytorch` writes a
+classifier `p_<class>` for every class. A model trained on feature inputs (--features x1^2,...)
+reads the raw x1, x2 and computes its features itself. `tui-nn export MODEL.npz --format pytorch` writes a
 script that prints the same CSV with PyTorch.
 """
 
@@ -46,7 +47,7 @@ def main(argv: list[str]) -> int:
     ns = parser().parse_args(argv)
     check_output_path("-o", ns.output)
     model = load_model(ns.model)
-    inputs = read_model_inputs(ns.data, model.normalization, model.spec.n_inputs)
+    inputs = read_model_inputs(ns.data, model.normalization, raw_inputs(model))
     header, rows = prediction_rows(model, inputs)
     text = to_csv(header, rows)
     if ns.output is None:
@@ -63,11 +64,12 @@ def fmt(x: float) -> str:
 
 
 def prediction_rows(model: Any, inputs: Any) -> tuple[list[str], list[list[str]]]:
+    from tui_nn.data.features import expand
     from tui_nn.data.normalize import unstandardize
     from tui_nn.engine.network import Network
 
     net = Network.from_params(model.spec, model.params)
-    out = np.asarray(net.forward(inputs.X), dtype=np.float64)
+    out = np.asarray(net.forward(expand(inputs.X, model.features)), dtype=np.float64)
     table = inputs.table
     names = [table.column_name(j) for j in inputs.columns]
     cells = [[row[j] for j in inputs.columns] for row in table.rows]
@@ -88,6 +90,11 @@ def prediction_rows(model: Any, inputs: Any) -> tuple[list[str], list[list[str]]
         c + [classes[k]] + [fmt(p) for p in ps] for c, k, ps in zip(cells, picked, probs)
     ]
     return names + ["prediction"] + [f"p_{name}" for name in classes], rows
+
+
+def raw_inputs(model: Any) -> int:
+    """Columns the model reads from a file: its inputs, or the two its features come from."""
+    return 2 if getattr(model, "features", None) else model.spec.n_inputs
 
 
 def is_classifier(model: Any) -> bool:

@@ -1,5 +1,6 @@
-"""The last step of loading any dataset: split it (stratified for classification), fit the
-input normalisation on the training part only, and assemble the `Dataset`."""
+"""The last steps of loading any dataset: split it (stratified for classification), fit the
+input normalisation on the training part only, and assemble the `Dataset`; then its plane
+and feature inputs (`with_plane`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from tui_nn.data.features import expand
 from tui_nn.data.normalize import (
     apply_normalization,
     check_kind,
@@ -15,7 +17,8 @@ from tui_nn.data.normalize import (
     fixed_scale,
     standardize_targets,
 )
-from tui_nn.data.spec import Dataset, DatasetSpec
+from tui_nn.data.plane import make_plane
+from tui_nn.data.spec import DataError, Dataset, DatasetSpec
 from tui_nn.data.split import split_indices
 from tui_nn.kinds import Task
 
@@ -69,4 +72,29 @@ def finish_dataset(
         normalization=norm,
         spec=replace(spec, normalize=kind),
         target_normalization=target,
+    )
+
+
+def with_plane(dataset: Dataset) -> Dataset:
+    """The dataset with its plane (two inputs: the picture's axes) and, if its spec asks for
+    them, feature inputs computed from those two inputs (X then holds the features)."""
+    spec = dataset.spec
+    features = spec.features if spec is not None else None
+    if dataset.n_inputs != 2 or dataset.input_scale != 1.0:
+        if features is not None:
+            raise DataError(
+                f"{dataset.name} has {dataset.n_inputs} inputs; feature inputs "
+                f"({', '.join(features)}) are computed from two (x1, x2): use 2-D data"
+            )
+        return dataset
+    plane = make_plane(dataset.X_train, dataset.X_test, dataset.feature_names, (0, 1), features)
+    if features is None:
+        return replace(dataset, plane=plane)
+    return replace(
+        dataset,
+        X_train=expand(dataset.X_train, features),
+        X_test=expand(dataset.X_test, features),
+        n_inputs=len(features),
+        features=features,
+        plane=plane,
     )

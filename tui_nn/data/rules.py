@@ -9,7 +9,10 @@ that uses it): the CLI flag, the TOML key, the help text and the checks follow.
 from __future__ import annotations
 
 from tui_nn.data.catalog import ALIASES, DATASET_NAMES
+from tui_nn.data.features import ALIASES as FEATURE_ALIASES
+from tui_nn.data.features import FEATURES
 from tui_nn.data.spec import NORMALIZATIONS, TARGET_KINDS
+from tui_nn.data.toy import MAX_CLASSES, MULTICLASS
 from tui_nn.rule import Rule
 
 _RULES = (
@@ -24,6 +27,13 @@ _RULES = (
          lo=10, hi=1_000_000, optional=True),
     Rule("noise", "number", "noise of a generated set (its points are within about ±6)", "X",
          "data", "dataset", lo=0, hi=10, optional=True),
+    Rule("classes", "whole",
+         f"classes of a generated {', '.join(MULTICLASS)} set (default 2; 3 for blobs)", "K",
+         "data", "dataset", lo=2, hi=MAX_CLASSES, optional=True),
+    Rule("features", "names",
+         "the inputs of 2-D data, computed from x1 and x2 (default x1,x2; also x1sq, x2sq, "
+         "x1x2, sinx1, sinx2)", "F,F", "data", "dataset", names=lambda: tuple(FEATURES),
+         aliases=FEATURE_ALIASES, noun="feature", optional=True),
     Rule("test-fraction", "number",
          "share of samples held out for testing; 0 trains on all (or give --test-data)", "X",
          "data", "dataset", label="test fraction", lo=0, hi=1, hi_open=True),

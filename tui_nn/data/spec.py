@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tui_nn.kinds import Task
+
+if TYPE_CHECKING:
+    from tui_nn.data.plane import Plane
 
 NORMALIZATIONS = ("standard", "minmax", "none")
 
@@ -36,6 +39,14 @@ class DatasetSpec:
     data_dir: str | None = None  # where MNIST-style IDX files are
     test_data: str | None = None  # CSV only: test on this file (same columns), train on all
     task: str = "auto"  # CSV only: how the target is read (TARGET_KINDS)
+    classes: int | None = None  # generated sets that have k classes (None = the set's default)
+    features: tuple[str, ...] | None = None  # 2-D data: the inputs computed from x1, x2
+    # (canonical names, see data/features.py); None = x1 and x2 themselves
+
+    def __post_init__(self) -> None:
+        if self.features is not None:
+            features = tuple(self.features)
+            object.__setattr__(self, "features", None if features == ("x1", "x2") else features)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,6 +76,9 @@ class Dataset:
     spec: DatasetSpec | None = None
     target_normalization: dict[str, Any] | None = None  # regression: y_std = (y - shift) / scale
     target_name: str | None = None  # a CSV's target column, for messages
+    features: tuple[str, ...] | None = None  # feature inputs: X holds these, computed from the
+    # two columns `feature_names` names (after their normalisation); see data/features.py
+    plane: Plane | None = None  # the picture's plane (2-D data, or two columns of a CSV)
 
     @property
     def n_outputs(self) -> int:
@@ -77,7 +91,8 @@ class Dataset:
 
     @property
     def is_2d(self) -> bool:
-        return self.n_inputs == 2
+        """Is there a plane to draw (a decision boundary, neuron maps)?"""
+        return self.plane is not None
 
     def default_head(self) -> tuple[str, str]:
         """(output activation, loss) that fit the task."""
