@@ -113,6 +113,23 @@ class Adam(Optimizer):
         np.subtract(p, tmp, out=p)
 
 
+def add_penalties(layers, l1: float, l2: float, scratch) -> None:  # noqa: ANN001
+    """Add the penalties' gradients to the weights' (never the biases'): `l2 W` for
+    `(l2/2) ||W||^2` and `l1 sign(W)` for `l1 sum |W|`. `layers` have W and dW (in place);
+    `scratch(W)` gives a temporary of W's shape."""
+    if not (l1 or l2):
+        return
+    for layer in layers:
+        tmp = scratch(layer.W)
+        if l2:
+            np.multiply(layer.W, l2, out=tmp)
+            np.add(layer.dW, tmp, out=layer.dW)
+        if l1:
+            np.sign(layer.W, out=tmp)
+            np.multiply(tmp, l1, out=tmp)
+            np.add(layer.dW, tmp, out=layer.dW)
+
+
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": Optimizer,
     "momentum": Momentum,

@@ -40,10 +40,11 @@ from tui_nn.engine.history import MetricHistory
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import layer_stats
 from tui_nn.engine.network import Network, check_task_head, validate_spec
-from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer
+from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer, add_penalties
 from tui_nn.engine.rules import RULES
 from tui_nn.engine.schedules import rate
 from tui_nn.engine.spec import NetworkSpec, SpecError
+from tui_nn.engine.trace import Trace, apply_sample_step
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
 from tui_nn.rule import RuleError
 
@@ -204,18 +205,7 @@ class Trainer:
                 return
 
     def _add_penalties(self) -> None:
-        l1, l2 = self.hyper.l1, self.hyper.l2
-        if not (l1 or l2):
-            return
-        for layer in self.net.layers:
-            tmp = self.optimizer.scratch(layer.W)
-            if l2:
-                np.multiply(layer.W, l2, out=tmp)
-                np.add(layer.dW, tmp, out=layer.dW)
-            if l1:
-                np.sign(layer.W, out=tmp)
-                np.multiply(tmp, l1, out=tmp)
-                np.add(layer.dW, tmp, out=layer.dW)
+        add_penalties(self.net.layers, self.hyper.l1, self.hyper.l2, self.optimizer.scratch)
 
     # ---- divergence ----------------------------------------------------------------------
 
@@ -387,6 +377,20 @@ class Trainer:
         """
         self.batches = Batches(data, self.net)
         self._restart(self.seed)
+
+    def sample_step(self, x: Array, y: object, lr: float | None = None) -> Trace:
+        """One step of this run's optimizer (its state, the L1/L2 terms) on one sample, counted
+        as a training step of batch one; the trace it was taken from. SpecError if it would
+        leave a weight non-finite (nothing changes then)."""
+        lr = self.lr if lr is None else lr
+        b, h = self.batches, self.hyper
+        trace = apply_sample_step(
+            self.net, x, y, lr, b.scale, b.classification, self.optimizer, h.l1, h.l2
+        )
+        self.step_count += 1
+        self.samples_seen += 1
+        self._last = self._stats = None
+        return trace
 
     def reset(self, seed: int | None = None) -> None:
         """Fresh weights (from the spec's seed, or `seed`), cleared history and optimizer."""
