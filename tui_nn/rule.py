@@ -48,7 +48,7 @@ class Rule:
     none_words: tuple[str, ...] = ()  # text that means None ("full", "none")
     editor: tuple[float, float] | None = None  # the app's field offers only this range
     item: Rule | None = None  # kind "sizes": the rule of each size
-    max_items: int = 0  # kind "sizes": at most this many (0: no limit)
+    max_items: int = 0  # kinds "sizes", "names": at most this many (0: no limit)
 
     @property
     def dest(self) -> str:
@@ -66,6 +66,8 @@ class Rule:
         if self.kind == "name":
             return "one of: " + ", ".join(self.allowed())
         if self.kind == "names":
+            if self.names is None:
+                return "comma-separated names"
             return "comma-separated names from: " + ", ".join(self.allowed())
         if self.kind in ("text", "path"):
             return "a path" if self.kind == "path" else "text"
@@ -152,20 +154,26 @@ class Rule:
 
 
     def _names(self, value: Any) -> tuple[str, ...]:
-        """Kind "names": a list or comma-separated text of allowed names (spaces inside a name
-        ignored), each at most once, returned in the order `allowed()` lists them."""
+        """Kind "names": a list or comma-separated text of names, each at most once. With
+        `names`, each must be allowed (spaces inside a name ignored) and they come back in the
+        order `allowed()` lists them; without, any names, in the order given."""
         if isinstance(value, list | tuple):
             items = [as_text(v) for v in value]
         else:
-            items = [p for p in as_text(value).split(",") if p.strip()]
+            items = [p.strip() for p in as_text(value).split(",") if p.strip()]
         chosen: list[str] = []
         for item in items:
-            name = self._name("".join(item.split()))
+            name = self._name("".join(item.split())) if self.names is not None else item
             if name in chosen:
                 raise RuleError(f"{name!r} is given twice")
             chosen.append(name)
         if not chosen:
-            raise RuleError(f"must name at least one; choose from: {', '.join(self.allowed())}")
+            what = f"; choose from: {', '.join(self.allowed())}" if self.names else ""
+            raise RuleError(f"must name at least one{what}")
+        if self.max_items and len(chosen) > self.max_items:
+            raise RuleError(f"at most {self.max_items} names, got {len(chosen)}")
+        if self.names is None:
+            return tuple(chosen)
         order = list(self.allowed())
         return tuple(sorted(chosen, key=order.index))
 

@@ -24,6 +24,7 @@ import tui_nn.data.images as images
 from tui_nn.data.assemble import finish_dataset, with_plane
 from tui_nn.data.catalog import DATASET_NAMES, canonical_name
 from tui_nn.data.csvdata import load_csv_dataset
+from tui_nn.data.points import apply_edits
 from tui_nn.data.rules import RULES
 from tui_nn.data.shipped import DIGITS_FILE, DIGITS_PIXEL_MAX, DIGITS_SAMPLES, load_digits
 from tui_nn.data.spec import DataError, Dataset, DatasetInfo, DatasetSpec
@@ -37,9 +38,11 @@ SAMPLES, NOISE, CLASSES, FEATURES = (
 
 
 def load_dataset(spec: DatasetSpec) -> Dataset:
-    """Load (or generate) and split the dataset `spec` asks for, with its plane and feature
-    inputs. Raises DataError with a one-line message on any bad request or bad file."""
-    return with_plane(_load(spec))
+    """Load (or generate) and split the dataset `spec` asks for, with its plane, feature
+    inputs and your own points. Raises DataError with a one-line message on any bad request
+    or bad file."""
+    dataset = with_plane(_load(spec))
+    return apply_edits(dataset, spec.edits) if spec.edits else dataset
 
 
 def _load(spec: DatasetSpec) -> Dataset:

@@ -34,6 +34,10 @@ _RULES = (
          "the inputs of 2-D data, computed from x1 and x2 (default x1,x2; also x1sq, x2sq, "
          "x1x2, sinx1, sinx2)", "F,F", "data", "dataset", names=lambda: tuple(FEATURES),
          aliases=FEATURE_ALIASES, noun="feature", optional=True),
+    Rule("plane", "names",
+         "the two columns of a wider CSV to draw the boundary over (by name or index; the "
+         "others held at their training mean)", "A,B", "data", "dataset", optional=True,
+         max_items=2),
     Rule("test-fraction", "number",
          "share of samples held out for testing; 0 trains on all (or give --test-data)", "X",
          "data", "dataset", label="test fraction", lo=0, hi=1, hi_open=True),

@@ -43,7 +43,13 @@ class DatasetSpec:
     features: tuple[str, ...] | None = None  # 2-D data: the inputs computed from x1, x2
     # (canonical names, see data/features.py); None = x1 and x2 themselves
 
+    plane: tuple[str, str] | None = None  # a CSV: the columns (names or indices) of the plane
+    edits: tuple[tuple, ...] = ()  # your own points, replayed in order (data/points.py)
+
     def __post_init__(self) -> None:
+        object.__setattr__(self, "edits", tuple(tuple(e) for e in self.edits or ()))
+        if self.plane is not None:
+            object.__setattr__(self, "plane", tuple(str(c) for c in self.plane))
         if self.features is not None:
             features = tuple(self.features)
             object.__setattr__(self, "features", None if features == ("x1", "x2") else features)

@@ -392,6 +392,14 @@ class Trainer:
         self._last = self._stats = None
         return trace
 
+    def edit_data(self, data: TrainData) -> None:
+        """Another training set for the same run (your own points added or removed): counters,
+        history and the optimizer go on; the epoch in progress continues over a new order of
+        the new set (from where it was, so it ends as soon as it would have)."""
+        self.batches = Batches(data, self.net)
+        self._pos = min(self._pos, len(self.batches) - 1) if self._pos else 0
+        self._order = self.rng.permutation(len(self.batches))
+
     def reset(self, seed: int | None = None) -> None:
         """Fresh weights (from the spec's seed, or `seed`), cleared history and optimizer."""
         if seed is not None:
