@@ -128,12 +128,13 @@ def attach_time() -> None:
     shown = wait_epoch(again, launched)
     print(f"attach: {shown - launched:.2f} s from launching `tui-nn attach` to the running run")
     print(f"  (goal < {GOALS['attach_s']} s; includes Python start-up and importing Textual)")
-    from tui_nn.session import TrainingSession, registry
+    import tui_nn.session.protocol.rendezvous as rendezvous
+    from tui_nn.session.client.proxy import TrainingSession
 
     got = []
     session = TrainingSession(got.append)
     t = time.perf_counter()
-    session.attach(registry.trainers()[-1].id)
+    session.attach(rendezvous.trainers()[-1].id)
     while not got:
         time.sleep(0.001)
     first = time.perf_counter() - t

@@ -41,8 +41,8 @@ from tui_nn.data import load_dataset
 from tui_nn.data.spec import DataError, DatasetSpec
 from tui_nn.engine import Network, Trainer
 from tui_nn.engine.types import HyperParams
-from tui_nn.session import TrainingSession
-from tui_nn.session.messages import Pause, Snapshot, Start
+from tui_nn.session.client.proxy import TrainingSession
+from tui_nn.session.protocol.messages import Pause, Snapshot, Start
 
 WORKLOADS = {
     "xor 2-8-8-1 batch 10": RunConfig(

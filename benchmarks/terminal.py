@@ -297,7 +297,7 @@ def run_demo(low_bandwidth: bool) -> int:
     from textual.widgets import Static
 
     from tui_nn.engine.types import EpochRecord, LayerStats
-    from tui_nn.session.messages import DataSummary, DecisionGrid
+    from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
     from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
     interval = 2.0 if low_bandwidth else 0.5

@@ -29,9 +29,9 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine import LayerSpec, Network, NetworkSpec
 from tui_nn.engine.trace import trace_sample, trace_to_dict
-from tui_nn.session import TrainingSession
-from tui_nn.session.messages import Snapshot, TraceResult, TraceSample
-from tui_nn.session.trace_text import step_plan, trace_step
+from tui_nn.session.client.proxy import TrainingSession
+from tui_nn.session.protocol.messages import Snapshot, TraceResult, TraceSample
+from tui_nn.textbook.trace_text import step_plan, trace_step
 
 
 def ms(seconds: float) -> str:

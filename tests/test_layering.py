@@ -20,23 +20,32 @@ ROOT = Path(tui_nn.__file__).parent
 
 # What each package may import from tui_nn (besides itself and the base: the root package's
 # version and `tui_nn.rule`, the plain Rule of an option that the engine and the data layer
-# both use). The order: engine < data < config/files < session, sweep, lessons < ui < cli.
-# The data layer knows NumPy and the standard library only (it needs nothing of the engine);
-# the config layer is where data and engine meet (RunConfig.network_spec, train_data).
+# both use). The order: engine < data < config/files < textbook < session, sweep, lessons <
+# ui < cli. The data layer knows NumPy and the standard library only (it needs nothing of the
+# engine); the config layer is where data and engine meet (RunConfig.network_spec, train_data).
+# `session` is three layers of its own: the protocol (what both sides say), then the client
+# the app uses and the trainer process, which never import each other. The app reaches the
+# trainer through the client and the protocol only.
+_BELOW_SESSION = frozenset({"engine", "data", "config", "files"})
 LOWER: dict[str, frozenset[str]] = {
     "engine": frozenset(),
     "data": frozenset(),
     "config": frozenset({"engine", "data"}),
     "files": frozenset({"engine", "data", "config"}),
-    "session": frozenset({"engine", "data", "config", "files"}),
-    "sweep": frozenset({"engine", "data", "config", "files"}),
-    "lessons": frozenset({"engine", "data", "config", "files"}),
-    "ui": frozenset({"engine", "data", "config", "files", "session", "sweep", "lessons"}),
-    "cli": frozenset(
-        {"engine", "data", "config", "files", "session", "sweep", "lessons", "ui"}
-    ),
+    "textbook": frozenset({"engine"}),
+    "session": frozenset(),  # the package itself: a docstring, no imports
+    "session.protocol": _BELOW_SESSION,
+    "session.client": _BELOW_SESSION | {"session", "session.protocol"},
+    "session.trainer": _BELOW_SESSION | {"session", "session.protocol", "textbook"},
+    "sweep": _BELOW_SESSION,
+    "lessons": _BELOW_SESSION,
+    "ui": _BELOW_SESSION
+    | {"textbook", "session", "session.protocol", "session.client", "sweep", "lessons"},
+    "cli": _BELOW_SESSION
+    | {"textbook", "session", "session.protocol", "session.client", "sweep", "lessons", "ui"},
     "__main__": frozenset({"cli"}),
 }
+SUBLAYERS = ("session",)  # packages whose subpackages are layers of their own
 BASE = "tui_nn"  # the root package and the plain modules below: anything may import them
 BASE_MODULES = (
     "tui_nn",
@@ -106,7 +115,10 @@ def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
 def layer_of(module: str) -> str:
     if module in BASE_MODULES:
         return BASE
-    return module.split(".")[1]
+    parts = module.split(".")
+    if parts[1] in SUBLAYERS and len(parts) > 2 and f"{parts[1]}.{parts[2]}" in LOWER:
+        return f"{parts[1]}.{parts[2]}"
+    return parts[1]
 
 
 def upward_imports(graph: dict[str, set[str]]) -> list[str]:
@@ -221,6 +233,21 @@ def test_an_upward_import_is_named():
     graph = {"tui_nn.data.spec": {"tui_nn.engine.types"}, "tui_nn.engine.types": set()}
     assert upward_imports(graph) == [
         "tui_nn.data.spec imports tui_nn.engine.types (data may import: nothing of tui_nn)"
+    ]
+
+
+def test_the_client_and_the_trainer_do_not_import_each_other():
+    graph = {
+        "tui_nn.session.client.proxy": {"tui_nn.session.trainer.daemon"},
+        "tui_nn.session.trainer.daemon": {"tui_nn.session.protocol.hello"},
+        "tui_nn.session.protocol.hello": set(),
+        "tui_nn.ui.app": {"tui_nn.session.trainer.runner", "tui_nn.session.client.proxy"},
+        "tui_nn.session.trainer.runner": set(),
+    }
+    bad = upward_imports(graph)
+    assert [b.split(" (")[0] for b in bad] == [
+        "tui_nn.session.client.proxy imports tui_nn.session.trainer.daemon",
+        "tui_nn.ui.app imports tui_nn.session.trainer.runner",
     ]
 
 

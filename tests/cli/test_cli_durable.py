@@ -123,21 +123,23 @@ def test_sigterm_and_sighup_save_the_model_and_say_so(tmp_path, signame, code):
 
 
 def test_attach_without_an_id_among_several_trainers_says_which_it_takes(monkeypatch, capsys):
-    import tui_nn.session.registry as registry
+    import tui_nn.session.protocol.rendezvous as rendezvous
     from tui_nn.cli.attach import find
     from tui_nn.cli.options import UsageError
 
     infos = [
-        registry.TrainerInfo(id=i, pid=1, started=0.0, dataset="xor", network="2-1", run_path=None)
+        rendezvous.TrainerInfo(
+            id=i, pid=1, started=0.0, dataset="xor", network="2-1", run_path=None
+        )
         for i in ("aaa111", "bbb222")
     ]
-    monkeypatch.setattr(registry, "trainers", lambda: infos)
+    monkeypatch.setattr(rendezvous, "trainers", lambda: infos)
     assert find(None).id == "bbb222"
     err = capsys.readouterr().err
     assert "2 trainers are running; attaching to the newest, bbb222 (others: aaa111" in err
     assert find("aaa111").id == "aaa111" and capsys.readouterr().err == ""
-    monkeypatch.setattr(registry, "trainers", lambda: infos[:1])
+    monkeypatch.setattr(rendezvous, "trainers", lambda: infos[:1])
     assert find(None).id == "aaa111" and capsys.readouterr().err == ""
-    monkeypatch.setattr(registry, "trainers", lambda: [])
+    monkeypatch.setattr(rendezvous, "trainers", lambda: [])
     with pytest.raises(UsageError, match="no trainer is running"):
         find(None)

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-import tui_nn.engine.gradcheck
+import tui_nn.engine.gradient_check
 from tui_nn.data import load_dataset
 from tui_nn.engine.metrics import accuracy
 from tui_nn.engine.network import Network
@@ -91,7 +91,7 @@ def test_check_passes_for_a_correct_network(cli):
 
 def test_check_fails_above_the_tolerance(cli, monkeypatch):
     """The engine's check is trusted; this is the CLI's threshold and exit code."""
-    monkeypatch.setattr(tui_nn.engine.gradcheck, "gradient_check", lambda *a, **k: 3e-4)
+    monkeypatch.setattr(tui_nn.engine.gradient_check, "gradient_check", lambda *a, **k: 3e-4)
     result = cli("check")
     assert result.code == 1
     assert "FAILED" in result.out and "3.000e-04" in result.out

@@ -14,7 +14,7 @@ import psutil
 import pytest
 
 import tui_nn.cli.screenshot as screenshot
-import tui_nn.session.registry as registry
+import tui_nn.session.protocol.rendezvous as rendezvous
 from tui_nn.atomic import pid_alive
 from tui_nn.ui import runs
 
@@ -35,7 +35,7 @@ def trainer_children() -> list[psutil.Process]:
     found = []
     for child in psutil.Process().children(recursive=True):
         try:
-            if "tui_nn.session.daemon" in " ".join(child.cmdline()):
+            if "tui_nn.session.trainer.daemon" in " ".join(child.cmdline()):
                 found.append(child)
         except psutil.Error:  # ended meanwhile
             pass
@@ -44,7 +44,7 @@ def trainer_children() -> list[psutil.Process]:
 
 def assert_nothing_left(tmp_path, private_temp) -> None:
     assert not trainer_children()  # the trainer was stopped (and reaped), not left training
-    assert not registry.trainers()
+    assert not rendezvous.trainers()
     assert not list(tmp_path.rglob(".*.tmp"))  # no temp file of the atomic write
     assert not list(private_temp.iterdir())  # the trainer's scratch folder is gone
     folder = runs.runs_dir()
@@ -176,7 +176,7 @@ def when_training(action) -> threading.Thread:  # noqa: ANN001
     def watch() -> None:
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
-            found = registry.trainers()
+            found = rendezvous.trainers()
             if found:  # registered once its data is loaded: the app is running, waiting
                 action(found[0].pid)
                 return

@@ -11,9 +11,8 @@ from tui_nn.engine import (
     LayerSpec,
     Network,
     NetworkSpec,
-    gradient_check,
 )
-from tui_nn.engine.gradcheck import analytic_grads
+from tui_nn.engine.gradient_check import analytic_grads, gradient_check
 from tui_nn.engine.losses import LOSSES, encode_targets, grad_wrt_output, value_from_output
 
 # Every output activation with mse, plus the two fused heads.

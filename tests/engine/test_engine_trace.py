@@ -17,7 +17,7 @@ from tui_nn.engine import (
     TrainData,
     Trainer,
 )
-from tui_nn.engine.gradcheck import analytic_grads
+from tui_nn.engine.gradient_check import analytic_grads
 from tui_nn.engine.losses import encode_targets, value_from_output
 from tui_nn.engine.trace import apply_sample_step, trace_sample, trace_to_dict
 

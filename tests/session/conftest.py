@@ -6,7 +6,7 @@ import pytest
 from session_helpers import Collector, make_config
 
 from tui_nn.config import RunConfig
-from tui_nn.session import TrainingSession
+from tui_nn.session.client.proxy import TrainingSession
 
 
 @pytest.fixture

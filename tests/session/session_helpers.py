@@ -9,7 +9,7 @@ from collections.abc import Callable
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.types import HyperParams
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.protocol.messages import Snapshot
 
 WAIT = 20.0  # generous: the machine is shared and a spawn imports numpy
 

@@ -6,8 +6,8 @@ import pytest
 from session_helpers import make_config
 
 from tui_nn.engine.spec import LayerSpec
-from tui_nn.session.messages import Reset, Save, SetArchitecture, Start
-from tui_nn.session.runner import Runner
+from tui_nn.session.protocol.messages import Reset, Save, SetArchitecture, Start
+from tui_nn.session.trainer.runner import Runner
 
 
 class Clock:

@@ -12,8 +12,8 @@ from tui_nn.config import train_data
 from tui_nn.data import load_dataset
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import LayerSpec
-from tui_nn.session import TrainingSession
-from tui_nn.session.messages import (
+from tui_nn.session.client.proxy import TrainingSession
+from tui_nn.session.protocol.messages import (
     Inspect,
     Pause,
     Reset,

@@ -15,10 +15,10 @@ import psutil
 import pytest
 from session_helpers import WAIT, Collector, make_config
 
+import tui_nn.session.protocol.rendezvous as rendezvous
 from tui_nn.files import load_model, read_metrics
-from tui_nn.session import TrainingSession, registry
-from tui_nn.session.messages import SetHyper, Snapshot, Start, Step
-from tui_nn.session.proxy import ask
+from tui_nn.session.client.proxy import TrainingSession, ask
+from tui_nn.session.protocol.messages import SetHyper, Snapshot, Start, Step
 
 
 def wait_until(condition, what: str, timeout: float = WAIT):
@@ -66,7 +66,7 @@ def test_detach_keeps_training_and_attach_gets_the_whole_history_then_live(start
     session.send(Start())
     trainer_id, pid = session.trainer_id, session.pid
     session.detach()
-    assert not session.alive and registry.pid_alive(pid)
+    assert not session.alive and rendezvous.pid_alive(pid)
     wait_until(lambda: run.exists(), "the run saved when the app left")
     wait_until(lambda: ask(trainer_id).epoch >= 5, "training on while detached")
 
@@ -83,7 +83,7 @@ def test_detach_keeps_training_and_attach_gets_the_whole_history_then_live(start
         assert seen == list(range(1, len(seen) + 1))  # no gap, no repeat
     finally:
         back.close(timeout=2.0)
-    wait_until(lambda: not registry.pid_alive(pid), "the stopped trainer to end")
+    wait_until(lambda: not rendezvous.pid_alive(pid), "the stopped trainer to end")
     metrics = [r["epoch"] for r in read_metrics(run.with_suffix(".jsonl"))]
     assert metrics == list(range(1, len(metrics) + 1)) and len(metrics) >= later.epoch
 
@@ -124,7 +124,7 @@ def test_list_and_stop_from_the_command_line(started, tmp_path):
     stopped = subprocess.run([*cli, "--stop", trainer_id], capture_output=True, text=True)
     assert stopped.returncode == 0, stopped.stderr
     assert f"stopped trainer {trainer_id}" in stopped.stdout and str(run) in stopped.stdout
-    assert not registry.pid_alive(pid) and registry.trainers() == []
+    assert not rendezvous.pid_alive(pid) and rendezvous.trainers() == []
     assert load_model(run).history[-1].epoch == 1
     none = subprocess.run(cli, capture_output=True, text=True, timeout=60)
     assert none.returncode == 2 and "no trainer is running" in none.stderr
@@ -132,8 +132,8 @@ def test_list_and_stop_from_the_command_line(started, tmp_path):
 
 def test_the_socket_is_private_and_needs_the_secret(started):
     session, _, _ = started()
-    folder = registry.runtime_dir()
-    sock = registry.socket_path(session.trainer_id)
+    folder = rendezvous.runtime_dir()
+    sock = rendezvous.socket_path(session.trainer_id)
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     assert stat.S_ISSOCK(os.stat(sock).st_mode) and stat.S_IMODE(os.stat(sock).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(folder / "authkey").st_mode) == 0o600
@@ -177,19 +177,19 @@ def test_sigterm_saves_the_run_and_ends_the_trainer(started):
     os.kill(pid, 15)
     died = sink.wait(lambda m: not isinstance(m, Snapshot))
     assert "stopped by SIGTERM" in died.message and "saved to" in died.message
-    wait_until(lambda: not registry.pid_alive(pid), "the trainer to end")
-    assert load_model(run).history[-1].epoch == 1 and registry.trainers() == []
+    wait_until(lambda: not rendezvous.pid_alive(pid), "the trainer to end")
+    assert load_model(run).history[-1].epoch == 1 and rendezvous.trainers() == []
 
 
 def test_a_trainer_nobody_launches_ends_by_itself(monkeypatch):
-    import tui_nn.session.daemon as daemon
-    import tui_nn.session.proxy as proxy
+    import tui_nn.session.client.proxy as proxy
+    import tui_nn.session.trainer.daemon as daemon
 
     monkeypatch.setattr(daemon, "LAUNCH_SECONDS", 0.5)
-    process = proxy.spawn(registry.new_id())  # a new interpreter: the patch does not reach it
+    process = proxy.spawn(rendezvous.new_id())  # a new interpreter: the patch does not reach it
     try:
         # it waits LAUNCH_SECONDS (60 s) for its app; SIGTERM before a launch ends it too
-        sock = wait_until(lambda: list(registry.runtime_dir().glob("*.sock")), "its socket")
+        sock = wait_until(lambda: list(rendezvous.runtime_dir().glob("*.sock")), "its socket")
         process.terminate()
         assert process.wait(WAIT) == 0
         assert not sock[0].exists()
@@ -205,17 +205,17 @@ def test_a_runtime_folder_others_could_change_is_refused(tmp_path, monkeypatch):
 
     real = platformdirs.user_runtime_dir
     monkeypatch.setattr(platformdirs, "user_runtime_dir", lambda *a, **k: str(shared / "tui-nn"))
-    with pytest.raises(registry.RegistryError, match="other users"):
-        registry.runtime_dir()
+    with pytest.raises(rendezvous.RendezvousError, match="other users"):
+        rendezvous.runtime_dir()
     monkeypatch.setattr(platformdirs, "user_runtime_dir", real)
     key_home = tmp_path / "private"
     key_home.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(key_home))
-    assert registry.runtime_dir() == key_home / "tui-nn"  # honours XDG_RUNTIME_DIR
-    registry.authkey()
+    assert rendezvous.runtime_dir() == key_home / "tui-nn"  # honours XDG_RUNTIME_DIR
+    rendezvous.authkey()
     (key_home / "tui-nn" / "authkey").chmod(0o644)  # readable by others: not a secret
-    with pytest.raises(registry.RegistryError, match="readable by others"):
-        registry.authkey()
+    with pytest.raises(rendezvous.RendezvousError, match="readable by others"):
+        rendezvous.authkey()
 
 
 def test_resuming_a_run_that_is_still_training_is_refused(tmp_path):
@@ -223,10 +223,10 @@ def test_resuming_a_run_that_is_still_training_is_refused(tmp_path):
 
     run = tmp_path / "run.npz"
     run.write_bytes(b"PK\x03\x04")
-    info = registry.TrainerInfo("abc123", os.getpid(), time.time(), "xor", "2-8-1", str(run))
-    registry.write_info(info)  # a live process registered as training this run
+    info = rendezvous.TrainerInfo("abc123", os.getpid(), time.time(), "xor", "2-8-1", str(run))
+    rendezvous.write_info(info)  # a live process registered as training this run
     with pytest.raises(runs.RunError, match="still training in trainer abc123"):
         runs.check_not_training(run)
     runs.check_not_training(tmp_path / "other.npz")  # another run: fine
-    registry.remove("abc123")
+    rendezvous.remove("abc123")
     runs.check_not_training(run)

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from session_helpers import Collector, make_config
 
-from tui_nn.session import TrainingSession
-from tui_nn.session.forking import state_path
-from tui_nn.session.messages import Fork, SetHyper, Snapshot, Step
-from tui_nn.session.runner import Runner
+from tui_nn.session.client.proxy import TrainingSession
+from tui_nn.session.protocol.messages import Fork, SetHyper, Snapshot, Step
+from tui_nn.session.trainer.forking import state_path
+from tui_nn.session.trainer.runner import Runner
 
 
 def trained(config, epochs: int, steps: int = 0) -> Runner:

@@ -14,8 +14,16 @@ import pytest
 from session_helpers import WAIT, make_config
 
 from tui_nn.data.spec import DatasetSpec
-from tui_nn.session import SessionClosed
-from tui_nn.session.messages import InjectFault, Reset, SetView, Snapshot, Start, Step, TrainerDied
+from tui_nn.session.client.proxy import SessionClosed
+from tui_nn.session.protocol.messages import (
+    InjectFault,
+    Reset,
+    SetView,
+    Snapshot,
+    Start,
+    Step,
+    TrainerDied,
+)
 
 
 def gone(pid: int) -> bool:
@@ -37,7 +45,7 @@ def wait_gone(pid: int, timeout: float = WAIT) -> bool:
 
 def test_the_session_layer_does_not_import_textual():
     code = (
-        "import sys, tui_nn.session, tui_nn.session.trainer_process, tui_nn.session.runner;"
+        "import sys, tui_nn.session, tui_nn.session.trainer.loop, tui_nn.session.trainer.runner;"
         "assert 'textual' not in sys.modules, 'session pulled in textual'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -127,8 +135,8 @@ PARENT = textwrap.dedent(
     import sys, threading, time
     from tui_nn.config import RunConfig
     from tui_nn.data.spec import DatasetSpec
-    from tui_nn.session import TrainingSession
-    from tui_nn.session.messages import Start
+    from tui_nn.session.client.proxy import TrainingSession
+    from tui_nn.session.protocol.messages import Start
 
     if __name__ == "__main__":
         ready = threading.Event()
@@ -145,8 +153,8 @@ PARENT = textwrap.dedent(
 def test_a_killed_app_leaves_its_trainer_detached_not_orphaned(tmp_path):
     """The trainer is detached (like tmux): an app killed with SIGKILL leaves it training,
     registered, reachable; `--stop` then saves and ends it (no process nobody can reach)."""
-    import tui_nn.session.registry as registry
-    from tui_nn.session.proxy import ask
+    import tui_nn.session.protocol.rendezvous as rendezvous
+    from tui_nn.session.client.proxy import ask
 
     script = tmp_path / "parent.py"
     script.write_text(PARENT)
@@ -158,12 +166,12 @@ def test_a_killed_app_leaves_its_trainer_detached_not_orphaned(tmp_path):
     finally:
         parent.kill()  # SIGKILL: no clean-up code runs in the parent
         parent.wait()
-    (info,) = registry.trainers()
+    (info,) = rendezvous.trainers()
     assert info.pid == child_pid and not gone(child_pid)
     status = ask(info.id, "stop")
     assert status is not None and status.dataset == "circle"
     assert wait_gone(child_pid), "the stopped trainer did not end"
-    assert registry.trainers() == []
+    assert rendezvous.trainers() == []
 
 
 def test_a_session_started_from_a_short_lived_thread_lives_on(open_session):

@@ -8,8 +8,8 @@ from session_helpers import make_config
 
 from tui_nn.engine.history import CAPACITY
 from tui_nn.files import load_model
-from tui_nn.session.messages import Save, Start
-from tui_nn.session.runner import Runner
+from tui_nn.session.protocol.messages import Save, Start
+from tui_nn.session.trainer.runner import Runner
 
 EPOCHS = 14_000  # > 2 x CAPACITY: the history is thinned several times
 

@@ -8,9 +8,9 @@ import pytest
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
-from tui_nn.session.mailbox import END, Mailbox, freeze, merge
-from tui_nn.session.messages import DecisionGrid, Snapshot, TrainerDied
-from tui_nn.session.panel_data import PanelData
+from tui_nn.session.client.mailbox import END, Mailbox, merge
+from tui_nn.session.protocol.frozen import freeze
+from tui_nn.session.protocol.messages import DecisionGrid, PanelData, Snapshot, TrainerDied
 
 
 def record(epoch: int) -> EpochRecord:

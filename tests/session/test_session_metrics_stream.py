@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session.metrics_stream import MetricsStream, stride_for
+from tui_nn.session.trainer.metrics_stream import MetricsStream, stride_for
 
 
 def record(epoch: int) -> EpochRecord:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tui_nn.session.notation import (
+from tui_nn.textbook.notation import (
     Address,
     NotationError,
     check_address,

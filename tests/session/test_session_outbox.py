@@ -10,11 +10,11 @@ from multiprocessing import Pipe
 from session_helpers import WAIT, make_config
 from test_session_detach import started, wait_until  # noqa: F401 - the fixture
 
-from tui_nn.session import registry
-from tui_nn.session.messages import SetView, Snapshot, Start
-from tui_nn.session.outbox import Outbox, pickled
-from tui_nn.session.protocol import Hello
-from tui_nn.session.proxy import ask, connect
+import tui_nn.session.protocol.rendezvous as rendezvous
+from tui_nn.session.client.proxy import ask, connect
+from tui_nn.session.protocol.hello import Hello
+from tui_nn.session.protocol.messages import SetView, Snapshot, Start
+from tui_nn.session.trainer.outbox import Outbox, pickled
 
 
 def test_an_outbox_sends_in_order_without_blocking_the_caller():
@@ -67,7 +67,7 @@ def test_a_stuck_client_does_not_stop_training_or_the_other_apps(started):  # no
     finally:
         stuck.close()
     wait_until(lambda: ask(trainer_id).clients == 1, "the closed client gone")
-    assert registry.pid_alive(session.pid)
+    assert rendezvous.pid_alive(session.pid)
 
 
 def test_the_app_told_its_link_was_lost_while_the_trainer_runs(started):  # noqa: F811
@@ -81,5 +81,5 @@ def test_the_app_told_its_link_was_lost_while_the_trainer_runs(started):  # noqa
     lost = sink.wait(lambda m: not isinstance(m, Snapshot))
     assert lost.alive and f"tui-nn attach {trainer_id}" in lost.message
     assert "still running" in lost.message
-    assert registry.pid_alive(session.pid)
+    assert rendezvous.pid_alive(session.pid)
     assert ask(trainer_id) is not None

@@ -4,9 +4,9 @@ counts that add up, and only for data that has no decision grid."""
 import numpy as np
 from session_helpers import make_config
 
-from tui_nn.session.messages import SetView, Start
-from tui_nn.session.panel_data import _small_images, panel_data
-from tui_nn.session.runner import Runner
+from tui_nn.session.protocol.messages import SetView, Start
+from tui_nn.session.trainer.panel_data import _small_images, panel_data
+from tui_nn.session.trainer.runner import Runner
 
 
 def loaded(name: str, **kw) -> Runner:

@@ -9,8 +9,8 @@ from session_helpers import make_config
 from test_session_runner import Clock
 
 from tui_nn.files import load_model
-from tui_nn.session.messages import Save, SetParameter, SetView, Start, Step
-from tui_nn.session.runner import Runner
+from tui_nn.session.protocol.messages import Save, SetParameter, SetView, Start, Step
+from tui_nn.session.trainer.runner import Runner
 
 
 @pytest.fixture
@@ -125,7 +125,8 @@ def test_image_data_sends_its_picture_shape_and_scaled_pixels():
 
 
 def test_the_view_survives_coalescing_and_arrives_read_only(runner):
-    from tui_nn.session.mailbox import freeze, merge
+    from tui_nn.session.client.mailbox import merge
+    from tui_nn.session.protocol.frozen import freeze
 
     runner.apply(SetView(weights=True, grid=False))
     older = runner.snapshot()

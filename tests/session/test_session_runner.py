@@ -5,8 +5,8 @@ import dataclasses
 import pytest
 from session_helpers import make_config
 
-from tui_nn.session.messages import Pause, Reset, SetHyper, SetView, Start, Step
-from tui_nn.session.runner import Runner
+from tui_nn.session.protocol.messages import Pause, Reset, SetHyper, SetView, Start, Step
+from tui_nn.session.trainer.runner import Runner
 
 
 class Clock:
@@ -108,7 +108,7 @@ def test_elapsed_is_wall_time_spent_running_paced_waits_included(runner):
 
 
 def test_a_save_that_cannot_be_written_is_answered_with_the_reason(runner, tmp_path):
-    from tui_nn.session.messages import Save
+    from tui_nn.session.protocol.messages import Save
 
     runner.apply(Step(steps=1))
     runner.advance()

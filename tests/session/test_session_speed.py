@@ -7,9 +7,9 @@ import psutil
 import pytest
 from session_helpers import Collector, make_config
 
-from tui_nn.session.messages import Pause, SetSpeed, Snapshot, Start, Stop
-from tui_nn.session.runner import Runner
-from tui_nn.session.trainer_process import MAX_LAG, Pace, serve
+from tui_nn.session.protocol.messages import Pause, SetSpeed, Snapshot, Start, Stop
+from tui_nn.session.trainer.loop import MAX_LAG, Pace, serve
+from tui_nn.session.trainer.runner import Runner
 
 STEPS_PER_EPOCH = 10  # make_config(): 100 training samples, batch 10
 

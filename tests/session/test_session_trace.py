@@ -6,9 +6,9 @@ import pytest
 from session_helpers import Collector, make_config
 
 from tui_nn.engine.trace import trace_sample
-from tui_nn.session import TrainingSession
-from tui_nn.session.messages import ApplyTraceStep, SetView, Snapshot, Step, TraceSample
-from tui_nn.session.runner import Runner
+from tui_nn.session.client.proxy import TrainingSession
+from tui_nn.session.protocol.messages import ApplyTraceStep, SetView, Snapshot, Step, TraceSample
+from tui_nn.session.trainer.runner import Runner
 
 
 class Clock:

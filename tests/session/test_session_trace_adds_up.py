@@ -16,8 +16,8 @@ from tui_nn.engine.optimizers import OPTIMIZERS
 from tui_nn.engine.trace import trace_sample
 from tui_nn.engine.trainer import Trainer
 from tui_nn.engine.types import HyperParams, TrainData
-from tui_nn.session.trace_lines import fitted_sum, shown
-from tui_nn.session.trace_text import trace_text
+from tui_nn.textbook.trace_lines import fitted_sum, shown
+from tui_nn.textbook.trace_text import trace_text
 
 NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 SAFE = {"sqrt": math.sqrt, "log": math.log, "exp": math.exp, "tanh": math.tanh,

@@ -7,7 +7,7 @@ import numpy as np
 
 from tui_nn.engine import LayerSpec, Network, NetworkSpec
 from tui_nn.engine.trace import trace_sample
-from tui_nn.session.trace_text import num, trace_steps, trace_text
+from tui_nn.textbook.trace_text import num, trace_steps, trace_text
 
 # ---- the worked example, by hand ------------------------------------------------------------
 

@@ -4,8 +4,8 @@ Commands are applied at once; `train(epochs)` runs whole epochs and publishes a 
 from __future__ import annotations
 
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import Pause, Start, Step, Stop
-from tui_nn.session.runner import Runner
+from tui_nn.session.protocol.messages import Pause, Start, Step, Stop
+from tui_nn.session.trainer.runner import Runner
 
 
 class RunnerSession:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from ui_helpers import started, wait_for
 
 from tui_nn.engine.spec import LayerSpec
-from tui_nn.session.messages import SetArchitecture
+from tui_nn.session.protocol.messages import SetArchitecture
 from tui_nn.ui import names
 
 

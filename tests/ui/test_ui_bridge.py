@@ -7,7 +7,7 @@ import threading
 from ui_fakes import FakeSession, data_for, grid_for, record
 
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import TrainerDied
+from tui_nn.session.protocol.messages import TrainerDied
 from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost
 
 

@@ -13,7 +13,7 @@ from ui_helpers import screen_text, started, wait_for
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.types import HyperParams
-from tui_nn.session.messages import Fork, Pause, Reset, Save, SetHyper, Step
+from tui_nn.session.protocol.messages import Fork, Pause, Reset, Save, SetHyper, Step
 from tui_nn.ui.app import create_app
 from tui_nn.ui.end_comparison import EndComparison
 

@@ -11,7 +11,7 @@ from ui_helpers import Harness, screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
-from tui_nn.session.messages import SetParameter, SetView
+from tui_nn.session.protocol.messages import SetParameter, SetView
 from tui_nn.ui.app import create_app
 from tui_nn.ui.parameter_prompt import ParameterPrompt
 from tui_nn.ui.widgets.diagram import NetworkDiagram
@@ -185,7 +185,7 @@ async def test_palette_sets_w1_2_1_and_the_saved_run_holds_it(tmp_path):
 async def test_a_refusal_from_the_trainer_is_shown(tmp_path):
     """A command the prompt let through but the trainer refused (the network changed
     meanwhile): the trainer's reason is shown and kept in the refusals."""
-    from tui_nn.session.notation import Address
+    from tui_nn.textbook.notation import Address
 
     harness = Harness(NET_2321, tmp_path)
     app = harness.app

@@ -9,7 +9,7 @@ from runner_session import RunnerSession
 from ui_helpers import started, wait_for
 
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import SetHyper
+from tui_nn.session.protocol.messages import SetHyper
 from tui_nn.ui.app import create_app
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from runner_session import RunnerSession
 from ui_helpers import started, wait_for
 
-import tui_nn.engine.gradcheck as gradcheck
+import tui_nn.engine.gradient_check as gradcheck
 from tui_nn.config import RunConfig
 from tui_nn.ui.app import create_app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 from ui_helpers import started, wait_for
 
-from tui_nn.session.messages import SetDataset, SetHyper
+from tui_nn.session.protocol.messages import SetDataset, SetHyper
 
 
 async def type_into(pilot, app, field_id: str, text: str) -> None:

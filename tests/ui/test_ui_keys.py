@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ui_helpers import screen_text, started, wait_for
 
-from tui_nn.session.messages import Pause, Reset, SetDataset, Start, Step
+from tui_nn.session.protocol.messages import Pause, Reset, SetDataset, Start, Step
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.help import HelpScreen
 

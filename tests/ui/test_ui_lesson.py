@@ -11,7 +11,7 @@ from ui_helpers import screen_text, started, wait_for
 from tui_nn.cli.lessons import lesson_configs
 from tui_nn.engine.spec import LayerSpec
 from tui_nn.lessons import find_lesson, load_lesson
-from tui_nn.session.messages import Reset, SetArchitecture, SetDataset, SetHyper
+from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset, SetHyper
 from tui_nn.ui.lesson_app import LessonApp, create_lesson_app
 from tui_nn.ui.widgets.lesson_panel import LessonPanel
 

@@ -6,7 +6,7 @@ from ui_fakes import record
 from ui_helpers import Harness, started, wait_for
 
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import SetView
+from tui_nn.session.protocol.messages import SetView
 from tui_nn.ui.app import create_app, run_app
 
 PICTURES = ("CostPlot", "AccuracyPlot", "NeuronHeatmap", "DecisionBoundary")

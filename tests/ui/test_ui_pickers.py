@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui_helpers import started, wait_for
 
-from tui_nn.session.messages import SetArchitecture
+from tui_nn.session.protocol.messages import SetArchitecture
 from tui_nn.ui import names
 from tui_nn.ui.name_picker import NamePicker
 

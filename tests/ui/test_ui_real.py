@@ -24,7 +24,7 @@ from tui_nn.ui.app import create_app
 
 try:
     from tui_nn.files import load_model
-    from tui_nn.session import TrainingSession  # noqa: F401
+    from tui_nn.session.client.proxy import TrainingSession  # noqa: F401
 except ImportError as exc:  # pragma: no cover
     pytest.skip(
         f"the real session or model files are not importable: {exc}", allow_module_level=True
@@ -145,8 +145,8 @@ def wait_until(condition, what: str, timeout: float = 30.0):
 
 
 def test_losing_the_terminal_detaches_and_attach_brings_it_back_live(app_env, tmp_path):
-    import tui_nn.session.registry as registry
-    from tui_nn.session.proxy import ask
+    import tui_nn.session.protocol.rendezvous as rendezvous
+    from tui_nn.session.client.proxy import ask
 
     term = Terminal(["--samples", "200", "--speed", "40"], app_env)
     try:
@@ -161,7 +161,7 @@ def test_losing_the_terminal_detaches_and_attach_brings_it_back_live(app_env, tm
         assert term.exited(timeout=20), "the app did not end after losing its terminal"
     finally:
         term.close()
-    (info,) = wait_until(registry.trainers, "the trainer in the registry")
+    (info,) = wait_until(rendezvous.trainers, "the trainer in the runtime folder")
     first = ask(info.id)
     assert first.state == "running" and first.clients == 0
     runs = wait_until(lambda: list((tmp_path / "runs").glob("*.npz")), "the run saved on detach")
@@ -179,8 +179,8 @@ def test_losing_the_terminal_detaches_and_attach_brings_it_back_live(app_env, tm
         again.wait_text(lambda t: "saved this run to" in t, "where the run was saved", 5)
     finally:
         again.close()
-    wait_until(lambda: not registry.pid_alive(info.pid), "the stopped trainer to end")
-    assert registry.trainers() == []
+    wait_until(lambda: not rendezvous.pid_alive(info.pid), "the stopped trainer to end")
+    assert rendezvous.trainers() == []
     assert load_model(runs[0]).history[-1].epoch > seen - 1
 
 
@@ -188,8 +188,8 @@ def test_losing_the_terminal_detaches_and_attach_brings_it_back_live(app_env, tm
 def test_killing_the_tmux_window_under_the_app_leaves_training_to_attach(app_env, tmp_path):
     """As a user sees it: the app in tmux, the tmux session killed (its terminal gone), then
     `tui-nn attach` in a new one shows the run, live."""
-    import tui_nn.session.registry as registry
-    from tui_nn.session.proxy import ask
+    import tui_nn.session.protocol.rendezvous as rendezvous
+    from tui_nn.session.client.proxy import ask
 
     server = f"tuinn-test-{os.getpid()}"
     tmux = ["tmux", "-L", server]
@@ -207,7 +207,7 @@ def test_killing_the_tmux_window_under_the_app_leaves_training_to_attach(app_env
         subprocess.run([*tmux, "send-keys", "-t", "one", "space"], env=env)
         wait_until(lambda: trained_epochs(screen("one")) > 0, "training in tmux")
         subprocess.run([*tmux, "kill-session", "-t", "one"], env=env)
-        (info,) = wait_until(registry.trainers, "the trainer, detached")
+        (info,) = wait_until(rendezvous.trainers, "the trainer, detached")
         epoch = wait_until(lambda: ask(info.id).epoch, "its epoch")
         wait_until(lambda: ask(info.id).epoch > epoch, "training on without a terminal")
         attach = f"{sys.executable} -m tui_nn attach"

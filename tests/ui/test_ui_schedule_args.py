@@ -12,7 +12,7 @@ from tui_nn.config import RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.schedules import SCHEDULES
 from tui_nn.engine.types import HyperParams
-from tui_nn.session.messages import SetHyper
+from tui_nn.session.protocol.messages import SetHyper
 from tui_nn.ui import schedule_args
 from tui_nn.ui.app import create_app
 from tui_nn.ui.fields import Refused

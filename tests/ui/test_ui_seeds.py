@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui_helpers import screen_text, started, wait_for
 
-from tui_nn.session.messages import Reset
+from tui_nn.session.protocol.messages import Reset
 
 
 def weights_seed(app) -> str:

@@ -7,7 +7,7 @@ import pytest
 from ui_helpers import Harness, started, wait_for
 
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import SetSpeed
+from tui_nn.session.protocol.messages import SetSpeed
 from tui_nn.ui.actions import SPEEDS, faster, slower
 from tui_nn.ui.app import create_app, run_app
 from tui_nn.ui.status import speed_text

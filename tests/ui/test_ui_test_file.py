@@ -13,7 +13,7 @@ from ui_helpers import Harness, started, wait_for
 
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
-from tui_nn.session.messages import SetDataset
+from tui_nn.session.protocol.messages import SetDataset
 from tui_nn.ui.app import create_app
 from tui_nn.ui.widgets import DecisionBoundary
 

@@ -8,8 +8,8 @@ import numpy as np
 from ui_helpers import Harness, screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
-from tui_nn.session.messages import ApplyTraceStep, Pause, Start, TraceSample
-from tui_nn.session.trace_text import num
+from tui_nn.session.protocol.messages import ApplyTraceStep, Pause, Start, TraceSample
+from tui_nn.textbook.trace_text import num
 from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.trace_mode import point_at
 

@@ -9,7 +9,7 @@ from ui_helpers import Harness, screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
-from tui_nn.session.messages import SetView, TraceSample
+from tui_nn.session.protocol.messages import SetView, TraceSample
 from tui_nn.ui.panels.trace import TracePanel
 from tui_nn.ui.trace_mode import point_at
 from tui_nn.ui.widgets import DecisionBoundary
@@ -235,7 +235,7 @@ async def test_image_inputs_stay_a_picture_with_the_traced_sample(tmp_path):
 
 
 async def test_a_weight_set_by_hand_while_tracing_is_traced_again(tmp_path):
-    from tui_nn.session.notation import Address
+    from tui_nn.textbook.notation import Address
 
     harness = Harness(NET_2321, tmp_path)
     app = harness.app

@@ -10,8 +10,8 @@ import numpy as np
 from widget_helpers import Host
 
 from tui_nn.data.shipped import load_digits
-from tui_nn.session.messages import DataSummary
-from tui_nn.session.panel_data import PanelData, _small_images
+from tui_nn.session.protocol.messages import DataSummary, PanelData
+from tui_nn.session.trainer.panel_data import _small_images
 from tui_nn.ui.widgets.confusion_matrix import ConfusionMatrix
 from tui_nn.ui.widgets.fit_plot import FitPlot
 from tui_nn.ui.widgets.sample_strip import SampleStrip

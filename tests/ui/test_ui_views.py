@@ -12,8 +12,7 @@ from ui_helpers import started, wait_for
 
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
-from tui_nn.session.messages import DataSummary
-from tui_nn.session.panel_data import PanelData
+from tui_nn.session.protocol.messages import DataSummary, PanelData
 from tui_nn.ui.app import create_app
 from tui_nn.ui.lower_right import views_for
 from tui_nn.ui.widgets.confusion_matrix import ConfusionMatrix

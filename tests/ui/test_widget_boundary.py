@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from widget_helpers import Host, char_at, rgb, style_at, text_of, wait_until
 
-from tui_nn.session.messages import DataSummary, DecisionGrid
+from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
 from tui_nn.ui.widgets import DecisionBoundary
 from tui_nn.ui.widgets.boundary import NOT_2D_NOTE
 from tui_nn.ui.widgets.palette import DIVERGING, POINTS_BINARY, TEST_POINTS_BINARY

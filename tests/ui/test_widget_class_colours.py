@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import tui_nn.ui.widgets.boundary_canvas as canvas
-from tui_nn.session.messages import DataSummary
+from tui_nn.session.protocol.messages import DataSummary
 from tui_nn.ui.widgets.class_colours import NAMED, SAFE, class_colours, light
 
 

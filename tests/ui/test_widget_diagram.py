@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from widget_helpers import Host, layer_stats, rgb, style_at, text_of
 
-from tui_nn.session.messages import NetworkView
+from tui_nn.session.protocol.messages import NetworkView
 from tui_nn.ui.widgets.diagram import NetworkDiagram
 from tui_nn.ui.widgets.diagram_draw import NEGATIVE, POSITIVE
 from tui_nn.ui.widgets.diagram_layout import block_weights, plan, strongest, top_k

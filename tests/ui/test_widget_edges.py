@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from widget_helpers import Host, layer_stats, record, wait_until, widget_text
 
-from tui_nn.session.messages import DataSummary, DecisionGrid
+from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
+import tui_nn.session.trainer.tracing as tracing
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.engine.types import EpochRecord, LayerStats
-from tui_nn.session import tracing
-from tui_nn.session.messages import (
+from tui_nn.session.protocol.messages import (
     ApplyTraceStep,
     DataSummary,
     DecisionGrid,
@@ -152,7 +152,7 @@ def view_for(spec: NetworkSpec, weights) -> NetworkView:
 
 
 class FakeSession:
-    """Quacks like tui_nn.session.TrainingSession."""
+    """Quacks like tui_nn.session.client.proxy.TrainingSession."""
 
     def __init__(self, sink, fps: float = 10, blas_threads: int | None = 1) -> None:
         self.sink = sink
@@ -416,7 +416,7 @@ class FakeSession:
 
 
 class _TraceRunner:
-    """What session/tracing.py's handlers need from the runner, with the real engine."""
+    """What session/trainer/tracing.py's handlers need from the runner, with the real engine."""
 
     def __init__(self, dataset: DatasetSpec, network: NetworkSpec, hyper) -> None:
         from tui_nn.data import load_dataset

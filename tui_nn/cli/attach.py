@@ -5,8 +5,8 @@
     tui-nn attach --list     the running trainers: id, dataset, network, epoch, state, started
     tui-nn attach --stop ID  save its run and end it
 
-Trainers are found in the user's private runtime folder (tui_nn.session.registry) and reached
-over their Unix socket with the user's key; nothing listens on the network.
+Trainers are found in the user's private runtime folder (tui_nn.session.protocol.rendezvous)
+and reached over their Unix socket with the user's key; nothing listens on the network.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
-    from tui_nn.session.registry import RegistryError
+    from tui_nn.session.protocol.rendezvous import RendezvousError
 
     ns = parser().parse_args(argv)
     try:
@@ -50,14 +50,14 @@ def main(argv: list[str]) -> int:
         if ns.stop:
             return stop(ns.stop)
         return attach(ns.id, ns.fps, ns.low_bandwidth)
-    except RegistryError as exc:
+    except RendezvousError as exc:
         raise UsageError(str(exc)) from None
 
 
 def find(trainer_id: str | None):  # noqa: ANN201 - a TrainerInfo
-    import tui_nn.session.registry as registry
+    import tui_nn.session.protocol.rendezvous as rendezvous
 
-    found = registry.trainers()
+    found = rendezvous.trainers()
     if trainer_id is None:
         if not found:
             raise UsageError("no trainer is running (start one with tui-nn, then press d)")
@@ -77,11 +77,11 @@ def find(trainer_id: str | None):  # noqa: ANN201 - a TrainerInfo
 
 
 def list_trainers() -> int:
-    import tui_nn.session.registry as registry
-    from tui_nn.session.proxy import ask
+    import tui_nn.session.protocol.rendezvous as rendezvous
+    from tui_nn.session.client.proxy import ask
 
     rows = []
-    for info in registry.trainers():
+    for info in rendezvous.trainers():
         status = ask(info.id)
         epoch, state = (status.epoch, status.state) if status else ("?", "not answering")
         attached = f" ({status.clients} attached)" if status and status.clients else ""
@@ -98,8 +98,8 @@ def list_trainers() -> int:
 
 
 def stop(trainer_id: str) -> int:
-    import tui_nn.session.registry as registry
-    from tui_nn.session.proxy import ask
+    import tui_nn.session.protocol.rendezvous as rendezvous
+    from tui_nn.session.client.proxy import ask
 
     info = find(trainer_id)
     status = ask(info.id, "stop")
@@ -107,7 +107,7 @@ def stop(trainer_id: str) -> int:
         print(f"tui-nn: trainer {info.id} did not answer (pid {info.pid})")
         return 1
     deadline = time.monotonic() + 10
-    while registry.pid_alive(info.pid) and time.monotonic() < deadline:
+    while rendezvous.pid_alive(info.pid) and time.monotonic() < deadline:
         time.sleep(0.02)
     saved = f"; saved its run to {status.saved_path}" if status.saved_path else ""
     print(f"stopped trainer {info.id} at epoch {status.epoch}{saved}")
@@ -115,7 +115,7 @@ def stop(trainer_id: str) -> int:
 
 
 def attach(trainer_id: str | None, fps: float, low_bandwidth: bool) -> int:
-    from tui_nn.session.proxy import ask
+    from tui_nn.session.client.proxy import ask
 
     info = find(trainer_id)
     status = ask(info.id)

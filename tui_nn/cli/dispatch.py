@@ -144,7 +144,7 @@ def _command(name: str) -> Callable[[list[str]], int]:
     elif name == "export":
         from tui_nn.cli.export import main as command
     elif name == "check":
-        from tui_nn.cli.gradcheck import main as command
+        from tui_nn.cli.gradient_check import main as command
     elif name == "trace":
         from tui_nn.cli.trace import main as command
     elif name == "sweep":

@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
     from tui_nn.data import load_dataset
     from tui_nn.engine.optimizers import OPTIMIZERS
     from tui_nn.engine.trace import trace_sample, trace_to_dict
-    from tui_nn.session.trace_text import trace_text
+    from tui_nn.textbook.trace_text import trace_text
 
     ns = parser().parse_args(argv)
     index = sample_index(ns.sample)
@@ -124,7 +124,7 @@ def target_units(dataset) -> dict | None:  # noqa: ANN001 - a Dataset
 
 def heading(trace, net, dataset, split: str, index: int, values: dict[str, Any]) -> list[str]:
     """What is traced: the sample and its target, the network, where its weights come from."""
-    from tui_nn.session.trace_lines import vector
+    from tui_nn.textbook.trace_lines import vector
 
     spec = net.spec
     sizes = "-".join(str(n) for n in spec.sizes)

@@ -3,10 +3,12 @@
 net = Network.from_spec(NetworkSpec(2, (LayerSpec(8, "tanh"),), LayerSpec(1, "sigmoid")))
 trainer = Trainer(net, TrainData(X, y, X_test, y_test), HyperParams(lr=0.1))
 for result in trainer.run(max_steps=1000): ...
+
+The gradient check is `tui_nn.engine.gradient_check.gradient_check` (the module is not
+shadowed here by the function of the same name, so it can be patched and imported by path).
 """
 
 from tui_nn.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
-from tui_nn.engine.gradcheck import gradient_check
 from tui_nn.engine.initializers import INITIALIZERS
 from tui_nn.engine.losses import LOSSES, encode_targets
 from tui_nn.engine.metrics import accuracy
@@ -36,6 +38,5 @@ __all__ = [
     "accuracy",
     "check_hyper",
     "encode_targets",
-    "gradient_check",
     "validate_spec",
 ]

@@ -6,7 +6,7 @@ the command palette.
 
 from __future__ import annotations
 
-from tui_nn.session.messages import Pause, Reset, SetSpeed, Start, Step
+from tui_nn.session.protocol.messages import Pause, Reset, SetSpeed, Start, Step
 from tui_nn.ui.panels import HyperPanel
 from tui_nn.ui.widgets import AccuracyPlot, CostPlot, NeuronHeatmap
 from tui_nn.ui.widgets.diagram import NetworkDiagram

@@ -30,7 +30,7 @@ import tui_nn.ui.gradient_check as gradient_check
 from tui_nn.config import RunConfig, check_fps, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.rule import RuleError
-from tui_nn.session.messages import (
+from tui_nn.session.protocol.messages import (
     SetArchitecture,
     SetDataset,
     SetHyper,

@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.session.messages import (
+from tui_nn.session.protocol.messages import (
     DataSummary,
     DecisionGrid,
     Inspection,
     NetworkView,
+    PanelData,
     Snapshot,
     TraceResult,
     TrainerDied,
 )
-from tui_nn.session.panel_data import PanelData
 
 
 @dataclass

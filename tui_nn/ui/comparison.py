@@ -2,7 +2,7 @@
 lockstep, overlay their curves, end keeping A, B or both as saved runs.
 
 Forking pauses A and sends it `Fork(path)`: A writes its weights, history, optimizer state and
-shuffling state (session/forking.py). Once A confirms, a second trainer process starts from
+shuffling state (session/trainer/forking.py). Once A confirms, a second trainer process starts from
 that file, so B is A as it was at that moment. Lockstep: while the comparison runs, the app
 sends `Step(epoch=True)` to both and the next pair only when both have finished theirs, so the
 two runs are always at the same epoch; each trainer keeps the speed limit, so it applies to
@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.widgets import Footer
 
 from tui_nn.config import RunConfig, config_differences
-from tui_nn.session.messages import (
+from tui_nn.session.protocol.messages import (
     Fork,
     Pause,
     Reset,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tui_nn.session.messages import SetParameter, SetView, Snapshot
-from tui_nn.session.notation import Address
+from tui_nn.session.protocol.messages import SetParameter, SetView, Snapshot
+from tui_nn.textbook.notation import Address
 from tui_nn.ui.bridge import Update
 from tui_nn.ui.parameter_prompt import ParameterPrompt
 from tui_nn.ui.widgets import NeuronHeatmap

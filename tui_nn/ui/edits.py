@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from tui_nn.session.messages import SetArchitecture, SetDataset, SetHyper, Snapshot
+from tui_nn.session.protocol.messages import SetArchitecture, SetDataset, SetHyper, Snapshot
 
 EditKind = Literal["network", "hyper", "data"]
 KINDS: tuple[EditKind, ...] = ("network", "hyper", "data")

@@ -4,8 +4,8 @@ relative error and ok / FAILED — as a message."""
 
 from __future__ import annotations
 
-from tui_nn.session.gradients import PREFIX
-from tui_nn.session.messages import CheckGradients, Snapshot
+from tui_nn.session.protocol.messages import GRADIENT_CHECK_PREFIX as PREFIX
+from tui_nn.session.protocol.messages import CheckGradients, Snapshot
 
 TITLE = "Check gradients"
 HELP = "Backprop against finite differences on the current network (float64, 8 samples)"

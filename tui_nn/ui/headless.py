@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from tui_nn.session.messages import Pause, Snapshot, Start, TrainerDied
+from tui_nn.session.protocol.messages import Pause, Snapshot, Start, TrainerDied
 from tui_nn.ui.trainer_link import Session, SessionFactory
 from tui_nn.ui.widgets.throttle import Throttled
 

@@ -22,7 +22,7 @@ from tui_nn.config import RunConfig
 from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson, changed_controls, control_values, goal_values
 from tui_nn.lessons.controls import shown_name
-from tui_nn.session.messages import Reset, SetArchitecture, SetDataset, SetHyper, Snapshot
+from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset, SetHyper, Snapshot
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.bridge import Update
 from tui_nn.ui.panels import ArchitecturePanel, HyperPanel

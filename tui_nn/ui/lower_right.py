@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from textual.widget import Widget
 
-from tui_nn.session.messages import DataSummary
-from tui_nn.session.panel_data import IMAGE_NAMES, PanelData
+from tui_nn.session.protocol.messages import IMAGE_NAMES, DataSummary, PanelData
 from tui_nn.ui.widgets.boundary import DecisionBoundary
 from tui_nn.ui.widgets.confusion_matrix import ConfusionMatrix
 from tui_nn.ui.widgets.fit_plot import FitPlot

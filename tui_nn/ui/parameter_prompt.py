@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from tui_nn.session.notation import Address, NotationError, parse_assignment
+from tui_nn.textbook.notation import Address, NotationError, parse_assignment
 from tui_nn.ui.widgets.field_input import FieldInput
 
 HINT = (

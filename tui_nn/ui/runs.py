@@ -91,11 +91,11 @@ def find_run(resume: str | bool) -> Path:
 
 def check_not_training(path: Path) -> None:
     """Never two trainers for one run: a run file a detached trainer still trains is refused."""
-    import tui_nn.session.registry as registry
+    import tui_nn.session.protocol.rendezvous as rendezvous
 
     try:
-        found = registry.trainers()
-    except registry.RegistryError:
+        found = rendezvous.trainers()
+    except rendezvous.RendezvousError:
         return
     for info in found:
         if info.run_path and Path(info.run_path).resolve() == path.resolve():

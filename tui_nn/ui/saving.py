@@ -24,7 +24,7 @@ from pathlib import Path
 
 from textual import work
 
-from tui_nn.session.messages import Pause, Save
+from tui_nn.session.protocol.messages import Pause, Save
 from tui_nn.ui import runs
 from tui_nn.ui.status import StatusLine
 

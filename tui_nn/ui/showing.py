@@ -4,7 +4,7 @@ its own budget. A mixin of TuiNNApp (app.py), beside the other concerns it is ma
 
 from __future__ import annotations
 
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.protocol.messages import Snapshot
 from tui_nn.ui.bridge import Update
 from tui_nn.ui.panels import ArchitecturePanel, HyperPanel
 from tui_nn.ui.status import StatusLine

@@ -22,7 +22,7 @@ from typing import Literal
 from rich.text import Text
 from textual.widget import Widget
 
-from tui_nn.session.messages import Snapshot, State
+from tui_nn.session.protocol.messages import Snapshot, State
 from tui_nn.ui.widgets import NeuronHeatmap
 
 NeuronSelected = NeuronHeatmap.NeuronSelected

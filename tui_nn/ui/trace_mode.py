@@ -19,7 +19,7 @@ import numpy as np
 from textual import events
 
 from tui_nn.engine.types import LayerStats
-from tui_nn.session.messages import (
+from tui_nn.session.protocol.messages import (
     ApplyTraceStep,
     NetworkView,
     Pause,

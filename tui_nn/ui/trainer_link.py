@@ -9,7 +9,7 @@ from tui_nn.config import RunConfig
 
 
 class Session(Protocol):
-    """What the app needs from a session (tui_nn.session.TrainingSession, or a test fake)."""
+    """What the app needs from a session (client/proxy.py's TrainingSession, or a test fake)."""
 
     def start(
         self,
@@ -30,7 +30,7 @@ SessionFactory = Callable[..., Session]  # (sink, fps=...) -> Session
 
 
 def real_session(sink: Callable[[object], object], fps: float) -> Session:
-    from tui_nn.session import TrainingSession
+    from tui_nn.session.client.proxy import TrainingSession
 
     # The trainer is a subprocess with its own stdin/stdout/stderr (no multiprocessing spawn,
     # so nothing needs the app's captured stderr).

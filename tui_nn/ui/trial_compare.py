@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tui_nn.config import RunConfig
 from tui_nn.files import ModelFileError, load_model
-from tui_nn.session.messages import Snapshot
+from tui_nn.session.protocol.messages import Snapshot
 
 
 class TrialRefused(ValueError):

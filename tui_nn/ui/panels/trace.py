@@ -19,8 +19,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from tui_nn.session.messages import TraceResult
-from tui_nn.session.trace_text import step_plan, trace_step
+from tui_nn.session.protocol.messages import TraceResult
+from tui_nn.textbook.trace_text import step_plan, trace_step
 from tui_nn.ui.widgets.field_input import FieldInput
 
 HINTS = "←/→ step  ↑/↓ neuron  n/p sample  i index  t split  c point  v diagram  a apply  Esc"

@@ -22,7 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 import tui_nn.ui.widgets.boundary_canvas as canvas_mod
-from tui_nn.session.messages import DataSummary, DecisionGrid
+from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
 from tui_nn.ui.widgets.boundary_canvas import Colouring
 from tui_nn.ui.widgets.palette import color
 from tui_nn.ui.widgets.row_widget import RowWidget

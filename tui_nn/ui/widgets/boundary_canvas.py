@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_nn.session.messages import DataSummary, DecisionGrid
+from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
 from tui_nn.ui.widgets.class_colours import class_colours, dim, light, names_colours
 from tui_nn.ui.widgets.palette import (
     CATEGORICAL,

@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_nn.session.panel_data import PanelData
+from tui_nn.session.protocol.messages import PanelData
 from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
 
 NO_DATA_NOTE = "confusion matrix: classification with more than 2 inputs"

@@ -35,7 +35,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.engine.types import LayerStats
-from tui_nn.session.messages import NetworkView
+from tui_nn.session.protocol.messages import NetworkView
 from tui_nn.ui.widgets import diagram_draw as draw
 from tui_nn.ui.widgets import diagram_text as words
 from tui_nn.ui.widgets.diagram_layout import DiagramLayout, plan

@@ -18,7 +18,7 @@ import numpy as np
 from rich.style import Style
 
 from tui_nn.engine.types import LayerStats
-from tui_nn.session.messages import NetworkView
+from tui_nn.session.protocol.messages import NetworkView
 from tui_nn.ui.widgets.diagram_layout import (
     Canvas,
     DiagramLayout,

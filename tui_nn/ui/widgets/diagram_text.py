@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui_nn.engine.types import LayerStats
-from tui_nn.session.messages import NetworkView
-from tui_nn.session.notation import Address
+from tui_nn.session.protocol.messages import NetworkView
+from tui_nn.textbook.notation import Address
 
 MARK_THRESHOLD = 0.9  # as the heatmap: dead/saturated when this share of the batch is
 

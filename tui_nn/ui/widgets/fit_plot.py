@@ -17,7 +17,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_nn.session.panel_data import PanelData
+from tui_nn.session.protocol.messages import PanelData
 from tui_nn.ui.widgets.palette import color
 from tui_nn.ui.widgets.panel_rows import PanelRows
 from tui_nn.ui.widgets.pixels import PixelStyles

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui_nn.session.messages import DataSummary
+from tui_nn.session.protocol.messages import DataSummary
 from tui_nn.ui.widgets.row_widget import RowWidget
 
 

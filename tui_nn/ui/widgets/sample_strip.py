@@ -13,7 +13,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_nn.session.panel_data import PanelData
+from tui_nn.session.protocol.messages import PanelData
 from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
 from tui_nn.ui.widgets.pixels import PixelStyles
 

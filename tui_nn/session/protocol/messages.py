@@ -14,12 +14,12 @@ from typing import Literal, get_args
 
 import numpy as np
 
+from tui_nn.data.images import IMAGE_SETS
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.trace import Trace
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
 from tui_nn.kinds import Task
-from tui_nn.session.panel_data import PanelData
 
 State = Literal["idle", "running", "paused", "finished", "diverged", "error"]
 STATES: tuple[State, ...] = get_args(State)
@@ -154,6 +154,9 @@ class CheckGradients:
     samples: int = 8
 
 
+GRADIENT_CHECK_PREFIX = "gradient check:"  # how the trainer's message of the check begins
+
+
 @dataclass(frozen=True)
 class SetParameter:
     """Set one weight `W[row, col]` (or the bias `b[row]` when `col` is None) of `layer` to
@@ -258,6 +261,21 @@ class TraceResult:
     applied: bool = False  # the answer to ApplyTraceStep (the weights changed)
     loss_before: float | None = None  # the sample's cost before that step
     refused: str | None = None  # why there is no trace (the weights did not change)
+
+
+IMAGE_NAMES = ("digits", *IMAGE_SETS)  # the data whose panel has a strip of test images
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """What the lower-right panel draws when there is no plane (trainer/panel_data.py)."""
+
+    fit_x: np.ndarray | None = None  # (n,) float32, the curve's x (input units as drawn)
+    fit_y: np.ndarray | None = None  # (n,) float32, the network's output there
+    confusion: np.ndarray | None = None  # (k, k) int64: [true, predicted] over the test set
+    images: np.ndarray | None = None  # (m, side, side) uint8 0..255, test images
+    image_true: np.ndarray | None = None  # (m,) int64
+    image_predicted: np.ndarray | None = None  # (m,) int64
 
 
 @dataclass(frozen=True)

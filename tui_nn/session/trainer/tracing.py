@@ -10,12 +10,11 @@ A request that cannot be answered (no such sample or split) is answered too, wit
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from tui_nn.engine.trace import apply_sample_step, next_training_index, trace_sample
-from tui_nn.session.messages import ApplyTraceStep, TraceResult, TraceSample
+from tui_nn.session.protocol.frozen import freeze_trace
+from tui_nn.session.protocol.messages import ApplyTraceStep, TraceResult, TraceSample
 
 SPLITS = ("train", "test")
 
@@ -80,20 +79,9 @@ def result(
     if trace.label is not None and names and 0 <= trace.label < len(names):
         name = str(names[trace.label])
     n = len(split_arrays(dataset, split)[0])
-    return freeze(
+    return freeze_trace(
         TraceResult(index, split, n, trace, name, chosen, applied, loss_before),
     )
-
-
-def freeze(res: TraceResult) -> TraceResult:
-    """Make every array of the result read-only (snapshots are immutable copies)."""
-    trace = res.trace
-    for part in (trace, *trace.layers) if trace is not None else ():
-        for f in dataclasses.fields(part):
-            value = getattr(part, f.name)
-            if isinstance(value, np.ndarray):
-                value.flags.writeable = False
-    return res
 
 
 def refusal(runner, cmd: TraceSample | ApplyTraceStep, reason: str) -> None:

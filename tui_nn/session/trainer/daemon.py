@@ -1,12 +1,12 @@
-"""The detached trainer: `python -m tui_nn.session.daemon ID`, started by the app in a session
-of its own (so a hang-up of the terminal never reaches it), listening on a Unix socket.
+"""The detached trainer: `python -m tui_nn.session.trainer.daemon ID`, started by the app in a
+session of its own (so a hang-up of the terminal never reaches it), listening on a Unix socket.
 
 Its life:
 
 1. Listen on `<runtime dir>/ID.sock` (mode 0600, in a 0700 folder, authkey from a 0600 file)
    and wait, at most LAUNCH_SECONDS, for the app that started it to say `Hello("launch")`
    with the run. No launch: it ends (no orphan).
-2. Train, steered by the commands of every attached app (trainer_process.serve), and publish
+2. Train, steered by the commands of every attached app (loop.serve), and publish
    every snapshot to all of them. A newly attached app first gets a full snapshot: the run's
    whole (thinned) history, its data and a decision grid, then the live ones.
 3. When the last app leaves (detached, hung up, crashed), save the run to its run file (if it
@@ -24,14 +24,14 @@ import sys
 import time
 from multiprocessing.connection import Listener
 
-import tui_nn.session.registry as registry
-import tui_nn.session.snapshots as snapshots
-from tui_nn.session.hub import Hub, Joined, Left, Terminate
-from tui_nn.session.lifeline import quiet_child
-from tui_nn.session.messages import Save, Stop
-from tui_nn.session.protocol import Launch, Status, Stopped
-from tui_nn.session.runner import Runner
-from tui_nn.session.trainer_process import serve
+import tui_nn.session.protocol.rendezvous as rendezvous
+import tui_nn.session.trainer.snapshots as snapshots
+from tui_nn.session.protocol.hello import Launch, Status, Stopped
+from tui_nn.session.protocol.messages import Save, Stop
+from tui_nn.session.trainer.hub import Hub, Joined, Left, Terminate
+from tui_nn.session.trainer.lifeline import quiet_child
+from tui_nn.session.trainer.loop import serve
+from tui_nn.session.trainer.runner import Runner
 
 LAUNCH_SECONDS = 60.0
 
@@ -154,8 +154,8 @@ def main(trainer_id: str) -> None:
     quiet_child()
     early: list[int] = []  # a SIGTERM before the hub exists is kept for it
     signal.signal(signal.SIGTERM, lambda signum, frame: early.append(signum))
-    path = registry.socket_path(trainer_id)
-    listener = Listener(str(path), family=registry.FAMILY, authkey=registry.authkey())
+    path = rendezvous.socket_path(trainer_id)
+    listener = Listener(str(path), family=rendezvous.FAMILY, authkey=rendezvous.authkey())
     os.chmod(path, 0o600)
     hub = Hub(listener)
     signal.signal(signal.SIGTERM, lambda signum, frame: hub.wake(terminate="SIGTERM"))
@@ -180,8 +180,8 @@ def main(trainer_id: str) -> None:
         except Exception as exc:
             runner.fail(exc)
         control = Control(trainer_id, hub, runner, launch)
-        registry.write_info(
-            registry.TrainerInfo(
+        rendezvous.write_info(
+            rendezvous.TrainerInfo(
                 id=trainer_id,
                 pid=os.getpid(),
                 started=control.started,
@@ -194,7 +194,7 @@ def main(trainer_id: str) -> None:
         serve(hub, control.publish, runner, launch.fps, control=control.handle)
     finally:
         hub.close()
-        registry.remove(trainer_id)
+        rendezvous.remove(trainer_id)
         os._exit(0)
 
 

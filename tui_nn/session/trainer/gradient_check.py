@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tui_nn.session.messages import CheckGradients
+from tui_nn.session.protocol.messages import GRADIENT_CHECK_PREFIX as PREFIX
+from tui_nn.session.protocol.messages import CheckGradients
 
 if TYPE_CHECKING:
-    from tui_nn.session.runner import Runner
+    from tui_nn.session.trainer.runner import Runner
 
 TOLERANCE = 1e-5  # as `tui-nn check`
-PREFIX = "gradient check:"
 
 
 def check_gradients(runner: Runner, cmd: CheckGradients) -> None:
-    from tui_nn.engine.gradcheck import gradient_check
+    from tui_nn.engine.gradient_check import gradient_check
 
     dataset = runner.dataset
     n = max(1, min(int(cmd.samples), len(dataset.X_train)))

@@ -11,27 +11,15 @@ sent as copies in `Snapshot.panel` (at most every `SetView.grid_interval` while 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from tui_nn.data.images import IMAGE_SETS
 from tui_nn.data.spec import Dataset
+from tui_nn.session.protocol.messages import IMAGE_NAMES, PanelData
 
 FIT_SAMPLES = 200  # points of the network's curve
 STRIP_SAMPLES = 48  # test images in the strip (the widget draws as many as fit)
 STRIP_SIDE = 14  # pixels per side at most (MNIST's 28 are halved)
-IMAGE_NAMES = ("digits", *IMAGE_SETS)
-
-
-@dataclass(frozen=True)
-class PanelData:
-    fit_x: np.ndarray | None = None  # (n,) float32, the curve's x (input units as drawn)
-    fit_y: np.ndarray | None = None  # (n,) float32, the network's output there
-    confusion: np.ndarray | None = None  # (k, k) int64: [true, predicted] over the test set
-    images: np.ndarray | None = None  # (m, side, side) uint8 0..255, test images
-    image_true: np.ndarray | None = None  # (m,) int64
-    image_predicted: np.ndarray | None = None  # (m,) int64
 
 
 def image_side(dataset: Dataset) -> int | None:

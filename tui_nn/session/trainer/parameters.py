@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-import tui_nn.session.pictures as pictures
+import tui_nn.session.trainer.pictures as pictures
 from tui_nn.engine.activations import ACTIVATIONS
-from tui_nn.session.messages import NetworkView, SetParameter
-from tui_nn.session.notation import Address, NotationError, check_address
+from tui_nn.session.protocol.messages import NetworkView, SetParameter
+from tui_nn.textbook.notation import Address, NotationError, check_address
 
 if TYPE_CHECKING:
-    from tui_nn.session.runner import Runner
+    from tui_nn.session.trainer.runner import Runner
 
 IMAGE_SETS = ("digits", "mnist", "fashion-mnist")  # their inputs are square pictures
 

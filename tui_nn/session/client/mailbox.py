@@ -21,11 +21,8 @@ import dataclasses
 import threading
 from collections import deque
 
-import numpy as np
-
 from tui_nn.engine.history import RecordBlock
-from tui_nn.session.messages import Snapshot
-from tui_nn.session.tracing import freeze as freeze_trace
+from tui_nn.session.protocol.messages import Snapshot
 
 _ONCE = (
     "data",
@@ -48,34 +45,6 @@ def merge(older: Snapshot, newer: Snapshot) -> Snapshot:
     if older.records:
         carried["records"] = RecordBlock.of(older.records) + newer.records
     return dataclasses.replace(newer, **carried) if carried else newer
-
-
-def _freeze_array(a: object) -> None:
-    if isinstance(a, np.ndarray):
-        a.flags.writeable = False
-
-
-def freeze(snap: Snapshot) -> Snapshot:
-    """Make the arrays of a received snapshot read-only: snapshots are immutable copies."""
-    for stats in snap.layers:
-        for f in dataclasses.fields(stats):
-            _freeze_array(getattr(stats, f.name))
-    for part in (snap.data, snap.grid, snap.inspection):
-        if part is not None:
-            for f in dataclasses.fields(part):
-                value = getattr(part, f.name)
-                for a in value if isinstance(value, tuple) else (value,):
-                    _freeze_array(a)
-    for W, b in snap.weights or ():
-        _freeze_array(W)
-        _freeze_array(b)
-    if snap.trace is not None:
-        freeze_trace(snap.trace)
-    view = snap.network_view
-    if view is not None:
-        for a in (view.x, *view.z, *view.a, *(g for pair in view.grads for g in pair)):
-            _freeze_array(a)
-    return snap
 
 
 class Mailbox:

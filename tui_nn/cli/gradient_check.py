@@ -50,7 +50,7 @@ def parser():
 
 def main(argv: list[str]) -> int:
     from tui_nn.data import load_dataset
-    from tui_nn.engine.gradcheck import gradient_check
+    from tui_nn.engine.gradient_check import gradient_check
     from tui_nn.engine.network import Network
     from tui_nn.files import load_model
 

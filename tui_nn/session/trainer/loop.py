@@ -23,7 +23,7 @@ hub of attached apps (hub.py), which reads like a pipe.
 
 from __future__ import annotations
 
-from tui_nn.session.runner import Runner
+from tui_nn.session.trainer.runner import Runner
 
 POLL_SECONDS = 0.002  # how often a running trainer looks for commands
 MAX_LAG = 0.1  # seconds behind the paced schedule after which it starts again from now

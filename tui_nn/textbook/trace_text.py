@@ -22,8 +22,8 @@ import numpy as np
 
 from tui_nn.engine.activations import ACTIVATIONS
 from tui_nn.engine.trace import LayerTrace, Trace
-from tui_nn.session.trace_lines import INDENT, fit, fitted_sum, num, shown, vector, wrap
-from tui_nn.session.trace_update import rule_lines, update_lines
+from tui_nn.textbook.trace_lines import INDENT, fit, fitted_sum, num, shown, vector, wrap
+from tui_nn.textbook.trace_update import rule_lines, update_lines
 
 __all__ = ["TraceStep", "num", "step_plan", "trace_step", "trace_steps", "trace_text"]
 

@@ -1,6 +1,6 @@
 """The trainer's end of its Unix socket: the apps attached to it, as one command source.
 
-`Hub` looks, to the trainer loop (trainer_process.serve), like the command pipe it used to
+`Hub` looks, to the trainer loop (loop.serve), like the command pipe it used to
 read: `poll(timeout)` and `recv()`. Besides the commands of every attached app, `recv()` yields
 three events of its own, which the trainer's control (daemon.py) handles:
 
@@ -24,8 +24,8 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Listener, wait
 
-from tui_nn.session.outbox import Outbox, pickled
-from tui_nn.session.protocol import Hello
+from tui_nn.session.protocol.hello import Hello
+from tui_nn.session.trainer.outbox import Outbox, pickled
 
 HELLO_SECONDS = 5.0  # a connection that says nothing for this long is dropped
 DRAIN_SECONDS = 3.0  # at the end, what is queued for the apps (Stopped) gets this long

@@ -24,7 +24,7 @@ import numpy as np
 from tui_nn.atomic import atomic_write
 from tui_nn.engine.trainer import Trainer
 from tui_nn.files import save_model
-from tui_nn.session.messages import Fork
+from tui_nn.session.protocol.messages import Fork
 
 STATE_VERSION = 1
 

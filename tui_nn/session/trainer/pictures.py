@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from tui_nn.data.spec import Dataset
-from tui_nn.session.messages import DataSummary, DecisionGrid, Inspection
+from tui_nn.session.protocol.messages import DataSummary, DecisionGrid, Inspection
 
 MAX_POINTS_PER_SPLIT = 1000  # 2-D points sent per split: at most ~2000 in all
 GRID_MARGIN = 0.05  # the grid extends the data's box by this share on every side

@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-LOG_ENV = "TUI_NN_TRAINER_LOG"  # a file for the trainer's stdout/stderr (debugging)
+from tui_nn.session.protocol.rendezvous import LOG_ENV
 
 
 def quiet_child() -> None:

@@ -1,5 +1,5 @@
 """The trainer's state machine: it owns the engine objects, applies commands between steps and
-builds snapshots. It knows nothing about processes or pipes (see trainer_process.py), so it can be
+builds snapshots. It knows nothing about processes or pipes (see loop.py), so it can be
 driven and tested in one process too.
 
 States: idle (nothing trained in this run), running (training, or working through a Step
@@ -15,16 +15,15 @@ import time
 import traceback
 from collections.abc import Callable
 
-import tui_nn.session.forking as forking
-import tui_nn.session.parameters as parameters
-import tui_nn.session.pictures as pictures
-import tui_nn.session.snapshots as snapshots
+import tui_nn.session.trainer.forking as forking
+import tui_nn.session.trainer.parameters as parameters
+import tui_nn.session.trainer.pictures as pictures
+import tui_nn.session.trainer.snapshots as snapshots
 from tui_nn.config import RunConfig, check_speed, train_data
 from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.errors import one_line
-from tui_nn.session.gradients import check_gradients
-from tui_nn.session.messages import (
+from tui_nn.session.protocol.messages import (
     CheckGradients,
     Fork,
     InjectFault,
@@ -45,9 +44,10 @@ from tui_nn.session.messages import (
     Step,
     Stop,
 )
-from tui_nn.session.meter import Meter, Stopwatch
-from tui_nn.session.metrics_stream import MetricsStream
-from tui_nn.session.tracing import HANDLERS as TRACE_HANDLERS
+from tui_nn.session.trainer.gradient_check import check_gradients
+from tui_nn.session.trainer.meter import Meter, Stopwatch
+from tui_nn.session.trainer.metrics_stream import MetricsStream
+from tui_nn.session.trainer.tracing import HANDLERS as TRACE_HANDLERS
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
 

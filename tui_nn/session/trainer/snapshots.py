@@ -10,15 +10,15 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-import tui_nn.session.panel_data as panel_data
-import tui_nn.session.parameters as parameters
-import tui_nn.session.pictures as pictures
+import tui_nn.session.trainer.panel_data as panel_data
+import tui_nn.session.trainer.parameters as parameters
+import tui_nn.session.trainer.pictures as pictures
 from tui_nn.engine.history import RecordBlock
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.session.messages import DecisionGrid, Snapshot
+from tui_nn.session.protocol.messages import DecisionGrid, Snapshot
 
 if TYPE_CHECKING:
-    from tui_nn.session.runner import Runner
+    from tui_nn.session.trainer.runner import Runner
 
 
 def eta(runner: Runner) -> float | None:

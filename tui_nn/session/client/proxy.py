@@ -3,19 +3,23 @@ snapshots, detach or stop.
 
     session = TrainingSession(sink, fps=10, blas_threads=1)
     session.start(config)      # starts a detached trainer and attaches; snapshots via the sink
-    session.attach("3fa9c2")   # ... or attaches to a running one (see registry.trainers())
+    session.attach("3fa9c2")   # ... or attaches to a running one (see rendezvous.trainers())
     session.send(Start())
     session.detach()           # leave it training (tui-nn attach brings it back)
     session.close()            # Stop it (after a Save, it has saved), wait, kill if needed
 
-The trainer is `python -m tui_nn.session.daemon ID` in a session of its own
+The trainer is `python -m tui_nn.session.trainer.daemon ID` in a session of its own
 (`start_new_session`), so the terminal's hang-up never reaches it, and it talks over a Unix
-socket in the user's runtime folder with the user's authkey (registry.py). Two background
+socket in the user's runtime folder with the user's authkey (rendezvous.py). Two background
 threads live on the app side. The reader receives from the socket and puts into the Mailbox
 (mailbox.py explains how snapshots coalesce); the deliverer takes from the mailbox and calls
 `sink(msg)` with a Snapshot or, when the trainer went away without being asked to, a
 TrainerDied. The sink runs on the deliverer thread: the app's sink posts a Textual message
 (thread-safe); tests append to a list.
+
+Commands are applied in the order sent, at the next step boundary (a burst sent together is
+applied at one boundary; Step adds to a Step in progress). The first snapshot of a run carries
+the run's whole history.
 """
 
 from __future__ import annotations
@@ -29,12 +33,12 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Client
 
-import tui_nn.session.registry as registry
+import tui_nn.session.protocol.rendezvous as rendezvous
 from tui_nn.config import RunConfig
-from tui_nn.session.lifeline import LOG_ENV
-from tui_nn.session.mailbox import END, Mailbox, freeze
-from tui_nn.session.messages import Snapshot, Stop, TrainerDied
-from tui_nn.session.protocol import Hello, HelloKind, Launch, Status, Stopped
+from tui_nn.session.client.mailbox import END, Mailbox
+from tui_nn.session.protocol.frozen import freeze
+from tui_nn.session.protocol.hello import Hello, HelloKind, Launch, Status, Stopped
+from tui_nn.session.protocol.messages import Snapshot, Stop, TrainerDied
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +52,8 @@ class SessionClosed(RuntimeError):
 def connect(trainer_id: str, hello: Hello, timeout: float = 2.0):  # noqa: ANN201 - Connection
     """A connection to trainer `trainer_id` that has said `hello` (OSError if none listens;
     multiprocessing.AuthenticationError if the key is not the trainer's)."""
-    address = str(registry.socket_path(trainer_id))
-    conn = Client(address, family=registry.FAMILY, authkey=registry.authkey())
+    address = str(rendezvous.socket_path(trainer_id))
+    conn = Client(address, family=rendezvous.FAMILY, authkey=rendezvous.authkey())
     conn.send(hello)
     return conn
 
@@ -110,7 +114,7 @@ class TrainingSession:
         if self.alive:
             raise RuntimeError("the session is already running")
         self._started_at = time.perf_counter()
-        trainer_id = registry.new_id()
+        trainer_id = rendezvous.new_id()
         launch = Launch(config, self.fps, self.blas_threads, initial_model, run_path, metrics_path)
         self._process = spawn(trainer_id)
         deadline = time.monotonic() + CONNECT_SECONDS
@@ -163,7 +167,7 @@ class TrainingSession:
     def pid(self) -> int | None:
         if self._process is not None:
             return self._process.pid
-        for info in registry.trainers():
+        for info in rendezvous.trainers():
             if info.id == self.trainer_id:
                 return info.pid
         return None
@@ -218,7 +222,7 @@ class TrainingSession:
             except OSError:
                 pass
         if self.trainer_id is not None:
-            registry.remove(self.trainer_id)
+            rendezvous.remove(self.trainer_id)
 
     def _join_threads(self) -> None:
         for thread in self._threads:
@@ -292,13 +296,13 @@ class TrainingSession:
 
 
 def spawn(trainer_id: str) -> subprocess.Popen:
-    """`python -m tui_nn.session.daemon ID`, detached from this terminal: a session of its
+    """`python -m tui_nn.session.trainer.daemon ID`, detached from this terminal: a session of its
     own (no SIGHUP from the terminal, no Ctrl-C), stdin/stdout/stderr away from the screen."""
-    log_path = os.environ.get(LOG_ENV)
+    log_path = os.environ.get(rendezvous.LOG_ENV)
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "tui_nn.session.daemon", trainer_id],
+            [sys.executable, "-m", "tui_nn.session.trainer.daemon", trainer_id],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=out,

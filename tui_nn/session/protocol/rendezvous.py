@@ -1,4 +1,4 @@
-"""Where running trainers are found: a private folder in the user's runtime directory.
+"""Where the app and a running trainer meet: a private folder in the user's runtime directory.
 
     $XDG_RUNTIME_DIR/tui-nn/          mode 0700, owned by the user (platformdirs user_runtime_dir)
         authkey                       0600: 32 random bytes; a connection must prove it knows them
@@ -23,9 +23,10 @@ from tui_nn.atomic import pid_alive
 APP = "tui-nn"
 KEY_BYTES = 32
 FAMILY = "AF_UNIX"
+LOG_ENV = "TUI_NN_TRAINER_LOG"  # a file for the trainer's stdout/stderr (debugging)
 
 
-class RegistryError(RuntimeError):
+class RendezvousError(RuntimeError):
     """The runtime folder or the key cannot be used safely; the message is one line."""
 
 
@@ -43,14 +44,14 @@ def runtime_dir() -> Path:
         folder.mkdir(exist_ok=True, mode=0o700)
         info = os.lstat(folder)
     except OSError as exc:
-        raise RegistryError(f"cannot use the runtime folder {folder}: {exc.strerror}") from None
+        raise RendezvousError(f"cannot use the runtime folder {folder}: {exc.strerror}") from None
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise RegistryError(f"{folder} is not a folder of this user: refusing to use it")
+        raise RendezvousError(f"{folder} is not a folder of this user: refusing to use it")
     parent = os.stat(folder.parent)
     if parent.st_uid not in (os.getuid(), 0) or (
         parent.st_mode & 0o022 and not parent.st_mode & stat.S_ISVTX
     ):
-        raise RegistryError(f"{folder.parent} can be changed by other users: refusing to use it")
+        raise RendezvousError(f"{folder.parent} can be changed by other users: refusing to use it")
     if info.st_mode & 0o077:
         os.chmod(folder, 0o700)  # ours: close it to others before anything is put in it
     return folder
@@ -68,10 +69,10 @@ def authkey() -> bytes:
             f.write(secrets.token_bytes(KEY_BYTES))
     info = os.lstat(path)
     if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise RegistryError(f"{path} is readable by others or not this user's: refusing it")
+        raise RendezvousError(f"{path} is readable by others or not this user's: refusing it")
     key = path.read_bytes()
     if len(key) != KEY_BYTES:
-        raise RegistryError(f"{path} is damaged (remove it; running trainers must be restarted)")
+        raise RendezvousError(f"{path} is damaged (remove it; running trainers must be restarted)")
     return key
 
 

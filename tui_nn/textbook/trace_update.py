@@ -10,7 +10,7 @@ import math
 
 from tui_nn.engine.trace import LayerTrace, Trace
 from tui_nn.engine.trace_step import OptimizerInfo, ParamStep
-from tui_nn.session.trace_lines import INDENT, num, shown
+from tui_nn.textbook.trace_lines import INDENT, num, shown
 
 
 def rule_lines(info: OptimizerInfo | None, li: int, lr: float) -> list[str]:

@@ -1,0 +1,1 @@
+"""The textbook's text: the notation of parameters and the worked trace of one sample."""
