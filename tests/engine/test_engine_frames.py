@@ -58,5 +58,9 @@ def test_a_restart_starts_the_frames_again():
     frames, net = Frames(), _net()
     for epoch in range(10):
         frames.offer(epoch, net)
+    other = _net(seed=5)
+    frames.offer(9, other)  # the same epoch again (an architecture change): replaced
+    assert frames.epochs() == list(range(10))
+    np.testing.assert_array_equal(frames.at(9).params, other.flat_params)
     frames.offer(0, net)
     assert frames.epochs() == [0]

@@ -67,9 +67,12 @@ class Frames:
         frame = Frame(epoch, net.spec, net.flat_params.copy())
         if frame.params.nbytes * 2 > self.max_bytes:  # a network too big to replay
             return
-        if self.frames and epoch <= self.frames[-1].epoch:  # a restart: history starts again
+        if self.frames and epoch < self.frames[-1].epoch:  # a restart: history starts again
             self.clear()
-        if epoch % self.stride == 0:
+        if self.frames and epoch == self.frames[-1].epoch:  # the same epoch, new weights
+            self.frames[-1] = frame  # (an architecture change, a trace step)
+            self.latest = None
+        elif epoch % self.stride == 0:
             self.frames.append(frame)
             self.latest = None
             self._thin()

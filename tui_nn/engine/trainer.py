@@ -392,6 +392,13 @@ class Trainer:
         self._last = self._stats = None
         return trace
 
+    def set_inputs(self, data: TrainData, columns: list[int]) -> None:
+        """Data whose inputs are other columns (feature inputs switched on or off): input `c` is
+        old input `columns[c]` or new (-1, zero weights); the run goes on (see `edit_data`)."""
+        surgery.remap_inputs(self.net, self.optimizer, columns)
+        self._structure_changed()
+        self.edit_data(data)
+
     def edit_data(self, data: TrainData) -> None:
         """Another training set for the same run (your own points added or removed): counters,
         history and the optimizer go on; the epoch in progress continues over a new order of

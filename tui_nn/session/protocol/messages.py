@@ -136,6 +136,8 @@ class SetView:
     grid_interval: float = 0.5  # seconds between decision grids at most
     weights_interval: float = 0.5  # while training: seconds between weight copies at most
     sample: int = 0  # the sample whose forward pass comes with the weights (test set; train if none)
+    maps: int | None = None  # the layer (0-based, hidden first) whose neuron maps come with grids
+    replay: int | None = None  # draw the grid and maps of this epoch (a replay frame); None: live
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,33 @@ class SetParameter:
 
 
 @dataclass(frozen=True)
+class AddPoint:
+    """Your own point: a training sample at (x, y) of the plane (its units), of class `value`
+    (or with that target, in the target's units, for regression). Answered with the
+    DatasetSpec now in force (its `edits` hold the point)."""
+
+    x: float
+    y: float
+    value: float
+
+
+@dataclass(frozen=True)
+class RemovePoint:
+    """The training sample nearest to (x, y) of the plane goes (answered like AddPoint)."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class SetFeatures:
+    """The network's inputs of 2-D data (x1, x2, x1^2, ...; None: x1 and x2). The other
+    weights are kept, and the run goes on (answered with the DatasetSpec now in force)."""
+
+    features: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the trainer process."""
 
@@ -200,6 +229,9 @@ Command = (
     | SetSpeed
     | CheckGradients
     | SetParameter
+    | AddPoint
+    | RemovePoint
+    | SetFeatures
     | Stop
 )
 
@@ -225,6 +257,10 @@ class DataSummary:
     points_test: np.ndarray | None
     labels_test: np.ndarray | None
     bounds: tuple[float, float, float, float] | None  # x_min, x_max, y_min, y_max of the grid
+    plane: tuple[str, str] | None = None  # the picture's axes (x1, x2; two columns of a CSV)
+    held: int = 0  # inputs held at their training mean on the plane (a wider CSV)
+    features: tuple[str, ...] | None = None  # feature inputs (canonical names), None: raw
+    input_names: tuple[str, ...] | None = None  # the network's inputs by name (x1², ...)
 
 
 @dataclass(frozen=True)
@@ -234,6 +270,23 @@ class DecisionGrid:
     values: np.ndarray  # (rows, cols) float32: P(class 1) for binary, class index for k>2, value
     bounds: tuple[float, float, float, float]
     kind: str  # "probability" | "class" | "value"
+    epoch: int | None = None  # a replayed epoch's grid (None: the live network's)
+    probabilities: np.ndarray | None = None  # k classes: (rows, cols) the winner's probability
+
+
+@dataclass(frozen=True)
+class NeuronMaps:
+    """What every neuron of one layer computes over the plane (or against x, for 1-D data):
+    `values[j]` is neuron j's activation at each grid point (row 0 at the top)."""
+
+    layer: int  # 0-based, hidden layers first, the output layer last
+    activation: str
+    values: np.ndarray  # (units, rows, cols) float32 on the plane; (units, n) against x
+    bounds: tuple[float, float, float, float] | None  # the plane's box (None: against x)
+    x: np.ndarray | None = None  # against x: (n,) the x of each value
+    lo: float = 0.0  # the range the colour scale spans (the activation's, else the values')
+    hi: float = 1.0
+    epoch: int | None = None  # a replayed epoch's maps (None: the live network's)
 
 
 @dataclass(frozen=True)
@@ -261,6 +314,7 @@ class TraceResult:
     applied: bool = False  # the answer to ApplyTraceStep (the weights changed)
     loss_before: float | None = None  # the sample's cost before that step
     refused: str | None = None  # why there is no trace (the weights did not change)
+    target: dict | None = None  # regression: {"shift", "scale", "name"} of the target's units
 
 
 IMAGE_NAMES = ("digits", *IMAGE_SETS)  # the data whose panel has a strip of test images
@@ -330,6 +384,8 @@ class Snapshot:
     panel: PanelData | None = None  # fit curve / confusion matrix / image strip, when computed
     trace: TraceResult | None = None  # set on the snapshot answering TraceSample/ApplyTraceStep
     network_view: NetworkView | None = None  # with `weights`, when the view asks for weights
+    maps: NeuronMaps | None = None  # with a grid (or fit curve), when the view asks for maps
+    frames: tuple[int, ...] | None = None  # the epochs replay can show, when they changed
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ from tui_nn.session.protocol.messages import (
 from tui_nn.session.trainer.gradient_check import check_gradients
 from tui_nn.session.trainer.meter import Meter, Stopwatch
 from tui_nn.session.trainer.metrics_stream import MetricsStream
+from tui_nn.session.trainer.plane_edits import HANDLERS as PLANE_HANDLERS
+from tui_nn.session.trainer.replay import Replay
 from tui_nn.session.trainer.tracing import HANDLERS as TRACE_HANDLERS
 
 USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
@@ -97,6 +99,7 @@ class Runner:
         self.fault: str | None = None
         self.batch_loss: float | None = None
         self.meter = Meter()
+        self.replay = Replay()  # the weights of thinned epochs, and the epoch a view replays
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -180,6 +183,7 @@ class Runner:
         self.meter.restart()
         if not keep_clock:
             self.stopwatch.reset(self.clock())
+        self.replay.new_run(self)
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -342,6 +346,7 @@ class Runner:
         if cmd.grid:
             self.grid_stale, self.last_grid_time = True, float("-inf")
         self.view = cmd
+        self.replay.view_changed(cmd)
         self.urgent = True
 
     def _set_speed(self, cmd: SetSpeed) -> None:
@@ -367,6 +372,7 @@ class Runner:
         InjectFault: _inject_fault,
         CheckGradients: check_gradients,
         **TRACE_HANDLERS,
+        **PLANE_HANDLERS,
         SetParameter: parameters.set_parameter,
     }
 
@@ -401,6 +407,7 @@ class Runner:
         self.batch_loss = result.batch_loss
         self.weights_stale = self.grid_stale = True
         if result.record is not None:
+            self.replay.epoch_done(self)
             stopped = self.metrics.write(self.run_id, result.record, last=self.trainer.finished)
             if stopped is not None:
                 self.message, self.urgent = stopped, True

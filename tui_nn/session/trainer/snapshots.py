@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+import tui_nn.session.trainer.neuron_maps as neuron_maps
 import tui_nn.session.trainer.panel_data as panel_data
 import tui_nn.session.trainer.parameters as parameters
 import tui_nn.session.trainer.pictures as pictures
 from tui_nn.engine.history import RecordBlock
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.session.protocol.messages import DecisionGrid, Snapshot
+from tui_nn.session.protocol.messages import DecisionGrid, NeuronMaps, Snapshot
 
 if TYPE_CHECKING:
     from tui_nn.session.trainer.runner import Runner
@@ -29,29 +30,51 @@ def eta(runner: Runner) -> float | None:
 
 
 def grid_if_due(runner: Runner, now: float) -> DecisionGrid | None:
-    """A decision grid, for 2-D data, when the view wants one, the weights changed since the
-    last one and (while training) at least `grid_interval` seconds have passed."""
+    """A decision grid, for data with a plane, when the view wants one, the weights changed
+    since the last one and (while training) at least `grid_interval` seconds have passed; or,
+    replaying an epoch, once when the view asks for it (from that epoch's weights)."""
     view = runner.view
-    if not (view.grid and runner.grid_stale and runner.bounds is not None):
+    if not (view.grid and runner.bounds is not None):
         return None
-    if runner.running and now - runner.last_grid_time < view.grid_interval:
+    live = runner.grid_stale and not (
+        runner.running and now - runner.last_grid_time < view.grid_interval
+    )
+    if not runner.replay.picture_due(view, live):
         return None
     runner.grid_stale, runner.last_grid_time = False, now
-    return pictures.decision_grid(runner.net, runner.dataset, runner.bounds, view.grid_size)
+    net, epoch = runner.replay.network_for(runner, view)
+    return pictures.decision_grid(net, runner.dataset, runner.bounds, view.grid_size, epoch)
 
 
 def panel_if_due(runner: Runner, now: float) -> panel_data.PanelData | None:
     """The fit curve or the confusion matrix and image strip, for data that has no decision
-    grid, on the grid's terms (asked for by the view, weights changed, interval passed)."""
+    grid, on the grid's terms (asked for by the view, weights changed, interval passed; or the
+    replayed epoch's fit curve, once)."""
     view = runner.view
-    if not (view.grid and runner.grid_stale and runner.bounds is None):
+    if not (view.grid and runner.bounds is None):
         return None
     if runner.dataset is None or not panel_data.applies(runner.dataset):
         return None
-    if runner.running and now - runner.last_grid_time < view.grid_interval:
+    live = runner.grid_stale and not (
+        runner.running and now - runner.last_grid_time < view.grid_interval
+    )
+    if not runner.replay.picture_due(view, live):
         return None
     runner.grid_stale, runner.last_grid_time = False, now
-    return panel_data.panel_data(runner.net, runner.dataset)
+    net, _ = runner.replay.network_for(runner, view)
+    return panel_data.panel_data(net, runner.dataset)
+
+
+def maps_with(runner: Runner, picture: bool) -> NeuronMaps | None:
+    """The neuron maps the view asks for, computed with a new picture (same schedule, same
+    network: live or the replayed epoch's)."""
+    view = runner.view
+    if not picture or view.maps is None or runner.dataset is None:
+        return None
+    net, epoch = runner.replay.network_for(runner, view)
+    return neuron_maps.neuron_maps(
+        net, runner.dataset, view.maps, runner.bounds, view.grid_size, epoch
+    )
 
 
 def new_records(runner: Runner) -> RecordBlock:
@@ -74,6 +97,8 @@ def build(runner: Runner) -> Snapshot:
     rate = runner.meter.read(now, trainer.samples_seen, runner.running)
     last = trainer.history[-1] if trainer.history else None
     weights, network_view = parameters.weights_if_due(runner, now)
+    grid, panel = grid_if_due(runner, now), panel_if_due(runner, now)
+    picture = grid is not None or panel is not None
     snap = Snapshot(
         run_id=runner.run_id,
         seq=runner.seq,
@@ -96,8 +121,10 @@ def build(runner: Runner) -> Snapshot:
         hyper=runner.hyper,
         dataset=runner.dataset_spec,
         data=pictures.data_summary(runner.dataset) if runner.send_data else None,
-        grid=grid_if_due(runner, now),
-        panel=panel_if_due(runner, now),
+        grid=grid,
+        panel=panel,
+        maps=maps_with(runner, picture),
+        frames=runner.replay.epochs_if_changed() if picture else None,
         weights=weights,
         inspection=runner.inspection,
         saved_path=runner.saved_path,
@@ -129,6 +156,8 @@ def full(runner: Runner) -> Snapshot:
     finally:
         for name, value in kept.items():
             setattr(runner, name, value)
+    if snap.frames is None:  # a new app is told every epoch it can replay
+        snap = dataclasses.replace(snap, frames=tuple(runner.replay.frames.epochs()))
     unsent = runner.trainer.history.total - kept["sent"] if runner.trainer is not None else 0
     if unsent > 0:  # those come in the next snapshot, to everyone: not twice
         snap = dataclasses.replace(snap, records=snap.records[: len(snap.records) - unsent])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui_nn.engine.trace import apply_sample_step, next_training_index, trace_sample
+from tui_nn.engine.trace import next_training_index, trace_sample
 from tui_nn.session.protocol.frozen import freeze_trace
 from tui_nn.session.protocol.messages import ApplyTraceStep, TraceResult, TraceSample
 
@@ -39,19 +39,32 @@ def check_index(dataset, split: str, index: int) -> None:
 
 
 def nearest(dataset, split: str, point: tuple[float, float]) -> int:
-    """The sample of `split` nearest to `point` (2-D data, in the network's input units)."""
+    """The sample of `split` nearest to `point` (data with a plane, in the plane's units)."""
     X, _ = split_arrays(dataset, split)
-    if dataset.n_inputs != 2:
+    if dataset.plane is None:
         raise ValueError("a sample is chosen by a point only on 2-D data")
     if len(X) == 0:
         raise ValueError(f"the {split} set is empty: nothing to trace")
-    points = np.asarray(X, dtype=np.float64) * dataset.input_scale
+    plane = dataset.plane.train if split == "train" else dataset.plane.test
+    points = np.asarray(plane, dtype=np.float64)
     d = ((points - np.asarray(point, dtype=np.float64)) ** 2).sum(axis=1)
     return int(np.argmin(d))
 
 
 def _lr(runner, lr: float | None) -> float:
-    return float(runner.hyper.lr if lr is None else lr)
+    """The rate asked for, else the one the run trains with now (its schedule's)."""
+    if lr is not None:
+        return float(lr)
+    return float(runner.trainer.lr if runner.trainer is not None else runner.hyper.lr)
+
+
+def target_units(dataset) -> dict | None:  # noqa: ANN001
+    """A regression's target scaling and name: the trace gives its cost in those units too."""
+    norm = dataset.target_normalization
+    if norm is None or dataset.task != "regression":
+        return None
+    return {"shift": list(norm["shift"]), "scale": list(norm["scale"]),
+            "name": dataset.target_name or "target"}  # fmt: skip
 
 
 def _sample(dataset, split: str, index: int):
@@ -68,19 +81,24 @@ def result(
     chosen: str = "index",
     applied: bool = False,
     loss_before: float | None = None,
+    trainer=None,  # noqa: ANN001 - the run's Trainer: its optimizer and L1/L2 take the step
 ) -> TraceResult:
-    """The trace of sample `index` of `split` through `net` as a message (nothing changes)."""
+    """The trace of sample `index` of `split` through `net` as a message (nothing changes).
+    The step shown is the run's optimizer's (with `trainer`), else plain SGD."""
     check_index(dataset, split, index)
     x, y = _sample(dataset, split, index)
     classification = dataset.task == "classification"
-    trace = trace_sample(net, x, y, lr, dataset.input_scale, classification)
+    optimizer = trainer.optimizer if trainer is not None else None
+    l1, l2 = (trainer.hyper.l1, trainer.hyper.l2) if trainer is not None else (0.0, 0.0)
+    trace = trace_sample(net, x, y, lr, dataset.input_scale, classification, optimizer, l1, l2)
     names = dataset.class_names
     name = None
     if trace.label is not None and names and 0 <= trace.label < len(names):
         name = str(names[trace.label])
     n = len(split_arrays(dataset, split)[0])
     return freeze_trace(
-        TraceResult(index, split, n, trace, name, chosen, applied, loss_before),
+        TraceResult(index, split, n, trace, name, chosen, applied, loss_before,
+                    target=target_units(dataset)),  # fmt: skip
     )
 
 
@@ -102,31 +120,34 @@ def handle_trace(runner, cmd: TraceSample) -> None:
             split, index, chosen = "train", next_training_index(runner.trainer), "next"
         else:
             index, chosen = int(cmd.index), "index"
-        runner.trace = result(runner.net, dataset, index, split, _lr(runner, cmd.lr), chosen)
+        lr = _lr(runner, cmd.lr)
+        runner.trace = result(runner.net, dataset, index, split, lr, chosen, trainer=runner.trainer)
     except ValueError as exc:  # also the engine's SpecError: bad input, not a crash
         refusal(runner, cmd, str(exc))
     runner.urgent = True
 
 
 def handle_apply(runner, cmd: ApplyTraceStep) -> None:
-    """One plain SGD step on the sample, then its trace on the new weights."""
+    """One step of the run's optimizer (its state moves on; counted as a training step) on
+    the sample, then its trace on the new weights."""
     dataset, split, lr = runner.dataset, cmd.split, _lr(runner, cmd.lr)
     try:
         check_index(dataset, split, cmd.index)
         x, y = _sample(dataset, split, cmd.index)
-        classification = dataset.task == "classification"
-        before = apply_sample_step(runner.net, x, y, lr, dataset.input_scale, classification)
+        before = runner.trainer.sample_step(x, y, lr)
     except ValueError as exc:
         refusal(runner, cmd, str(exc))
         runner.urgent = True
         return
     runner.trace = result(
-        runner.net, dataset, cmd.index, split, lr, "index", applied=True, loss_before=before.loss
-    )
+        runner.net, dataset, cmd.index, split, lr, "index", applied=True,
+        loss_before=before.loss, trainer=runner.trainer,
+    )  # fmt: skip
     runner.weights_stale = runner.grid_stale = runner.urgent = True
+    name = before.optimizer.name if before.optimizer is not None else "sgd"
     runner.message = (
-        f"one gradient step on {split} sample {cmd.index}: its cost went from "
-        f"{before.loss:.4g} to {runner.trace.trace.loss:.4g}"
+        f"one {name} step on {split} sample {cmd.index} (step {runner.trainer.step_count}): "
+        f"its cost went from {before.loss:.4g} to {runner.trace.trace.loss:.4g}"
     )
 
 
