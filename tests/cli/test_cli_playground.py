@@ -177,3 +177,19 @@ def test_a_model_file_with_unknown_features_is_refused(cli, tmp_path, feature_mo
         np.savez(path, **changed)
         result = cli("eval", path)
         assert result.code == 2 and words in result.error_line, result.err
+
+
+def test_a_wider_csv_takes_a_plane_of_two_columns(cli, tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 1, (60, 3))
+    data = tmp_path / "w.csv"
+    data.write_text("a,b,c,label\n" + "".join(f"{a:.3f},{b:.3f},{c:.3f},{int(a > b)}\n"
+                                              for a, b, c in X))  # fmt: skip
+    model = tmp_path / "w.npz"
+    result = cli("train", "--data", data, "--plane", "b,a", "--epochs", "2", "--save", model)
+    assert result.code == 0, result.err
+    assert load_model(model).config.dataset.plane == ("b", "a")
+    bad = cli("train", "--data", data, "--plane", "a,zz", "--epochs", "1")
+    assert bad.code == 2 and "the plane's column 'zz' is not an input (a, b, c)" in bad.error_line
+    three = cli("train", "--data", data, "--plane", "a,b,c", "--epochs", "1")
+    assert three.code == 2 and "--plane: at most 2 names, got 3" in three.error_line
