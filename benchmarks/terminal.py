@@ -298,7 +298,10 @@ def run_demo(low_bandwidth: bool) -> int:
 
     from tui_nn.engine.types import EpochRecord, LayerStats
     from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
-    from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
+    from tui_nn.ui.views.boundary import DecisionBoundary
+    from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
+    from tui_nn.ui.widgets.cost_plot import CostPlot
+    from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 
     interval = 2.0 if low_bandwidth else 0.5
     rng = np.random.default_rng(0)

@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+import tui_nn.ui.panels.fields as fields
 from tui_nn.cli.options import BY_DEST, UsageError, checked
 from tui_nn.cli.train import parser as train_parser
 from tui_nn.config import RULES, UNITS, check_speed
@@ -15,7 +16,6 @@ from tui_nn.engine.activations import HIDDEN_ACTIVATIONS
 from tui_nn.engine.losses import LOSSES
 from tui_nn.engine.optimizers import OPTIMIZERS
 from tui_nn.rule import Rule, RuleError
-from tui_nn.ui import fields
 
 
 def test_every_rule_is_a_cli_option_and_a_toml_key():

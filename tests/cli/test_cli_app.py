@@ -13,7 +13,7 @@ class CallList(list):
 
 @pytest.fixture
 def app_calls(monkeypatch):
-    import tui_nn.ui.app
+    import tui_nn.ui.launch
 
     calls = CallList()
     speeds = []
@@ -24,7 +24,7 @@ def app_calls(monkeypatch):
         speeds.append(speed)
         return 0
 
-    monkeypatch.setattr(tui_nn.ui.app, "run_app", fake_run_app)
+    monkeypatch.setattr(tui_nn.ui.launch, "run_app", fake_run_app)
     return calls
 
 
@@ -54,9 +54,9 @@ def test_empty_hidden_means_no_hidden_layer(cli, app_calls):
 
 
 def test_the_apps_exit_code_is_returned(cli, monkeypatch):
-    import tui_nn.ui.app
+    import tui_nn.ui.launch
 
-    monkeypatch.setattr(tui_nn.ui.app, "run_app", lambda config, **kw: 2)
+    monkeypatch.setattr(tui_nn.ui.launch, "run_app", lambda config, **kw: 2)
     assert cli("--dataset", "xor").code == 2
 
 

@@ -73,8 +73,8 @@ def test_a_rate_above_the_apps_limit_runs_with_a_warning(cli):
 
 
 def test_limits_are_the_apps_field_limits():
+    import tui_nn.ui.panels.fields as fields
     from tui_nn.config import RULES
-    from tui_nn.ui import fields
 
     lr = RULES["lr"]
     assert lr.check("1000") == 1000  # the command line may ask (with a warning) ...

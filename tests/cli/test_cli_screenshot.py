@@ -14,9 +14,9 @@ import psutil
 import pytest
 
 import tui_nn.cli.screenshot as screenshot
-import tui_nn.session.protocol.rendezvous as rendezvous
+import tui_nn.session.protocol.rendezvous as registry
+import tui_nn.ui.link.runs as runs
 from tui_nn.atomic import pid_alive
-from tui_nn.ui import runs
 
 FAST = ("--speed", "max")
 WAIT_SECONDS = 30.0  # for a trainer to appear (a loaded machine is slow to start one)
@@ -44,7 +44,7 @@ def trainer_children() -> list[psutil.Process]:
 
 def assert_nothing_left(tmp_path, private_temp) -> None:
     assert not trainer_children()  # the trainer was stopped (and reaped), not left training
-    assert not rendezvous.trainers()
+    assert not registry.trainers()
     assert not list(tmp_path.rglob(".*.tmp"))  # no temp file of the atomic write
     assert not list(private_temp.iterdir())  # the trainer's scratch folder is gone
     folder = runs.runs_dir()
@@ -176,7 +176,7 @@ def when_training(action) -> threading.Thread:  # noqa: ANN001
     def watch() -> None:
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
-            found = rendezvous.trainers()
+            found = registry.trainers()
             if found:  # registered once its data is loaded: the app is running, waiting
                 action(found[0].pid)
                 return

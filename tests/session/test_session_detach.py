@@ -219,7 +219,7 @@ def test_a_runtime_folder_others_could_change_is_refused(tmp_path, monkeypatch):
 
 
 def test_resuming_a_run_that_is_still_training_is_refused(tmp_path):
-    from tui_nn.ui import runs
+    import tui_nn.ui.link.runs as runs
 
     run = tmp_path / "run.npz"
     run.write_bytes(b"PK\x03\x04")

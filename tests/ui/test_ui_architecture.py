@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from ui_helpers import started, wait_for
 
+import tui_nn.ui.panels.names as names
 from tui_nn.engine.spec import LayerSpec
 from tui_nn.session.protocol.messages import SetArchitecture
-from tui_nn.ui import names
 
 
 def panel(app):

@@ -8,7 +8,7 @@ from ui_fakes import FakeSession, data_for, grid_for, record
 
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.messages import TrainerDied
-from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost
+from tui_nn.ui.link.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost
 
 
 def snapshots(n_epochs: int, run_id: int = 0):
@@ -109,7 +109,7 @@ def test_pending_edits_tell_taken_from_refused():
     import dataclasses
 
     from tui_nn.engine.types import HyperParams
-    from tui_nn.ui.edits import PendingEdits
+    from tui_nn.ui.link.pending import PendingEdits
 
     snap = snapshots(1)[-1]
     watch = PendingEdits()
@@ -139,7 +139,7 @@ def test_pending_edits_decide_what_a_panel_shows():
     import dataclasses
 
     from tui_nn.engine.types import HyperParams
-    from tui_nn.ui.edits import HOLD_SECONDS, PendingEdits
+    from tui_nn.ui.link.pending import HOLD_SECONDS, PendingEdits
 
     now = [100.0]
     edits = PendingEdits(clock=lambda: now[0])

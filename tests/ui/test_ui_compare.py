@@ -15,7 +15,7 @@ from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.types import HyperParams
 from tui_nn.session.protocol.messages import Fork, Pause, Reset, Save, SetHyper, Step
 from tui_nn.ui.app import create_app
-from tui_nn.ui.end_comparison import EndComparison
+from tui_nn.ui.compare.end import EndComparison
 
 FORKS: dict[str, tuple[int, list]] = {}  # fork path -> (step, history) of the fake run A
 
@@ -67,7 +67,7 @@ class Harness:
 async def forked(pilot, harness: Harness) -> None:
     await pilot.press("f")
     await wait_for(pilot, lambda: len(harness.sessions) == 2, "run B's session")
-    await wait_for(pilot, lambda: harness.app.compare.last is not None, "run B's snapshot")
+    await wait_for(pilot, lambda: harness.app.comparison.state.last is not None, "run B's snapshot")
     await pilot.pause()
 
 
@@ -83,12 +83,12 @@ async def test_fork_starts_b_where_a_is_and_trains_both_in_lockstep(tmp_path):
         b = harness.sessions[1]
         assert a.sent(Pause) and a.sent(Fork)
         assert b.initial_model == a.sent(Fork)[0].path
-        assert app.compare.last.epoch == 3
+        assert app.comparison.state.last.epoch == 3
         # B keeps its run if left alone (a hang-up), and the fork's temp folder is gone once
         # B has read it
         assert b.run_path is not None and Path(b.run_path).parent == tmp_path / "runs"
         assert b.run_path != getattr(a, "run_path", None)
-        assert not app.compare.folder.exists()
+        assert not app.comparison.state.folder.exists()
         await wait_for(pilot, lambda: "B: the same" in screen_text(app), "the legend")
         text = screen_text(app)
         assert "A train" in text and "B " in text.splitlines()[-2][:3]
@@ -106,12 +106,12 @@ async def test_fork_starts_b_where_a_is_and_trains_both_in_lockstep(tmp_path):
             await wait_for(pilot, lambda e=epoch: len(b.sent(Step)) == e - 2, f"pair {epoch}")
             assert len(a.sent(Step)) == epoch - 2
         await pilot.press("space")  # pause: the pair in flight finishes, no new one
-        await wait_for(pilot, lambda: not app.compare.running, "paused")
+        await wait_for(pilot, lambda: not app.comparison.state.running, "paused")
         a.answer_steps()
         b.answer_steps()
-        await wait_for(pilot, lambda: app.compare.last.epoch == 7, "the last pair done")
+        await wait_for(pilot, lambda: app.comparison.state.last.epoch == 7, "the last pair done")
         await pilot.pause()
-        assert app.last.epoch == app.compare.last.epoch == 7
+        assert app.last.epoch == app.comparison.state.last.epoch == 7
         assert len(a.sent(Step)) == len(b.sent(Step)) == 4  # no pair after the pause
         assert any("pausing both at the end of epoch 7" in n.message for n in app._notifications)
         await pilot.press("r")  # a reset would break the same start: refused
@@ -153,7 +153,7 @@ async def test_end_keeping_both_saves_two_runs(tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, EndComparison), "the question")
         assert "End the comparison (B: the same)" in screen_text(app)
         await pilot.press("down", "down", "enter")  # keep both
-        await wait_for(pilot, lambda: app.compare is None, "the comparison ended")
+        await wait_for(pilot, lambda: app.comparison.state is None, "the comparison ended")
         assert len(a.sent(Save)) == len(b.sent(Save)) == 1
         for session in (a, b):
             assert Path(session.sent(Save)[0].path).is_file()
@@ -205,30 +205,30 @@ async def compare_real(tmp_path, lr_b: str | None):
         await pilot.press("s")
         await wait_for(pilot, lambda: app.last.step == 3 * 10 + 1, "a step into epoch 4")
         await pilot.press("f")
-        await wait_for(pilot, lambda: app.compare and app.compare.last, "run B")
+        await wait_for(pilot, lambda: app.comparison.state and app.comparison.state.last, "run B")
         if lr_b is not None:
             await pilot.press("x")
             app.query_one("HyperPanel").apply("lr", lr_b)
-            await wait_for(pilot, lambda: app.compare.last.hyper.lr == float(lr_b), "B's lr")
+            await wait_for(pilot, lambda: app.comparison.state.last.hyper.lr == float(lr_b), "B's lr")
         await pilot.press("space")
         await wait_for(
             pilot,
-            lambda: app.last.epoch >= 8 and app.compare.last.epoch >= 8,
+            lambda: app.last.epoch >= 8 and app.comparison.state.last.epoch >= 8,
             "8 epochs of both",
         )
         await pilot.press("space")
         await wait_for(
             pilot,
-            lambda: app.last.state != "running" and app.compare.last.state != "running",
+            lambda: app.last.state != "running" and app.comparison.state.last.state != "running",
             "both paused",
         )
-        await wait_for(pilot, lambda: app.last.epoch == app.compare.last.epoch, "same epoch")
+        await wait_for(pilot, lambda: app.last.epoch == app.comparison.state.last.epoch, "same epoch")
         await pilot.pause()
         result = curves(app.query_one("CostPlot")), app.last.epoch
         await pilot.press("f")
         await wait_for(pilot, lambda: isinstance(app.screen, EndComparison), "the question")
         await pilot.press("enter")  # keep A
-        await wait_for(pilot, lambda: app.compare is None, "ended")
+        await wait_for(pilot, lambda: app.comparison.state is None, "ended")
     return result
 
 
@@ -272,8 +272,8 @@ def trials_folder(tmp_path: Path) -> Path:
 
 
 async def open_results(pilot, app, folder: Path) -> None:
-    from tui_nn.ui.sweep_view import SweepFolderPrompt, SweepScreen
-    from tui_nn.ui.widgets.sweep_table import SweepTable
+    from tui_nn.ui.sweeps.screen import SweepFolderPrompt, SweepScreen
+    from tui_nn.ui.sweeps.table import SweepTable
 
     app.action_open_sweep()
     await wait_for(pilot, lambda: isinstance(app.screen, SweepFolderPrompt), "the prompt")
@@ -288,7 +288,7 @@ async def open_results(pilot, app, folder: Path) -> None:
 async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_path):
     from ui_fakes import record
 
-    from tui_nn.ui.sweep_view import SweepScreen
+    from tui_nn.ui.sweeps.screen import SweepScreen
 
     folder = trials_folder(tmp_path)
     trial = str(folder / "trial-0.npz")
@@ -308,11 +308,11 @@ async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_pat
         assert "run A (circle) 2 and 1" in said()
         assert isinstance(app.screen, SweepScreen) and len(harness.sessions) == 1
         await pilot.press("up", "b")  # trial 0: xor, the same shapes as A
-        await wait_for(pilot, lambda: app.compare and app.compare.last, "run B")
+        await wait_for(pilot, lambda: app.comparison.state and app.comparison.state.last, "run B")
         b = harness.sessions[1]
         assert b.initial_model == trial and b.config.dataset.name == "xor"
         assert a.sent(Pause) and not a.sent(Fork)  # A paused, not forked
-        assert app.compare.last.epoch == 5 and app.last.epoch == 2
+        assert app.comparison.state.last.epoch == 5 and app.last.epoch == 2
         assert "run B is trial-0.npz" in said()
         await wait_for(pilot, lambda: "B: dataset" in app.query_one("CostPlot").other_label,
                        "the legend naming the other data")
@@ -323,17 +323,17 @@ async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_pat
             b.answer_steps()
             await wait_for(pilot, lambda n=n: len(b.sent(Step)) == n + 1, f"pair {n + 1}")
             assert len(a.sent(Step)) == n + 1
-            assert (app.last.epoch, app.compare.last.epoch) == (2 + n, 5 + n)
+            assert (app.last.epoch, app.comparison.state.last.epoch) == (2 + n, 5 + n)
         await pilot.press("f")  # ending the comparison leaves the trial's file alone
         await wait_for(pilot, lambda: isinstance(app.screen, EndComparison), "the question")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.compare is None, "ended")
+        await wait_for(pilot, lambda: app.comparison.state is None, "ended")
     assert Path(trial).is_file()
 
 
 async def test_b_while_comparing_or_without_a_run_says_why_not(tmp_path):
     from tui_nn.sweep.results import read_results
-    from tui_nn.ui.sweep_view import SweepApp, SweepScreen
+    from tui_nn.ui.sweeps.screen import SweepApp, SweepScreen
 
     folder = trials_folder(tmp_path)
     harness = Harness(tmp_path)
@@ -361,14 +361,14 @@ async def test_a_hang_up_while_comparing_detaches_both_runs_each_with_its_run_fi
     harness = Harness(tmp_path)
     app = harness.app
     ended = []
-    app.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
+    app.keeper.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
         harness.session.train_epochs(2)
         await wait_for(pilot, lambda: app.last.epoch == 2, "2 epochs")
         await forked(pilot, harness)
         a, b = harness.sessions
-        app.hang_up()
+        app.keeper.hang_up()
         assert ended == [True]
         assert a.detached and b.detached and not b.closed  # B trains on, as A does
         assert b.run_path and Path(b.run_path).name.endswith("-B.npz")

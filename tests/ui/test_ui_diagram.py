@@ -13,9 +13,9 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.session.protocol.messages import SetParameter, SetView
 from tui_nn.ui.app import create_app
-from tui_nn.ui.parameter_prompt import ParameterPrompt
-from tui_nn.ui.widgets.diagram import NetworkDiagram
-from tui_nn.ui.widgets.diagram_draw import NODE, NODE_MARKED
+from tui_nn.ui.diagram.draw import NODE, NODE_MARKED
+from tui_nn.ui.diagram.parameter_prompt import ParameterPrompt
+from tui_nn.ui.diagram.widget import NetworkDiagram
 
 NET_2321 = RunConfig(hidden=(3, 2))  # circle: 2 inputs, 1 output
 
@@ -191,7 +191,7 @@ async def test_a_refusal_from_the_trainer_is_shown(tmp_path):
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
-        app.set_parameter(Address(layer=5, row=0, col=0), 1.0)
+        app.diagram.set_parameter(Address(layer=5, row=0, col=0), 1.0)
         await wait_for(pilot, lambda: app.refusals, "the refusal")
         assert app.refusals[-1].startswith("refused: no such neuron")
         assert any("refused" in n.message for n in app._notifications)

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+import tui_nn.ui.link.runs as runs
+import tui_nn.ui.panels.fields as fields
 from tui_nn.config import RunConfig
-from tui_nn.ui import fields, runs
 
 
 @pytest.mark.parametrize(
@@ -61,9 +62,9 @@ def test_runs_are_saved_in_the_data_dir_and_the_newest_is_resumed(tmp_path, monk
 
 
 def test_the_editor_offers_only_names_the_engine_knows():
+    import tui_nn.ui.panels.names as names
     from tui_nn.engine.activations import ACTIVATIONS
     from tui_nn.engine.losses import LOSSES
-    from tui_nn.ui import names
 
     assert set(names.ALL_ACTIVATIONS) <= set(ACTIVATIONS)
     assert set(names.LOSSES) <= set(LOSSES)

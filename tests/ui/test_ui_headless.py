@@ -7,8 +7,8 @@ import pytest
 
 from tui_nn.cli.options import config_from_values
 from tui_nn.ui.app import create_app
-from tui_nn.ui.headless import ShotDriver
-from tui_nn.ui.trainer_link import real_session
+from tui_nn.ui.link.session import real_session
+from tui_nn.ui.screenshots.headless import ShotDriver
 
 
 def shoot(tmp_path, text: bool = True, after: float | None = None, **values) -> ShotDriver:
@@ -19,7 +19,7 @@ def shoot(tmp_path, text: bool = True, after: float | None = None, **values) -> 
         runs_directory=tmp_path / "runs",
     )
     app.run(headless=True, size=(100, 30), auto_pilot=driver)
-    assert not app.session.alive  # stopped with the app
+    assert not app.link.session.alive  # stopped with the app
     return driver
 
 

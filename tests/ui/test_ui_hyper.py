@@ -140,7 +140,7 @@ async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
         # boundary's place
         await wait_for(pilot, lambda: app.last.network.sizes == (64, 8, 8, 10), "digits head")
         await wait_for(pilot, lambda: app.query_one("#architecture").spec.n_inputs == 64, "panel")
-        await wait_for(pilot, lambda: app.view == "confusion", "the confusion matrix")
+        await wait_for(pilot, lambda: app.views.view == "confusion", "the confusion matrix")
         assert app.query_one("DecisionBoundary").region.width == 0
         assert app.query_one("ConfusionMatrix").region.width > 0
 

@@ -90,7 +90,7 @@ async def test_q_waits_for_a_slow_save_showing_saving(harness, tmp_path):
         assert not app._exit
         harness.session.answer_save()  # the write completes, however long it took
         await wait_for(pilot, lambda: app._exit, "the app to exit")
-    assert Path(app.return_value).is_file() and app.save_error is None
+    assert Path(app.return_value).is_file() and app.keeper.save_error is None
 
 
 async def test_a_failed_save_is_reported_with_exit_code_1(harness):
@@ -103,7 +103,7 @@ async def test_a_failed_save_is_reported_with_exit_code_1(harness):
         await pilot.press("q")
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert app.return_value is None and app.return_code == 1
-    assert "not saved" in app.save_error and "disk full" in app.save_error
+    assert "not saved" in app.keeper.save_error and "disk full" in app.keeper.save_error
 
 
 async def test_a_trainer_dying_during_the_save_is_a_failure_not_a_hang(harness):
@@ -117,7 +117,7 @@ async def test_a_trainer_dying_during_the_save_is_a_failure_not_a_hang(harness):
         await wait_for(pilot, lambda: "saving" in app.query_one("StatusLine").plain, "saving")
         harness.session.die()
         await wait_for(pilot, lambda: app._exit, "the app to exit")
-    assert app.return_code == 1 and "not saved" in app.save_error
+    assert app.return_code == 1 and "not saved" in app.keeper.save_error
 
 
 async def test_a_dead_trainer_is_reported(harness):
@@ -134,14 +134,14 @@ async def test_a_dead_trainer_is_reported(harness):
 async def test_a_hang_up_detaches_and_ends_the_process(harness, tmp_path):
     app = harness.app
     ended = []
-    app.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
+    app.keeper.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
     async with app.run_test() as pilot:
         await started(pilot, harness)
         await pilot.press("e")
         await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
-        app.hang_up()
+        app.keeper.hang_up()
         assert ended == [True] and harness.session.detached and not harness.session.closed
-        assert app.detached == "fake01"
+        assert app.keeper.detached == "fake01"
 
 
 async def test_d_detaches_leaving_the_trainer_running(harness):
@@ -153,7 +153,7 @@ async def test_d_detaches_leaving_the_trainer_running(harness):
         await pilot.press("d")
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert harness.session.detached and not harness.session.closed
-    assert app.detached == "fake01" and app.return_value is None
+    assert app.keeper.detached == "fake01" and app.return_value is None
 
 
 async def test_the_trainer_is_told_where_the_run_and_its_metrics_go(harness, tmp_path):
@@ -214,8 +214,11 @@ async def test_help_and_command_palette_list_every_action(harness):
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        for binding in TuiNNApp.BINDINGS:
+        lesson_key = next(b for b in TuiNNApp.BINDINGS if b.action == "toggle_lesson")
+        offered = [b for b in TuiNNApp.BINDINGS if b is not lesson_key]  # a lesson's key only
+        for binding in offered:
             assert binding.description in titles
+        assert lesson_key.description not in titles
         assert "Add a neuron" in titles
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Step")
         app.call_later(command.callback)  # as the palette runs it
@@ -226,8 +229,9 @@ async def test_help_and_command_palette_list_every_action(harness):
         # The list is longer than the screen (it scrolls): read all of it, not what shows.
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
         assert "Keys — esc to close" in screen_text(app)
-        for binding in TuiNNApp.BINDINGS:
+        for binding in offered:
             assert (binding.tooltip or binding.description) in text, binding.description
+        assert lesson_key.tooltip not in text
         for words in ("Add a neuron", "Insert a hidden layer", "Next cost (loss) function"):
             assert words in text
         await pilot.press("escape")

@@ -12,8 +12,9 @@ from tui_nn.cli.lessons import lesson_configs
 from tui_nn.engine.spec import LayerSpec
 from tui_nn.lessons import find_lesson, load_lesson
 from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset, SetHyper
-from tui_nn.ui.lesson_app import LessonApp, create_lesson_app
-from tui_nn.ui.widgets.lesson_panel import LessonPanel
+from tui_nn.ui.app import TuiNNApp
+from tui_nn.ui.launch import create_lesson_app
+from tui_nn.ui.lessons.panel import LessonPanel
 
 # the fake's test accuracy is 1 - 0.52 * 0.82**epoch: 0.95 is first reached at epoch 12
 LESSON = """
@@ -36,7 +37,7 @@ class LessonHarness:
     def __init__(self, lesson, tmp_path: Path) -> None:
         self.sessions: list[FakeSession] = []
         config = lesson_configs(lesson).start
-        self.app: LessonApp = create_lesson_app(
+        self.app: TuiNNApp = create_lesson_app(
             config, lesson, session_factory=self._factory, runs_directory=tmp_path / "runs"
         )
 
@@ -65,6 +66,8 @@ async def test_the_lesson_is_shown_beside_the_network(tmp_path):
         assert "One neuron draws one straight line." in text
         assert "✗ test_acc - (>= 0.95)" in text and "✓ epochs 0 (<= 200)" in text
         assert "goal reached" not in text
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Lesson" in titles  # its key, in the palette of a lesson only
         await pilot.press("L")
         await wait_for(
             pilot,
@@ -86,11 +89,11 @@ async def test_goal_reached_at_the_first_epoch_where_it_holds(tmp_path):
         harness.session.train_epochs(11)
         await wait_for(pilot, lambda: app.last.epoch == 11, "11 epochs")
         await pilot.pause()
-        assert app.reached_at is None
+        assert app.lesson.reached_at is None
         assert "✗ test_acc 0.9" in screen_text(app)
         harness.session.train_epochs(5)  # 12..16 arrive together: the moment is epoch 12
-        await wait_for(pilot, lambda: app.reached_at is not None, "goal reached")
-        assert app.reached_at == 12
+        await wait_for(pilot, lambda: app.lesson.reached_at is not None, "goal reached")
+        assert app.lesson.reached_at == 12
         await wait_for(pilot, lambda: "goal reached at epoch 12" in screen_text(app), "banner")
         assert "✓ test_acc 0.9" in screen_text(app)
         assert any(n.title == "★ goal reached" for n in app._notifications)
@@ -104,7 +107,7 @@ async def test_goal_false_while_the_network_is_too_big(tmp_path):
         harness.session.train_epochs(20)  # accurate, but 16 hidden neurons
         await wait_for(pilot, lambda: app.last.epoch == 20, "20 epochs")
         await pilot.pause()
-        assert app.reached_at is None
+        assert app.lesson.reached_at is None
         assert "✗ hidden_neurons 16 (<= 4)" in screen_text(app)
         # Shrink to 4 neurons: the new run re-sends epochs 1..20, trained by the big network;
         # they do not count. The next epoch, trained by the small one, does.
@@ -112,10 +115,10 @@ async def test_goal_false_while_the_network_is_too_big(tmp_path):
         panel.post_message(panel.ArchitectureProposed(panel.spec.with_hidden((LayerSpec(4, "tanh"),))))
         await wait_for(pilot, lambda: app.last.network.sizes == (2, 4, 1), "4 neurons")
         await pilot.pause()
-        assert app.reached_at is None
+        assert app.lesson.reached_at is None
         harness.session.train_epochs(1)
-        await wait_for(pilot, lambda: app.reached_at is not None, "goal reached")
-        assert app.reached_at == 21
+        await wait_for(pilot, lambda: app.lesson.reached_at is not None, "goal reached")
+        assert app.lesson.reached_at == 21
 
 
 async def test_locked_controls_are_refused_with_a_message(tmp_path):
@@ -128,15 +131,15 @@ async def test_locked_controls_are_refused_with_a_message(tmp_path):
         assert not app.query_one("#lr").disabled
         assert not app.query_one("#l1").parent.display  # hidden by the lesson
         await pilot.press("i")  # insert a hidden layer: `hidden` is locked
-        await wait_for(pilot, lambda: app.locked_refusals, "a refusal")
-        assert app.locked_refusals == ["hidden: locked by this lesson"]
+        await wait_for(pilot, lambda: app.lesson.locked_refusals, "a refusal")
+        assert app.lesson.locked_refusals == ["hidden: locked by this lesson"]
         assert session.sent(SetArchitecture) == []
         await pilot.pause()
         assert app.query_one("ArchitecturePanel").spec.hidden == ()
         assert any("hidden: locked by this lesson" in n.message for n in app._notifications)
         await pilot.press("c")  # the loss row is not selected, but `c` changes the loss
-        await wait_for(pilot, lambda: len(app.locked_refusals) == 2, "a second refusal")
-        assert app.locked_refusals[-1] == "loss: locked by this lesson"
+        await wait_for(pilot, lambda: len(app.lesson.locked_refusals) == 2, "a second refusal")
+        assert app.lesson.locked_refusals[-1] == "loss: locked by this lesson"
         # an edit the lesson allows goes through
         app.query_one("HyperPanel").apply("lr", "0.5")
         await wait_for(pilot, lambda: session.sent(SetHyper), "lr sent")
@@ -150,10 +153,10 @@ async def test_locks_hold_for_data_and_seed_whichever_key_asks(tmp_path):
         await started(pilot, harness)
         session = harness.session
         await pilot.press("g")  # new data = the next seed, locked
-        await wait_for(pilot, lambda: app.locked_refusals, "refused")
-        assert app.locked_refusals == ["seed: locked by this lesson"]
+        await wait_for(pilot, lambda: app.lesson.locked_refusals, "refused")
+        assert app.lesson.locked_refusals == ["seed: locked by this lesson"]
         await pilot.press("R")  # reset with a new seed
-        await wait_for(pilot, lambda: len(app.locked_refusals) == 2, "refused again")
+        await wait_for(pilot, lambda: len(app.lesson.locked_refusals) == 2, "refused again")
         await pilot.press("r")  # a plain reset is fine
         await wait_for(pilot, lambda: session.sent(Reset), "reset sent")
         assert session.sent(Reset) == [Reset()] and session.sent(SetDataset) == []
@@ -161,22 +164,22 @@ async def test_locks_hold_for_data_and_seed_whichever_key_asks(tmp_path):
 
 
 async def test_a_lesson_with_view_diagram_opens_with_the_network_diagram(tmp_path):
-    from tui_nn.ui.widgets.diagram import NetworkDiagram
+    from tui_nn.ui.diagram.widget import NetworkDiagram
 
     harness = LessonHarness(find_lesson("one-neuron"), tmp_path)
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
-        await wait_for(pilot, lambda: app.diagram_shown, "the diagram shown")
+        await wait_for(pilot, lambda: app.diagram.shown, "the diagram shown")
         diagram = app.query_one(NetworkDiagram)
         await wait_for(pilot, lambda: diagram.size.width > 0, "the diagram on screen")
         assert app.screen.has_class("-diagram") and not app.query_one("NeuronHeatmap").size.width
         assert app.focused is app.query_one("#layer-list")  # the network panel keeps the keys
         await wait_for(pilot, lambda: harness.session.view.weights, "weights asked for")
         await pilot.press("n")  # n still switches back to the heatmap
-        await wait_for(pilot, lambda: not app.diagram_shown, "the heatmap again")
+        await wait_for(pilot, lambda: not app.diagram.shown, "the heatmap again")
     other = LessonHarness(find_lesson("xor"), tmp_path)  # no view key: the heatmap
     async with other.app.run_test(size=(120, 40)) as pilot:
         await started(pilot, other)
         await pilot.pause()
-        assert not other.app.diagram_shown and not other.app.screen.has_class("-diagram")
+        assert not other.app.diagram.shown and not other.app.screen.has_class("-diagram")

@@ -7,7 +7,8 @@ from ui_helpers import Harness, started, wait_for
 
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.messages import SetView
-from tui_nn.ui.app import create_app, run_app
+from tui_nn.ui.app import create_app
+from tui_nn.ui.launch import run_app
 
 PICTURES = ("CostPlot", "AccuracyPlot", "NeuronHeatmap", "DecisionBoundary")
 

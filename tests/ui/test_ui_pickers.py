@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ui_helpers import started, wait_for
 
+import tui_nn.ui.panels.names as names
 from tui_nn.session.protocol.messages import SetArchitecture
-from tui_nn.ui import names
-from tui_nn.ui.name_picker import NamePicker
+from tui_nn.ui.panels.name_picker import NamePicker
 
 
 def panel(app):

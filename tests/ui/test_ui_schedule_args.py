@@ -8,14 +8,14 @@ import pytest
 from textual.widgets import Input
 from ui_helpers import Harness, started, wait_for
 
+import tui_nn.ui.panels.schedule_args as schedule_args
 from tui_nn.config import RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.schedules import SCHEDULES
 from tui_nn.engine.types import HyperParams
 from tui_nn.session.protocol.messages import SetHyper
-from tui_nn.ui import schedule_args
 from tui_nn.ui.app import create_app
-from tui_nn.ui.fields import Refused
+from tui_nn.ui.panels.fields import Refused
 
 STEP = HyperParams(lr_schedule="step")  # every 10 x0.1
 COSINE = HyperParams(lr_schedule="cosine")  # min 0, period 10 without an epoch budget

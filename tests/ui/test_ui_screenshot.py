@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui_helpers import started, wait_for
 
-import tui_nn.ui.screenshot as screenshot
+import tui_nn.ui.screenshots.save as screenshot
 
 
 async def test_the_key_saves_an_svg_in_the_current_folder_and_says_where(harness, tmp_path, monkeypatch):

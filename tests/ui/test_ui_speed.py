@@ -8,9 +8,10 @@ from ui_helpers import Harness, started, wait_for
 
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.messages import SetSpeed
-from tui_nn.ui.actions import SPEEDS, faster, slower
-from tui_nn.ui.app import create_app, run_app
-from tui_nn.ui.status import speed_text
+from tui_nn.ui.app import create_app
+from tui_nn.ui.launch import run_app
+from tui_nn.ui.pace import SPEEDS, faster, slower
+from tui_nn.ui.widgets.status_line import speed_text
 
 
 def test_presets_step_up_and_down_and_stop_at_the_ends():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui_helpers import screen_text, started, wait_for
 
-from tui_nn.ui.showing import NO_STEP_ON_NEW_DATA
+from tui_nn.ui.neurons import NO_STEP_ON_NEW_DATA
 
 
 def heatmap(app):

@@ -10,7 +10,7 @@ from ui_fakes import FakeSession
 from ui_helpers import Harness, started, wait_for
 
 from tui_nn.config import RunConfig
-from tui_nn.ui.status import number, status_text
+from tui_nn.ui.widgets.status_line import number, status_text
 
 
 def snapshot(epochs: int = 2, budget: int | None = 50):

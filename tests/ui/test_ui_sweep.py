@@ -17,9 +17,9 @@ from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.network import Network
 from tui_nn.files import save_model
 from tui_nn.sweep.results import read_results
-from tui_nn.ui.sweep_view import SweepApp, SweepFolderPrompt, SweepScreen
-from tui_nn.ui.widgets.sweep_plot import SweepPlot, axis
-from tui_nn.ui.widgets.sweep_table import SweepTable
+from tui_nn.ui.sweeps.plot import SweepPlot, axis
+from tui_nn.ui.sweeps.screen import SweepApp, SweepFolderPrompt, SweepScreen
+from tui_nn.ui.sweeps.table import SweepTable
 
 TRIALS = [  # trial, lr, hidden, test_acc
     (0, 0.003, "4", 0.61),
@@ -149,8 +149,8 @@ async def test_palette_opens_results_and_a_trial_resumes(harness, folder):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen), "the results")
         await pilot.press("down", "enter")
-        await wait_for(pilot, lambda: app.next_model is not None, "a trial chosen")
-    assert app.next_model == str(folder / "trial-4.npz")
+        await wait_for(pilot, lambda: app.keeper.next_model is not None, "a trial chosen")
+    assert app.keeper.next_model == str(folder / "trial-4.npz")
 
 
 def test_plot_axis_for_grids_draws_and_text_values():
@@ -167,7 +167,7 @@ def test_plot_axis_for_grids_draws_and_text_values():
 def test_the_app_does_not_import_dask():
     code = (
         "import sys; from tui_nn.ui.app import create_app; "
-        "import tui_nn.ui.sweep_view, tui_nn.cli.dispatch; create_app(); "
+        "import tui_nn.ui.sweeps.screen, tui_nn.cli.dispatch; create_app(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -15,7 +15,7 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.session.protocol.messages import SetDataset
 from tui_nn.ui.app import create_app
-from tui_nn.ui.widgets import DecisionBoundary
+from tui_nn.ui.views.boundary import DecisionBoundary
 
 
 def write_csv(path, rows: int, columns=("x1", "x2", "label"), offset: int = 0):

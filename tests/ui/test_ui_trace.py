@@ -10,8 +10,8 @@ from ui_helpers import Harness, screen_text, started, wait_for
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.messages import ApplyTraceStep, Pause, Start, TraceSample
 from tui_nn.textbook.trace_text import num
-from tui_nn.ui.panels.trace import TracePanel
-from tui_nn.ui.trace_mode import point_at
+from tui_nn.ui.trace.controller import point_at
+from tui_nn.ui.trace.panel import TracePanel
 
 TITLES = [
     "Forward, layer 1",
@@ -163,7 +163,7 @@ async def test_palette_and_help_list_trace(harness):
         )
         await command.callback()
         await _trace_shown(pilot, app)
-        assert app.tracing
+        assert app.trace.on
         sections = dict(app.help_sections())
         assert any(b.action == "apply" for b in sections["Trace mode (T)"])
 

@@ -10,11 +10,11 @@ from ui_helpers import Harness, screen_text, started, wait_for
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.session.protocol.messages import SetView, TraceSample
-from tui_nn.ui.panels.trace import TracePanel
-from tui_nn.ui.trace_mode import point_at
-from tui_nn.ui.widgets import DecisionBoundary
-from tui_nn.ui.widgets.diagram import NetworkDiagram
-from tui_nn.ui.widgets.diagram_draw import TRACED
+from tui_nn.ui.diagram.draw import TRACED
+from tui_nn.ui.diagram.widget import NetworkDiagram
+from tui_nn.ui.trace.controller import point_at
+from tui_nn.ui.trace.panel import TracePanel
+from tui_nn.ui.views.boundary import DecisionBoundary
 
 NET_2321 = RunConfig(hidden=(3, 2))  # circle: 2 inputs, 1 output
 
@@ -85,7 +85,7 @@ async def test_the_diagram_follows_the_trace_step_by_step(tmp_path):
         await pilot.press("right", "right")  # the cost: of the output layer
         await wait_for(pilot, lambda: diagram.traced_at == (3, None), "the output")
         await pilot.press("escape")  # leave: the snapshot's numbers again, no highlight
-        await wait_for(pilot, lambda: not app.tracing, "trace mode left")
+        await wait_for(pilot, lambda: not app.trace.on, "trace mode left")
         assert diagram.look is None and diagram.traced_at is None
         diagram.flush_repaint()
         assert not _traced_cells(diagram)
@@ -140,7 +140,7 @@ async def test_the_traced_sample_is_marked_on_the_boundary(harness):
         await wait_for(pilot, lambda: panel.result.index == first + 1, "the next sample")
         await wait_for(pilot, lambda: boundary.sample_mark[0] == float(panel.result.trace.x[0]))
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not app.tracing, "left")
+        await wait_for(pilot, lambda: not app.trace.on, "left")
         assert boundary.sample_mark is None
         boundary.flush_repaint()
         await pilot.pause()
@@ -187,7 +187,7 @@ async def test_keyboard_picking_traces_the_sample_nearest_the_cursor(harness):
         await wait_for(pilot, lambda: boundary.cursor[0] == cols - 1, "at the right edge")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not panel.picking, "cancelled")
-        assert boundary.cursor is None and app.tracing
+        assert boundary.cursor is None and app.trace.on
         assert len(session.sent(TraceSample)) == sent
 
         # a click while picking traces the point clicked and ends picking
@@ -246,7 +246,7 @@ async def test_a_weight_set_by_hand_while_tracing_is_traced_again(tmp_path):
         index = panel.result.index
         diagram = app.query_one(NetworkDiagram)
         await wait_for(pilot, lambda: diagram.look is not None, "the trace in the diagram")
-        app.set_parameter(Address(layer=0, row=1, col=0), 1.25)  # W1[2,1] = 1.25
+        app.diagram.set_parameter(Address(layer=0, row=1, col=0), 1.25)  # W1[2,1] = 1.25
         await wait_for(
             pilot, lambda: panel.result.trace.layers[0].W[1, 0] == 1.25, "the trace redone"
         )

@@ -12,9 +12,9 @@ from widget_helpers import Host
 from tui_nn.data.shipped import load_digits
 from tui_nn.session.protocol.messages import DataSummary, PanelData
 from tui_nn.session.trainer.panel_data import _small_images
-from tui_nn.ui.widgets.confusion_matrix import ConfusionMatrix
+from tui_nn.ui.views.confusion_matrix import ConfusionMatrix
+from tui_nn.ui.views.sample_strip import SampleStrip
 from tui_nn.ui.widgets.fit_plot import FitPlot
-from tui_nn.ui.widgets.sample_strip import SampleStrip
 
 SIZE = (44, 22)  # about the lower-right panel at 120x40
 

@@ -14,10 +14,10 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.session.protocol.messages import DataSummary, PanelData
 from tui_nn.ui.app import create_app
-from tui_nn.ui.lower_right import views_for
-from tui_nn.ui.widgets.confusion_matrix import ConfusionMatrix
+from tui_nn.ui.views.confusion_matrix import ConfusionMatrix
+from tui_nn.ui.views.controller import views_for
+from tui_nn.ui.views.sample_strip import SampleStrip
 from tui_nn.ui.widgets.fit_plot import CURVE, TEST, TRAIN, FitPlot
-from tui_nn.ui.widgets.sample_strip import SampleStrip
 
 
 def app_on(name: str, tmp_path, **config):
@@ -69,7 +69,7 @@ async def test_the_fit_plot_shows_points_and_the_curve_on_quadratic(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, Started(app, sessions))
         fit = app.query_one(FitPlot)
-        assert app.view == "fit" and fit.display and not app.query_one("#boundary").display
+        assert app.views.view == "fit" and fit.display and not app.query_one("#boundary").display
         # a regression has no accuracy: the cost plot takes the whole row of plots
         await pilot.pause()
         assert app.query_one("#accuracy").region.width == 0
@@ -99,7 +99,7 @@ async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, Started(app, sessions))
         matrix = app.query_one(ConfusionMatrix)
-        assert app.view == "confusion" and matrix.display
+        assert app.views.view == "confusion" and matrix.display
         await wait_for(pilot, lambda: matrix.matrix is not None, "the untrained network's")
         runner = sessions[-1].runner
         n_test = len(runner.dataset.X_test)
@@ -121,7 +121,7 @@ async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
         await pilot.press("V")
         strip = app.query_one(SampleStrip)
         await wait_for(pilot, lambda: strip.display and not matrix.display, "the sample strip")
-        assert app.view == "samples"
+        assert app.views.view == "samples"
         strip.flush_repaint()
         await pilot.pause()
         p = strip.panel

@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 from widget_helpers import Host, record, wait_until, widget_text
 
-from tui_nn.ui.widgets import AccuracyPlot
-from tui_nn.ui.widgets.accuracy_plot import percent_ticks, zoomed_floor
+from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot, percent_ticks, zoomed_floor
 
 
 def test_floor_is_the_highest_step_below_every_value():

@@ -6,9 +6,8 @@ import numpy as np
 from widget_helpers import Host, char_at, rgb, style_at, text_of, wait_until
 
 from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
-from tui_nn.ui.widgets import DecisionBoundary
-from tui_nn.ui.widgets.boundary import NOT_2D_NOTE
-from tui_nn.ui.widgets.palette import DIVERGING, POINTS_BINARY, TEST_POINTS_BINARY
+from tui_nn.ui.views.boundary import NOT_2D_NOTE, DecisionBoundary
+from tui_nn.ui.widgets.draw.colours import DIVERGING, POINTS_BINARY, TEST_POINTS_BINARY
 
 BOUNDS = (0.0, 1.0, 0.0, 1.0)
 

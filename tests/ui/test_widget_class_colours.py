@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-import tui_nn.ui.widgets.boundary_canvas as canvas
+import tui_nn.ui.views.boundary_canvas as canvas
 from tui_nn.session.protocol.messages import DataSummary
-from tui_nn.ui.widgets.class_colours import NAMED, SAFE, class_colours, light
+from tui_nn.ui.widgets.draw.class_colours import NAMED, SAFE, class_colours, light
 
 
 def summary(names, classes):

@@ -6,9 +6,9 @@ import numpy as np
 from widget_helpers import Host, layer_stats, rgb, style_at, text_of
 
 from tui_nn.session.protocol.messages import NetworkView
-from tui_nn.ui.widgets.diagram import NetworkDiagram
-from tui_nn.ui.widgets.diagram_draw import NEGATIVE, POSITIVE
-from tui_nn.ui.widgets.diagram_layout import block_weights, plan, strongest, top_k
+from tui_nn.ui.diagram.draw import NEGATIVE, POSITIVE
+from tui_nn.ui.diagram.layout import block_weights, plan, strongest, top_k
+from tui_nn.ui.diagram.widget import NetworkDiagram
 
 SIZES = (2, 3, 2, 1)
 ACTS = ("tanh", "tanh", "sigmoid")
@@ -186,7 +186,7 @@ def words_of_input(diagram: NetworkDiagram) -> str:
 
 
 def test_changed_cells_are_split_into_spans():
-    from tui_nn.ui.widgets.diagram import spans
+    from tui_nn.ui.diagram.widget import spans
 
     changed = np.zeros(40, dtype=bool)
     assert spans(changed) == []
@@ -211,7 +211,7 @@ async def test_a_mode_toggle_sends_the_nodes_not_the_lines():
 
 
 def test_the_traced_layer_and_neuron_are_drawn_in_the_trace_colour():
-    from tui_nn.ui.widgets.diagram_draw import TRACED, Content, compose
+    from tui_nn.ui.diagram.draw import TRACED, Content, compose
 
     layout = plan(SIZES, 40, 12)
     weights = weights_for(SIZES)

@@ -6,7 +6,10 @@ import numpy as np
 from widget_helpers import Host, layer_stats, record, wait_until, widget_text
 
 from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
-from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
+from tui_nn.ui.views.boundary import DecisionBoundary
+from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
+from tui_nn.ui.widgets.cost_plot import CostPlot
+from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 
 
 async def test_plots_survive_non_finite_and_constant_histories():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from widget_helpers import Host, char_at, layer_stats, rgb, style_at, text_of, wait_until
 
-from tui_nn.ui.widgets import NeuronHeatmap
+from tui_nn.ui.widgets.draw.colours import SEQUENTIAL
+from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 from tui_nn.ui.widgets.heatmap_layout import CELL_WIDTH, GAP, plan
-from tui_nn.ui.widgets.palette import SEQUENTIAL
 
 # ---- layout (no Textual) -------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from rich.style import Style
 from textual.strip import Strip
 from widget_helpers import Host, record, style_at, text_of, wait_until, widget_text
 
-from tui_nn.ui.widgets import AccuracyPlot, CostPlot
-from tui_nn.ui.widgets.accuracy_plot import REGRESSION_NOTE
-from tui_nn.ui.widgets.rows import changed_span
+from tui_nn.ui.widgets.accuracy_plot import REGRESSION_NOTE, AccuracyPlot
+from tui_nn.ui.widgets.cost_plot import CostPlot
+from tui_nn.ui.widgets.draw.rows import changed_span
 from tui_nn.ui.widgets.series import History, downsample, downsample_fixed, nice_ceil, smooth
 
 # ---- series (no Textual) -----------------------------------------------------------------
@@ -184,7 +184,7 @@ async def test_the_byte_budget_spaces_out_big_repaints():
 
 
 def test_repaint_pacing_takes_the_strictest_of_interval_bytes_and_time(monkeypatch):
-    from tui_nn.ui.widgets import throttle
+    import tui_nn.ui.widgets.draw.throttle as throttle
 
     clock = [100.0]
     monkeypatch.setattr(throttle.time, "monotonic", lambda: clock[0])
@@ -219,7 +219,7 @@ def test_repaint_pacing_takes_the_strictest_of_interval_bytes_and_time(monkeypat
 
 def test_plot_ticks_are_round_and_the_title_names_loss_and_options():
     from tui_nn.engine.types import EpochRecord
-    from tui_nn.ui.widgets import CostPlot
+    from tui_nn.ui.widgets.cost_plot import CostPlot
     from tui_nn.ui.widgets.plot_base import epoch_ticks, round_ticks
 
     assert epoch_ticks(1, 250, 5) == [50, 100, 150, 200, 250]

@@ -122,7 +122,8 @@ def attach(trainer_id: str | None, fps: float, low_bandwidth: bool) -> int:
     if status is None or status.config is None:
         print(f"tui-nn: trainer {info.id} does not answer (pid {info.pid})")
         return 1
-    from tui_nn.ui.app import create_app, finish_app  # Textual only on this path
+    from tui_nn.ui.app import create_app
+    from tui_nn.ui.launch import finish_app  # Textual only on this path
 
     app = create_app(
         status.config,

@@ -116,7 +116,7 @@ def run_app_command(argv: list[str]) -> int:
     config = config_from_values(gather_values(ns))
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     if ns.sweep is not None:  # a sweep's results; a trial chosen there opens as --resume
-        from tui_nn.ui.sweep_view import choose_trial
+        from tui_nn.ui.sweeps.screen import choose_trial
 
         ns.resume = choose_trial(ns.sweep)
         if not ns.resume:
@@ -128,7 +128,7 @@ def run_app_command(argv: list[str]) -> int:
     if shot is not None:  # headless: train, save the screen, exit
         options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed}
         return screenshot.take(shot, config, resume=ns.resume, **options)
-    from tui_nn.ui.app import run_app  # Textual is imported only on this path
+    from tui_nn.ui.launch import run_app  # Textual is imported only on this path
 
     code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)
     return int(code or 0)

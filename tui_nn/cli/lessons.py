@@ -196,6 +196,6 @@ def lesson_main(argv: list[str]) -> int:
     fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     load_dataset(config.dataset)  # bad or missing data: one line, exit 2, before the app
-    from tui_nn.ui.lesson_app import run_lesson_app
+    from tui_nn.ui.launch import run_lesson_app
 
     return run_lesson_app(config, lesson, fps=fps, speed=speed)

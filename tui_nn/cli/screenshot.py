@@ -5,7 +5,7 @@ scripts and docs.
     tui-nn --dataset spiral --screenshot spiral.svg           after 5 s of training
     tui-nn --dataset sine --screenshot-after 2 --screenshot sine.txt --screenshot-size 80x24
 
-The app runs headless (tui_nn/ui/headless.py) at `--screenshot-size` (default 120x40) on the real
+The app runs headless (tui_nn/ui/screenshots/headless.py) at `--screenshot-size` (default 120x40) on the real
 trainer, trains, and saves the screen when the run ends by itself (the `--epochs` budget, early
 stopping, divergence) or, with no budget, after `--screenshot-after` seconds of training (default
 5; with a budget too, whichever comes first). `.svg` saves an SVG, `.txt` the screen's plain
@@ -140,10 +140,10 @@ def take(
     resume: str | bool = False,
 ) -> int:
     """Run the app headless, take the screenshot, save it; the exit code."""
-    from tui_nn.ui import runs
+    import tui_nn.ui.link.runs as runs
     from tui_nn.ui.app import create_app
-    from tui_nn.ui.headless import ShotDriver
-    from tui_nn.ui.trainer_link import real_session
+    from tui_nn.ui.link.session import real_session
+    from tui_nn.ui.screenshots.headless import ShotDriver
 
     options: dict[str, object] = {}
     if resume:
@@ -166,13 +166,12 @@ def take(
             runs_directory=Path(scratch),  # the trainer's metrics file: gone with the folder
             **options,
         )
-        app.hang_up = lambda: driver.interrupt("SIGHUP")  # stops the run, never detaches it
+        app.keeper.hang_up = lambda: driver.interrupt("SIGHUP")  # stops the run, never detaches it
         with signals_stop(driver):
             try:
                 app.run(headless=True, size=request.size, auto_pilot=driver)
             finally:
-                if app.session is not None:  # stopped on unmount; here too if the app crashed
-                    app.session.close()
+                app.link.close()  # stopped on unmount; here too if the app crashed
                 progress.close()
     shot = driver.shot
     if driver.stopped_by is not None or shot.interrupted:

@@ -1,80 +1,95 @@
 """The tui-nn app: edit a network, train it in another process, watch it learn.
 
-The app renders snapshots and sends commands, nothing else (docs/ARCHITECTURE.md). The
-session's reader thread hands snapshots to a `SnapshotBridge`, which posts one
-`SnapshotsArrived` notice at a time; `show()` (on the UI thread) is the one place that hands
-them to the widgets. Edits come up from the panels as `...Proposed` messages and go out to the
-trainer as commands; the app alone keeps what is pending (`PendingEdits`) and shows a refusal.
-Keys: actions.py; quitting and hang-ups: saving.py.
+One class, read top to bottom: the layout, the snapshots in (`show`, the one place that hands
+what arrived to the widgets), the commands out (`send`), the messages of the panels and widgets
+(`@on` handlers), and the keys (`action_*`). Its features are objects it holds, each with the
+few methods the app calls (docs/ARCHITECTURE.md draws the paths):
 
-    app = create_app(RunConfig(), session_factory=FakeSession)   # tests
-    run_app(RunConfig(), fps=10, low_bandwidth=False, resume=False, speed=None)  # the CLI
+    link        run A's trainer: session, bridge, pending edits      link/link.py
+    curves      the cost and accuracy plots                           curves.py
+    neurons     the heatmap and the neuron under the cursor           neurons.py
+    keeper      quit (save), detach, hang-up                          link/keeping.py
+    views       the lower-right picture for the data                  views/controller.py
+    diagram     the network diagram and weights set by hand           diagram/controller.py
+    trace       trace mode                                            trace/controller.py
+    comparison  run B and the lockstep                                compare/controller.py
+    sweeps      sweep results from the palette                        sweeps/opening.py
+    lesson      a lesson's text, goal and locks (None without one)    lessons/controller.py
+
+Each gets the app as a `Host` (host.py: what a feature may use of it) and never imports it.
+
+    app = create_app(RunConfig(), session_factory=RunnerSession)   # tests
+    run_app(RunConfig(), fps=10, ...)                               # the CLI (launch.py)
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-import tui_nn.ui.gradient_check as gradient_check
-from tui_nn.config import RunConfig, check_fps, check_speed
+import tui_nn.ui.pace as pace
+from tui_nn.config import RunConfig, check_speed
 from tui_nn.engine.types import EpochRecord
-from tui_nn.rule import RuleError
+from tui_nn.lessons import Lesson
 from tui_nn.session.protocol.messages import (
+    CheckGradients,
+    Pause,
+    Reset,
     SetArchitecture,
     SetDataset,
     SetHyper,
     SetSpeed,
+    SetView,
     Snapshot,
+    Start,
+    Step,
 )
-from tui_nn.ui import runs
-from tui_nn.ui.actions import AppActions
-from tui_nn.ui.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost
-from tui_nn.ui.comparison import Comparison
-from tui_nn.ui.diagram_actions import DiagramActions
-from tui_nn.ui.edits import EditKind, PendingEdits
-from tui_nn.ui.gradient_check import GradientCheck
-from tui_nn.ui.help import HelpScreen, palette_commands
+from tui_nn.ui.compare.controller import Comparison, ForkLost, ForkSnapshots
+from tui_nn.ui.curves import Curves
+from tui_nn.ui.diagram.controller import DiagramController
+from tui_nn.ui.diagram.widget import NetworkDiagram
+from tui_nn.ui.help import HelpScreen, help_sections, palette_commands
 from tui_nn.ui.keymap import APP_BINDINGS
-from tui_nn.ui.lower_right import PictureViews
-from tui_nn.ui.panels import ArchitecturePanel, EditRefused, HyperPanel
-from tui_nn.ui.panels.trace import TracePanel
-from tui_nn.ui.saving import RunKeeping, hangup_ignored_by_children
-from tui_nn.ui.screenshot import Screenshots
-from tui_nn.ui.showing import SnapshotShowing
-from tui_nn.ui.status import StatusLine, neuron_text
-from tui_nn.ui.sweep_view import SweepOpening
-from tui_nn.ui.telling import OneMessage
-from tui_nn.ui.trace_mode import TraceMode
-from tui_nn.ui.trainer_link import Session, SessionFactory, real_session
-from tui_nn.ui.widgets import AccuracyPlot, CostPlot, DecisionBoundary, NeuronHeatmap
-from tui_nn.ui.widgets.diagram import NetworkDiagram
+from tui_nn.ui.lessons.controller import LessonGuide
+from tui_nn.ui.link.bridge import SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.link.keeping import RunKeeper
+from tui_nn.ui.link.link import TrainerLink
+from tui_nn.ui.link.pending import EditKind
+from tui_nn.ui.link.session import SessionFactory, real_session
+from tui_nn.ui.neurons import Neurons
+from tui_nn.ui.notices import MESSAGE_SECONDS, Said
+from tui_nn.ui.panels.architecture import ArchitecturePanel
+from tui_nn.ui.panels.hyper import HyperPanel
+from tui_nn.ui.panels.messages import EditRefused
+from tui_nn.ui.panels.show import show_run
+from tui_nn.ui.screenshots.save import save_screenshot
+from tui_nn.ui.sweeps.opening import SweepOpening
+from tui_nn.ui.trace.controller import TraceMode
+from tui_nn.ui.trace.panel import TracePanel
+from tui_nn.ui.views.boundary import DecisionBoundary
+from tui_nn.ui.views.controller import LowerRight
+from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
+from tui_nn.ui.widgets.cost_plot import CostPlot
+from tui_nn.ui.widgets.heatmap import NeuronHeatmap
+from tui_nn.ui.widgets.status_line import StatusLine
+
+GRADIENTS = ("Check gradients", "Backprop against finite differences on the current network "
+             "(float64, 8 samples)")  # fmt: skip
+GRADIENT_PREFIX = "gradient check:"
 
 
-class TuiNNApp(
-    SnapshotShowing,
-    OneMessage,
-    PictureViews,
-    Screenshots,
-    GradientCheck,
-    Comparison,
-    AppActions,
-    TraceMode,
-    DiagramActions,
-    RunKeeping,
-    SweepOpening,
-    App[str | None],
-):
+class TuiNNApp(App[str | None]):
     """The result of `run()` is the path the run was saved to on quit (or None)."""
 
     CSS_PATH = "app.tcss"
@@ -96,28 +111,39 @@ class TuiNNApp(
         speed: float | None = None,
         attach_to: str | None = None,
         run_path: Path | None = None,
+        lesson: Lesson | None = None,
     ) -> None:
         super().__init__()
-        self.attach_to = attach_to  # a running trainer's id: attach instead of starting one
         check_speed(speed)
-        self.initial_model = initial_model  # a saved run to continue (--resume)
-        self.speed = speed  # epochs per second at most (None: as fast as possible)
         self.config = config
+        self.attach_to = attach_to  # a running trainer's id: attach instead of starting one
+        self.initial_model = initial_model  # a saved run to continue (--resume)
+        self.speed = speed  # the speed limit asked for last (epochs/s; None: no limit)
         self.fps = min(fps, 2.0) if low_bandwidth else fps
         # Numbers at the session's rate; pictures (plots, heatmap, boundary) a few times a second.
         self.picture_interval = max(2.0 if low_bandwidth else 0.5, 1.0 / self.fps)
-        self.session_factory = session_factory
-        self.runs_directory = runs_directory
-        self.run_path = run_path  # where this run is saved (chosen on first need)
-        self.history = tuple(history)  # curves of a resumed run, shown until the trainer's own
-        self.bridge = SnapshotBridge(self.post_message)
-        self.session: Session | None = None
-        self.last: Snapshot | None = None
-        self._new_data_run: int | None = None  # run id of a data change, until its first step
-        self.edits = PendingEdits()  # edits sent and not yet answered by the trainer
-        self.refusals: list[str] = []  # every refused edit, newest last (tests read it)
-        self._grid_view: tuple[bool, tuple[int, int]] | None = None
-        self.architecture_marks: list[int] = []  # epochs where the architecture changed
+        self.last: Snapshot | None = None  # run A's newest snapshot, as shown
+        self.said: list[Said] = []  # every message, newest last (tests read it here)
+        self.refusals: list[str] = []  # every refused edit, newest last
+        self._view_sent: SetView | None = None
+        self._gradients_asked = False
+
+        self.link = TrainerLink(session_factory, self.post_message, self.fps, self.notify)
+        self.comparison: Comparison  # (set below: it needs the keeper, the keeper its links)
+        self.keeper = RunKeeper(
+            self, self.link, runs_directory, run_path, others=lambda: self.comparison.links()
+        )
+        self.comparison = Comparison(self, self.link, self.keeper)
+        self.curves = Curves(self, history)
+        self.neurons = Neurons(self)
+        self.views = LowerRight(self)
+        self.diagram = DiagramController(self, self.refusals)
+        self.trace = TraceMode(self, self.diagram)
+        self.diagram.after_set = self.trace.parameter_set
+        self.sweeps = SweepOpening(self, self.comparison, self.keeper)
+        self.lesson = (
+            LessonGuide(self, lesson, self.link.edits, self.diagram) if lesson else None
+        )
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -137,60 +163,87 @@ class TuiNNApp(
                         yield NetworkDiagram(id="diagram", min_interval=interval)
                         yield Static(id="neuron-info")
                     yield TracePanel(id="trace")
-                    yield from self.compose_views(interval)
+                    yield from self.views.compose(interval)
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#layer-list").focus()
-        if self.history:
-            self.query_one(CostPlot).add_records(self.history)
-            self.query_one(AccuracyPlot).add_records(self.history)
-        self._watch_hangup(True)
-        self.watch(self.screen, "focused", self._focus_changed, init=False)
+        self.curves.mount()
+        self.keeper.watch_hangup(True)
+        self.watch(self.screen, "focused", self.neurons.focus_changed, init=False)
+        if self.lesson is not None:
+            await self.lesson.mount()
+            self.call_after_refresh(self.lesson.open_view)
         self.call_after_refresh(self._start_session)
 
     def _start_session(self) -> None:
-        self.session = self.session_factory(self.bridge, fps=self.fps)
-        if self.attach_to is not None:
-            self.session.attach(self.attach_to)
-            return
-        run_path = self.run_file()
-        with hangup_ignored_by_children():
-            self.session.start(
-                self.config,
-                initial_model=self.initial_model,
-                run_path=str(run_path),
-                metrics_path=str(run_path.with_suffix(".jsonl")),
-            )
-        if self.speed is not None:  # the trainer starts with no limit
+        self.keeper.open(self.config, self.initial_model, self.attach_to)
+        if self.speed is not None and self.attach_to is None:  # a trainer starts with no limit
             self.send(SetSpeed(self.speed))
 
     async def on_unmount(self) -> None:
-        self._watch_hangup(False)
-        await asyncio.to_thread(self.close_comparison)
-        if self.session is not None and not self.detached:  # detached: it trains on
-            await asyncio.to_thread(self.session.close)
+        self.keeper.watch_hangup(False)
+        await asyncio.to_thread(self.comparison.close)
+        if self.link.session is not None and not self.keeper.detached:  # detached: it trains on
+            await asyncio.to_thread(self.link.close)
 
     # ---- snapshots in ---------------------------------------------------------------------
 
     @on(SnapshotsArrived)
     def _snapshots_arrived(self) -> None:
-        update = self.bridge.take()
+        update = self.link.bridge.take()
         if update is not None:
             self.show(update)
 
-    @on(DecisionBoundary.GridSizeChanged)
-    def _request_grid(self) -> None:
-        """Ask for pictures (decision grids for 2-D data, one sample per pixel, or the panel
-        data of the other views) only when a view shows them."""
+    def show(self, update: Update) -> None:
+        """Hand what arrived to the widgets; each repaints within its own budget."""
+        snap, previous = update.snapshot, self.last
+        self.last = snap
+        self.curves.show(update, previous)
+        if update.data is not None:
+            self.views.use(update.data)
+            self.request_view()
+            if previous is not None and snap.message.startswith("new data"):
+                self.notify(snap.message, title=update.data.name)  # what was kept, restarted
         boundary = self.query_one(DecisionBoundary)
-        data_2d = bool(self.views)
-        cols, rows = boundary.grid_size
-        view = (data_2d, (max(4, cols), max(4, rows)))
-        if self.last is not None and view != self._grid_view:
-            self._grid_view = view
-            self.send(self.view_command(*view))
+        boundary.set_output(snap.network.output.activation)
+        if update.grid is not None:
+            boundary.update_grid(update.grid)
+        if update.panel is not None:
+            self.views.update_panels(update.panel)
+        self.neurons.show(update, previous)
+        self.diagram.show(update)
+        if not self.comparison.editing_b:  # while run B is edited, the panels show B
+            self._answer_edits(snap)
+            show_run(self, snap, self.link.edits)
+        self.query_one(StatusLine).show(snap, state="saving" if self.keeper.saving else None)
+        self.trace.show(update)
+        self._tell_state(previous, snap)
+        self._tell_gradients(snap)
+        self.comparison.after_a(update)
+        if self.lesson is not None:
+            self.lesson.after_show(update, previous)
+
+    def _answer_edits(self, snap: Snapshot) -> None:
+        """Edits the trainer took or refused are no longer pending; a refusal is shown."""
+        for answer in self.link.edits.answer(snap):
+            if answer.refusal is not None:
+                self.refusals.append(answer.refusal)
+                self.notify(answer.refusal, title="the trainer refused", severity="warning")
+
+    def _tell_state(self, previous: Snapshot | None, snap: Snapshot) -> None:
+        changed = previous is None or previous.state != snap.state
+        if changed and snap.state in ("diverged", "error") and snap.message:
+            self.notify(snap.message, title=snap.state, severity="error", timeout=8)
+        elif changed and snap.state == "finished" and snap.message:
+            self.notify(snap.message, title="finished")
+
+    def _tell_gradients(self, snap: Snapshot) -> None:
+        if self._gradients_asked and snap.message.startswith(GRADIENT_PREFIX):
+            self._gradients_asked = False
+            failed = "FAILED" in snap.message
+            self.notify(snap.message, severity="error" if failed else "information", timeout=10)
 
     @on(TrainerLost)
     def _trainer_lost(self, event: TrainerLost) -> None:
@@ -199,26 +252,60 @@ class TuiNNApp(
         title = "link lost" if alive else "trainer died"
         self.notify(event.died.message, title=title, severity="error", timeout=10)
 
-    # ---- edits out --------------------------------------------------------------------------
+    @on(ForkSnapshots)
+    def _b_arrived(self) -> None:
+        self.comparison.b_arrived()
+
+    @on(ForkLost)
+    def _b_lost(self, event: ForkLost) -> None:
+        self.comparison.b_lost(event)
+
+    # ---- commands out -----------------------------------------------------------------------
 
     def send(self, command: object) -> bool:
-        routed = self.compare_route(command)  # while comparing: to A, B or both
+        """Send `command` to run A (while comparing: to A, B or both); False when not sent."""
+        if self.lesson is not None and self.lesson.refuses(command):
+            return False
+        routed = self.comparison.route(command)
         if routed is not None:
             return routed
-        if self.session is None or not self.session.alive:
-            self.notify("the trainer is not running", severity="warning")
+        return self.link.send(command)
+
+    def current_view(self) -> SetView | None:
+        """The pictures the screen shows: a decision grid (or panel data) when the data has a
+        picture, the weights while the diagram is shown."""
+        if self.last is None:
+            return None
+        cols, rows = self.query_one(DecisionBoundary).grid_size
+        interval = self.picture_interval
+        return SetView(
+            weights=self.diagram.shown,
+            grid=self.views.pictured,
+            grid_size=(max(4, cols), max(4, rows)),
+            grid_interval=interval,
+            weights_interval=interval,
+            sample=self.diagram.sample,
+        )
+
+    def request_view(self, again: bool = False) -> bool:
+        view = self.current_view()
+        if view is None or (view == self._view_sent and not again):
             return False
-        try:
-            self.session.send(command)
-        except Exception as exc:  # SessionClosed, a broken pipe: say so, keep the UI alive
-            self.notify(f"could not reach the trainer: {exc}", severity="error")
-            return False
-        return True
+        self._view_sent = view
+        return self.send(view)
+
+    def request_pictures(self) -> bool:
+        """Ask the trainer again for the pictures of the view shown (answered at once, with
+        the weights as they are now; the headless screenshot waits for them). False when the
+        view shows none."""
+        view = self.current_view()
+        return view is not None and view.grid and self.request_view(again=True)
 
     def _propose(self, kind: EditKind, value: object, command: object) -> None:
-        self.edits.seen(kind, value)
+        edits = self.link.edits
+        edits.seen(kind, value)
         if self.send(command):
-            self.edits.sent(kind, value, self.last)
+            edits.sent(kind, value, self.last)
 
     @on(ArchitecturePanel.ArchitectureProposed)
     def _architecture_proposed(self, event: ArchitecturePanel.ArchitectureProposed) -> None:
@@ -237,39 +324,209 @@ class TuiNNApp(
         self.refusals.append(event.reason)
         self.notify(event.reason, title="refused", severity="warning")
 
+    # ---- what the widgets say ---------------------------------------------------------------
+
+    @on(DecisionBoundary.GridSizeChanged)
+    def _grid_size_changed(self) -> None:
+        self.request_view()
+
     @on(NeuronHeatmap.NeuronSelected)
     def _neuron_selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
-        info = self.query_one("#neuron-info", Static)
-        info.update(neuron_text(event, self.last, self.query_one("#neurons").size.width))
-        info.add_class("-shown")
+        self.neurons.selected(event)
 
-    def _focus_changed(self, focused: object) -> None:
-        """The neuron line is shown only while the heatmap has the focus."""
-        if not isinstance(focused, (NeuronHeatmap, NetworkDiagram)):
-            self.query_one("#neuron-info").remove_class("-shown")
+    @on(NetworkDiagram.Selected)
+    def _diagram_selected(self, event: NetworkDiagram.Selected) -> None:
+        self.diagram.selected(event)
 
-    # ---- help and the command palette (the actions are in actions.py) ---------------------
+    @on(NetworkDiagram.EditProposed)
+    def _diagram_edit(self, event: NetworkDiagram.EditProposed) -> None:
+        self.diagram.edit_proposed(event)
+
+    @on(NetworkDiagram.SampleProposed)
+    def _diagram_sample(self, event: NetworkDiagram.SampleProposed) -> None:
+        self.diagram.sample_proposed(event)
+
+    @on(TracePanel.SampleRequested)
+    def _trace_sample(self, event: TracePanel.SampleRequested) -> None:
+        self.trace.sample_requested(event)
+
+    @on(TracePanel.ApplyRequested)
+    def _trace_apply(self, event: TracePanel.ApplyRequested) -> None:
+        self.trace.apply_requested(event)
+
+    @on(TracePanel.PickRequested)
+    def _trace_pick(self, event: TracePanel.PickRequested) -> None:
+        self.trace.pick_requested(event)
+
+    @on(TracePanel.DiagramRequested)
+    def _trace_diagram(self) -> None:
+        self.trace.diagram_requested()
+
+    @on(TracePanel.StepShown)
+    def _trace_step(self, event: TracePanel.StepShown) -> None:
+        self.trace.step_shown(event)
+
+    @on(TracePanel.CloseRequested)
+    def _trace_close(self) -> None:
+        self.trace.leave()
+
+    def on_click(self, event: events.Click) -> None:
+        self.trace.click(event)
+
+    # ---- messages: one at a time ------------------------------------------------------------
+
+    def notify(  # type: ignore[override]  # markup off by default; see notices.py
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,  # messages name values like W1[2,1]: never read as markup
+    ) -> None:
+        self.said.append(Said(message, title, severity))
+        if getattr(self, "_thread_id", None) == threading.get_ident():
+            self.clear_notifications()
+        super().notify(
+            message,
+            title=title,
+            severity=severity,
+            timeout=MESSAGE_SECONDS if timeout is None else timeout,
+            markup=markup,
+        )
+
+    @property
+    def message_shown(self) -> Said | None:
+        """The newest message (the one on screen, until it times out)."""
+        return self.said[-1] if self.said else None
+
+    # ---- keys ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The lesson's key exists only in a lesson (hidden from the footer otherwise)."""
+        return self.lesson is not None if action == "toggle_lesson" else True
+
+    def action_toggle_run(self) -> None:
+        if self.comparison.lockstep:
+            self.comparison.toggle_run()
+            return
+        running = self.last is not None and self.last.state == "running"
+        self.send(Pause() if running else Start())
+
+    def action_step(self) -> None:
+        self.send(Step(steps=1))
+
+    def action_step_epoch(self) -> None:
+        self.send(Step(epoch=True))
+
+    def action_slower(self) -> None:
+        self.set_speed(pace.slower(self.speed))
+
+    def action_faster(self) -> None:
+        self.set_speed(pace.faster(self.speed))
+
+    def set_speed(self, speed: float | None) -> None:
+        """Ask the trainer for this pace; the status line shows it once the trainer has it."""
+        if speed != self.speed and self.send(SetSpeed(speed)):
+            self.speed = speed
+
+    def action_reset(self) -> None:
+        self.send(Reset())
+
+    def action_reseed(self) -> None:
+        seed = (self.last.network.seed + 1) if self.last is not None else None
+        self.send(Reset(seed=seed))
+
+    def action_regenerate(self) -> None:
+        self.query_one(HyperPanel).regenerate()
+
+    def action_log_scale(self) -> None:
+        self.curves.toggle_log_scale()
+
+    def action_smoothing(self) -> None:
+        self.curves.next_smoothing()
+
+    def action_heatmap_mode(self) -> None:
+        self.neurons.toggle_mode()
+
+    def action_toggle_editor(self) -> None:
+        self.screen.toggle_class("-hide-editor")
+
+    def action_focus_network(self) -> None:
+        self.screen.remove_class("-hide-editor")
+        self.query_one("#layer-list").focus()
+
+    def action_cycle_view(self) -> None:
+        self.views.cycle()
+
+    def action_test_points(self) -> None:
+        self.views.toggle_test_points()
+
+    def action_network_diagram(self) -> None:
+        self.diagram.toggle()
+
+    def action_set_parameter(self) -> None:
+        self.diagram.prompt()
+
+    def action_trace(self) -> None:
+        self.trace.toggle()
+
+    def action_fork(self) -> None:
+        self.comparison.fork()
+
+    def action_edit_other(self) -> None:
+        self.comparison.edit_other()
+
+    def action_swap_pictures(self) -> None:
+        self.comparison.swap_pictures()
+
+    def action_toggle_lesson(self) -> None:
+        if self.lesson is not None:
+            self.lesson.toggle()
+
+    def action_open_sweep(self) -> None:
+        self.sweeps.open()
+
+    def action_check_gradients(self) -> None:
+        if self.send(CheckGradients()):
+            self._gradients_asked = True
+
+    def action_save_screenshot(self) -> Path | None:
+        try:
+            path = save_screenshot(self.export_screenshot(), self.keeper.runs_directory)
+        except OSError as exc:
+            self.notify(f"screenshot: could not save ({exc})", severity="error")
+            return None
+        self.notify(f"screenshot saved to {path}", title="screenshot")
+        return path
+
+    def action_quit(self) -> None:
+        self.keeper.quit()
+
+    def action_detach(self) -> None:
+        self.keeper.detach()
+
+    # ---- help and the command palette ---------------------------------------------------------
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections()))
 
+    def _offered(self, bindings: Iterable[Binding]) -> list[Binding]:
+        return [b for b in bindings if self.check_action(b.action, ())]
+
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
-        return [
-            ("Training and view", list(self.BINDINGS)),
-            ("Network panel (when it has the focus)", list(ArchitecturePanel.BINDINGS)),
-            ("Heatmap (when it has the focus)", list(NeuronHeatmap.BINDINGS)),
-            ("Trace mode (T)", list(TracePanel.BINDINGS)),
-            ("Network diagram (n; when it has the focus)", list(NetworkDiagram.BINDINGS)),
-        ]
+        return help_sections(self._offered(self.BINDINGS))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title != "Screenshot":  # Textual's saves to Downloads; ours is a binding
                 yield command
-        yield SystemCommand(gradient_check.TITLE, gradient_check.HELP, self.action_check_gradients)
+        yield SystemCommand(*GRADIENTS, self.action_check_gradients)
         panel = self.query_one(ArchitecturePanel)
-        yield from palette_commands(((self.BINDINGS, self), (ArchitecturePanel.BINDINGS, panel)))
+        yield from palette_commands(
+            ((self._offered(self.BINDINGS), self), (ArchitecturePanel.BINDINGS, panel))
+        )
         yield SystemCommand(
             "Sweep results", "Open a `tui-nn sweep` results folder", self.action_open_sweep
         )
@@ -279,62 +536,6 @@ def create_app(config: RunConfig | None = None, **options: Any) -> TuiNNApp:
     """The one app factory, used by the CLI and the tests; `options` are TuiNNApp's
     (session_factory, fps, low_bandwidth, history, runs_directory, initial_model, speed: the
     training speed limit to start with, in epochs per second, None: as fast as possible;
-    attach_to: a running trainer's id; run_path: where the run is saved)."""
+    attach_to: a running trainer's id; run_path: where the run is saved; lesson: a Lesson
+    shown beside the app)."""
     return TuiNNApp(config or RunConfig(), **options)
-
-
-def run_app(
-    config: RunConfig,
-    *,
-    fps: float = 10.0,
-    low_bandwidth: bool = False,
-    resume: str | bool = False,
-    speed: float | None = None,
-) -> int:
-    """Run the app in this terminal; the exit code for the CLI (2: bad --resume, --fps or
-    --speed). `speed`: epochs per second at most, None for as fast as possible."""
-    history: tuple[EpochRecord, ...] = ()
-    initial_model = None
-    if resume:
-        try:
-            saved = runs.load_run(resume)
-        except runs.RunError as exc:
-            print(f"tui-nn: {exc}", file=sys.stderr)
-            return 2
-        config, history, initial_model = saved.config, saved.history, str(saved.path)
-    try:
-        check_fps(fps)
-        check_speed(speed)
-    except RuleError as exc:
-        print(f"tui-nn: --{exc}", file=sys.stderr)
-        return 2
-    app = create_app(
-        config,
-        fps=fps,
-        low_bandwidth=low_bandwidth,
-        history=history,
-        initial_model=initial_model,
-        speed=speed,
-    )
-    return finish_app(app)
-
-
-def finish_app(app: TuiNNApp) -> int:
-    """Run `app` in this terminal; what it leaves behind, said after it exits."""
-    saved_path = app.run()
-    if app.detached:
-        print(f"tui-nn: detached; training goes on in trainer {app.detached}")
-        print(f"         come back with: tui-nn attach {app.detached}")
-        return 0
-    if app.save_error:
-        print(f"tui-nn: {app.save_error}", file=sys.stderr)
-        return 1
-    if app.return_code not in (0, None):
-        return app.return_code
-    if saved_path:
-        print(f"tui-nn: saved this run to {saved_path}")
-        print("         continue it with: tui-nn --resume")
-    if app.next_model:  # a sweep trial chosen from the palette: open it as --resume does
-        low = app.picture_interval >= 2.0
-        return run_app(app.config, fps=app.fps, low_bandwidth=low, resume=app.next_model)
-    return 0

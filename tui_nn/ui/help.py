@@ -12,6 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui_nn.ui.diagram.widget import NetworkDiagram
+from tui_nn.ui.panels.architecture import ArchitecturePanel
+from tui_nn.ui.trace.panel import TracePanel
+from tui_nn.ui.widgets.heatmap import NeuronHeatmap
+
 KEY_NAMES = {
     "space": "space",
     "question_mark": "?",
@@ -90,6 +95,17 @@ class HelpScreen(ModalScreen[None]):
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
+
+
+def help_sections(app_bindings: list[Binding]) -> list[tuple[str, list[Binding]]]:
+    """The help screen's sections: the app's keys, then each panel's and mode's."""
+    return [
+        ("Training and view", app_bindings),
+        ("Network panel (when it has the focus)", list(ArchitecturePanel.BINDINGS)),
+        ("Heatmap (when it has the focus)", list(NeuronHeatmap.BINDINGS)),
+        ("Trace mode (T)", list(TracePanel.BINDINGS)),
+        ("Network diagram (n; when it has the focus)", list(NetworkDiagram.BINDINGS)),
+    ]
 
 
 def palette_commands(

@@ -99,6 +99,7 @@ APP_BINDINGS = [
         show=False,
         tooltip="Trace mode: one sample forward, backward and update",
     ),
+    Binding("L", "toggle_lesson", "Lesson", tooltip="Hide / show the lesson's text"),
     Binding("question_mark", "help", "Help", tooltip="This list of keys"),
     Binding("q", "quit", "Quit", tooltip="Save the run and quit"),
     Binding(

@@ -3,10 +3,10 @@
 Rows: the input (its size follows the dataset), each hidden layer, the output layer (size
 follows the dataset; its activation can change), the loss and the weight initialiser. `a`/`A`
 cycle the name on the selected row; `p` (or Enter on the out, loss and init rows) opens a
-picker (`tui_nn.ui.name_picker`) listing the names of the rules table. The panel keeps the spec it
+picker (`tui_nn.ui.panels.name_picker`) listing the names of the rules table. The panel keeps the spec it
 shows; an edit builds a new `NetworkSpec`, shows it and posts
 `ArchitecturePanel.ArchitectureProposed` (the app sends `SetArchitecture` and decides, in
-`tui_nn.ui.edits`, what the panel shows until the trainer answers).
+`tui_nn.ui.link.pending`, what the panel shows until the trainer answers).
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from textual.events import Key
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList
 
+import tui_nn.ui.panels.fields as fields
+import tui_nn.ui.panels.names as names
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.ui import fields, names
-from tui_nn.ui.name_picker import NamePicker
 from tui_nn.ui.panels.messages import EditRefused
+from tui_nn.ui.panels.name_picker import NamePicker
 from tui_nn.ui.widgets.field_input import FieldInput
 
 DEFAULT_NEW_LAYER = LayerSpec(4, "tanh")

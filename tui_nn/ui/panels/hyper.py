@@ -1,9 +1,9 @@
 """The hyper-parameter and data panel: a compact form, one line per setting.
 
-Each text field is parsed by `tui_nn.ui.fields`; a refused value posts `EditRefused` and the
+Each text field is parsed by `tui_nn.ui.panels.fields`; a refused value posts `EditRefused` and the
 field shows its previous value again. Accepted values are shown at once and post
 `HyperPanel.HyperProposed` or `HyperPanel.DatasetProposed` (the app sends SetHyper /
-SetDataset, and decides in `tui_nn.ui.edits` what the panel shows until the trainer answers).
+SetDataset, and decides in `tui_nn.ui.link.pending` what the panel shows until the trainer answers).
 """
 
 from __future__ import annotations
@@ -20,15 +20,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Select
 
+import tui_nn.ui.panels.fields as fields
+import tui_nn.ui.panels.names as names
+import tui_nn.ui.panels.schedule_args as schedule_args
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.types import HyperParams
 from tui_nn.rule import Rule
-from tui_nn.ui import fields, names, schedule_args
 from tui_nn.ui.panels.messages import EditRefused
 from tui_nn.ui.widgets.field_input import FieldInput
 
 CSV = "csv"
-ARGS = "lr_args"  # the Input of the schedule's parameters (tui_nn.ui.schedule_args)
+ARGS = "lr_args"  # the Input of the schedule's parameters (tui_nn.ui.panels.schedule_args)
 DEFAULT_FRACTION = DatasetSpec().test_fraction  # a test file removed, no fraction known
 
 

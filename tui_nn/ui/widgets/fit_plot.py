@@ -18,9 +18,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.session.protocol.messages import PanelData
-from tui_nn.ui.widgets.palette import color
+from tui_nn.ui.widgets.draw.colours import color
+from tui_nn.ui.widgets.draw.pixels import PixelStyles
 from tui_nn.ui.widgets.panel_rows import PanelRows
-from tui_nn.ui.widgets.pixels import PixelStyles
 
 TRAIN, TEST, CURVE = 0, 1, 2
 PALETTE = ((95, 175, 255), (255, 175, 0), (255, 255, 255))  # train blue, test orange, white

@@ -25,10 +25,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.engine.types import LayerStats
+from tui_nn.ui.widgets.draw.colours import SEQUENTIAL, color, contrast
+from tui_nn.ui.widgets.draw.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.scale import Scale, linear_scale, magnitude_scale
 from tui_nn.ui.widgets.heatmap_layout import CELL_WIDTH, GAP, HeatmapLayout, plan
-from tui_nn.ui.widgets.palette import SEQUENTIAL, color, contrast
-from tui_nn.ui.widgets.row_widget import RowWidget
-from tui_nn.ui.widgets.scale import Scale, linear_scale, magnitude_scale
 
 NO_STATS = "no neuron statistics yet"
 MODES = ("delta", "activation")

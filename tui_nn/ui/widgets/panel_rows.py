@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui_nn.session.protocol.messages import DataSummary
-from tui_nn.ui.widgets.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.row_widget import RowWidget
 
 
 def fitting(width: int, *forms: str) -> str:
@@ -21,7 +21,7 @@ def fitting(width: int, *forms: str) -> str:
 
 
 class PanelRows(RowWidget):
-    """Mixin, before the Textual widget class: `class FitPlot(PanelRows, Widget)`."""
+    """The base of a lower-right view: `class ConfusionMatrix(PanelRows)`."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)  # min_interval, name, id, classes (RowWidget)

@@ -22,7 +22,7 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from tui_nn.engine.types import EpochRecord
-from tui_nn.ui.widgets.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.row_widget import RowWidget
 from tui_nn.ui.widgets.series import (
     History,
     downsample_fixed,

@@ -1,0 +1,36 @@
+"""What the editing panels show of a run: the trainer's values, or edits still on their way
+(`PendingEdits.shown`), so quick successive edits build on each other."""
+
+from __future__ import annotations
+
+from tui_nn.session.protocol.messages import Snapshot
+from tui_nn.ui.host import Host
+from tui_nn.ui.link.pending import PendingEdits
+from tui_nn.ui.panels.architecture import ArchitecturePanel
+from tui_nn.ui.panels.hyper import HyperPanel
+
+
+def show_run(host: Host, snap: Snapshot, edits: PendingEdits) -> None:
+    """The network and training panels show this run (its pending edits held)."""
+    architecture = host.query_one(ArchitecturePanel)
+    dataset_name = snap.dataset.name if snap.dataset is not None else ""
+    architecture.show(edits.shown("network", snap.network, architecture.spec), dataset_name)
+    if snap.dataset is not None:
+        hyper = host.query_one(HyperPanel)
+        hyper.show(
+            edits.shown("hyper", snap.hyper, hyper.hyper),
+            edits.shown("data", snap.dataset, hyper.dataset),
+            snap.network.seed,
+        )
+
+
+def panels_seen(host: Host, edits: PendingEdits) -> None:
+    """What the panels show now is not an edit of their own on its way (another run's values
+    were put there)."""
+    architecture, hyper = host.query_one(ArchitecturePanel), host.query_one(HyperPanel)
+    for kind, value in (
+        ("network", architecture.spec),
+        ("hyper", hyper.hyper),
+        ("data", hyper.dataset),
+    ):
+        edits.seen(kind, value)

@@ -1,0 +1,284 @@
+"""The decision boundary: the network's output over the plane of a 2-D dataset, with its points.
+
+A Line-API widget drawing two pixels per character cell (`▀`: upper pixel as foreground, lower
+as background). The picture is a small array of palette indices (see boundary_canvas); each
+screen row is rebuilt and refreshed only when its indices changed, and runs of equal cells are
+merged into one styled segment, because every colour change costs bytes on the terminal. The
+last row is a legend. For data that is not 2-D the widget shows a one-line note instead.
+
+Trace mode adds two marks over the picture (`mark_sample`, `set_cursor`): the traced sample as
+`◆` in its cell, and the cursor of keyboard point picking as `╋`; only their rows change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+import tui_nn.ui.views.boundary_canvas as canvas_mod
+from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
+from tui_nn.ui.views.boundary_canvas import Colouring
+from tui_nn.ui.widgets.draw.colours import color
+from tui_nn.ui.widgets.draw.row_widget import RowWidget
+
+NOT_2D_NOTE = "decision boundary: 2-D datasets only"
+NO_DATA_NOTE = "decision boundary: no data yet"
+SAMPLE_MARK = ("◆", Style(color="rgb(255,255,255)", bgcolor="rgb(0,0,0)", bold=True))
+CURSOR_MARK = ("╋", Style(color="rgb(0,0,0)", bgcolor="rgb(255,215,0)", bold=True))
+
+
+class DecisionBoundary(RowWidget, Widget):
+    """`set_data(summary)` once per dataset, `update_grid(grid)` as grids arrive."""
+
+    BYTE_BUDGET = 8000.0  # bytes/s at the default min_interval (see throttle.py)
+
+    DEFAULT_CSS = """
+    DecisionBoundary {
+        width: 1fr;
+        height: 1fr;
+        min-height: 3;
+    }
+    """
+
+    class GridSizeChanged(Message):
+        """The picture's size in pixels changed: a grid of (cols, rows) samples fills it exactly
+        (the app may ask the trainer for it with SetView(grid_size=(cols, rows)))."""
+
+        def __init__(self, boundary: DecisionBoundary, cols: int, rows: int) -> None:
+            self.boundary = boundary
+            self.cols = cols
+            self.rows = rows
+            super().__init__()
+
+        @property
+        def control(self) -> DecisionBoundary:
+            return self.boundary
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)  # min_interval, name, id, classes (RowWidget)
+        self.show_test = False
+        self.summary: DataSummary | None = None
+        self.grid: DecisionGrid | None = None
+        self.colouring: Colouring | None = None
+        self.canvas = np.zeros((0, 0), dtype=np.int16)  # the last painted pixels
+        self._keys: list[object] = []
+        self._styles: dict[tuple[int, int], tuple[str, Style]] = {}
+        self._posted_size: tuple[int, int] | None = None
+        self.output_activation = "sigmoid"  # the legend says P(y=1) only under a sigmoid
+        self.sample_mark: tuple[float, float] | None = None  # the traced sample (data units)
+        self.cursor: tuple[int, int] | None = None  # (col, row) of the picking cursor
+
+    # ---- data in (cheap) ----------------------------------------------------------------
+
+    @property
+    def is_2d(self) -> bool:
+        s = self.summary
+        return s is not None and s.n_inputs == 2 and s.points_train is not None
+
+    def set_data(self, summary: DataSummary) -> None:
+        """A new dataset: its points, classes and bounds (the old grid no longer applies)."""
+        self.summary = summary
+        self.grid = None
+        self.colouring = canvas_mod.colouring(canvas_mod.default_kind(summary), summary)
+        self._styles = {}
+        self.request_repaint()
+
+    def update_grid(self, grid: DecisionGrid) -> None:
+        self.grid = grid
+        if self.summary is not None and (
+            self.colouring is None or self.colouring.kind != grid.kind
+        ):
+            self.colouring = canvas_mod.colouring(grid.kind, self.summary)
+            self._styles = {}
+        self.request_repaint()
+
+    def set_output(self, activation: str) -> None:
+        """The network's output activation (it decides what the legend may call the values)."""
+        if activation != self.output_activation:
+            self.output_activation = activation
+            self.request_repaint()
+
+    def set_show_test(self, on: bool) -> None:
+        if on != self.show_test:
+            self.show_test = on
+            self.request_repaint()
+            self.flush_repaint()  # a key press: answer now
+
+    def toggle_test(self) -> None:
+        self.set_show_test(not self.show_test)
+
+    def action_toggle_test(self) -> None:
+        self.toggle_test()
+
+    def mark_sample(self, point: tuple[float, float] | None) -> None:
+        """Mark the traced sample (None: no mark)."""
+        if point != self.sample_mark:
+            self.sample_mark = point
+            self.request_repaint()
+            self.flush_repaint()
+
+    def set_cursor(self, cell: tuple[int, int] | None) -> None:
+        """The picking cursor at character cell (col, row) of the picture (None: none)."""
+        if cell != self.cursor:
+            self.cursor = cell
+            self.request_repaint()
+            self.flush_repaint()  # a key press: answer now
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """(x_min, x_max, y_min, y_max) the picture spans (None without 2-D data)."""
+        if not self.is_2d:
+            return None
+        if self.grid is not None and self.grid.bounds is not None:
+            return self.grid.bounds
+        if self.summary.bounds is not None:
+            return self.summary.bounds
+        pts = np.asarray(self.summary.points_train, dtype=np.float64)
+        return (pts[:, 0].min(), pts[:, 0].max(), pts[:, 1].min(), pts[:, 1].max())
+
+    def cell_of(self, point: tuple[float, float]) -> tuple[int, int] | None:
+        """The character cell (col, row) where `point` is painted (None: off the picture)."""
+        bounds = self.bounds()
+        cols, rows = self.grid_size
+        if bounds is None:
+            return None
+        x_min, x_max, y_min, y_max = bounds
+        px = int(np.floor((point[0] - x_min) / ((x_max - x_min) or 1.0) * cols))
+        py = int(np.floor((y_max - point[1]) / ((y_max - y_min) or 1.0) * rows))
+        return (px, py // 2) if 0 <= px < cols and 0 <= py < rows else None
+
+    def _marks(self) -> dict[int, list[tuple[int, tuple[str, Style]]]]:
+        """Row -> [(col, (glyph, style))] of the marks over the picture."""
+        marks: dict[int, list[tuple[int, tuple[str, Style]]]] = {}
+        sample = self.cell_of(self.sample_mark) if self.sample_mark is not None else None
+        for cell, mark in ((sample, SAMPLE_MARK), (self.cursor, CURSOR_MARK)):
+            if cell is not None:
+                marks.setdefault(cell[1], []).append((cell[0], mark))
+        return marks
+
+    @property
+    def grid_size(self) -> tuple[int, int]:
+        """(cols, rows) of pixels the picture has at the current widget size."""
+        width, height = self.size
+        return width, 2 * max(0, height - 1)
+
+    # ---- repaint ------------------------------------------------------------------------
+
+    def on_resize(self) -> None:  # then RowWidget.on_resize repaints
+        size = self.grid_size
+        if size != self._posted_size and size[0] > 0 and size[1] > 0:
+            self._posted_size = size
+            self.post_message(self.GridSizeChanged(self, *size))
+
+    def repaint(self) -> int:
+        width, height = self.size
+        keys: list[object]
+        if not self.is_2d or self.colouring is None:
+            note = NO_DATA_NOTE if self.summary is None else NOT_2D_NOTE
+            self.canvas = np.zeros((0, 0), dtype=np.int16)
+            keys = [("note", note, width)]
+        else:
+            self.canvas = self._paint(width, 2 * max(0, height - 1))
+            marks = self._marks()
+            keys = [
+                (self.canvas[2 * y : 2 * y + 2].tobytes(), tuple(marks.get(y, ())))
+                for y in range(height - 1)
+            ]
+            keys.append(("legend", width, self.colouring, self.show_test, self.output_activation))
+        return self._update_rows(keys[: max(1, height)], width)
+
+    def _paint(self, cols: int, rows: int) -> np.ndarray:
+        s, c = self.summary, self.colouring
+        assert s is not None and c is not None
+        canvas = canvas_mod.background(self.grid, c, rows, cols)
+        bounds = self.grid.bounds if self.grid is not None else s.bounds
+        if bounds is None:
+            pts = np.asarray(s.points_train, dtype=np.float64)
+            bounds = (pts[:, 0].min(), pts[:, 0].max(), pts[:, 1].min(), pts[:, 1].max())
+        canvas_mod.paint_points(canvas, s.points_train, s.labels_train, bounds, c, c.train_offset)
+        if self.show_test:
+            canvas_mod.paint_points(canvas, s.points_test, s.labels_test, bounds, c, c.test_offset)
+        return canvas
+
+    def _update_rows(self, keys: list[object], width: int) -> int:
+        """Rebuild the rows whose key changed and refresh the cells that differ (everything
+        after a resize). Returns the estimated bytes sent."""
+        full = len(keys) != len(self._keys) or any(
+            isinstance(k, tuple) and k[0] == "note" for k in keys + self._keys
+        )
+        strips = [Strip([])] * len(keys) if full else list(self.rows.strips)
+        for y, key in enumerate(keys):
+            if not full and self._keys[y] == key:
+                continue
+            strips[y] = self._build_row(y, key, width)
+        self._keys = keys
+        return self.show_rows(strips, whole=full)
+
+    def _build_row(self, y: int, key: object, width: int) -> Strip:
+        base = self.rich_style
+        if isinstance(key, tuple) and key[0] == "note":
+            segments = [Segment(key[1], base)]
+        elif isinstance(key, tuple) and key[0] == "legend":
+            segments = self._legend(base)
+        else:
+            segments = self._pixel_row(self.canvas[2 * y], self.canvas[2 * y + 1], base)
+            strip = Strip(segments).adjust_cell_length(width, base)
+            for x, (glyph, style) in key[1]:  # the trace marks of this row
+                if 0 <= x < width:
+                    left, _, right = strip.divide([x, x + 1, width])
+                    strip = Strip.join([left, Strip([Segment(glyph, style)], 1), right])
+            return strip.simplify()
+        return Strip(segments).adjust_cell_length(width, base).simplify()
+
+    def _pixel_row(self, upper: np.ndarray, lower: np.ndarray, base: Style) -> list[Segment]:
+        pairs = list(zip(upper.tolist(), lower.tolist()))
+        segments: list[Segment] = []
+        start = 0
+        for x in range(1, len(pairs) + 1):  # run-length: one segment per run of equal cells
+            if x == len(pairs) or pairs[x] != pairs[start]:
+                glyph, style = self._cell_style(pairs[start], base)
+                segments.append(Segment(glyph * (x - start), style))
+                start = x
+        return segments
+
+    def _cell_style(self, pair: tuple[int, int], base: Style) -> tuple[str, Style]:
+        cached = self._styles.get(pair)
+        if cached is not None:
+            return cached
+        assert self.colouring is not None
+        palette = self.colouring.palette
+        upper, lower = pair
+        if upper == lower:
+            cell = (" ", base if upper < 0 else Style(bgcolor=color(palette[upper])))
+        elif lower < 0:
+            cell = ("▀", Style(color=color(palette[upper]), bgcolor=base.bgcolor))
+        elif upper < 0:
+            cell = ("▄", Style(color=color(palette[lower]), bgcolor=base.bgcolor))
+        else:
+            cell = ("▀", Style(color=color(palette[upper]), bgcolor=color(palette[lower])))
+        self._styles[pair] = cell
+        return cell
+
+    def _legend(self, base: Style) -> list[Segment]:
+        c, s = self.colouring, self.summary
+        assert c is not None and s is not None
+        segments: list[Segment] = []
+        if c.scale is not None:
+            lo, hi = ("0", "1") if c.kind == "probability" else c.scale.label()
+            probability = c.kind == "probability" and self.output_activation == "sigmoid"
+            name = "P(y=1)" if probability else f"{self.output_activation} output"
+            segments.append(Segment(f"{name} {lo} ", base))
+            segments += [Segment(" ", Style(bgcolor=color(rgb))) for rgb in c.palette[: c.levels]]
+            segments.append(Segment(f" {hi} ", base))
+        if c.kind != "value":
+            names = s.class_names or tuple(str(i) for i in range(c.n_point_colours))
+            for i, label in enumerate(names[: c.n_point_colours]):
+                style = Style(color=color(c.palette[c.train_offset + i]), bgcolor=base.bgcolor)
+                segments.append(Segment(f" ■{label}", style))
+        segments.append(Segment(" +test" if self.show_test else "", base))
+        return segments

@@ -1,0 +1,123 @@
+"""A strip of test images drawn small (half-block grey pixels), each with the class the
+network predicts for it: green when right, red `✗` with the true class when wrong. The same
+test images every time, so one can watch them flip from wrong to right as training goes on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui_nn.session.protocol.messages import PanelData
+from tui_nn.ui.widgets.draw.pixels import PixelStyles
+from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
+
+GREYS = tuple((g, g, g) for g in (8, 48, 88, 128, 168, 208, 238, 255))  # 8 levels: few bytes
+NO_DATA_NOTE = "test samples: image datasets only"
+WAITING_NOTE = "test samples: waiting for the first predictions"
+RIGHT_STYLE = Style(color="green")
+WRONG_STYLE = Style(color="red", bold=True)
+
+
+class SampleStrip(PanelRows, Widget):
+    """`set_data(summary)` once per dataset, `update_panel(panel)` as predictions arrive."""
+
+    BYTE_BUDGET = 6000.0
+
+    DEFAULT_CSS = """
+    SampleStrip {
+        width: 1fr;
+        height: 1fr;
+        min-height: 3;
+    }
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._styles = PixelStyles(GREYS)
+
+    def forget(self) -> None:
+        self.panel: PanelData | None = None
+
+    def update_panel(self, panel: PanelData) -> None:
+        if panel.images is not None:
+            self.panel = panel
+            self.request_repaint()
+
+    def label(self, i: int) -> tuple[str, Style]:
+        """The predicted class of sample i, and whether it is right."""
+        p = self.panel
+        assert p is not None and p.image_predicted is not None and p.image_true is not None
+        names = (self.summary.class_names if self.summary else None) or ()
+        pred, true = int(p.image_predicted[i]), int(p.image_true[i])
+        name = names[pred] if pred < len(names) else str(pred)
+        if pred == true:
+            return name, RIGHT_STYLE
+        true_name = names[true] if true < len(names) else str(true)
+        return f"✗{name}({true_name})", WRONG_STYLE
+
+    def layout_cells(self, width: int, height: int) -> tuple[int, int, int]:
+        """(images per row, rows of images, cell width) that fit the widget."""
+        p = self.panel
+        assert p is not None and p.images is not None
+        side = p.images.shape[1]
+        cell_w = side + 1
+        per_row = max(1, width // cell_w)
+        cell_h = (side + 1) // 2 + 1  # pixel rows, then the label
+        n_rows = max(1, (height - 1) // cell_h)
+        return per_row, n_rows, cell_w
+
+    def lines(self, width: int, height: int) -> list[list[Segment]]:
+        base = self.rich_style
+        p = self.panel
+        if self.summary is None or p is None or p.images is None:
+            note = WAITING_NOTE if self.summary is not None else NO_DATA_NOTE
+            return [[Segment(note, base + Style(dim=True))]]
+        images = p.images
+        side = images.shape[1]
+        per_row, n_rows, cell_w = self.layout_cells(width, height)
+        shown = min(len(images), per_row * n_rows)
+        wrong = int(np.sum(p.image_predicted[:shown] != p.image_true[:shown]))
+        title = fitting(
+            width,
+            f"test samples, predicted class: {wrong} of {shown} wrong (✗pred(true))",
+            f"test samples, predicted: {wrong} of {shown} wrong (✗pred(true))",
+            f"predicted: {wrong} of {shown} wrong (✗pred(true))",
+            f"{wrong}/{shown} wrong (✗pred(true))",
+            f"{wrong}/{shown} wrong",
+        )
+        out = [[Segment(title, base + Style(bold=True))]]
+        levels = (images.astype(np.int64) * len(GREYS) // 256).astype(np.int16)
+        if side % 2:
+            pad = np.full((len(levels), 1, side), -1, dtype=np.int16)
+            levels = np.concatenate([levels, pad], axis=1)
+        for r in range(n_rows):
+            batch = list(range(r * per_row, min(shown, (r + 1) * per_row)))
+            if not batch:
+                break
+            for y in range(0, levels.shape[1], 2):
+                segments: list[Segment] = []
+                for i in batch:
+                    segments += self._styles.row(levels[i, y], levels[i, y + 1], base)
+                    segments.append(Segment(" ", base))
+                out.append(segments)
+            label_row: list[Segment] = []
+            for i in batch:
+                text, style = self.label(i)
+                label_row.append(Segment(text[: cell_w - 1].ljust(cell_w), base + style))
+            out.append(label_row)
+        return out
+
+    def repaint(self) -> int:
+        width, height = self.size
+        lines = self.lines(width, height)[: max(1, height)]
+        keys: list[object] = [tuple((s.text, s.style) for s in line) for line in lines]
+        base = self.rich_style
+        return self.show_keyed_rows(
+            keys, width, lambda y, _key: Strip(lines[y]).adjust_cell_length(width, base).simplify()
+        )
