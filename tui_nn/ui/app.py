@@ -43,8 +43,10 @@ from tui_nn.config import RunConfig, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson
 from tui_nn.session.protocol.messages import (
+    AddPoint,
     CheckGradients,
     Pause,
+    RemovePoint,
     Reset,
     SetArchitecture,
     SetDataset,
@@ -79,6 +81,7 @@ from tui_nn.ui.trace.controller import TraceMode
 from tui_nn.ui.trace.panel import TracePanel
 from tui_nn.ui.views.boundary import DecisionBoundary
 from tui_nn.ui.views.controller import LowerRight
+from tui_nn.ui.views.neuron_maps import NeuronMapsView
 from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
 from tui_nn.ui.widgets.cost_plot import CostPlot
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
@@ -171,11 +174,16 @@ class TuiNNApp(App[str | None]):
         self.query_one("#layer-list").focus()
         self.curves.mount()
         self.keeper.watch_hangup(True)
-        self.watch(self.screen, "focused", self.neurons.focus_changed, init=False)
+        self.watch(self.screen, "focused", self._focus_changed, init=False)
         if self.lesson is not None:
             await self.lesson.mount()
             self.call_after_refresh(self.lesson.open_view)
         self.call_after_refresh(self._start_session)
+
+    def _focus_changed(self, focused: object) -> None:
+        self.neurons.focus_changed(focused)
+        if not isinstance(focused, (NeuronHeatmap, NetworkDiagram, NeuronMapsView)):
+            self.views.unpeek()
 
     def _start_session(self) -> None:
         self.keeper.open(self.config, self.initial_model, self.attach_to)
@@ -210,6 +218,9 @@ class TuiNNApp(App[str | None]):
         boundary.set_output(snap.network.output.activation)
         if update.grid is not None:
             boundary.update_grid(update.grid)
+        self.views.set_network(snap.network.sizes)
+        if update.maps is not None:
+            self.views.update_maps(update.maps)
         if update.panel is not None:
             self.views.update_panels(update.panel)
         self.neurons.show(update, previous)
@@ -285,6 +296,7 @@ class TuiNNApp(App[str | None]):
             grid_interval=interval,
             weights_interval=interval,
             sample=self.diagram.sample,
+            maps=self.views.maps_layer,
         )
 
     def request_view(self, again: bool = False) -> bool:
@@ -333,10 +345,26 @@ class TuiNNApp(App[str | None]):
     @on(NeuronHeatmap.NeuronSelected)
     def _neuron_selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
         self.neurons.selected(event)
+        if event.heatmap.has_focus:
+            self.views.peek(event.layer, event.index)
 
     @on(NetworkDiagram.Selected)
     def _diagram_selected(self, event: NetworkDiagram.Selected) -> None:
         self.diagram.selected(event)
+        neuron = event.diagram.selected_neuron()
+        if neuron is not None and event.diagram.has_focus:
+            self.views.peek(*neuron)
+
+    @on(NeuronMapsView.LayerChanged)
+    def _maps_layer_changed(self) -> None:
+        self.request_view()
+
+    @on(DecisionBoundary.PointProposed)
+    def _point_proposed(self, event: DecisionBoundary.PointProposed) -> None:
+        if event.value is None:
+            self.send(RemovePoint(event.x, event.y))
+        else:
+            self.send(AddPoint(event.x, event.y, event.value))
 
     @on(NetworkDiagram.EditProposed)
     def _diagram_edit(self, event: NetworkDiagram.EditProposed) -> None:
@@ -461,6 +489,13 @@ class TuiNNApp(App[str | None]):
 
     def action_test_points(self) -> None:
         self.views.toggle_test_points()
+
+    def action_discrete(self) -> None:
+        boundaries = list(self.query(DecisionBoundary))
+        on = not boundaries[0].discrete
+        for boundary in boundaries:
+            boundary.set_discrete(on)
+        self.notify(f"output: {'discrete classes' if on else 'probabilities'}", timeout=2)
 
     def action_network_diagram(self) -> None:
         self.diagram.toggle()

@@ -66,6 +66,13 @@ APP_BINDINGS = [
         tooltip="Decision boundary: show the test points",
     ),
     Binding(
+        "o",
+        "discrete",
+        "Discrete output",
+        show=False,
+        tooltip="Decision boundary: hard classes / the probability's gradient",
+    ),
+    Binding(
         "V",
         "cycle_view",
         "View",

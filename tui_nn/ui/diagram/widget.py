@@ -213,6 +213,14 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
             c - 1, j, self.n_layers, weights, view, stats, self.activations[c - 1]
         )
 
+    def selected_neuron(self) -> tuple[int, int] | None:
+        """(layer, neuron) under the cursor (0 = the first layer with weights), None on an
+        input or a line."""
+        c, j = self.cursor
+        if c == 0 or self.line is not None or c >= len(self.sizes):
+            return None
+        return c - 1, j
+
     def action_move(self, dx: int, dy: int) -> None:
         columns = self.diagram_layout.columns
         if not columns:

@@ -115,6 +115,7 @@ class TraceMode:
             return
         host = self.host
         self.on = True
+        self.boundary.editable = False  # a click picks a sample to trace, not a new point
         running = host.last is not None and host.last.state == "running"
         self._resume_after = running
         if running:
@@ -126,6 +127,7 @@ class TraceMode:
     def leave(self) -> None:
         host = self.host
         self.on = False
+        self.boundary.editable = True
         self._end_picking()
         host.query_one(NetworkDiagram).show_trace(None)
         self.boundary.mark_sample(None)
