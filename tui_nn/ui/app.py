@@ -50,6 +50,7 @@ from tui_nn.session.protocol.messages import (
     Reset,
     SetArchitecture,
     SetDataset,
+    SetFeatures,
     SetHyper,
     SetSpeed,
     SetView,
@@ -82,6 +83,7 @@ from tui_nn.ui.trace.panel import TracePanel
 from tui_nn.ui.views.boundary import DecisionBoundary
 from tui_nn.ui.views.controller import LowerRight
 from tui_nn.ui.views.neuron_maps import NeuronMapsView
+from tui_nn.ui.views.replay import ReplayCursor
 from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
 from tui_nn.ui.widgets.cost_plot import CostPlot
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
@@ -140,6 +142,7 @@ class TuiNNApp(App[str | None]):
         self.curves = Curves(self, history)
         self.neurons = Neurons(self)
         self.views = LowerRight(self)
+        self.replay = ReplayCursor(self)
         self.diagram = DiagramController(self, self.refusals)
         self.trace = TraceMode(self, self.diagram)
         self.diagram.after_set = self.trace.parameter_set
@@ -211,6 +214,7 @@ class TuiNNApp(App[str | None]):
         self.curves.show(update, previous)
         if update.data is not None:
             self.views.use(update.data)
+            self.query_one(ArchitecturePanel).show_features(featurable(update.data))
             self.request_view()
             if previous is not None and snap.message.startswith("new data"):
                 self.notify(snap.message, title=update.data.name)  # what was kept, restarted
@@ -221,6 +225,10 @@ class TuiNNApp(App[str | None]):
         self.views.set_network(snap.network.sizes)
         if update.maps is not None:
             self.views.update_maps(update.maps)
+        if update.new_run and previous is not None and snap.run_id != previous.run_id:
+            self.replay.new_run()
+        if update.frames is not None:
+            self.replay.frames_arrived(update.frames)
         if update.panel is not None:
             self.views.update_panels(update.panel)
         self.neurons.show(update, previous)
@@ -297,6 +305,7 @@ class TuiNNApp(App[str | None]):
             weights_interval=interval,
             sample=self.diagram.sample,
             maps=self.views.maps_layer,
+            replay=self.replay.epoch,
         )
 
     def request_view(self, again: bool = False) -> bool:
@@ -322,6 +331,10 @@ class TuiNNApp(App[str | None]):
     @on(ArchitecturePanel.ArchitectureProposed)
     def _architecture_proposed(self, event: ArchitecturePanel.ArchitectureProposed) -> None:
         self._propose("network", event.spec, SetArchitecture(event.spec))
+
+    @on(ArchitecturePanel.FeaturesProposed)
+    def _features_proposed(self, event: ArchitecturePanel.FeaturesProposed) -> None:
+        self.send(SetFeatures(event.features))
 
     @on(HyperPanel.HyperProposed)
     def _hyper_proposed(self, event: HyperPanel.HyperProposed) -> None:
@@ -490,6 +503,15 @@ class TuiNNApp(App[str | None]):
     def action_test_points(self) -> None:
         self.views.toggle_test_points()
 
+    def action_replay_back(self) -> None:
+        self.replay.back()
+
+    def action_replay_forward(self) -> None:
+        self.replay.forward()
+
+    def action_replay_live(self) -> None:
+        self.replay.live()
+
     def action_discrete(self) -> None:
         boundaries = list(self.query(DecisionBoundary))
         on = not boundaries[0].discrete
@@ -565,6 +587,16 @@ class TuiNNApp(App[str | None]):
         yield SystemCommand(
             "Sweep results", "Open a `tui-nn sweep` results folder", self.action_open_sweep
         )
+
+
+def featurable(summary) -> tuple[str, ...] | None:  # noqa: ANN001 - a DataSummary
+    """The feature inputs in use when this data's inputs can be switched (2-D data: x1, x2
+    and what is computed from them), else None."""
+    if summary.plane is None or summary.held:
+        return None
+    if summary.features is not None:
+        return tuple(summary.features)
+    return ("x1", "x2") if summary.n_inputs == 2 else None
 
 
 def create_app(config: RunConfig | None = None, **options: Any) -> TuiNNApp:

@@ -66,6 +66,23 @@ APP_BINDINGS = [
         tooltip="Decision boundary: show the test points",
     ),
     Binding(
+        "left_square_bracket",
+        "replay_back",
+        "Replay: earlier",
+        show=False,
+        tooltip="Replay: the boundary and neuron maps of an earlier epoch",
+    ),
+    Binding(
+        "right_square_bracket",
+        "replay_forward",
+        "Replay: later",
+        show=False,
+        tooltip="Replay: a later epoch (past the newest: live)",
+    ),
+    Binding(
+        "backslash", "replay_live", "Replay: live", show=False, tooltip="Replay: back to live"
+    ),
+    Binding(
         "o",
         "discrete",
         "Discrete output",
