@@ -224,3 +224,63 @@ def test_frames_stay_bounded_over_a_long_run():
         runner.advance()
     frames = runner.replay.frames
     assert len(frames) <= frames.limit + 1 and frames.epochs()[-1] == 3000
+
+
+def test_a_wider_csvs_plane_is_picked_without_touching_the_run(tmp_path):
+    from tui_nn.session.protocol.messages import SetPlane
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 1, (80, 3))
+    path = tmp_path / "w.csv"
+    path.write_text("a,b,c,label\n" + "".join(f"{a:.3f},{b:.3f},{c:.3f},{int(a > b)}\n"
+                                              for a, b, c in X))  # fmt: skip
+    config = dataclasses.replace(make_config(), dataset=DatasetSpec("csv", path=str(path)))
+    runner = _runner(config)
+    assert runner.bounds is None and runner.dataset.plane is None
+    _train(runner, 1)
+    weights, epoch = runner.net.flat_params.copy(), runner.trainer.epoch
+    runner.apply(SetView(grid_size=(6, 4)))
+    runner.apply(SetPlane(("c", "a")))
+    snap = runner.snapshot()
+    assert snap.dataset.plane == ("c", "a") and snap.data.plane == ("c", "a") and snap.data.held == 1
+    assert snap.grid is not None and snap.grid.values.shape == (4, 6)
+    np.testing.assert_array_equal(runner.net.flat_params, weights)
+    assert runner.trainer.epoch == epoch
+    runner.apply(SetPlane(("a", "zz")))
+    assert "the plane's column 'zz' is not an input" in runner.snapshot().message
+    assert runner.dataset_spec.plane == ("c", "a")
+    runner.apply(SetPlane(None))
+    assert runner.bounds is None and runner.dataset_spec.plane is None
+
+
+def test_a_confusion_cell_gives_its_test_samples():
+    from tui_nn.session.protocol.messages import CellSamples
+    from tui_nn.session.trainer.panel_data import _predict
+
+    runner = _runner(make_config("digits", samples=None))
+    _train(runner, 1)
+    ds = runner.dataset
+    predicted = _predict(runner.net, ds.X_test, ds.input_scale)
+    true = ds.y_test
+    wrong = np.nonzero(predicted != true)[0]
+    i, j = int(true[wrong[0]]), int(predicted[wrong[0]])
+    runner.apply(CellSamples(i, j, limit=5))
+    cell = runner.snapshot().cell
+    want = np.nonzero((true == i) & (predicted == j))[0]
+    assert cell.count == len(want) and list(cell.indices) == list(want[:5])
+    assert cell.images.shape[0] == len(cell.indices) and cell.rows is None
+    assert runner.snapshot().cell is None  # sent once
+    runner.apply(CellSamples(12, 0))
+    assert "the classes are 0..9" in runner.snapshot().message
+
+
+def test_cell_samples_of_non_image_data_carry_their_values(tmp_path):
+    from tui_nn.session.protocol.messages import CellSamples
+
+    config = dataclasses.replace(make_config("blobs"), dataset=DatasetSpec("blobs", samples=90))
+    runner = _runner(config)
+    runner.apply(CellSamples(0, 0))
+    cell = runner.snapshot().cell
+    assert cell.images is None and cell.rows.shape == (len(cell.indices), 2)
+    np.testing.assert_array_equal(cell.rows, runner.dataset.X_test[cell.indices])
+    assert cell.input_names == ("x1", "x2")

@@ -44,6 +44,7 @@ from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson
 from tui_nn.session.protocol.messages import (
     AddPoint,
+    CellSamples,
     CheckGradients,
     Pause,
     RemovePoint,
@@ -81,9 +82,11 @@ from tui_nn.ui.sweeps.opening import SweepOpening
 from tui_nn.ui.trace.controller import TraceMode
 from tui_nn.ui.trace.panel import TracePanel
 from tui_nn.ui.views.boundary import DecisionBoundary
+from tui_nn.ui.views.confusion_matrix import ConfusionMatrix
 from tui_nn.ui.views.controller import LowerRight
 from tui_nn.ui.views.neuron_maps import NeuronMapsView
 from tui_nn.ui.views.replay import ReplayCursor
+from tui_nn.ui.views.sample_strip import SampleStrip
 from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
 from tui_nn.ui.widgets.cost_plot import CostPlot
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
@@ -229,6 +232,8 @@ class TuiNNApp(App[str | None]):
             self.replay.new_run()
         if update.frames is not None:
             self.replay.frames_arrived(update.frames)
+        if update.cell is not None:
+            self.views.show_cell(update.cell)
         if update.panel is not None:
             self.views.update_panels(update.panel)
         self.neurons.show(update, previous)
@@ -372,6 +377,18 @@ class TuiNNApp(App[str | None]):
     def _maps_layer_changed(self) -> None:
         self.request_view()
 
+    @on(ConfusionMatrix.CellRequested)
+    def _cell_requested(self, event: ConfusionMatrix.CellRequested) -> None:
+        self.send(CellSamples(event.true, event.predicted))
+
+    @on(SampleStrip.TraceRequested)
+    def _trace_cell_sample(self, event: SampleStrip.TraceRequested) -> None:
+        self.trace.open_sample(event.index, "test")
+
+    @on(SampleStrip.CellClosed)
+    def _cell_closed(self) -> None:
+        self.views.close_cell()
+
     @on(DecisionBoundary.PointProposed)
     def _point_proposed(self, event: DecisionBoundary.PointProposed) -> None:
         if event.value is None:
@@ -511,6 +528,9 @@ class TuiNNApp(App[str | None]):
 
     def action_replay_live(self) -> None:
         self.replay.live()
+
+    def action_pick_plane(self) -> None:
+        self.views.pick_plane()
 
     def action_discrete(self) -> None:
         boundaries = list(self.query(DecisionBoundary))

@@ -83,6 +83,13 @@ APP_BINDINGS = [
         "backslash", "replay_live", "Replay: live", show=False, tooltip="Replay: back to live"
     ),
     Binding(
+        "P",
+        "pick_plane",
+        "Plane",
+        show=False,
+        tooltip="A CSV's picture: two inputs as its axes (the others at their training mean)",
+    ),
+    Binding(
         "o",
         "discrete",
         "Discrete output",

@@ -200,6 +200,25 @@ class SetFeatures:
 
 
 @dataclass(frozen=True)
+class CellSamples:
+    """The test samples of one cell of the confusion matrix (true class `true`, predicted
+    `predicted`), at most `limit` of them; answered in `Snapshot.cell`."""
+
+    true: int
+    predicted: int
+    limit: int = 48
+
+
+@dataclass(frozen=True)
+class SetPlane:
+    """The picture's plane: two columns of a wider CSV (by name or index; the others at their
+    training mean), or None for the data's own (its first two inputs, or none). Only the
+    pictures change (answered with the DatasetSpec now in force)."""
+
+    columns: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the trainer process."""
 
@@ -232,6 +251,8 @@ Command = (
     | AddPoint
     | RemovePoint
     | SetFeatures
+    | SetPlane
+    | CellSamples
     | Stop
 )
 
@@ -333,6 +354,20 @@ class PanelData:
 
 
 @dataclass(frozen=True)
+class CellContents:
+    """A confusion-matrix cell's test samples: their indices in the test set, and what to draw
+    of them: small images (image sets) or the first input values (other data)."""
+
+    true: int
+    predicted: int
+    count: int  # samples in the cell (the indices are the first `limit` of them)
+    indices: np.ndarray  # (m,) int64, test-set indices
+    images: np.ndarray | None = None  # (m, side, side) uint8, as the sample strip's
+    rows: np.ndarray | None = None  # (m, d) float32: the first inputs as the network sees them
+    input_names: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class NetworkView:
     """What a network diagram reads besides the weights (sent with them, copied): the last
     step's gradients and one sample's forward pass, `z = W @ a_prev + b`, `a = f(z)`."""
@@ -386,6 +421,7 @@ class Snapshot:
     network_view: NetworkView | None = None  # with `weights`, when the view asks for weights
     maps: NeuronMaps | None = None  # with a grid (or fit curve), when the view asks for maps
     frames: tuple[int, ...] | None = None  # the epochs replay can show, when they changed
+    cell: CellContents | None = None  # the answer to CellSamples
 
 
 @dataclass(frozen=True)

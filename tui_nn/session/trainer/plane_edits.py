@@ -12,7 +12,7 @@ from tui_nn.config import train_data
 from tui_nn.data.features import RAW, shown
 from tui_nn.data.points import MAX_EDITS, apply_edit
 from tui_nn.data.spec import DataError, DatasetSpec
-from tui_nn.session.protocol.messages import AddPoint, RemovePoint, SetFeatures
+from tui_nn.session.protocol.messages import AddPoint, RemovePoint, SetFeatures, SetPlane
 
 
 def _edit(runner, edit: tuple, said: str) -> DatasetSpec:  # noqa: ANN001 - the Runner
@@ -67,4 +67,29 @@ def set_features(runner, cmd: SetFeatures) -> DatasetSpec:  # noqa: ANN001
     return runner.dataset_spec
 
 
-HANDLERS = {AddPoint: add_point, RemovePoint: remove_point, SetFeatures: set_features}
+def set_plane(runner, cmd: SetPlane) -> DatasetSpec:  # noqa: ANN001
+    """Two other columns for the picture; the run, its data and its weights are untouched."""
+    from tui_nn.data.assemble import with_plane
+
+    dataset = runner.dataset
+    columns = None if cmd.columns is None else tuple(str(c) for c in cmd.columns)
+    if dataset is None or dataset.features is not None:
+        raise DataError("a plane of two columns is for a CSV's own inputs (no feature inputs)")
+    spec = dataclasses.replace(runner.dataset_spec, plane=columns)
+    base = dataclasses.replace(dataset, plane=None, spec=spec)
+    planed = with_plane(base)
+    if planed.plane is None and columns is None:
+        runner.message = "no plane: this data has more than two inputs (pick two columns)"
+    else:
+        runner.message = f"the picture's plane: {planed.plane.axes[0]} → {planed.plane.axes[1]}"
+    runner._use_data(planed)
+    runner.grid_stale = runner.urgent = True
+    return runner.dataset_spec
+
+
+HANDLERS = {
+    AddPoint: add_point,
+    RemovePoint: remove_point,
+    SetFeatures: set_features,
+    SetPlane: set_plane,
+}

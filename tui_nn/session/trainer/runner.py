@@ -24,6 +24,7 @@ from tui_nn.data.spec import DataError, Dataset
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.errors import one_line
 from tui_nn.session.protocol.messages import (
+    CellSamples,
     CheckGradients,
     Fork,
     InjectFault,
@@ -44,6 +45,7 @@ from tui_nn.session.protocol.messages import (
     Step,
     Stop,
 )
+from tui_nn.session.trainer.cell_samples import cell_samples
 from tui_nn.session.trainer.gradient_check import check_gradients
 from tui_nn.session.trainer.meter import Meter, Stopwatch
 from tui_nn.session.trainer.metrics_stream import MetricsStream
@@ -90,6 +92,7 @@ class Runner:
         self.grid_stale = True
         self.last_grid_time = float("-inf")
         self.inspection: Inspection | None = None
+        self.cell = None  # a CellContents for the next snapshot (cell_samples.py)
         self.trace = None  # a TraceResult for the next snapshot (tracing.py)
         self.saved_path: str | None = None
         self.save_failed: str | None = None
@@ -373,6 +376,7 @@ class Runner:
         CheckGradients: check_gradients,
         **TRACE_HANDLERS,
         **PLANE_HANDLERS,
+        CellSamples: cell_samples,
         SetParameter: parameters.set_parameter,
     }
 

@@ -127,6 +127,7 @@ def build(runner: Runner) -> Snapshot:
         frames=runner.replay.epochs_if_changed() if picture else None,
         weights=weights,
         inspection=runner.inspection,
+        cell=runner.cell,
         saved_path=runner.saved_path,
         save_failed=runner.save_failed,
         error_detail=runner.error_detail if runner.state == "error" else None,
@@ -136,11 +137,12 @@ def build(runner: Runner) -> Snapshot:
     )
     runner.send_data = False
     runner.inspection = runner.saved_path = runner.save_failed = runner.trace = None
+    runner.cell = None
     return snap
 
 
 _FULL = ("sent", "send_data", "grid_stale", "last_grid_time", "weights_stale", "urgent")
-_ONCE = ("inspection", "saved_path", "save_failed", "trace")
+_ONCE = ("inspection", "saved_path", "save_failed", "trace", "cell")
 
 
 def full(runner: Runner) -> Snapshot:

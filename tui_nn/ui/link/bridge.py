@@ -22,6 +22,7 @@ from textual.message import Message
 
 from tui_nn.engine.types import EpochRecord
 from tui_nn.session.protocol.messages import (
+    CellContents,
     DataSummary,
     DecisionGrid,
     Inspection,
@@ -51,6 +52,7 @@ class Update:
     network_view: NetworkView | None = None
     maps: NeuronMaps | None = None  # a layer's neuron maps
     frames: tuple[int, ...] | None = None  # the epochs the trainer can replay
+    cell: CellContents | None = None  # a confusion-matrix cell's test samples
     new_run: bool = False  # a new run began: `records` is its whole history (clear the plots)
     coalesced: int = 1  # how many snapshots this update stands for
 
@@ -121,6 +123,8 @@ class SnapshotBridge:
             pending.maps = snap.maps
         if snap.frames is not None:
             pending.frames = snap.frames
+        if snap.cell is not None:
+            pending.cell = snap.cell
         if snap.panel is not None:
             pending.panel = snap.panel
         if snap.inspection is not None:

@@ -109,10 +109,20 @@ class TraceMode:
     def boundary(self) -> DecisionBoundary:
         return self.host.query_one(DecisionBoundary)
 
+    def open_sample(self, index: int, split: str) -> None:
+        """Trace mode on this sample (a confusion-matrix cell's, say)."""
+        if not self.on:
+            self._enter()
+        self._ask(TraceSample(index=index, split=split), f"{split} sample {index}")
+
     def toggle(self) -> None:
         if self.on:
             self.leave()
             return
+        self._enter()
+        self._ask(TraceSample(), "the next training sample")
+
+    def _enter(self) -> None:
         host = self.host
         self.on = True
         self.boundary.editable = False  # a click picks a sample to trace, not a new point
@@ -122,7 +132,6 @@ class TraceMode:
             host.send(Pause())
         host.screen.add_class("-tracing")
         self.panel.focus()
-        self._ask(TraceSample(), "the next training sample")
 
     def leave(self) -> None:
         host = self.host

@@ -19,8 +19,15 @@ from collections.abc import Iterator
 
 from textual.widget import Widget
 
-from tui_nn.session.protocol.messages import IMAGE_NAMES, DataSummary, NeuronMaps, PanelData
+from tui_nn.session.protocol.messages import (
+    IMAGE_NAMES,
+    DataSummary,
+    NeuronMaps,
+    PanelData,
+    SetPlane,
+)
 from tui_nn.ui.host import Host
+from tui_nn.ui.panels.name_picker import NamePicker
 from tui_nn.ui.views.boundary import DecisionBoundary
 from tui_nn.ui.views.confusion_matrix import ConfusionMatrix
 from tui_nn.ui.views.neuron_maps import NeuronMapsView
@@ -57,6 +64,7 @@ class LowerRight:
         self.views: tuple[str, ...] = ()
         self.view: str | None = None
         self.peeking = False  # the maps view shows the neuron selected elsewhere, for now
+        self.summary: DataSummary | None = None
 
     def compose(self, interval: float) -> Iterator[Widget]:
         yield DecisionBoundary(id="boundary", min_interval=interval)
@@ -111,6 +119,7 @@ class LowerRight:
     def use(self, summary: DataSummary) -> None:
         """New data: its views; the one shown stays if it still makes sense."""
         host = self.host
+        self.summary = summary
         self.views = views_for(summary)
         if self.view not in self.views:
             self.view = self.views[0] if self.views else None
@@ -145,6 +154,54 @@ class LowerRight:
         self._show_view()
         self.host.request_view()  # the maps come only while they are shown
         self.host.notify(f"view: {NAMES.get(self.view, self.view)}", timeout=2)
+
+    # ---- the plane of a wider CSV ----------------------------------------------------------
+
+    def pick_plane(self) -> None:
+        """`P`: two inputs of a CSV for the picture's axes (the others at their training
+        mean), or none; two pickers, the x axis then the y axis."""
+        host, summary = self.host, self.summary
+        names = tuple(summary.input_names or ()) if summary is not None else ()
+        if summary is None or summary.features is not None or len(names) < 2:
+            host.notify("plane: a CSV's inputs only (2-D data has its own plane)", timeout=3)
+            return
+        if len(names) == 2 and not summary.held:
+            host.notify("plane: this data has two inputs, they are the plane", timeout=3)
+            return
+        now = summary.plane or ("", "")
+        none = "(none: no picture)"
+
+        def second(x: str | None) -> None:
+            if x is None:
+                return
+            if x == none:
+                host.send(SetPlane(None))
+                return
+            others = tuple(n for n in names if n != x)
+            host.push_screen(
+                NamePicker("plane: the y axis", others, now[1], f"x is {x}"),
+                lambda y: host.send(SetPlane((x, y))) if y is not None else None,
+            )
+
+        hint = "the other inputs are held at their training mean"
+        host.push_screen(NamePicker("plane: the x axis", (*names, none), now[0], hint), second)
+
+    # ---- a confusion-matrix cell's samples ------------------------------------------------
+
+    def show_cell(self, cell) -> None:  # noqa: ANN001 - a CellContents
+        """The cell's test samples in the strip (Enter there traces one; Esc comes back)."""
+        strip = self.host.query_one(SampleStrip)
+        strip.show_cell(cell)
+        self.peeking = False
+        self.view = "samples"
+        self._show_view()
+        strip.focus()
+
+    def close_cell(self) -> None:
+        if "confusion" in self.views:
+            self.view = "confusion"
+            self._show_view()
+            self.host.query_one(ConfusionMatrix).focus()
 
     def toggle_test_points(self) -> None:
         """`t`: test points on the boundary or the fit plot."""
