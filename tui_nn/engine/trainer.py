@@ -336,9 +336,17 @@ class Trainer:
         self._check_budget()
 
     def _check_budget(self) -> None:
-        """The one place that stops at the epoch budget (and says so)."""
-        if self.hyper.epochs is not None and self.epoch >= self.hyper.epochs:
-            self.stop_reason = f"epoch budget of {self.hyper.epochs} reached"
+        """The one place that stops at the epoch budget, or where the schedule has brought the
+        rate to nothing (a cosine without a budget after its period): it says which."""
+        h = self.hyper
+        if h.epochs is not None and self.epoch >= h.epochs:
+            self.stop_reason = f"epoch budget of {h.epochs} reached"
+        elif h.lr_schedule != "constant" and rate(h, self.epoch) <= h.lr * 1e-9:
+            self.stop_reason = (
+                f"the {h.lr_schedule} schedule brought the learning rate to "
+                f"{rate(h, self.epoch):g} after epoch {self.epoch}: training stops "
+                "(a higher lr min, a longer period or a budget goes on)"
+            )
 
     def set_architecture(self, spec: NetworkSpec) -> None:
         """Change the network between steps, keeping what was learned (see `surgery.py`).

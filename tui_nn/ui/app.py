@@ -35,8 +35,8 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
 
 import tui_nn.ui.pace as pace
 from tui_nn.config import RunConfig, check_speed
@@ -461,8 +461,16 @@ class TuiNNApp(App[str | None]):
     # ---- keys ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The lesson's key exists only in a lesson (hidden from the footer otherwise)."""
-        return self.lesson is not None if action == "toggle_lesson" else True
+        """The lesson's key exists only in a lesson (hidden from the footer otherwise); space
+        runs or pauses whatever has the focus (a drop-down too), except where it is typed: a
+        text field, and the lists of a dialog (it ticks an item there)."""
+        if action == "toggle_lesson":
+            return self.lesson is not None
+        if action == "toggle_run":
+            focused = self.focused
+            if isinstance(focused, Input) or isinstance(self.screen, ModalScreen):
+                return False
+        return True
 
     def action_toggle_run(self) -> None:
         if self.comparison.lockstep:

@@ -7,7 +7,13 @@ from __future__ import annotations
 from textual.binding import Binding
 
 APP_BINDINGS = [
-    Binding("space", "toggle_run", "Run/Pause", tooltip="Start or pause training"),
+    Binding(
+        "space",
+        "toggle_run",
+        "Run/Pause",
+        tooltip="Start or pause training (whatever has the focus, but a text field or a list)",
+        priority=True,
+    ),
     Binding("s", "step", "Step", tooltip="Train one minibatch step, then pause"),
     Binding("e", "step_epoch", "Epoch", tooltip="Train one whole epoch, then pause"),
     Binding(
