@@ -336,6 +336,7 @@ class TraceResult:
     loss_before: float | None = None  # the sample's cost before that step
     refused: str | None = None  # why there is no trace (the weights did not change)
     target: dict | None = None  # regression: {"shift", "scale", "name"} of the target's units
+    point: tuple[float, float] | None = None  # where the sample is on the plane (if any)
 
 
 IMAGE_NAMES = ("digits", *IMAGE_SETS)  # the data whose panel has a strip of test images

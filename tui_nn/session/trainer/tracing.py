@@ -58,6 +58,15 @@ def _lr(runner, lr: float | None) -> float:
     return float(runner.trainer.lr if runner.trainer is not None else runner.hyper.lr)
 
 
+def plane_point(dataset, split: str, index: int) -> tuple[float, float] | None:  # noqa: ANN001
+    """Where sample `index` of `split` is drawn on the plane (None without one)."""
+    plane = dataset.plane
+    if plane is None:
+        return None
+    points = plane.train if split == "train" else plane.test
+    return (float(points[index, 0]), float(points[index, 1])) if index < len(points) else None
+
+
 def target_units(dataset) -> dict | None:  # noqa: ANN001
     """A regression's target scaling and name: the trace gives its cost in those units too."""
     norm = dataset.target_normalization
@@ -98,7 +107,7 @@ def result(
     n = len(split_arrays(dataset, split)[0])
     return freeze_trace(
         TraceResult(index, split, n, trace, name, chosen, applied, loss_before,
-                    target=target_units(dataset)),  # fmt: skip
+                    target=target_units(dataset), point=plane_point(dataset, split, index)),  # fmt: skip
     )
 
 

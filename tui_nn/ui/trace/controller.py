@@ -251,5 +251,7 @@ class TraceMode:
             if self.on and self.diagram.shown:
                 self._into_diagram(result)
             boundary = self.boundary
-            if self.on and boundary.is_2d and len(result.trace.x) == 2:
+            if self.on and boundary.is_2d and result.point is not None:
+                boundary.mark_sample(result.point)
+            elif self.on and boundary.is_2d and len(result.trace.x) == 2:
                 boundary.mark_sample((float(result.trace.x[0]), float(result.trace.x[1])))
