@@ -96,7 +96,7 @@ APP_BINDINGS = [
         tooltip="A CSV's picture: two inputs as its axes (the others at their training mean)",
     ),
     Binding(
-        "o",
+        "O",
         "discrete",
         "Discrete output",
         show=False,

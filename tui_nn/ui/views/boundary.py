@@ -15,7 +15,7 @@ Your own points (ConvNetJS's classify2d): with the focus here, the arrows move t
 last, a right click (or ctrl+click) removes the nearest. The widget proposes (`PointProposed`);
 the app sends the command and the trainer's new data summary redraws the points.
 
-`discrete` draws hard classes instead of the probability's gradient (Playground's
+`discrete` (O) draws hard classes instead of the probability's gradient (Playground's
 "discretize output"); k classes are shaded by the winner's probability unless discrete.
 """
 
@@ -393,6 +393,10 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
             segments.append(Segment(" ", base))
         if self._epoch() is not None:
             segments.append(Segment(f"epoch {self._epoch()} ", base + Style(reverse=True)))
+        plane = s.plane
+        if plane and (tuple(plane) != ("x1", "x2") or s.held):  # a CSV's columns: which
+            held = f"({s.held} at mean) " if s.held else ""
+            segments.append(Segment(f"{plane[0]}→ {plane[1]}↑ {held}", base + Style(bold=True)))
         if self.discrete and c.kind != "value":
             segments.append(Segment("discrete ", base))
         elif c.scale is not None:
@@ -408,8 +412,4 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
                 style = Style(color=color(c.palette[c.train_offset + i]), bgcolor=base.bgcolor)
                 segments.append(Segment(f" ■{label}", style))
         segments.append(Segment(" +test" if self.show_test else "", base))
-        plane = s.plane
-        if plane and (tuple(plane) != ("x1", "x2") or s.held):
-            held = f", {s.held} other input{'s' if s.held > 1 else ''} at the mean" if s.held else ""
-            segments.append(Segment(f"  {plane[0]}→ {plane[1]}↑{held}", base))
         return segments
