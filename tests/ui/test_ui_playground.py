@@ -338,3 +338,27 @@ async def test_the_diagram_is_in_the_tab_order(tmp_path):
             assert ("NetworkDiagram" in seen) == shown
             # the lower-right picture too (a neuron selected in the diagram peeks at its map)
             assert "DecisionBoundary" in seen or (shown and "NeuronMapsView" in seen)
+
+
+# ---- the new lessons ----------------------------------------------------------------------------------
+
+
+async def test_the_hidden_neurons_lesson_opens_on_the_neuron_maps(tmp_path):
+    from tui_nn.cli.lessons import lesson_configs
+    from tui_nn.lessons import find_lesson
+
+    lesson = find_lesson("hidden-neurons")
+    sessions: list[Recording] = []
+
+    def factory(sink, fps: float = 10) -> Recording:
+        sessions.append(Recording(sink, fps))
+        return sessions[-1]
+
+    app = create_app(lesson_configs(lesson).start, session_factory=factory,
+                     runs_directory=tmp_path, lesson=lesson)  # fmt: skip
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.last is not None, "the first snapshot")
+        await wait_for(pilot, lambda: app.views.view == "maps", "the maps")
+        maps = app.query_one(NeuronMapsView)
+        await wait_for(pilot, lambda: maps.maps is not None, "maps from the trainer")
+        assert maps.maps.values.shape[0] == 4

@@ -48,8 +48,9 @@ LESSON_KEYS = ("title", "text", "goal", "config", "controls", "solution", "order
 STEP_ACTIONS = ("train", "set", "reset")
 MAX_STEP_EPOCHS = 100_000
 CONTROL_KEYS = ("locked", "hidden", "view")
-VIEWS = ("heatmap", "diagram")
-"""What the neuron panel shows when the lesson opens (`n` switches between them)."""
+VIEWS = ("heatmap", "diagram", "maps")
+"""What the lesson opens with: the heatmap or the network diagram (`n` switches between them),
+or the neuron maps in the lower-right panel (`V` goes back to the boundary)."""
 NAME_PATTERN = re.compile(r"^(?:\d+-)?(?P<name>[a-z0-9][a-z0-9-]*)$")
 
 

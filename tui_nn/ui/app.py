@@ -151,7 +151,9 @@ class TuiNNApp(App[str | None]):
         self.diagram.after_set = self.trace.parameter_set
         self.sweeps = SweepOpening(self, self.comparison, self.keeper)
         self.lesson = (
-            LessonGuide(self, lesson, self.link.edits, self.diagram) if lesson else None
+            LessonGuide(self, lesson, self.link.edits, self.diagram, self.views)
+            if lesson
+            else None
         )
 
     # ---- layout ---------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class LowerRight:
         self.view: str | None = None
         self.peeking = False  # the maps view shows the neuron selected elsewhere, for now
         self.summary: DataSummary | None = None
+        self.preferred: str | None = None  # shown when the data has it (a lesson's view)
 
     def compose(self, interval: float) -> Iterator[Widget]:
         yield DecisionBoundary(id="boundary", min_interval=interval)
@@ -121,7 +122,9 @@ class LowerRight:
         host = self.host
         self.summary = summary
         self.views = views_for(summary)
-        if self.view not in self.views:
+        if self.preferred in self.views:
+            self.view, self.preferred = self.preferred, None
+        elif self.view not in self.views:
             self.view = self.views[0] if self.views else None
         host.query_one(DecisionBoundary).set_data(summary)
         host.query_one(NeuronMapsView).set_data(summary)
@@ -154,6 +157,15 @@ class LowerRight:
         self._show_view()
         self.host.request_view()  # the maps come only while they are shown
         self.host.notify(f"view: {NAMES.get(self.view, self.view)}", timeout=2)
+
+    def prefer(self, name: str) -> None:
+        """Show view `name` (now if the data has it, else when data that has it arrives)."""
+        if name in self.views:
+            self.view = name
+            self._show_view()
+            self.host.request_view()
+        else:
+            self.preferred = name
 
     # ---- the plane of a wider CSV ----------------------------------------------------------
 
