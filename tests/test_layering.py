@@ -54,6 +54,8 @@ BASE_MODULES = (
     "tui_nn.kinds",
     "tui_nn.rule",
     "tui_nn.model_meta",
+    "tui_nn.outputs",
+    "tui_nn.autosave",
 )
 
 

@@ -49,7 +49,8 @@ CASES = [
     ("batch_size", None, True),
     ("batch_size", 0, False),
     ("epochs", 3, True),
-    ("epochs", 0, False),
+    ("epochs", 0, True),  # train --epochs 0 saves the initial weights (the app's field: 1+)
+    ("epochs", -1, False),
 ]
 
 
@@ -79,6 +80,8 @@ def test_the_engine_and_the_cli_agree(dest, value, ok):
         ("l2", "1.5", False),
         ("lr", "10", True),
         ("lr", "10.5", False),  # the app's narrower range for the learning rate
+        ("epochs", "1", True),
+        ("epochs", "0", False),  # the app trains until paused: a budget of 0 would end at once
     ],
 )
 def test_the_app_reads_the_same_rules(dest, text, ok):

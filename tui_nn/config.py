@@ -25,6 +25,7 @@ RULES: dict[str, Rule] = {**DATA_RULES, **ENGINE_RULES}
 """Every option of a run, by `dest`: the one table the CLI, the TOML files and the app read
 (data, then network and training; see `tui_nn.rule`)."""
 
+MAX_FPS = 60  # no terminal shows more; more would only slow the trainer down
 SPEED = Rule(
     "speed",
     "number",
@@ -38,9 +39,25 @@ SPEED = Rule(
     none_words=("max",),
 )
 FPS = Rule(
-    "fps", "number", "snapshots per second from the trainer", "N", "app", "none", lo=0, lo_open=True
+    "fps", "number", "snapshots per second from the trainer", "N", "app", "none", lo=0, lo_open=True,
+    hi=MAX_FPS,
 )
+CHECKPOINT = Rule(
+    "checkpoint-every",
+    "number",
+    "save the run (--save; the app's run file) at least every SECONDS of training, so a hard "
+    "kill loses no more ('off': only at the end; default 30)",
+    "SECONDS",
+    "files",
+    "run",
+    lo=1,
+    hi=86400,
+    optional=True,
+    none_words=("off", "never", "none"),
+)
+DEFAULT_CHECKPOINT = 30.0
 __all__ = [
+    "CHECKPOINT",
     "FPS",
     "LOSS_NEEDS",
     "RULES",
@@ -83,6 +100,7 @@ class RunConfig:
     seed: int = 0
     dtype: str = "float32"
     hyper: HyperParams = field(default_factory=HyperParams)
+    checkpoint_every: float | None = DEFAULT_CHECKPOINT  # seconds of training between saves
 
     def network_spec(self, data: Dataset) -> NetworkSpec:
         """The network for this configuration on this data: sizes follow the data."""
@@ -116,6 +134,90 @@ class RunConfig:
         if "hidden" in d:
             d["hidden"] = tuple(int(u) for u in d["hidden"])
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+# ---- a configuration read from a file (a model file's `run` entry) ---------------------------
+
+_DATASET_RULES = {"name": "dataset", "path": "data"}  # DatasetSpec field -> its option's rule
+_AUTO = ("output", "loss")  # "auto" is None in a RunConfig: it follows the task
+
+
+def checked_run_config(d: Any) -> RunConfig:
+    """A RunConfig from a dict read from a file, every field checked by its option's rule and
+    of its JSON type (a number, a whole number, text, a list of sizes, or null where null is
+    the default). RuleError names the field: `hyper.lr: -1 is out of range (...)`. Keys this
+    version does not know are left out."""
+    table = _table(d, "run")
+    values: dict[str, Any] = {}
+    defaults = RunConfig()
+    for key, value in table.items():
+        if key == "dataset":
+            values[key] = DatasetSpec(**_checked_fields(_table(value, key), DatasetSpec(), key))
+        elif key == "hyper":
+            values[key] = HyperParams(**_checked_fields(_table(value, key), HyperParams(), key))
+        elif key in RunConfig.__dataclass_fields__:
+            values.update(_checked_fields({key: value}, defaults, ""))
+    for key in _AUTO:
+        if values.get(key) == "auto":
+            values[key] = None
+    config = RunConfig(**values)
+    if config.hyper.lr_min > config.hyper.lr:
+        raise RuleError(
+            f"hyper.lr_min: {config.hyper.lr_min:g} is above the learning rate {config.hyper.lr:g}"
+        )
+    return config
+
+
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RuleError(f"{where}: expected a table of settings, got {value!r}")
+    return value
+
+
+def _checked_fields(table: dict[str, Any], defaults: Any, where: str) -> dict[str, Any]:
+    out = {}
+    for key, value in table.items():
+        if key not in defaults.__dataclass_fields__:
+            continue
+        name = f"{where}.{key}" if where else key
+        rule = _file_rule(key, defaults)
+        if value is None and (getattr(defaults, key) is None or (rule and rule.optional)):
+            out[key] = None
+            continue
+        if rule is None:  # a field without an option (none today): its type must match
+            out[key] = value
+            continue
+        try:
+            out[key] = rule.check(_json_typed(rule, value))
+        except RuleError as exc:
+            raise RuleError(f"{name}: {exc}") from None
+        if isinstance(getattr(defaults, key), tuple):
+            out[key] = tuple(out[key])
+    return out
+
+
+def _file_rule(key: str, defaults: Any) -> Rule | None:
+    if isinstance(defaults, DatasetSpec):
+        key = _DATASET_RULES.get(key, key)
+    if key == "checkpoint_every":
+        return CHECKPOINT
+    return RULES.get(key)
+
+
+def _json_typed(rule: Rule, value: Any) -> Any:
+    """The value if its JSON type suits the rule (a file stores numbers as numbers)."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    ok = {
+        "number": number,
+        "whole": number and float(value).is_integer(),
+        "sizes": isinstance(value, list) and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ),
+        "names": isinstance(value, list) and all(isinstance(v, str) for v in value),
+    }.get(rule.kind, isinstance(value, str))
+    if not ok:
+        raise RuleError(f"{value!r} is not {rule.describe()}")
+    return int(value) if rule.kind == "whole" else value
 
 
 def target_of(data: Dataset) -> str:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -38,14 +37,23 @@ import numpy as np
 
 from tui_nn import __version__
 from tui_nn.atomic import atomic_write
-from tui_nn.config import RunConfig
+from tui_nn.config import RunConfig, checked_run_config
 from tui_nn.engine.history import FIELDS as HISTORY_FIELDS
 from tui_nn.engine.history import RecordBlock
+from tui_nn.engine.network import validate_spec
 from tui_nn.engine.spec import NetworkSpec, SpecError
 from tui_nn.engine.types import EpochRecord
 from tui_nn.errors import one_line
 from tui_nn.kinds import Task
-from tui_nn.model_meta import MetaError, check_headers, check_meta
+from tui_nn.model_meta import (
+    Entries,
+    MetaError,
+    check_meta,
+    json_entry,
+    open_entries,
+    text_entry,
+)
+from tui_nn.rule import RuleError
 
 FORMAT_VERSION = 2
 """Bump when the layout changes; a file with a higher number is refused with a clear message."""
@@ -78,6 +86,7 @@ class LoadedModel:
     feature_names: tuple[str, ...] | None = None
     dataset_name: str | None = None
     features: tuple[str, ...] | None = None  # feature inputs computed from the two raw inputs
+    elapsed: float | None = None  # seconds the run had trained when saved (None: not stored)
 
 
 def save_model(
@@ -86,9 +95,11 @@ def save_model(
     config: RunConfig,
     dataset: Any = None,
     history: Iterable[EpochRecord] = (),
+    elapsed: float | None = None,
 ) -> Path:
     """Write `net` (its spec and parameters), the run configuration, the dataset's input
-    normalisation and class names, and the metric history to `path`, atomically."""
+    normalisation and class names, the metric history and (`elapsed`) the seconds the run
+    has trained to `path`, atomically."""
     path = Path(path)
     spec: NetworkSpec = net.spec
     params = net.get_params()
@@ -107,6 +118,7 @@ def save_model(
         "dataset_name": config.dataset.name,
         "target_normalization": None,
         "features": None,
+        "elapsed": None if elapsed is None else float(elapsed),
     }
     if dataset is not None:
         meta.update(
@@ -137,26 +149,48 @@ def save_model(
 
 
 def load_model(path: str | os.PathLike[str]) -> LoadedModel:
-    """Read a model file written by `save_model`. Never unpickles. Any problem (missing,
-    not a zip, truncated, pickled content, newer format, inconsistent shapes) raises
-    ModelFileError with a one-line message."""
+    """Read a model file written by `save_model`. Never unpickles, never inflates an entry
+    before its declared shape is checked, reads only the entries it knows. Any problem
+    (missing, not a zip, truncated, pickled content, another format, a field of the wrong type
+    or out of its option's range, inconsistent shapes) raises ModelFileError with one line
+    naming the file and the field."""
     path = Path(path)
     _check_magic(path)
-    arrays = _read_arrays(path)
-    meta = _read_meta(path, arrays)
     try:
-        spec = NetworkSpec.from_dict(meta["network"])
-        config = RunConfig.from_dict(meta.get("run") or {})
-    except (SpecError, KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{path}: bad config entry ({one_line(exc)})") from None
-    params = _read_params(path, arrays, spec)
-    history = _read_history(path, arrays)
-    try:
+        with open_entries(path) as entries:
+            meta = _read_meta(path, entries)
+            spec, config = _read_config(path, meta)
+            params = _read_params(path, entries, spec)
+            history = _read_history(path, entries)
         checked = check_meta(path, meta, spec.n_inputs, spec.output.units)
         checked["features"] = _features(path, meta.get("features"), spec.n_inputs)
+        elapsed = _elapsed(path, meta.get("elapsed"))
     except MetaError as exc:
         raise ModelFileError(str(exc)) from None
-    return LoadedModel(spec=spec, params=params, config=config, history=history, **checked)
+    return LoadedModel(
+        spec=spec, params=params, config=config, history=history, elapsed=elapsed, **checked
+    )
+
+
+def _read_config(path: Path, meta: dict[str, Any]) -> tuple[NetworkSpec, RunConfig]:
+    """The network and the run configuration, every field checked as the options check it."""
+    try:
+        spec = validate_spec(NetworkSpec.from_dict(meta.get("network")))
+    except (SpecError, KeyError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{path}: bad field network: {one_line(exc)}") from None
+    try:
+        config = checked_run_config(meta.get("run") or {})
+    except (RuleError, SpecError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{path}: bad field run.{one_line(exc)}") from None
+    return spec, config
+
+
+def _elapsed(path: Path, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise MetaError(f"{path}: bad 'elapsed' {value!r} (seconds, a number >= 0)")
+    return float(value)
 
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -208,55 +242,46 @@ def _unreadable(path: Path, exc: OSError, directory: str = "is a directory") -> 
     return f"{path}: cannot read ({exc.strerror or exc})"
 
 
-def _read_arrays(path: Path) -> dict[str, np.ndarray]:
-    try:
-        check_headers(path)
-    except MetaError as exc:
-        raise ModelFileError(str(exc)) from None
-    arrays: dict[str, np.ndarray] = {}
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            for key in npz.files:
-                try:
-                    value = npz[key]
-                    if not isinstance(value, np.ndarray):  # a zip member that is not .npy
-                        raise ModelFileError(
-                            f"{path}: not a tui-nn model file (entry {key!r} is not a NumPy array)"
-                        )
-                    arrays[key] = value
-                except ValueError as exc:
-                    if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
-                        raise ModelFileError(
-                            f"{path}: entry {key!r} holds pickled Python objects; "
-                            "tui-nn never loads pickles"
-                        ) from None
-                    raise
-    except ModelFileError:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
-        raise ModelFileError(
-            f"{path}: damaged or truncated model file ({one_line(exc)})"
-        ) from None
-    except MemoryError:
-        raise ModelFileError(f"{path}: an entry is too large to load (damaged file?)") from None
-    return arrays
-
-
-def _read_meta(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
-    if "config" not in arrays:
+def _read_meta(path: Path, entries: Entries) -> dict[str, Any]:
+    """The `config` entry, once both format numbers (the top-level entry and the config's own)
+    say this version reads it."""
+    if "config" not in entries:
         raise ModelFileError(f"{path}: not a tui-nn model file (no 'config' entry)")
-    meta = _json_entry(path, arrays, "config")
+    meta = json_entry(entries, "config")
     if not isinstance(meta, dict):
         raise ModelFileError(f"{path}: bad 'config' entry (not a JSON object)")
-    version = meta.get("format_version")
-    if not isinstance(version, int) or version < 1:
-        raise ModelFileError(f"{path}: bad or missing format_version {version!r}")
+    _check_version(path, _format_version(path, entries), "format_version entry")
+    inner = meta.get("format_version")
+    if isinstance(inner, bool) or not isinstance(inner, int):
+        raise ModelFileError(
+            f"{path}: bad or missing format_version {inner!r} in its config (a whole number)"
+        )
+    _check_version(path, inner, "config's format_version")
+    return meta
+
+
+def _format_version(path: Path, entries: Entries) -> int:
+    """The top-level `format_version` entry: a 0-d whole number."""
+    if "format_version" not in entries:
+        raise ModelFileError(f"{path}: no format_version entry (every tui-nn model file has one)")
+    header = entries.header("format_version")
+    if header.shape != () or header.dtype.kind not in "iu":
+        kind = "text" if header.dtype.kind in "US" else str(header.dtype)
+        raise ModelFileError(
+            f"{path}: bad format_version entry ({kind}, shape {header.shape}; expected a whole "
+            "number)"
+        )
+    return int(entries["format_version"][()])
+
+
+def _check_version(path: Path, version: int, what: str) -> None:
+    if version < 1:
+        raise ModelFileError(f"{path}: bad {what} {version} (1 or more)")
     if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{path}: written by a newer tui-nn (model format {version}; this version "
             f"{__version__} reads format {FORMAT_VERSION}): upgrade tui-nn"
         )
-    return meta
 
 
 def utf8_array(text: str) -> np.ndarray:
@@ -264,51 +289,28 @@ def utf8_array(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-8"), dtype=np.uint8).copy()
 
 
-def _text_entry(path: Path, arrays: dict[str, np.ndarray], key: str) -> str:
-    arr = arrays[key]
-    if arr.ndim == 1 and arr.dtype == np.uint8:
-        try:
-            return arr.tobytes().decode("utf-8")
-        except UnicodeDecodeError:
-            raise ModelFileError(f"{path}: entry {key!r} is not UTF-8 text") from None
-    if arr.ndim == 0 and arr.dtype.kind == "U":  # format 1
-        return str(arr[()])
-    raise ModelFileError(f"{path}: entry {key!r} is not a JSON string")
-
-
-def _json_entry(path: Path, arrays: dict[str, np.ndarray], key: str) -> Any:
-    try:
-        return json.loads(_text_entry(path, arrays, key))
-    except json.JSONDecodeError as exc:
-        raise ModelFileError(f"{path}: entry {key!r} is not valid JSON ({exc.msg})") from None
-
-
 def _read_params(
-    path: Path, arrays: dict[str, np.ndarray], spec: NetworkSpec
+    path: Path, entries: Entries, spec: NetworkSpec
 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    extra = sorted(
+        k for k in entries.headers
+        if k.startswith("layer") and k.split(".")[0] not in _layer_names(spec)
+    )  # fmt: skip
+    if extra:
+        raise ModelFileError(f"{path}: {extra[0]} does not belong to the stored network")
     params = []
     sizes = spec.sizes
     for i in range(len(spec.layers)):
         n_in, n_out = sizes[i], sizes[i + 1]
         wkey, bkey = f"layer{i}.weight", f"layer{i}.bias"
-        if wkey not in arrays or bkey not in arrays:
+        if wkey not in entries or bkey not in entries:
             raise ModelFileError(f"{path}: missing {wkey} or {bkey}")
-        W, b = arrays[wkey], arrays[bkey]
-        if W.shape != (n_out, n_in) or b.shape != (n_out,):
-            raise ModelFileError(
-                f"{path}: {wkey} has shape {W.shape} and {bkey} {b.shape}; "
-                f"the network needs ({n_out}, {n_in}) and ({n_out},)"
-            )
-        if W.dtype.kind != "f" or b.dtype.kind != "f":
-            raise ModelFileError(f"{path}: {wkey}/{bkey} are not floating-point arrays")
+        entries.expect(wkey, (n_out, n_in))  # before a byte of either is inflated
+        entries.expect(bkey, (n_out,))
+        W, b = entries[wkey], entries[bkey]
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
             raise ModelFileError(f"{path}: {wkey}/{bkey} hold non-finite values")
         params.append((W.astype(spec.dtype, copy=False), b.astype(spec.dtype, copy=False)))
-    extra = sorted(
-        k for k in arrays if k.startswith("layer") and k.split(".")[0] not in _layer_names(spec)
-    )
-    if extra:
-        raise ModelFileError(f"{path}: {extra[0]} does not belong to the stored network")
     return params
 
 
@@ -316,12 +318,15 @@ def _layer_names(spec: NetworkSpec) -> set[str]:
     return {f"layer{i}" for i in range(len(spec.layers))}
 
 
-def _read_history(path: Path, arrays: dict[str, np.ndarray]) -> RecordBlock:
-    if "history" not in arrays:
+MAX_HISTORY_ROWS = 1_000_000  # a stored history is thinned to a few thousand rows
+
+
+def _read_history(path: Path, entries: Entries) -> RecordBlock:
+    if "history" not in entries:
         return RecordBlock()
-    if arrays["history"].ndim == 2:
-        return _read_history_array(path, arrays)
-    items = _json_entry(path, arrays, "history")
+    if len(entries.header("history").shape) == 2:
+        return _read_history_array(path, entries)
+    items = json_entry(entries, "history")
     names = {f.name for f in fields(EpochRecord)}
     try:
         return RecordBlock.of(
@@ -331,16 +336,18 @@ def _read_history(path: Path, arrays: dict[str, np.ndarray]) -> RecordBlock:
         raise ModelFileError(f"{path}: bad 'history' entry ({one_line(exc)})") from None
 
 
-def _read_history_array(path: Path, arrays: dict[str, np.ndarray]) -> RecordBlock:
-    data = arrays["history"]
-    if "history.fields" not in arrays:
+def _read_history_array(path: Path, entries: Entries) -> RecordBlock:
+    if "history.fields" not in entries:
         raise ModelFileError(f"{path}: 'history' without 'history.fields'")
-    stored = _text_entry(path, arrays, "history.fields").split(",")
-    if data.dtype.kind != "f" or data.shape[1] != len(stored):
+    stored = text_entry(entries, "history.fields").split(",")
+    rows = entries.header("history").shape[0]
+    if rows > MAX_HISTORY_ROWS:
         raise ModelFileError(
-            f"{path}: 'history' is {data.dtype} {data.shape}; expected float, "
-            f"{len(stored)} columns"
+            f"{path}: entry 'history' declares {rows:,} epochs (a stored history holds at most "
+            f"{MAX_HISTORY_ROWS:,}): a damaged or crafted model file"
         )
+    entries.expect("history", (rows, len(stored)), "its history.fields need")
+    data = entries["history"]
     missing = [name for name in HISTORY_FIELDS if name not in stored]
     if missing:
         raise ModelFileError(f"{path}: 'history' has no column {missing[0]!r}")
@@ -428,7 +435,9 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     path = Path(path)
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            data = f.read()
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a BOM (Windows editors) is fine
+        return tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(_unreadable(path, exc)) from None
     except tomllib.TOMLDecodeError as exc:

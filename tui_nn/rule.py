@@ -220,7 +220,12 @@ def _sizes(value: Any, rule: Rule) -> tuple[int, ...]:
         items = list(value)
     else:
         text = as_text(value)
-        items = [p for p in text.replace(" ", ",").split(",") if p] if text else []
+        items = [p.strip() for p in text.split(",")] if "," in text else text.split()
+        if "" in items:
+            raise RuleError(
+                f"{_shown(value)} has an empty layer size (a comma too many?); must be "
+                f"{rule.describe()}"
+            )
     sizes = []
     assert rule.item is not None, "a sizes rule needs an item rule"
     for item in items:

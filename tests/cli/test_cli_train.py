@@ -9,7 +9,7 @@ import signal
 import numpy as np
 import pytest
 
-import tui_nn.cli.train as train_module
+import tui_nn.cli.headless_run as train_module
 import tui_nn.files
 from tui_nn.data import load_dataset
 from tui_nn.engine.network import Network

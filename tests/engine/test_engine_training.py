@@ -251,7 +251,7 @@ def test_reset_restarts_from_the_spec_seed_or_a_new_one():
         (HyperParams(optimizer="rmsprop"), "adam"),
         (HyperParams(batch_size=0), "batch size"),
         (HyperParams(l2=-0.1), "l2"),
-        (HyperParams(epochs=0), "epochs"),
+        (HyperParams(epochs=-1), "epochs"),
     ],
 )
 def test_bad_hyper_parameters_raise(hyper, word):

@@ -66,3 +66,19 @@ def test_a_failing_write_stops_the_stream_once(tmp_path):
     message = stream.write(1, record(1))
     assert message is not None and message.startswith("metrics stopped: cannot write")
     assert stream.write(1, record(2)) is None and stream.path is None
+
+
+def test_a_save_writes_the_last_epoch_the_stride_skipped(tmp_path):
+    """The metrics file ends where the saved run does (issue 25: it ended 9 epochs short)."""
+    clock, path = Clock(), tmp_path / "m.jsonl"
+    stream = MetricsStream(str(path), clock=clock)
+    for epoch in range(1, 3001):  # 1000 epochs a second: a stride of 64 after the first second
+        clock.now = epoch / 1000
+        stream.write(1, record(epoch))
+    assert written(path)[-1] != 3001 and stream.stride > 1
+    stream.write(1, record(3001))
+    assert written(path)[-1] != 3001  # skipped by the stride
+    assert stream.catch_up(1, record(3001)) is None
+    assert written(path)[-1] == 3001
+    stream.catch_up(1, record(3001))  # a second save of the same epoch: no second line
+    assert written(path).count(3001) == 1

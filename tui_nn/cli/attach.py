@@ -15,8 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from tui_nn.cli.options import UsageError
+from tui_nn.cli.options import UsageError, checked
 from tui_nn.cli.parser import make_parser
+from tui_nn.config import FPS
 
 EPILOG = """\
 examples:
@@ -35,7 +36,7 @@ def parser():
     p.add_argument("id", nargs="?", help="the trainer's id (default: the only or newest one)")
     p.add_argument("--list", action="store_true", help="list the running trainers")
     p.add_argument("--stop", metavar="ID", help="save the run of trainer ID and stop it")
-    p.add_argument("--fps", type=float, default=10.0, help="screen updates a second")
+    p.add_argument("--fps", default=None, metavar="N", help="snapshots a second (default 10)")
     p.add_argument("--low-bandwidth", action="store_true", help="fewer, cheaper redraws")
     return p
 
@@ -44,12 +45,16 @@ def main(argv: list[str]) -> int:
     from tui_nn.session.protocol.rendezvous import RendezvousError
 
     ns = parser().parse_args(argv)
+    fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)  # as the app checks its own --fps
+    for option, value in (("--stop", ns.stop), ("ID", ns.id)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option}: an empty trainer id; tui-nn attach --list shows them")
     try:
         if ns.list:
             return list_trainers()
-        if ns.stop:
+        if ns.stop is not None:
             return stop(ns.stop)
-        return attach(ns.id, ns.fps, ns.low_bandwidth)
+        return attach(ns.id, fps, ns.low_bandwidth)
     except RendezvousError as exc:
         raise UsageError(str(exc)) from None
 

@@ -17,18 +17,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tui_nn.cli.headless_run import loss_text, percent
 from tui_nn.cli.options import (
     UsageError,
     add_options,
     config_from_values,
     default_epochs,
     read_config_values,
+    require_epoch_budget,
     table_values,
     values_from_args,
 )
 from tui_nn.cli.parser import make_parser
 from tui_nn.cli.targets import check_target
-from tui_nn.cli.train import loss_text, percent
 from tui_nn.config import RunConfig, config_differences, train_data
 
 EPILOG = """\
@@ -54,7 +55,7 @@ def parser():
         metavar="KEY=VALUE",
         help="a setting of run B (repeatable)",
     )
-    add_options(p, exclude=("save", "load"), config=False)
+    add_options(p, exclude=("save", "load", "checkpoint-every"), config=False)
     return p
 
 
@@ -85,9 +86,26 @@ def parse_changes(items: list[str]) -> dict[str, Any]:
             raise UsageError(f"--set {item!r}: write KEY=VALUE, e.g. --set lr=0.3")
         table[key.strip()] = value.strip()
     try:
-        return table_values(table, "--set", Path.cwd())
+        values = table_values(table, "--set", Path.cwd())
     except Exception as exc:  # ConfigError: name the option as the user typed it
         raise UsageError(str(exc)) from None
+    refuse_file_options(values, "--set")
+    return values
+
+
+NOT_PER_RUN = {
+    "save": "compare saves no model (train each run with tui-nn train --save)",
+    "load": "both runs start from the same new weights (tui-nn train --load continues a model)",
+    "metrics": "--metrics holds both runs (field 'run': A or B); give it once, for both",
+    "checkpoint_every": "compare saves no model, so it has no checkpoints",
+}
+
+
+def refuse_file_options(values: dict[str, Any], where: str) -> None:
+    """`--set save=...` (or a run file's `save = ...`) would be ignored: refused by name."""
+    for key, why in NOT_PER_RUN.items():
+        if key in values:
+            raise UsageError(f"{where} {key.replace('_', '-')}: {why}")
 
 
 def build_configs(ns) -> tuple[RunConfig, RunConfig]:
@@ -95,10 +113,15 @@ def build_configs(ns) -> tuple[RunConfig, RunConfig]:
         raise UsageError("give at most two configuration files (A and B)")
     common = values_from_args(ns)
     files = [read_config_values(Path(p)) for p in ns.configs]
+    for path, values in zip(ns.configs, files):
+        refuse_file_options(values, f"{path}: key")
     values_a = {**(files[0] if files else {}), **common}
     values_b = {**(files[1] if len(files) > 1 else values_a), **common, **parse_changes(ns.changes)}
+    require_epoch_budget(values_a, "tui-nn compare")
     a, b = config_from_values(values_a), config_from_values(values_b)
-    epochs = common.get("epochs") or a.hyper.epochs or default_epochs(a)
+    epochs = next(
+        (e for e in (common.get("epochs"), a.hyper.epochs) if e is not None), default_epochs(a)
+    )
     a = replace(a, hyper=replace(a.hyper, epochs=epochs))
     b = replace(b, hyper=replace(b.hyper, epochs=epochs))
     return a, b
@@ -222,7 +245,9 @@ def main(argv: list[str]) -> int:
 
     ns = parser().parse_args(argv)
     config_a, config_b = build_configs(ns)
-    check_target("--metrics", ns.metrics)
+    reads = {"--data": ns.data, "--test-data": ns.test_data}
+    reads.update({f"run {'AB'[i]}'s configuration": path for i, path in enumerate(ns.configs[:2])})
+    check_target("--metrics", ns.metrics, "file", reads)
     a, b = Side("A", config_a), Side("B", config_b)
     shared = prepare(a, b)
     differences = config_differences(config_a, config_b)

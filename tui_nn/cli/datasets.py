@@ -90,9 +90,10 @@ def fetch(argv: list[str]) -> int:
                 f"cannot fetch {name!r}; downloadable: {', '.join(IMAGE_SETS)}, all "
                 "(digits ships with tui-nn, toy sets are generated)"
             )
+    mirror = checked_mirror(ns.mirror)
     for name in names:
         try:
-            folder = fetch_dataset(name, ns.data_dir, ns.mirror, progress=DownloadProgress())
+            folder = fetch_dataset(name, ns.data_dir, mirror, progress=DownloadProgress())
         except KeyboardInterrupt:
             print("\ntui-nn: interrupted; run the same command again to resume", file=sys.stderr)
             return 130
@@ -102,3 +103,22 @@ def fetch(argv: list[str]) -> int:
             return 1
         print(f"{name}: ready in {folder}")
     return 0
+
+
+def checked_mirror(given: str | None) -> str | None:
+    """--mirror (else TUI_NN_MIRROR) checked before any download: a usage error (exit 2)
+    naming where the mirror came from. None: the default mirror."""
+    import os
+
+    from tui_nn.data.fetch import check_mirror
+    from tui_nn.data.paths import ENV_MIRROR
+
+    source, mirror = "--mirror", given
+    if given is None:
+        source, mirror = ENV_MIRROR, os.environ.get(ENV_MIRROR) or None
+    if mirror is None:
+        return None
+    try:
+        return check_mirror(mirror)
+    except DataError as exc:
+        raise UsageError(f"{source}: {exc}") from None

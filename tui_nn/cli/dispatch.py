@@ -16,7 +16,7 @@ import tui_nn.cli.screenshot as screenshot
 from tui_nn import __version__
 from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
-from tui_nn.errors import one_line
+from tui_nn.errors import interrupted, one_line
 
 COMMANDS = (
     "train",
@@ -190,12 +190,13 @@ def run(argv: list[str]) -> int:
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
-        print("\ntui-nn: interrupted", file=sys.stderr)
-        return 130
+        return interrupted()
     except BrokenPipeError:  # `tui-nn datasets | head`
         _silence_stdout()
         return 1
     except Exception as exc:
+        if _interrupted_inside(exc):  # Ctrl-C in a class body: Python wraps it in RuntimeError
+            return interrupted()
         if isinstance(exc, user_errors()):
             error(str(exc))
             return 2
@@ -206,6 +207,16 @@ def run(argv: list[str]) -> int:
             f"(set {DEBUG_ENV}=1 to see the traceback)"
         )
         return 1
+
+
+def _interrupted_inside(exc: BaseException) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _silence_stdout() -> None:

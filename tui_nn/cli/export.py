@@ -38,14 +38,14 @@ def parser():
 def main(argv: list[str]) -> int:
     from tui_nn.cli.output import write_text
     from tui_nn.cli.predict import is_classifier
-    from tui_nn.cli.train import check_output_path
+    from tui_nn.cli.targets import check_target
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
     kind = ns.format.strip().lower()
     if kind not in FORMATS:
         raise UsageError(f"--format: unknown value {ns.format!r}; choose one of: pytorch, json")
-    check_output_path("-o", ns.output)
+    check_target("-o", ns.output, "file", {"the model": ns.model})
     model = load_model(ns.model)
     if kind == "pytorch":
         from tui_nn.cli.torch_script import script

@@ -27,7 +27,7 @@ exit codes: 0 gradients agree, 1 the worst relative error is above the tolerance
 
 TRAINING_ONLY = ("save", "metrics", "optimizer", "lr", "momentum", "batch-size", "epochs")
 TRAINING_ONLY += ("l1", "l2", "early-stopping", "dtype", "lr-schedule", "lr-step", "lr-gamma")
-TRAINING_ONLY += ("lr-min",)
+TRAINING_ONLY += ("lr-min", "checkpoint-every")
 DEFAULT_TOLERANCE = 1e-5
 CHECK_SAMPLES = Rule("check-samples", "whole", lo=1)
 TOLERANCE = Rule("tolerance", "number", lo=0, lo_open=True)

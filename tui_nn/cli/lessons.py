@@ -12,9 +12,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+from tui_nn.cli.headless_run import HeadlessRun
 from tui_nn.cli.options import config_from_values, default_epochs, table_values
 from tui_nn.cli.parser import make_parser
-from tui_nn.cli.train import HeadlessRun, build_network
+from tui_nn.cli.train import build_network
 from tui_nn.config import RunConfig
 from tui_nn.lessons import Lesson, LessonError, find_lesson, goal_values, shipped_lessons
 from tui_nn.lessons.controls import control_name, shown_name

@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tui_nn.config import RULES, RunConfig
+from tui_nn.config import CHECKPOINT, RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.files import ConfigError, read_toml
 from tui_nn.rule import Rule, RuleError
@@ -34,6 +34,7 @@ FILE_RULES = (
     Rule("save", "path", "save the trained model here (.npz)", "PATH.npz", "files", "none"),
     Rule("load", "path", "start from this model file (.npz)", "PATH.npz", "files", "none"),
     Rule("metrics", "path", "write one JSON line per epoch here", "PATH", "files", "none"),
+    CHECKPOINT,
 )
 OPTIONS: tuple[Rule, ...] = (*RULES.values(), *FILE_RULES)
 """Every training option of the commands: the run's rules (`tui_nn.config.RULES`) and the
@@ -87,12 +88,31 @@ def add_options(
 
 
 def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str, Any]:
-    """Check every given value; `where(opt)` names it in messages ("--lr", "run.toml: lr")."""
+    """Check every given value; `where(opt)` names it in messages ("--lr", "run.toml: lr").
+    An empty value is refused (an unset shell variable, a stray `=`), except for the hidden
+    sizes, where empty means no hidden layer."""
+    for dest, value in raw.items():
+        opt = BY_DEST[dest]
+        if isinstance(value, str) and not value.strip() and opt.kind != "sizes":
+            raise UsageError(
+                f"{where(opt)}: an empty value; give {opt.describe()} (or leave the option "
+                "out for its default)"
+            )
     return {
         dest: checked(BY_DEST[dest], value, where(BY_DEST[dest]))
         for dest, value in raw.items()
         if value is not None
     }
+
+
+def require_epoch_budget(values: dict[str, Any], command: str) -> None:
+    """`--epochs inf` (no limit) is the app's: it trains until paused. A command that trains
+    to the end refuses it rather than quietly using its default."""
+    if "epochs" in values and values["epochs"] is None:
+        raise UsageError(
+            f"--epochs: no limit is for the app, which trains until paused; {command} needs a "
+            "number of epochs, e.g. --epochs 500"
+        )
 
 
 def values_from_args(ns: argparse.Namespace) -> dict[str, Any]:
@@ -114,7 +134,7 @@ def _data_paths_absolute(values: dict[str, Any], base: Path | None = None) -> di
             path = base / path
         if dest in DATA_PATHS:
             path = path.absolute()
-        values[dest] = str(path)
+        values[dest] = str(path) + (os.sep if value.endswith(os.sep) else "")  # "out/": a folder
     return values
 
 
@@ -241,6 +261,7 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
     if "data" in values:
         dataset = replace(dataset, path=values["data"])
     if name != "csv":
+        _csv_only(values, name)
         dataset = replace(dataset, path=None, target=None)
     dataset = replace(dataset, **{k: values[k] for k in DATA_KEYS if k in values})
     if "seed" in values:
@@ -264,6 +285,20 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
             auto = key in AUTO_KEYS and values[key] == "auto"
             changes[key] = None if auto else values[key]
     return replace(base, **changes)
+
+
+CSV_ONLY = {"target": None, "task": "auto"}
+"""Options that only a CSV file reads, and their value that changes nothing (None: any value
+is refused without --data)."""
+
+
+def _csv_only(values: dict[str, Any], name: str) -> None:
+    for key, harmless in CSV_ONLY.items():
+        if key in values and (harmless is None or values[key] != harmless):
+            raise UsageError(
+                f"--{BY_DEST[key].name} is for a CSV file's columns; it needs --data PATH.csv "
+                f"(the dataset is {name})"
+            )
 
 
 def _dataset_choice(values: dict[str, Any], base: RunConfig | None) -> str:

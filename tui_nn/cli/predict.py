@@ -40,12 +40,12 @@ def parser():
 
 def main(argv: list[str]) -> int:
     from tui_nn.cli.output import write_text
-    from tui_nn.cli.train import check_output_path
+    from tui_nn.cli.targets import check_target
     from tui_nn.data.csvdata import read_model_inputs
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
-    check_output_path("-o", ns.output)
+    check_target("-o", ns.output, "file", {"the model": ns.model, "--data": ns.data})
     model = load_model(ns.model)
     inputs = read_model_inputs(ns.data, model.normalization, raw_inputs(model))
     header, rows = prediction_rows(model, inputs)

@@ -103,7 +103,9 @@ def request_from(ns: argparse.Namespace) -> ShotRequest | None:
         raise UsageError(
             f"--screenshot: {path!r} must end in .svg (an SVG picture) or .txt (plain text)"
         )
-    target = check_target("--screenshot", path)
+    resume = ns.resume if isinstance(ns.resume, str) else None
+    reads = {"--data": ns.data, "--test-data": ns.test_data, "--config": ns.config, "--resume": resume}
+    target = check_target("--screenshot", path, "file", reads)
     size = DEFAULT_SIZE if ns.screenshot_size is None else parse_size(ns.screenshot_size)
     after = None if ns.screenshot_after is None else parse_seconds(ns.screenshot_after)
     return ShotRequest(path, target, KINDS[suffix], size, after)

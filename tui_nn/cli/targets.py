@@ -1,79 +1,56 @@
-"""Checking where `--save` and `--metrics` will write, before any training is done.
+"""Checking where a command will write (`--save`, `--metrics`, `-o`, `--screenshot`) before any
+work is done: the one check of `tui_nn.outputs`, its refusal as a usage error (exit 2).
 
-A result that cannot be written is found out in the first second, not after an hour of
-training: a folder that does not exist or is not writable, a FIFO, a device, a socket or a
-directory is one line and exit 2. A symlink is followed (its target is what gets written; the
-link stays). `--metrics` never overwrites a model file (a `.npz` zip), and continues (appends
-to) its file when the run continues a model (`--load`).
+A result that cannot or must not be written is found out in the first second, not after an
+hour of training: a folder that does not exist or is not writable, a FIFO, a device, a socket
+or a directory; a model file (unless the output is a model); one of the command's own inputs,
+however it is spelled. A symlink is followed (its target is what gets written; the link stays).
+`--metrics` continues (appends to) its file when the run continues a model (`--load`).
 """
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from tui_nn.cli.options import UsageError
+from tui_nn.outputs import OutputError, OutputKind, PathLike, check_output
 
-KINDS = {
-    stat.S_IFDIR: "a directory",
-    stat.S_IFIFO: "a FIFO (named pipe)",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-}
+INPUT_OPTIONS = ("load", "data", "test_data")  # option values that name files a command reads
 
 
-def check_target(option: str, path: str | None) -> Path | None:
-    """The file `path` will really write (a symlink's target), or UsageError naming why it
-    cannot be written."""
-    if path is None:
-        return None
-    given = Path(path).expanduser()
-    target = Path(os.path.realpath(given))
+def check_target(
+    option: str,
+    path: PathLike | None,
+    kind: OutputKind = "file",
+    reads: Mapping[str, PathLike | None] | None = None,
+    writes: Mapping[str, PathLike | None] | None = None,
+) -> Path | None:
+    """`tui_nn.outputs.check_output`, a refusal as a UsageError."""
     try:
-        mode = os.stat(target).st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise UsageError(f"{option}: cannot use {path}: {exc.strerror}") from None
-    if mode is not None and not stat.S_ISREG(mode):
-        kind = KINDS.get(stat.S_IFMT(mode), "not a regular file")
-        raise UsageError(f"{option}: {path} is {kind}; give the name of a regular file")
-    folder = target.parent
-    if not folder.is_dir():
-        raise UsageError(f"{option}: directory {str(given.parent)!r} does not exist")
-    try:  # the real test (permissions, a read-only file system, root or not): make a file
-        fd, probe = tempfile.mkstemp(prefix=".tui-nn-probe-", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise UsageError(
-            f"{option}: directory {str(given.parent)!r} is not writable ({exc.strerror})"
-        ) from None
-    if mode is not None and not os.access(target, os.W_OK):
-        raise UsageError(f"{option}: {path} is not writable")
-    return target
+        return check_output(option, path, kind, reads, writes)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
 
 
-def is_model_file(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(4) == b"PK\x03\x04"
-    except OSError:
-        return False
+def inputs_of(values: Mapping[str, Any], config_file: str | None = None) -> dict[str, Any]:
+    """The files a training command reads, by option: `--load`, `--data`, `--test-data`,
+    `--config`."""
+    found = {f"--{dest.replace('_', '-')}": values.get(dest) for dest in INPUT_OPTIONS}
+    found["--config"] = config_file
+    return {name: path for name, path in found.items() if path}
 
 
-def check_metrics_target(path: str | None, save: Path | None, load: str | None) -> Path | None:
-    """As `check_target`, and the metrics file is never a model file (or the --save file)."""
-    target = check_target("--metrics", path)
-    if target is None:
-        return None
-    if is_model_file(target):
-        raise UsageError(f"--metrics: {path} holds a model file; give a .jsonl name")
-    if save is not None and target == save:
-        raise UsageError(f"--metrics: {path} is also the --save file")
-    if load is not None and target == Path(os.path.realpath(load)):
-        raise UsageError(f"--metrics: {path} is the --load model")
-    return target
+def check_train_targets(
+    values: Mapping[str, Any], config_file: str | None = None
+) -> tuple[Path | None, Path | None]:
+    """`--save` and `--metrics` of `train`: the model may replace the `--load` model (continuing
+    a model in place); neither replaces another input, and they are two files."""
+    reads = inputs_of(values, config_file)
+    save_reads = {k: v for k, v in reads.items() if k != "--load"}
+    save = check_target("--save", values.get("save"), "model", save_reads)
+    metrics = check_target(
+        "--metrics", values.get("metrics"), "file", reads, {"--save": values.get("save")}
+    )
+    return save, metrics

@@ -42,7 +42,7 @@ def parser():
         "Trace one sample through the network: forward, cost, backward, one gradient step.",
         EPILOG,
     )
-    add_options(p, exclude=("save", "metrics"))
+    add_options(p, exclude=("save", "metrics", "checkpoint-every"))
     trace = p.add_argument_group("trace")
     trace.add_argument("--sample", metavar="I", default=None, help="index of the sample (from 0)")
     trace.add_argument("--split", default="train", help="which set the sample is from: train|test")

@@ -18,6 +18,7 @@ import hashlib
 import http.client
 import os
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,37 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+MIRROR_SCHEMES = ("https", "http", "file")
+
+
+def check_mirror(mirror: str) -> str:
+    """A mirror that can work, or DataError saying why it cannot (before any download): an
+    http(s):// or file:// URL with somewhere to go, or a folder that exists."""
+    text = mirror.strip()
+    if not text:
+        raise DataError(
+            "an empty mirror; give a URL (https://...) or a folder (or leave it out: the "
+            "default mirror)"
+        )
+    if "://" in text:
+        parsed = urllib.parse.urlsplit(text)
+        if parsed.scheme.lower() not in MIRROR_SCHEMES:
+            raise DataError(
+                f"{text!r} is not an https://, http:// or file:// URL (nor a folder)"
+            )
+        if parsed.scheme.lower() != "file" and not parsed.hostname:
+            raise DataError(f"{text!r} names no server")
+        folder = urllib.request.url2pathname(parsed.path) if parsed.scheme == "file" else None
+    else:
+        folder = text
+    if folder is not None and "{name}" not in folder:
+        path = Path(folder).expanduser()
+        if not path.is_dir():
+            what = "is not a folder" if path.exists() else "does not exist"
+            raise DataError(f"folder {str(path)!r} {what}")
+    return text
 
 
 def mirror_url(name: str, mirror: str | None = None) -> str:

@@ -36,12 +36,21 @@ def split_indices(
         _check_some_test(f, n_test, n)
         return order[n_test:], order[:n_test]
     train_parts, test_parts = [], []
-    for c in np.unique(labels):
+    classes = np.unique(labels)
+    for c in classes:
         members = rng.permutation(np.flatnonzero(labels == c))
         n_test = min(int(round(len(members) * f)), len(members) - 1)
         test_parts.append(members[:n_test])
         train_parts.append(members[n_test:])
-    _check_some_test(f, sum(len(p) for p in test_parts), n)
+    n_test = sum(len(p) for p in test_parts)
+    if f > 0 and n_test == 0 and len(classes) == n:
+        raise DataError(
+            f"test fraction {f:g} holds out no test sample: the {n} rows hold {n} classes, one "
+            "sample each, and a class's only sample stays in training. Is the target a column "
+            "of classes? (--target names another column; --task regression reads numbers; "
+            "--test-fraction 0 trains on all)"
+        )
+    _check_some_test(f, n_test, n)
     train = rng.permutation(np.concatenate(train_parts))
     test = rng.permutation(np.concatenate(test_parts))
     return train.astype(np.int64), test.astype(np.int64)

@@ -54,8 +54,10 @@ _RULES = (
     Rule("batch-size", "whole", "samples per step, or 'full'", "N|full", label="batch size",
          lo=1, optional=True, none_words=("full", "all")),
     Rule("epochs", "whole",
-         "epochs to train (train's default: 100 on toy sets, 20 on digits, 10 on MNIST)", "N",
-         lo=1, optional=True, none_words=("none", "off", "inf", "\u221e", "-", "")),
+         "epochs to train (train's default: 100 on toy sets, 20 on digits, 10 on MNIST; 0 saves "
+         "the initial weights)", "N",
+         lo=0, optional=True, none_words=("none", "off", "inf", "\u221e", "-", ""),
+         editor=(1, 10**9)),  # the app trains until paused: a budget of 0 would end at once
     Rule("l1", "number", "L1 penalty", lo=0, hi=1),
     Rule("l2", "number", "L2 penalty (weight decay)", lo=0, hi=1),
     Rule("early-stopping", "whole",

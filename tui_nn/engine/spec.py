@@ -26,12 +26,16 @@ class LayerSpec:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LayerSpec:
-        try:
-            return cls(units=int(d["units"]), activation=str(d.get("activation", "relu")))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise SpecError(
-                f"bad layer spec {d!r}: needs 'units' (integer) and 'activation'"
-            ) from exc
+        """From a file's JSON: `units` a whole number, `activation` a name (checked against the
+        registry by `validate_spec`)."""
+        if not isinstance(d, dict) or "units" not in d:
+            raise SpecError(f"bad layer spec {d!r}: needs 'units' (integer) and 'activation'")
+        units, activation = d["units"], d.get("activation", "relu")
+        if not _whole(units):
+            raise SpecError(f"units must be a whole number, got {units!r}")
+        if not isinstance(activation, str):
+            raise SpecError(f"activation must be a name, got {activation!r}")
+        return cls(units=int(units), activation=activation)
 
 
 @dataclass(frozen=True)
@@ -93,15 +97,42 @@ class NetworkSpec:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NetworkSpec:
+        """From a file's JSON, every field of its type (names are checked against the
+        registries by `validate_spec`); SpecError names the field."""
+        if not isinstance(d, dict) or "n_inputs" not in d or "output" not in d:
+            raise SpecError("bad network spec: needs 'n_inputs' and 'output'")
+        hidden = d.get("hidden", [])
+        if not isinstance(hidden, list):
+            raise SpecError(f"hidden must be a list of layers, got {hidden!r}")
+        for key in ("n_inputs", "seed"):
+            if key in d and not (_whole(d[key]) and d[key] >= 0):
+                raise SpecError(f"{key} must be a whole number >= 0, got {d[key]!r}")
+        for key in ("loss", "init", "dtype"):
+            if key in d and not isinstance(d[key], str):
+                raise SpecError(f"{key} must be a name, got {d[key]!r}")
+        layers = []
+        for i, h in enumerate(hidden):
+            try:
+                layers.append(LayerSpec.from_dict(h))
+            except SpecError as exc:
+                raise SpecError(f"hidden layer {i + 1}: {exc}") from None
         try:
-            return cls(
-                n_inputs=int(d["n_inputs"]),
-                hidden=tuple(LayerSpec.from_dict(h) for h in d.get("hidden", ())),
-                output=LayerSpec.from_dict(d["output"]),
-                loss=str(d.get("loss", "bce")),
-                init=str(d.get("init", "auto")),
-                seed=int(d.get("seed", 0)),
-                dtype=str(d.get("dtype", "float32")),
-            ).validate()
-        except (KeyError, TypeError) as exc:
-            raise SpecError(f"bad network spec: missing or wrong field ({exc})") from exc
+            output = LayerSpec.from_dict(d["output"])
+        except SpecError as exc:
+            raise SpecError(f"output layer: {exc}") from None
+        return cls(
+            n_inputs=int(d["n_inputs"]),
+            hidden=tuple(layers),
+            output=output,
+            loss=d.get("loss", "bce"),
+            init=d.get("init", "auto"),
+            seed=int(d.get("seed", 0)),
+            dtype=d.get("dtype", "float32"),
+        ).validate()
+
+
+def _whole(value: Any) -> bool:
+    """A whole number as JSON stores one (not a bool, not text; 8.0 is 8)."""
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+    )

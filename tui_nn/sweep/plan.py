@@ -222,6 +222,11 @@ def _budget(where: str, raw: dict[str, Any]) -> dict[str, Any]:
     for key in ("epochs", "early-stopping"):
         if key in raw:
             budget[key.replace("-", "_")] = _checked(where, key, raw[key], "[sweep] ")
+    if budget.get("epochs") == 0:  # the rule allows 0 (train saves the initial weights)
+        raise SweepError(
+            f"{where}: [sweep] epochs = 0: 0 is out of range (must be a whole number >= 1: "
+            "a trial trains)"
+        )
     return budget
 
 

@@ -9,7 +9,9 @@ Its life:
 2. Train, steered by the commands of every attached app (loop.serve), and publish
    every snapshot to all of them. A newly attached app first gets a full snapshot: the run's
    whole (thinned) history, its data and a decision grid, then the live ones.
-3. When the last app leaves (detached, hung up, crashed), save the run to its run file (if it
+3. While it trains, rewrite the run file at least every `checkpoint_every` seconds of training
+   (30 by default; atomically), so a kill -9, the OOM killer or a reboot loses no more.
+   When the last app leaves (detached, hung up, crashed), save the run to its run file (if it
    trained at all) and go on training. A run that finishes (epoch budget, early stopping) while
    no app is attached is saved too; it then waits, paused, blocked in `wait()` (~0 % CPU).
 4. End on `Stop` (the app's `q`, after its Save), on `Hello("stop")` (`tui-nn attach --stop`,
@@ -26,6 +28,9 @@ from multiprocessing.connection import Listener
 
 import tui_nn.session.protocol.rendezvous as rendezvous
 import tui_nn.session.trainer.snapshots as snapshots
+from tui_nn.autosave import Autosave
+from tui_nn.config import DEFAULT_CHECKPOINT
+from tui_nn.errors import one_line
 from tui_nn.session.protocol.hello import Launch, Status, Stopped
 from tui_nn.session.protocol.messages import Save, Stop
 from tui_nn.session.trainer.hub import Hub, Joined, Left, Terminate
@@ -51,6 +56,11 @@ class Control:
         self.id, self.hub, self.runner, self.launch = trainer_id, hub, runner, launch
         self.started = time.time()
         self.saved_finish = False  # the finished run was saved while detached
+        # the run file rewritten at least every checkpoint_every seconds of training (the
+        # runner's stopwatch: paused time does not count), so kill -9 loses no more
+        every = getattr(launch.config, "checkpoint_every", DEFAULT_CHECKPOINT)
+        self.autosave = Autosave(every, lambda: runner.stopwatch.read(runner.clock()))
+        self.checkpoint_failed: str | None = None
 
     def handle(self, event: object) -> bool | None:
         """True/False: handled (False ends the trainer); None: not ours, a Runner command."""
@@ -85,6 +95,7 @@ class Control:
         except OSError:
             pass  # the Save says what is wrong
         runner.apply(Save(path))
+        self.autosave.saved()  # the next checkpoint is due a whole period later
         return path if runner.saved_path == path else None
 
     def _joined(self, event: Joined) -> bool:
@@ -131,6 +142,26 @@ class Control:
         if snap.state == "finished" and not self.hub.clients and not self.saved_finish:
             self.saved_finish = True
             self.save_run()  # finished while detached: saved, then it waits paused
+        elif snap.state == "running" and self.autosave.overdue():
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """The run so far to its run file, quietly (the status line keeps its message); a
+        failure is said once per reason, and training goes on."""
+        runner, path = self.runner, self.launch.run_path
+        self.autosave.saved()
+        if path is None or runner.trainer is None or runner.trainer.step_count == 0:
+            return
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            runner.write_run(path)
+        except Exception as exc:  # a full disk must not stop the training
+            failed = f"checkpoint failed: cannot save to {path}: {one_line(exc)}"
+            if failed != self.checkpoint_failed:
+                runner.message, runner.urgent = failed, True
+            self.checkpoint_failed = failed
+        else:
+            self.checkpoint_failed = None
 
 
 def wait_launch(hub: Hub) -> Joined | None:

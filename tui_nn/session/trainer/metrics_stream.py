@@ -5,8 +5,9 @@ The history the trainer keeps (and snapshots and model files carry) is bounded a
 every epoch while training goes at up to `LINES_PER_SECOND` epochs a second; faster than that
 (a toy set at full speed runs ~1000 epochs a second, which would be half a gigabyte an hour),
 every k-th epoch, k the smallest power of two that keeps it within the rate, measured each
-second; the epoch that ends a run (budget, early stopping) is always written. Each line names
-its epoch, so a reader sees the stride. (`tui-nn train --metrics` writes every epoch.) A
+second; the epoch that ends a run (budget, early stopping) is always written, and so is the
+last epoch whenever the run is saved (`catch_up`). Each line names its epoch, so a reader sees
+the stride. (`tui-nn train --metrics` writes every epoch.) A
 failing write (a full disk, a folder removed) stops the stream, said once, and never the run.
 """
 
@@ -44,6 +45,7 @@ class MetricsStream:
         self._clock = clock
         self._window: tuple[float, int] | None = None  # (start, epochs seen since)
         self._writer = None
+        self.written: tuple[int, int] | None = None  # (run id, epoch) of the last line
 
     def _due(self, epoch: int, last: bool) -> bool:
         now = self._clock()
@@ -60,6 +62,16 @@ class MetricsStream:
         the one-line reason the stream just stopped."""
         if self.path is None or not self._due(record.epoch, last):
             return None
+        return self._append(run_id, record)
+
+    def catch_up(self, run_id: int, record: EpochRecord) -> str | None:
+        """The run is saved: its last epoch goes in the file too, if the stride skipped it
+        (the metrics file always ends where the saved run does)."""
+        if self.path is None or self.written == (run_id, record.epoch):
+            return None
+        return self._append(run_id, record)
+
+    def _append(self, run_id: int, record: EpochRecord) -> str | None:
         from tui_nn.files import MetricsWriter
 
         try:
@@ -67,6 +79,7 @@ class MetricsStream:
                 os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
                 self._writer = MetricsWriter(self.path, append=True)
             self._writer.write({"run": run_id, **record.to_dict()})
+            self.written = (run_id, record.epoch)
             return None
         except (OSError, ValueError) as exc:
             path, self.path = self.path, None

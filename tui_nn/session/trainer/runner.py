@@ -166,6 +166,8 @@ class Runner:
                 last.samples,
             )
             trainer.elapsed = self.stopwatch.total = last.seconds  # the clock goes on
+        if saved.elapsed is not None:  # the wall-clock time shown, paced waits included
+            self.stopwatch.total = max(self.stopwatch.total, saved.elapsed)
         self.sent = None
         forked = forking.restore_from(trainer, path)  # a fork: optimizer, shuffling, counters
         self.message = f"{'forked' if forked else 'resumed'} from {path}"
@@ -326,12 +328,22 @@ class Runner:
             loss=loss,
         ).validate()
 
-    def _save(self, cmd: Save) -> None:
+    def write_run(self, path: str) -> None:
+        """The run to its file (Save, and the detached trainer's checkpoints): weights, history
+        and the elapsed time, so that --resume goes on from them; the metrics file gets the
+        last epoch if its stride skipped it. Raises what the save raises."""
         from tui_nn.files import save_model
 
+        trainer = self.trainer
+        elapsed = max(trainer.elapsed, self.stopwatch.read(self.clock()))
+        history = trainer.history.block()
+        save_model(path, self.net, self.current_config(), self.dataset, history, elapsed)
+        if len(history):
+            self.metrics.catch_up(self.run_id, history[-1])
+
+    def _save(self, cmd: Save) -> None:
         try:
-            config = self.current_config()
-            save_model(cmd.path, self.net, config, self.dataset, self.trainer.history.block())
+            self.write_run(cmd.path)
         except Exception as exc:  # the app waits for an answer: always give one
             self.save_failed = f"cannot save to {cmd.path}: {one_line(exc)}"
             self.message, self.urgent = self.save_failed, True

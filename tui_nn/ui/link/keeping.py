@@ -98,7 +98,7 @@ class RunKeeper:
             return None
         if not session.alive:
             if not self.link.stopped_elsewhere:  # else: saved there
-                self.save_error = "the run was not saved: the trainer is not running"
+                self.save_error = runs.not_saved(self.run_path)
             return None
         path = self.run_file()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,7 @@ class RunKeeper:
             session.send(Pause())  # what is saved is the last epoch trained: q stops here
             session.send(Save(str(path)))
         except Exception:  # the trainer is gone: nothing to save
-            self.save_error = "the run was not saved: the trainer is not running"
+            self.save_error = runs.not_saved(self.run_path)
             return None
         return path
 

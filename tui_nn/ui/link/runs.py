@@ -115,3 +115,23 @@ def load_run(resume: str | bool) -> SavedRun:
     except (ModelFileError, OSError, ValueError) as exc:
         raise RunError(f"--resume: {exc}") from None
     return SavedRun(path=path, config=model.config, history=tuple(model.history))
+
+
+def not_saved(path: Path | None) -> str:
+    """Why quitting saved nothing (the trainer is gone: killed, crashed), and what its
+    checkpoints kept (the trainer rewrites the run file while it trains)."""
+    from tui_nn.files import ModelFileError, load_model
+
+    reason = "the run was not saved: the trainer is not running"
+    if path is None or not Path(path).is_file():
+        return reason
+    try:
+        model = load_model(path)
+        when = time.strftime("%H:%M:%S", time.localtime(Path(path).stat().st_mtime))
+    except (ModelFileError, OSError, ValueError):
+        return reason
+    epoch = model.history[-1].epoch if len(model.history) else 0
+    return (
+        f"the trainer is not running; its last checkpoint (epoch {epoch}, saved at {when}) is "
+        f"in {path}: tui-nn --resume {path}"
+    )

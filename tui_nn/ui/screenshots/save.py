@@ -1,7 +1,8 @@
 """Screenshots: `S` or the palette's "Screenshot" saves an SVG of the screen into the current
 folder (or, when that cannot be written, the runs folder) and says where. Textual's own
 command saves to a Downloads folder and fails on a machine without one; this replaces it.
-Written atomically (atomic.atomic_write), never over something that is not a regular file.
+Written atomically (atomic.atomic_write), never over something that is not a regular file or
+over a model file (tui_nn.outputs).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import tui_nn.ui.link.runs as runs
 from tui_nn.atomic import atomic_write
+from tui_nn.outputs import OutputError, check_output
 
 
 def screenshot_name(now: float | None = None) -> str:
@@ -19,9 +21,12 @@ def screenshot_name(now: float | None = None) -> str:
 
 
 def save_svg(svg: str, path: Path) -> Path:
-    """Write `svg` to `path` atomically; refuses a target that is not a regular file."""
-    if path.exists() and not path.is_file():
-        raise OSError(f"{path} exists and is not a regular file")
+    """Write `svg` to `path` atomically; refuses what an output never replaces
+    (`tui_nn.outputs`: something not a regular file, a model file)."""
+    try:
+        check_output("screenshot", path)
+    except OutputError as exc:
+        raise OSError(str(exc)) from None
     with atomic_write(path, "w") as f:
         f.write(svg)
     return path
