@@ -282,6 +282,8 @@ class NeuronMapsView(RowWidget, Widget, can_focus=True):
         else:
             name = neuron_name(self.map_layer, self.n_layers, self.neuron)
             head = f"{when}{name}: {formula(self.map_layer, self.neuron, maps.activation)}"
+            if len(head) > width:  # narrow: the neuron and its activation
+                head = f"{when}{name}: {maps.activation}, neuron {self.neuron + 1} of {maps.values.shape[0]}"
         return head + over if len(head + over) <= width else head
 
     def _large(self, maps: NeuronMaps, scale: Scale, width: int, body: int):
