@@ -130,11 +130,15 @@ async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
         rows = [row.text for row in rows if row is not None]
         # the title drops words to fit the panel, never a number: "predicted: 3 of 16 wrong ..."
         assert len(rows[0].rstrip()) <= strip.size.width and rows[0].rstrip().endswith("))")
-        wrong = int(np.sum(p.image_predicted[:16] != p.image_true[:16]))
+        # the mistakes come first (issue 26): the 16 shown hold as many of them as there are
+        wrong = min(16, int(np.sum(p.image_predicted != p.image_true)))
         assert f"{wrong} of 16 wrong" in rows[0] or f"{wrong}/16 wrong" in rows[0]
-        names = [str(int(c)) for c in p.image_predicted]
+        order = [i for i in range(len(p.image_true)) if p.image_predicted[i] != p.image_true[i]]
+        order += [i for i in range(len(p.image_true)) if p.image_predicted[i] == p.image_true[i]]
+        first = str(int(p.image_predicted[order[0]]))
         label_rows = [r for r in rows[1:] if r.strip() and r.strip()[0] in "0123456789✗"]
-        assert label_rows and label_rows[0].split()[0].lstrip("✗").startswith(names[0])
+        assert label_rows and label_rows[0].split()[0].lstrip("✗").startswith(first)
+        assert label_rows[0].split()[0].startswith("✗") == bool(wrong)
         await pilot.press("V")
         await wait_for(pilot, lambda: matrix.display, "back to the matrix")
 

@@ -31,6 +31,15 @@ RIGHT_STYLE = Style(color="green")
 WRONG_STYLE = Style(color="red", bold=True)
 
 
+def grey_levels(images: np.ndarray) -> np.ndarray:
+    """(m, s, s) uint8 images as grey palette levels, padded to an even number of pixel rows."""
+    levels = (images.astype(np.int64) * len(GREYS) // 256).astype(np.int16)
+    m, side = levels.shape[0], levels.shape[1]
+    if side % 2:
+        levels = np.concatenate([levels, np.full((m, 1, side), -1, dtype=np.int16)], axis=1)
+    return levels
+
+
 class SampleStrip(PanelRows, Widget, can_focus=True):
     """`set_data(summary)` once per dataset, `update_panel(panel)` as predictions arrive."""
 
@@ -137,7 +146,6 @@ class SampleStrip(PanelRows, Widget, can_focus=True):
             note = WAITING_NOTE if self.summary is not None else NO_DATA_NOTE
             return [[Segment(note, base + Style(dim=True))]]
         images = p.images
-        side = images.shape[1]
         per_row, n_rows, cell_w = self.layout_cells(width, height)
         shown = min(len(images), per_row * n_rows)
         order = self._order(shown)
@@ -151,26 +159,29 @@ class SampleStrip(PanelRows, Widget, can_focus=True):
             f"{wrong}/{shown} wrong",
         )
         out = [[Segment(title, base + Style(bold=True))]]
-        levels = (images.astype(np.int64) * len(GREYS) // 256).astype(np.int16)
-        if side % 2:
-            pad = np.full((len(levels), 1, side), -1, dtype=np.int16)
-            levels = np.concatenate([levels, pad], axis=1)
+        levels = grey_levels(images)
         for r in range(n_rows):
             batch = order[r * per_row : min(shown, (r + 1) * per_row)]
             if not batch:
                 break
-            for y in range(0, levels.shape[1], 2):
-                segments: list[Segment] = []
-                for i in batch:
-                    segments += self._styles.row(levels[i, y], levels[i, y + 1], base)
-                    segments.append(Segment(" ", base))
-                out.append(segments)
+            out += self._image_rows(levels, batch, base)
             label_row: list[Segment] = []
             for i in batch:
                 text, style = self.label(i)
                 label_row.append(Segment(text[: cell_w - 1].ljust(cell_w), base + style))
             out.append(label_row)
         return out
+
+    def _image_rows(self, levels: np.ndarray, batch: list[int], base: Style) -> list[list[Segment]]:
+        """The pixel rows of images `batch`, side by side with a space between them."""
+        rows = []
+        for y in range(0, levels.shape[1], 2):
+            segments: list[Segment] = []
+            for i in batch:
+                segments += self._styles.row(levels[i, y], levels[i, y + 1], base)
+                segments.append(Segment(" ", base))
+            rows.append(segments)
+        return rows
 
     def _cell_lines(self, width: int, height: int) -> list[list[Segment]]:
         base, cell = self.rich_style, self.cell
@@ -189,20 +200,12 @@ class SampleStrip(PanelRows, Widget, can_focus=True):
         out = [[Segment(title, base + Style(bold=True))]]
         mark = base + Style(reverse=True)
         if cell.images is not None and m:
-            levels = (cell.images.astype(np.int64) * len(GREYS) // 256).astype(np.int16)
-            side = levels.shape[1]
-            if side % 2:
-                pad = np.full((m, 1, side), -1, dtype=np.int16)
-                levels = np.concatenate([levels, pad], axis=1)
+            side = cell.images.shape[1]
+            levels = grey_levels(cell.images)
             per_row = max(1, width // (side + 1))
             for start in range(0, m, per_row):
                 batch = list(range(start, min(m, start + per_row)))
-                for y in range(0, levels.shape[1], 2):
-                    segments: list[Segment] = []
-                    for i in batch:
-                        segments += self._styles.row(levels[i, y], levels[i, y + 1], base)
-                        segments.append(Segment(" ", base))
-                    out.append(segments)
+                out += self._image_rows(levels, batch, base)
                 out.append([Segment(f"#{int(cell.indices[i])}"[:side].ljust(side + 1),
                                     mark if i == self.selected else base + Style(dim=True))
                             for i in batch])  # fmt: skip
