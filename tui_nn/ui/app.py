@@ -374,6 +374,8 @@ class TuiNNApp(App[str | None]):
         neuron = event.diagram.selected_neuron()
         if neuron is not None and event.diagram.has_focus:
             self.views.peek(*neuron)
+        elif neuron is None:  # a weight or an input: the picture of the data again
+            self.views.unpeek()
 
     @on(NeuronMapsView.LayerChanged)
     def _maps_layer_changed(self) -> None:

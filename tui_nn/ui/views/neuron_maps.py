@@ -255,7 +255,8 @@ class NeuronMapsView(RowWidget, Widget, can_focus=True):
         """(key, make_row(base) -> Strip) per screen row."""
         maps, summary = self.maps, self.summary
         if summary is None or maps is None or maps.layer != self.map_layer or height < 3:
-            note = NO_MAPS if summary is None or summary.plane or summary.n_inputs == 1 else NO_PLANE
+            planar = summary is None or summary.plane or summary.n_inputs in (1, 2)
+            note = NO_MAPS if planar else NO_PLANE
             return [(("note", note), lambda base, t=note: Strip([Segment(t, base)]))]
         scale = Scale(maps.lo, maps.hi, len(DIVERGING))
         title = self._title(maps, width)
