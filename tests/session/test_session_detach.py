@@ -18,7 +18,7 @@ from session_helpers import WAIT, Collector, make_config
 import tui_nn.session.protocol.rendezvous as rendezvous
 from tui_nn.files import load_model, read_metrics
 from tui_nn.session.client.proxy import TrainingSession, ask
-from tui_nn.session.protocol.messages import SetHyper, Snapshot, Start, Step
+from tui_nn.session.protocol.messages import SetHyper, Snapshot, Start, Step, TrainerDied
 
 
 def wait_until(condition, what: str, timeout: float = WAIT):
@@ -175,7 +175,7 @@ def test_sigterm_saves_the_run_and_ends_the_trainer(started):
     sink.snap(n, state="paused", epoch=1)
     pid = session.pid
     os.kill(pid, 15)
-    died = sink.wait(lambda m: not isinstance(m, Snapshot))
+    died = sink.wait(lambda m: isinstance(m, TrainerDied))
     assert "stopped by SIGTERM" in died.message and "saved to" in died.message
     wait_until(lambda: not rendezvous.pid_alive(pid), "the trainer to end")
     assert load_model(run).history[-1].epoch == 1 and rendezvous.trainers() == []

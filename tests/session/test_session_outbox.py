@@ -13,7 +13,7 @@ from test_session_detach import started, wait_until  # noqa: F401 - the fixture
 import tui_nn.session.protocol.rendezvous as rendezvous
 from tui_nn.session.client.proxy import ask, connect
 from tui_nn.session.protocol.hello import Hello
-from tui_nn.session.protocol.messages import SetView, Snapshot, Start
+from tui_nn.session.protocol.messages import SetView, Snapshot, Start, TrainerDied
 from tui_nn.session.trainer.outbox import Outbox, pickled
 
 
@@ -78,7 +78,7 @@ def test_the_app_told_its_link_was_lost_while_the_trainer_runs(started):  # noqa
     # finds the trainer still answering and says so, instead of "the trainer died"
     with socket.socket(fileno=socket.dup(session._conn.fileno())) as sock:
         sock.shutdown(socket.SHUT_RDWR)
-    lost = sink.wait(lambda m: not isinstance(m, Snapshot))
+    lost = sink.wait(lambda m: isinstance(m, TrainerDied))
     assert lost.alive and f"tui-nn attach {trainer_id}" in lost.message
     assert "still running" in lost.message
     assert rendezvous.pid_alive(session.pid)

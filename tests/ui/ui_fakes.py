@@ -341,7 +341,10 @@ class FakeSession:
     def _trace(self, cmd: object) -> None:
         """Answered honestly: the trainer's own handler on a real network and real data."""
         runner = self.engine()
-        tracing.HANDLERS[type(cmd)](runner, cmd)
+        try:
+            tracing.HANDLERS[type(cmd)](runner, cmd)
+        except ValueError as exc:  # refused: the reason is the message, as the runner says it
+            runner.message = str(exc)
         self.message = runner.message or self.message
         result, runner.trace, runner.message = runner.trace, None, ""
         self.publish(trace=result)

@@ -7,12 +7,13 @@ delivery thread `take`s and calls the sink, as fast as the sink returns.
 
 Exactly how snapshots coalesce: the mailbox holds a short list of pending snapshots, at most one
 per run id. A new snapshot of the same run as the last pending one *replaces* it, after taking
-over what the older one carried once: its records are prepended (so every EpochRecord is kept,
-in order) and its data summary, decision grid, panel data, weights, inspection and saved path are kept when
-the newer snapshot has none of its own. Snapshots of different runs are never merged (the UI must
-see the old run end and the new one begin), so the list only grows by one per Reset, architecture
-or data change made while the sink is busy. A final item (TrainerDied, or the end of the stream)
-is delivered after everything pending.
+over what the older one carried once: its records and its answers are prepended (so every
+EpochRecord and every Answer is kept, in order) and its data summary, decision grid, panel
+data, weights, inspection and saved path are kept when the newer snapshot has none of its own.
+Snapshots of different runs are never merged (the UI must see the old run end and the new one
+begin), so the list only grows by one per Reset, architecture or data change made while the
+sink is busy. Other items (LostAnswers, TrainerDied, the end of the stream) are delivered in
+their place, after everything put before them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def merge(older: Snapshot, newer: Snapshot) -> Snapshot:
     carried = {f: v for f, v in carried.items() if v is not None}
     if older.records:
         carried["records"] = RecordBlock.of(older.records) + newer.records
+    if older.answers:
+        carried["answers"] = older.answers + newer.answers
     return dataclasses.replace(newer, **carried) if carried else newer
 
 

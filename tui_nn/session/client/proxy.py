@@ -4,7 +4,7 @@ snapshots, detach or stop.
     session = TrainingSession(sink, fps=10, blas_threads=1)
     session.start(config)      # starts a detached trainer and attaches; snapshots via the sink
     session.attach("3fa9c2")   # ... or attaches to a running one (see rendezvous.trainers())
-    session.send(Start())
+    session.send(Start())      # -> its id; the answer comes in a snapshot's `answers`
     session.detach()           # leave it training (tui-nn attach brings it back)
     session.close()            # Stop it (after a Save, it has saved), wait, kill if needed
 
@@ -16,6 +16,11 @@ threads live on the app side. The reader receives from the socket and puts into 
 `sink(msg)` with a Snapshot or, when the trainer went away without being asked to, a
 TrainerDied. The sink runs on the deliverer thread: the app's sink posts a Textual message
 (thread-safe); tests append to a list.
+
+Every command sent has an id (outstanding.py); the trainer answers it in `Snapshot.answers`,
+and the reader keeps only the answers to this session's ids. When the link ends (the trainer
+died or was stopped elsewhere, the link was lost, `detach`/`close`), whatever is still pending
+reaches the sink as one `LostAnswers`, before the TrainerDied.
 
 Commands are applied in the order sent, at the next step boundary (a burst sent together is
 applied at one boundary; Step adds to a Step in progress). The first snapshot of a run carries
@@ -36,6 +41,8 @@ from multiprocessing.connection import Client
 import tui_nn.session.protocol.rendezvous as rendezvous
 from tui_nn.config import RunConfig
 from tui_nn.session.client.mailbox import END, Mailbox
+from tui_nn.session.client.outstanding import Outstanding, SessionClosed
+from tui_nn.session.protocol.answers import CommandId, LostAnswers
 from tui_nn.session.protocol.frozen import freeze
 from tui_nn.session.protocol.hello import Hello, HelloKind, Launch, Status, Stopped
 from tui_nn.session.protocol.messages import Snapshot, Stop, TrainerDied
@@ -43,10 +50,6 @@ from tui_nn.session.protocol.messages import Snapshot, Stop, TrainerDied
 log = logging.getLogger(__name__)
 
 CONNECT_SECONDS = 30.0  # a trainer starting up (imports numpy, loads data) is waited for this long
-
-
-class SessionClosed(RuntimeError):
-    """A command was sent to a session that is not running."""
 
 
 def connect(trainer_id: str, hello: Hello, timeout: float = 2.0):  # noqa: ANN201 - Connection
@@ -77,7 +80,7 @@ def ask(trainer_id: str, kind: HelloKind = "query", timeout: float = 5.0) -> Sta
 class TrainingSession:
     def __init__(
         self,
-        sink: Callable[[Snapshot | TrainerDied], object],
+        sink: Callable[[Snapshot | LostAnswers | TrainerDied], object],
         fps: float = 10,
         blas_threads: int | None = 1,
     ):
@@ -97,6 +100,8 @@ class TrainingSession:
         self._threads: list[threading.Thread] = []
         self._started_at = 0.0
         self.stopped_elsewhere = False  # another app (or attach --stop) stopped the trainer
+        self.outstanding = Outstanding()  # this connection's commands not yet answered
+        self._leaving = ""  # why this app ends the link itself (detach, close): lost answers say it
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -141,6 +146,7 @@ class TrainingSession:
 
     def _open(self, trainer_id: str, conn) -> None:  # noqa: ANN001 - a Connection
         self.trainer_id, self._conn = trainer_id, conn
+        self.outstanding, self._leaving = Outstanding(), ""
         self._closing = closing = threading.Event()
         self._ended = ended = threading.Event()
         self.mailbox = mailbox = Mailbox()
@@ -148,7 +154,7 @@ class TrainingSession:
         self._threads = [
             threading.Thread(
                 target=self._read,
-                args=(conn, mailbox, closing, ended),
+                args=(conn, mailbox, self.outstanding, closing, ended),
                 name="trainer-reader",
                 daemon=True,
             ),
@@ -172,13 +178,27 @@ class TrainingSession:
                 return info.pid
         return None
 
-    def send(self, command: object) -> None:
-        """Send one command; it is applied between two training steps."""
+    def send(self, command: object) -> CommandId:
+        """Send one command; it is applied between two training steps and answered, by the
+        id returned, in a later snapshot's `answers` (or lost: see LostAnswers). `Stop` ends
+        the trainer and is not answered (use `close`): its id is ""."""
         if self._conn is None or self._closing.is_set():
             raise SessionClosed("the trainer is not running")
+        if isinstance(command, Stop):
+            self._send(command)
+            return ""
+        envelope = self.outstanding.envelope(command)
+        try:
+            self._send(envelope)
+        except SessionClosed:
+            self.outstanding.forget(envelope.id)
+            raise
+        return envelope.id
+
+    def _send(self, item: object) -> None:
         try:
             with self._send_lock:
-                self._conn.send(command)
+                self._conn.send(item)
         except (BrokenPipeError, ConnectionResetError, OSError) as exc:
             raise SessionClosed("the trainer is not running") from exc
 
@@ -186,6 +206,7 @@ class TrainingSession:
         """Leave the trainer running on its own: it saves the run and trains on."""
         if self._conn is None or self._closing.is_set():
             return
+        self._leaving = "this app detached from the trainer"
         self._closing.set()
         self._conn.close()
         self._join_threads()
@@ -196,6 +217,7 @@ class TrainingSession:
         if self._conn is None or self._closing.is_set():
             return
         pid = self.pid
+        self._leaving = "this app closed its session (the trainer was stopped)"
         self._closing.set()
         try:
             with self._send_lock:
@@ -231,7 +253,9 @@ class TrainingSession:
 
     # ---- the two threads ----------------------------------------------------------------------
 
-    def _read(self, conn, mailbox: Mailbox, closing, ended) -> None:  # noqa: ANN001
+    def _read(  # noqa: ANN001 - a Connection, two Events
+        self, conn, mailbox: Mailbox, outstanding: Outstanding, closing, ended
+    ) -> None:
         """Drain the socket into the mailbox, whatever the sink is doing."""
         try:
             while True:
@@ -239,13 +263,15 @@ class TrainingSession:
                 if self.startup_seconds is None:
                     self.startup_seconds = time.perf_counter() - self._started_at
                 if isinstance(snap, Snapshot):
-                    mailbox.put(freeze(snap))
+                    mailbox.put(freeze(outstanding.mine(snap)))
                 elif isinstance(snap, Stopped) and not closing.is_set():
                     self.stopped_elsewhere = True
                     closing.set()  # not a crash: say so, once
-                    mailbox.put(
-                        TrainerDied(0, f"the trainer was stopped by another app ({snap.message})")
+                    gone = TrainerDied(
+                        0, f"the trainer was stopped by another app ({snap.message})"
                     )
+                    self._put_lost(mailbox, outstanding, gone.message)
+                    mailbox.put(gone)
         except (EOFError, OSError, TypeError, ValueError):  # closed here (detach) or there
             pass
         ended.set()
@@ -257,8 +283,17 @@ class TrainingSession:
                     code = process.wait(1.0)
                 except subprocess.TimeoutExpired:
                     code = None
-            mailbox.put(self._link_lost() if code is None else died(code))
+            gone = self._link_lost() if code is None else died(code)
+            self._put_lost(mailbox, outstanding, gone.message)
+            mailbox.put(gone)
+        self._put_lost(mailbox, outstanding, self._leaving or "the link to the trainer ended")
         mailbox.put(END)
+
+    @staticmethod
+    def _put_lost(mailbox: Mailbox, outstanding: Outstanding, reason: str) -> None:
+        lost = outstanding.lose(reason)
+        if lost is not None:
+            mailbox.put(lost)
 
     def _link_lost(self) -> TrainerDied:
         """The connection ended but no exit code says why: if the trainer still answers, only

@@ -1,5 +1,6 @@
-"""Snapshots are immutable copies: the arrays of a received snapshot (and of a trace result,
-which the trainer also hands to in-process callers) are made read-only."""
+"""Snapshots are immutable copies: the arrays of a received snapshot (the values of its
+answers included, and a trace result, which the trainer also hands to in-process callers) are
+made read-only."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import dataclasses
 
 import numpy as np
 
-from tui_nn.session.protocol.messages import Snapshot, TraceResult
+from tui_nn.session.protocol.messages import Inspection, Snapshot, TraceResult
 
 
 def freeze_trace(res: TraceResult) -> TraceResult:
@@ -33,7 +34,8 @@ def freeze(snap: Snapshot) -> Snapshot:
     for stats in snap.layers:
         for f in dataclasses.fields(stats):
             _freeze_array(getattr(stats, f.name))
-    for part in (snap.data, snap.grid, snap.inspection, snap.maps):
+    inspections = [a.value for a in snap.answers if isinstance(a.value, Inspection)]
+    for part in (snap.data, snap.grid, snap.inspection, snap.maps, *inspections):
         if part is not None:
             for f in dataclasses.fields(part):
                 value = getattr(part, f.name)
@@ -42,8 +44,9 @@ def freeze(snap: Snapshot) -> Snapshot:
     for W, b in snap.weights or ():
         _freeze_array(W)
         _freeze_array(b)
-    if snap.trace is not None:
-        freeze_trace(snap.trace)
+    for res in (snap.trace, *(a.value for a in snap.answers)):
+        if isinstance(res, TraceResult):
+            freeze_trace(res)
     view = snap.network_view
     if view is not None:
         for a in (view.x, *view.z, *view.a, *(g for pair in view.grads for g in pair)):

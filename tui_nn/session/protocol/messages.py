@@ -2,8 +2,10 @@
 
 Commands go in (UI -> trainer) and are applied only between steps. Snapshots come out
 (trainer -> UI), at most `fps` per second, newest wins, but every EpochRecord reaches the
-consumer exactly once and in order. Everything here is a plain picklable frozen dataclass, so
-the transport (a multiprocessing pipe today) can change without touching either side.
+consumer exactly once and in order. Every command an app sends goes in an `Envelope` with an
+id, and is answered exactly once in `Snapshot.answers` (answers.py). Everything here is a plain
+picklable frozen dataclass, so the transport (a Unix socket today) can change without touching
+either side.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.trace import Trace
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats
 from tui_nn.kinds import Task
+from tui_nn.session.protocol.answers import Answer, CommandId
 
 State = Literal["idle", "running", "paused", "finished", "diverged", "error"]
 STATES: tuple[State, ...] = get_args(State)
@@ -257,6 +260,15 @@ Command = (
 )
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """What an app puts on the wire: a command and the id its answer will carry (answers.py).
+    A bare command (no envelope) is applied too, and answered with the id ""."""
+
+    id: CommandId
+    command: Command
+
+
 # ---- snapshots (trainer -> UI) ------------------------------------------------------------
 
 
@@ -420,6 +432,9 @@ class Snapshot:
     panel: PanelData | None = None  # fit curve / confusion matrix / image strip, when computed
     trace: TraceResult | None = None  # set on the snapshot answering TraceSample/ApplyTraceStep
     network_view: NetworkView | None = None  # with `weights`, when the view asks for weights
+    # The answers to the commands applied since the previous snapshot, in the order applied
+    # (to every app: each keeps the ids it sent). Never coalesced away: concatenated.
+    answers: tuple[Answer, ...] = ()
     maps: NeuronMaps | None = None  # with a grid (or fit curve), when the view asks for maps
     frames: tuple[int, ...] | None = None  # the epochs replay can show, when they changed
     cell: CellContents | None = None  # the answer to CellSamples

@@ -32,7 +32,7 @@ from tui_nn.autosave import Autosave
 from tui_nn.config import DEFAULT_CHECKPOINT
 from tui_nn.errors import one_line
 from tui_nn.session.protocol.hello import Launch, Status, Stopped
-from tui_nn.session.protocol.messages import Save, Stop
+from tui_nn.session.protocol.messages import Envelope, Save, Stop
 from tui_nn.session.trainer.hub import Hub, Joined, Left, Terminate
 from tui_nn.session.trainer.lifeline import quiet_child
 from tui_nn.session.trainer.loop import serve
@@ -64,6 +64,8 @@ class Control:
 
     def handle(self, event: object) -> bool | None:
         """True/False: handled (False ends the trainer); None: not ours, a Runner command."""
+        if isinstance(event, Envelope):  # an app's command: only Stop is ours
+            event = event.command
         handler = self._HANDLERS.get(type(event))
         return None if handler is None else handler(self, event)
 

@@ -124,11 +124,12 @@ def restore_from(trainer: Trainer, path: str | Path) -> bool:
     return True
 
 
-def handle_fork(runner: Any, cmd: Fork) -> None:
-    """The trainer's side of `Fork`: both files, then a snapshot answering with the path."""
+def handle_fork(runner: Any, cmd: Fork) -> str:
+    """The trainer's side of `Fork`: both files; the answer is the path."""
     config = runner.current_config()
     history = list(runner.trainer.history)
     save_model(cmd.path, runner.net, config, runner.dataset, history)
     write_state(cmd.path, runner.trainer)
     runner.saved_path = cmd.path
-    runner.message, runner.urgent = f"forked at epoch {runner.trainer.epoch}", True
+    runner.message = f"forked at epoch {runner.trainer.epoch}"
+    return cmd.path

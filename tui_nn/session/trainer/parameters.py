@@ -6,7 +6,8 @@
   snapshot rate. A new run, a SetView or a hand-set value sends them at once.
 - `set_parameter` is the trainer's handler of `SetParameter`, applied between steps (paused or
   running). It refuses a bad address or a non-finite value with a message that names it and
-  changes nothing; a taken value is answered with the old value and the training cost now.
+  changes nothing; a taken value is answered (ParameterSet) with the value stored, the old
+  value and the training cost now.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 import tui_nn.session.trainer.pictures as pictures
 from tui_nn.engine.activations import ACTIVATIONS
+from tui_nn.session.protocol.answers import ParameterSet
 from tui_nn.session.protocol.messages import NetworkView, SetParameter
 from tui_nn.textbook.notation import Address, NotationError, check_address
 
@@ -91,7 +93,7 @@ def _label(dataset, target) -> str:
     return ", ".join(f"{v:.4g}" for v in values[:3])
 
 
-def set_parameter(runner: Runner, cmd: SetParameter) -> None:
+def set_parameter(runner: Runner, cmd: SetParameter) -> ParameterSet:
     """Set one weight or bias between steps; a NotationError (a ValueError) refuses it."""
     net = runner.net
     address = Address(int(cmd.layer), int(cmd.row), None if cmd.col is None else int(cmd.col))
@@ -123,4 +125,4 @@ def set_parameter(runner: Runner, cmd: SetParameter) -> None:
     runner.message = (
         f"{address.text()} = {stored:.6g} (was {old:.6g}); training cost now {cost:.4f}"
     )
-    runner.urgent = True
+    return ParameterSet(address=address.text(), old=old, new=stored, cost=float(cost))

@@ -10,10 +10,29 @@ import numpy as np
 
 from tui_nn.data.features import shown
 from tui_nn.data.spec import Dataset
-from tui_nn.session.protocol.messages import DataSummary, DecisionGrid, Inspection
+from tui_nn.session.protocol.messages import DataSummary, DecisionGrid, Inspection, SetView
 
 MAX_POINTS_PER_SPLIT = 1000  # 2-D points sent per split: at most ~2000 in all
 GRID_MARGIN = 0.05  # the grid extends the data's box by this share on every side
+MAX_GRID = 1000  # columns or rows of a decision grid at most
+
+
+def check_view(view: SetView) -> SetView:
+    """The view as asked, or ValueError naming what cannot be drawn (nothing changes then)."""
+    size = view.grid_size
+    if not (
+        isinstance(size, tuple)
+        and len(size) == 2
+        and all(isinstance(n, int) and 1 <= n <= MAX_GRID for n in size)
+    ):
+        raise ValueError(f"grid_size must be (columns, rows), each in 1..{MAX_GRID}, got {size!r}")
+    for name in ("grid_interval", "weights_interval"):
+        seconds = getattr(view, name)
+        if not isinstance(seconds, int | float) or not 0 <= seconds < float("inf"):
+            raise ValueError(f"{name} must be a number of seconds >= 0, got {seconds!r}")
+    if not isinstance(view.sample, int):  # any whole number: it wraps around the set
+        raise ValueError(f"sample must be a whole number, got {view.sample!r}")
+    return view
 
 
 def _subsample(n: int, limit: int) -> np.ndarray:

@@ -20,12 +20,15 @@ import tui_nn.session.trainer.parameters as parameters
 import tui_nn.session.trainer.pictures as pictures
 import tui_nn.session.trainer.snapshots as snapshots
 from tui_nn.config import RunConfig, check_speed, train_data
-from tui_nn.data.spec import DataError, Dataset
+from tui_nn.data.spec import Dataset, DatasetSpec
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
+from tui_nn.engine.types import HyperParams
 from tui_nn.errors import one_line
+from tui_nn.session.protocol.answers import Answer, CommandId
 from tui_nn.session.protocol.messages import (
     CellSamples,
     CheckGradients,
+    Envelope,
     Fork,
     InjectFault,
     Inspect,
@@ -45,6 +48,7 @@ from tui_nn.session.protocol.messages import (
     Step,
     Stop,
 )
+from tui_nn.session.trainer.answering import USER_ERRORS, Refused, answer, refused
 from tui_nn.session.trainer.cell_samples import cell_samples
 from tui_nn.session.trainer.gradient_check import check_gradients
 from tui_nn.session.trainer.meter import Meter, Stopwatch
@@ -52,8 +56,6 @@ from tui_nn.session.trainer.metrics_stream import MetricsStream
 from tui_nn.session.trainer.plane_edits import HANDLERS as PLANE_HANDLERS
 from tui_nn.session.trainer.replay import Replay
 from tui_nn.session.trainer.tracing import HANDLERS as TRACE_HANDLERS
-
-USER_ERRORS = (DataError, SpecError, ValueError, OSError)  # bad input: a message, not a crash
 
 
 class Runner:
@@ -96,6 +98,7 @@ class Runner:
         self.trace = None  # a TraceResult for the next snapshot (tracing.py)
         self.saved_path: str | None = None
         self.save_failed: str | None = None
+        self.answers: list[Answer] = []  # to the commands applied since the last snapshot
         # Step(n) / Step(epoch=True) bookkeeping
         self.steps_left: int | None = None
         self.epochs_left: int | None = None
@@ -212,25 +215,43 @@ class Runner:
 
     # ---- commands ---------------------------------------------------------------------------
 
-    def apply(self, cmd: object) -> bool:
-        """Apply one command (between steps). Returns False for Stop."""
+    def apply(self, item: object) -> bool:
+        """Apply one command (between steps), bare or in an Envelope, and owe its answer to
+        the next snapshot (which is then urgent). Returns False for Stop (not answered: the
+        trainer ends)."""
+        cid, cmd = (item.id, item.command) if isinstance(item, Envelope) else ("", item)
         if isinstance(cmd, Stop):
             return False
+        self.answers.append(self._answer(cid, cmd))
+        self.urgent = True
+        return True
+
+    def refuse(self, item: object, reason: str) -> None:
+        """Answer a command `refused` without applying it (e.g. from an app that may only
+        watch); the answer goes with the next snapshot, like any other."""
+        cid, cmd = (item.id, item.command) if isinstance(item, Envelope) else ("", item)
+        self.answers.append(refused(cid, cmd, reason))
+        self.urgent = True
+
+    def _answer(self, cid: CommandId, cmd: object) -> Answer:
         handler = self._HANDLERS.get(type(cmd))
         if handler is None:
-            self.message, self.urgent = f"unknown command {type(cmd).__name__}", True
-            return True
+            self.message = f"unknown command {type(cmd).__name__}"
+            return refused(cid, cmd, self.message)
         if self.trainer is None and type(cmd) not in (SetDataset, SetView, SetHyper, SetSpeed):
-            self.message, self.urgent = f"no network yet: {self.message}", True
+            self.message = f"no network yet: {self.message}"
             if isinstance(cmd, Save):
                 self.save_failed = f"nothing to save: {self.message}"
-            return True
+            return refused(cid, cmd, self.message)
         try:
-            handler(self, cmd)
-        except USER_ERRORS as exc:  # bad settings from the user: keep the run as it was
-            self.message, self.urgent = one_line(exc), True
+            said = answer(cid, cmd, lambda: handler(self, cmd))
+        except Exception as exc:  # unexpected: the run is in `error`; the command is answered
+            self.fail(exc)
+            return refused(cid, cmd, self.message)
+        if said.outcome == "refused":  # bad settings from the user: the run is as it was
+            self.message = said.reason
         self._check_budget()
-        return True
+        return said
 
     def _check_budget(self) -> None:
         """After a command: a raised budget (or new data) un-finishes the run; a budget lowered
@@ -244,18 +265,19 @@ class Runner:
         if self.running and trainer.finished and not stepping:
             self._set("finished", trainer.stop_reason or "finished")
 
-    def _start(self, cmd: Start) -> None:
+    def _start(self, cmd: Start) -> State:
         if self.trainer.finished:
             reason = self.trainer.stop_reason or "finished"
-            self.message, self.urgent = f"{reason}: raise the epoch budget or reset", True
-            return
+            raise Refused(f"{reason}: raise the epoch budget or reset")
         self._set("running", "training")
+        return self.state
 
-    def _pause(self, cmd: Pause) -> None:
+    def _pause(self, cmd: Pause) -> State:
         if self.running:
             self._set("paused", "paused")
+        return self.state
 
-    def _step(self, cmd: Step) -> None:
+    def _step(self, cmd: Step) -> State:
         """Run n more steps, or to the end of the epoch; added to a Step of the same kind that
         is in progress (two Step(1) in a row make two steps, two Step(epoch) two epochs)."""
         if cmd.epoch:
@@ -267,26 +289,30 @@ class Runner:
             self._set("running", "stepping")
             self.steps_left, self.epochs_left = already + int(cmd.steps), None
         else:
-            raise ValueError(f"steps must be at least 1, got {cmd.steps}")
+            raise Refused(f"steps must be at least 1, got {cmd.steps}")
+        return self.state
 
-    def _reset(self, cmd: Reset) -> None:
+    def _reset(self, cmd: Reset) -> State:
         self.trainer.reset(seed=cmd.seed)
         self._new_run()
         seed = self.net.spec.seed if cmd.seed is None else cmd.seed
         self._set("idle", f"weights re-initialised (seed {seed})")
+        return self.state
 
-    def _set_hyper(self, cmd: SetHyper) -> None:
+    def _set_hyper(self, cmd: SetHyper) -> HyperParams:
         if self.trainer is not None:
             self.trainer.set_hyper(cmd.hyper)
         self.hyper = cmd.hyper
-        self.message, self.urgent = "settings changed", True
+        self.message = "settings changed"
+        return self.hyper
 
-    def _set_architecture(self, cmd: SetArchitecture) -> None:
+    def _set_architecture(self, cmd: SetArchitecture) -> NetworkSpec:
         self.trainer.set_architecture(cmd.spec.validate())  # surgery on self.net, in place
         self._new_run(keep_clock=True)
         self.message = "architecture changed"
+        return self.net.spec
 
-    def _set_dataset(self, cmd: SetDataset) -> None:
+    def _set_dataset(self, cmd: SetDataset) -> DatasetSpec:
         from tui_nn.data import load_dataset
 
         dataset = load_dataset(cmd.spec)
@@ -301,9 +327,10 @@ class Runner:
                 self.message = (
                     "new data: weights kept; epochs, curves and optimizer state restart"
                 )
-                return
+                return self.dataset_spec
         self._build(dataset, cmd.network or self._head_for(dataset))
         self._set("idle", "new data: new network for its sizes (fresh weights); curves restart")
+        return self.dataset_spec
 
     def _fits(self, dataset: Dataset, wanted: NetworkSpec | None) -> bool:
         """Can the current network train on `dataset` as it is (same task, same shapes)?"""
@@ -341,35 +368,37 @@ class Runner:
         if len(history):
             self.metrics.catch_up(self.run_id, history[-1])
 
-    def _save(self, cmd: Save) -> None:
+    def _save(self, cmd: Save) -> str:
         try:
             self.write_run(cmd.path)
         except Exception as exc:  # the app waits for an answer: always give one
             self.save_failed = f"cannot save to {cmd.path}: {one_line(exc)}"
-            self.message, self.urgent = self.save_failed, True
-            return
+            raise Refused(self.save_failed) from None
         self.saved_path = cmd.path
-        self.message, self.urgent = f"saved to {cmd.path}", True
+        self.message = f"saved to {cmd.path}"
+        return cmd.path
 
-    def _inspect(self, cmd: Inspect) -> None:
+    def _inspect(self, cmd: Inspect) -> Inspection:
         self.inspection = pictures.inspect_sample(self.net, self.dataset, cmd.index, cmd.split)
-        self.urgent = True
+        return self.inspection
 
-    def _set_view(self, cmd: SetView) -> None:
+    def _set_view(self, cmd: SetView) -> State:
         """The answering snapshot carries what the view asks for, even if unchanged since."""
+        pictures.check_view(cmd)
         self.weights_stale, self.last_weights_time = cmd.weights, float("-inf")
         if cmd.grid:
             self.grid_stale, self.last_grid_time = True, float("-inf")
         self.view = cmd
         self.replay.view_changed(cmd)
-        self.urgent = True
+        return self.state
 
-    def _set_speed(self, cmd: SetSpeed) -> None:
+    def _set_speed(self, cmd: SetSpeed) -> State:
         self.speed = check_speed(cmd.epochs_per_second)
-        self.urgent = True
+        return self.state
 
-    def _inject_fault(self, cmd: InjectFault) -> None:
+    def _inject_fault(self, cmd: InjectFault) -> State:
         self.fault = cmd.message
+        return self.state
 
     _HANDLERS: dict[type, Callable] = {
         Start: _start,

@@ -134,6 +134,7 @@ def build(runner: Runner) -> Snapshot:
         speed=runner.speed,
         trace=runner.trace,
         network_view=network_view,
+        answers=_take_answers(runner),
     )
     runner.send_data = False
     runner.inspection = runner.saved_path = runner.save_failed = runner.trace = None
@@ -142,7 +143,7 @@ def build(runner: Runner) -> Snapshot:
 
 
 _FULL = ("sent", "send_data", "grid_stale", "last_grid_time", "weights_stale", "urgent")
-_ONCE = ("inspection", "saved_path", "save_failed", "trace", "cell")
+_ONCE = ("inspection", "saved_path", "save_failed", "trace", "answers", "cell")
 
 
 def full(runner: Runner) -> Snapshot:
@@ -153,6 +154,7 @@ def full(runner: Runner) -> Snapshot:
     runner.grid_stale, runner.last_grid_time = True, float("-inf")
     for name in _ONCE:
         setattr(runner, name, None)
+    runner.answers = []  # the newcomer asked nothing yet: the answers go to everyone next
     try:
         snap = build(runner)
     finally:
@@ -200,7 +202,13 @@ def bare(runner: Runner) -> Snapshot:
         error_detail=runner.error_detail,
         speed=runner.speed,
         save_failed=_take_failure(runner),
+        answers=_take_answers(runner),
     )
+
+
+def _take_answers(runner: Runner) -> tuple:
+    answers, runner.answers = tuple(runner.answers), []
+    return answers
 
 
 def _take_failure(runner: Runner) -> str | None:

@@ -15,6 +15,7 @@ import numpy as np
 from tui_nn.engine.trace import next_training_index, trace_sample
 from tui_nn.session.protocol.frozen import freeze_trace
 from tui_nn.session.protocol.messages import ApplyTraceStep, TraceResult, TraceSample
+from tui_nn.session.trainer.answering import Refused
 
 SPLITS = ("train", "test")
 
@@ -111,15 +112,16 @@ def result(
     )
 
 
-def refusal(runner, cmd: TraceSample | ApplyTraceStep, reason: str) -> None:
-    """The answer to a request that cannot be traced: said in the result and the message."""
+def refusal(runner, cmd: TraceSample | ApplyTraceStep, reason: str) -> Refused:
+    """The refusal of a request that cannot be traced (raise it); the snapshot's trace says
+    it too, with no trace in it."""
     split = cmd.split if cmd.split in SPLITS else "train"
     n = len(split_arrays(runner.dataset, split)[0])
     runner.trace = TraceResult(cmd.index, cmd.split, n, None, refused=reason)
-    runner.message = f"cannot trace: {reason}"
+    return Refused(f"cannot trace: {reason}")
 
 
-def handle_trace(runner, cmd: TraceSample) -> None:
+def handle_trace(runner, cmd: TraceSample) -> TraceResult:
     try:
         dataset, split = runner.dataset, cmd.split
         split_arrays(dataset, split)
@@ -132,11 +134,11 @@ def handle_trace(runner, cmd: TraceSample) -> None:
         lr = _lr(runner, cmd.lr)
         runner.trace = result(runner.net, dataset, index, split, lr, chosen, trainer=runner.trainer)
     except ValueError as exc:  # also the engine's SpecError: bad input, not a crash
-        refusal(runner, cmd, str(exc))
-    runner.urgent = True
+        raise refusal(runner, cmd, str(exc)) from None
+    return runner.trace
 
 
-def handle_apply(runner, cmd: ApplyTraceStep) -> None:
+def handle_apply(runner, cmd: ApplyTraceStep) -> TraceResult:
     """One step of the run's optimizer (its state moves on; counted as a training step) on
     the sample, then its trace on the new weights."""
     dataset, split, lr = runner.dataset, cmd.split, _lr(runner, cmd.lr)
@@ -145,19 +147,18 @@ def handle_apply(runner, cmd: ApplyTraceStep) -> None:
         x, y = _sample(dataset, split, cmd.index)
         before = runner.trainer.sample_step(x, y, lr)
     except ValueError as exc:
-        refusal(runner, cmd, str(exc))
-        runner.urgent = True
-        return
+        raise refusal(runner, cmd, str(exc)) from None
     runner.trace = result(
         runner.net, dataset, cmd.index, split, lr, "index", applied=True,
         loss_before=before.loss, trainer=runner.trainer,
     )  # fmt: skip
-    runner.weights_stale = runner.grid_stale = runner.urgent = True
+    runner.weights_stale = runner.grid_stale = True
     name = before.optimizer.name if before.optimizer is not None else "sgd"
     runner.message = (
         f"one {name} step on {split} sample {cmd.index} (step {runner.trainer.step_count}): "
         f"its cost went from {before.loss:.4g} to {runner.trace.trace.loss:.4g}"
     )
+    return runner.trace
 
 
 HANDLERS = {TraceSample: handle_trace, ApplyTraceStep: handle_apply}

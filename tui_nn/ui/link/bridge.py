@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from tui_nn.engine.types import EpochRecord
+from tui_nn.session.protocol.answers import LostAnswers
 from tui_nn.session.protocol.messages import (
     CellContents,
     DataSummary,
@@ -86,7 +87,9 @@ class SnapshotBridge:
         self._save_failed: str | None = None
         self.received = 0  # snapshots seen in total (for tests and the benchmark)
 
-    def __call__(self, msg: Snapshot | TrainerDied) -> None:
+    def __call__(self, msg: Snapshot | LostAnswers | TrainerDied) -> None:
+        if isinstance(msg, LostAnswers):
+            return  # the app does not match answers to what it asked yet (core-ui: issue 20)
         if isinstance(msg, TrainerDied):
             with self._lock:
                 self._save_failed = self._save_failed or f"not saved: {msg.message}"
