@@ -11,7 +11,7 @@ from ui_helpers import screen_text, wait_for
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.types import HyperParams
-from tui_nn.session.protocol.messages import Pause, SetView, Start
+from tui_nn.session.protocol.messages import SetView, Start
 from tui_nn.ui.app import create_app
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.views.boundary import DecisionBoundary
@@ -27,16 +27,11 @@ class Recording(RunnerSession):
         super().__init__(sink, fps, blas_threads)
         self.commands: list[object] = []
 
-    def send(self, command: object) -> None:
+    def send(self, command: object):  # noqa: ANN201 - the command's id
         self.commands.append(command)
-        if isinstance(command, Start):
-            self.runner.apply(command)
-            self.sink(self.runner.snapshot())
-            self.runner.apply(Pause())
-            return
-        super().send(command)
+        return super().send(command)
 
-    def sent(self, kind: type) -> list:
+    def of(self, kind: type) -> list:
         return [c for c in self.commands if isinstance(c, kind)]
 
 
@@ -111,7 +106,7 @@ async def test_no_toggles_for_data_that_is_not_2d(tmp_path):
         assert "the input and output sizes follow the dataset" in h.app.refusals[-1]
         from tui_nn.session.protocol.messages import SetFeatures
 
-        assert not h.session.sent(SetFeatures)
+        assert not h.session.of(SetFeatures)
 
 
 # ---- your own points ----------------------------------------------------------------------------
@@ -161,7 +156,7 @@ async def test_neuron_maps_view_and_a_neuron_selected_in_the_heatmap(tmp_path):
         maps = app.query_one(NeuronMapsView)
         await pilot.press("V")
         await wait_for(pilot, lambda: maps.maps is not None, "maps")
-        assert h.session.sent(SetView)[-1].maps == 0 and maps.maps.values.shape[0] == 6
+        assert h.session.of(SetView)[-1].maps == 0 and maps.maps.values.shape[0] == 6
         assert "h1[1]: a = tanh(W1[1,:]·a0 + b1[1])" in screen_text(app)
         maps.focus()
         await pilot.press("right", "right")
@@ -173,9 +168,9 @@ async def test_neuron_maps_view_and_a_neuron_selected_in_the_heatmap(tmp_path):
         assert maps.all and "h1, 6 neurons (tanh)" in screen_text(app)
         await pilot.press("down")  # the next layer: its maps are asked for
         await wait_for(pilot, lambda: maps.maps is not None and maps.maps.layer == 1, "h2 maps")
-        assert h.session.sent(SetView)[-1].maps == 1
+        assert h.session.of(SetView)[-1].maps == 1
         await pilot.press("V")  # back to the boundary: no maps asked for
-        await wait_for(pilot, lambda: h.session.sent(SetView)[-1].maps is None, "no maps")
+        await wait_for(pilot, lambda: h.session.of(SetView)[-1].maps is None, "no maps")
         heatmap = app.query_one("NeuronHeatmap")
         heatmap.focus()
         await pilot.press("right")  # the heatmap's cursor on a neuron of h2: it peeks
@@ -224,7 +219,7 @@ async def test_replay_moves_through_the_kept_epochs_and_back_to_live(tmp_path):
         h.session.train(6)
         await wait_for(pilot, lambda: app.replay.frames, "frames")
         await pilot.press("left_square_bracket")
-        await wait_for(pilot, lambda: h.session.sent(SetView)[-1].replay == 5, "epoch 5")
+        await wait_for(pilot, lambda: h.session.of(SetView)[-1].replay == 5, "epoch 5")
         boundary = app.query_one(DecisionBoundary)
         await wait_for(pilot, lambda: boundary.grid.epoch == 5, "the grid of epoch 5")
         await pilot.press("left_square_bracket", "left_square_bracket")
@@ -235,7 +230,7 @@ async def test_replay_moves_through_the_kept_epochs_and_back_to_live(tmp_path):
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: boundary.grid.epoch == 4, "epoch 4")
         await pilot.press("backslash")
-        await wait_for(pilot, lambda: h.session.sent(SetView)[-1].replay is None, "live")
+        await wait_for(pilot, lambda: h.session.of(SetView)[-1].replay is None, "live")
         await wait_for(pilot, lambda: boundary.grid.epoch is None, "the live grid")
 
 
@@ -309,7 +304,7 @@ async def test_space_runs_from_a_drop_down_and_enter_stays_on_its_field(tmp_path
         app.query_one("#optimizer").focus()
         await pilot.pause()
         await pilot.press("space")
-        await wait_for(pilot, lambda: h.session.sent(Start), "space ran")
+        await wait_for(pilot, lambda: h.session.of(Start), "space ran")
         assert not app.query_one("#optimizer").expanded
         lr = app.query_one("#lr")
         lr.focus()

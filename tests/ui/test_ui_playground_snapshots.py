@@ -40,7 +40,12 @@ def test_three_class_boundary(snap_compare, tmp_path, size):
         app = h.app
         await wait_for(pilot, lambda: app.last is not None, "the first snapshot")
         boundary = app.query_one(DecisionBoundary)
-        await wait_for(pilot, lambda: boundary.grid is not None, "a grid")
+
+        def right_size() -> bool:
+            cols, rows = boundary.grid_size
+            return boundary.grid is not None and boundary.grid.values.shape == (rows, cols)
+
+        await wait_for(pilot, right_size, "a grid the size of the picture")
         await settle(pilot, app)
 
     assert snap_compare(h.app, terminal_size=size, run_before=run_before)
@@ -55,7 +60,12 @@ def test_neuron_maps(snap_compare, tmp_path, size):
         await wait_for(pilot, lambda: app.last is not None, "the first snapshot")
         await pilot.press("V")
         maps = app.query_one(NeuronMapsView)
-        await wait_for(pilot, lambda: maps.maps is not None, "maps")
+
+        def right_size() -> bool:
+            cols, rows = maps.grid_size
+            return maps.maps is not None and maps.maps.values.shape[1:] == (rows, cols)
+
+        await wait_for(pilot, right_size, "maps the size of the view")
         maps.focus()
         await pilot.press("right", "enter")  # neuron 2 selected, the whole layer
         await settle(pilot, app)

@@ -302,7 +302,7 @@ class TuiNNApp(App[str | None]):
         picture, the weights while the diagram is shown."""
         if self.last is None:
             return None
-        cols, rows = self.query_one(DecisionBoundary).grid_size
+        cols, rows = self.views.grid_size()
         interval = self.picture_interval
         return SetView(
             weights=self.diagram.shown,
@@ -378,7 +378,8 @@ class TuiNNApp(App[str | None]):
             self.views.unpeek()
 
     @on(NeuronMapsView.LayerChanged)
-    def _maps_layer_changed(self) -> None:
+    @on(NeuronMapsView.SizeChanged)
+    def _maps_changed(self) -> None:
         self.request_view()
 
     @on(ConfusionMatrix.CellRequested)

@@ -84,6 +84,15 @@ class LowerRight:
         """The view on screen (the maps while peeking at a neuron)."""
         return "maps" if self.peeking else self.view
 
+    def grid_size(self) -> tuple[int, int]:
+        """(cols, rows) of samples the trainer's grid should have: the picture on screen fills
+        them exactly (the neuron maps when they are shown, else the decision boundary)."""
+        if self.shown == "maps":
+            size = self.host.query_one(NeuronMapsView).grid_size
+            if size[0] > 0 and size[1] > 0:
+                return size
+        return self.host.query_one(DecisionBoundary).grid_size
+
     @property
     def maps_layer(self) -> int | None:
         """The layer whose neuron maps the screen shows (None: no maps wanted)."""

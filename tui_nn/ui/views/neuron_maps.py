@@ -132,6 +132,9 @@ class NeuronMapsView(RowWidget, Widget, can_focus=True):
         Binding("pagedown", "page(1)", "Page of maps after", show=False),
     ]
 
+    class SizeChanged(Message):
+        """The picture's size changed: the app asks for maps of (cols, rows) samples."""
+
     class LayerChanged(Message):
         """The view shows another layer: the app asks the trainer for its maps."""
 
@@ -155,6 +158,16 @@ class NeuronMapsView(RowWidget, Widget, can_focus=True):
         self.page = 0
         self._pixels = PixelStyles(PALETTE)
         self._tiles: Tiles | None = None
+
+    @property
+    def grid_size(self) -> tuple[int, int]:
+        """(cols, rows) of pixels one neuron's map has, drawn large."""
+        width, height = self.size
+        return width, 2 * max(0, height - 2)
+
+    def on_resize(self) -> None:  # then RowWidget.on_resize repaints
+        if self.grid_size[0] > 0 and self.grid_size[1] > 0:
+            self.post_message(self.SizeChanged())
 
     # ---- state in ------------------------------------------------------------------------
 
