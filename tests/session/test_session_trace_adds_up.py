@@ -185,3 +185,11 @@ def test_regression_is_traced_in_the_targets_units_too():
     assert any(x.strip().startswith("price = ") for x in text.splitlines())
     assert check_adds_up(text) > 0
     assert "in the target's units" not in trace_text(trace)
+
+
+def test_the_trace_names_feature_inputs():
+    trainer, X, y = _trainer("sgd", "tanh", "sigmoid", "bce", 1, "float64")
+    trace = trace_sample(trainer.net, X[0], y[0], 0.05)
+    named = trace_text(trace, names=("x1", "x1²", "sin(x2)"))
+    assert "x = (x1, x1², sin(x2))" in named.splitlines()
+    assert "x = (" not in trace_text(trace, names=("x1", "x2", "x3"))  # plain names: no line

@@ -80,3 +80,13 @@ async def test_a_neuron_map_is_drawn_from_its_values():
         await wait_until(pilot, lambda: "3 neurons" in text_of(view.render_line(0)))
         labels = [text_of(view.render_line(y)) for y in range(view.size.height)]
         assert any("1" in line and "2" in line and "3" in line for line in labels)
+
+
+def test_the_diagram_names_feature_inputs():
+    import tui_nn.ui.diagram.text as words
+
+    names = ("x1", "x1²", "x2²")
+    assert words.input_reading(1, 3, None, names).short == "x1²"
+    assert words.source_name(0, 2, 2, None, names) == "x2²"
+    assert words.source_name(0, 2, 2, None) == "x3"  # no names: x1, x2, ...
+    assert words.source_name(1, 2, 2, None, names) == "h1 #3"

@@ -109,7 +109,12 @@ def main(argv: list[str]) -> int:
         sys.stdout.write("\n")
         return 0
     units = target_units(dataset)
-    text = trace_text(trace, heading(trace, net, dataset, ns.split, index, values), target=units)
+    from tui_nn.session.trainer.pictures import input_names
+
+    text = trace_text(
+        trace, heading(trace, net, dataset, ns.split, index, values), target=units,
+        names=input_names(dataset),
+    )  # fmt: skip
     sys.stdout.write(text)
     return 0
 

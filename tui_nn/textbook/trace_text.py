@@ -106,12 +106,16 @@ def _weights(t: LayerTrace, j: int, neuron: int | None) -> tuple[list[int], int]
 # ---- the steps ------------------------------------------------------------------------------
 
 
-def forward_step(trace: Trace, li: int, width: int, neuron: int | None) -> TraceStep:
+def forward_step(
+    trace: Trace, li: int, width: int, neuron: int | None, names: tuple[str, ...] | None = None
+) -> TraceStep:
     t = trace.layers[li - 1]
     f = F_NAMES.get(t.activation, t.activation)
     units = f"{t.n_out} {t.activation} neuron{'s' if t.n_out > 1 else ''}"
     lines = [f"z{li} = W{li} a{li - 1} + b{li},  a{li} = {f}(z{li})   ({units})"]
     if li == 1:
+        if names and tuple(names) != tuple(f"x{i + 1}" for i in range(len(names))):
+            lines.append(f"x = ({', '.join(names)})")  # feature inputs, a CSV's columns
         lines.append(vector("a0 = x", t.a_in, width))
     if t.activation == "softmax":
         lines.append("softmax: a[i] = e^z[i] / Σ_j e^z[j]")
@@ -385,14 +389,18 @@ def trace_step(
     width: int = 80,
     neuron: int | None = None,
     target: dict | None = None,
+    names: tuple[str, ...] | None = None,
 ) -> TraceStep:
     """Step `index` of `step_plan(trace)`, its lines at most `width` columns. With `neuron`
     (0-based, clamped to the layer) only that neuron is detailed; otherwise up to MAX_NEURONS.
     `target`: a regression's target scaling ({"shift", "scale", "name"}): the cost step also
-    gives the output and the target in the target's units."""
+    gives the output and the target in the target's units. `names`: the inputs by name (the
+    first forward step says them)."""
     kind, layer = step_plan(trace)[index]
     if kind == "cost":
         step = cost_step(trace, width, target)
+    elif kind == "forward":
+        step = forward_step(trace, layer, width, neuron, names)
     else:
         step = BUILDERS[kind](trace, layer, width, neuron)
     lines = tuple(part for line in step.lines for part in fit(line, width))
@@ -400,18 +408,27 @@ def trace_step(
 
 
 def trace_steps(
-    trace: Trace, width: int = 80, neuron: int | None = None, target: dict | None = None
+    trace: Trace,
+    width: int = 80,
+    neuron: int | None = None,
+    target: dict | None = None,
+    names: tuple[str, ...] | None = None,
 ) -> list[TraceStep]:
     """Every step in order (see `trace_step`)."""
-    return [trace_step(trace, i, width, neuron, target) for i in range(len(step_plan(trace)))]
+    n = len(step_plan(trace))
+    return [trace_step(trace, i, width, neuron, target, names) for i in range(n)]
 
 
 def trace_text(
-    trace: Trace, heading: list[str] | None = None, width: int = 80, target: dict | None = None
+    trace: Trace,
+    heading: list[str] | None = None,
+    width: int = 80,
+    target: dict | None = None,
+    names: tuple[str, ...] | None = None,
 ) -> str:
     """The whole worked calculation, one section per step."""
     out = list(heading or [])
-    for step in trace_steps(trace, width, target=target):
+    for step in trace_steps(trace, width, target=target, names=names):
         if out:
             out.append("")
         out.append(step.title)

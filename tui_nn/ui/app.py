@@ -220,6 +220,7 @@ class TuiNNApp(App[str | None]):
         if update.data is not None:
             self.views.use(update.data)
             self.query_one(ArchitecturePanel).show_features(featurable(update.data))
+            self.query_one(NetworkDiagram).set_input_names(update.data.input_names)
             self.request_view()
             if previous is not None and snap.message.startswith("new data"):
                 self.notify(snap.message, title=update.data.name)  # what was kept, restarted

@@ -349,6 +349,7 @@ class TraceResult:
     refused: str | None = None  # why there is no trace (the weights did not change)
     target: dict | None = None  # regression: {"shift", "scale", "name"} of the target's units
     point: tuple[float, float] | None = None  # where the sample is on the plane (if any)
+    input_names: tuple[str, ...] | None = None  # the network's inputs by name (x1², a column)
 
 
 IMAGE_NAMES = ("digits", *IMAGE_SETS)  # the data whose panel has a strip of test images

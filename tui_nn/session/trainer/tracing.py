@@ -16,6 +16,7 @@ from tui_nn.engine.trace import next_training_index, trace_sample
 from tui_nn.session.protocol.frozen import freeze_trace
 from tui_nn.session.protocol.messages import ApplyTraceStep, TraceResult, TraceSample
 from tui_nn.session.trainer.answering import Refused
+from tui_nn.session.trainer.pictures import input_names
 
 SPLITS = ("train", "test")
 
@@ -108,7 +109,8 @@ def result(
     n = len(split_arrays(dataset, split)[0])
     return freeze_trace(
         TraceResult(index, split, n, trace, name, chosen, applied, loss_before,
-                    target=target_units(dataset), point=plane_point(dataset, split, index)),  # fmt: skip
+                    target=target_units(dataset), point=plane_point(dataset, split, index),
+                    input_names=input_names(dataset)),  # fmt: skip
     )
 
 
