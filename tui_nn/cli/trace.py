@@ -109,7 +109,7 @@ def main(argv: list[str]) -> int:
         sys.stdout.write("\n")
         return 0
     units = target_units(dataset)
-    from tui_nn.session.trainer.pictures import input_names
+    from tui_nn.data.features import input_names
 
     text = trace_text(
         trace, heading(trace, net, dataset, ns.split, index, values), target=units,

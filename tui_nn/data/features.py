@@ -69,6 +69,14 @@ RAW = ("x1", "x2")
 """The features of a network without feature inputs: the two inputs themselves."""
 
 
+def input_names(dataset) -> tuple[str, ...] | None:  # noqa: ANN001 - a Dataset
+    """A dataset's network inputs by name, as screens show them: its feature inputs (x1²) or
+    its own columns (None when it does not name them)."""
+    if dataset.features is not None:
+        return shown(dataset.features)
+    return dataset.feature_names
+
+
 def shown(features: Iterable[str]) -> tuple[str, ...]:
     """The names screens show (`x1²`), for canonical names."""
     return tuple(FEATURES[name].shown for name in features)

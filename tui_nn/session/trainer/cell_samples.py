@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from tui_nn.data.features import input_names
 from tui_nn.data.spec import DataError
 from tui_nn.session.protocol.messages import CellContents, CellSamples
 from tui_nn.session.trainer.panel_data import _predict, _small_images, image_side
-from tui_nn.session.trainer.pictures import input_names
 
 MAX_VALUES = 8  # input values kept per sample of non-image data
 

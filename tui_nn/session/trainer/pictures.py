@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui_nn.data.features import shown
+from tui_nn.data.features import input_names
 from tui_nn.data.spec import Dataset
 from tui_nn.session.protocol.messages import DataSummary, DecisionGrid, Inspection, SetView
 
@@ -101,11 +101,7 @@ def data_summary(dataset: Dataset) -> DataSummary:
     )
 
 
-def input_names(dataset: Dataset) -> tuple[str, ...] | None:
-    """The network's inputs by name, as screens show them (x1² for a feature input)."""
-    if dataset.features is not None:
-        return shown(dataset.features)
-    return dataset.feature_names
+
 
 
 def _curve_points(dataset: Dataset, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

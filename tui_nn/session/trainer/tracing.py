@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from tui_nn.data.features import input_names
 from tui_nn.engine.trace import next_training_index, trace_sample
 from tui_nn.session.protocol.frozen import freeze_trace
 from tui_nn.session.protocol.messages import ApplyTraceStep, TraceResult, TraceSample
 from tui_nn.session.trainer.answering import Refused
-from tui_nn.session.trainer.pictures import input_names
 
 SPLITS = ("train", "test")
 
