@@ -87,11 +87,13 @@ class LowerRight:
     def grid_size(self) -> tuple[int, int]:
         """(cols, rows) of samples the trainer's grid should have: the picture on screen fills
         them exactly (the neuron maps when they are shown, else the decision boundary)."""
-        if self.shown == "maps":
-            size = self.host.query_one(NeuronMapsView).grid_size
-            if size[0] > 0 and size[1] > 0:
-                return size
-        return self.host.query_one(DecisionBoundary).grid_size
+        for name, widget_type in (("maps", NeuronMapsView), (None, DecisionBoundary)):
+            widgets = self.host.query(widget_type)  # none while the screen goes away
+            if widgets and (name is None or self.shown == name):
+                size = widgets.first().grid_size
+                if size[0] > 0 and size[1] > 0:
+                    return size
+        return (0, 0)
 
     @property
     def maps_layer(self) -> int | None:
