@@ -56,9 +56,10 @@ def test_a_panel_title_takes_the_longest_form_that_fits():
 
 def test_each_kind_of_data_gets_the_views_that_make_sense():
     plane = np.zeros((3, 2), dtype=np.float32)
-    assert views_for(summary("circle", "classification", 2, plane)) == ("boundary",)
-    assert views_for(summary("plane", "regression", 2, plane)) == ("boundary",)
-    assert views_for(summary("quadratic", "regression", 1, plane)) == ("fit",)
+    # issue 26: every picture of the plane (or of x) has its neuron maps too
+    assert views_for(summary("circle", "classification", 2, plane)) == ("boundary", "maps")
+    assert views_for(summary("plane", "regression", 2, plane)) == ("boundary", "maps")
+    assert views_for(summary("quadratic", "regression", 1, plane)) == ("fit", "maps")
     assert views_for(summary("csv", "classification", 5)) == ("confusion",)
     assert views_for(summary("digits", "classification", 64)) == ("confusion", "samples")
     assert views_for(summary("csv", "regression", 3)) == ()
@@ -89,9 +90,12 @@ async def test_the_fit_plot_shows_points_and_the_curve_on_quadratic(tmp_path):
         x0, x1, y0, y1 = fit.box()
         curve_y = fit.curve[1]
         assert y0 <= curve_y.min() and curve_y.max() <= y1  # the range never cuts the curve
-        await pilot.press("V")  # the only view: said so
+        await pilot.press("V")  # the neuron maps against x (issue 26), then the fit again
         await pilot.pause()
-        assert "only view" in app.message_shown.text
+        assert app.message_shown.text == "view: neuron maps" and app.views.view == "maps"
+        await pilot.press("V")
+        await pilot.pause()
+        assert app.views.view == "fit"
 
 
 async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
