@@ -1,34 +1,58 @@
-"""A 12-trial grid on spiral: two Dask workers against the same trials one after another, and
-Dask's scheduling overhead per trial.
+"""`tui-nn sweep` as a user runs it: search with pruning against plain random search, two workers
+against one, and what the Optuna + Dask path costs per trial.
 
-    .venv/bin/python benchmarks/sweep.py [--workers 2] [--samples 4000] [--epochs 100]
+    flock /work/brief/bench.lock .venv/bin/python benchmarks/sweep.py [--part tpe|workers|overhead]
 
-Budgets (issue 16): the sweep on 2 workers takes <= 0.6x the one-after-another time; Dask's
-overhead per trial <= 50 ms. Both runs train the very same trials (`tui_nn.sweep.trial.run_trial`,
-one BLAS thread), so their metrics must agree too; the script checks that.
+Budgets (issue 22), each printed with its ratio:
+- tpe: a 24-trial TPE + ASHA sweep over lr, width and depth on digits (a fifth held out for
+  testing, a fifth of the rest for validation; ASHA's first rung at the default 4 of 40
+  epochs) prunes >= 30 % of its
+  trials, and its best validation accuracy is within 1 point of a 24-trial random sweep's
+  without pruning, in <= 60 % of its time.
+- workers: `--workers 2` / `--workers 1` wall time <= 0.65 on a 12-trial sweep of 2-5 s trials
+  (the trials' own durations are printed, to check they are 2-5 s here).
+- overhead: per-trial overhead of the Optuna + Dask path <= 50 ms: (sweep time - the trials'
+  own training time) / trials, on one worker, for 40 short trials. It holds asking the study,
+  scheduling, sending the configuration, bringing the model back, writing the model file and
+  the results line, and telling the study.
 
-- sequential: every trial in this process, one after another (the data generated once, as a
-  worker caches it too).
-- dask: the trials submitted to an embedded LocalCluster of --workers processes, from submit to
-  the last result handed back (the cluster's start-up, reported apart, is paid once per sweep).
-- overhead, two ways: (a) the round trip of an empty task, one at a time; (b) from the sweep,
-  (wall - busiest worker's training time) / trials: what scheduling, sending the configuration
-  and bringing the model back cost per trial beyond the training itself.
-
-The machine may be shared: the load average is printed next to the figures.
+Every sweep runs as a subprocess (`python -m tui_nn sweep ...`); its time is counted from the
+line it prints once its cluster is up (start-up, a few seconds paid once a sweep, is printed
+apart). The machine may be shared: the load average is printed beside every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-SWEEP = """\
+TPE = """\
+dataset = "digits"
+test-fraction = 0.2
+batch-size = 32
+optimizer = "adam"
+activation = "relu"
+
+[sweep]
+method = "{method}"
+pruner = "{pruner}"
+{prune_after}trials = 24
+epochs = 40
+seed = 1
+[sweep.random]
+lr = {{ log_uniform = [1e-4, 0.3] }}
+hidden = {{ choice = ["16", "32", "64", "16,16", "32,32", "64,64", "16,16,16", "32,32,32", "64,64,64"] }}
+"""
+
+WORKERS = """\
 dataset = "spiral"
-samples = {samples}
+samples = 4000
 optimizer = "adam"
 batch-size = 16
 activation = "tanh"
@@ -38,88 +62,117 @@ epochs = {epochs}
 grid = {{ lr = [0.003, 0.01, 0.03], hidden = ["16", "16,16", "32,32", "16,16,16"] }}
 """
 
+OVERHEAD = """\
+dataset = "circle"
+samples = 200
+hidden = "4"
+batch-size = 20
 
-def noop() -> None:
-    return None
+[sweep]
+method = "random"
+trials = 40
+epochs = 2
+[sweep.random]
+lr = { log_uniform = [0.01, 1] }
+"""
 
 
-def warm() -> None:
-    import tui_nn.engine.network  # noqa: F401
-    import tui_nn.engine.trainer  # noqa: F401
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def sweep(text: str, folder: Path, *args: str) -> tuple[float, float, list[dict]]:
+    """Run a sweep; (start-up seconds, sweep seconds after start-up, its records)."""
+    path = folder / "sweep.toml"
+    path.write_text(text, encoding="utf-8")
+    out = folder / "out"
+    command = [sys.executable, "-m", "tui_nn", "sweep", str(path), "--results", str(out), *args]
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    up = None
+    for line in proc.stdout:
+        if up is None and line.startswith("sweep "):
+            up = time.perf_counter()
+    proc.wait()
+    end = time.perf_counter()
+    if proc.returncode != 0 or up is None:
+        raise SystemExit(f"sweep failed ({proc.returncode}): {proc.stderr.read()}")
+    records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    return up - start, end - up, records
+
+
+def part_tpe(tmp: Path) -> None:
+    print(f"== TPE + ASHA against random, 24 trials on digits ({load()})")
+    runs = {}
+    for name, method, pruner, after in (
+        ("random", "random", "none", ""),
+        ("tpe+asha", "tpe", "asha", ""),
+    ):
+        folder = tmp / name
+        folder.mkdir()
+        text = TPE.format(method=method, pruner=pruner, prune_after=after)
+        startup, seconds, records = sweep(text, folder)
+        complete = [r for r in records if r["stopped"] != "pruned"]
+        best = max(r["val_acc"] for r in complete)
+        n_pruned = len(records) - len(complete)
+        runs[name] = (seconds, best, n_pruned)
+        print(
+            f"{name}: {seconds:.1f} s (+ {startup:.1f} s start-up), best val_acc {100 * best:.2f}%, "
+            f"{n_pruned} of {len(records)} pruned, {sum(r['epochs'] for r in records)} epochs "
+            f"trained ({load()})"
+        )
+    (t_rand, b_rand, _), (t_tpe, b_tpe, cut) = runs["random"], runs["tpe+asha"]
+    print(f"pruned: {100 * cut / 24:.0f}% (budget >= 30%)")
+    print(f"best val_acc, tpe+asha - random: {100 * (b_tpe - b_rand):+.2f} points (budget >= -1)")
+    print(f"time tpe+asha / random: {t_tpe / t_rand:.2f} (budget <= 0.60)")
+
+
+def part_workers(tmp: Path, epochs: int) -> None:
+    print(f"== --workers 2 / --workers 1, 12 trials ({load()})")
+    times = {}
+    for n in (1, 2):
+        folder = tmp / f"w{n}"
+        folder.mkdir()
+        startup, seconds, records = sweep(WORKERS.format(epochs=epochs), folder, "--workers", str(n))
+        durations = sorted(r["seconds"] for r in records)
+        times[n] = seconds
+        print(
+            f"--workers {n}: {seconds:.1f} s (+ {startup:.1f} s start-up); trials "
+            f"{durations[0]:.1f}..{durations[-1]:.1f} s ({load()})"
+        )
+    print(f"ratio 2 workers / 1: {times[2] / times[1]:.2f} (budget <= 0.65)")
+
+
+def part_overhead(tmp: Path) -> None:
+    print(f"== overhead per trial, 40 short trials on one worker ({load()})")
+    folder = tmp / "overhead"
+    folder.mkdir()
+    startup, seconds, records = sweep(OVERHEAD, folder, "--workers", "1")
+    trained = sum(r["seconds"] for r in records)
+    per = (seconds - trained) / len(records)
+    print(
+        f"sweep {seconds:.2f} s (+ {startup:.1f} s start-up), trials' own time {trained:.2f} s; "
+        f"overhead {1000 * per:.1f} ms a trial (budget <= 50 ms) ({load()})"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--samples", type=int, default=4000)
-    parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--empty-tasks", type=int, default=100)
+    parser.add_argument("--part", choices=("tpe", "workers", "overhead"), action="append")
+    parser.add_argument("--epochs", type=int, default=100, help="the workers part's epochs")
     args = parser.parse_args()
-
+    parts = args.part or ["overhead", "tpe", "workers"]
+    import numpy  # noqa: F401 - loads the BLAS that threadpool_info reports
     from threadpoolctl import threadpool_info
 
-    from tui_nn.cli.sweep import config_loader
-    from tui_nn.sweep import execute
-    from tui_nn.sweep.plan import load_sweep
-    from tui_nn.sweep.trial import run_trial
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.toml"
-        path.write_text(SWEEP.format(samples=args.samples, epochs=args.epochs), encoding="utf-8")
-        sweep = load_sweep(path, config_loader())
-    trials = sweep.trials
-    print(f"{len(trials)} trials: spiral, {args.samples} samples, {args.epochs} epochs each")
     blas = [f"{i.get('internal_api')} {i.get('architecture')}" for i in threadpool_info()]
-    print(f"BLAS: {', '.join(blas)}; load average before: {os.getloadavg()}")
-
-    start = time.perf_counter()
-    sequential = [run_trial(t.index, t.config) for t in trials]
-    t_seq = time.perf_counter() - start
-    per_trial = [o.seconds for o in sequential]
-    print(f"sequential: {t_seq:.2f} s ({min(per_trial):.2f}..{max(per_trial):.2f} s a trial)")
-
-    start = time.perf_counter()
-    with execute.connect(None, args.workers) as client:
-        t_start = time.perf_counter() - start
-        client.run(warm)  # workers have imported the engine, as this process has
-        outcomes = {}
-        start = time.perf_counter()
-        execute.run_trials(client, sweep, on_done=lambda t, o: outcomes.__setitem__(t.index, o))
-        t_dask = time.perf_counter() - start
-        rtt = []
-        for _ in range(args.empty_tasks):
-            t0 = time.perf_counter()
-            client.submit(noop, pure=False).result()
-            rtt.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        client.gather(client.map(lambda i: i, range(args.empty_tasks), pure=False))
-        batch = (time.perf_counter() - t0) / args.empty_tasks
-    assert len(outcomes) == len(trials), "a trial did not finish"
-
-    busy: dict[str, float] = {}
-    for o in outcomes.values():
-        busy[str(o.worker["address"])] = busy.get(str(o.worker["address"]), 0.0) + o.seconds
-    overhead = (t_dask - max(busy.values())) / len(trials)
-    same = all(outcomes[o.index].metrics == o.metrics for o in sequential)
-    rtt.sort()
-    ratio = t_dask / t_seq
-    print(f"dask, {args.workers} workers: {t_dask:.2f} s (cluster start-up {t_start:.2f} s apart)")
-    print(
-        f"ratio dask/sequential: {ratio:.2f} (budget <= 0.60) "
-        f"[{(t_dask + t_start) / t_seq:.2f} counting the start-up]"
-    )
-    print(
-        f"trials per worker: {sorted(sum(1 for o in outcomes.values() if str(o.worker['address']) == a) for a in busy)}; "
-        f"busiest worker trained {max(busy.values()):.2f} s"
-    )
-    print(
-        f"overhead per trial: {1000 * overhead:.1f} ms from the sweep (budget <= 50 ms); "
-        f"empty task round trip median {1000 * rtt[len(rtt) // 2]:.1f} ms, "
-        f"p90 {1000 * rtt[int(len(rtt) * 0.9)]:.1f} ms; "
-        f"{1000 * batch:.2f} ms a task in a batch of {args.empty_tasks}"
-    )
-    print(f"same metrics as sequential: {same}")
-    print(f"load average after: {os.getloadavg()}")
+    print(f"BLAS: {', '.join(blas)}; cores {len(os.sched_getaffinity(0))}; {load()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for part in parts:
+            {"tpe": part_tpe, "overhead": part_overhead}.get(part, lambda t: None)(Path(tmp))
+            if part == "workers":
+                part_workers(Path(tmp), args.epochs)
 
 
 if __name__ == "__main__":

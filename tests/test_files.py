@@ -63,7 +63,7 @@ def test_saved_arrays_have_documented_names_shapes_and_types(digits_model):
         assert npz["layer1.bias"].shape == (10,)
         assert npz["layer0.weight"].dtype == np.float32
         assert npz["config"].ndim == 1 and npz["config"].dtype == np.uint8  # UTF-8 bytes
-        assert npz["history"].shape == (2, 9) and npz["history"].dtype == np.float64
+        assert npz["history"].shape == (2, 11) and npz["history"].dtype == np.float64
         assert bytes(npz["history.fields"]).decode().split(",")[:2] == ["epoch", "step"]
         assert int(npz["format_version"]) == FORMAT_VERSION
         meta = json.loads(bytes(npz["config"]).decode("utf-8"))
@@ -294,3 +294,22 @@ def test_format_1_files_with_unicode_json_are_still_read(digits_model, tmp_path)
     np.savez(tmp_path / "v1.npz", **arrays)
     model = load_model(tmp_path / "v1.npz")
     assert model.history == (record(1),)
+
+
+def test_a_history_without_validation_columns_reads_them_as_missing(digits_model, tmp_path):
+    """Files written before the validation split have 9 history columns: they still load, the
+    validation metrics missing (None); the other columns are read by name, not position."""
+    path = digits_model[0]
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = dict(npz)
+    names = bytes(arrays["history.fields"]).decode().split(",")
+    keep = [i for i, n in enumerate(names) if not n.startswith("val_")]
+    assert len(keep) == 9
+    arrays["history"] = arrays["history"][:, keep]
+    arrays["history.fields"] = np.frombuffer(
+        ",".join(names[i] for i in keep).encode(), dtype=np.uint8
+    )
+    np.savez(tmp_path / "old.npz", **arrays)
+    model = load_model(tmp_path / "old.npz")
+    assert model.history == (record(1), record(2, 0.25))
+    assert model.history[-1].val_loss is None and model.history[-1].test_loss == 0.35

@@ -176,6 +176,7 @@ def test_a_weight_entry_of_the_wrong_declared_shape_is_refused_before_it_is_read
 
 def test_a_history_of_absurd_length_is_refused_by_its_header(model, tmp_path, monkeypatch):
     import tui_nn.files as files
+    from tui_nn.engine.history import FIELDS as HISTORY_FIELDS
 
     monkeypatch.setattr(files, "MAX_HISTORY_ROWS", 1000)
     path = changed(model, tmp_path / "long.npz", history=np.full((1001, 9), np.nan))
@@ -183,7 +184,10 @@ def test_a_history_of_absurd_length_is_refused_by_its_header(model, tmp_path, mo
         refused(path)
     )
     path = changed(model, tmp_path / "narrow.npz", history=np.full((10, 3), np.nan))
-    assert "entry 'history' has shape (10, 3); its history.fields need (10, 9)" in refused(path)
+    columns = len(HISTORY_FIELDS)
+    assert f"entry 'history' has shape (10, 3); its history.fields need (10, {columns})" in (
+        refused(path)
+    )
 
 
 def test_format_versions_this_version_reads(model, tmp_path):

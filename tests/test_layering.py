@@ -21,7 +21,7 @@ ROOT = Path(tui_nn.__file__).parent
 # What each package may import from tui_nn (besides itself and the base: the root package's
 # version and `tui_nn.rule`, the plain Rule of an option that the engine and the data layer
 # both use). The order: engine < data < config/files < textbook < session, sweep, lessons <
-# ui < cli. The data layer knows NumPy and the standard library only (it needs nothing of the
+# ui, web < cli. The data layer knows NumPy and the standard library only (it needs nothing of the
 # engine); the config layer is where data and engine meet (RunConfig.network_spec, train_data).
 # `session` is three layers of its own: the protocol (what both sides say), then the client
 # the app uses and the trainer process, which never import each other. The app reaches the
@@ -41,8 +41,19 @@ LOWER: dict[str, frozenset[str]] = {
     "lessons": _BELOW_SESSION,
     "ui": _BELOW_SESSION
     | {"textbook", "session", "session.protocol", "session.client", "sweep", "lessons"},
+    # the web server starts apps as processes (`python -m tui_nn ...`): beside ui, not above
+    "web": _BELOW_SESSION | {"session", "session.protocol", "session.client"},
     "cli": _BELOW_SESSION
-    | {"textbook", "session", "session.protocol", "session.client", "sweep", "lessons", "ui"},
+    | {
+        "textbook",
+        "session",
+        "session.protocol",
+        "session.client",
+        "sweep",
+        "lessons",
+        "ui",
+        "web",
+    },
     "__main__": frozenset({"cli"}),
 }
 SUBLAYERS = ("session",)  # packages whose subpackages are layers of their own
@@ -227,8 +238,9 @@ def test_the_graph_sees_every_kind_of_import(tmp_path):
     assert graph["tui_nn.engine.c"] == {"tui_nn.engine", "tui_nn.engine.a"}
     assert cycles(graph) == [["tui_nn.engine", "tui_nn.engine.a", "tui_nn.engine"]]
     graph["tui_nn.engine.a"] = {"tui_nn.engine.b"}  # deferred `from . import b` only
-    assert cycles(graph) == [["tui_nn.engine", "tui_nn.engine.a", "tui_nn.engine.b",
-                              "tui_nn.engine.c", "tui_nn.engine"]]
+    assert cycles(graph) == [
+        ["tui_nn.engine", "tui_nn.engine.a", "tui_nn.engine.b", "tui_nn.engine.c", "tui_nn.engine"]
+    ]
 
 
 def test_an_upward_import_is_named():

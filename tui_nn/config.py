@@ -138,7 +138,7 @@ class RunConfig:
 
 # ---- a configuration read from a file (a model file's `run` entry) ---------------------------
 
-_DATASET_RULES = {"name": "dataset", "path": "data"}  # DatasetSpec field -> its option's rule
+_DATASET_RULES = {"name": "dataset", "path": "data", "seed": "data_seed"}  # field -> its rule
 _AUTO = ("output", "loss")  # "auto" is None in a RunConfig: it follows the task
 
 
@@ -234,6 +234,8 @@ def train_data(dataset: Dataset) -> TrainData:
         y_train=dataset.y_train,
         X_test=dataset.X_test,
         y_test=dataset.y_test,
+        X_val=dataset.X_val,
+        y_val=dataset.y_val,
         input_scale=dataset.input_scale,
         task=dataset.task,
         target_scale=None  # regression targets standardised by the data layer (a CSV's)
@@ -250,7 +252,8 @@ _DIFF_NAMES = {
     "dataset.path": "data",
     "dataset.data_dir": "data-dir",
     "dataset.test_fraction": "test-fraction",
-    "dataset.seed": "seed",
+    "dataset.seed": "data-seed",
+    "dataset.val_fraction": "val-fraction",
     "hyper.batch_size": "batch-size",
     "hyper.early_stopping": "early-stopping",
 }

@@ -10,7 +10,7 @@ The model file is a plain NumPy ``.npz`` archive that any program can read witho
     layer1.weight ...               one pair per layer, hidden layers first, the output last
     config          (n,) uint8      UTF-8 bytes of JSON: format version, network spec, run
                                     configuration, input normalisation, class names, task, scale
-    history         (n, 9) float64  the metric history (bounded: recent epochs in full, older
+    history         (n, k) float64  the metric history (bounded: recent epochs in full, older
                                     ones thinned, see tui_nn/engine/history.py), NaN = missing
     history.fields  (n,) uint8      UTF-8 bytes: the column names of `history`, comma-separated
     format_version  0-d int64       the same number as in `config`
@@ -348,11 +348,18 @@ def _read_history_array(path: Path, entries: Entries) -> RecordBlock:
         )
     entries.expect("history", (rows, len(stored)), "its history.fields need")
     data = entries["history"]
-    missing = [name for name in HISTORY_FIELDS if name not in stored]
+    missing = [name for name in HISTORY_FIELDS if name not in stored and name not in LATER_FIELDS]
     if missing:
         raise ModelFileError(f"{path}: 'history' has no column {missing[0]!r}")
-    columns = [stored.index(name) for name in HISTORY_FIELDS]
-    return RecordBlock(data[:, columns].astype(np.float64))
+    out = np.full((len(data), len(HISTORY_FIELDS)), np.nan, dtype=np.float64)
+    for i, name in enumerate(HISTORY_FIELDS):
+        if name in stored:  # a column added later (validation) is missing (NaN) in older files
+            out[:, i] = data[:, stored.index(name)]
+    return RecordBlock(out)
+
+
+LATER_FIELDS = ("val_loss", "val_acc")
+"""History columns added after format 2 began: files written before them lack them."""
 
 
 def _record_dict(record: EpochRecord) -> dict[str, Any]:

@@ -19,10 +19,11 @@ def test_toml_sets_every_kind_of_value(tmp_path):
         'dataset = "spiral"\nhidden = [6, 4]\nactivation = "relu"\nlr = 0.1\n'
         'batch-size = "full"\nepochs = 7\nl2 = 0.001\nseed = 5\nsamples = 200\n'
         'noise = 0.2\ntest_fraction = 0.25\noptimizer = "adam"\ndtype = "float64"\n'
+        "data-seed = 9\nval-fraction = 0.1\n"
     )
     config = load_run_config(path)
     assert config.dataset == DatasetSpec(
-        "spiral", samples=200, noise=0.2, test_fraction=0.25, seed=5
+        "spiral", samples=200, noise=0.2, test_fraction=0.25, seed=9, val_fraction=0.1
     )
     assert config.hidden == (6, 4) and config.activation == "relu"
     assert config.seed == 5 and config.dtype == "float64"

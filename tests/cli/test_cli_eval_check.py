@@ -78,7 +78,7 @@ def test_eval_rejects_an_unknown_split(cli, tmp_path):
     path = tmp_path / "xor.npz"
     assert cli("train", *QUICK, "--save", path).code == 0
     result = cli("eval", path, "--split", "validation")
-    assert result.code == 2 and "test, train, all" in result.error_line
+    assert result.code == 2 and "test, val, train, all" in result.error_line
 
 
 def test_check_passes_for_a_correct_network(cli):

@@ -39,4 +39,19 @@ def test_readme_sweep_example_is_the_shipped_file_and_plans_12_trials():
     body = "".join(lines[next(i for i, line in enumerate(lines) if not line.startswith("#")) :])
     assert f"```\n{body}```" in text
     sweep = load_sweep(example, config_loader())
-    assert len(sweep.trials) == 12 and sweep.metric == "test_acc"
+    assert len(sweep.trials) == 12 and sweep.metric == "val_acc"
+    assert "[docs/sweeps.md](docs/sweeps.md)" in text
+
+
+def test_the_sweeps_page_shows_the_shipped_tpe_file_and_a_real_run_of_it():
+    from tui_nn.cli.sweep import config_loader
+    from tui_nn.sweep.plan import load_sweep
+
+    page = (README.parent / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    example = README.parent / "examples" / "digits-tpe.toml"
+    assert f"```toml\n{example.read_text(encoding='utf-8')}```" in page
+    sweep = load_sweep(example, config_loader())
+    assert (sweep.method, sweep.pruner, sweep.total) == ("tpe", "asha", 24)
+    assert "$ tui-nn sweep examples/digits-tpe.toml --results digits-tpe-results" in page
+    assert "sweep examples/digits-tpe.toml: 24 trials by Optuna's TPE, asha pruning" in page
+    assert page.count(" pruned at epoch ") + page.count(" done (") == 24

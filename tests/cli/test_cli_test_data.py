@@ -53,19 +53,25 @@ def test_eval_of_a_model_without_a_test_split(cli, tmp_path):
     assert result.code == 0 and "60 samples" in result.out
 
 
-def test_early_stopping_watches_the_training_loss_without_a_test_set(monkeypatch):
+def test_early_stopping_watches_the_training_loss_without_a_validation_set(monkeypatch):
     X = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)
     y = (X[:, 0] > 0).astype(np.int64)
     data = TrainData(X, y, X[:0], y[:0])
     spec = NetworkSpec(2, (LayerSpec(4, "tanh"),), LayerSpec(1, "sigmoid"), "bce").validate()
     trainer = Trainer(Network.from_spec(spec), data, HyperParams(early_stopping=2, batch_size=None))
     losses = iter([0.5, 0.4, 0.45, 0.41, 0.3])  # better, better, worse, worse: stop at epoch 4
-    monkeypatch.setattr(trainer, "_evaluate_both", lambda: (next(losses), 0.5, None, None))
+
+    def metrics():
+        none = dict.fromkeys(("val_loss", "val_acc", "test_loss", "test_acc"))
+        return {"train_loss": next(losses), "train_acc": 0.5, **none}
+
+    monkeypatch.setattr(trainer, "_evaluate_all", metrics)
     for _ in range(10):
         if trainer.finished:
             break
         trainer.step()
     assert trainer.epoch == 4 and "early stopping" in trainer.stop_reason
+    assert trainer.kept_epoch == 2 and "the best training loss" in trainer.stop_reason
     assert all(r.test_loss is None for r in trainer.history)
 
 

@@ -52,6 +52,7 @@ def test_saved_model_records_the_configuration(cli, tmp_path):
     path = tmp_path / "m.npz"
     args = ("--dataset", "moons", "--samples", "60", "--hidden", "5,3", "--activation", "relu")
     args += ("--lr", "0.05", "--batch-size", "full", "--epochs", "2", "--seed", "7")
+    args += ("--data-seed", "11")
     assert cli("train", *args, "--l2", "0.01", "--save", path).code == 0
     model = load_model(path)
     assert model.spec.sizes == (2, 5, 3, 1)
@@ -59,7 +60,7 @@ def test_saved_model_records_the_configuration(cli, tmp_path):
     assert model.spec.loss == "bce"
     config = model.config
     assert config.dataset.name == "moons" and config.dataset.samples == 60
-    assert config.dataset.seed == 7 and config.seed == 7
+    assert config.dataset.seed == 11 and config.seed == 7  # the data's seed, the weights'
     assert config.hyper.lr == 0.05 and config.hyper.batch_size is None
     assert config.hyper.l2 == 0.01 and config.hyper.epochs == 2
     assert model.class_names == ("0", "1") and model.task == "classification"

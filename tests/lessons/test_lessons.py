@@ -140,7 +140,7 @@ def test_changed_controls_name_what_an_edit_touches():
     before = control_values(data, net, hyper)
     assert changed_controls(before, control_values(data, net, hyper), CONTROLS) == []
     after = control_values(replace(data, seed=1), spec(8, activation="relu"), replace(hyper, lr=1))
-    assert changed_controls(before, after, CONTROLS) == ["seed", "activation", "lr"]
+    assert changed_controls(before, after, CONTROLS) == ["data_seed", "activation", "lr"]
     assert changed_controls(before, control_values(data, spec(7), hyper), ["hidden"]) == ["hidden"]
     # a reading without the network (a data-only edit) compares only what both have
     assert changed_controls(before, control_values(data, None, None), CONTROLS) == []

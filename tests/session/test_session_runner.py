@@ -139,3 +139,34 @@ def test_a_failing_metrics_file_stops_the_metrics_not_the_run(tmp_path):
     from tui_nn.files import read_metrics
 
     assert [m["epoch"] for m in read_metrics(tmp_path / "deep" / "m.jsonl")] == [1, 2]
+
+
+def test_early_stopping_in_the_app_keeps_and_saves_the_best_epoch(tmp_path):
+    """The app's trainer, like `train`: early stopping watches the validation loss, puts back
+    the best epoch's weights, says which, and a save holds that epoch."""
+    import numpy as np
+
+    from tui_nn.files import load_model
+    from tui_nn.session.protocol.messages import Save
+
+    config = make_config("moons", lr=0.5, early_stopping=3, epochs=300)
+    dataset = dataclasses.replace(config.dataset, val_fraction=0.2)
+    config = dataclasses.replace(config, dataset=dataset)
+    r = Runner(config, clock=Clock())
+    r.load()
+    r.apply(Start())
+    while r.state != "finished":
+        r.advance()
+    trainer = r.trainer
+    kept = trainer.kept_epoch
+    assert kept is not None and trainer.epoch == kept + 3
+    assert r.message == f"early stopping: kept epoch {kept}, the best validation loss"
+    best = min(trainer.history, key=lambda rec: rec.val_loss)
+    assert best.epoch == kept
+    snap = r.snapshot()  # the numbers shown are the kept weights', not the last epoch's
+    assert (snap.test_loss, snap.train_acc) == (best.test_loss, best.train_acc)
+    assert snap.test_loss != trainer.history[-1].test_loss
+    r.apply(Save(str(tmp_path / "run.npz")))
+    saved = load_model(tmp_path / "run.npz")
+    assert saved.history[-1].epoch == kept and len(saved.history) == kept
+    np.testing.assert_array_equal(saved.params[0][0], trainer.net.layers[0].W)

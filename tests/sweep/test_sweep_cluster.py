@@ -106,6 +106,7 @@ def cluster(tmp_path_factory):
             stop(proc)
 
 
+@pytest.mark.slow
 def test_sweep_on_a_real_cluster_names_its_workers(cluster, tmp_path):
     path = tmp_path / "cluster.toml"
     path.write_text(CLUSTER_SWEEP, encoding="utf-8")
@@ -155,6 +156,7 @@ grid = { lr = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08] }
 """
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_the_finished_trials(tmp_path):
     import psutil
 

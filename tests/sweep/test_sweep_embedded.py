@@ -24,7 +24,7 @@ RANDOM = (
     TINY
     + """\
 [sweep]
-metric = "test_loss"
+metric = "val_loss"
 epochs = 3
 trials = 3
 seed = 5
@@ -48,56 +48,66 @@ def grid_runs(tmp_path_factory):
     return runs
 
 
+@pytest.mark.slow  # an embedded cluster: real processes
 def test_grid_sweep_writes_every_trial(grid_runs):
     proc, folder = grid_runs[0]
     assert proc.returncode == 0, proc.stderr
     results = read_results(folder)
     assert sorted(r["trial"] for r in results.records) == [0, 1, 2, 3]
-    assert results.metric == "test_acc" and results.direction == "max"
+    assert results.metric == "val_acc" and results.direction == "max"
     assert results.varied == ("lr", "hidden") and results.total == 4
     for r in results.records:
         assert set(r) >= {
             "trial",
             "params",
+            "val_acc",
+            "val_loss",
             "test_acc",
             "test_loss",
             "train_loss",
+            "epoch",
             "epochs",
+            "curve",
             "seconds",
             "worker",
             "model",
+            "command",
         }
-        assert r["epochs"] == 4 and r["stopped"] == "budget"
+        assert r["epochs"] == r["epoch"] == 4 and r["stopped"] == "budget"
         assert r["worker"]["address"].startswith("tcp://127.0.0.1:")
         model = load_model(folder / r["model"])
         assert model.spec.hidden[0].units == int(r["params"]["hidden"])
         assert model.config.hyper.lr == r["params"]["lr"]
+        assert model.config.dataset.val_fraction == 0.2  # a sweep's default validation set
         assert len(model.history) == 4
+        assert model.history[-1].val_acc == pytest.approx(r["val_acc"]) == r["curve"][-1]
         assert model.history[-1].test_acc == pytest.approx(r["test_acc"])
     best = results.best()
-    assert best["test_acc"] == max(r["test_acc"] for r in results.records)
+    assert best["val_acc"] == max(r["val_acc"] for r in results.records)
     assert (folder / "best.npz").read_bytes() == (folder / best["model"]).read_bytes()
     assert not list(folder.glob(".*.tmp"))
     # the final table, best first
-    table = proc.stdout[proc.stdout.index("sweep: 4 trials, by test_acc") :]
+    table = proc.stdout[proc.stdout.index("sweep: 4 trials, by val_acc") :]
     rows = [line for line in table.splitlines() if line.startswith("│")]
     assert [int(row.split("│")[2]) for row in rows] == [r["trial"] for r in results.sorted()]
     assert f"best: trial {best['trial']}" in proc.stdout
     assert proc.stdout.count(" done (") == 4
 
 
+@pytest.mark.slow  # an embedded cluster: real processes
 def test_same_file_twice_gives_the_same_metrics(grid_runs):
     (first, a), (second, b) = grid_runs
     assert first.returncode == second.returncode == 0
     ra = {r["trial"]: r for r in read_results(a).records}
     rb = {r["trial"]: r for r in read_results(b).records}
-    for key in ("test_acc", "test_loss", "train_loss", "train_acc", "seed", "params"):
+    for key in ("val_acc", "test_acc", "test_loss", "train_loss", "train_acc", "seed", "params"):
         assert [ra[i][key] for i in range(4)] == [rb[i][key] for i in range(4)], key
     wa = load_model(a / "trial-3.npz").params[0][0]
     wb = load_model(b / "trial-3.npz").params[0][0]
     np.testing.assert_array_equal(wa, wb)
 
 
+@pytest.mark.slow  # an embedded cluster: real processes
 def test_random_sweep_in_process(write, sweep_cli, tmp_path):
     path = write(RANDOM)
     result = sweep_cli("sweep", path, "--workers", 2, "--results", tmp_path / "out")
@@ -107,9 +117,10 @@ def test_random_sweep_in_process(write, sweep_cli, tmp_path):
     assert all(0.01 <= r["params"]["lr"] <= 0.5 for r in results.records)
     assert all(r["params"]["activation"] in ("tanh", "relu") for r in results.records)
     best = results.best()
-    assert best["test_loss"] == min(r["test_loss"] for r in results.records)
+    assert best["val_loss"] == min(r["val_loss"] for r in results.records)
     header = json.loads((tmp_path / "out" / "sweep.json").read_text())
-    assert header["metric"] == "test_loss" and header["trials"] == 3
+    assert header["metric"] == "val_loss" and header["trials"] == 3
+    assert header["method"] == "random" and header["pruner"] == "none"
 
 
 @pytest.mark.parametrize(
@@ -122,9 +133,19 @@ def test_random_sweep_in_process(write, sweep_cli, tmp_path):
         ),
         (TINY + "[sweep]\ncolour = 1\n", (), "unknown key(s) in [sweep]: 'colour'"),
         (
-            'dataset = "quadratic"\n[sweep]\ngrid = { lr = [0.1] }\n',
+            'dataset = "quadratic"\n[sweep]\nmetric = "val_acc"\ngrid = { lr = [0.1] }\n',
             (),
-            "metric 'test_acc': quadratic is a regression set (no accuracy); use test_loss",
+            "metric 'val_acc': quadratic is a regression set (no accuracy); use val_loss",
+        ),
+        (
+            TINY + '[sweep]\nmetric = "test_acc"\ngrid = { lr = [0.1] }\n',
+            (),
+            "metric 'test_acc': the test set only reports, it never chooses; choose val_acc",
+        ),
+        (
+            TINY + "[sweep]\ngrid = { lr = [0.1] }\n",
+            ("--results", ""),
+            "--results: an empty path",
         ),
         (
             TINY + "[sweep]\ngrid = { lr = [0.1] }\n",
@@ -154,10 +175,11 @@ def test_a_folder_with_results_is_not_overwritten(write, sweep_cli, tmp_path):
     (out / "results.jsonl").write_text('{"trial": 0}\n')
     result = sweep_cli("sweep", write(TINY + "[sweep]\ngrid = { lr = [0.1] }\n"), "--results", out)
     assert result.code == 2
-    assert "already holds a sweep's results" in result.err
+    assert "already holds a sweep's results; continue it with tui-nn sweep --resume" in result.err
     assert (out / "results.jsonl").read_text() == '{"trial": 0}\n'
 
 
+@pytest.mark.slow  # an embedded cluster: real processes
 def test_a_worker_without_the_data_stops_the_sweep_in_one_line(
     write, sweep_cli, tmp_path, monkeypatch
 ):
@@ -179,6 +201,7 @@ def test_a_worker_without_the_data_stops_the_sweep_in_one_line(
     assert read_results(tmp_path / "out").records == ()
 
 
+@pytest.mark.slow  # an embedded cluster: real processes
 def test_a_csv_sweep_sends_the_file_contents(write, sweep_cli, tmp_path):
     rows = ["a,b,kind"] + [
         f"{i % 5},{(i * 7) % 11},{'x' if (i % 5) > 2 else 'y'}" for i in range(60)

@@ -108,6 +108,18 @@ def test_results_folder_checks(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(ResultsError, match="exists and is not a folder"):
         check_results_folder(tmp_path / "file")
+    (tmp_path / "best.npz").rmdir()
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "trial-3.npz").write_bytes(b"PK\x05\x06")  # someone's model
+    with pytest.raises(ResultsError, match="holds model files a sweep would replace"):
+        check_results_folder(tmp_path / "models")
+    (tmp_path / "stopped").mkdir()
+    (tmp_path / "stopped" / "study.journal").write_text("")
+    with pytest.raises(ResultsError, match="continue it with tui-nn sweep --resume"):
+        check_results_folder(tmp_path / "stopped")
+    check_results_folder(tmp_path / "stopped", resume=True)
+    with pytest.raises(ResultsError, match="does not exist"):
+        check_results_folder(tmp_path / "no" / "such" / "folder")
 
 
 def test_a_worker_uses_its_own_data_folder_when_the_clients_is_not_there(tmp_path, monkeypatch):

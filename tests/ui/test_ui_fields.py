@@ -103,3 +103,28 @@ async def test_tab_goes_from_the_network_panel_straight_to_the_fields(tmp_path):
             await pilot.press("tab")
             seen.append(harness.app.focused.id)
         assert seen == ["units-input", "dataset", "path", "test_data"]
+
+
+def test_two_apps_started_in_the_same_second_get_two_run_files(tmp_path, monkeypatch):
+    """A class opening `tui-nn serve`'s link at once: each app's trainer its own run file."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv(runs.ENV_DIR, str(tmp_path))
+    same_second = "import time; time.strftime = lambda *a: '20260101-090000'; "
+    other = subprocess.Popen(
+        [sys.executable, "-c", same_second + "from tui_nn.config import RunConfig; "
+         "import tui_nn.ui.link.runs as runs; "
+         "print(runs.new_run_path(RunConfig(), create=False), flush=True); input()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        theirs = other.stdout.readline().strip()
+        monkeypatch.setattr(runs.time, "strftime", lambda *a: "20260101-090000")
+        mine = runs.new_run_path(RunConfig(), create=False)
+        assert theirs.endswith("20260101-090000-circle.npz")  # neither file exists yet ...
+        assert str(mine).endswith("20260101-090000-circle-2.npz")  # ... yet two names
+        assert not (tmp_path / "runs").exists()  # and nothing written beside the runs
+    finally:
+        other.communicate("\n", timeout=30)
+    assert str(runs.new_run_path(RunConfig(), create=False)).endswith("-circle.npz")  # freed

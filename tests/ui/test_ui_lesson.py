@@ -25,7 +25,7 @@ goal = ["test_acc >= 0.95", "hidden_neurons <= {neurons}"]
 dataset = "circle"
 hidden = [8, 8]
 [controls]
-locked = ["dataset", "lr", "seed"]
+locked = ["dataset", "lr", "data-seed", "seed"]
 hidden = ["l1", "l2"]
 [solution]
 hidden = [2]
@@ -154,7 +154,7 @@ async def test_locks_hold_for_data_and_seed_whichever_key_asks(tmp_path):
         session = harness.session
         await pilot.press("g")  # new data = the next seed, locked
         await wait_for(pilot, lambda: app.lesson.locked_refusals, "refused")
-        assert app.lesson.locked_refusals == ["seed: locked by this lesson"]
+        assert app.lesson.locked_refusals == ["data-seed: locked by this lesson"]
         await pilot.press("R")  # reset with a new seed
         await wait_for(pilot, lambda: len(app.lesson.locked_refusals) == 2, "refused again")
         await pilot.press("r")  # a plain reset is fine

@@ -81,7 +81,9 @@ async def test_results_view_sorts_plots_and_opens_a_trial(folder):
         assert "test_acc by lr" in text
         assert plot.param == "lr" and plot.selected == 2
         assert len(plot.points()) == 4
-        await pilot.press("s")  # next column: test_loss, ascending
+        await pilot.press("s")  # next column: how each trial ended
+        await wait_for(pilot, lambda: table.sorted_by[0] == "state", "sorted by state")
+        await pilot.press("s")  # then test_loss, ascending
         await wait_for(pilot, lambda: table.sorted_by == ("test_loss", False), "sorted by loss")
         assert rows(table) == [2, 4, 1, 0, 3]
         await pilot.press("S")
@@ -113,6 +115,35 @@ async def test_results_view_sorts_plots_and_opens_a_trial(folder):
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.return_value is not None, "the app to exit")
     assert app.return_value == str(folder / "trial-3.npz")
+
+
+async def test_pruned_trials_rank_after_complete_ones_under_the_importances(folder):
+    """A sweep with pruning: each trial says how it ended, pruned ones rank after the complete
+    ones (also after a reload), and Optuna's importances head the view."""
+    records = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines()]
+    for r in records:
+        r["val_acc"] = r.pop("test_acc")
+        r["epochs"], r["epoch"] = 10, 10
+    records[1].update(stopped="pruned", epochs=3, epoch=3, val_acc=0.97)  # best value, pruned
+    records[4].update(stopped="early stopping", epoch=7)
+    (folder / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    header = {"metric": "val_acc", "direction": "max", "varied": ["lr", "hidden"], "trials": 5}
+    (folder / "sweep.json").write_text(json.dumps(header))
+    found = {"method": "PED-ANOVA", "trials": 4, "importances": {"lr": 0.8, "hidden": 0.2}}
+    (folder / "importances.json").write_text(json.dumps(found))
+    app = SweepApp(read_results(folder))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepScreen), "the results screen")
+        table = app.screen.query_one(SweepTable)
+        await wait_for(pilot, lambda: table.row_count == 5, "the rows")
+        assert rows(table) == [2, 4, 0, 1, 3]  # trial 1 (97 %, pruned) after the complete ones
+        text = screen_text(app)
+        assert "5/5 trials (1 pruned)" in text and "best: trial 2, 93.0%" in text
+        assert "importance (Optuna): lr ██████████ 0.80  hidden ██ 0.20" in text
+        assert "pruned@3" in text and "kept 7/10" in text and "done" in text
+        await pilot.press("r")
+        await wait_for(pilot, lambda: table.row_count == 5, "reloaded")
+        assert rows(table) == [2, 4, 0, 1, 3]
 
 
 async def test_a_trial_without_its_model_file_says_so(folder):

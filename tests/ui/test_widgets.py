@@ -68,6 +68,28 @@ async def test_cost_plot_hands_plotext_at_most_two_points_per_column():
         assert "train" in text and "test" in text
 
 
+async def test_cost_and_accuracy_plots_draw_the_validation_curve_when_there_is_one():
+    from dataclasses import replace
+
+    for plot, train, field in (
+        (CostPlot(min_interval=0), "train_loss", "val_loss"),
+        (AccuracyPlot(min_interval=0), "train_acc", "val_acc"),
+    ):
+        app = Host(plot)
+        async with app.run_test(size=(80, 24)) as pilot:
+            plot.add_records([record(i, 1 / (i + 1), 0.5) for i in range(1, 20)])
+            await wait_until(pilot, lambda: plot.plotted.get(train, 0) > 0)  # noqa: B023
+            assert field not in plot.plotted  # no validation set: no validation curve
+            assert "val" not in widget_text(plot)
+            plot.clear()
+            records = [record(i, 1 / (i + 1), 0.5) for i in range(1, 20)]
+            plot.add_records(
+                [replace(r, val_loss=r.train_loss * 1.2, val_acc=0.6) for r in records]
+            )
+            await wait_until(pilot, lambda: plot.plotted.get(field, 0) > 0)  # noqa: B023
+            assert "val" in widget_text(plot)  # the legend names it
+
+
 async def test_plot_repaints_once_per_interval_and_never_without_new_data():
     plot = CostPlot(min_interval=3600)  # the second repaint could only come an hour later
     app = Host(plot)

@@ -211,9 +211,10 @@ class FakeSession:
         self.alive = False
         self.closed = True
 
-    def attach(self, trainer_id: str) -> None:
+    def attach(self, trainer_id: str, watch: bool = False) -> None:
         self.start(RunConfig())
         self.trainer_id = trainer_id
+        self.watching = watch
 
     def detach(self) -> None:
         self.alive = False

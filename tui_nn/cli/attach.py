@@ -2,6 +2,7 @@
 
     tui-nn attach            the only (or newest) running trainer, in the app
     tui-nn attach ID         that one
+    tui-nn attach --watch ID that one, read-only (see everything, change nothing)
     tui-nn attach --list     the running trainers: id, dataset, network, epoch, state, started
     tui-nn attach --stop ID  save its run and end it
 
@@ -24,6 +25,7 @@ examples:
   tui-nn attach                 back to the trainer you detached from (d, or a lost terminal)
   tui-nn attach --list          what is training in the background
   tui-nn attach 3fa9c2          a given one (ids from --list)
+  tui-nn attach --watch 3fa9c2  watch it without being able to change it
   tui-nn attach --stop 3fa9c2   save that run and stop its trainer
 
 In the app, q stops the trainer and saves the run; d detaches again.
@@ -38,6 +40,14 @@ def parser():
     p.add_argument("--stop", metavar="ID", help="save the run of trainer ID and stop it")
     p.add_argument("--fps", default=None, metavar="N", help="snapshots a second (default 10)")
     p.add_argument("--low-bandwidth", action="store_true", help="fewer, cheaper redraws")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="only watch: everything live, nothing can be changed; q leaves it running",
+    )
+    p.add_argument(
+        "--projector", action="store_true", help="the layout for a projector (larger plots)"
+    )
     return p
 
 
@@ -54,7 +64,7 @@ def main(argv: list[str]) -> int:
             return list_trainers()
         if ns.stop is not None:
             return stop(ns.stop)
-        return attach(ns.id, fps, ns.low_bandwidth)
+        return attach(ns.id, fps, ns.low_bandwidth, watch=ns.watch, projector=ns.projector)
     except RendezvousError as exc:
         raise UsageError(str(exc)) from None
 
@@ -89,7 +99,11 @@ def list_trainers() -> int:
     for info in rendezvous.trainers():
         status = ask(info.id)
         epoch, state = (status.epoch, status.state) if status else ("?", "not answering")
-        attached = f" ({status.clients} attached)" if status and status.clients else ""
+        attached = ""
+        if status and status.clients:
+            editing = status.clients - status.watchers
+            watchers = f", {status.watchers} watching" if status.watchers else ""
+            attached = f" ({editing} attached{watchers})"
         started = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.started))
         rows.append((info.id, info.dataset, info.network, str(epoch), state + attached, started))
     if not rows:
@@ -119,7 +133,13 @@ def stop(trainer_id: str) -> int:
     return 0
 
 
-def attach(trainer_id: str | None, fps: float, low_bandwidth: bool) -> int:
+def attach(
+    trainer_id: str | None,
+    fps: float,
+    low_bandwidth: bool,
+    watch: bool = False,
+    projector: bool = False,
+) -> int:
     from tui_nn.session.client.proxy import ask
 
     info = find(trainer_id)
@@ -136,5 +156,7 @@ def attach(trainer_id: str | None, fps: float, low_bandwidth: bool) -> int:
         low_bandwidth=low_bandwidth,
         attach_to=info.id,
         run_path=Path(status.run_path) if status.run_path else None,
+        watch=watch,
+        projector=projector,
     )
     return finish_app(app)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import tui_nn.cli.screenshot as screenshot
 from tui_nn import __version__
+from tui_nn.cli.app_args import add_app_arguments
 from tui_nn.cli.options import UsageError, add_options, default_speed
 from tui_nn.cli.parser import Parser, make_parser
 from tui_nn.errors import interrupted, one_line
@@ -31,6 +32,7 @@ COMMANDS = (
     "lesson",
     "compare",
     "attach",
+    "serve",
 )
 DEBUG_ENV = "TUI_NN_DEBUG"
 
@@ -48,6 +50,7 @@ commands:
   tui-nn lessons   list the lessons; `tui-nn lesson NAME` opens one in the app
   tui-nn compare   train two runs from the same start side by side
   tui-nn attach    back to a trainer left running (d in the app, or a lost terminal)
+  tui-nn serve     the app in a browser: one run per tab, or a class watching one run
   Run `tui-nn COMMAND --help` for a command's options.
 
 examples:
@@ -70,38 +73,7 @@ def app_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"tui-nn {__version__}")
     add_options(parser, exclude=("save", "metrics", "load"))
-    app = parser.add_argument_group("app")
-    app.add_argument(
-        "--fps", default=None, metavar="N", help="snapshots per second from the trainer, which the numbers redraw with (default 10)",
-    )
-    app.add_argument(
-        "--speed",
-        default=None,
-        metavar="EPS",
-        help="start with training limited to EPS epochs per second, or 'max' (default: 30 on "
-        "the generated toy sets, so you can watch them learn; max on real data); < and > change "
-        "it in the app",
-    )
-    app.add_argument(
-        "--low-bandwidth",
-        action="store_true",
-        help="fewer, smaller redraws for slow links (at most 2 snapshots a second; plots, heatmap "
-        "and decision boundary every 2 s)",
-    )
-    app.add_argument(
-        "--resume",
-        nargs="?",
-        const=True,
-        default=False,
-        metavar="PATH",
-        help="continue the run saved when the app last quit, or the model file PATH",
-    )
-    app.add_argument(
-        "--sweep",
-        default=None,
-        metavar="DIR",
-        help="show a sweep's results (`tui-nn sweep --results DIR`); enter opens a trial's model",
-    )
+    add_app_arguments(parser)
     screenshot.add_arguments(parser)
     return parser
 
@@ -130,7 +102,14 @@ def run_app_command(argv: list[str]) -> int:
         return screenshot.take(shot, config, resume=ns.resume, **options)
     from tui_nn.ui.launch import run_app  # Textual is imported only on this path
 
-    code = run_app(config, fps=fps, low_bandwidth=ns.low_bandwidth, resume=ns.resume, speed=speed)
+    code = run_app(
+        config,
+        fps=fps,
+        low_bandwidth=ns.low_bandwidth,
+        resume=ns.resume,
+        speed=speed,
+        **({"projector": True} if ns.projector else {}),
+    )
     return int(code or 0)
 
 
@@ -157,6 +136,8 @@ def _command(name: str) -> Callable[[list[str]], int]:
         from tui_nn.cli.compare import main as command
     elif name == "attach":
         from tui_nn.cli.attach import main as command
+    elif name == "serve":
+        from tui_nn.cli.serve import main as command
     else:
         from tui_nn.cli.datasets import main as command
     return command

@@ -29,18 +29,19 @@ examples:
 """
 
 DATA_OPTIONS = ("dataset", "data", "target", "data-dir", "samples", "noise", "test-fraction")
-SPLITS = ("test", "train", "all")
+SPLITS = ("test", "val", "train", "all")
 
 
 def parser():
     p = make_parser("tui-nn eval", "Evaluate a saved model on a dataset.", EPILOG)
     p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
-    add_options(p, include=(*DATA_OPTIONS, "seed"), config=False)
+    add_options(p, include=(*DATA_OPTIONS, "data-seed"), config=False)
     p.add_argument(
         "--split",
         default=None,
-        help="which samples: test|train|all (default: test of the model's own dataset, "
-        "all of new data given with --data/--dataset)",
+        help="which samples: test|val|train|all (val: the validation set the model was "
+        "chosen on; default: test of the model's own dataset, all of new data given with "
+        "--data/--dataset)",
     )
     return p
 
@@ -54,7 +55,10 @@ def main(argv: list[str]) -> int:
     if ns.split is not None and ns.split not in SPLITS:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     values = check_values(
-        {k.replace("-", "_"): getattr(ns, k.replace("-", "_")) for k in (*DATA_OPTIONS, "seed")},
+        {
+            k.replace("-", "_"): getattr(ns, k.replace("-", "_"))
+            for k in (*DATA_OPTIONS, "data-seed")
+        },
         lambda opt: f"--{opt.name}",
     )
     model = load_model(ns.model)
@@ -74,6 +78,11 @@ def main(argv: list[str]) -> int:
         if spec.test_data and split == "test":
             name = f"{Path(spec.test_data).name} (the test file of {dataset.name})"
         X, y = pick_split(dataset, split)
+        if split == "val" and len(X) == 0:
+            raise UsageError(
+                f"{ns.model} was trained without a validation set (val fraction 0); "
+                "evaluate --split test, train or all"
+            )
         if split == "test" and len(X) == 0:
             raise UsageError(
                 f"{name} has no test split (test fraction 0: {ns.model} trained on all of it, "
@@ -142,9 +151,12 @@ def pick_split(dataset: Any, split: str) -> tuple[np.ndarray, np.ndarray]:
         return dataset.X_test, dataset.y_test
     if split == "train":
         return dataset.X_train, dataset.y_train
+    val = (dataset.X_val, dataset.y_val) if dataset.n_val else (dataset.X_test[:0], dataset.y_test[:0])
+    if split == "val":
+        return val
     return (
-        np.concatenate([dataset.X_train, dataset.X_test]),
-        np.concatenate([dataset.y_train, dataset.y_test]),
+        np.concatenate([dataset.X_train, val[0], dataset.X_test]),
+        np.concatenate([dataset.y_train, val[1], dataset.y_test]),
     )
 
 

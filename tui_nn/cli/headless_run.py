@@ -167,7 +167,18 @@ class HeadlessRun:
         from tui_nn.files import save_model
 
         seconds = (self.offset.seconds if self.offset is not None else 0.0) + self.trainer.elapsed
-        save_model(path, self.net, self.config, self.dataset, self.history, elapsed=seconds)
+        _, history = self.kept()
+        save_model(path, self.net, self.config, self.dataset, history, elapsed=seconds)
+
+    def kept(self):  # noqa: ANN201 - (EpochRecord or None, the history to save)
+        """Early stopping put back an earlier epoch's weights: its record (shifted like the
+        history) and the history up to it, which is what the saved model holds. Else None and
+        the whole history."""
+        best = self.trainer.best_record if self.trainer.kept_epoch is not None else None
+        if best is None:
+            return None, self.history
+        best = self.shifted(best)
+        return best, [r for r in self.history if r.epoch <= best.epoch]
 
     def checkpoint(self) -> None:
         """The run so far to --save (atomically), while it trains; a failure is said once per
@@ -193,8 +204,14 @@ class HeadlessRun:
         d = self.dataset
         train = t.evaluate(d.X_train, d.y_train)
         test = t.evaluate(d.X_test, d.y_test) if len(d.y_test) else (None, None)
+        val = t.evaluate(d.X_val, d.y_val) if getattr(d, "n_val", 0) else (None, None)
         numbers = SimpleNamespace(
-            train_loss=train[0], train_acc=train[1], test_loss=test[0], test_acc=test[1]
+            train_loss=train[0],
+            train_acc=train[1],
+            val_loss=val[0],
+            val_acc=val[1],
+            test_loss=test[0],
+            test_acc=test[1],
         )
         done = t.epoch + self.epoch_offset
         return (
@@ -234,17 +251,27 @@ class HeadlessRun:
         hyper = self.config.hyper
         batch = "full" if hyper.batch_size is None else hyper.batch_size
         n_train, n_test = len(self.dataset.X_train), len(self.dataset.X_test)
-        split = f"{n_train} train / {n_test} test samples"
+        n_val = getattr(self.dataset, "n_val", 0)
+        val = f" / {n_val} validation" if n_val else ""
+        split = f"{n_train} train{val} / {n_test} test samples"
         test_data = getattr(self.dataset.spec, "test_data", None)
         if test_data:
-            split += f" (test: {Path(test_data).name})"
+            split += f" (test: {Path(test_data).name}{', reported only' if n_val else ''})"
         elif n_test == 0:
-            split = f"all {n_train} samples train, no test set (test metrics: none)"
+            split = f"{n_train} train{val} samples" if n_val else f"all {n_train} samples train"
+            split += ", no test set (test metrics: none)"
+        elif n_val:
+            split += " (test: reported only)"
         text = (
             f"{self.dataset.name}: {split}; network {sizes} "
             f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}"
             f"{schedule_text(hyper)}, batch {batch}, {plural(hyper.epochs, 'epoch')}"
         )
+        if hyper.early_stopping is not None:
+            text += (
+                f"; early stopping after {plural(hyper.early_stopping, 'epoch')} without a better "
+                f"{self.trainer.watched}, keeping the best epoch"
+            )
         names = self.dataset.class_names or ()
         spec_of_data = getattr(self.dataset, "spec", None)
         if (
@@ -293,7 +320,8 @@ class HeadlessRun:
     def finish(self, outcome: str, reason: str, seconds: float) -> int:
         from tui_nn.files import ModelFileError
 
-        last = self.history[-1] if self.history else None
+        kept, _ = self.kept()
+        last = kept or (self.history[-1] if self.history else None)
         partial = self.stopped_text() if outcome in EXIT_CODES and outcome not in (
             "finished", "diverged"
         ) else None
@@ -304,6 +332,13 @@ class HeadlessRun:
                 f"{outcome}: {plural(self.trainer.epoch, 'epoch')}, "
                 f"{plural(self.trainer.step_count, 'step')} in {seconds:.2f} s"
             )
+            if kept is not None:
+                self.out(
+                    f"early stopping: no better {self.trainer.watched} for "
+                    f"{plural(self.config.hyper.early_stopping, 'epoch')}; kept the weights of "
+                    f"epoch {kept.epoch}"
+                )
+                summary += f"; kept epoch {kept.epoch}"
             if last is not None:
                 summary += "; " + metrics_text(last)
         if outcome == "diverged":
@@ -322,6 +357,8 @@ class HeadlessRun:
                 note(f"error: the model was NOT saved: {exc}")
                 return 1
             what = "the last finite model" if outcome == "diverged" else "model"
+            if kept is not None:
+                what = f"the model of epoch {kept.epoch}"
             self.out(f"saved {what} to {path}")
             if outcome in ("terminated", "hung up"):
                 note(f"saved the model to {path}")
@@ -355,6 +392,10 @@ def metrics_text(r) -> str:
     text = f"train loss {loss_text(r.train_loss)}"
     if r.train_acc is not None:
         text += f" acc {percent(r.train_acc)}"
+    if getattr(r, "val_loss", None) is not None:
+        text += f", val loss {loss_text(r.val_loss)}"
+        if r.val_acc is not None:
+            text += f" acc {percent(r.val_acc)}"
     if r.test_loss is not None:
         text += f", test loss {loss_text(r.test_loss)}"
         if r.test_acc is not None:

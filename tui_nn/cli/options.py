@@ -241,8 +241,13 @@ def default_epochs(config: RunConfig) -> int:
 
 HYPER_KEYS = tuple(opt.dest for opt in OPTIONS if opt.target == "hyper")
 DATA_KEYS = tuple(
-    opt.dest for opt in OPTIONS if opt.target == "dataset" and opt.dest not in ("dataset", "data")
+    opt.dest
+    for opt in OPTIONS
+    if opt.target == "dataset" and opt.dest not in ("dataset", "data", "data_seed", "val_fraction")
 )
+AUTO_VAL_FRACTION = 0.2
+"""The validation share `--val-fraction auto` holds out where something chooses by it (early
+stopping, a sweep)."""
 RUN_KEYS = tuple(opt.dest for opt in OPTIONS if opt.target == "run")
 AUTO_KEYS = ("output", "loss")  # "auto" is None in a RunConfig: it follows the task
 
@@ -264,8 +269,8 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
         _csv_only(values, name)
         dataset = replace(dataset, path=None, target=None)
     dataset = replace(dataset, **{k: values[k] for k in DATA_KEYS if k in values})
-    if "seed" in values:
-        dataset = replace(dataset, seed=values["seed"])
+    if "data_seed" in values:
+        dataset = replace(dataset, seed=values["data_seed"])
     if "test_data" in values:
         if name != "csv":
             raise UsageError("--test-data tests on a CSV file; it needs --data PATH.csv to train on")
@@ -277,6 +282,7 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
     elif name != "csv":
         dataset = replace(dataset, test_data=None)
     hyper = replace(base.hyper, **{k: values[k] for k in HYPER_KEYS if k in values})
+    dataset = replace(dataset, val_fraction=val_fraction(values, dataset, hyper))
     if hyper.lr_min > hyper.lr:
         raise UsageError(f"--lr-min {hyper.lr_min:g} is above the learning rate {hyper.lr:g}")
     changes: dict[str, Any] = {"dataset": dataset, "hyper": hyper}
@@ -285,6 +291,20 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
             auto = key in AUTO_KEYS and values[key] == "auto"
             changes[key] = None if auto else values[key]
     return replace(base, **changes)
+
+
+def val_fraction(values: dict[str, Any], dataset: DatasetSpec, hyper: Any) -> float:
+    """The validation share: as given; 'auto' holds out AUTO_VAL_FRACTION where early stopping
+    chooses by it, else none. Not given: auto when these values ask for early stopping and
+    the base has no validation set, else the base's (a saved model keeps its split)."""
+    if "val_fraction" in values:
+        given = values["val_fraction"]
+        if given is not None:
+            return given
+        return AUTO_VAL_FRACTION if hyper.early_stopping is not None else 0.0
+    if values.get("early_stopping") is not None and not dataset.val_fraction:
+        return AUTO_VAL_FRACTION
+    return dataset.val_fraction
 
 
 CSV_ONLY = {"target": None, "task": "auto"}

@@ -104,6 +104,7 @@ def with_plane(dataset: Dataset) -> Dataset:
     return replace(
         dataset,
         X_train=expand(dataset.X_train, features),
+        X_val=None if dataset.X_val is None else expand(dataset.X_val, features),
         X_test=expand(dataset.X_test, features),
         n_inputs=len(features),
         features=features,

@@ -9,9 +9,15 @@
 | mnist, fashion-mnist | classification, 10 classes | 784 (28x28) | 60000 + 10000 | official |
 | csv | from the file | from the file | the file's rows | stratified / random |
 
-All splits are seeded by `spec.seed`. MNIST and Fashion-MNIST keep their official
-train/test split, so `test_fraction` is ignored for them (and `samples`, when given, takes a
-seeded random subset of the training set only).
+All splits are seeded by `spec.seed` (the data seed). MNIST and Fashion-MNIST keep their
+official train/test split, so `test_fraction` is ignored for them (and `samples`, when given,
+takes a seeded random subset of the training set only).
+
+Every set, then, may give `spec.val_fraction` of its training part to a validation set
+(stratified for classification, drawn by the data seed): the set that chooses (early stopping,
+a sweep's best trial), while the test set only reports. It is carved after the inputs'
+normalisation was fitted on the training part, as Keras' `validation_split` and
+scikit-learn's `early_stopping` do.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from tui_nn.data.points import apply_edits
 from tui_nn.data.rules import RULES
 from tui_nn.data.shipped import DIGITS_FILE, DIGITS_PIXEL_MAX, DIGITS_SAMPLES, load_digits
 from tui_nn.data.spec import DataError, Dataset, DatasetInfo, DatasetSpec
-from tui_nn.data.split import check_fraction
+from tui_nn.data.split import check_fraction, validation_indices
 from tui_nn.data.toy import MULTICLASS, TOY_SETS
 from tui_nn.rule import RuleError
 
@@ -38,11 +44,29 @@ SAMPLES, NOISE, CLASSES, FEATURES = (
 
 
 def load_dataset(spec: DatasetSpec) -> Dataset:
-    """Load (or generate) and split the dataset `spec` asks for, with its plane, feature
-    inputs and your own points. Raises DataError with a one-line message on any bad request
-    or bad file."""
-    dataset = with_plane(_load(spec))
+    """Load (or generate) and split the dataset `spec` asks for (train / validation / test),
+    with its plane, feature inputs and your own points. Raises DataError with a one-line
+    message on any bad request or bad file."""
+    check_fraction(spec.val_fraction, "validation")
+    dataset = with_plane(with_validation(_load(spec), spec.val_fraction))
     return apply_edits(dataset, spec.edits) if spec.edits else dataset
+
+
+def with_validation(dataset: Dataset, val_fraction: float) -> Dataset:
+    """`dataset` with `val_fraction` of its training part held out as the validation set."""
+    if not val_fraction:
+        return dataset
+    seed = dataset.spec.seed if dataset.spec is not None else 0
+    labels = dataset.y_train if dataset.task == "classification" else None
+    train, val = validation_indices(len(dataset.y_train), val_fraction, seed, labels)
+    return replace(
+        dataset,
+        X_train=dataset.X_train[train],
+        y_train=dataset.y_train[train],
+        X_val=dataset.X_train[val],
+        y_val=dataset.y_train[val],
+        spec=replace(dataset.spec, val_fraction=val_fraction) if dataset.spec else None,
+    )
 
 
 def _load(spec: DatasetSpec) -> Dataset:

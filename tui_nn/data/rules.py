@@ -41,6 +41,13 @@ _RULES = (
     Rule("test-fraction", "number",
          "share of samples held out for testing; 0 trains on all (or give --test-data)", "X",
          "data", "dataset", label="test fraction", lo=0, hi=1, hi_open=True),
+    Rule("val-fraction", "number",
+         "share of the training part held out for validation, which chooses (early stopping, "
+         "a sweep's best trial) while the test set only reports; 'auto': 0.2 with "
+         "--early-stopping, else 0", "X|auto", "data", "dataset", label="validation fraction",
+         lo=0, hi=1, hi_open=True, optional=True, none_words=("auto",)),
+    Rule("data-seed", "whole", "seed of the data: generation, the test and validation splits",
+         "N", "data", "dataset", label="data seed", lo=0),
     Rule("test-data", "path",
          "test on this CSV (same columns; the training file's normalisation); all of --data "
          "trains", "PATH.csv", "data", "dataset"),

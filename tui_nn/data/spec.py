@@ -26,7 +26,8 @@ TARGET_KINDS = ("auto", "classification", "regression")
 class DatasetSpec:
     """A request for data. `name` is a registered dataset ("circle", "digits", "mnist", ...)
     or "csv" with `path` set. `samples` and `noise` apply to generated sets only (None = the
-    dataset's default). `normalize` None = the dataset's default ("standard" for CSV)."""
+    dataset's default). `normalize` None = the dataset's default ("standard" for CSV). `seed`
+    is the data seed (generation, the splits); the weights have their own (RunConfig.seed)."""
 
     name: str = "circle"
     samples: int | None = None
@@ -39,6 +40,7 @@ class DatasetSpec:
     data_dir: str | None = None  # where MNIST-style IDX files are
     test_data: str | None = None  # CSV only: test on this file (same columns), train on all
     task: str = "auto"  # CSV only: how the target is read (TARGET_KINDS)
+    val_fraction: float = 0.0  # share of the training part held out for validation (choosing)
     classes: int | None = None  # generated sets that have k classes (None = the set's default)
     features: tuple[str, ...] | None = None  # 2-D data: the inputs computed from x1, x2
     # (canonical names, see data/features.py); None = x1 and x2 themselves
@@ -82,9 +84,15 @@ class Dataset:
     spec: DatasetSpec | None = None
     target_normalization: dict[str, Any] | None = None  # regression: y_std = (y - shift) / scale
     target_name: str | None = None  # a CSV's target column, for messages
+    X_val: np.ndarray | None = None  # the validation set: carved from the training part
+    y_val: np.ndarray | None = None  # (spec.val_fraction, drawn by the data seed); None: none
     features: tuple[str, ...] | None = None  # feature inputs: X holds these, computed from the
     # two columns `feature_names` names (after their normalisation); see data/features.py
     plane: Plane | None = None  # the picture's plane (2-D data, or two columns of a CSV)
+
+    @property
+    def n_val(self) -> int:
+        return 0 if self.y_val is None else len(self.y_val)
 
     @property
     def n_outputs(self) -> int:

@@ -21,7 +21,9 @@ def check_data(data: TrainData, n_inputs: int) -> None:
     """One-line SpecError when the arrays do not fit each other or the network's inputs."""
     if data.task not in ("classification", "regression"):
         raise SpecError(f"task must be classification or regression, got {data.task!r}")
-    for split in ("train", "test"):
+    for split in ("train", "val", "test"):
+        if getattr(data, f"X_{split}") is None:  # no validation set
+            continue
         X = np.asarray(getattr(data, f"X_{split}"))
         y = np.asarray(getattr(data, f"y_{split}"))
         if X.ndim != 2 or X.shape[1] != n_inputs:
@@ -51,6 +53,11 @@ class Batches:
         self.X_test = np.asarray(data.X_test)
         self.y_test = np.asarray(data.y_test)
         self.Y_test = self.encode(self.y_test, net) if len(self.y_test) else self.y_test
+        self.X_val, self.y_val, self.Y_val = self.X_test[:0], self.y_test[:0], self.Y_test[:0]
+        if data.X_val is not None and data.y_val is not None and len(data.y_val):
+            self.X_val = np.asarray(data.X_val)
+            self.y_val = np.asarray(data.y_val)
+            self.Y_val = self.encode(self.y_val, net)
         self.direct = self.X.dtype == self.dtype and self.scale == 1.0
         self._arrays: dict[int, tuple[Array, Array, Array]] = {}
 

@@ -7,8 +7,8 @@ resolution. When the store is full, the older part is thinned: the epoch axis is
 only what a plot needs from it:
 
 - its first record,
-- the records holding the minimum and the maximum of every metric (train/test loss and
-  accuracy, learning rate), so spikes and the envelope of a noisy curve survive,
+- the records holding the minimum and the maximum of every metric (train/validation/test
+  loss and accuracy, learning rate), so spikes and the envelope of a noisy curve survive,
 - the records where the learning rate changed (a settings change), up to MAX_CHANGES a bucket
   (a schedule that changes it every epoch is thinned like a curve beyond that).
 
@@ -17,7 +17,7 @@ as a bucket is no wider than a column, the thinned history draws the same pictur
 thinned data again keeps the true minima and maxima (min of mins), so the rule can be applied
 any number of times. Every epoch, unthinned, goes to the metrics JSON Lines file on disk.
 
-`RecordBlock` is a read-only sequence of EpochRecord backed by one (n, 9) float64 array: what
+`RecordBlock` is a read-only sequence of EpochRecord backed by one (n, 11) float64 array: what
 snapshots carry and what the model file stores (pickles and `.npz` entries of a few numbers per
 record instead of a Python object each).
 """
@@ -33,8 +33,16 @@ from tui_nn.engine.types import EpochRecord
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(EpochRecord))
 INTS = ("epoch", "step", "samples")
-OPTIONAL = ("test_loss", "train_acc", "test_acc")
-EXTREMES = ("train_loss", "test_loss", "train_acc", "test_acc", "lr")  # min and max kept
+OPTIONAL = ("test_loss", "train_acc", "test_acc", "val_loss", "val_acc")
+EXTREMES = (
+    "train_loss",
+    "test_loss",
+    "train_acc",
+    "test_acc",
+    "lr",
+    "val_loss",
+    "val_acc",
+)  # min and max kept
 _COL = {name: i for i, name in enumerate(FIELDS)}
 
 RECENT = 2048  # newest epochs always at full resolution

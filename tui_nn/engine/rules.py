@@ -43,8 +43,8 @@ _RULES = (
          "network", "run", names=lambda: _INIT),
     Rule("dtype", "name", "floating-point type", "DTYPE", "network", "run",
          names=lambda: DTYPES),
-    Rule("seed", "whole", "seed for data, split, weights and shuffling", "N", "network", "run",
-         lo=0),
+    Rule("seed", "whole", "seed of the weights and the shuffling (--data-seed: the data)", "N",
+         "network", "run", lo=0),
     # training
     Rule("optimizer", "name", "optimizer", "NAME", names=lambda: tuple(OPTIMIZERS)),
     Rule("lr", "number", "learning rate", label="learning rate", lo=0, lo_open=True,
@@ -61,8 +61,9 @@ _RULES = (
     Rule("l1", "number", "L1 penalty", lo=0, hi=1),
     Rule("l2", "number", "L2 penalty (weight decay)", lo=0, hi=1),
     Rule("early-stopping", "whole",
-         "stop after N epochs without a better test loss (training loss without a test set)",
-         "N", label="early stopping", lo=1, optional=True),
+         "stop after N epochs without a better validation loss (training loss without a "
+         "validation set) and keep the best epoch's weights", "N", label="early stopping",
+         lo=1, optional=True),
     # learning-rate schedule (engine/schedules.py)
     Rule("lr-schedule", "name", "learning-rate schedule (cosine on MNIST)", "NAME",
          label="lr schedule", names=lambda: tuple(SCHEDULES), noun="schedule"),

@@ -8,7 +8,9 @@ change the hyper-parameters, the architecture (weights kept, see `surgery.py`) o
   `default_rng(seed)`), in batches of `batch_size` rows (the last one smaller when it does not
   divide); batch size 1 is per-sample SGD, None the whole set in one step.
 - After each epoch the loss (and accuracy for classification) is measured on the whole training
-  set and on the test set, which is never trained on, and appended to `history`.
+  set, the validation set and the test set (neither is trained on), and appended to `history`.
+  The validation set chooses (early stopping watches it; a sweep ranks trials by it); the test
+  set is reported only, so that its numbers stay an honest estimate.
 - Regression targets standardised by the data layer (`TrainData.target_scale`): training runs
   on the standard units, but every loss the trainer reports (the batch loss and the epoch's
   train and test loss, for mse) is in the original units: mean((a - y)^2 * scale^2).
@@ -21,7 +23,9 @@ change the hyper-parameters, the architecture (weights kept, see `surgery.py`) o
   moments are poisoned too), and `diverged` names the step, the layer and the step whose
   weights were restored.
 - Early stopping: with `early_stopping = k`, training is `finished` after k epochs without a
-  better test loss (train loss when there is no test set). The weights are left as they are.
+  better validation loss (the training loss when there is no validation set; never the test
+  loss), and the weights of the best epoch are put back (Keras' `restore_best_weights`):
+  `kept_epoch` and `kept_record` say which. Counters and history stay as they ran.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import numpy as np
 import tui_nn.engine.surgery as surgery
 from tui_nn.engine.batches import Batches
 from tui_nn.engine.evaluation import evaluate_in_chunks, loss_units, mse_in_units
-from tui_nn.engine.history import MetricHistory
+from tui_nn.engine.history import MetricHistory, RecordBlock
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import layer_stats
 from tui_nn.engine.network import Network, check_task_head, validate_spec
@@ -95,8 +99,8 @@ class Trainer:
         self.stop_reason: str | None = None
         self._pos = 0  # samples of the current epoch already trained on
         self._order: Array | None = None
-        self._best = math.inf
         self._wait = 0
+        self.kept_epoch: int | None = None  # early stopping put back this epoch's weights
         self._lr_epoch = -1
         self._lr_value = self.hyper.lr
         self.optimizer.reset()
@@ -112,6 +116,14 @@ class Trainer:
         self._small = self.net.flat_params.size <= CHECKPOINT_EVERY_STEP
         self._checkpoint_step = self.step_count
         self._since_checkpoint = 0
+        self._forget_best()
+
+    def _forget_best(self) -> None:
+        """Early stopping's best epoch so far: its loss, its record, a copy of its weights (only
+        while early stopping is on)."""
+        self._best = math.inf
+        self.best_record: EpochRecord | None = None
+        self._best_params: Array | None = None
 
     def __repr__(self) -> str:
         h = self.hyper
@@ -261,54 +273,101 @@ class Trainer:
     ) -> tuple[float, float | None]:
         return evaluate_in_chunks(self.net, self.batches, X, y, Y, scale)
 
-    def _evaluate_both(self) -> tuple[float, float | None, float | None, float | None]:
-        """(train loss, train accuracy, test loss, test accuracy); test ones None without a
-        test set."""
+    def _evaluate_all(self) -> dict[str, float | None]:
+        """Loss and accuracy on the training, validation and test sets (None for a set that
+        is empty, and for accuracy in a regression)."""
         b = self.batches
-        train_loss, train_acc = self._evaluate(b.X, b.y, b.Y, b.scale)
-        test_loss, test_acc = None, None
-        if len(b.y_test):
-            test_loss, test_acc = self._evaluate(b.X_test, b.y_test, b.Y_test, b.scale)
-        return train_loss, train_acc, test_loss, test_acc
+        out: dict[str, float | None] = {}
+        for name, X, y, Y in (
+            ("train", b.X, b.y, b.Y),
+            ("val", b.X_val, b.y_val, b.Y_val),
+            ("test", b.X_test, b.y_test, b.Y_test),
+        ):
+            loss, acc = self._evaluate(X, y, Y, b.scale) if len(y) else (None, None)
+            out[f"{name}_loss"], out[f"{name}_acc"] = loss, acc
+        return out
 
     def _end_epoch(self, start: float) -> EpochRecord:
-        train_loss, train_acc, test_loss, test_acc = self._evaluate_both()
+        metrics = self._evaluate_all()
         bad = [
-            name
-            for name, value in (("training", train_loss), ("test", test_loss))
-            if value is not None and not math.isfinite(value)
+            what
+            for what, key in (("training", "train"), ("validation", "val"), ("test", "test"))
+            if metrics[f"{key}_loss"] is not None and not math.isfinite(metrics[f"{key}_loss"])
         ]
         if bad and self.diverged is None:  # e.g. outputs that overflow on the evaluation data
             self._diverge(f"the {' and '.join(bad)} loss became non-finite", None, math.nan, start)
             start = time.perf_counter()
-            train_loss, train_acc, test_loss, test_acc = self._evaluate_both()
+            metrics = self._evaluate_all()
         self.elapsed += time.perf_counter() - start
         record = EpochRecord(
             self.epoch,
             self.step_count,
             self.samples_seen,
-            train_loss,
-            test_loss,
-            train_acc,
-            test_acc,
-            self.elapsed,
-            rate(self.hyper, self.epoch - 1),  # the rate this epoch trained with
+            seconds=self.elapsed,
+            lr=rate(self.hyper, self.epoch - 1),  # the rate this epoch trained with
+            **metrics,
         )
         self.history.append(record)
-        self._check_stop(train_loss if test_loss is None else test_loss)
+        self._check_stop(record)
         return record
 
-    def _check_stop(self, loss: float) -> None:
-        if loss < self._best:
+    @property
+    def watched(self) -> str:
+        """What early stopping watches: "validation loss", or "training loss" without a
+        validation set."""
+        return "validation loss" if len(self.batches.y_val) else "training loss"
+
+    def _check_stop(self, record: EpochRecord) -> None:
+        loss = record.val_loss if record.val_loss is not None else record.train_loss
+        patience = self.hyper.early_stopping
+        if loss < self._best or (patience is not None and self._best_params is None):
             self._best = loss
+            self.best_record = record
             self._wait = 0
+            if patience is not None:  # a copy only while early stopping may need it
+                if self._best_params is None:
+                    self._best_params = self.net.flat_params.copy()
+                else:
+                    np.copyto(self._best_params, self.net.flat_params)
         else:
             self._wait += 1
-        patience = self.hyper.early_stopping
         if patience is not None and self._wait >= patience:
-            self.stop_reason = f"early stopping: no better loss for {patience} epochs"
+            self._restore_best(patience)
         else:
             self._check_budget()
+
+    stop_detail: str = ""  # early stopping: the longer story of stop_reason
+
+    def _restore_best(self, patience: int) -> None:
+        """Early stopping: put back the weights of the best epoch and say which."""
+        best = self.best_record
+        assert best is not None and self._best_params is not None
+        np.copyto(self.net.flat_params, self._best_params)
+        self._last = None  # the neuron statistics were of other weights
+        self._stats = None
+        self.kept_epoch = best.epoch
+        loss = best.val_loss if best.val_loss is not None else best.train_loss
+        self.stop_reason = f"early stopping: kept epoch {best.epoch}, the best {self.watched}"
+        self.stop_detail = (
+            f"no better {self.watched} for {patience} epochs after epoch {best.epoch} "
+            f"({self.watched} {loss:.4g}); its weights are put back"
+        )
+
+    @property
+    def current_record(self) -> EpochRecord | None:
+        """The record that describes the weights in place: the kept epoch's after early stopping
+        put it back, else the last epoch's (None before the first)."""
+        if self.kept_epoch is not None and self.best_record is not None:
+            return self.best_record
+        return self.history[-1] if self.history else None
+
+    def kept_history(self) -> RecordBlock:
+        """The history the weights go with: up to the epoch early stopping kept (the epochs
+        after it stay in `history`, as they ran), else all of it. What a saved run holds."""
+        block = self.history.block()
+        if self.kept_epoch is None:
+            return block
+        return RecordBlock(block.data[block.column("epoch") <= self.kept_epoch])
 
     def neuron_stats(self) -> tuple[LayerStats, ...]:
         """Per-layer statistics of the last training step (hidden layers, then the output)."""
@@ -332,6 +391,7 @@ class Trainer:
         self.hyper = hyper
         self._lr_epoch = -1  # the schedule may have changed
         self.stop_reason = None
+        self.kept_epoch = None  # training goes on from the weights it has
         self._wait = 0  # new settings get a fresh patience
         self._check_budget()
 

@@ -16,7 +16,9 @@ class HyperParams:
 
     batch_size None means "full batch" (the whole training set per step).
     epochs None means no budget (train until paused).
-    early_stopping: stop after this many epochs without a better test loss (None = off).
+    early_stopping: stop after this many epochs without a better validation loss (the
+        training loss without a validation set; never the test loss), and keep the weights of
+        the best epoch (None = off).
     """
 
     lr: float = 0.03
@@ -48,7 +50,9 @@ class TrainData:
     X arrays are (n, n_inputs), float32/float64, or uint8 images: each batch is converted to
     the network dtype and multiplied by `input_scale` (1/255 for images) as it is used, so
     images stay uint8 in memory. y is int64 class indices (n,) for classification, or float
-    targets (n, n_outputs) for regression. The test set is only ever evaluated.
+    targets (n, n_outputs) for regression. The validation set (X_val, y_val; None or empty:
+    none) is evaluated after every epoch and chooses (early stopping watches its loss); the
+    test set is only ever evaluated, and only reported.
     """
 
     X_train: np.ndarray
@@ -59,11 +63,15 @@ class TrainData:
     task: Task = "classification"
     target_scale: np.ndarray | None = None  # regression: y was divided by this, per output;
     # the reported losses (mse) are then in the original units: mean((a - y)^2 * scale^2)
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
 class EpochRecord:
-    """One line of history: measured after each completed epoch."""
+    """One line of history: measured after each completed epoch. The validation metrics
+    (None without a validation set) come last, so records written before they existed read
+    the same."""
 
     epoch: int
     step: int
@@ -74,6 +82,8 @@ class EpochRecord:
     test_acc: float | None
     seconds: float
     lr: float
+    val_loss: float | None = None
+    val_acc: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,8 +14,8 @@ from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.types import HyperParams
 
-DATA_CONTROLS = ("dataset", "samples", "noise", "test_fraction", "seed", "classes", "features")
-NETWORK_CONTROLS = ("hidden", "activation", "output", "loss", "init")
+DATA_CONTROLS = ("dataset", "samples", "noise", "test_fraction", "data_seed", "classes", "features")
+NETWORK_CONTROLS = ("hidden", "activation", "output", "loss", "init", "seed")
 HYPER_CONTROLS = (
     "optimizer",
     "lr",
@@ -50,7 +50,7 @@ def control_values(
             samples=dataset.samples,
             noise=dataset.noise,
             test_fraction=dataset.test_fraction,
-            seed=dataset.seed,
+            data_seed=dataset.seed,
             classes=dataset.classes,
             features=dataset.features,
         )
@@ -61,6 +61,7 @@ def control_values(
             output=network.output.activation,
             loss=network.loss,
             init=network.init,
+            seed=network.seed,  # the weights' seed (R: new weights); data_seed is the data's
         )
     if hyper is not None:
         values.update({name: getattr(hyper, name) for name in HYPER_CONTROLS})

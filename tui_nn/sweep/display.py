@@ -1,6 +1,6 @@
 """What `tui-nn sweep` shows: a live rich progress line (trials done/total, best so far, ETA)
-on a terminal, one plain line per finished trial always, and the final table sorted by the
-metric."""
+on a terminal, one plain line per finished (or pruned) trial always, and the final table sorted
+by the metric, with the parameters' importances."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tui_nn.sweep.plan import Sweep
-from tui_nn.sweep.results import SweepResults
+from tui_nn.sweep.results import SweepResults, pruned
 
 
 def value_text(metric: str, value: Any) -> str:
@@ -44,13 +44,15 @@ def worker_text(worker: Any) -> str:
 class SweepDisplay:
     """The progress of one sweep; `trial_done` after each finished trial."""
 
-    def __init__(self, sweep: Sweep, out: Any = None, live: bool | None = None) -> None:
+    def __init__(
+        self, sweep: Sweep, out: Any = None, live: bool | None = None, done: int = 0
+    ) -> None:
         self.sweep = sweep
         self.out = out if out is not None else sys.stdout
         self.live = self.out.isatty() if live is None else live
         self.console = Console(file=self.out, highlight=False, soft_wrap=True)
-        self.total = len(sweep.trials)
-        self.done = 0
+        self.total = sweep.total
+        self.done = done  # a resumed sweep starts with the trials it finished before
         self.best: dict[str, Any] | None = None
         self.start = time.perf_counter()
         self.progress: Progress | None = None
@@ -69,7 +71,9 @@ class SweepDisplay:
                 transient=True,
             )
             self.progress.start()
-            self.task = self.progress.add_task("sweep", total=self.total, best="best: -")
+            self.task = self.progress.add_task(
+                "sweep", total=self.total, completed=self.done, best="best: -"
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -84,18 +88,24 @@ class SweepDisplay:
         self.done += 1
         metric = self.sweep.metric
         value = record.get(metric)
-        if self.best is None or self.sweep.better(value, self.best.get(metric)):
+        cut = pruned(record)
+        if not cut and (self.best is None or self.sweep.better(value, self.best.get(metric))):
             self.best = record
         width = len(str(self.total))
+        what = f"pruned at epoch {record['epochs']}" if cut else "done"
         self.say(
-            f"trial {record['trial']:>{width}} done ({self.done}/{self.total}): "
+            f"trial {record['trial']:>{width}} {what} ({self.done}/{self.total}): "
             f"{metric} {value_text(metric, value)}  {params_text(record['params'])}  "
-            f"{record['epochs']} epochs, {record['seconds']:.2f} s on "
+            f"{epochs_text(record)}, {record['seconds']:.2f} s on "
             f"{worker_text(record['worker'])}"
         )
         if self.progress is not None:
             best = self.best
-            text = f"best: {value_text(metric, best.get(metric))} (trial {best['trial']})"
+            text = (
+                f"best: {value_text(metric, best.get(metric))} (trial {best['trial']})"
+                if best is not None
+                else "best: -"
+            )
             self.progress.update(self.task, completed=self.done, best=text)
 
     def trial_failed(self, index: int, reason: str) -> None:
@@ -105,18 +115,43 @@ class SweepDisplay:
             self.progress.update(self.task, completed=self.done)
 
 
+def epochs_text(record: dict[str, Any]) -> str:
+    """"30 epochs", "kept epoch 27 of 32" (early stopping), "3 epochs" (pruned)."""
+    epochs, epoch = record.get("epochs"), record.get("epoch")
+    if isinstance(epoch, int) and isinstance(epochs, int) and epoch != epochs and epoch:
+        return f"kept epoch {epoch} of {epochs}"
+    return f"{epochs} epochs"
+
+
+def epochs_cell(record: dict[str, Any]) -> str:
+    epochs, epoch = record.get("epochs", "-"), record.get("epoch")
+    if pruned(record):
+        return f"{epochs} pruned"
+    if isinstance(epoch, int) and epoch and epoch != epochs:
+        return f"{epoch}/{epochs}"
+    return str(epochs)
+
+
+def metric_columns(results: SweepResults) -> tuple[str, ...]:
+    """The metric first, then the validation, test and training ones the records have."""
+    keys = ("val_acc", "val_loss", "test_acc", "test_loss", "train_acc", "train_loss")
+    present = [k for k in keys if any(isinstance(r.get(k), int | float) for r in results.records)]
+    return (results.metric, *(k for k in present if k != results.metric))
+
+
 def results_table(results: SweepResults, limit: int | None = None) -> Table:
-    """The trials, best first."""
+    """The trials, best first (pruned ones after the complete ones)."""
     metric = results.metric
     arrow = "↑" if results.direction == "max" else "↓"
-    table = Table(title=f"sweep: {len(results.records)} trials, by {metric} {arrow}")
+    cut = f", {results.n_pruned} pruned" if results.n_pruned else ""
+    table = Table(title=f"sweep: {len(results.records)} trials{cut}, by {metric} {arrow}")
     table.add_column("#", justify="right")
     table.add_column("trial", justify="right")
     for key in results.varied:
         table.add_column(key, justify="right")
-    for key in ("test_acc", "test_loss", "train_acc", "train_loss"):
-        style = "bold" if key == metric else None
-        table.add_column(key, justify="right", style=style)
+    columns = metric_columns(results)
+    for key in columns:
+        table.add_column(key, justify="right", style="bold" if key == metric else None)
     table.add_column("epochs", justify="right")
     table.add_column("s", justify="right")
     table.add_column("worker")
@@ -127,18 +162,26 @@ def results_table(results: SweepResults, limit: int | None = None) -> Table:
             str(rank),
             str(r["trial"]),
             *(param_text(params.get(k, "-")) for k in results.varied),
-            *(
-                value_text(k, r.get(k))
-                for k in ("test_acc", "test_loss", "train_acc", "train_loss")
-            ),
-            str(r.get("epochs", "-")),
+            *(value_text(k, r.get(k)) for k in columns),
+            epochs_cell(r),
             f"{r.get('seconds', 0):.2f}",
             str((r.get("worker") or {}).get("name") or "-"),
         )
     return table
 
 
+def importances_text(results: SweepResults) -> str | None:
+    if not results.importances:
+        return None
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in results.importances.items())
+    return f"parameter importances (Optuna's PED-ANOVA, on {results.metric}): {parts}"
+
+
 def print_table(results: SweepResults, out: Any = None) -> None:
     out = out if out is not None else sys.stdout
     width = None if out.isatty() else 160
-    Console(file=out, highlight=False, width=width).print(results_table(results))
+    console = Console(file=out, highlight=False, width=width)
+    console.print(results_table(results))
+    text = importances_text(results)
+    if text is not None:
+        console.print(text, markup=False)

@@ -1,21 +1,27 @@
-"""Running a sweep's trials on Dask: an embedded LocalCluster, or a cluster the user started
-(`dask scheduler`, `dask worker tcp://HOST:PORT --name NAME`).
+"""Running a sweep's trials on Dask against its Optuna study.
 
-    with connect(scheduler=None, workers=2) as client:
-        outcome = run_trials(client, sweep, on_done=..., on_failed=...)
+    run = Runner(client, sweep, study, on_done, on_failed, skip=...).run()
 
-Every trial is one task (`tui_nn.sweep.trial.run_trial`); the configuration travels with it, a
-CSV file's contents are scattered to the workers once. Results are handed to `on_done` in the
-order they finish. Ctrl-C (KeyboardInterrupt) cancels the trials not yet finished and returns
-what finished.
+The client keeps as many trials in flight as the cluster has worker threads, plus one queued
+(so a worker never waits for the next trial's round trip), asking the study for each trial only
+when it is submitted (so TPE learns from every trial finished by then). Every trial is one task
+(`tui_nn.sweep.trial.run_trial`); a CSV file's contents are scattered to the workers once. A
+running trial sends each epoch's metric as a Dask event; the client reports it to the study and,
+when the pruner says so, marks it pruned on its worker (`Client.run`), where it stops after its
+epoch. A finished trial is handed to `on_done` (its files and results line), then told to the
+study.
+
+The sweep ends early, keeping every finished trial, on Ctrl-C (`interrupted`), when a worker
+cannot load the data (every trial would fail the same way), when a result cannot be written
+(a full disk), or when the cluster has had no worker for `worker_timeout` seconds.
 """
 
 from __future__ import annotations
 
-import logging
-import os
+import queue
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,113 +30,44 @@ from pathlib import Path
 from typing import Any
 
 from tui_nn.errors import one_line
-from tui_nn.files import ConfigError
-from tui_nn.sweep.plan import Sweep, Trial
-from tui_nn.sweep.trial import CsvContents, TrialOutcome, run_trial
+from tui_nn.files import ConfigError, ModelFileError
+from tui_nn.sweep.plan import Sweep
+from tui_nn.sweep.space import Trial
+from tui_nn.sweep.study import Asked, RefusedTrial, SweepStudy
+from tui_nn.sweep.trial import CsvContents, TrialOutcome, Watch, mark_pruned, run_trial
 
-CONNECT_TIMEOUT = "3s"
-
-
-class ClusterError(ConfigError):
-    """The cluster cannot be reached or started; one line."""
+WORKER_TIMEOUT = 30.0  # seconds without a worker before a sweep gives up
+POLL = 0.5  # seconds between looks at the cluster while nothing happens
 
 
 @dataclass
 class SweepRun:
-    """How a sweep ended: which trials finished, failed, or were cancelled."""
+    """How a sweep ended: which trials finished, failed, or were cancelled, and why it
+    stopped early (None: it ran every trial)."""
 
     done: list[int] = field(default_factory=list)
+    pruned: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
     cancelled: list[int] = field(default_factory=list)
     interrupted: bool = False
-    data_error: str | None = None  # a worker could not load the data: the sweep stopped
+    data_error: str | None = None  # a worker could not load the data
+    write_error: str | None = None  # a result could not be written (a full disk)
+    no_workers: float | None = None  # the cluster had no worker for this many seconds
+    where: str = ""  # the cluster, as the sweep's first line named it
 
 
-def quiet_logs() -> None:
-    for name in ("distributed", "bokeh", "tornado"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
-@contextmanager
-def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
-    """A Dask Client: on the scheduler at `scheduler`, or on an embedded LocalCluster of
-    `workers` processes (default: the number of cores), one thread each, no dashboard."""
-    quiet_logs()
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        check_scheduler(scheduler)
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except Exception as exc:  # what reached us is not a scheduler that answers
-            raise ClusterError(f"--scheduler: cannot reach {scheduler} ({one_line(exc)})") from None
-        try:
-            yield client
-        finally:
-            client.close(timeout=5)
-        return
-    n = workers or os.cpu_count() or 1
-    with ctrl_c_ignored_by_children():
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.CRITICAL,  # a failed trial is reported once, by us
-            scheduler_port=0,
-            host="127.0.0.1",
-        )
-    try:
-        client = Client(cluster, set_as_default=False)
-        try:
-            yield client
-        finally:
-            client.close(timeout=5)
-    finally:
-        cluster.close(timeout=10)
-
-
-def check_scheduler(address: str) -> None:
-    """Fail in a few seconds, in one line, when nothing answers as a Dask scheduler at
-    `address` (a Client that fails in its constructor leaves a noisy, slow finaliser behind)."""
-    import asyncio
-
-    from distributed.comm import connect
-
-    async def probe() -> None:
-        comm = await connect(address, timeout=CONNECT_TIMEOUT)
-        await comm.close()
-
-    try:
-        asyncio.run(probe())
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"--scheduler: cannot reach {address} ({one_line(exc)})") from None
-    except Exception:  # a reply that does not parse: some other service listens there
-        raise ClusterError(
-            f"--scheduler: {address} does not answer as a Dask scheduler (is something else "
-            "listening on that port?)"
-        ) from None
-
-
-@contextmanager
-def ctrl_c_ignored_by_children() -> Iterator[None]:
-    """Start worker processes with SIGINT ignored (an ignored signal survives exec): a
-    terminal's Ctrl-C reaches the whole job, and it is this process that cancels the trials
-    and closes the cluster, not each worker dying mid-task with a traceback. (A Ctrl-C in the
-    second or two the cluster takes to start is lost.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+@dataclass
+class Running:
+    asked: Asked
+    future: Any
+    worker: str | None = None  # the worker's address, from its first report
+    prune_sent: bool = False
 
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """A Ctrl-C during the block takes effect when it ends."""
+    """A Ctrl-C during the block takes effect when it ends (a trial's files and line are
+    written whole)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -154,62 +91,195 @@ def csv_contents(sweep: Sweep) -> CsvContents | None:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def run_trials(
-    client: Any,
-    sweep: Sweep,
-    on_done: Callable[[Trial, TrialOutcome], None],
-    on_failed: Callable[[Trial, str], None] = lambda trial, reason: None,
-) -> SweepRun:
-    """Submit every trial, hand each result to `on_done` as it finishes."""
-    from distributed import as_completed
+class Runner:
+    """One sweep on one cluster. `skip`: trial indices already finished (a resumed sweep)."""
 
-    run = SweepRun()
-    csv = csv_contents(sweep)
-    csv_arg: Any = client.scatter(csv, broadcast=True, hash=False) if csv is not None else None
-    by_key: dict[str, Trial] = {}
-    futures = []
-    token = uuid.uuid4().hex[:12]  # this sweep's tasks, apart from anyone else's on the cluster
-    try:
-        for trial in sweep.trials:
-            future = client.submit(
-                run_trial,
-                trial.index,
-                trial.config,
-                csv_arg,
-                key=f"tui-nn-trial-{trial.index}-{token}",
-                pure=False,
-            )
-            by_key[future.key] = trial
-            futures.append(future)
-        for future in as_completed(futures, loop=client.loop):
-            trial = by_key[future.key]
-            if future.status == "finished":
-                outcome = future.result()
-                with interrupts_deferred():  # a trial's files and line are written whole
-                    on_done(trial, outcome)
-                    run.done.append(trial.index)
-            else:
-                reason, data_error = _failure(future)
-                run.failed[trial.index] = reason
-                on_failed(trial, reason)
-                if data_error:  # the worker cannot read the data: so will every other trial
-                    run.data_error = reason
-                    _cancel(client, futures, by_key, run)
+    def __init__(
+        self,
+        client: Any,
+        sweep: Sweep,
+        study: SweepStudy,
+        on_done: Callable[[Trial, TrialOutcome], None],
+        on_failed: Callable[[Trial, str], None] = lambda trial, reason: None,
+        skip: frozenset[int] = frozenset(),
+        worker_timeout: float = WORKER_TIMEOUT,
+    ) -> None:
+        self.client = client
+        self.sweep = sweep
+        self.study = study
+        self.on_done = on_done
+        self.on_failed = on_failed
+        self.worker_timeout = worker_timeout
+        self.token = uuid.uuid4().hex[:12]  # this sweep's tasks, apart from anyone else's
+        self.topic = f"tui-nn-sweep-{self.token}"
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.running: dict[str, Running] = {}
+        self.run_state = SweepRun()
+        if sweep.method == "tpe":
+            self.planned: list[Trial] | None = None
+            self.to_ask = max(sweep.total - len(skip), 0)
+        else:
+            self.planned = [t for t in sweep.trials if t.index not in skip]
+            self.to_ask = len(self.planned)
+        self.threads = 0
+        self.threads_seen = time.monotonic()  # when the cluster last had a worker
+        self.looked = 0.0
+
+    # ---- the loop ------------------------------------------------------------------------
+
+    def run(self) -> SweepRun:
+        from distributed import Client
+
+        assert isinstance(self.client, Client)
+        csv = csv_contents(self.sweep)
+        self.csv: Any = (
+            self.client.scatter(csv, broadcast=True, hash=False) if csv is not None else None
+        )
+        self.client.subscribe_topic(self.topic, lambda event: self.events.put(("report", event)))
+        try:
+            while self.to_ask or self.running:
+                self.look_at_cluster()
+                if self.run_state.no_workers is not None:
+                    self.cancel()
                     break
+                self.fill()
+                try:
+                    kind, payload = self.events.get(timeout=POLL)
+                except queue.Empty:
+                    continue
+                if kind == "report":
+                    self.reported(payload[1])
+                elif not self.finished(*payload):
+                    break
+        except KeyboardInterrupt:
+            self.run_state.interrupted = True
+            self.cancel()
+        finally:
+            self.client.unsubscribe_topic(self.topic)
+        return self.run_state
+
+    def look_at_cluster(self) -> None:
+        """The cluster's worker threads (asked at most every POLL seconds); how long it has
+        had none."""
+        now = time.monotonic()
+        if now - self.looked < POLL and self.threads:
+            return
+        self.looked = now
+        self.threads = sum(self.client.nthreads().values())
+        if self.threads:
+            self.threads_seen = now
+        elif now - self.threads_seen >= self.worker_timeout:
+            self.run_state.no_workers = now - self.threads_seen
+
+    def fill(self) -> None:
+        """Submit trials until every worker thread has one, and one waits."""
+        while self.to_ask and len(self.running) < max(self.threads, 1) + 1:
+            self.to_ask -= 1
+            planned = self.planned.pop(0) if self.planned is not None else None
+            try:
+                asked = self.study.ask(planned)
+            except RefusedTrial as refused:  # TPE proposed values that do not go together
+                self.run_state.failed[refused.trial.index] = refused.reason
+                self.on_failed(refused.trial, refused.reason)
+                continue
+            self.submit(asked)
+
+    def submit(self, asked: Asked) -> None:
+        trial = asked.trial
+        key = f"tui-nn-trial-{trial.index}-{self.token}"
+        watch = Watch(self.topic, key, self.sweep.metric)
+        future = self.client.submit(
+            run_trial, trial.index, trial.config, self.csv, watch, key=key, pure=False
+        )
+        self.running[key] = Running(asked, future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Any) -> None:
+        """On Dask's callback thread: fetch a finished trial's result there, so the loop that
+        writes results never waits for the round trip."""
+        outcome = None
+        if future.status == "finished":
+            try:
+                outcome = future.result()
+            except Exception:  # released or lost meanwhile: the loop asks again
+                outcome = None
+        self.events.put(("done", (future.key, outcome)))
+
+    # ---- what the workers say -------------------------------------------------------------
+
+    def reported(self, message: dict[str, Any]) -> None:
+        """A running trial's epoch: report it; tell the worker to stop a hopeless trial."""
+        running = self.running.get(message.get("key", ""))
+        if running is None:  # a trial that already ended
+            return
+        running.worker = message.get("worker")
+        prune = self.study.report(running.asked, int(message["epoch"]), message.get("value"))
+        if prune and not running.prune_sent and running.worker:
+            running.prune_sent = True
+            self.client.run(mark_pruned, running.future.key, workers=[running.worker], wait=False)
+
+    def finished(self, key: str, outcome: TrialOutcome | None) -> bool:
+        """A trial's task ended (its outcome fetched already, or None); False stops the
+        sweep."""
+        running = self.running.pop(key, None)
+        if running is None:
+            return True
+        trial, future = running.asked.trial, running.future
+        if future.status == "finished":
+            if outcome is None:
+                outcome = future.result()
             future.release()
-    except KeyboardInterrupt:
-        run.interrupted = True
-        _cancel(client, futures, by_key, run)
-    return run
+            return self.record(running.asked, outcome)
+        reason, data_error = failure(future)
+        future.release()
+        self.study.tell(running.asked, None, "failed")
+        self.run_state.failed[trial.index] = reason
+        self.on_failed(trial, reason)
+        if data_error:  # the worker cannot read the data: so will every other trial
+            self.run_state.data_error = reason
+            self.cancel()
+            return False
+        return True
+
+    def record(self, asked: Asked, outcome: TrialOutcome) -> bool:
+        """Write a finished trial (files, then its line), then tell the study."""
+        trial = asked.trial
+        try:
+            with interrupts_deferred():
+                self.on_done(trial, outcome)
+        except (OSError, ModelFileError) as exc:
+            self.run_state.write_error = one_line(exc)
+            self.tell_failed(asked)
+            self.cancel()
+            return False
+        pruned = outcome.stopped == "pruned"
+        value = outcome.metrics.get(self.sweep.metric)
+        state = "pruned" if pruned else ("complete" if value is not None else "failed")
+        self.study.tell(asked, value, state)
+        (self.run_state.pruned if pruned else self.run_state.done).append(trial.index)
+        return True
+
+    def cancel(self) -> None:
+        """Cancel what runs and what waits; the study marks them failed (a resume runs them
+        again)."""
+        pending = list(self.running.values())
+        self.running.clear()
+        self.run_state.cancelled = sorted(r.asked.trial.index for r in pending)
+        if pending:
+            self.client.cancel([r.future for r in pending], force=True)
+        for r in pending:
+            self.tell_failed(r.asked)
+
+    def tell_failed(self, asked: Asked) -> None:
+        """The study hears of a trial that did not finish, if the disk lets it (else a
+        resume finds it running and settles it)."""
+        try:
+            self.study.tell(asked, None, "failed")
+        except OSError:
+            pass
 
 
-def _cancel(client: Any, futures: list[Any], by_key: dict[str, Trial], run: SweepRun) -> None:
-    pending = [f for f in futures if f.status == "pending"]
-    run.cancelled = sorted(by_key[f.key].index for f in pending)
-    client.cancel(pending, force=True)
-
-
-def _failure(future: Any) -> tuple[str, bool]:
+def failure(future: Any) -> tuple[str, bool]:
     """The one-line reason a trial failed, and whether it was the data (DataError)."""
     from tui_nn.data import DataError
 

@@ -1,31 +1,32 @@
-"""The sweep file and the trials it asks for.
+"""The sweep file: what it asks for, checked by name before anything runs.
 
 A sweep file is a run configuration (the keys of `tui-nn train --config`) plus a `[sweep]` table:
 
-    dataset = "spiral"
-    hidden = "8,8"
-    lr = 0.03
+    dataset = "digits"
+    hidden = "32"
 
     [sweep]
-    metric = "test_acc"          # test_acc, test_loss, train_acc, train_loss
+    method = "tpe"               # grid, random or tpe (default: grid; random with [sweep.random])
+    pruner = "asha"              # none, median or asha: stop hopeless trials from their curves
+    prune-after = 3              # epochs before a trial may be pruned (asha: its first rung;
+                                 # default: a tenth of the epochs)
+    metric = "val_acc"           # val_acc, val_loss, train_acc, train_loss (default: val_acc,
+                                 # val_loss for a regression); never the test set, which reports
     direction = "max"            # default: max for accuracies, min for losses
-    epochs = 100                 # each trial's epoch budget (default: the base `epochs`)
-    early-stopping = 20          # stop a trial after 20 epochs without a better test loss
-    seed = 0                     # random draws and per-trial seeds (default: the base seed)
-    trials = 8                   # random draws per grid point (default 1)
-    grid = { lr = [0.01, 0.03], hidden = ["4", "8,8"] }      # every combination
+    epochs = 30                  # each trial's epoch budget (default: the base `epochs`)
+    early-stopping = 5           # stop a trial after 5 epochs without a better validation loss
+    seed = 0                     # draws, per-trial seeds and TPE's sampler (default: the base
+                                 # seed); the data keep the base data-seed
+    trials = 24                  # tpe: trials in all; grid and random: trials per grid point
+    grid = { hidden = ["16", "32,32"] }      # every combination (tpe: a choice)
 
-    [sweep.random]               # drawn afresh for every trial
+    [sweep.random]               # grid and random: drawn afresh for every trial; tpe: searched
     lr = { log_uniform = [1e-4, 1e-1] }
     momentum = { uniform = [0.5, 0.95] }
     activation = { choice = ["tanh", "relu"] }
 
-Trials are the grid's combinations in file order (the last key varies fastest), each repeated
-`trials` times with its own draws. Everything random comes from `seed`: the draws from
-`default_rng(seed)` in trial order, each trial's weight and shuffling seed from
-`SeedSequence([seed, trial])`. The data keep the base seed, so every trial sees the same split
-(unless `seed` itself is swept). The same file therefore gives the same trials and, with one BLAS
-thread per worker, the same metrics on any cluster.
+The base `val-fraction` is 0.2 unless set (the validation set ranks the trials and is what the
+pruner sees each epoch). See sweep/space.py for how trials and their seeds are drawn.
 
 Values are checked by the options' rules (`tui_nn.config.RULES`, the table `train`, TOML files
 and the app read). Reading a run configuration (presets, relative paths, values -> RunConfig) is
@@ -35,32 +36,59 @@ not two.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from tui_nn.config import RULES, RunConfig
-from tui_nn.errors import one_line
+from tui_nn.config import RunConfig
 from tui_nn.files import ConfigError, read_toml
-from tui_nn.rule import Rule
+from tui_nn.sweep.space import (
+    BY_NAME,
+    DISTRIBUTIONS,
+    Distribution,
+    SweepError,
+    Trial,
+    build,
+    checked,
+    make_trial,
+    numeric,
+    plan,
+)
 
-METRICS = ("test_acc", "test_loss", "train_acc", "train_loss")
+METRICS = ("val_acc", "val_loss", "train_acc", "train_loss")
+REPORTED = ("test_acc", "test_loss")  # the test set reports; it never chooses
 DIRECTIONS = ("max", "min")
-SWEEP_KEYS = ("metric", "direction", "epochs", "early-stopping", "seed", "trials", "grid", "random")
-DISTRIBUTIONS = ("log_uniform", "uniform", "choice")
-FIXED_KEYS = ("data", "data-dir", "save", "load", "metrics", "epochs", "early-stopping")
-"""Options a sweep may set in its base but not vary (files; the budget is [sweep]'s)."""
+METHODS = ("grid", "random", "tpe")
+PRUNERS = ("none", "median", "asha")
+SWEEP_KEYS = (
+    "method",
+    "pruner",
+    "prune-after",
+    "metric",
+    "direction",
+    "epochs",
+    "early-stopping",
+    "seed",
+    "trials",
+    "grid",
+    "random",
+)
+FIXED_KEYS = (
+    "data",
+    "data-dir",
+    "save",
+    "load",
+    "metrics",
+    "epochs",
+    "early-stopping",
+    "val-fraction",
+)
+"""Options a sweep may set in its base but not vary (files; the budget is [sweep]'s; the
+validation set that compares the trials)."""
 MAX_TRIALS = 10_000
-
-
-class SweepError(ConfigError):
-    """A sweep file that cannot run; the message is one line naming the file, key and allowed
-    values."""
 
 
 @dataclass(frozen=True)
@@ -77,46 +105,6 @@ class ConfigLoader:
     build: Callable[[dict[str, Any]], RunConfig]
 
 
-BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}
-"""The options a sweep may vary, by the name written in the file ("batch-size")."""
-
-
-def check(key: str, value: Any) -> Any:
-    """`value` as option `key` holds it; RuleError (a ValueError) with the reason."""
-    return BY_NAME[key].check(value)
-
-
-def numeric(key: str) -> str | None:
-    """ "int" or "float" for the options a range can be drawn for, else None."""
-    return {"whole": "int", "number": "float"}.get(BY_NAME[key].kind)
-
-
-@dataclass(frozen=True)
-class Distribution:
-    kind: str  # one of DISTRIBUTIONS
-    values: tuple[Any, ...]  # (low, high) for the ranges, the items for choice
-
-    def draw(self, rng: np.random.Generator, integer: bool) -> Any:
-        if self.kind == "choice":
-            return self.values[int(rng.integers(len(self.values)))]
-        low, high = (float(v) for v in self.values)
-        if self.kind == "log_uniform":
-            x = math.exp(rng.uniform(math.log(low), math.log(high)))
-        else:
-            x = float(rng.uniform(low, high))
-        return int(round(x)) if integer else x
-
-
-@dataclass(frozen=True)
-class Trial:
-    """One training run of the sweep: what it varies, its seed, its full configuration."""
-
-    index: int
-    params: dict[str, Any]  # option name -> value as written in the file (or drawn)
-    seed: int
-    config: RunConfig
-
-
 @dataclass(frozen=True)
 class Sweep:
     path: Path
@@ -127,11 +115,30 @@ class Sweep:
     grid: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     random: dict[str, Distribution] = field(default_factory=dict)
     trials_per_point: int = 1
-    trials: tuple[Trial, ...] = ()
+    trials: tuple[Trial, ...] = ()  # grid and random: every trial, planned; tpe: none
+    method: str = "grid"
+    pruner: str = "none"
+    prune_after: int = 1
+    total: int = 0  # trials in all
+    metric_given: bool = False  # the metric was written in the file (else it follows the task)
+    digest: str = ""  # sha256 of the file's bytes: a resumed sweep must be the same file
+    base_values: dict[str, Any] = field(default_factory=dict, compare=False)
+    build_config: Callable[[dict[str, Any]], RunConfig] | None = field(default=None, compare=False)
 
     @property
     def varied(self) -> tuple[str, ...]:
         return (*self.grid, *self.random)
+
+    @property
+    def epochs(self) -> int:
+        return self.base.hyper.epochs or 1
+
+    def trial(self, index: int, params: dict[str, Any]) -> Trial:
+        """Trial `index` with `params` (what a TPE sampler proposed): its config and seed."""
+        assert self.build_config is not None
+        return make_trial(
+            str(self.path), self.build_config, self.base_values, self.seed, index, params
+        )
 
     def better(self, a: float | None, b: float | None) -> bool:
         """Is metric value `a` better than `b`? (None, a missing value, is worst.)"""
@@ -163,6 +170,8 @@ def load_sweep(path: str | Path, loader: ConfigLoader) -> Sweep:
     base_values = loader.base_values(table, path)
     metric = _metric(where, raw_sweep)
     direction = _direction(where, raw_sweep, metric)
+    method = _choice(where, raw_sweep, "method", METHODS, "random" if "random" in raw_sweep else "grid")
+    pruner = _choice(where, raw_sweep, "pruner", PRUNERS, "none")
     budget = _budget(where, raw_sweep)
     seed = _count(where, raw_sweep, "seed", base_values.get("seed", 0), minimum=0)
     per_point = _count(where, raw_sweep, "trials", 1, minimum=1)
@@ -171,15 +180,63 @@ def load_sweep(path: str | Path, loader: ConfigLoader) -> Sweep:
     both = [k for k in grid if k in random]
     if both:
         raise SweepError(f"{where}: [sweep] key {both[0]!r} is both in grid and in random")
-    if not grid and not random and per_point == 1:
+    if not grid and not random and (per_point == 1 or method == "tpe"):
         raise SweepError(f"{where}: [sweep] varies nothing; give grid = {{...}} or [sweep.random]")
-    total = math.prod(len(v) for v in grid.values()) * per_point
+    if method == "grid" and random:
+        raise SweepError(
+            f"{where}: [sweep] method 'grid' draws nothing; [sweep.random] needs method "
+            "'random' or 'tpe'"
+        )
+    total = per_point if method == "tpe" else math.prod(len(v) for v in grid.values()) * per_point
     if total > MAX_TRIALS:
         raise SweepError(f"{where}: [sweep] asks for {total:,} trials; at most {MAX_TRIALS:,}")
-    base = _build(where, loader, {**base_values, **budget}, "the base configuration")
-    sweep = Sweep(path, base, metric, direction, seed, grid, random, per_point)
-    trials = _plan(sweep, loader, {**base_values, **budget})
+    base_values = {**base_values, **budget}
+    base = build(where, loader.build, base_values, "the base configuration")
+    chosen = metric or "val_acc"
+    if chosen.startswith("val_") and not base.dataset.val_fraction:
+        raise SweepError(
+            f"{where}: [sweep] metric {chosen!r} needs a validation set; val-fraction 0 holds "
+            "none out (give val-fraction > 0, or choose train_acc or train_loss)"
+        )
+    default_rung = max(1, (base.hyper.epochs or 1) // 10)
+    prune_after = _count(where, raw_sweep, "prune-after", default_rung, minimum=1)
+    if "prune-after" in raw_sweep and pruner == "none":
+        raise SweepError(f"{where}: [sweep] prune-after needs pruner = 'median' or 'asha'")
+    sweep = Sweep(
+        path,
+        base,
+        chosen,
+        direction,
+        seed,
+        grid,
+        random,
+        per_point,
+        method=method,
+        pruner=pruner,
+        prune_after=prune_after,
+        total=total,
+        metric_given=metric is not None,
+        digest=hashlib.sha256(path.read_bytes()).hexdigest(),
+        base_values=base_values,
+        build_config=loader.build,
+    )
+    if method == "tpe":
+        return sweep
+    trials = plan(where, loader.build, base_values, seed, grid, random, per_point)
     return replace(sweep, trials=tuple(trials))
+
+
+def with_task(sweep: Sweep, task: str) -> Sweep:
+    """The metric's default follows the task: val_acc for classes, val_loss for a regression
+    (whose accuracy does not exist; an explicit accuracy metric is refused)."""
+    if task == "classification" or not sweep.metric.endswith("_acc"):
+        return sweep
+    if sweep.metric_given:
+        raise SweepError(
+            f"{sweep.path}: [sweep] metric {sweep.metric!r}: {sweep.base.dataset.name} is a "
+            "regression set (no accuracy); use val_loss or train_loss"
+        )
+    return replace(sweep, metric="val_loss", direction="min")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -189,8 +246,15 @@ def _read(path: Path) -> dict[str, Any]:
         raise SweepError(str(exc).removeprefix("--config: ")) from None
 
 
-def _metric(where: str, raw: dict[str, Any]) -> str:
-    metric = raw.get("metric", "test_acc")
+def _metric(where: str, raw: dict[str, Any]) -> str | None:
+    metric = raw.get("metric")
+    if metric is None:
+        return None
+    if metric in REPORTED:
+        raise SweepError(
+            f"{where}: [sweep] metric {metric!r}: the test set only reports, it never chooses; "
+            f"choose {metric.replace('test_', 'val_')} (the validation set, see val-fraction)"
+        )
     if metric not in METRICS:
         raise SweepError(
             f"{where}: [sweep] metric {metric!r} is unknown; choose one of: {', '.join(METRICS)}"
@@ -198,8 +262,17 @@ def _metric(where: str, raw: dict[str, Any]) -> str:
     return metric
 
 
-def _direction(where: str, raw: dict[str, Any], metric: str) -> str:
-    direction = raw.get("direction", "max" if metric.endswith("_acc") else "min")
+def _choice(where: str, raw: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
+    value = raw.get(key, default)
+    if value not in allowed:
+        raise SweepError(
+            f"{where}: [sweep] {key} {value!r} is unknown; choose one of: {', '.join(allowed)}"
+        )
+    return value
+
+
+def _direction(where: str, raw: dict[str, Any], metric: str | None) -> str:
+    direction = raw.get("direction", "min" if (metric or "").endswith("_loss") else "max")
     if direction not in DIRECTIONS:
         raise SweepError(
             f"{where}: [sweep] direction {direction!r} is unknown; choose one of: "
@@ -221,20 +294,13 @@ def _budget(where: str, raw: dict[str, Any]) -> dict[str, Any]:
     budget = {}
     for key in ("epochs", "early-stopping"):
         if key in raw:
-            budget[key.replace("-", "_")] = _checked(where, key, raw[key], "[sweep] ")
+            budget[key.replace("-", "_")] = checked(where, key, raw[key], "[sweep] ")
     if budget.get("epochs") == 0:  # the rule allows 0 (train saves the initial weights)
         raise SweepError(
             f"{where}: [sweep] epochs = 0: 0 is out of range (must be a whole number >= 1: "
             "a trial trains)"
         )
     return budget
-
-
-def _checked(where: str, key: str, value: Any, section: str) -> Any:
-    try:
-        return check(key, value)
-    except ValueError as exc:
-        raise SweepError(f"{where}: {section}{key} = {value!r}: {one_line(exc)}") from None
 
 
 def _variable_key(where: str, key: Any, section: str) -> str:
@@ -259,7 +325,7 @@ def _grid(where: str, grid: Any) -> dict[str, tuple[Any, ...]]:
                 f"{where}: {section}{key} must be a non-empty list of values, got {values!r}"
             )
         for v in values:
-            _checked(where, key, v, section)
+            checked(where, key, v, section)
         out[key] = tuple(values)
     return out
 
@@ -287,7 +353,7 @@ def _distribution(where: str, key: str, kind: str, values: Any, section: str) ->
         raise SweepError(f"{where}: {name} must be a non-empty list, got {values!r}")
     if kind == "choice":
         for v in values:
-            _checked(where, key, v, section)
+            checked(where, key, v, section)
         return Distribution(kind, tuple(values))
     number = numeric(key)
     if number is None:
@@ -300,45 +366,5 @@ def _distribution(where: str, key: str, kind: str, values: Any, section: str) ->
     if kind == "log_uniform" and values[0] <= 0:
         raise SweepError(f"{where}: {name} needs low > 0 (a log scale), got {values!r}")
     for v in values:  # both ends must be allowed values of the option
-        _checked(where, key, int(round(v)) if number == "int" else v, section)
+        checked(where, key, int(round(v)) if number == "int" else v, section)
     return Distribution(kind, (values[0], values[1]))
-
-
-def _build(where: str, loader: ConfigLoader, values: dict[str, Any], what: str) -> RunConfig:
-    try:
-        return loader.build(values)
-    except ValueError as exc:
-        raise SweepError(f"{where}: {what}: {exc}") from None
-
-
-def trial_seed(seed: int, index: int) -> int:
-    """The weight and shuffling seed of trial `index` of a sweep with `seed`."""
-    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0] & 0x7FFFFFFF)
-
-
-def _plan(sweep: Sweep, loader: ConfigLoader, base_values: dict[str, Any]) -> list[Trial]:
-    rng = np.random.default_rng(sweep.seed)
-    where = str(sweep.path)
-    points = list(itertools.product(*sweep.grid.values())) or [()]
-    trials = []
-    for point in points:
-        for _ in range(sweep.trials_per_point):
-            index = len(trials)
-            params = dict(zip(sweep.grid, point))
-            for key, dist in sweep.random.items():
-                params[key] = dist.draw(rng, integer=numeric(key) == "int")
-            values = dict(base_values)
-            for key, value in params.items():
-                values[key.replace("-", "_")] = _checked(where, key, value, "")
-            config = _build(where, loader, values, f"trial {index} ({_describe(params)})")
-            seed = trial_seed(sweep.seed, index)
-            if "seed" in params:
-                seed = config.seed  # swept explicitly: as `tui-nn train --seed` would
-            else:
-                config = replace(config, seed=seed)  # the data keep the base seed
-            trials.append(Trial(index, params, seed, config))
-    return trials
-
-
-def _describe(params: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in params.items())

@@ -1,5 +1,10 @@
 """One trial, as a worker runs it: load the data, train with the engine's Trainer headless (the
-loop of `tui-nn train`), return the final metrics and the model's arrays.
+loop of `tui-nn train`), return the metrics of the weights it keeps and the model's arrays.
+
+Each epoch's metric goes to the client as a Dask event (`Watch`): the client's study decides
+whether the trial is hopeless and, if so, marks it pruned on this worker (`mark_pruned`, run
+by the client on the worker); the trial stops after its current epoch. Early stopping keeps the
+best epoch's weights, so a trial reports that epoch's metrics, not its last's.
 
 The data travel with the task: a generated set is its DatasetSpec (the worker generates it, with
 the same seed, so the same samples), a CSV file its contents (`DataPayload.csv`, scattered to the
@@ -51,25 +56,51 @@ class DatasetMeta:
     input_scale: float
 
 
+METRIC_KEYS = ("val_acc", "val_loss", "test_acc", "test_loss", "train_acc", "train_loss")
+
+
 @dataclass(frozen=True)
 class TrialOutcome:
     """What a trial sends back: its metrics, its model (spec + arrays), where it ran."""
 
     index: int
-    metrics: dict[str, float | None]  # test_acc, test_loss, train_acc, train_loss
-    epochs: int
-    stopped: str  # "budget", "early stopping", "diverged"
+    metrics: dict[str, float | None]  # METRIC_KEYS, of the weights kept (`epoch`)
+    epochs: int  # epochs trained
+    stopped: str  # "budget", "early stopping", "pruned", "diverged"
     seconds: float
     spec: Any  # NetworkSpec
     params: list[tuple[np.ndarray, np.ndarray]]
-    history: tuple[EpochRecord, ...]
+    history: tuple[EpochRecord, ...]  # up to the kept epoch: what the model file holds
     dataset: DatasetMeta
     worker: dict[str, str | None]
     message: str = ""
+    epoch: int = 0  # the epoch whose weights and metrics these are (early stopping: the best)
+    curve: tuple[float | None, ...] = ()  # the watched metric, epoch by epoch
 
 
-def run_trial(index: int, config: RunConfig, csv: CsvContents | None = None) -> TrialOutcome:
-    """Train trial `index` with `config` to its epoch budget or early stop."""
+@dataclass(frozen=True)
+class Watch:
+    """How a trial on a Dask worker reports each epoch: the event topic, its key (also the
+    name the client marks it pruned by) and the metric."""
+
+    topic: str
+    key: str
+    metric: str
+
+
+_PRUNED: set[str] = set()
+
+
+async def mark_pruned(key: str) -> None:
+    """Run on a worker by the client (`Client.run`, on the worker's event loop, without the
+    client waiting: hence a coroutine): the trial `key` stops after its epoch."""
+    _PRUNED.add(key)
+
+
+def run_trial(
+    index: int, config: RunConfig, csv: CsvContents | None = None, watch: Watch | None = None
+) -> TrialOutcome:
+    """Train trial `index` with `config` to its epoch budget, early stop or pruning."""
     from tui_nn.engine.network import Network
     from tui_nn.engine.trainer import Trainer
 
@@ -80,14 +111,28 @@ def run_trial(index: int, config: RunConfig, csv: CsvContents | None = None) -> 
     trainer = Trainer(net, train_data(dataset), config.hyper, seed=config.seed)
     epochs = config.hyper.epochs or 1
     stopped, message = "budget", ""
-    while not trainer.finished and trainer.epoch < epochs:
-        result = trainer.step()
-        if result.diverged:
-            stopped, message = "diverged", result.diverged
-            break
-    if trainer.finished and trainer.epoch < epochs:
+    curve: list[float | None] = []
+    reporter = Reporter(watch) if watch is not None else None
+    try:
+        while not trainer.finished and trainer.epoch < epochs:
+            result = trainer.step()
+            if result.diverged:
+                stopped, message = "diverged", result.diverged
+                break
+            if result.record is not None:
+                value = _finite(getattr(result.record, watch.metric if watch else "val_loss"))
+                curve.append(value)
+                if reporter is not None and reporter.report(result.record.epoch, value):
+                    stopped = "pruned"
+                    break
+    finally:
+        if watch is not None:
+            _PRUNED.discard(watch.key)
+    if stopped == "budget" and trainer.finished and trainer.epoch < epochs:
         stopped = "early stopping"
-    last = trainer.history[-1] if trainer.history else None
+    kept = trainer.best_record if trainer.kept_epoch is not None else None
+    last = kept or (trainer.history[-1] if trainer.history else None)
+    history = tuple(r for r in trainer.history if kept is None or r.epoch <= kept.epoch)
     return TrialOutcome(
         index=index,
         metrics=_metrics(last),
@@ -96,7 +141,9 @@ def run_trial(index: int, config: RunConfig, csv: CsvContents | None = None) -> 
         seconds=time.perf_counter() - start,
         spec=net.spec,
         params=net.get_params(),
-        history=tuple(trainer.history),
+        history=history,
+        epoch=last.epoch if last is not None else 0,
+        curve=tuple(curve),
         dataset=DatasetMeta(
             name=dataset.name,
             task=dataset.task,
@@ -110,15 +157,40 @@ def run_trial(index: int, config: RunConfig, csv: CsvContents | None = None) -> 
     )
 
 
+class Reporter:
+    """Each epoch's metric to the client (a Dask event, sent without waiting), and whether the
+    client has marked this trial pruned."""
+
+    def __init__(self, watch: Watch) -> None:
+        self.watch = watch
+        self.worker = _current_worker()
+
+    def report(self, epoch: int, value: float | None) -> bool:
+        """Send the epoch's value; True when the trial was marked pruned (by an earlier
+        report's answer, which arrives while the next epoch trains)."""
+        if self.worker is not None:
+            message = {"key": self.watch.key, "epoch": epoch, "value": value}
+            message["worker"] = str(self.worker.address)
+            self.worker.log_event(self.watch.topic, message)
+        return self.watch.key in _PRUNED
+
+
+def _current_worker() -> Any:
+    distributed = sys.modules.get("distributed")  # a Dask worker has it; plain Python not
+    try:
+        return distributed.get_worker() if distributed is not None else None
+    except ValueError:  # imported, but not running in a worker
+        return None
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
 def _metrics(record: EpochRecord | None) -> dict[str, float | None]:
-    keys = ("test_acc", "test_loss", "train_acc", "train_loss")
     if record is None:
-        return dict.fromkeys(keys)
-    out = {}
-    for key in keys:
-        value = getattr(record, key)
-        out[key] = None if value is None or not np.isfinite(value) else float(value)
-    return out
+        return dict.fromkeys(METRIC_KEYS)
+    return {key: _finite(getattr(record, key)) for key in METRIC_KEYS}
 
 
 _limited = False
@@ -136,11 +208,7 @@ def one_blas_thread() -> None:
 
 def worker_identity() -> dict[str, str | None]:
     """The Dask worker running this task: its `--name` and address (None outside Dask)."""
-    distributed = sys.modules.get("distributed")  # a Dask worker has it; plain Python not
-    try:
-        worker = distributed.get_worker() if distributed is not None else None
-    except ValueError:  # imported, but not running in a worker
-        worker = None
+    worker = _current_worker()
     if worker is None:
         return {"name": None, "address": None}
     return {"name": str(worker.name), "address": str(worker.address)}

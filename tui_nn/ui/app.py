@@ -39,6 +39,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 import tui_nn.ui.pace as pace
+import tui_nn.ui.watching as read_only
 from tui_nn.config import RunConfig, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson
@@ -46,6 +47,7 @@ from tui_nn.session.protocol.messages import (
     AddPoint,
     CellSamples,
     CheckGradients,
+    Fork,
     Pause,
     RemovePoint,
     Reset,
@@ -120,11 +122,15 @@ class TuiNNApp(App[str | None]):
         attach_to: str | None = None,
         run_path: Path | None = None,
         lesson: Lesson | None = None,
+        watch: bool = False,
+        projector: bool = False,
     ) -> None:
         super().__init__()
         check_speed(speed)
         self.config = config
         self.attach_to = attach_to  # a running trainer's id: attach instead of starting one
+        self.watching = watch and attach_to is not None  # read-only (ui/watching.py)
+        self.projector = projector  # the layout for the front of a room: plots, no editor
         self.initial_model = initial_model  # a saved run to continue (--resume)
         self.speed = speed  # the speed limit asked for last (epochs/s; None: no limit)
         self.fps = min(fps, 2.0) if low_bandwidth else fps
@@ -180,6 +186,11 @@ class TuiNNApp(App[str | None]):
 
     async def on_mount(self) -> None:
         self.query_one("#layer-list").focus()
+        if self.projector:
+            self.screen.add_class("-projector", "-hide-editor")
+        if self.watching:
+            self.screen.add_class("-watching")
+            self.notify(read_only.NOTICE, title="watching", timeout=8)
         self.curves.mount()
         self.keeper.watch_hangup(True)
         self.watch(self.screen, "focused", self._focus_changed, init=False)
@@ -194,7 +205,7 @@ class TuiNNApp(App[str | None]):
             self.views.unpeek()
 
     def _start_session(self) -> None:
-        self.keeper.open(self.config, self.initial_model, self.attach_to)
+        self.keeper.open(self.config, self.initial_model, self.attach_to, watch=self.watching)
         if self.speed is not None and self.attach_to is None:  # a trainer starts with no limit
             self.send(SetSpeed(self.speed))
 
@@ -291,6 +302,8 @@ class TuiNNApp(App[str | None]):
 
     def send(self, command: object) -> bool:
         """Send `command` to run A (while comparing: to A, B or both); False when not sent."""
+        if self.watching and self._watch_refuses(command):
+            return False
         if self.lesson is not None and self.lesson.refuses(command):
             return False
         routed = self.comparison.route(command)
@@ -329,6 +342,26 @@ class TuiNNApp(App[str | None]):
         view shows none."""
         view = self.current_view()
         return view is not None and view.grid and self.request_view(again=True)
+
+    def _watch_refuses(self, command: object) -> bool:
+        """A watching app does not send what would change the run: it says so, and the panel
+        that proposed an edit shows the trainer's values again."""
+        reason = read_only.refusal(command)
+        if reason is None:
+            return False
+        self.refusals.append(reason)
+        self.notify(reason, title="watching", severity="warning")
+        last, edits = self.last, self.link.edits
+        if last is not None and isinstance(command, SetArchitecture):
+            edits.seen("network", last.network)
+            self.query_one(ArchitecturePanel).show(
+                last.network, last.dataset.name if last.dataset else ""
+            )
+        elif last is not None and isinstance(command, (SetHyper, SetDataset)):
+            edits.seen("hyper", last.hyper)
+            edits.seen("data", last.dataset)
+            self.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
+        return True
 
     def _propose(self, kind: EditKind, value: object, command: object) -> None:
         edits = self.link.edits
@@ -563,7 +596,8 @@ class TuiNNApp(App[str | None]):
         self.trace.toggle()
 
     def action_fork(self) -> None:
-        self.comparison.fork()
+        if not (self.watching and self._watch_refuses(Fork(""))):
+            self.comparison.fork()
 
     def action_edit_other(self) -> None:
         self.comparison.edit_other()
@@ -576,6 +610,9 @@ class TuiNNApp(App[str | None]):
             self.lesson.toggle()
 
     def action_open_sweep(self) -> None:
+        if self.watching:
+            self.notify("a sweep's trials open in an app of your own", title="watching")
+            return
         self.sweeps.open()
 
     def action_check_gradients(self) -> None:
@@ -592,6 +629,9 @@ class TuiNNApp(App[str | None]):
         return path
 
     def action_quit(self) -> None:
+        if self.watching:  # leave: nothing to save, nothing to stop
+            self.exit(result=None)
+            return
         self.keeper.quit()
 
     def action_detach(self) -> None:

@@ -22,6 +22,7 @@ def run_app(
     low_bandwidth: bool = False,
     resume: str | bool = False,
     speed: float | None = None,
+    projector: bool = False,
 ) -> int:
     """Run the app in this terminal; the exit code for the CLI (2: bad --resume, --fps or
     --speed). `speed`: epochs per second at most, None for as fast as possible."""
@@ -47,6 +48,7 @@ def run_app(
         history=history,
         initial_model=initial_model,
         speed=speed,
+        projector=projector,
     )
     return finish_app(app)
 
@@ -55,6 +57,8 @@ def finish_app(app: TuiNNApp) -> int:
     """Run `app` in this terminal; what it leaves behind, said after it exits."""
     saved_path = app.run()
     keeper = app.keeper
+    if app.watching:
+        return 0  # it only watched: the run is as it was
     if keeper.detached:
         print(f"tui-nn: detached; training goes on in trainer {keeper.detached}")
         print(f"         come back with: tui-nn attach {keeper.detached}")

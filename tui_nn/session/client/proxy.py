@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -102,6 +103,7 @@ class TrainingSession:
         self.stopped_elsewhere = False  # another app (or attach --stop) stopped the trainer
         self.outstanding = Outstanding()  # this connection's commands not yet answered
         self._leaving = ""  # why this app ends the link itself (detach, close): lost answers say it
+        self.watching = False  # attached read-only (Hello("watch"))
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -120,6 +122,7 @@ class TrainingSession:
             raise RuntimeError("the session is already running")
         self._started_at = time.perf_counter()
         trainer_id = rendezvous.new_id()
+        self.watching = False
         launch = Launch(config, self.fps, self.blas_threads, initial_model, run_path, metrics_path)
         self._process = spawn(trainer_id)
         deadline = time.monotonic() + CONNECT_SECONDS
@@ -136,13 +139,16 @@ class TrainingSession:
                 time.sleep(0.01)  # the socket appears within the trainer's start-up
         self._open(trainer_id, conn)
 
-    def attach(self, trainer_id: str) -> None:
-        """Attach to the running trainer `trainer_id`: its whole history arrives first."""
+    def attach(self, trainer_id: str, watch: bool = False) -> None:
+        """Attach to the running trainer `trainer_id`: its whole history arrives first.
+        `watch`: read-only (the trainer refuses what would change the run; `close` only
+        detaches)."""
         if self.alive:
             raise RuntimeError("the session is already running")
         self._started_at = time.perf_counter()
         self._process = None
-        self._open(trainer_id, connect(trainer_id, Hello("attach")))
+        self.watching = watch
+        self._open(trainer_id, connect(trainer_id, Hello("watch" if watch else "attach")))
 
     def _open(self, trainer_id: str, conn) -> None:  # noqa: ANN001 - a Connection
         self.trainer_id, self._conn = trainer_id, conn
@@ -208,13 +214,18 @@ class TrainingSession:
             return
         self._leaving = "this app detached from the trainer"
         self._closing.set()
-        self._conn.close()
+        shut_down(self._conn)  # the reader may be blocked in recv: closing alone would not end
+        self._conn.close()  # the link while a paused trainer sends nothing
         self._join_threads()
         self._process = None  # not ours to wait for any more
 
     def close(self, timeout: float = 0.5) -> None:
-        """Stop the trainer: ask, wait up to `timeout` seconds for it to hang up, then kill."""
+        """Stop the trainer: ask, wait up to `timeout` seconds for it to hang up, then kill.
+        A session that only watches leaves the trainer as it is (it detaches)."""
         if self._conn is None or self._closing.is_set():
+            return
+        if self.watching:
+            self.detach()
             return
         pid = self.pid
         self._leaving = "this app closed its session (the trainer was stopped)"
@@ -313,15 +324,22 @@ class TrainingSession:
         )
 
     def _deliver(self, mailbox: Mailbox) -> None:
-        """Hand mailbox items to the sink, one after another."""
+        """Hand mailbox items to the sink, one after another. A session that only watches
+        hands them at most `fps` times a second (what arrives meanwhile is coalesced in the
+        mailbox, every epoch record kept): thirty viewers then redraw less often, and leave
+        the CPU to the run they watch."""
+        closing = self._closing
         while True:
             item = mailbox.take()
             if item is END:
                 return
+            handed = time.monotonic()
             try:
                 self.sink(item)
             except Exception:  # a broken sink must not stop the stream
                 log.exception("session sink failed")
+            if self.watching:
+                closing.wait(max(0.0, handed + 1.0 / self.fps - time.monotonic()))
 
     def __enter__(self) -> TrainingSession:
         return self
@@ -347,6 +365,16 @@ def spawn(trainer_id: str) -> subprocess.Popen:
     finally:
         if log_path:
             out.close()
+
+
+def shut_down(conn) -> None:  # noqa: ANN001 - a Connection
+    """End the link both ways at once: the trainer sees this app gone, and a recv blocked on
+    it returns (a plain close waits for that recv, which waits for the trainer's next word)."""
+    try:
+        with socket.socket(fileno=socket.dup(conn.fileno())) as sock:  # the dup is closed
+            sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, ValueError):
+        pass
 
 
 def died(exitcode: int | None) -> TrainerDied:

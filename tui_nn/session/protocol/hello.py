@@ -5,6 +5,9 @@ The first message on every connection is a `Hello`:
 - `Hello("launch", launch)`: the app that started the trainer gives it its run (once).
 - `Hello("attach")`: an app (re-)attaches; it gets the whole (thinned) history first, then live
   snapshots, and may send commands, like the app that launched it.
+- `Hello("watch")`: as "attach", read-only: of its commands the trainer serves only those that
+  change nothing of the run (`WATCHER_COMMANDS`); every other one, `Stop` included, is refused
+  and never applied (`tui-nn serve --watch`'s viewers; the app in watch mode asks for no other).
 - `Hello("query")`: `tui-nn attach --list` asks for a `Status` and hangs up.
 - `Hello("stop")`: `tui-nn attach --stop` asks the trainer to save its run and end; the answer
   is a `Status` (with `saved_path` when it saved).
@@ -16,8 +19,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tui_nn.config import RunConfig
+from tui_nn.session.protocol.messages import Inspect, SetView, TraceSample
 
-HelloKind = Literal["launch", "attach", "query", "stop"]
+HelloKind = Literal["launch", "attach", "watch", "query", "stop"]
+
+
+WATCHER_COMMANDS = (SetView, Inspect, TraceSample)
+"""What an app that only watches may ask of a trainer: views, a sample's activations, a trace."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class Status:
     config: RunConfig | None = None  # the run's configuration as it is now (for attach)
     saved_path: str | None = None  # set when a `stop` saved the run
     message: str = ""
+    watchers: int = 0  # how many of `clients` only watch (Hello("watch"))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,11 @@
     $XDG_RUNTIME_DIR/tui-nn/          mode 0700, owned by the user (platformdirs user_runtime_dir)
         authkey                       0600: 32 random bytes; a connection must prove it knows them
         <id>.sock                     0600: the trainer's Unix socket (multiprocessing.connection)
-        <id>.json                     0600: who it is (pid, dataset, network, started, run file)
+        <id>.json                     0600: who it is (pid, dataset, network, started, run file,
+                                      group)
+
+A trainer started by an app whose environment has TUI_NN_GROUP set (`tui-nn serve` sets it
+for the apps of its browser tabs) records that group, so a server finds the runs it started.
 
 Nothing listens on TCP. The folder and the key are checked on every use: a folder or key file
 that other users could read or write is refused (one line), never silently used.
@@ -24,6 +28,7 @@ APP = "tui-nn"
 KEY_BYTES = 32
 FAMILY = "AF_UNIX"
 LOG_ENV = "TUI_NN_TRAINER_LOG"  # a file for the trainer's stdout/stderr (debugging)
+GROUP_ENV = "TUI_NN_GROUP"  # set by `tui-nn serve` for its tabs: their trainers record it
 
 
 class RendezvousError(RuntimeError):
@@ -98,6 +103,7 @@ class TrainerInfo:
     dataset: str
     network: str  # e.g. "2-8-8-1 tanh"
     run_path: str | None  # where it saves the run
+    group: str = ""  # who started it, when it was not a terminal: "serve@127.0.0.1:8000"
 
     @property
     def socket(self) -> Path:

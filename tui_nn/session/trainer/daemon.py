@@ -33,7 +33,7 @@ from tui_nn.config import DEFAULT_CHECKPOINT
 from tui_nn.errors import one_line
 from tui_nn.session.protocol.hello import Launch, Status, Stopped
 from tui_nn.session.protocol.messages import Envelope, Save, Stop
-from tui_nn.session.trainer.hub import Hub, Joined, Left, Terminate
+from tui_nn.session.trainer.hub import Hub, Joined, Left, Refused, Terminate
 from tui_nn.session.trainer.lifeline import quiet_child
 from tui_nn.session.trainer.loop import serve
 from tui_nn.session.trainer.runner import Runner
@@ -81,6 +81,7 @@ class Control:
             state=runner.state,
             started=self.started,
             clients=len(self.hub.clients),
+            watchers=len(self.hub.watchers),
             run_path=self.launch.run_path,
             config=runner.current_config() if runner.net is not None else runner.config,
             message=runner.message,
@@ -102,8 +103,8 @@ class Control:
 
     def _joined(self, event: Joined) -> bool:
         kind = event.hello.kind
-        if kind in ("launch", "attach"):
-            self.hub.add(event.conn)
+        if kind in ("launch", "attach", "watch"):
+            self.hub.add(event.conn, watch=kind == "watch")
             runner = self.runner
             if runner.sent is None or runner.trainer is None:
                 # everyone is owed the whole run anyway: the next snapshot, to all, has it
@@ -137,7 +138,17 @@ class Control:
         self.hub.publish(Stopped(self.runner.message))
         return False
 
-    _HANDLERS = {Joined: _joined, Left: _left, Terminate: _terminate, Stop: _stop}
+    def _refused(self, event: Refused) -> bool:
+        self.runner.refuse(event.message, event.reason)  # a watcher's: answered, not applied
+        return True
+
+    _HANDLERS = {
+        Joined: _joined,
+        Left: _left,
+        Terminate: _terminate,
+        Stop: _stop,
+        Refused: _refused,
+    }
 
     def publish(self, snap) -> None:  # noqa: ANN001 - a Snapshot
         self.hub.publish(snap)
@@ -221,6 +232,7 @@ def main(trainer_id: str) -> None:
                 dataset=runner.dataset_spec.name,
                 network=describe_network(runner),
                 run_path=launch.run_path,
+                group=os.environ.get(rendezvous.GROUP_ENV, ""),
             )
         )
         control.handle(launched)  # the launcher: attached, and its first (full) snapshot

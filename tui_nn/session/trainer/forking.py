@@ -23,6 +23,7 @@ import numpy as np
 
 from tui_nn.atomic import atomic_write
 from tui_nn.engine.trainer import Trainer
+from tui_nn.engine.types import EpochRecord
 from tui_nn.files import save_model
 from tui_nn.session.protocol.messages import Fork
 
@@ -44,6 +45,8 @@ def capture(trainer: Trainer) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     if trainer._order is not None:
         arrays["order"] = np.array(trainer._order)
     arrays["checkpoint"] = np.array(trainer._checkpoint[0])
+    if trainer._best_params is not None:  # early stopping's best weights so far
+        arrays["best_params"] = np.array(trainer._best_params)
     meta = {
         "version": STATE_VERSION,
         "optimizer": opt.name,
@@ -58,6 +61,8 @@ def capture(trainer: Trainer) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         "best": None if math.isinf(trainer._best) else trainer._best,
         "wait": trainer._wait,
         "stop_reason": trainer.stop_reason,
+        "best_record": None if trainer.best_record is None else trainer.best_record.to_dict(),
+        "kept_epoch": trainer.kept_epoch,
         "checkpoint_step": trainer._checkpoint_step,
         "since_checkpoint": trainer._since_checkpoint,
     }
@@ -91,6 +96,10 @@ def restore(trainer: Trainer, arrays: dict[str, np.ndarray], meta: dict[str, Any
     trainer._best = math.inf if meta["best"] is None else float(meta["best"])
     trainer._wait = int(meta["wait"])
     trainer.stop_reason = meta["stop_reason"]
+    best = meta.get("best_record")
+    trainer.best_record = None if best is None else EpochRecord(**best)
+    trainer.kept_epoch = meta.get("kept_epoch")
+    trainer._best_params = arrays["best_params"].copy() if "best_params" in arrays else None
     np.copyto(trainer._checkpoint[0], arrays["checkpoint"])
     trainer._checkpoint_step = int(meta["checkpoint_step"])
     trainer._since_checkpoint = int(meta["since_checkpoint"])

@@ -13,6 +13,9 @@ a round trip each), and handed to the loop through a self-pipe, so a paused trai
 one `wait()` on all its connections and that pipe: no CPU while nothing happens. What goes to
 an attached app is sent by its own `Outbox` thread (outbox.py): an app that stops reading never
 blocks the trainer, and is cut off (`Left`) once it is far behind.
+
+The hub knows which app sent what (audience.py): an app that only watches has its commands that
+would change the run refused, and the apps' views (`SetView`) are merged into one.
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, Listener, wait
 
 from tui_nn.session.protocol.hello import Hello
+from tui_nn.session.protocol.messages import SetView
+from tui_nn.session.trainer.audience import (
+    WATCHING_REASON,
+    admits,
+    command_of,
+    merged_view,
+    with_command,
+)
 from tui_nn.session.trainer.outbox import Outbox, pickled
 
 HELLO_SECONDS = 5.0  # a connection that says nothing for this long is dropped
@@ -47,10 +58,21 @@ class Terminate:
     signal: str
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A command of an app that only watches, not applied: it is answered `refused`."""
+
+    message: object  # the command, bare or in its Envelope
+    reason: str
+
+
 class Hub:
     def __init__(self, listener: Listener) -> None:
         self.listener = listener
         self.clients: list[Connection] = []  # attached apps: they get every snapshot
+        self.watchers: set[Connection] = set()  # ... of which these only watch (read-only)
+        self.refused = 0  # commands of watching apps not let through
+        self._views: dict[Connection, SetView] = {}  # each app's newest view, oldest first
         self._outboxes: dict[Connection, Outbox] = {}
         self._dead: list[Connection] = []  # cut off by their outbox's thread, to drop here
         self._ready: deque[object] = deque()
@@ -125,17 +147,36 @@ class Hub:
                 continue
             try:
                 while obj.poll():
-                    self._ready.append(obj.recv())
+                    self._take(obj, obj.recv())
             except (EOFError, OSError):
                 self.drop(obj)
             except Exception:  # an unpicklable message: that app is broken, not the trainer
                 self.drop(obj)
 
+    def _take(self, conn: Connection, message: object) -> None:
+        """A command from an attached app, on its way to the loop (or not: see audience.py)."""
+        if not admits(conn in self.watchers, message):
+            self.refused += 1
+            self._ready.append(Refused(message, WATCHING_REASON))
+            return
+        command = command_of(message)
+        if isinstance(command, SetView):
+            self._views.pop(conn, None)
+            self._views[conn] = command  # the newest view last
+            message = with_command(message, self._merged_view())
+        self._ready.append(message)
+
+    def _merged_view(self) -> SetView | None:
+        return merged_view((view, c in self.watchers) for c, view in self._views.items())
+
     # ---- sending -------------------------------------------------------------------------
 
-    def add(self, conn: Connection) -> None:
-        """An attached app: from now on it gets every snapshot, through its own outbox."""
+    def add(self, conn: Connection, watch: bool = False) -> None:
+        """An attached app: from now on it gets every snapshot, through its own outbox.
+        `watch`: it only watches (its commands that would change the run are refused)."""
         self.clients.append(conn)
+        if watch:
+            self.watchers.add(conn)
         self._outboxes[conn] = Outbox(conn, self._cut_off)
 
     def _cut_off(self, outbox: Outbox) -> None:  # an outbox's thread
@@ -147,6 +188,11 @@ class Hub:
         if conn in self.clients:
             self.clients.remove(conn)
             self._ready.append(Left(conn))
+        self.watchers.discard(conn)
+        if self._views.pop(conn, None) is not None and self._views:
+            view = self._merged_view()  # what the apps still here show
+            if view is not None:
+                self._ready.append(view)
         outbox = self._outboxes.pop(conn, None)
         if outbox is not None:
             outbox.abort()

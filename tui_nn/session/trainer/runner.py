@@ -363,10 +363,10 @@ class Runner:
 
         trainer = self.trainer
         elapsed = max(trainer.elapsed, self.stopwatch.read(self.clock()))
-        history = trainer.history.block()
+        history = trainer.kept_history()  # early stopping: up to the epoch its weights are
         save_model(path, self.net, self.current_config(), self.dataset, history, elapsed)
-        if len(history):
-            self.metrics.catch_up(self.run_id, history[-1])
+        if trainer.history:
+            self.metrics.catch_up(self.run_id, trainer.history[-1])
 
     def _save(self, cmd: Save) -> str:
         try:

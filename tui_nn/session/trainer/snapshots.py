@@ -95,7 +95,7 @@ def build(runner: Runner) -> Snapshot:
     if trainer is None:
         return bare(runner)
     rate = runner.meter.read(now, trainer.samples_seen, runner.running)
-    last = trainer.history[-1] if trainer.history else None
+    last = trainer.current_record  # the weights in place: early stopping's kept epoch
     weights, network_view = parameters.weights_if_due(runner, now)
     grid, panel = grid_if_due(runner, now), panel_if_due(runner, now)
     picture = grid is not None or panel is not None

@@ -33,7 +33,7 @@ PANEL_FIELDS = {  # control -> the id of its field in the training panel
     "samples": "samples",
     "noise": "noise",
     "test_fraction": "test_fraction",
-    "seed": "seed",
+    "data_seed": "seed",  # the data's seed field (the weights' seed has no field: R draws it)
     "optimizer": "optimizer",
     "lr": "lr",
     "batch_size": "batch_size",

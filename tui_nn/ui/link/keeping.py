@@ -55,14 +55,21 @@ class RunKeeper:
         self._previous_hangup: object = None
 
     def open(
-        self, config: RunConfig, initial_model: str | None = None, attach_to: str | None = None
+        self,
+        config: RunConfig,
+        initial_model: str | None = None,
+        attach_to: str | None = None,
+        watch: bool = False,
     ) -> None:
         """Start run A's trainer (`initial_model`: a saved run it continues), or attach to the
-        running trainer `attach_to`. A started one saves to `run_file()` when left alone, and
+        running trainer `attach_to` (`watch`: read-only). A started one saves to `run_file()` when left alone, and
         writes every epoch to the metrics file beside it."""
         session = self.link.open()
         if attach_to is not None:
-            session.attach(attach_to)
+            if watch:
+                session.attach(attach_to, watch=True)
+            else:
+                session.attach(attach_to)
             return
         run_path = self.run_file()
         with hangup_ignored_by_children():

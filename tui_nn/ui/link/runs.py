@@ -41,10 +41,53 @@ def new_run_path(config: RunConfig, directory: Path | None = None, create: bool 
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in config.dataset.name)
     path = directory / f"{stamp}-{name}.npz"
     n = 1
-    while path.exists() or path.with_suffix(".jsonl").exists():
+    while path.exists() or path.with_suffix(".jsonl").exists() or not claim(path):
         n += 1
         path = directory / f"{stamp}-{name}-{n}.npz"
     return path
+
+
+def claim(path: Path) -> bool:
+    """Claim the run file `path` for this process; False if a living process claimed it.
+
+    Two apps started in the same second (a class opening `tui-nn serve`'s link at once) would
+    otherwise choose the same name, as neither file exists yet: their trainers would then
+    share one run file and one metrics file. The claim is a file in the user's private runtime
+    folder holding the claimer's pid, created atomically (O_EXCL); one of a process that has
+    ended is taken over. Nothing is written beside the runs. Without a usable runtime folder,
+    every path is claimable (as before)."""
+    import hashlib
+
+    import tui_nn.session.protocol.rendezvous as rendezvous
+
+    try:
+        folder = rendezvous.runtime_dir() / "claims"
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except (OSError, rendezvous.RendezvousError):
+        return True
+    key = hashlib.sha256(str(Path(path).absolute()).encode()).hexdigest()[:32]
+    target = folder / key
+    for _ in range(3):
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            try:
+                holder = int(target.read_text(encoding="ascii") or 0)
+            except (OSError, ValueError):
+                holder = 0
+            if holder == 0 or holder == os.getpid() or rendezvous.pid_alive(holder):
+                return holder == os.getpid()  # (0: its claimer is writing its pid now)
+            try:
+                target.unlink()  # its claimer has ended: take it over
+            except FileNotFoundError:
+                pass
+            continue
+        except OSError:
+            return True
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(str(os.getpid()))
+        return True
+    return False
 
 
 def sibling_run_path(path: Path | str, tag: str) -> Path:

@@ -1,7 +1,9 @@
 """A sweep's results in the app: `tui-nn --sweep DIR`, or "Sweep results" in the command palette.
 
-The trials as a sortable table and the metric plotted against one varied parameter (`p` picks
-the next one); `r` reads the folder again, for a sweep still running. Enter opens the trial's
+The trials as a sortable table (how each ended: done, kept at an earlier epoch by early
+stopping, pruned at the epoch it reached) under Optuna's parameter importances, and the metric
+plotted against one varied parameter (`p` picks the next one); `r` reads the folder again, for
+a sweep still running. Enter opens the trial's
 model as a resumable run, by the `--resume` path: from `--sweep` the CLI starts the app on it
 (`choose_trial` returns it); from the palette the current run is saved as on quit, then the app
 opens again on the trial (`run_app` reads `next_model`). `b`, from the palette, opens the
@@ -32,11 +34,23 @@ def summary_text(results: SweepResults) -> str:
     done = len(results.records)
     total = f"/{results.total}" if results.total is not None else ""
     arrow = "higher is better" if results.direction == "max" else "lower is better"
-    text = f"{results.folder.name}: {done}{total} trials · {results.metric} ({arrow})"
+    cut = f" ({results.n_pruned} pruned)" if results.n_pruned else ""
+    text = f"{results.folder.name}: {done}{total} trials{cut} · {results.metric} ({arrow})"
     best = results.best()
     if best is not None:
         text += f" · best: trial {best['trial']}, {cell_text(results.metric, results.value(best))}"
     return text
+
+
+def importances_text(results: SweepResults, width: int = 12) -> str:
+    """Optuna's parameter importances as bars, largest first ("" before there are any)."""
+    if not results.importances:
+        return ""
+    parts = []
+    for key, value in results.importances.items():
+        bar = "█" * max(1, round(value * width)) if value > 0 else "·"
+        parts.append(f"{key} {bar} {value:.2f}")
+    return "importance (Optuna): " + "  ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,8 @@ class SweepScreen(Screen[str | CompareTrial | None]):
 
     DEFAULT_CSS = """
     SweepScreen #sweep-summary { height: 1; padding: 0 1; background: $panel; }
+    SweepScreen #sweep-importances { height: 1; padding: 0 1; background: $panel; }
+    SweepScreen #sweep-importances.-empty { display: none; }
     SweepScreen #sweep-body { layout: horizontal; height: 1fr; }
     SweepScreen SweepTable { width: 3fr; }
     SweepScreen SweepPlot { width: 2fr; }
@@ -90,6 +106,8 @@ class SweepScreen(Screen[str | CompareTrial | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(summary_text(self.results), id="sweep-summary")
+        importances = importances_text(self.results)
+        yield Static(importances, id="sweep-importances", classes="" if importances else "-empty")
         with Container(id="sweep-body"):
             yield SweepTable(self.results, id="sweep-table")
             yield SweepPlot(self.results, id="sweep-plot")
@@ -109,6 +127,9 @@ class SweepScreen(Screen[str | CompareTrial | None]):
             return
         self.results = results
         self.query_one("#sweep-summary", Static).update(summary_text(results))
+        importances = self.query_one("#sweep-importances", Static)
+        importances.update(importances_text(results))
+        importances.set_class(not importances_text(results), "-empty")
         self.query_one(SweepTable).set_results(results)
         self.query_one(SweepPlot).set_results(results)
 

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from tui_nn.sweep.results import SweepResults
+from tui_nn.sweep.results import SweepResults, pruned
 
-METRIC_KEYS = ("test_acc", "test_loss", "train_acc", "train_loss")
+METRIC_KEYS = ("val_acc", "val_loss", "test_acc", "test_loss", "train_acc", "train_loss")
 
 
 def cell_text(key: str, value: Any) -> str:
@@ -33,6 +33,24 @@ def sort_key(value: Any) -> tuple[int, float, str]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return (0, float(value), "")
     return (1, 0.0, str(value))
+
+
+def state_text(record: dict[str, Any]) -> str:
+    """How a trial ended: "pruned@5" (at the epoch it reached), "kept 27/32" (early stopping
+    kept an earlier epoch), "done", "diverged"."""
+    stopped, epochs, epoch = record.get("stopped"), record.get("epochs"), record.get("epoch")
+    if stopped == "pruned":
+        return f"pruned@{epochs}"
+    if stopped == "diverged":
+        return "diverged"
+    if isinstance(epoch, int) and isinstance(epochs, int) and 0 < epoch < epochs:
+        return f"kept {epoch}/{epochs}"
+    return "done"
+
+
+def has_values(results: SweepResults, key: str) -> bool:
+    """Some trial has a value for `key` (a sweep before validation sets has no val_*)."""
+    return any(isinstance(r.get(key), int | float) for r in results.records)
 
 
 class SweepTable(DataTable):
@@ -66,7 +84,19 @@ class SweepTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
         self.results = results
         self.by_trial = {int(r["trial"]): r for r in results.records}
-        self.columns_shown = ("trial", *results.varied, *METRIC_KEYS, "epochs", "seconds", "worker")
+        metrics = [k for k in METRIC_KEYS if k == results.metric or has_values(results, k)]
+        first = [k for k in metrics if k == results.metric]
+        rest = [k for k in metrics if k != results.metric]
+        self.columns_shown = (
+            "trial",
+            *results.varied,
+            *first,
+            "state",
+            *rest,
+            "epochs",
+            "seconds",
+            "worker",
+        )
         best_first = results.direction == "max"
         self.sorted_by: tuple[str, bool] = (results.metric, best_first)  # (column, reverse)
         self.order = [int(r["trial"]) for r in results.sorted()]
@@ -92,6 +122,8 @@ class SweepTable(DataTable):
             return record.get("params", {}).get(key)
         if key == "worker":
             return (record.get("worker") or {}).get("name")
+        if key == "state":
+            return state_text(record)
         return record.get(key)
 
     def _fill(self, keep: dict[str, Any] | None = None) -> None:
@@ -119,6 +151,8 @@ class SweepTable(DataTable):
         present = [r for r in records if sort_key(self.value(r, key))[0] < 2]
         missing = [r for r in records if sort_key(self.value(r, key))[0] == 2]
         present.sort(key=lambda r: (sort_key(self.value(r, key)), r["trial"]), reverse=reverse)
+        if key == self.results.metric:  # ranked as the sweep ranks: pruned after complete
+            present = [r for r in present if not pruned(r)] + [r for r in present if pruned(r)]
         self.order = [int(r["trial"]) for r in present + missing]
         self.sorted_by = (key, reverse)
         self._fill(keep=current)

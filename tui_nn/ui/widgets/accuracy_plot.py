@@ -1,4 +1,5 @@
-"""The accuracy plot: train and test accuracy against epochs (a note for regression tasks)."""
+"""The accuracy plot: train, test and validation accuracy against epochs (a note for
+regression tasks)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,11 @@ class AccuracyPlot(HistoryPlot):
     }
     """
 
-    SERIES = (("train_acc", "train", "cyan"), ("test_acc", "test", "orange"))
+    SERIES = (
+        ("train_acc", "train", "cyan"),
+        ("test_acc", "test", "orange"),
+        ("val_acc", "val", "yellow"),
+    )
     TITLE = "accuracy"
     EMPTY_NOTE = "accuracy: no epochs yet"
 

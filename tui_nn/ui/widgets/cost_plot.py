@@ -1,4 +1,4 @@
-"""The cost plot: train and test cost against epochs, with a log scale toggle."""
+"""The cost plot: train, test and validation cost against epochs, with a log scale toggle."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from tui_nn.ui.widgets.plot_base import HistoryPlot
 
 
 class CostPlot(HistoryPlot):
-    """Train and test cost per epoch (`add_records`, `set_log_scale`, `set_smoothing`)."""
+    """Train, test and validation cost per epoch (`add_records`, `set_log_scale`,
+    `set_smoothing`); no validation curve for a run without a validation set."""
 
     DEFAULT_CSS = """
     CostPlot {
@@ -16,6 +17,10 @@ class CostPlot(HistoryPlot):
     }
     """
 
-    SERIES = (("train_loss", "train", "cyan"), ("test_loss", "test", "orange"))
+    SERIES = (
+        ("train_loss", "train", "cyan"),
+        ("test_loss", "test", "orange"),
+        ("val_loss", "val", "yellow"),
+    )
     TITLE = "cost"
     EMPTY_NOTE = "cost: no epochs yet"

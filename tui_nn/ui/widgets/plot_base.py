@@ -240,8 +240,8 @@ class HistoryPlot(RowWidget, PlotextPlot):
             [v for s in (series, other) for _, ys in s.values() for v in ys], dtype=np.float64
         )
         y_limits = self.y_limits(values)
-        # The test curve first, the train curve over it, then pieces of the test curve again
-        # where the two agree: one dashed line in both colours, neither hidden.
+        # The validation and test curves first, the train curve over them, then pieces of the
+        # test curve again where it agrees with train: one dashed line in both colours.
         for field, label, colour in reversed(self.SERIES):
             if field in series:
                 x, y = series[field]
@@ -249,7 +249,7 @@ class HistoryPlot(RowWidget, PlotextPlot):
                     x, y, marker="braille", color=colour, label=f"A {label}" if other else label
                 )
         for x, y in self._dashes(series, (lo, hi), y_limits):
-            plt.plot(x.tolist(), y.tolist(), marker="braille", color=self.SERIES[-1][2])
+            plt.plot(x.tolist(), y.tolist(), marker="braille", color=self.SERIES[1][2])
         for (field, label, _), colour in zip(self.SERIES, OTHER_COLOURS):
             if field in other:
                 x, y = other[field]
@@ -278,10 +278,11 @@ class HistoryPlot(RowWidget, PlotextPlot):
         x_limits: tuple[float, float],
         y_limits: tuple[float, float],
     ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The pieces of the last series (test) to draw over the first (train) where they agree."""
+        """The pieces of the second series (test) to draw over the first (train) where they
+        agree."""
         if len(self.SERIES) < 2 or not all(f in series for f, _, _ in self.SERIES[:2]):
             return []
-        (under_field, _, _), (over_field, _, _) = self.SERIES[0], self.SERIES[-1]
+        (under_field, _, _), (over_field, _, _) = self.SERIES[0], self.SERIES[1]
         under, over = (tuple(np.asarray(v) for v in series[f]) for f in (under_field, over_field))
         if self.log_scale:  # compare in the units plotext draws
             under, over = (under[0], np.log10(under[1])), (over[0], np.log10(over[1]))
