@@ -20,6 +20,7 @@ Everything runs in private XDG_RUNTIME_DIR / TUI_NN_DATA_DIR folders.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -93,7 +94,9 @@ def long_run(seconds: float, first: float) -> None:
         return
     path = Path(saved.group(1).decode())
     model = load_model(path)
-    lines = sum(1 for _ in open(path.with_suffix(".jsonl"), encoding="utf-8"))
+    with open(path.with_suffix(".jsonl"), encoding="utf-8") as f:
+        epochs = [json.loads(line)["epoch"] for line in f if line.strip()]
+    lines, last_line = len(epochs), (epochs[-1] if epochs else None)
     t = time.perf_counter()
     from tui_nn.engine import Network
     from tui_nn.files import save_model
@@ -107,9 +110,11 @@ def long_run(seconds: float, first: float) -> None:
         f"{resave * 1000:.0f} ms (goal < {GOALS['save_s']:.0f} s)"
     )
     print(f"  file {size:.2f} MB (goal < {GOALS['file_mb']:.0f} MB), {len(model.history)} points")
+    last = model.history[-1].epoch
     print(
-        f"  last epoch saved {model.history[-1].epoch:,}; epochs in the metrics file {lines:,} "
-        f"({'the last epoch is saved' if model.history[-1].epoch == lines else 'MISMATCH'})"
+        f"  last epoch saved {last:,}; the metrics file has {lines:,} lines (rate-bounded: "
+        f"every epoch up to 20/s, else a stride) ending at epoch {last_line} "
+        f"({'the last epoch is saved' if last == last_line else 'MISMATCH'})"
     )
 
 

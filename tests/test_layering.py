@@ -61,12 +61,14 @@ BASE = "tui_nn"  # the root package and the plain modules below: anything may im
 BASE_MODULES = (
     "tui_nn",
     "tui_nn.atomic",
+    "tui_nn.blas",
     "tui_nn.errors",
     "tui_nn.kinds",
     "tui_nn.rule",
     "tui_nn.model_meta",
     "tui_nn.outputs",
     "tui_nn.autosave",
+    "tui_nn.run_names",
 )
 
 

@@ -17,7 +17,7 @@ from tui_nn.data.spec import Dataset, DatasetSpec
 from tui_nn.engine.network import check_task_head
 from tui_nn.engine.rules import LOSS_NEEDS, UNITS
 from tui_nn.engine.rules import RULES as ENGINE_RULES
-from tui_nn.engine.spec import LayerSpec, NetworkSpec
+from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
 from tui_nn.engine.types import HyperParams, TrainData
 from tui_nn.rule import Rule, RuleError
 
@@ -93,7 +93,7 @@ def check_speed(value: float | str | None) -> float | None:
 class RunConfig:
     dataset: DatasetSpec = field(default_factory=DatasetSpec)
     hidden: tuple[int, ...] = (8, 8)
-    activation: str = "tanh"
+    activation: str | tuple[str, ...] = "tanh"  # one for every hidden layer, or one per layer
     output: str | None = None  # None = follows the task (sigmoid / softmax / identity)
     loss: str | None = None  # None = follows the task (bce / cce / mse)
     init: str = "auto"
@@ -102,13 +102,32 @@ class RunConfig:
     hyper: HyperParams = field(default_factory=HyperParams)
     checkpoint_every: float | None = DEFAULT_CHECKPOINT  # seconds of training between saves
 
+    @property
+    def activation_names(self) -> tuple[str, ...]:
+        """`activation` as a tuple of names (one name: a tuple of one)."""
+        return (self.activation,) if isinstance(self.activation, str) else tuple(self.activation)
+
+    def activations(self, layers: int | None = None) -> tuple[str, ...]:
+        """The activation of each hidden layer (of `layers` of them; default: `hidden`'s)."""
+        n = len(self.hidden) if layers is None else layers
+        if isinstance(self.activation, str):
+            return (self.activation,) * n
+        if len(self.activation) != n:
+            names = ",".join(self.activation)
+            raise SpecError(
+                f"{names} names {len(self.activation)} activations for {n} hidden "
+                f"layer{'s' if n != 1 else ''}: give one for all, or one per layer"
+            )
+        return tuple(self.activation)
+
     def network_spec(self, data: Dataset) -> NetworkSpec:
-        """The network for this configuration on this data: sizes follow the data."""
+        """The network for this configuration on this data: sizes follow the data (the
+        inverse is `with_network`)."""
         out_act, loss = data.default_head()
         check_task_head(data.task, self.loss or loss, self.output or out_act, target_of(data))
         return NetworkSpec(
             n_inputs=data.n_inputs,
-            hidden=tuple(LayerSpec(units, self.activation) for units in self.hidden),
+            hidden=tuple(LayerSpec(u, a) for u, a in zip(self.hidden, self.activations())),
             output=LayerSpec(data.n_outputs, self.output or out_act),
             loss=self.loss or loss,
             init=self.init,
@@ -116,12 +135,41 @@ class RunConfig:
             dtype=self.dtype,
         ).validate()
 
+    def with_network(
+        self,
+        spec: NetworkSpec,
+        dataset: DatasetSpec | None = None,
+        hyper: HyperParams | None = None,
+    ) -> RunConfig:
+        """This configuration with the network `spec` (the inverse of `network_spec`): its
+        hidden sizes and their activations (one name when all are the same), output, loss,
+        initialiser, seed and dtype; and the data and settings, when given. Every path that
+        turns a running network back into a configuration (save, fork, the app's A/B runs)
+        goes through here, so no layer's activation is lost."""
+        names = tuple(layer.activation for layer in spec.hidden) or self.activation_names[:1]
+        names = names or ("tanh",)
+        activation = names[0] if len(set(names)) == 1 else names
+        return replace(
+            self,
+            dataset=self.dataset if dataset is None else dataset,
+            hidden=tuple(layer.units for layer in spec.hidden),
+            activation=activation,
+            output=spec.output.activation,
+            loss=spec.loss,
+            init=spec.init,
+            seed=spec.seed,
+            dtype=spec.dtype,
+            hyper=self.hyper if hyper is None else hyper,
+        )
+
     def with_dataset(self, **changes: Any) -> RunConfig:
         return replace(self, dataset=replace(self.dataset, **changes))
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["hidden"] = list(self.hidden)
+        if not isinstance(self.activation, str):
+            d["activation"] = list(self.activation)
         return d
 
     @classmethod
@@ -133,6 +181,8 @@ class RunConfig:
             d["hyper"] = HyperParams.from_dict(d["hyper"])
         if "hidden" in d:
             d["hidden"] = tuple(int(u) for u in d["hidden"])
+        if isinstance(d.get("activation"), list | tuple):
+            d["activation"] = tuple(str(a) for a in d["activation"])
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
 
@@ -161,6 +211,10 @@ def checked_run_config(d: Any) -> RunConfig:
         if values.get(key) == "auto":
             values[key] = None
     config = RunConfig(**values)
+    try:
+        config.activations()  # one for all hidden layers, or one per layer
+    except SpecError as exc:
+        raise RuleError(f"activation: {exc}") from None
     if config.hyper.lr_min > config.hyper.lr:
         raise RuleError(
             f"hyper.lr_min: {config.hyper.lr_min:g} is above the learning rate {config.hyper.lr:g}"
@@ -191,7 +245,7 @@ def _checked_fields(table: dict[str, Any], defaults: Any, where: str) -> dict[st
             out[key] = rule.check(_json_typed(rule, value))
         except RuleError as exc:
             raise RuleError(f"{name}: {exc}") from None
-        if isinstance(getattr(defaults, key), tuple):
+        if isinstance(getattr(defaults, key), tuple) or isinstance(out[key], list):
             out[key] = tuple(out[key])
     return out
 
@@ -207,6 +261,11 @@ def _file_rule(key: str, defaults: Any) -> Rule | None:
 def _json_typed(rule: Rule, value: Any) -> Any:
     """The value if its JSON type suits the rule (a file stores numbers as numbers)."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
+    if rule.per_layer and isinstance(value, list):  # one name per hidden layer
+        ok = bool(value) and all(isinstance(v, str) for v in value)
+        if not ok:
+            raise RuleError(f"{value!r} is not {rule.describe()}")
+        return value
     ok = {
         "number": number,
         "whole": number and float(value).is_integer(),
@@ -214,6 +273,7 @@ def _json_typed(rule: Rule, value: Any) -> Any:
             isinstance(v, int) and not isinstance(v, bool) for v in value
         ),
         "names": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "columns": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }.get(rule.kind, isinstance(value, str))
     if not ok:
         raise RuleError(f"{value!r} is not {rule.describe()}")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-RuleKind = Literal["number", "whole", "name", "names", "text", "path", "sizes"]
+RuleKind = Literal["number", "whole", "name", "names", "text", "path", "sizes", "columns"]
 Group = Literal["data", "network", "training", "files", "app"]
 Target = Literal["hyper", "dataset", "run", "none"]  # where the value goes in a RunConfig
 
@@ -49,6 +49,7 @@ class Rule:
     editor: tuple[float, float] | None = None  # the app's field offers only this range
     item: Rule | None = None  # kind "sizes": the rule of each size
     max_items: int = 0  # kinds "sizes", "names": at most this many (0: no limit)
+    per_layer: bool = False  # kind "name": or one name per hidden layer ("tanh,relu", a list)
 
     @property
     def dest(self) -> str:
@@ -63,14 +64,18 @@ class Rule:
 
     def describe(self) -> str:
         """What the rule allows, as in "must be <this>"."""
+        if self.kind == "name" and self.per_layer:
+            return "one of: " + ", ".join(self.allowed()) + " (or one per hidden layer: a,b)"
         if self.kind == "name":
-            return "one of: " + ", ".join(self.allowed())
+            return "one of: " + names_text(self.allowed())
         if self.kind == "names":
             if self.names is None:
                 return "comma-separated names"
             return "comma-separated names from: " + ", ".join(self.allowed())
         if self.kind in ("text", "path"):
             return "a path" if self.kind == "path" else "text"
+        if self.kind == "columns":
+            return "comma-separated column names or indices, e.g. id,name (empty for none)"
         if self.kind == "sizes":
             assert self.item is not None, "a sizes rule needs an item rule"
             return f"comma-separated layer sizes {self.item._bounds()}, e.g. 8,8 (empty for none)"
@@ -110,12 +115,16 @@ class Rule:
             return self._in_range(_number(value, self), value)
         if self.kind == "whole":
             return self._in_range(_whole(value, self), value)
+        if self.kind == "name" and self.per_layer:
+            return self._per_layer(value)
         if self.kind == "name":
             return self._name(value)
         if self.kind == "names":
             return self._names(value)
         if self.kind == "sizes":
             return _sizes(value, self)
+        if self.kind == "columns":
+            return _columns(value)
         if self.kind == "path" and not isinstance(value, str):
             raise RuleError(f"must be a path (text), got {value!r}")
         text = as_text(value)
@@ -144,14 +153,24 @@ class Rule:
             raise RuleError(f"{_shown(value)} is out of range (must be {self.describe()})")
         return x
 
+    def _per_layer(self, value: Any) -> str | tuple[str, ...]:
+        """One name (for every layer), or several ("tanh,relu" or a list), one per layer."""
+        if isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            items = [p.strip() for p in as_text(value).split(",")]
+        if not items or any(isinstance(i, str) and not i.strip() for i in items):
+            raise RuleError(f"must be {self.describe()}, got {value!r}")
+        names = tuple(self._name(item) for item in items)
+        return names[0] if len(names) == 1 else names
+
     def _name(self, value: Any) -> str:
         text = as_text(value).lower()
         text = self.aliases.get(text, text)
         allowed = self.allowed()
         if text not in allowed:
-            raise RuleError(f"unknown {self.noun} {value!r}; choose one of: {', '.join(allowed)}")
+            raise RuleError(f"unknown {self.noun} {value!r}; choose one of: {names_text(allowed)}")
         return text
-
 
     def _names(self, value: Any) -> tuple[str, ...]:
         """Kind "names": a list or comma-separated text of names, each at most once. With
@@ -176,6 +195,11 @@ class Rule:
             return tuple(chosen)
         order = list(self.allowed())
         return tuple(sorted(chosen, key=order.index))
+
+
+def names_text(names: tuple[str, ...]) -> str:
+    """Names for a message, a name of punctuation quoted: `auto, yes, no`; `',', '.'`."""
+    return ", ".join(n if any(c.isalnum() for c in n) else repr(n) for n in names)
 
 
 def _num(x: float) -> str:
@@ -237,3 +261,17 @@ def _sizes(value: Any, rule: Rule) -> tuple[int, ...]:
     if rule.max_items and len(sizes) > rule.max_items:
         raise RuleError(f"at most {rule.max_items} hidden layers, got {len(sizes)}")
     return tuple(sizes)
+
+
+def _columns(value: Any) -> tuple[str, ...]:
+    """ "id,name" (or a list ["id", "name"]): column names or indices; empty for none."""
+    if isinstance(value, list | tuple):
+        items = [as_text(item) for item in value]
+        if any(not item for item in items):
+            raise RuleError(f"an empty column name in {list(value)!r}")
+    else:
+        text = as_text(value)
+        items = [p.strip() for p in text.split(",")] if text else []
+        if any(not item for item in items):
+            raise RuleError(f"an empty column name in {text!r} (names are separated by commas)")
+    return tuple(dict.fromkeys(items))

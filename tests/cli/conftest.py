@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 from tui_nn.cli import main
 
@@ -28,7 +29,8 @@ class Result:
 def cli(capsys):
     def run(*args: str) -> Result:
         capsys.readouterr()
-        code = main([str(a) for a in args])
+        with threadpool_limits(limits=None):  # a command's --threads ends with it, as a process
+            code = main([str(a) for a in args])
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

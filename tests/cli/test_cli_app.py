@@ -9,6 +9,7 @@ from tui_nn.config import RunConfig
 
 class CallList(list):
     speeds: list
+    threads: list
 
 
 @pytest.fixture
@@ -18,10 +19,14 @@ def app_calls(monkeypatch):
     calls = CallList()
     speeds = []
     calls.speeds = speeds
+    calls.threads = []
 
-    def fake_run_app(config, *, fps=10.0, low_bandwidth=False, resume=False, speed=None):
+    def fake_run_app(
+        config, *, fps=10.0, low_bandwidth=False, resume=False, speed=None, threads=None
+    ):
         calls.append((config, fps, low_bandwidth, resume))
         speeds.append(speed)
+        calls.threads.append(threads)
         return 0
 
     monkeypatch.setattr(tui_nn.ui.launch, "run_app", fake_run_app)
@@ -46,6 +51,15 @@ def test_training_options_and_app_options_reach_the_app(cli, app_calls, tmp_path
     app_calls.clear()
     assert cli("--resume").code == 0
     assert app_calls[0][3] is True
+
+
+def test_threads_reach_the_app_from_the_command_line_and_toml(cli, app_calls, tmp_path):
+    """The app hands them to its trainer (`tests/cli/test_cli_threads.py` reads them there)."""
+    (tmp_path / "run.toml").write_text("threads = 2\n")
+    assert cli().code == 0
+    assert cli("--threads", "3").code == 0
+    assert cli("--config", tmp_path / "run.toml").code == 0
+    assert app_calls.threads == [None, 3, 2]
 
 
 def test_empty_hidden_means_no_hidden_layer(cli, app_calls):

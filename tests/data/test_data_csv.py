@@ -43,7 +43,7 @@ def test_header_and_string_labels(tmp_path):
     assert ds.task == "classification" and ds.n_classes == 3
     assert ds.class_names == ("setosa", "versicolor", "virginica")
     assert ds.feature_names == ("sepal", "petal") and ds.n_inputs == 2
-    assert len(ds.X_train) + len(ds.X_test) == 8 and ds.X_train.dtype == np.float32
+    assert len(ds.X_train) + len(ds.X_test) == 8 and ds.X_train.dtype == np.float64
     assert ds.n_outputs == 3 and ds.name == "data.csv" and ds.spec.normalize == "standard"
 
 
@@ -82,7 +82,7 @@ def test_float_target_is_regression(tmp_path):
     text = "x,y\n" + "".join(f"{i},{i * 0.5 + 0.25}\n" for i in range(10))
     ds = load(write(tmp_path, text), test_fraction=0.2, normalize="none")
     assert ds.task == "regression" and ds.class_names is None and ds.n_classes is None
-    assert ds.y_train.shape == (8, 1) and ds.y_train.dtype == np.float32
+    assert ds.y_train.shape == (8, 1) and ds.y_train.dtype == np.float64
     # trained on standardised targets (mean 0, sd 1 on the training split) ...
     np.testing.assert_allclose(ds.y_train.mean(), 0, atol=1e-6)
     np.testing.assert_allclose(ds.y_train.std(), 1, rtol=1e-5)
@@ -166,12 +166,13 @@ def test_bad_target_and_bad_files(tmp_path):
 
 def test_read_csv_features_with_and_without_target(tmp_path):
     ds = load(write(tmp_path, IRIS_LIKE), test_fraction=0.25)
-    full = read_csv_features(tmp_path / "data.csv", ds.normalization, class_names=ds.class_names)
+    full = read_csv_features(
+        tmp_path / "data.csv", ds.normalization, class_names=ds.class_names, dtype=np.float64
+    )
     assert full.X.shape == (8, 2) and full.target_name == "species"
     assert full.y.tolist() == [0, 0, 1, 1, 2, 2, 0, 1] and full.lines[0] == 2
     # the same transform as training: the training rows come out as the training inputs
-    train_rows = {tuple(np.round(r, 5)) for r in ds.X_train}
-    assert train_rows <= {tuple(np.round(r, 5)) for r in full.X}
+    assert {tuple(r) for r in ds.X_train.tolist()} <= {tuple(r) for r in full.X.tolist()}
     inputs = write(tmp_path, "petal,sepal\n1.4,5.1\n", "new.csv")  # reordered, no target
     only = read_csv_features(inputs, ds.normalization, class_names=ds.class_names)
     assert only.y is None and only.feature_names == ("sepal", "petal")
@@ -200,7 +201,7 @@ def test_read_csv_features_for_regression(tmp_path):
     text = "x,y\n" + "".join(f"{i},{i * 0.5}\n" for i in range(6))
     ds = load(write(tmp_path, text))
     got = read_csv_features(tmp_path / "data.csv", ds.normalization)
-    assert got.y.shape == (6, 1) and got.y.dtype == np.float32 and got.y[3, 0] == 1.5
+    assert got.y.shape == (6, 1) and got.y.dtype == np.float64 and got.y[3, 0] == 1.5
 
 
 def test_whole_numbers_are_classes_only_when_they_repeat(tmp_path):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from tui_nn.data import DataError, DatasetSpec, load_dataset
+from tui_nn.data.csvfast import load as load_columns
 from tui_nn.data.csvtable import read_table
 
 
@@ -44,7 +45,9 @@ def test_tabs(tmp_path):
 
 def test_commas_in_a_comma_file_are_delimiters_not_decimals(tmp_path):
     table = read_table(write(tmp_path, "a,b,c\n1,5,x\n2,6,y\n"))
-    assert table.header == ("a", "b", "c") and table.rows[0] == ["1", "5", "x"]
+    cols = load_columns(table, [0, 1], text=[2])
+    assert table.header == ("a", "b", "c") and cols.numbers.tolist() == [[1, 5], [2, 6]]
+    assert cols.factor(2).texts() == ["x", "y"]
 
 
 @pytest.mark.parametrize(

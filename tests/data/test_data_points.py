@@ -94,7 +94,8 @@ def test_a_wider_csv_on_a_plane_of_two_columns(wide_csv):
     plane = ds.plane
     assert plane.axes == ("c", "a") and plane.columns == (2, 0) and plane.held == 1
     np.testing.assert_allclose(plane.base, ds.X_train.mean(axis=0), atol=1e-6)
-    np.testing.assert_array_equal(plane.train, ds.X_train[:, [2, 0]])
+    # a CSV is read in float64; the plane is a picture's coordinates, in float32
+    np.testing.assert_array_equal(plane.train, ds.X_train[:, [2, 0]].astype(np.float32))
     rows = plane.inputs(np.array([[1.5, -2.0]]))
     np.testing.assert_allclose(rows, [[-2.0, plane.base[1], 1.5]], atol=1e-6)
     assert load_dataset(DatasetSpec("csv", path=str(wide_csv))).plane is None

@@ -55,8 +55,8 @@ def _torch_step(trainer, x, label, lr, l1, l2):
     for p in params[0::2]:  # L1 has no torch.optim form: its term joins the gradient
         p.grad += l1 * torch.sign(p.detach())
     groups = [{"params": params[0::2], "weight_decay": l2}, {"params": params[1::2]}]
-    flat = [trainer.net.split(s) for s in (opt.state[0] or {}).values()] if opt.state else []
-    state = dict(zip(opt.slots, flat))
+    moments = opt.moments(opt.state[0]) if opt.state and opt.state[0] else {}
+    state = {k: trainer.net.split(v) for k, v in moments.items()}
     order = [p for g in groups for p in g["params"]]
     index = {id(p): i for i, p in enumerate(params)}
     if opt.name in ("momentum", "nesterov"):
@@ -157,7 +157,7 @@ def test_the_applied_step_is_the_runs_optimizer_and_counts():
     trace = trainer.sample_step(X[3], y[3])
     assert trainer.optimizer.t == t + 1 and trainer.step_count == steps + 1
     assert trainer.samples_seen == samples + 1
-    parts = trainer.net.split(trainer.optimizer.state[0]["m"])
+    parts = trainer.net.split(trainer.optimizer.moments(trainer.optimizer.state[0])["m"])
     for k, (layer, want) in enumerate(zip(trainer.net.layers, expected.layers)):
         np.testing.assert_array_equal(layer.W, want.W_new)
         np.testing.assert_array_equal(parts[2 * k], want.step_W.after["m"])
@@ -187,3 +187,27 @@ def test_json_has_the_optimizer_and_every_step():
         np.testing.assert_array_equal(np.float32(w["after"]["v"]), layer.step_W.after["v"])
         np.testing.assert_array_equal(np.float32(w["new"]), layer.W_new)
         assert "penalty" not in entry["step"]["b"]
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov", "adam"])
+def test_moments_are_the_textbooks_whatever_the_state_keeps(name):
+    """`moments` gives the textbook state from what the optimizer keeps (Adam: scaled), and
+    `set_moments` is its inverse: a trace read from it equals the recurrences by hand."""
+    trainer, X, y = _run(name)
+    opt = trainer.optimizer
+    st = opt.state[0]
+    kept = {k: v.copy() for k, v in st.items()}
+    moments = opt.moments(st)
+    if name == "adam":  # m = (1-b1) sum b1^k g, never the sum itself
+        np.testing.assert_allclose(moments["m"], kept["m"] * (1 - opt.beta1), rtol=1e-15)
+        assert not np.allclose(moments["m"], kept["m"])
+    opt.set_moments(st, moments)
+    for k in kept:
+        np.testing.assert_allclose(st[k], kept[k], rtol=1e-12)
+    b1 = opt.beta1 if name == "adam" else opt.momentum
+    trace = trace_sample(trainer.net, X[0], y[0], 0.05, optimizer=opt)
+    for layer in trace.layers:
+        s = layer.step_W
+        key = "m" if name == "adam" else "v"
+        expected = b1 * s.before[key] + ((1 - b1) if name == "adam" else 1.0) * s.g
+        np.testing.assert_allclose(s.after[key], expected, rtol=1e-12)

@@ -286,6 +286,52 @@ def test_divergence_restores_a_recent_checkpoint_not_the_start():
     assert 0 < step <= 100 and trainer.step_count == 100 + len(results) - 1
 
 
+def _restored_step(message: str) -> int:
+    if "the initial weights restored" in message:
+        return 0
+    return int(message.rsplit("after step ", 1)[1].split()[0])
+
+
+@pytest.mark.parametrize("batch_size", [1, 8, None])
+def test_the_step_named_is_the_step_whose_weights_come_back(batch_size):
+    """A run that diverges gets back exactly the weights a twin run had after the step named."""
+    diverging = _blob_trainer(lr=0.05, batch_size=batch_size, optimizer="sgd")
+    for _ in range(600):  # a checkpoint or more, whatever the batch size
+        assert not diverging.step().diverged
+    diverging.net.layers[1].b[0] = np.inf  # the loss stays finite: a checkpoint must notice
+    while not (result := diverging.step()).diverged:
+        pass
+    named = _restored_step(result.diverged)
+    assert 0 < named <= 600
+    twin = _blob_trainer(lr=0.05, batch_size=batch_size, optimizer="sgd")
+    for _ in range(named):
+        twin.step()
+    assert np.array_equal(diverging.net.flat_params, twin.net.flat_params)
+
+
+def _noting(trainer, taken):
+    save = trainer._save_checkpoint
+
+    def noted():
+        taken.append(trainer.step_count)
+        return save()
+
+    return noted
+
+
+def test_checkpoints_are_rare_on_small_networks():
+    """No copy every step: at batch 1 at least 512 steps pass between two checkpoints, at a
+    large batch at least 16."""
+    for batch, every in ((1, 512), (200, 16)):
+        trainer = _blob_trainer(lr=0.05, batch_size=batch, optimizer="sgd")
+        taken: list[int] = []
+        trainer._save_checkpoint = _noting(trainer, taken)
+        for _ in range(3 * every):
+            trainer.step()
+        assert taken and taken[0] >= every - 1, taken  # the first: after the initial weights
+        assert all(b - a >= every for a, b in zip(taken, taken[1:])), taken
+
+
 def test_uint8_batches_train_like_prescaled_floats():
     rng = np.random.default_rng(4)
     X8 = rng.integers(0, 256, size=(64, 5), dtype=np.uint8)

@@ -108,9 +108,10 @@ def test_a_trainer_stopped_elsewhere_loses_what_is_pending_before_the_report():
     cid = outstanding.envelope(Pause()).id
     box = Mailbox()
     closing, ended = threading.Event(), threading.Event()
-    wire = Wire(Stopped("stopped by tui-nn attach --stop"))
+    wire = Wire(Stopped("saved to run.npz", by="tui-nn attach --stop"))
     session._read(wire, box, outstanding, closing, ended)
     lost, died, end = box.take(0), box.take(0), box.take(0)
-    assert isinstance(died, TrainerDied) and "attach --stop" in died.message
+    assert isinstance(died, TrainerDied) and died.stopped_by == "tui-nn attach --stop"
+    assert died.message == "the trainer was stopped by tui-nn attach --stop (saved to run.npz)"
     assert lost == LostAnswers((Answer(cid, "Pause", "lost", died.message),))
     assert end is END and closing.is_set() and ended.is_set()

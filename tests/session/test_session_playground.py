@@ -83,6 +83,7 @@ def test_points_are_saved_with_the_run_and_come_back(tmp_path):
     np.testing.assert_array_equal(again.dataset.X_train, runner.dataset.X_train)
     np.testing.assert_array_equal(again.dataset.y_train, runner.dataset.y_train)
     assert again.trainer.epoch == 1
+    assert again.replay.frames.epochs() == [1]  # replay starts at the saved epoch, not at 0
 
 
 @pytest.mark.parametrize(

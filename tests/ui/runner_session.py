@@ -12,6 +12,7 @@ from tui_nn.session.client.outstanding import Outstanding, SessionClosed
 from tui_nn.session.protocol.answers import CommandId
 from tui_nn.session.protocol.frozen import freeze
 from tui_nn.session.protocol.messages import Pause, Start, Step, Stop
+from tui_nn.session.trainer.owed import NEVER
 from tui_nn.session.trainer.runner import Runner
 
 
@@ -45,7 +46,7 @@ class RunnerSession:
         if isinstance(command, Step):
             while runner.running and (runner.steps_left or runner.epochs_left):
                 runner.advance()
-        runner.last_grid_time = float("-inf")  # pictures at once, not on the clock
+        runner.owed.picture_time = NEVER  # pictures at once, not on the clock
         self._publish()
         return envelope.id
 
@@ -57,7 +58,7 @@ class RunnerSession:
         while runner.trainer.epoch < target and runner.running:
             runner.advance()
         runner.apply(Pause())
-        runner.last_grid_time = float("-inf")
+        runner.owed.picture_time = NEVER
         self._publish()
 
     def _publish(self) -> None:

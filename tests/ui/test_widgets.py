@@ -55,7 +55,7 @@ def test_history_grows_and_marks_missing_values():
 # ---- the plot widgets ----------------------------------------------------------------------
 
 
-async def test_cost_plot_hands_plotext_at_most_two_points_per_column():
+async def test_cost_plot_draws_at_most_two_points_per_column():
     plot = CostPlot(min_interval=0)
     app = Host(plot)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -242,7 +242,7 @@ def test_repaint_pacing_takes_the_strictest_of_interval_bytes_and_time(monkeypat
 def test_plot_ticks_are_round_and_the_title_names_loss_and_options():
     from tui_nn.engine.types import EpochRecord
     from tui_nn.ui.widgets.cost_plot import CostPlot
-    from tui_nn.ui.widgets.plot_base import epoch_ticks, round_ticks
+    from tui_nn.ui.widgets.plot_frame import epoch_ticks, round_ticks
 
     assert epoch_ticks(1, 250, 5) == [50, 100, 150, 200, 250]
     assert round_ticks(0.04, 0.4, 4) == [0.1, 0.2, 0.3, 0.4]
@@ -288,7 +288,47 @@ async def test_train_and_test_curves_that_agree_both_stay_visible():
         assert len(same) == 2, same  # both colours on the one line
         assert min(same.values()) >= 0.25 * sum(same.values()), same  # dashes, not a speck
         plot.clear()
+        assert plot.overlap_cells > 20
+        plot.clear()
         plot.add_records([rising(e, 0.2) for e in range(1, 41)])  # apart: two plain lines
         await wait_until(pilot, lambda: len(plot.history) == 40 and plot.plotted)
         await pilot.pause()
-        assert plot._dashes(plot.series_to_plot(), plot.epoch_range(), (0.0, 1.0)) == []
+        assert plot.overlap_cells == 0
+        apart = _braille_colours(plot)
+        assert len(apart) == 2 and min(apart.values()) >= 0.4 * sum(apart.values()), apart
+
+
+async def test_the_log_scale_draws_costs_of_any_size():
+    """`l` on costs that span a sliver of a decade, many decades, or none of the powers of ten
+    (it used to say "cost: cannot draw (math domain error)" instead of a chart)."""
+    plot = CostPlot(min_interval=0)
+    app = Host(plot)
+    cases = [
+        [0.31 + 0.01 * np.sin(i) for i in range(30)],  # within one half decade
+        [10.0 ** (-i / 3) for i in range(30)],  # 1 down to 1e-10
+        [0.002 + 1e-5 * i for i in range(30)],  # no power of ten in the range
+        [5e-30 * (i + 1) for i in range(30)],  # tiny
+    ]
+    async with app.run_test(size=(60, 16)) as pilot:
+        plot.set_log_scale(True)
+        for costs in cases:
+            plot.clear()
+            plot.add_records([record(i + 1, c) for i, c in enumerate(costs)])
+            await wait_until(pilot, lambda: plot.plotted.get("train_loss") == 30)
+            text = widget_text(plot)
+            assert "cannot draw" not in text and "log" in text.splitlines()[0], text
+            assert any("\u2801" <= ch <= "\u28ff" for ch in text), text  # the curves
+            labels = [line.split("┤")[0].strip() for line in text.splitlines() if "┤" in line]
+            assert labels and all(float(label) > 0 for label in labels), text
+
+
+async def test_a_theme_change_redraws_the_plot():
+    plot = CostPlot(min_interval=0)
+    app = Host(plot)
+    async with app.run_test(size=(60, 16)) as pilot:
+        plot.add_records([record(i, 1.0 / (i + 1)) for i in range(10)])
+        await wait_until(pilot, lambda: plot.plotted.get("train_loss") == 10)
+        count = plot.repaint_count
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await wait_until(pilot, lambda: plot.repaint_count > count)
+        assert plot.render_line(0).cell_length == plot.size.width

@@ -342,12 +342,15 @@ class FakeSession:
     def _trace(self, cmd: object) -> None:
         """Answered honestly: the trainer's own handler on a real network and real data."""
         runner = self.engine()
-        try:
-            tracing.HANDLERS[type(cmd)](runner, cmd)
-        except ValueError as exc:  # refused: the reason is the message, as the runner says it
-            runner.message = str(exc)
-        self.message = runner.message or self.message
-        result, runner.trace, runner.message = runner.trace, None, ""
+        lr = tracing.lr_for(runner.trainer, runner.hyper, cmd.lr)
+        if isinstance(cmd, TraceSample):
+            result = tracing.trace(runner.net, runner.dataset, runner.trainer, lr, cmd)
+        else:
+            result = tracing.apply_step(runner.net, runner.dataset, runner.trainer, lr, cmd)
+        if result.refused is not None:
+            self.message = f"cannot trace: {result.refused}"
+        elif result.applied:
+            self.message = tracing.describe_step(result, runner.trainer.step_count)
         self.publish(trace=result)
 
     def engine(self) -> _TraceRunner:
@@ -420,7 +423,7 @@ class FakeSession:
 
 
 class _TraceRunner:
-    """What session/trainer/tracing.py's handlers need from the runner, with the real engine."""
+    """What session/trainer/tracing.py needs (network, data, trainer), with the real engine."""
 
     def __init__(self, dataset: DatasetSpec, network: NetworkSpec, hyper) -> None:
         from tui_nn.data import load_dataset
@@ -431,6 +434,3 @@ class _TraceRunner:
         data = TrainData(ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.input_scale, ds.task)
         self.trainer = Trainer(self.net, data, hyper, seed=network.seed)
         self.hyper = hyper
-        self.trace = None
-        self.message = ""
-        self.urgent = self.weights_stale = self.grid_stale = False

@@ -108,7 +108,9 @@ def refuse_file_options(values: dict[str, Any], where: str) -> None:
             raise UsageError(f"{where} {key.replace('_', '-')}: {why}")
 
 
-def build_configs(ns) -> tuple[RunConfig, RunConfig]:
+def build_configs(ns) -> tuple[RunConfig, RunConfig, int | None]:
+    """Runs A and B, and the BLAS threads both train with (they share this process: the
+    command line's --threads, else A's file's `threads`, else the default)."""
     if len(ns.configs) > 2:
         raise UsageError("give at most two configuration files (A and B)")
     common = values_from_args(ns)
@@ -116,7 +118,10 @@ def build_configs(ns) -> tuple[RunConfig, RunConfig]:
     for path, values in zip(ns.configs, files):
         refuse_file_options(values, f"{path}: key")
     values_a = {**(files[0] if files else {}), **common}
-    values_b = {**(files[1] if len(files) > 1 else values_a), **common, **parse_changes(ns.changes)}
+    changes = parse_changes(ns.changes)
+    if "threads" in changes:
+        raise UsageError("--set threads: both runs train in one process; give --threads N")
+    values_b = {**(files[1] if len(files) > 1 else values_a), **common, **changes}
     require_epoch_budget(values_a, "tui-nn compare")
     a, b = config_from_values(values_a), config_from_values(values_b)
     epochs = next(
@@ -124,7 +129,7 @@ def build_configs(ns) -> tuple[RunConfig, RunConfig]:
     )
     a = replace(a, hyper=replace(a.hyper, epochs=epochs))
     b = replace(b, hyper=replace(b.hyper, epochs=epochs))
-    return a, b
+    return a, b, values_a.get("threads")
 
 
 def same_start(a: Side, b: Side) -> bool:
@@ -239,29 +244,29 @@ def final_table(a: Side, b: Side) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    from threadpoolctl import threadpool_limits
-
+    from tui_nn.blas import describe as describe_threads
+    from tui_nn.blas import use_threads
     from tui_nn.files import MetricsWriter
 
     ns = parser().parse_args(argv)
-    config_a, config_b = build_configs(ns)
+    config_a, config_b, threads = build_configs(ns)
     reads = {"--data": ns.data, "--test-data": ns.test_data}
     reads.update({f"run {'AB'[i]}'s configuration": path for i, path in enumerate(ns.configs[:2])})
     check_target("--metrics", ns.metrics, "file", reads)
+    threads = use_threads(threads)  # the runs take turns in this process, on its threads
     a, b = Side("A", config_a), Side("B", config_b)
     shared = prepare(a, b)
     differences = config_differences(config_a, config_b)
     print(describe(a))
     print(describe(b))
     print(f"B differs in: {', '.join(differences) if differences else 'nothing (identical)'}")
-    print(shared)
+    print(f"{shared}; {describe_threads(threads)}")
     epochs = config_a.hyper.epochs
     width = max(len(str(epochs)), 5)
     header = [f"{c:>10}" for c in COLUMNS]
     print(row("", ["", "run A", ""], ["", "run B", ""], width))
     print(row("epoch", header, header, width))
     metrics = MetricsWriter(ns.metrics) if ns.metrics else None
-    limits = threadpool_limits(1)  # one BLAS thread: two runs take turns, each on one core
     try:
         for epoch in range(1, epochs + 1):
             records = []
@@ -274,7 +279,6 @@ def main(argv: list[str]) -> int:
                 break
             print(row(str(epoch), cells(records[0]), cells(records[1]), width), flush=True)
     finally:
-        limits.restore_original_limits()
         if metrics is not None:
             metrics.close()
     for side in (a, b):

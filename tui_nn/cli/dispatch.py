@@ -85,7 +85,9 @@ def run_app_command(argv: list[str]) -> int:
     ns = app_parser().parse_args(argv)
     shot = screenshot.request_from(ns)  # a bad --screenshot PATH fails before anything starts
     fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
-    config = config_from_values(gather_values(ns))
+    values = gather_values(ns)
+    config = config_from_values(values)
+    threads = values.get("threads")  # the trainer's (`tui_nn.blas`); this process only draws
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     if ns.sweep is not None:  # a sweep's results; a trial chosen there opens as --resume
         from tui_nn.ui.sweeps.screen import choose_trial
@@ -96,19 +98,15 @@ def run_app_command(argv: list[str]) -> int:
     if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
         from tui_nn.data import load_dataset
 
-        load_dataset(config.dataset)
+        for text in load_dataset(config.dataset).notes:  # said here, and again in the app
+            print(f"tui-nn: warning: {text}", file=sys.stderr)
+    options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed, "threads": threads}
     if shot is not None:  # headless: train, save the screen, exit
-        options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed}
         return screenshot.take(shot, config, resume=ns.resume, **options)
     from tui_nn.ui.launch import run_app  # Textual is imported only on this path
 
     code = run_app(
-        config,
-        fps=fps,
-        low_bandwidth=ns.low_bandwidth,
-        resume=ns.resume,
-        speed=speed,
-        **({"projector": True} if ns.projector else {}),
+        config, resume=ns.resume, **options, **({"projector": True} if ns.projector else {})
     )
     return int(code or 0)
 

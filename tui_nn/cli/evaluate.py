@@ -19,6 +19,7 @@ from tui_nn.cli.options import UsageError, add_options, check_values, config_fro
 from tui_nn.cli.parser import make_parser
 from tui_nn.data.features import expand
 from tui_nn.data.normalize import unstandardize
+from tui_nn.data.rules import CSV_FORMAT
 
 EPILOG = """\
 examples:
@@ -29,13 +30,14 @@ examples:
 """
 
 DATA_OPTIONS = ("dataset", "data", "target", "data-dir", "samples", "noise", "test-fraction")
+DATA_OPTIONS += CSV_FORMAT  # as the model records them, unless given
 SPLITS = ("test", "val", "train", "all")
 
 
 def parser():
     p = make_parser("tui-nn eval", "Evaluate a saved model on a dataset.", EPILOG)
     p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
-    add_options(p, include=(*DATA_OPTIONS, "data-seed"), config=False)
+    add_options(p, include=(*DATA_OPTIONS, "data-seed", "threads"), config=False)
     p.add_argument(
         "--split",
         default=None,
@@ -47,6 +49,7 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.data import load_dataset
     from tui_nn.engine.network import Network
     from tui_nn.files import load_model
@@ -57,10 +60,11 @@ def main(argv: list[str]) -> int:
     values = check_values(
         {
             k.replace("-", "_"): getattr(ns, k.replace("-", "_"))
-            for k in (*DATA_OPTIONS, "data-seed")
+            for k in (*DATA_OPTIONS, "data-seed", "threads")
         },
         lambda opt: f"--{opt.name}",
     )
+    use_threads(values.pop("threads", None))
     model = load_model(ns.model)
     if "data" in values:
         name, split = values["data"], "all"
@@ -133,6 +137,7 @@ def print_regression(net: Any, X: np.ndarray, y_raw: np.ndarray, scale: float, m
 def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.ndarray, float]:
     """A user's CSV through the model's own normalisation, labels matched by class name."""
     from tui_nn.data import read_csv_features
+    from tui_nn.data.csvmodel import model_csv_options
 
     target = values.get("target")
     if target is None and model.config.dataset.name == "csv":
@@ -140,7 +145,10 @@ def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.nda
     classes = model.class_names if is_classification(model) else None
     if is_classification(model) and classes is None:
         classes = tuple(str(i) for i in range(max(model.spec.output.units, 2)))
-    features = read_csv_features(values["data"], model.normalization, target, classes)
+    options = model_csv_options(model.config.dataset, values)
+    features = read_csv_features(
+        values["data"], model.normalization, target, classes, options, dtype=model.spec.dtype
+    )
     if features.y is None:
         raise UsageError(f"--data: {values['data']} has no target column to evaluate against")
     return expand(features.X, model.features), features.y, 1.0

@@ -49,6 +49,7 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.data import load_dataset
     from tui_nn.engine.gradient_check import gradient_check
     from tui_nn.engine.network import Network
@@ -58,6 +59,7 @@ def main(argv: list[str]) -> int:
     n = checked(CHECK_SAMPLES, ns.check_samples)
     tolerance = checked(TOLERANCE, ns.tolerance)
     values = gather_values(ns)
+    use_threads(values.get("threads"))
     loaded = load_model(values["load"]) if "load" in values else None
     config = config_from_values(values, base=loaded.config if loaded else None)
     dataset = load_dataset(config.dataset)

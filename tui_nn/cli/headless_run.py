@@ -74,7 +74,7 @@ class StopRequest:
 class HeadlessRun:
     """One `tui-nn train` run: the loop, its output and its files."""
 
-    def __init__(self, net, dataset, config: RunConfig, history, values, quiet=False):
+    def __init__(self, net, dataset, config: RunConfig, history, values, quiet=False, threads=None):
         from tui_nn.engine.trainer import Trainer
 
         self.net = net
@@ -91,6 +91,7 @@ class HeadlessRun:
         every = config.checkpoint_every if "save" in values else None
         self.autosave = Autosave(every)  # a hard kill loses at most `every` seconds
         self.checkpoint_error: str | None = None
+        self.threads: int | None = threads  # the BLAS threads in force (`tui_nn.blas`)
 
     def write_metrics(self, metrics, record):  # noqa: ANN001, ANN201 - MetricsWriter
         """One epoch to the metrics file; a failing write stops the metrics, not the run."""
@@ -245,6 +246,8 @@ class HeadlessRun:
         )
 
     def describe(self) -> str:
+        from tui_nn.blas import describe as describe_threads
+
         spec = self.net.spec
         sizes = "-".join(str(n) for n in spec.sizes)
         acts = "/".join(layer.activation for layer in spec.layers)
@@ -265,7 +268,8 @@ class HeadlessRun:
         text = (
             f"{self.dataset.name}: {split}; network {sizes} "
             f"({acts}, loss {spec.loss}, {spec.dtype}); {hyper.optimizer} lr {hyper.lr:g}"
-            f"{schedule_text(hyper)}, batch {batch}, {plural(hyper.epochs, 'epoch')}"
+            f"{schedule_text(hyper)}, batch {batch}, {plural(hyper.epochs, 'epoch')}; "
+            f"{describe_threads(self.threads)}"
         )
         if hyper.early_stopping is not None:
             text += (

@@ -13,7 +13,13 @@ import time
 from dataclasses import dataclass, replace
 
 from tui_nn.cli.headless_run import HeadlessRun
-from tui_nn.cli.options import config_from_values, default_epochs, table_values
+from tui_nn.cli.options import (
+    add_options,
+    config_from_values,
+    default_epochs,
+    table_values,
+    threads_from_args,
+)
 from tui_nn.cli.parser import make_parser
 from tui_nn.cli.train import build_network
 from tui_nn.config import RunConfig
@@ -69,6 +75,7 @@ def lessons_parser():
         metavar="DIR",
         help="where MNIST-style files are (for lessons on MNIST)",
     )
+    add_options(p, include=("threads",), config=False)
     return p
 
 
@@ -79,7 +86,7 @@ def main(argv: list[str]) -> int:
             raise LessonError("`tui-nn lessons list` takes no names")
         return list_lessons()
     lessons = [find_lesson(n) for n in ns.names] if ns.names else shipped_lessons()
-    return check_lessons(lessons, ns.data_dir)
+    return check_lessons(lessons, ns.data_dir, threads_from_args(ns))
 
 
 def list_lessons() -> int:
@@ -150,17 +157,17 @@ def check_lesson(lesson: Lesson, data_dir: str | None = None) -> tuple[str, str]
     return ("passed" if reached else "failed"), f"{text}; the text's steps: {walked}"
 
 
-def check_lessons(lessons: list[Lesson], data_dir: str | None) -> int:
-    from threadpoolctl import threadpool_limits
+def check_lessons(lessons: list[Lesson], data_dir: str | None, threads: int | None = None) -> int:
+    from tui_nn.blas import use_threads
 
     counts = {"passed": 0, "failed": 0, "skipped": 0}
-    # One BLAS thread: these networks are small, and on a busy machine (CI) more threads ran
-    # the MNIST check 20x slower here (48 s against 2.4 s at load 7).
-    with threadpool_limits(1):
-        for lesson in lessons:
-            verdict, text = check_lesson(lesson, data_dir)
-            counts[verdict] += 1
-            print(f"{lesson.name}: {verdict}: {text}", flush=True)
+    # One BLAS thread by default: these networks are small, and on a busy machine (CI) more
+    # threads ran the MNIST check 20x slower here (48 s against 2.4 s at load 7).
+    use_threads(threads)
+    for lesson in lessons:
+        verdict, text = check_lesson(lesson, data_dir)
+        counts[verdict] += 1
+        print(f"{lesson.name}: {verdict}: {text}", flush=True)
     print(", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n or verdict != "skipped"))
     return 1 if counts["failed"] else 0
 
@@ -183,6 +190,7 @@ def lesson_parser():
         metavar="EPS",
         help="training speed limit in epochs per second, or 'max'",
     )
+    add_options(p, include=("threads",), config=False)
     return p
 
 
@@ -199,4 +207,5 @@ def lesson_main(argv: list[str]) -> int:
     load_dataset(config.dataset)  # bad or missing data: one line, exit 2, before the app
     from tui_nn.ui.launch import run_lesson_app
 
-    return run_lesson_app(config, lesson, fps=fps, speed=speed)
+    threads = threads_from_args(ns)
+    return run_lesson_app(config, lesson, fps=fps, speed=speed, threads=threads)

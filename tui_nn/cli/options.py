@@ -18,10 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tui_nn.blas import THREADS
 from tui_nn.config import CHECKPOINT, RULES, RunConfig
 from tui_nn.data.spec import DatasetSpec
+from tui_nn.engine.spec import SpecError
 from tui_nn.files import ConfigError, read_toml
-from tui_nn.rule import Rule, RuleError
+from tui_nn.rule import Rule, RuleError, names_text
 
 
 class UsageError(ValueError):
@@ -36,9 +38,10 @@ FILE_RULES = (
     Rule("metrics", "path", "write one JSON line per epoch here", "PATH", "files", "none"),
     CHECKPOINT,
 )
-OPTIONS: tuple[Rule, ...] = (*RULES.values(), *FILE_RULES)
-"""Every training option of the commands: the run's rules (`tui_nn.config.RULES`) and the
-files. A rule's name is its flag (`--batch-size`) and its TOML key."""
+OPTIONS: tuple[Rule, ...] = (*RULES.values(), THREADS, *FILE_RULES)
+"""Every training option of the commands: the run's rules (`tui_nn.config.RULES`), the BLAS
+threads (`tui_nn.blas`: the machine's, not the run's, so never in a RunConfig or a model file)
+and the files. A rule's name is its flag (`--batch-size`) and its TOML key."""
 BY_DEST = {opt.dest: opt for opt in OPTIONS}
 GROUP_TITLES = {
     "data": "data",
@@ -57,7 +60,7 @@ def checked(rule: Rule, value: object, where: str | None = None) -> object:
 
 
 def allowed_values(opt: Rule) -> str:
-    return ", ".join(opt.allowed())
+    return names_text(opt.allowed())
 
 
 def add_options(
@@ -90,10 +93,10 @@ def add_options(
 def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str, Any]:
     """Check every given value; `where(opt)` names it in messages ("--lr", "run.toml: lr").
     An empty value is refused (an unset shell variable, a stray `=`), except for the hidden
-    sizes, where empty means no hidden layer."""
+    sizes and a list of columns, where empty means none (no hidden layer, no column left out)."""
     for dest, value in raw.items():
         opt = BY_DEST[dest]
-        if isinstance(value, str) and not value.strip() and opt.kind != "sizes":
+        if isinstance(value, str) and not value.strip() and opt.kind not in ("sizes", "columns"):
             raise UsageError(
                 f"{where(opt)}: an empty value; give {opt.describe()} (or leave the option "
                 "out for its default)"
@@ -103,6 +106,13 @@ def check_values(raw: dict[str, Any], where: Callable[[Rule], str]) -> dict[str,
         for dest, value in raw.items()
         if value is not None
     }
+
+
+def threads_from_args(ns: argparse.Namespace) -> int | None:
+    """The checked `--threads` of a command that takes no other training option (None: the
+    default, `tui_nn.blas`)."""
+    value = getattr(ns, THREADS.dest, None)
+    return None if value is None else checked(THREADS, value)
 
 
 def require_epoch_budget(values: dict[str, Any], command: str) -> None:
@@ -290,7 +300,12 @@ def config_from_values(values: dict[str, Any], base: RunConfig | None = None) ->
         if key in values:
             auto = key in AUTO_KEYS and values[key] == "auto"
             changes[key] = None if auto else values[key]
-    return replace(base, **changes)
+    config = replace(base, **changes)
+    try:
+        config.activations()  # one per hidden layer, when there are several
+    except SpecError as exc:
+        raise UsageError(f"--activation: {exc}") from None
+    return config
 
 
 def val_fraction(values: dict[str, Any], dataset: DatasetSpec, hyper: Any) -> float:

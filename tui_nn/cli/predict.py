@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from tui_nn.cli.options import UsageError
+from tui_nn.cli.options import UsageError, add_options, check_values, threads_from_args
 from tui_nn.cli.parser import make_parser
+from tui_nn.data.rules import CSV_FORMAT
 
 EPILOG = """\
 examples:
@@ -24,8 +25,10 @@ examples:
   tui-nn predict iris.npz --data flowers.csv -o predicted.csv  written atomically
 
 The columns are the model's inputs (matched by header name), `prediction`, and for a
-classifier `p_<class>` for every class. A model trained on feature inputs (--features x1^2,...)
-reads the raw x1, x2 and computes its features itself. `tui-nn export MODEL.npz --format pytorch` writes a
+classifier `p_<class>` for every class. The file is read as the model's training file was
+(--header, --ignore, --encoding, --thousands, as the model records them; give one to read
+this file otherwise). A model trained on feature inputs (--features x1^2,...) reads the raw
+x1, x2 and computes its features itself. `tui-nn export MODEL.npz --format pytorch` writes a
 script that prints the same CSV with PyTorch.
 """
 
@@ -35,19 +38,26 @@ def parser():
     p.add_argument("model", metavar="MODEL.npz", help="a model file saved by tui-nn")
     p.add_argument("--data", metavar="FILE.csv", required=True, help="the rows to predict")
     p.add_argument("-o", "--output", metavar="OUT.csv", default=None, help="write here")
+    add_options(p, include=(*CSV_FORMAT, "threads"), config=False)
     return p
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.cli.output import write_text
     from tui_nn.cli.targets import check_target
-    from tui_nn.data.csvdata import read_model_inputs
+    from tui_nn.data.csvmodel import model_csv_options, read_model_inputs
     from tui_nn.files import load_model
 
     ns = parser().parse_args(argv)
+    use_threads(threads_from_args(ns))
     check_target("-o", ns.output, "file", {"the model": ns.model, "--data": ns.data})
     model = load_model(ns.model)
-    inputs = read_model_inputs(ns.data, model.normalization, raw_inputs(model))
+    given = check_values({k: getattr(ns, k) for k in CSV_FORMAT}, lambda opt: f"--{opt.name}")
+    options = model_csv_options(model.config.dataset, given)
+    inputs = read_model_inputs(
+        ns.data, model.normalization, raw_inputs(model), options, dtype=model.spec.dtype
+    )
     header, rows = prediction_rows(model, inputs)
     text = to_csv(header, rows)
     if ns.output is None:
@@ -70,9 +80,8 @@ def prediction_rows(model: Any, inputs: Any) -> tuple[list[str], list[list[str]]
 
     net = Network.from_params(model.spec, model.params)
     out = np.asarray(net.forward(expand(inputs.X, model.features)), dtype=np.float64)
-    table = inputs.table
-    names = [table.column_name(j) for j in inputs.columns]
-    cells = [[row[j] for j in inputs.columns] for row in table.rows]
+    names = list(inputs.names)
+    cells = inputs.cells
     if not is_classifier(model):
         values = unstandardize(out, model.target_normalization)
         heads = ["prediction"] if values.shape[1] == 1 else [

@@ -140,11 +140,12 @@ def take(
     low_bandwidth: bool,
     speed: float | None,
     resume: str | bool = False,
+    threads: int | None = None,
 ) -> int:
     """Run the app headless, take the screenshot, save it; the exit code."""
     import tui_nn.ui.link.runs as runs
     from tui_nn.ui.app import create_app
-    from tui_nn.ui.link.session import real_session
+    from tui_nn.ui.link.session import real_sessions
     from tui_nn.ui.screenshots.headless import ShotDriver
 
     options: dict[str, object] = {}
@@ -161,7 +162,7 @@ def take(
     with tempfile.TemporaryDirectory(prefix="tui-nn-shot-") as scratch:
         app = create_app(
             config,
-            session_factory=driver.watching(real_session),
+            session_factory=driver.watching(real_sessions(threads)),
             fps=fps,
             low_bandwidth=low_bandwidth,
             speed=speed,

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from tui_nn.data.csvdialect import canonical_encoding
 from tui_nn.data.features import FEATURES
 
 TORCH_ACTIVATIONS = {
@@ -56,6 +57,7 @@ def script(model: Any, source: str, is_classifier: bool) -> str:
         raise ValueError(f"no PyTorch module for activation {missing[0]!r}")
     params = [{"weight": _array(W), "bias": _array(b)} for W, b in model.params]
     norm = model.normalization
+    data = model.config.dataset
     constants = {
         "source": source,
         "dtype": model.spec.dtype,
@@ -68,6 +70,13 @@ def script(model: Any, source: str, is_classifier: bool) -> str:
         "target": model.target_normalization,
         "classifier": is_classifier,
         "classes": list(model.class_names) if model.class_names else None,
+        "csv": {  # how the training file was written: new files are read the same way
+            "header": data.header,
+            "encoding": canonical_encoding(data.encoding),
+            "thousands": data.thousands,
+            "ignore": list(data.ignore),
+            "target": data.target,
+        },
     }
     modules = ",\n        ".join(
         f"torch.nn.Linear({lay_in}, {lay.units}), {TORCH_ACTIVATIONS[lay.activation]}"
@@ -78,12 +87,15 @@ def script(model: Any, source: str, is_classifier: bool) -> str:
         body = f"    x1, x2 = x[:, 0], x[:, 1]\n    return torch.stack([{terms}], dim=1)"
     else:
         body = "    return x"
-    return TEMPLATE.format(
-        features_body=body,
-        source=source,
-        modules=modules,
-        constants=json.dumps(constants, indent=1),
-        params=json.dumps(params),
+    return (
+        TEMPLATE.format(
+            features_body=body,
+            source=source,
+            modules=modules,
+            constants=json.dumps(constants, indent=1),
+            params=json.dumps(params),
+        )
+        + READER
     )
 
 
@@ -100,6 +112,7 @@ normalisation, the feature inputs (`features()`) and the target scaling.
 import base64
 import csv
 import json
+import re
 import sys
 
 import numpy as np
@@ -156,33 +169,22 @@ def fmt(x):
     return f"{{float(x):.9g}}"
 
 
-def read_rows(path):
-    """The file's rows as tui-nn reads them: `,` `;` or tab (the most common on the first line),
-    decimal commas in a `;` file, cells stripped, blank lines and an empty last column dropped."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        first = f.readline()
-        f.seek(0)
-        counts = {{d: first.count(d) for d in (",", ";", "\\t")}}
-        delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
-        rows = [[c.strip() for c in r] for r in csv.reader(f, delimiter=delimiter)]
-    rows = [r for r in rows if any(r)]
-    ends_empty = [len(r) > 1 and r[-1] == "" for r in rows]
-    if rows and all(ends_empty):
-        rows = [r[:-1] for r in rows]
-    elif len(rows) > 1 and all(ends_empty[1:]) and len(rows[0]) == len(rows[1]) - 1:
-        rows = [rows[0]] + [r[:-1] for r in rows[1:]]
-    if delimiter == ";":
-        rows = [[_decimal_comma(c) for c in r] for r in rows]
-    return rows
+'''
 
+READER = r'''
+# ---- reading a CSV as `tui-nn predict` reads it (tui_nn/data/csvdialect.py, csvtable.py) ----
 
-def _decimal_comma(cell):
-    if cell.count(",") == 1 and "." not in cell and _number(cell.replace(",", ".")):
-        return cell.replace(",", ".")
-    return cell
+READ = CONFIG["csv"]  # how the model's training file was written
+MISSING = {"", "na", "n/a", "nan", "null", "none", "?"}
+GROUPED = {  # a number with thousands separators (groups of three digits) or without any
+    ".": r"[+-]?(\d{1,3}(\.\d{3})+|\d*)(,\d*)?([eE][+-]?\d+)?",
+    ",": r"[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?",
+}
 
 
 def _number(text):
+    if "_" in text:
+        return False
     try:
         float(text)
     except ValueError:
@@ -190,22 +192,112 @@ def _number(text):
     return True
 
 
+def _convert(cell, delimiter):
+    """The cell as float() reads it, or None when it is no number in the file's format."""
+    thousands = READ["thousands"]
+    decimal_comma = thousands == "." or (thousands is None and delimiter == ";")
+    if thousands is not None:
+        if thousands in cell or (decimal_comma and "," in cell):
+            if not re.fullmatch(GROUPED[thousands], cell) or not any(map(str.isdigit, cell)):
+                return None
+            cell = cell.replace(thousands, "")
+            return cell.replace(",", ".") if decimal_comma else cell
+    elif decimal_comma and cell.count(",") == 1 and "." not in cell:
+        if _number(cell.replace(",", ".")):
+            return cell.replace(",", ".")
+    return cell if _number(cell) else None
+
+
+def read_rows(path):
+    """(rows, delimiter): `,` `;` or tab (the most common on the first line), cells stripped,
+    blank lines and the empty last column of a trailing delimiter dropped."""
+    encoding = "utf-8-sig" if READ["encoding"] == "utf-8" else READ["encoding"]
+    with open(path, encoding=encoding, newline="") as f:
+        first = f.readline()
+        f.seek(0)
+        counts = {d: first.count(d) for d in (",", ";", "\t")}
+        delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
+        rows = [[c.strip() for c in r] for r in csv.reader(f, delimiter=delimiter)]
+    rows = [r for r in rows if any(r)]
+    head = rows[:22]
+    ends_empty = [len(r) > 1 and r[-1] == "" for r in head]
+    if head and all(ends_empty):
+        rows = [r[:-1] if len(r) > 1 and r[-1] == "" else r for r in rows]
+    elif len(head) > 1 and all(ends_empty[1:]) and len(head[0]) == len(head[1]) - 1:
+        rows = [rows[0]] + [r[:-1] if len(r) > 1 and r[-1] == "" else r for r in rows[1:]]
+    return rows, delimiter
+
+
+def has_header(rows, names, delimiter):
+    """Whether the first row names the columns (tui_nn/data/csvdialect.py: has_header)."""
+
+    def _number(cell):
+        return _convert(cell, delimiter) is not None
+
+    if READ["header"] != "auto":
+        return READ["header"] == "yes"
+    first = rows[0]
+    cells = {c.lower() for c in first}
+    for name in names:
+        text = str(name).strip()
+        try:
+            index = int(text)
+        except ValueError:
+            index = None
+        if (index is None or not -len(first) <= index < len(first)) and text.lower() in cells:
+            return True
+    if len(rows) < 2:
+        return not names and not all(_number(c) for c in first)
+    sample = rows[1:21]
+    all_numbers = all(_number(c) for c in first)
+    for j, cell in enumerate(first):
+        below = [r[j] for r in sample if j < len(r) and r[j].lower() not in MISSING]
+        numbers = [_number(c) for c in below]
+        if below and not _number(cell) and all(numbers):
+            return True
+        if all_numbers and len(below) > 1 and not any(numbers):
+            return True
+    return not any(_number(c) for c in first) and any(_number(c) for r in sample for c in r)
+
+
+def _column(header, width, item):
+    """A column named by `--ignore` (a name, or an index counted from 0); None if absent."""
+    text = str(item).strip()
+    if header:
+        for exact in (True, False):
+            for j, name in enumerate(header):
+                if name == text if exact else name.lower() == text.lower():
+                    return j
+    try:
+        j = int(text)
+    except ValueError:
+        return None
+    return j % width if -width <= j < width else None
+
+
 def main(path):
-    rows = read_rows(path)
-    header = rows[0] if rows and not all(_number(c) for c in rows[0]) else None
+    rows, delimiter = read_rows(path)
+    names = [*(FEATURES or []), *([READ["target"]] if READ["target"] is not None else [])]
+    header = rows[0] if rows and has_header(rows, [*names, *READ["ignore"]], delimiter) else None
     body = rows[1:] if header else rows
     if FEATURES and header:
         lower = [h.lower() for h in header]
         columns = [header.index(n) if n in header else lower.index(n.lower()) for n in FEATURES]
-        names = [header[j] for j in columns]
     else:
-        columns = list(range(CONFIG["n_inputs"]))
-        names = [header[j] for j in columns] if header else [f"column {{j + 1}}" for j in columns]
-    cells = [[r[j] for j in columns] for r in body]
-    out = predict([[float(c) for c in r] for r in cells])
-    writer = csv.writer(sys.stdout, lineterminator="\\n")
+        ignored = {_column(header, len(rows[0]), item) for item in READ["ignore"]}
+        columns = [j for j in range(len(rows[0])) if j not in ignored]
+    names = [header[j] for j in columns] if header else [f"column {j + 1}" for j in columns]
+    cells = [[_convert(r[j], delimiter) or r[j] for j in columns] for r in body]
+    numbers = []
+    for r in cells:
+        for c in r:
+            if not _number(c):
+                sys.exit(f"{path}: {c!r} is not a number")
+        numbers.append([float(c) for c in r])
+    out = predict(numbers)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
     if not CONFIG["classifier"]:
-        heads = ["prediction"] if out.shape[1] == 1 else [f"prediction_{{k}}" for k in range(out.shape[1])]
+        heads = ["prediction"] if out.shape[1] == 1 else [f"prediction_{k}" for k in range(out.shape[1])]
         writer.writerow(names + heads)
         for c, values in zip(cells, out):
             writer.writerow(c + [fmt(v) for v in values])
@@ -213,7 +305,7 @@ def main(path):
     probs = np.column_stack([1.0 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
     classes = CONFIG["classes"] or [str(k) for k in range(probs.shape[1])]
     picked = (out[:, 0] > 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)
-    writer.writerow(names + ["prediction"] + [f"p_{{name}}" for name in classes])
+    writer.writerow(names + ["prediction"] + [f"p_{name}" for name in classes])
     for c, k, ps in zip(cells, picked, probs):
         writer.writerow(c + [classes[k]] + [fmt(p) for p in ps])
 

@@ -65,6 +65,7 @@ def sample_index(text: str | None) -> int:
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.cli.train import build_network, config_and_model
     from tui_nn.data import load_dataset
     from tui_nn.engine.optimizers import OPTIMIZERS
@@ -76,6 +77,7 @@ def main(argv: list[str]) -> int:
     if ns.split not in SPLITS:
         raise UsageError(f"--split: unknown value {ns.split!r}; choose one of: {', '.join(SPLITS)}")
     config, loaded, values = config_and_model(gather_values(ns))
+    use_threads(values.get("threads"))
     dataset = load_dataset(config.dataset)
     X, y = (
         (dataset.X_train, dataset.y_train)

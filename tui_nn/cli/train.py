@@ -60,11 +60,13 @@ def parser():
 
 
 def main(argv: list[str]) -> int:
+    from tui_nn.blas import use_threads
     from tui_nn.data import load_dataset
     from tui_nn.engine.history import MetricHistory
 
     ns = parser().parse_args(argv)
     config, loaded, values = config_and_model(gather_values(ns))
+    threads = use_threads(values.get("threads"))
     require_epoch_budget(values, "tui-nn train")
     if config.hyper.epochs is None:  # the app's "until paused" has no meaning here
         config = replace(config, hyper=replace(config.hyper, epochs=default_epochs(config)))
@@ -72,10 +74,12 @@ def main(argv: list[str]) -> int:
     check_train_targets(values, ns.config)
 
     dataset = load_dataset(config.dataset)
+    for text in dataset.notes:  # data that trains but will teach little (a CSV of 2 rows)
+        note(f"warning: {text}")
     net = build_network(config, dataset, loaded, values)
     config = replace(config, dtype=net.spec.dtype)
     history = MetricHistory(loaded.history if loaded else ())
-    session = HeadlessRun(net, dataset, config, history, values, quiet=ns.quiet)
+    session = HeadlessRun(net, dataset, config, history, values, quiet=ns.quiet, threads=threads)
     return session.run()
 
 

@@ -6,7 +6,7 @@
 Errors are DataError with a one-line message (file, line and column where they apply).
 """
 
-from tui_nn.data.csvdata import CsvFeatures, read_csv_features
+from tui_nn.data.csvmodel import CsvFeatures, read_csv_features
 from tui_nn.data.load import DATASET_NAMES, list_datasets, load_dataset
 from tui_nn.data.normalize import apply_normalization, fit_normalization
 from tui_nn.data.paths import ENV_DATA_DIR, ENV_MIRROR, resolve_data_dir

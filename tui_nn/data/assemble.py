@@ -5,6 +5,7 @@ and feature inputs (`with_plane`)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -36,11 +37,14 @@ def finish_dataset(
     pixel_max: int | None = None,
     name: str | None = None,
     standardize_target: bool = False,
+    dtype: Any = np.float32,
 ) -> Dataset:
     """Split (stratified for classification), fit the normalisation on the training part,
     and assemble the Dataset. With `pixel_max` and no normalisation asked, X stays uint8 and
     the network sees X / pixel_max through `input_scale`. With `standardize_target` (a CSV's
-    regression target) y is standardised with the training split's mean and deviation."""
+    regression target) y is standardised with the training split's mean and deviation. The
+    inputs (and a standardised target) are `dtype`: float64 for a CSV, read as the file has
+    them; the network converts a batch to its own precision."""
     kind = check_kind(spec.normalize or default_normalize)
     stratify = y if task == "classification" else None
     train, test = split_indices(len(X), spec.test_fraction, rng, labels=stratify)
@@ -51,12 +55,14 @@ def finish_dataset(
         X_train, X_test, input_scale = X_train_raw, X_test_raw, 1.0 / pixel_max
     else:
         norm = fit_normalization(X_train_raw, kind, feature_names)
-        X_train = apply_normalization(X_train_raw, norm)
-        X_test = apply_normalization(X_test_raw, norm)
+        # X[train] and X[test] are copies of their own: normalised where they are
+        X_train = apply_normalization(X_train_raw, norm, dtype, inplace=True)
+        X_test = apply_normalization(X_test_raw, norm, dtype, inplace=True)
     y_train, y_test, target = y[train], y[test], None
     if standardize_target and task == "regression":
         target = fit_target_normalization(y_train)
-        y_train, y_test = standardize_targets(y_train, target), standardize_targets(y_test, target)
+        y_train = standardize_targets(y_train, target, dtype)
+        y_test = standardize_targets(y_test, target, dtype)
     return Dataset(
         name=name or spec.name,
         task=task,

@@ -45,12 +45,22 @@ def fit_normalization(
     if kind == "none" or len(X64) == 0:
         shift, scale = np.zeros(d, dtype=np.float64), np.ones(d, dtype=np.float64)
     elif kind == "standard":
-        shift, scale = X64.mean(axis=0), X64.std(axis=0)
+        shift, scale = X64.mean(axis=0), _std(X64, X64.mean(axis=0))
     else:  # minmax
         shift = X64.min(axis=0)
         scale = X64.max(axis=0) - shift
     scale = np.where(scale > 1e-12, scale, 1.0)
     return _as_dict(kind, shift, scale, features)
+
+
+def _std(X: np.ndarray, mean: np.ndarray, rows: int = 65536) -> np.ndarray:
+    """X.std(axis=0), a block of rows at a time (no temporary the size of X: a CSV's X has
+    millions of rows)."""
+    total = np.zeros(X.shape[1], dtype=np.float64)
+    for start in range(0, len(X), rows):
+        block = X[start : start + rows] - mean
+        total += np.einsum("ij,ij->j", block, block)
+    return np.sqrt(total / len(X))
 
 
 def fixed_scale(d: int, divisor: float, features: tuple[str, ...] | None = None) -> dict:
@@ -74,17 +84,23 @@ def _as_dict(kind: str, shift: np.ndarray, scale: np.ndarray, features) -> dict[
     return norm
 
 
-def apply_normalization(X: np.ndarray, normalization: dict[str, Any] | None) -> np.ndarray:
-    """Raw inputs (n, d) -> the network's float32 inputs, using a stored normalisation.
-    None means no transform (only the conversion to float32)."""
+def apply_normalization(
+    X: np.ndarray,
+    normalization: dict[str, Any] | None,
+    dtype: Any = np.float32,
+    inplace: bool = False,
+) -> np.ndarray:
+    """Raw inputs (n, d) -> the network's inputs (float32, or `dtype`: a CSV's are float64),
+    using a stored normalisation, computed in that precision. None means no transform (only
+    the conversion). `inplace`: X (already `dtype`, the caller's own copy) is overwritten."""
     X = np.asarray(X)
     if X.ndim == 1:
         X = X[:, None]
     if normalization is None:
-        return X.astype(np.float32, copy=False)
+        return X.astype(dtype, copy=False)
     try:
-        shift = np.asarray(normalization["shift"], dtype=np.float32)
-        scale = np.asarray(normalization["scale"], dtype=np.float32)
+        shift = np.asarray(normalization["shift"], dtype=dtype)
+        scale = np.asarray(normalization["scale"], dtype=dtype)
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"bad normalisation record: {exc}") from None
     if shift.shape != scale.shape or shift.ndim != 1:
@@ -93,7 +109,10 @@ def apply_normalization(X: np.ndarray, normalization: dict[str, Any] | None) -> 
         raise DataError(
             f"the data has {X.shape[1]} input columns but the model expects {shift.shape[0]}"
         )
-    out = X.astype(np.float32)  # a new array: the caller's data is never changed
+    if inplace and X.dtype == np.dtype(dtype) and X.flags.writeable:
+        out = X
+    else:
+        out = X.astype(dtype)  # a new array: the caller's data is never changed
     out -= shift
     out /= scale
     return out
@@ -118,12 +137,14 @@ def fit_target_normalization(y: np.ndarray) -> dict[str, Any]:
     return {"shift": [float(v) for v in shift], "scale": [float(v) for v in scale]}
 
 
-def standardize_targets(y: np.ndarray, target: dict[str, Any] | None) -> np.ndarray:
-    """Targets in the user's units -> the network's units (float32, (n, k))."""
+def standardize_targets(
+    y: np.ndarray, target: dict[str, Any] | None, dtype: Any = np.float32
+) -> np.ndarray:
+    """Targets in the user's units -> the network's units ((n, k), float32 or `dtype`)."""
     y = _columns(y)
     if target is None:
-        return y.astype(np.float32)
-    return ((y - np.asarray(target["shift"])) / np.asarray(target["scale"])).astype(np.float32)
+        return y.astype(dtype)
+    return ((y - np.asarray(target["shift"])) / np.asarray(target["scale"])).astype(dtype)
 
 
 def unstandardize(out: np.ndarray, target: dict[str, Any] | None) -> np.ndarray:

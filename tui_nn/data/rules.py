@@ -1,5 +1,5 @@
 """The data layer's options, one `Rule` each (see `tui_nn.rule`): which dataset, its size,
-noise, split and normalisation. The loaders check generated sets against the same limits;
+noise, split and normalisation, and how a CSV is written. The loaders check generated sets against the same limits;
 `tui_nn.config.RULES` joins this table with the engine's.
 
 Adding a data option is one entry in `_RULES` (plus its field in `DatasetSpec` and the code
@@ -9,6 +9,13 @@ that uses it): the CLI flag, the TOML key, the help text and the checks follow.
 from __future__ import annotations
 
 from tui_nn.data.catalog import ALIASES, DATASET_NAMES
+from tui_nn.data.csvdialect import (
+    ENCODING_ALIASES,
+    ENCODINGS,
+    HEADER_MODES,
+    THOUSANDS,
+    THOUSANDS_ALIASES,
+)
 from tui_nn.data.features import ALIASES as FEATURE_ALIASES
 from tui_nn.data.features import FEATURES
 from tui_nn.data.spec import NORMALIZATIONS, TARGET_KINDS
@@ -57,6 +64,24 @@ _RULES = (
          names=lambda: TARGET_KINDS),
     Rule("normalize", "name", "input normalisation (default: standard for CSV, none otherwise)",
          "KIND", "data", "dataset", names=lambda: NORMALIZATIONS),
+    Rule("header", "name",
+         "whether a CSV's first row names the columns: auto (yes when it has names over "
+         "numbers, numbers over text, or a column you name), yes, or no", "MODE", "data",
+         "dataset", names=lambda: HEADER_MODES),
+    Rule("ignore", "columns",
+         "CSV columns to leave out (an id, a name), by name or index: id,name; the model "
+         "remembers them for eval, predict and export", "COLUMN[,COLUMN]", "data", "dataset"),
+    Rule("encoding", "name", "a CSV's text encoding: utf-8 (default), cp1252 (Excel on "
+         "Windows) or latin-1", "NAME", "data", "dataset", names=lambda: ENCODINGS,
+         aliases=ENCODING_ALIASES, noun="encoding"),
+    Rule("thousands", "name",
+         "a CSV's thousands separator: . for 1.065,00 (a decimal comma) or , for 1,065.00",
+         "SEP", "data", "dataset", names=lambda: THOUSANDS, aliases=THOUSANDS_ALIASES,
+         noun="thousands separator", optional=True, none_words=("none",)),
 )  # fmt: skip
 RULES = {rule.dest: rule for rule in _RULES}
 """The data options by `dest` ("test_fraction"), in the order the help lists them."""
+
+CSV_FORMAT = ("header", "ignore", "encoding", "thousands")
+"""The options that say how a CSV is written and which columns it leaves out: a model records
+them, and `eval`, `predict` and `export` read new files the same way unless told otherwise."""

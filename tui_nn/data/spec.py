@@ -44,9 +44,13 @@ class DatasetSpec:
     classes: int | None = None  # generated sets that have k classes (None = the set's default)
     features: tuple[str, ...] | None = None  # 2-D data: the inputs computed from x1, x2
     # (canonical names, see data/features.py); None = x1 and x2 themselves
-
     plane: tuple[str, str] | None = None  # a CSV: the columns (names or indices) of the plane
     edits: tuple[tuple, ...] = ()  # your own points, replayed in order (data/points.py)
+    # CSV only: how the file is written (tui_nn.data.csvdialect) and the columns left out
+    header: str = "auto"  # auto | yes | no
+    encoding: str = "utf-8"  # utf-8 | cp1252 | latin-1
+    thousands: str | None = None  # "," (1,065.00) or "." (1.065,00)
+    ignore: tuple[str, ...] = ()  # column names or indices
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "edits", tuple(tuple(e) for e in self.edits or ()))
@@ -57,11 +61,16 @@ class DatasetSpec:
             object.__setattr__(self, "features", None if features == ("x1", "x2") else features)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["ignore"] = list(self.ignore)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DatasetSpec:
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+        d = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        if isinstance(d.get("ignore"), list):
+            d["ignore"] = tuple(str(item) for item in d["ignore"])
+        return cls(**d)
 
 
 @dataclass(frozen=True)
@@ -71,8 +80,9 @@ class Dataset:
 
     name: str
     task: Task
-    X_train: np.ndarray  # float32 (n, d), or uint8 images (n, 784) with input_scale = 1/255
-    y_train: np.ndarray  # int64 (n,) class indices, or float32 (n, k) regression targets
+    X_train: np.ndarray  # float32 (n, d) (float64 from a CSV), or uint8 images (n, 784) with
+    #                      input_scale = 1/255
+    y_train: np.ndarray  # int64 (n,) class indices, or float (n, k) regression targets
     X_test: np.ndarray
     y_test: np.ndarray
     n_inputs: int
@@ -93,6 +103,7 @@ class Dataset:
     @property
     def n_val(self) -> int:
         return 0 if self.y_val is None else len(self.y_val)
+    notes: tuple[str, ...] = ()  # warnings that do not stop training (a CSV of 2 rows, say)
 
     @property
     def n_outputs(self) -> int:

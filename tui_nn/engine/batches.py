@@ -3,6 +3,7 @@ into preallocated arrays.
 
 Images stay uint8 in memory: each batch is gathered (`np.take` into a reusable uint8 array) and
 then converted to the network dtype and scaled by `input_scale` into a reusable float array.
+Floats of another precision (a CSV's float64 rows for a float32 network) are converted once.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class Batches:
         self.dtype = net.dtype
         self.scale = float(data.input_scale)
         self.X = np.asarray(data.X_train)
+        if self.X.dtype.kind == "f" and self.X.dtype != self.dtype and self.scale == 1.0:
+            self.X = self.X.astype(self.dtype)  # a CSV's float64 rows, for a float32 network:
+            #                                     converted once, not batch by batch
         self.y = np.asarray(data.y_train)
         self.Y = self.encode(self.y, net)
         self.X_test = np.asarray(data.X_test)

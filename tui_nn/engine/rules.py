@@ -33,8 +33,9 @@ _RULES = (
     # network
     Rule("hidden", "sizes", "hidden layer sizes, e.g. 8,8 (empty for none)", "N,N", "network",
          "run", item=UNITS, max_items=MAX_HIDDEN_LAYERS),
-    Rule("activation", "name", "hidden activation", "NAME", "network", "run",
-         names=lambda: HIDDEN_ACTIVATIONS, aliases=ALIASES),
+    Rule("activation", "name", "hidden activation: one for all layers, or one per layer (tanh,relu)",
+         "NAME[,NAME]", "network", "run", names=lambda: HIDDEN_ACTIVATIONS, aliases=ALIASES,
+         per_layer=True),
     Rule("output", "name", "output activation (auto: follows the task)", "NAME", "network",
          "run", names=lambda: _OUTPUT, aliases=ALIASES),
     Rule("loss", "name", "loss (auto: follows the task)", "NAME", "network", "run",

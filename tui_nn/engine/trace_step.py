@@ -120,11 +120,12 @@ def optimizer_step(
 
 
 def _state(opt: Optimizer, like: Array) -> dict[str, Array]:
-    """The optimizer's state arrays (flat copies), zeros where it has none yet."""
+    """The optimizer's state as the textbook writes it (flat copies: `Optimizer.moments`, so
+    Adam's m and v, not the scaled values it keeps), zeros where it has none yet."""
     st = opt.state[0] if opt.state else None
     if st is None or any(v.shape != like.shape for v in st.values()):
         return {s: np.zeros_like(like) for s in opt.slots}
-    return {s: st[s].copy() for s in opt.slots}
+    return opt.moments(st)
 
 
 def _hats(opt: Optimizer, after: dict[str, Array]) -> dict[str, Array]:

@@ -17,11 +17,14 @@ change the hyper-parameters, the architecture (weights kept, see `surgery.py`) o
 - Penalties: L2 adds `l2 * W` and L1 adds `l1 * sign(W)` to the gradient of the weights (not the
   biases): the penalties `(l2/2) ||W||^2` and `l1 sum |W|`. Reported losses are the data loss only.
 - Divergence: if the batch loss or a weight becomes non-finite, the weights are restored from the
-  last checkpoint that gave a finite loss (taken after every step for small networks, of up to
-  65,536 parameters; for larger ones once at least 512 samples have passed since the previous
-  one, about 1 % of the step time for MNIST-sized nets), the optimizer state is cleared (its
-  moments are poisoned too), and `diverged` names the step, the layer and the step whose
-  weights were restored.
+  last checkpoint that gave a finite loss, the optimizer state is cleared (its moments are
+  poisoned too), and `diverged` names the step, the layer and the step whose weights were
+  restored. A checkpoint (a check that the weights are finite, then a copy) is taken once at
+  least 512 samples and 16 steps have passed since the previous one. A checkpoint costs 2-6 % of
+  a step (2 us of 35 us on 2-8-8-1 at batch 10: fixed costs; 80-160 us of 3 ms on
+  784-256-128-10 at batch 64: the copy), so one every step cost 6-8 % of the throughput; one
+  every 16-52 steps costs about 0.1 % (`benchmarks/divergence.py`), and a diverging run goes
+  back at most those few steps.
 - Early stopping: with `early_stopping = k`, training is `finished` after k epochs without a
   better validation loss (the training loss when there is no validation set; never the test
   loss), and the weights of the best epoch are put back (Keras' `restore_best_weights`):
@@ -53,8 +56,8 @@ from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult
 from tui_nn.rule import RuleError
 
 Array = np.ndarray
-CHECKPOINT_SAMPLES = 512  # copy the weights aside after at least this many samples
-CHECKPOINT_EVERY_STEP = 65_536  # ... or after every step, for networks this small
+CHECKPOINT_SAMPLES = 512  # copy the weights aside after at least this many samples ...
+CHECKPOINT_STEPS = 16  # ... and this many steps (the fixed cost of a copy, amortised)
 
 
 def check_hyper(h: HyperParams) -> HyperParams:
@@ -113,7 +116,6 @@ class Trainer:
         self._last: list[tuple[Array, ...]] | None = None
         self._stats: tuple[LayerStats, ...] | None = None
         self._checkpoint = [p.copy() for p in self._params]
-        self._small = self.net.flat_params.size <= CHECKPOINT_EVERY_STEP
         self._checkpoint_step = self.step_count
         self._since_checkpoint = 0
         self._forget_best()
@@ -186,7 +188,10 @@ class Trainer:
             if units is not None:
                 loss = mse_in_units(bufs[-1][1], y, units)
             self._since_checkpoint += n
-            due = self._since_checkpoint >= CHECKPOINT_SAMPLES or self._small
+            due = (
+                self._since_checkpoint >= CHECKPOINT_SAMPLES
+                and self.step_count - self._checkpoint_step >= CHECKPOINT_STEPS
+            )
             if due and not self._save_checkpoint():
                 return self._diverge("weights became non-finite", bufs, loss, start)
             net.backward(bufs)

@@ -200,9 +200,9 @@ def one_blas_thread() -> None:
     """One BLAS thread in this process (once): a worker is one core."""
     global _limited
     if not _limited:
-        from threadpoolctl import threadpool_limits
+        from tui_nn.blas import use_threads
 
-        threadpool_limits(1)
+        use_threads(1)
         _limited = True
 
 

@@ -13,6 +13,7 @@ from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson
 from tui_nn.rule import RuleError
 from tui_nn.ui.app import TuiNNApp, create_app
+from tui_nn.ui.link.session import real_sessions
 
 
 def run_app(
@@ -23,9 +24,11 @@ def run_app(
     resume: str | bool = False,
     speed: float | None = None,
     projector: bool = False,
+    threads: int | None = None,
 ) -> int:
     """Run the app in this terminal; the exit code for the CLI (2: bad --resume, --fps or
-    --speed). `speed`: epochs per second at most, None for as fast as possible."""
+    --speed). `speed`: epochs per second at most, None for as fast as possible; `threads`: the
+    trainer's BLAS threads (None: the default, `tui_nn.blas`)."""
     history: tuple[EpochRecord, ...] = ()
     initial_model = None
     if resume:
@@ -49,11 +52,12 @@ def run_app(
         initial_model=initial_model,
         speed=speed,
         projector=projector,
+        session_factory=real_sessions(threads),
     )
-    return finish_app(app)
+    return finish_app(app, threads)
 
 
-def finish_app(app: TuiNNApp) -> int:
+def finish_app(app: TuiNNApp, threads: int | None = None) -> int:
     """Run `app` in this terminal; what it leaves behind, said after it exits."""
     saved_path = app.run()
     keeper = app.keeper
@@ -73,7 +77,9 @@ def finish_app(app: TuiNNApp) -> int:
         print("         continue it with: tui-nn --resume")
     if keeper.next_model:  # a sweep trial chosen from the palette: open it as --resume does
         low = app.picture_interval >= 2.0
-        return run_app(app.config, fps=app.fps, low_bandwidth=low, resume=keeper.next_model)
+        return run_app(
+            app.config, fps=app.fps, low_bandwidth=low, resume=keeper.next_model, threads=threads
+        )
     return 0
 
 
@@ -83,12 +89,18 @@ def create_lesson_app(config: RunConfig, lesson: Lesson, **options: object) -> T
 
 
 def run_lesson_app(
-    config: RunConfig, lesson: Lesson, *, fps: float = 10.0, speed: float | None = None
+    config: RunConfig,
+    lesson: Lesson,
+    *,
+    fps: float = 10.0,
+    speed: float | None = None,
+    threads: int | None = None,
 ) -> int:
     """Run the lesson in this terminal; the exit code for the CLI."""
     if speed is not None and not (0 < speed < math.inf):
         return 2
-    app = create_lesson_app(config, lesson, fps=fps, speed=speed)
+    factory = real_sessions(threads)
+    app = create_lesson_app(config, lesson, fps=fps, speed=speed, session_factory=factory)
     saved_path = app.run()
     if app.return_code not in (0, None):
         return app.return_code

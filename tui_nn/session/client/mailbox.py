@@ -23,25 +23,15 @@ import threading
 from collections import deque
 
 from tui_nn.engine.history import RecordBlock
-from tui_nn.session.protocol.messages import Snapshot
+from tui_nn.session.protocol.messages import ONCE, Snapshot
 
-_ONCE = (
-    "data",
-    "grid",
-    "panel",
-    "weights",
-    "network_view",
-    "inspection",
-    "saved_path",
-    "trace",
-    "save_failed",
-)
 END = object()  # put after the last message: the delivery thread stops when it takes it
 
 
 def merge(older: Snapshot, newer: Snapshot) -> Snapshot:
-    """`newer`, also carrying what `older` carried once (same run only)."""
-    carried = {f: getattr(older, f) for f in _ONCE if getattr(newer, f) is None}
+    """`newer`, also carrying what `older` carried once (same run only): the ONCE fields it
+    lacks, and the ADDED ones (records, answers) before its own."""
+    carried = {f: getattr(older, f) for f in ONCE if getattr(newer, f) is None}
     carried = {f: v for f, v in carried.items() if v is not None}
     if older.records:
         carried["records"] = RecordBlock.of(older.records) + newer.records

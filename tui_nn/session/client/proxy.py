@@ -83,7 +83,7 @@ class TrainingSession:
         self,
         sink: Callable[[Snapshot | LostAnswers | TrainerDied], object],
         fps: float = 10,
-        blas_threads: int | None = 1,
+        blas_threads: int | None = None,  # the trainer's (None: tui_nn.blas's default, 1)
     ):
         if fps <= 0:
             raise ValueError(f"fps must be positive, got {fps!r}")
@@ -278,8 +278,9 @@ class TrainingSession:
                 elif isinstance(snap, Stopped) and not closing.is_set():
                     self.stopped_elsewhere = True
                     closing.set()  # not a crash: say so, once
+                    said = f" ({snap.message})" if snap.message else ""
                     gone = TrainerDied(
-                        0, f"the trainer was stopped by another app ({snap.message})"
+                        0, f"the trainer was stopped by {snap.by}{said}", stopped_by=snap.by
                     )
                     self._put_lost(mailbox, outstanding, gone.message)
                     mailbox.put(gone)

@@ -34,7 +34,7 @@ class Launch:
 
     config: RunConfig
     fps: float
-    blas_threads: int | None
+    blas_threads: int | None  # the trainer's BLAS threads (None: the default of tui_nn.blas)
     initial_model: str | None = None  # a saved model file to continue
     run_path: str | None = None  # where the run is saved (a detached trainer saves there)
     metrics_path: str | None = None  # every epoch, as JSON Lines (appended)
@@ -67,7 +67,9 @@ class Status:
 
 @dataclass(frozen=True)
 class Stopped:
-    """Sent to every attached app when the trainer ends on a Stop (another app's `q`, or
-    `tui-nn attach --stop`): not a crash. `message` is the trainer's last (e.g. "saved to")."""
+    """Sent to every attached app when the trainer ends on a Stop: not a crash. `by`: what
+    stopped it ("another app", "tui-nn attach --stop", "SIGTERM"); `message` is the
+    trainer's last (e.g. "saved to ...")."""
 
     message: str
+    by: str = "another app"

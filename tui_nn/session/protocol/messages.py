@@ -290,6 +290,7 @@ class DataSummary:
     points_test: np.ndarray | None
     labels_test: np.ndarray | None
     bounds: tuple[float, float, float, float] | None  # x_min, x_max, y_min, y_max of the grid
+    notes: tuple[str, ...] = ()  # warnings about the data (a CSV of 2 rows), shown once
     plane: tuple[str, str] | None = None  # the picture's axes (x1, x2; two columns of a CSV)
     held: int = 0  # inputs held at their training mean on the plane (a wider CSV)
     features: tuple[str, ...] | None = None  # feature inputs (canonical names), None: raw
@@ -407,7 +408,10 @@ class Snapshot:
     step: int
     samples_seen: int
     batch_loss: float | None
-    train_loss: float | None  # of the newest epoch record
+    # The network's scores now: those of the newest epoch record, or, after the weights were
+    # changed by hand, a trace step or a new architecture, computed anew on the whole sets
+    # (the record describes the network before that). None before the first.
+    train_loss: float | None
     test_loss: float | None
     train_acc: float | None
     test_acc: float | None
@@ -436,16 +440,44 @@ class Snapshot:
     # The answers to the commands applied since the previous snapshot, in the order applied
     # (to every app: each keeps the ids it sent). Never coalesced away: concatenated.
     answers: tuple[Answer, ...] = ()
+    # The run's weights were trained or set (by hand, a trace step) since they began (a start,
+    # a Reset, a new network): there is something to save. A fresh run has nothing to save.
+    changed: bool = False
     maps: NeuronMaps | None = None  # with a grid (or fit curve), when the view asks for maps
     frames: tuple[int, ...] | None = None  # the epochs replay can show, when they changed
     cell: CellContents | None = None  # the answer to CellSamples
 
 
+ONCE = (
+    "data",
+    "grid",
+    "panel",
+    "weights",
+    "network_view",
+    "inspection",
+    "saved_path",
+    "save_failed",
+    "trace",
+    "maps",
+    "frames",
+    "cell",
+)
+"""The Snapshot fields sent only when there is something new (None otherwise): where snapshots
+are coalesced (the client's mailbox, the app's bridge), a newer snapshot without one keeps the
+older one's."""
+ADDED = ("records", "answers")
+"""The Snapshot fields that hold what is new since the previous snapshot: where snapshots are
+coalesced, they are concatenated in order, never dropped."""
+
+
 @dataclass(frozen=True)
 class TrainerDied:
-    """Published by the proxy (not the trainer) when the process ends unexpectedly, or when
-    only this app's connection ended and the trainer still runs (`alive`)."""
+    """Published by the proxy (not the trainer) when the trainer ended without this app asking:
+    it died, or was stopped by something else (`stopped_by`: "another app", "tui-nn attach
+    --stop", "SIGTERM"; not a crash), or only this app's connection ended and the trainer
+    still runs (`alive`)."""
 
     exitcode: int | None
     message: str
     alive: bool = False
+    stopped_by: str | None = None

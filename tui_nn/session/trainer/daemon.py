@@ -29,24 +29,30 @@ from multiprocessing.connection import Listener
 import tui_nn.session.protocol.rendezvous as rendezvous
 import tui_nn.session.trainer.snapshots as snapshots
 from tui_nn.autosave import Autosave
+from tui_nn.blas import use_threads
 from tui_nn.config import DEFAULT_CHECKPOINT
 from tui_nn.errors import one_line
+from tui_nn.session.protocol.answers import CommandId
 from tui_nn.session.protocol.hello import Launch, Status, Stopped
 from tui_nn.session.protocol.messages import Envelope, Save, Stop
 from tui_nn.session.trainer.hub import Hub, Joined, Left, Refused, Terminate
 from tui_nn.session.trainer.lifeline import quiet_child
 from tui_nn.session.trainer.loop import serve
+from tui_nn.session.trainer.run_file import RunFile
 from tui_nn.session.trainer.runner import Runner
 
 LAUNCH_SECONDS = 60.0
 
 
 def describe_network(runner: Runner) -> str:
+    """e.g. "2-8-8-1 tanh" (or "2-8-8-1 tanh,relu" with one activation per layer)."""
     if runner.net is None:
         return "-"
     spec = runner.net.spec
     sizes = "-".join(str(n) for n in spec.sizes)
-    return f"{sizes} {spec.hidden[0].activation if spec.hidden else spec.output.activation}"
+    names = tuple(dict.fromkeys(layer.activation for layer in spec.hidden))
+    acts = ",".join(layer.activation for layer in spec.hidden) if len(names) > 1 else None
+    return f"{sizes} {acts or (names[0] if names else spec.output.activation)}"
 
 
 class Control:
@@ -56,6 +62,7 @@ class Control:
         self.id, self.hub, self.runner, self.launch = trainer_id, hub, runner, launch
         self.started = time.time()
         self.saved_finish = False  # the finished run was saved while detached
+        self.run_file = RunFile(launch.run_path, runner.dataset_spec.name, runner.metrics)
         # the run file rewritten at least every checkpoint_every seconds of training (the
         # runner's stopwatch: paused time does not count), so kill -9 loses no more
         every = getattr(launch.config, "checkpoint_every", DEFAULT_CHECKPOINT)
@@ -64,10 +71,26 @@ class Control:
 
     def handle(self, event: object) -> bool | None:
         """True/False: handled (False ends the trainer); None: not ours, a Runner command."""
-        if isinstance(event, Envelope):  # an app's command: only Stop is ours
-            event = event.command
-        handler = self._HANDLERS.get(type(event))
-        return None if handler is None else handler(self, event)
+        cid, cmd = (event.id, event.command) if isinstance(event, Envelope) else ("", event)
+        if isinstance(cmd, Save) and self.run_file.means(cmd.path):
+            self.save_run(cid, asked=True)  # the run file, named by the data it trains on now
+            return True
+        handler = self._HANDLERS.get(type(cmd))
+        return None if handler is None else handler(self, cmd)
+
+    def register(self) -> None:
+        """The info file `tui-nn attach --list` reads (rendezvous.py)."""
+        rendezvous.write_info(
+            rendezvous.TrainerInfo(
+                id=self.id,
+                pid=os.getpid(),
+                started=self.started,
+                dataset=self.runner.dataset_spec.name,
+                network=describe_network(self.runner),
+                run_path=self.run_file.path,
+                group=os.environ.get(rendezvous.GROUP_ENV, ""),
+            )
+        )
 
     def status(self, **extra: object) -> Status:
         runner = self.runner
@@ -82,34 +105,41 @@ class Control:
             started=self.started,
             clients=len(self.hub.clients),
             watchers=len(self.hub.watchers),
-            run_path=self.launch.run_path,
+            run_path=self.run_file.path,
             config=runner.current_config() if runner.net is not None else runner.config,
             message=runner.message,
             **extra,
         )
 
-    def save_run(self) -> str | None:
-        """Save to the run file if the run trained at all; the path, or None."""
-        runner, path = self.runner, self.launch.run_path
-        if path is None or runner.trainer is None or runner.trainer.step_count == 0:
+    def save_run(self, cid: CommandId = "", asked: bool = False) -> str | None:
+        """Save to the run file (renamed to follow the data, run_file.py) if the run has
+        something to save (trained, or weights set by hand) or an app `asked` (with command
+        id `cid`: answered like any Save); the path, or None."""
+        runner = self.runner
+        if self.run_file.path is None:
             return None
+        if not asked and (runner.trainer is None or not runner.changed):
+            return None
+        before = self.run_file.path
+        path = self.run_file.follow(runner.dataset_spec.name)
         try:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         except OSError:
             pass  # the Save says what is wrong
-        runner.apply(Save(path))
+        said = runner.answered(Save(path), cid)
         self.autosave.saved()  # the next checkpoint is due a whole period later
-        return path if runner.saved_path == path else None
+        if path != before:
+            self.register()
+        return path if said.outcome == "accepted" else None
 
     def _joined(self, event: Joined) -> bool:
         kind = event.hello.kind
         if kind in ("launch", "attach", "watch"):
             self.hub.add(event.conn, watch=kind == "watch")
             runner = self.runner
-            if runner.sent is None or runner.trainer is None:
+            if runner.owed.sent is None or runner.trainer is None:
                 # everyone is owed the whole run anyway: the next snapshot, to all, has it
-                runner.send_data = runner.grid_stale = runner.weights_stale = True
-                runner.urgent = True
+                runner.owed.everything()
             else:
                 self.hub.send_to(event.conn, snapshots.full(runner))
             self.saved_finish = False
@@ -121,7 +151,7 @@ class Control:
         saved = self.save_run()  # "stop"
         self.hub.send_to(event.conn, self.status(saved_path=saved))
         event.conn.close()
-        self.hub.publish(Stopped(f"stopped by tui-nn attach --stop; {self.runner.message}"))
+        self.hub.publish(Stopped(self.runner.message, by="tui-nn attach --stop"))
         return False
 
     def _left(self, event: Left) -> bool:
@@ -131,11 +161,11 @@ class Control:
 
     def _terminate(self, event: Terminate) -> bool:
         self.save_run()
-        self.hub.publish(Stopped(f"stopped by {event.signal}; {self.runner.message}"))
+        self.hub.publish(Stopped(self.runner.message, by=event.signal))
         return False
 
     def _stop(self, event: Stop) -> bool:
-        self.hub.publish(Stopped(self.runner.message))
+        self.hub.publish(Stopped(self.runner.message, by="another app"))
         return False
 
     def _refused(self, event: Refused) -> bool:
@@ -161,17 +191,21 @@ class Control:
     def checkpoint(self) -> None:
         """The run so far to its run file, quietly (the status line keeps its message); a
         failure is said once per reason, and training goes on."""
-        runner, path = self.runner, self.launch.run_path
+        runner = self.runner
         self.autosave.saved()
-        if path is None or runner.trainer is None or runner.trainer.step_count == 0:
+        if self.run_file.path is None or runner.trainer is None or not runner.changed:
             return
+        before = self.run_file.path
+        path = self.run_file.follow(runner.dataset_spec.name)
+        if path != before:
+            self.register()
         try:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             runner.write_run(path)
         except Exception as exc:  # a full disk must not stop the training
             failed = f"checkpoint failed: cannot save to {path}: {one_line(exc)}"
             if failed != self.checkpoint_failed:
-                runner.message, runner.urgent = failed, True
+                runner.message, runner.owed.urgent = failed, True
             self.checkpoint_failed = failed
         else:
             self.checkpoint_failed = None
@@ -213,28 +247,14 @@ def main(trainer_id: str) -> None:
         if launched is None:
             return
         launch = launched.hello.launch
-        limiter = None
-        if launch.blas_threads is not None:
-            from threadpoolctl import threadpool_limits
-
-            limiter = threadpool_limits(limits=launch.blas_threads)  # noqa: F841 - kept alive
+        use_threads(launch.blas_threads)
         runner = Runner(launch.config, metrics_path=launch.metrics_path)
         try:
             runner.load(launch.initial_model)
         except Exception as exc:
             runner.fail(exc)
         control = Control(trainer_id, hub, runner, launch)
-        rendezvous.write_info(
-            rendezvous.TrainerInfo(
-                id=trainer_id,
-                pid=os.getpid(),
-                started=control.started,
-                dataset=runner.dataset_spec.name,
-                network=describe_network(runner),
-                run_path=launch.run_path,
-                group=os.environ.get(rendezvous.GROUP_ENV, ""),
-            )
-        )
+        control.register()
         control.handle(launched)  # the launcher: attached, and its first (full) snapshot
         serve(hub, control.publish, runner, launch.fps, control=control.handle)
     finally:

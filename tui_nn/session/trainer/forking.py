@@ -25,7 +25,6 @@ from tui_nn.atomic import atomic_write
 from tui_nn.engine.trainer import Trainer
 from tui_nn.engine.types import EpochRecord
 from tui_nn.files import save_model
-from tui_nn.session.protocol.messages import Fork
 
 STATE_VERSION = 1
 
@@ -133,12 +132,8 @@ def restore_from(trainer: Trainer, path: str | Path) -> bool:
     return True
 
 
-def handle_fork(runner: Any, cmd: Fork) -> str:
-    """The trainer's side of `Fork`: both files; the answer is the path."""
-    config = runner.current_config()
-    history = list(runner.trainer.history)
-    save_model(cmd.path, runner.net, config, runner.dataset, history)
-    write_state(cmd.path, runner.trainer)
-    runner.saved_path = cmd.path
-    runner.message = f"forked at epoch {runner.trainer.epoch}"
-    return cmd.path
+def fork(path: str, net, config, dataset, trainer: Trainer) -> str:
+    """`Fork`: the model file and the training state beside it; the path."""
+    save_model(path, net, config, dataset, list(trainer.history))
+    write_state(path, trainer)
+    return path

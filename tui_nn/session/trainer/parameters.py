@@ -1,30 +1,22 @@
 """The network as a diagram reads it, and one weight or bias set by hand.
 
-- `weights_if_due` gives a snapshot the weights (copied) and a `NetworkView` (the last step's
-  gradients, one sample's `z` and `a` per layer) when the view asks for weights, they changed,
-  and, while training, at most every `weights_interval` seconds: the picture rate, not the
-  snapshot rate. A new run, a SetView or a hand-set value sends them at once.
-- `set_parameter` is the trainer's handler of `SetParameter`, applied between steps (paused or
-  running). It refuses a bad address or a non-finite value with a message that names it and
-  changes nothing; a taken value is answered (ParameterSet) with the value stored, the old
-  value and the training cost now.
+- `network_view` gives a snapshot, with the weights, the last step's gradients and one
+  sample's forward pass (`z` and `a` per layer), copied; snapshots.py sends it when the view
+  asks for weights, at the picture rate.
+- `set_parameter` sets one weight or bias, between steps (paused or running). It refuses a bad
+  address or a non-finite value with a message that names it and changes nothing; it returns
+  the address, the old value and the value stored (handlers.py answers with a ParameterSet).
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-import tui_nn.session.trainer.pictures as pictures
 from tui_nn.engine.activations import ACTIVATIONS
-from tui_nn.session.protocol.answers import ParameterSet
 from tui_nn.session.protocol.messages import NetworkView, SetParameter
 from tui_nn.textbook.notation import Address, NotationError, check_address
-
-if TYPE_CHECKING:
-    from tui_nn.session.trainer.runner import Runner
 
 IMAGE_SETS = ("digits", "mnist", "fashion-mnist")  # their inputs are square pictures
 
@@ -34,33 +26,14 @@ def image_shape(name: str, n_inputs: int) -> tuple[int, int] | None:
     return (side, side) if name in IMAGE_SETS and side * side == n_inputs else None
 
 
-def force_weights(runner: Runner) -> None:
-    """The next snapshot carries the weights (if the view wants them), however soon."""
-    runner.weights_stale = True
-    runner.last_weights_time = -math.inf
-
-
-def weights_if_due(runner: Runner, now: float):
-    """(weights, NetworkView) for the snapshot being built, or (None, None)."""
-    view = runner.view
-    if not (view.weights and runner.weights_stale):
-        return None, None
-    if runner.weights_run_id != runner.run_id:
-        runner.weights_run_id, runner.last_weights_time = runner.run_id, -math.inf
-    if runner.running and now - runner.last_weights_time < view.weights_interval:
-        return None, None
-    runner.weights_stale, runner.last_weights_time = False, now
-    return pictures.copy_weights(runner.net), network_view(runner)
-
-
-def network_view(runner: Runner) -> NetworkView:
-    """Gradients of the last step and the forward pass of the view's sample, copied."""
-    net, dataset, trainer = runner.net, runner.dataset, runner.trainer
+def network_view(net, dataset, trainer, sample: int) -> NetworkView:
+    """Gradients of the last step and the forward pass of sample `sample` (of the test set,
+    or of the training set when there is no test set; it wraps around), copied."""
     grads = tuple((layer.dW.copy(), layer.db.copy()) for layer in net.layers)
     split, X, y = "test", dataset.X_test, dataset.y_test
     if len(X) == 0:
         split, X, y = "train", dataset.X_train, dataset.y_train
-    index = runner.view.sample % len(X) if len(X) else 0
+    index = sample % len(X) if len(X) else 0
     dtype = np.dtype(net.spec.dtype)
     x = np.asarray(X[index], dtype=dtype) * dtype.type(dataset.input_scale)
     a, zs, acts = x[None, :], [], []
@@ -93,9 +66,9 @@ def _label(dataset, target) -> str:
     return ", ".join(f"{v:.4g}" for v in values[:3])
 
 
-def set_parameter(runner: Runner, cmd: SetParameter) -> ParameterSet:
-    """Set one weight or bias between steps; a NotationError (a ValueError) refuses it."""
-    net = runner.net
+def set_parameter(net, cmd: SetParameter) -> tuple[Address, float, float]:
+    """Set one weight or bias; (its address, the old value, the value stored). A bad address
+    or value raises NotationError (a ValueError) naming it, and nothing changes."""
     address = Address(int(cmd.layer), int(cmd.row), None if cmd.col is None else int(cmd.col))
     try:
         check_address(address, net.spec.sizes)
@@ -117,12 +90,4 @@ def set_parameter(runner: Runner, cmd: SetParameter) -> ParameterSet:
     )
     old = float(array[index])
     array[index] = value  # a view into the network's flat parameters: the optimizer sees it
-    stored = float(array[index])
-    force_weights(runner)
-    runner.grid_stale, runner.last_grid_time = True, -math.inf
-    b = runner.trainer.batches
-    cost, _ = runner.trainer.evaluate(b.X, b.y)
-    runner.message = (
-        f"{address.text()} = {stored:.6g} (was {old:.6g}); training cost now {cost:.4f}"
-    )
-    return ParameterSet(address=address.text(), old=old, new=stored, cost=float(cost))
+    return address, old, float(array[index])

@@ -94,6 +94,7 @@ def data_summary(dataset: Dataset) -> DataSummary:
         points_test=test_points,
         labels_test=test_labels,
         bounds=bounds,
+        notes=dataset.notes,
         plane=plane.axes if plane is not None else None,
         held=plane.held if plane is not None else 0,
         features=dataset.features,

@@ -1,11 +1,11 @@
-"""The trainer's side of trace mode: the handlers of TraceSample and ApplyTraceStep.
+"""The trainer's side of trace mode: what TraceSample and ApplyTraceStep compute.
 
-Both run in the trainer process, between steps, on the runner's own network and data, through
-the engine (`tui_nn.engine.trace`): the UI only ever sees the TraceResult, a frozen message of
-copies. `HANDLERS` is what the runner registers. A handler needs from the runner only `net`,
-`dataset`, `trainer`, `hyper` and the flags that make the next snapshot carry the answer (and,
-after a step, new weights and a new decision grid), so a test double can run the same code.
-A request that cannot be answered (no such sample or split) is answered too, with `refused`.
+Both run in the trainer process, between steps, on the run's own network and data, through the
+engine (`tui_nn.engine.trace`): the app only ever sees the TraceResult, a frozen message of
+copies. `trace` and `apply_step` take what they need (network, data, the run's trainer, whose
+optimizer and L1/L2 take the step shown or applied, learning rate) and return the result, so a
+test double can run the same code; handlers.py answers the commands with them.
+A request that cannot be answered (no such sample or split) gets a result with `refused`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from tui_nn.data.features import input_names
 from tui_nn.engine.trace import next_training_index, trace_sample
 from tui_nn.session.protocol.frozen import freeze_trace
 from tui_nn.session.protocol.messages import ApplyTraceStep, TraceResult, TraceSample
-from tui_nn.session.trainer.answering import Refused
 
 SPLITS = ("train", "test")
 
@@ -53,11 +52,12 @@ def nearest(dataset, split: str, point: tuple[float, float]) -> int:
     return int(np.argmin(d))
 
 
-def _lr(runner, lr: float | None) -> float:
-    """The rate asked for, else the one the run trains with now (its schedule's)."""
+def lr_for(trainer, hyper, lr: float | None) -> float:  # noqa: ANN001
+    """The rate asked for, else the one the run trains with now (its schedule's; the
+    settings' before there is a trainer)."""
     if lr is not None:
         return float(lr)
-    return float(runner.trainer.lr if runner.trainer is not None else runner.hyper.lr)
+    return float(trainer.lr if trainer is not None else hyper.lr)
 
 
 def plane_point(dataset, split: str, index: int) -> tuple[float, float] | None:  # noqa: ANN001
@@ -114,53 +114,53 @@ def result(
     )
 
 
-def refusal(runner, cmd: TraceSample | ApplyTraceStep, reason: str) -> Refused:
-    """The refusal of a request that cannot be traced (raise it); the snapshot's trace says
-    it too, with no trace in it."""
+def refusal(dataset, cmd: TraceSample | ApplyTraceStep, reason: str) -> TraceResult:
+    """The answer to a request that cannot be traced: no trace, and why."""
     split = cmd.split if cmd.split in SPLITS else "train"
-    n = len(split_arrays(runner.dataset, split)[0])
-    runner.trace = TraceResult(cmd.index, cmd.split, n, None, refused=reason)
-    return Refused(f"cannot trace: {reason}")
+    n = len(split_arrays(dataset, split)[0])
+    return TraceResult(cmd.index, cmd.split, n, None, refused=reason)
 
 
-def handle_trace(runner, cmd: TraceSample) -> TraceResult:
+def trace(net, dataset, trainer, lr: float, cmd: TraceSample) -> TraceResult:
+    """The trace TraceSample asks for (nothing changes); `refused` when there is no such
+    sample. `lr`: the step's learning rate (the command's, else the run's)."""
     try:
-        dataset, split = runner.dataset, cmd.split
+        split = cmd.split
         split_arrays(dataset, split)
         if cmd.point is not None:
             index, chosen = nearest(dataset, split, cmd.point), "point"
         elif cmd.index is None:
-            split, index, chosen = "train", next_training_index(runner.trainer), "next"
+            split, index, chosen = "train", next_training_index(trainer), "next"
         else:
             index, chosen = int(cmd.index), "index"
-        lr = _lr(runner, cmd.lr)
-        runner.trace = result(runner.net, dataset, index, split, lr, chosen, trainer=runner.trainer)
+        return result(net, dataset, index, split, lr, chosen, trainer=trainer)
     except ValueError as exc:  # also the engine's SpecError: bad input, not a crash
-        raise refusal(runner, cmd, str(exc)) from None
-    return runner.trace
+        return refusal(dataset, cmd, str(exc))
 
 
-def handle_apply(runner, cmd: ApplyTraceStep) -> TraceResult:
-    """One step of the run's optimizer (its state moves on; counted as a training step) on
-    the sample, then its trace on the new weights."""
-    dataset, split, lr = runner.dataset, cmd.split, _lr(runner, cmd.lr)
+def apply_step(net, dataset, trainer, lr: float, cmd: ApplyTraceStep) -> TraceResult:
+    """One step of the run's optimizer on the sample (`trainer.sample_step`: its state moves
+    on, counted as a training step; the network changes), then its trace on the new weights;
+    `refused` (and nothing changed) when there is no such sample."""
+    split = cmd.split
     try:
         check_index(dataset, split, cmd.index)
         x, y = _sample(dataset, split, cmd.index)
-        before = runner.trainer.sample_step(x, y, lr)
+        before = trainer.sample_step(x, y, lr)
     except ValueError as exc:
-        raise refusal(runner, cmd, str(exc)) from None
-    runner.trace = result(
-        runner.net, dataset, cmd.index, split, lr, "index", applied=True,
-        loss_before=before.loss, trainer=runner.trainer,
+        return refusal(dataset, cmd, str(exc))
+    return result(
+        net, dataset, cmd.index, split, lr, "index", applied=True, loss_before=before.loss,
+        trainer=trainer,
     )  # fmt: skip
-    runner.weights_stale = runner.grid_stale = True
-    name = before.optimizer.name if before.optimizer is not None else "sgd"
-    runner.message = (
-        f"one {name} step on {split} sample {cmd.index} (step {runner.trainer.step_count}): "
-        f"its cost went from {before.loss:.4g} to {runner.trace.trace.loss:.4g}"
+
+
+def describe_step(res: TraceResult, step: int | None = None) -> str:
+    """The message for people after an applied step (`step`: the run's step count now)."""
+    optimizer = res.trace.optimizer if res.trace is not None else None
+    name = optimizer.name if optimizer is not None else "sgd"
+    counted = f" (step {step})" if step is not None else ""
+    return (
+        f"one {name} step on {res.split} sample {res.index}{counted}: its cost went from "
+        f"{res.loss_before:.4g} to {res.trace.loss:.4g}"
     )
-    return runner.trace
-
-
-HANDLERS = {TraceSample: handle_trace, ApplyTraceStep: handle_apply}

@@ -9,18 +9,7 @@ from tui_nn.session.protocol.messages import Snapshot
 
 def snapshot_config(base: RunConfig, snap: Snapshot) -> RunConfig:
     """The configuration a run has now, from its snapshot."""
-    net = snap.network
-    return RunConfig(
-        dataset=snap.dataset or base.dataset,
-        hidden=tuple(layer.units for layer in net.hidden),
-        activation=net.hidden[0].activation if net.hidden else base.activation,
-        output=net.output.activation,
-        loss=net.loss,
-        init=net.init,
-        seed=net.seed,
-        dtype=net.dtype,
-        hyper=snap.hyper,
-    )
+    return base.with_network(snap.network, snap.dataset or base.dataset, snap.hyper)
 
 
 def legend(base: RunConfig, a: Snapshot, b: Snapshot) -> str:

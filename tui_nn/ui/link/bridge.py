@@ -8,7 +8,7 @@ coalesces many snapshots into one repaint — yet no epoch record is ever lost o
 records are accumulated in arrival order until the app takes them.
 
 Fields that the trainer sends only now and then (`data`, `grid`, `saved_path`, `inspection`,
-`trace`, `weights`, `maps`, `frames`) survive coalescing too: the newest non-empty value is
+`trace`, `weights`, `maps`, `frames`, `cell`) survive coalescing too: the newest non-empty value is
 kept until taken.
 """
 

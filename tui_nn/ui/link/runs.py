@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import tui_nn.run_names as run_names
 from tui_nn.config import RunConfig
 from tui_nn.engine.types import EpochRecord
 
@@ -37,14 +38,8 @@ def new_run_path(config: RunConfig, directory: Path | None = None, create: bool 
     directory = runs_dir() if directory is None else directory
     if create:
         directory.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in config.dataset.name)
-    path = directory / f"{stamp}-{name}.npz"
-    n = 1
-    while path.exists() or path.with_suffix(".jsonl").exists() or not claim(path):
-        n += 1
-        path = directory / f"{stamp}-{name}-{n}.npz"
-    return path
+    # the trainer renames it to follow the data it trains on (run_names.followed)
+    return run_names.new_name(directory, config.dataset.name, free=claim)
 
 
 def claim(path: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol
 
 from tui_nn.config import RunConfig
@@ -29,9 +30,17 @@ class Session(Protocol):
 SessionFactory = Callable[..., Session]  # (sink, fps=...) -> Session
 
 
-def real_session(sink: Callable[[object], object], fps: float) -> Session:
+def real_session(
+    sink: Callable[[object], object], fps: float, threads: int | None = None
+) -> Session:
+    """A trainer process of its own, on `threads` BLAS threads (None: `tui_nn.blas`'s default)."""
     from tui_nn.session.client.proxy import TrainingSession
 
     # The trainer is a subprocess with its own stdin/stdout/stderr (no multiprocessing spawn,
     # so nothing needs the app's captured stderr).
-    return TrainingSession(sink, fps=fps, blas_threads=1)
+    return TrainingSession(sink, fps=fps, blas_threads=threads)
+
+
+def real_sessions(threads: int | None) -> SessionFactory:
+    """The factory of real sessions whose trainers use `threads` BLAS threads (`--threads`)."""
+    return partial(real_session, threads=threads)

@@ -47,7 +47,7 @@ class AccuracyPlot(HistoryPlot):
 
     SERIES = (
         ("train_acc", "train", "cyan"),
-        ("test_acc", "test", "orange"),
+        ("test_acc", "test", "dark_orange"),
         ("val_acc", "val", "yellow"),
     )
     TITLE = "accuracy"
@@ -66,8 +66,5 @@ class AccuracyPlot(HistoryPlot):
     def y_limits(self, values: np.ndarray) -> tuple[float, float]:
         return zoomed_floor(values), 1.0
 
-    def set_y_range(self, plt, limits: tuple[float, float]) -> None:  # noqa: ANN001 - plotext
-        floor, top = limits
-        plt.ylim(floor, top)
-        ticks, labels = percent_ticks(floor, max(2, min(5, self.size.height // 3)))
-        plt.yticks(ticks, labels)
+    def y_ticks(self, limits: tuple[float, float], rows: int) -> tuple[list[float], list[str]]:
+        return percent_ticks(limits[0], max(2, min(5, rows // 2 + 1)))

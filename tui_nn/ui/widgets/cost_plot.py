@@ -19,7 +19,7 @@ class CostPlot(HistoryPlot):
 
     SERIES = (
         ("train_loss", "train", "cyan"),
-        ("test_loss", "test", "orange"),
+        ("test_loss", "test", "dark_orange"),
         ("val_loss", "val", "yellow"),
     )
     TITLE = "cost"

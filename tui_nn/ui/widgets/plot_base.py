@@ -1,12 +1,18 @@
-"""The shared machinery of the metric plots: history in, a downsampled plotext chart out.
+"""The shared machinery of the metric plots: history in, a downsampled braille chart out.
 
 `HistoryPlot` keeps the whole history (cheap NumPy columns) and draws it only when its repaint
-budget allows (`Throttled`). A repaint rebuilds the plotext figure on the UI thread from at
-most two points per column, using the widget's own `self.plt` (never plotext's global state),
-turns its text into one strip per row, and refreshes only the cells that changed since the last
-repaint. To keep that small, the axes hold still while the data grows: the epoch axis ends at a
+budget allows (`Throttled`). A repaint reduces each series to at most two points per column,
+draws the curves in braille with NumPy (`braille.py`), frames them with round ticks, and
+refreshes only the cells that changed since the last repaint (a Line-API widget, as the heatmap
+is). To keep that small, the axes hold still while the data grows: the epoch axis ends at a
 round number ahead of the data, the cost axis is rounded outwards, and downsampling buckets are
 fixed in epochs, so a new epoch changes the picture only at its right end.
+
+The layout, top to bottom: the title (with the legend when it fits, else the legend goes inside
+the plot's top left corner), the frame with the y ticks on its left, the x ticks and, on plots
+of 12 rows or more, the word "epoch". A repaint costs about a millisecond of the UI thread at
+any history length (`benchmarks/plots.py`); the plotext chart it replaces cost 10-20 ms, the
+first one up to 100 ms, and could not draw a log scale.
 """
 
 from __future__ import annotations
@@ -17,53 +23,39 @@ from typing import Any
 
 import numpy as np
 from rich.segment import Segment
-from rich.text import Text
+from rich.style import Style
 from textual.strip import Strip
-from textual_plotext import PlotextPlot
+from textual.widget import Widget
 
 from tui_nn.engine.types import EpochRecord
+from tui_nn.ui.widgets.draw.braille import Canvas, glyph_rows
 from tui_nn.ui.widgets.draw.row_widget import RowWidget
+from tui_nn.ui.widgets.plot_frame import (
+    LEGEND_MARK,
+    cell_segments,
+    legend_inside,
+    padded,
+    round_ticks,
+    tick_label,
+    title_row,
+    x_axis,
+)
 from tui_nn.ui.widgets.series import (
     History,
     downsample_fixed,
     finite,
     nice_ceil,
-    overlap_dashes,
     smooth,
     snapped_range,
 )
 
-Y_AXIS_WIDTH = 8  # columns plotext spends on y tick labels and the frame, roughly
+Y_AXIS_WIDTH = 8  # columns the y tick labels and the frame take, roughly (for the buckets)
 MIN_EPOCHS_SHOWN = 5
 OTHER_COLOURS = ("green", "magenta")  # run B's train and test curves in a comparison
+EVENT_COLOUR = "grey50"  # the dotted line where the learning rate or the architecture changed
 
 
-def round_ticks(lo: float, hi: float, count: int) -> list[float]:
-    """Ticks at multiples of a round step (1, 2 or 5 times a power of ten) within lo..hi,
-    about `count` of them."""
-    span = hi - lo
-    if not (math.isfinite(span) and span > 0):
-        return [lo]
-    raw = span / max(1, count)
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next((m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9)), 10 * power)
-    first = math.ceil(lo / step - 1e-9)
-    ticks = [k * step for k in range(first, int(math.floor(hi / step + 1e-9)) + 1)]
-    return [round(t, 12) for t in ticks] or [lo]
-
-
-def epoch_ticks(first: float, last: float, count: int) -> list[int]:
-    """About `count` whole-epoch ticks at round values (1, 2, 5 x 10^k) from first to last."""
-    ticks = round_ticks(first, last, count)
-    whole = sorted({int(round(t)) for t in ticks if t >= first - 1e-9})
-    return whole or [int(first)]
-
-
-def tick_label(value: float) -> str:
-    return f"{value:.6g}"
-
-
-class HistoryPlot(RowWidget, PlotextPlot):
+class HistoryPlot(RowWidget, Widget):
     """A plot of per-epoch metrics: one line per series, with optional smoothing and log scale.
 
     Subclasses say which `EpochRecord` fields to draw (`SERIES`: (field, label, colour)).
@@ -81,11 +73,13 @@ class HistoryPlot(RowWidget, PlotextPlot):
         self.history = History(tuple(field for field, _, _ in self.SERIES))
         self.other: History | None = None  # run B of a comparison, drawn over run A
         self.other_label = "B"
-        self.plotted: dict[str, int] = {}  # points handed to plotext per series, last repaint
+        self.plotted: dict[str, int] = {}  # points drawn per series, last repaint
+        self.overlap_cells = 0  # cells where the first two series met, last repaint (dashed)
         self.border_title = self.TITLE
         self.loss_name = ""  # shown in the title: cost (bce)
         self.events: list[tuple[float, str]] = []  # (epoch, what changed): lr, architecture
         self._last_lr: float | None = None
+        self._drawn_style: Style | None = None  # the base style of the rows shown
 
     # ---- data in (cheap) ----------------------------------------------------------------
 
@@ -123,6 +117,7 @@ class HistoryPlot(RowWidget, PlotextPlot):
         if kinds:
             parts.append("┊ " + "/".join(kinds) + " changed")
         return " · ".join(parts)
+
     def compare_with(self, label: str | None) -> None:
         """Overlay run B (`label` names what differs, e.g. "B: lr 0.3"); None ends it."""
         if label is None:
@@ -166,30 +161,21 @@ class HistoryPlot(RowWidget, PlotextPlot):
 
     # ---- repaint --------------------------------------------------------------------------
 
-    def _register_theme(self, app_theme_name: str) -> None:
-        super()._register_theme(app_theme_name)
-        self.rows.reset()
-        self.request_repaint()
+    def notify_style_update(self) -> None:
+        """A new theme: the rows drawn in the old colours are drawn again."""
+        super().notify_style_update()
+        if self._drawn_style is not None and self.rich_style != self._drawn_style:
+            self.rows.reset()
+            self.request_repaint()
 
     def repaint(self) -> int:
         width, height = self.size
         if width <= 0 or height <= 0:
             return 0
-        strips = self._strips(self._draw(), width, height)
+        strips = self.draw(width, height)
         return self.show_rows(strips, whole=len(self.rows) != len(strips))
 
-    def _strips(self, text: Text, width: int, height: int) -> list[Strip]:
-        base = self.rich_style
-        console = self.app.console
-        lines = text.split("\n", allow_blank=True)[:height]
-        strips = []
-        for line in lines:
-            segments = Segment.apply_style(line.render(console, end=""), base)
-            strips.append(Strip(segments).adjust_cell_length(width, base).simplify())
-        blank = Strip([Segment(" " * width, base)], width)
-        return strips + [blank] * (height - len(strips))
-
-    # ---- drawing (UI thread only) ---------------------------------------------------------
+    # ---- what is drawn --------------------------------------------------------------------
 
     def note(self) -> str | None:
         """A short text to show instead of the chart, or None to draw the chart."""
@@ -220,7 +206,40 @@ class HistoryPlot(RowWidget, PlotextPlot):
             out[field] = (x.tolist(), y.tolist())
         return out
 
-    def _draw(self) -> Text:
+    def y_limits(self, values: np.ndarray) -> tuple[float, float]:
+        """Y limits rounded outwards, so they hold still while the curve moves within them."""
+        return snapped_range(values, self.log_scale)
+
+    def y_ticks(self, limits: tuple[float, float], rows: int) -> tuple[list[float], list[str]]:
+        """The y ticks within `limits` and their labels, for a plot `rows` cells high: round
+        values (powers of ten on a log scale, or the limits if no power of ten is within)."""
+        lo, hi = limits
+        if self.log_scale:
+            powers = range(math.ceil(math.log10(lo) - 1e-9), math.floor(math.log10(hi) + 1e-9) + 1)
+            ticks = [10.0**k for k in powers] or [lo, hi]
+            return ticks, [f"{t:.2g}" for t in ticks]
+        ticks = round_ticks(lo, hi, max(2, min(5, rows // 2)))
+        return ticks, [tick_label(t) for t in ticks]
+
+    def legend(self, series: dict, other: dict) -> list[tuple[str, str]]:
+        """(label, colour) of each curve drawn, run A's then run B's."""
+        entries = [
+            (f"A {label}" if other else label, colour)
+            for field, label, colour in self.SERIES
+            if field in series
+        ]
+        entries += [
+            (f"{self.other_label} {label}", colour)
+            for (field, label, _), colour in zip(self.SERIES, OTHER_COLOURS)
+            if field in other
+        ]
+        return entries
+
+    # ---- drawing (NumPy and strips; no plotext) -------------------------------------------
+
+    def draw(self, width: int, height: int) -> list[Strip]:
+        """The widget's rows: the note, or the framed chart (see the module docstring)."""
+        base = self._drawn_style = self.rich_style
         note = self.note()
         series = self.series_to_plot() if note is None else {}
         if note is None and not series:
@@ -228,77 +247,93 @@ class HistoryPlot(RowWidget, PlotextPlot):
             note = f"{self.TITLE}: no {kind} values to draw"
         self.plotted = {field: len(x) for field, (x, _) in series.items()}
         if note is not None:
-            return Text(note, style="dim", no_wrap=True, overflow="ellipsis")
-        plt = self.plt
-        plt.clear_figure()
-        lo, hi = self.epoch_range()
-        for epoch, _ in self.events:
-            if lo <= epoch <= hi:
-                plt.vline(epoch, color="gray")
+            return padded([Strip([Segment(note, base + Style(dim=True))])], width, height, base)
         other = self.series_to_plot(self.other) if self.other is not None else {}
         values = np.asarray(
             [v for s in (series, other) for _, ys in s.values() for v in ys], dtype=np.float64
         )
-        y_limits = self.y_limits(values)
-        # The validation and test curves first, the train curve over them, then pieces of the
-        # test curve again where it agrees with train: one dashed line in both colours.
-        for field, label, colour in reversed(self.SERIES):
+        limits = self.y_limits(values)
+        x_label = height >= 12  # a short plot keeps its rows for the curves
+        plot_rows = height - 4 - x_label
+        ticks, labels = self.y_ticks(limits, max(1, plot_rows))
+        label_width = max(len(text) for text in labels)
+        cols = width - label_width - 2
+        title = self.title()
+        legend = self.legend(series, other)
+        legend_text = "  ".join(f"{LEGEND_MARK} {label}" for label, _ in legend)
+        legend_on_top = len(title) + 3 + len(legend_text) <= width
+        if plot_rows < 1 or cols < 4:
+            return padded([Strip([Segment(title, base)])], width, height, base)
+        canvas, layer_colours = self._canvas(series, other, limits, cols, plot_rows)
+        n = len(self.SERIES)
+        under_over = (n - 1, n) if n >= 2 else None  # test under train: their dashes
+        codes, owner = canvas.cells(under_over)
+        self.overlap_cells = self._met(canvas, under_over)
+        styles = [base + Style(color=colour or None) for colour in layer_colours]
+        tick_rows = self._tick_rows(ticks, limits, canvas.height)
+        rows = [title_row(title, legend if legend_on_top else [], width, base)]
+        rows.append(Strip([Segment(" " * label_width + "┌" + "─" * cols + "┐", base)]))
+        glyphs = glyph_rows(codes)
+        for y in range(plot_rows):
+            label = labels[tick_rows.index(y)] if y in tick_rows else ""
+            left = f"{label:>{label_width}}" + ("┤" if label else "│")
+            cells = cell_segments(glyphs[y], owner[y].tolist(), styles, base)
+            rows.append(Strip([Segment(left, base), *cells, Segment("│", base)]))
+        if not legend_on_top:
+            legend_inside(rows, legend, label_width + 1, cols, base)
+        rows += x_axis(*self.epoch_range(), label_width, cols, base)
+        if x_label:
+            rows.append(Strip([Segment(" " * (label_width + 1) + "epoch".center(cols), base)]))
+        return padded(rows, width, height, base)
+
+    def _canvas(
+        self, series: dict, other: dict, limits: tuple[float, float], cols: int, rows: int
+    ) -> tuple[Canvas, list[str]]:
+        """The curves in dots. Layers: 0 the event lines, then run A's series from the last
+        to the first (test under train), then run B's."""
+        n = len(self.SERIES)
+        canvas = Canvas(cols, rows, 1 + 2 * n)
+        x_lo, x_hi = self.epoch_range()
+        y_lo, y_hi = (math.log10(v) for v in limits) if self.log_scale else limits
+        sx = (canvas.width - 1) / ((x_hi - x_lo) or 1.0)
+        sy = (canvas.height - 1) / ((y_hi - y_lo) or 1.0)
+
+        def dots(xs: list[float], ys: list[float]) -> tuple[np.ndarray, np.ndarray]:
+            y = np.asarray(ys, dtype=np.float64)
+            if self.log_scale:
+                y = np.log10(y)
+            return (np.asarray(xs) - x_lo) * sx, (y_hi - y) * sy
+
+        colours = [EVENT_COLOUR] + [""] * (2 * n)
+        for epoch, _ in self.events:
+            if x_lo <= epoch <= x_hi:
+                canvas.dotted_column((epoch - x_lo) * sx, 0)
+        for i, (field, _, colour) in enumerate(self.SERIES):
+            layer = n - i  # the first series on top of the others of its run
+            colours[layer] = colour
             if field in series:
-                x, y = series[field]
-                plt.plot(
-                    x, y, marker="braille", color=colour, label=f"A {label}" if other else label
-                )
-        for x, y in self._dashes(series, (lo, hi), y_limits):
-            plt.plot(x.tolist(), y.tolist(), marker="braille", color=self.SERIES[1][2])
-        for (field, label, _), colour in zip(self.SERIES, OTHER_COLOURS):
+                canvas.line(*dots(*series[field]), layer)
+        for i, ((field, _, _), colour) in enumerate(zip(self.SERIES, OTHER_COLOURS)):
+            colours[n + 1 + i] = colour
             if field in other:
-                x, y = other[field]
-                plt.plot(x, y, marker="braille", color=colour, label=f"{self.other_label} {label}")
-        series = {**series, **{f"other.{k}": v for k, v in other.items()}}
-        plt.title(self.title())
-        if self.size.height >= 12:  # a short plot keeps its rows for the curves
-            plt.xlabel("epoch")
-        plt.yscale("log" if self.log_scale else "linear")
-        plt.xlim(lo, hi)
-        ticks = epoch_ticks(lo, hi, min(6, self.size.width // 12))
-        plt.xticks(ticks, [str(t) for t in ticks])
-        self.set_y_range(plt, y_limits)
-        width, height = self.size
-        plt.plotsize(width, height)
-        plt._set_size(width, height)  # as PlotextPlot.render does (textual-plotext issue 5)
-        plt.theme(self._get_plotext_theme_name(self.app.theme))
-        try:
-            return Text.from_ansi(plt.build())
-        except (ArithmeticError, IndexError, TypeError, ValueError) as exc:  # plotext corner cases
-            return Text(f"{self.TITLE}: cannot draw ({exc})", style="dim", no_wrap=True)
+                canvas.line(*dots(*other[field]), n + 1 + i)
+        return canvas, colours
 
-    def _dashes(
-        self,
-        series: dict[str, tuple[list[float], list[float]]],
-        x_limits: tuple[float, float],
-        y_limits: tuple[float, float],
-    ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The pieces of the second series (test) to draw over the first (train) where they
-        agree."""
-        if len(self.SERIES) < 2 or not all(f in series for f, _, _ in self.SERIES[:2]):
-            return []
-        (under_field, _, _), (over_field, _, _) = self.SERIES[0], self.SERIES[1]
-        under, over = (tuple(np.asarray(v) for v in series[f]) for f in (under_field, over_field))
-        if self.log_scale:  # compare in the units plotext draws
-            under, over = (under[0], np.log10(under[1])), (over[0], np.log10(over[1]))
-            y_limits = (math.log10(y_limits[0]), math.log10(y_limits[1]))
-        cells = (max(4, self.size.width - Y_AXIS_WIDTH), max(1, self.size.height - 4))
-        return overlap_dashes(under, over, x_limits, y_limits, cells)
+    @staticmethod
+    def _met(canvas: Canvas, pair: tuple[int, int] | None) -> int:
+        if pair is None:
+            return 0
+        blocks = canvas.dots[list(pair)].reshape(2, canvas.rows, 4, canvas.cols, 2)
+        present = blocks.any(axis=(2, 4))
+        return int((present[0] & present[1]).sum())
 
-    def y_limits(self, values: np.ndarray) -> tuple[float, float]:
-        """Y limits rounded outwards, so they hold still while the curve moves within them."""
-        return snapped_range(values, self.log_scale)
-
-    def set_y_range(self, plt, limits: tuple[float, float]) -> None:  # noqa: ANN001 - plotext
-        lo, hi = limits
-        if self.log_scale:  # plotext takes log-scale limits as exponents
-            lo, hi = math.log10(lo), math.log10(hi)
-        else:  # round ticks inside the limits, so no curve dips below the lowest one
-            ticks = round_ticks(lo, hi, max(2, min(5, self.size.height // 4)))
-            plt.yticks(ticks, [tick_label(t) for t in ticks])
-        plt.ylim(lo, hi)
+    def _tick_rows(self, ticks: list[float], limits: tuple[float, float], dots: int) -> list:
+        """The cell row of each tick (None for one off the plot or on a row taken already)."""
+        lo, hi = (math.log10(v) for v in limits) if self.log_scale else limits
+        rows: list[int | None] = []
+        for tick in ticks:
+            t = math.log10(tick) if self.log_scale else tick
+            dot = round((hi - t) / ((hi - lo) or 1.0) * (dots - 1))
+            row = dot // 4 if 0 <= dot < dots else None
+            rows.append(row if row not in rows else None)
+        return rows
