@@ -154,7 +154,9 @@ def peak_bytes_of_refusal(path) -> tuple[str, int]:
 
 
 @pytest.mark.parametrize("key", ["layer0.weight", "history", "junk"])
-def test_a_compressed_entry_that_would_inflate_hugely_is_refused_before_inflating(model, tmp_path, key):
+def test_a_compressed_entry_that_would_inflate_hugely_is_refused_before_inflating(
+    model, tmp_path, key
+):
     """80 MB of zeros in a few hundred KB (a zip bomb): refused by its header, nothing
     allocated (the old reader inflated it whole, 1.6 GB for the issue's file)."""
     path = craft(model, tmp_path / "bomb.npz", key, (4, 5_000_000))
@@ -170,7 +172,9 @@ def test_a_weight_entry_of_the_wrong_declared_shape_is_refused_before_it_is_read
         model, tmp_path / "wide.npz", "layer0.weight", (4, 4_000_000), rng.bytes, zipfile.ZIP_STORED
     )
     message, peak = peak_bytes_of_refusal(path)
-    assert "entry 'layer0.weight' has shape (4, 4000000); the stored network needs (4, 2)" in message
+    assert (
+        "entry 'layer0.weight' has shape (4, 4000000); the stored network needs (4, 2)" in message
+    )
     assert peak < 8_000_000  # the 64 MB entry was never inflated
 
 
@@ -192,5 +196,7 @@ def test_a_history_of_absurd_length_is_refused_by_its_header(model, tmp_path, mo
 
 def test_format_versions_this_version_reads(model, tmp_path):
     assert FORMAT_VERSION == 2
-    path = changed(model, tmp_path / "v1.npz", set_in("format_version", 1), format_version=np.array(1))
+    path = changed(
+        model, tmp_path / "v1.npz", set_in("format_version", 1), format_version=np.array(1)
+    )
     assert load_model(path).spec.sizes == (2, 4, 1)  # format 1 numbers (the layout is read as is)

@@ -49,7 +49,9 @@ def test_a_model_output_replaces_a_model_or_an_empty_file_only(files):
     assert "is not a model file" in refused("--save", files / "notes.txt", "model")
 
 
-@pytest.mark.parametrize("spelling", ["data.csv", "./data.csv", "sub/../data.csv", "hard.csv", "alias.csv"])
+@pytest.mark.parametrize(
+    "spelling", ["data.csv", "./data.csv", "sub/../data.csv", "hard.csv", "alias.csv"]
+)
 def test_an_input_is_never_an_output_however_it_is_spelled(files, monkeypatch, spelling):
     monkeypatch.chdir(files)
     (files / "sub").mkdir()

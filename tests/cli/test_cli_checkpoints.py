@@ -68,10 +68,24 @@ def test_train_saves_checkpoints_as_it_trains(cli, tmp_path, monkeypatch):
         headless_run, "Autosave", lambda every: Autosave(every, Clock(step=0.4))
     )  # 0.4 s of "training" between two looks at the clock (epoch ends here): every 2 epochs
     args = ("--dataset", "xor", "--samples", "40", "--hidden", "4", "--batch-size", "4")
-    result = cli("train", *args, "--epochs", "30", "--checkpoint-every", "1", "--save", tmp_path / "m.npz")
+    result = cli(
+        "train", *args, "--epochs", "30", "--checkpoint-every", "1", "--save", tmp_path / "m.npz"
+    )
     assert result.code == 0, result.err
     assert len(saved) > 10 and saved == sorted(saved) and saved[-1] == 30
-    assert cli("train", *args, "--epochs", "30", "--checkpoint-every", "off", "--save", tmp_path / "n.npz").code == 0
+    assert (
+        cli(
+            "train",
+            *args,
+            "--epochs",
+            "30",
+            "--checkpoint-every",
+            "off",
+            "--save",
+            tmp_path / "n.npz",
+        ).code
+        == 0
+    )
     assert len(saved) == 31  # off: the one save at the end
 
 
@@ -100,7 +114,9 @@ def start(tmp_path, *extra):
     model, metrics = tmp_path / "m.npz", tmp_path / "m.jsonl"
     cmd = [sys.executable, "-m", "tui_nn", "train", "--dataset", "digits", "--batch-size", "8"]
     cmd += ["--epochs", "100000", "--save", str(model), "--metrics", str(metrics), "--quiet"]
-    proc = subprocess.Popen([*cmd, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*cmd, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     return proc, model, metrics
 
 

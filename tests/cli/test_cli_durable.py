@@ -108,6 +108,7 @@ def start_long_train(tmp_path):
     return proc, model
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signame, code", [("SIGTERM", 143), ("SIGHUP", 129)])
 def test_sigterm_and_sighup_save_the_model_and_say_so(tmp_path, signame, code):
     proc, model = start_long_train(tmp_path)

@@ -115,3 +115,21 @@ def test_unknown_lesson_is_one_line(cli):
     assert "no lesson named 'nope'" in result.error_line
     with pytest.raises(LessonError):
         find_lesson("nope")
+
+
+@pytest.mark.slow
+def test_a_lesson_screenshot_shows_its_text_and_goal(cli, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the trainer's scratch folder
+    path = tmp_path / "xor.txt"
+    result = cli("lesson", "xor", "--screenshot-after", "0.5", "--screenshot", path)
+    assert result.code == 0, result.err
+    screen = path.read_text()
+    assert "Lesson" in screen and "Why XOR needs a hidden layer" in screen, screen
+    assert "test_acc" in screen and "(>= 0.95)" in screen  # the goal, with its current value
+
+
+def test_a_lesson_screenshot_to_a_folder_is_refused_before_anything_starts(cli, tmp_path):
+    result = cli("lesson", "xor", "--screenshot", tmp_path)
+    assert result.code == 2 and "--screenshot" in result.error_line

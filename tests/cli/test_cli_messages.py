@@ -38,9 +38,19 @@ def test_as_many_classes_as_rows_says_so(cli, tmp_path):
         ("{tmp}/file", "--mirror: folder '{tmp}/file' is not a folder"),
     ],
 )
-def test_a_mirror_that_cannot_work_is_a_usage_error_before_any_download(cli, tmp_path, mirror, words):
+def test_a_mirror_that_cannot_work_is_a_usage_error_before_any_download(
+    cli, tmp_path, mirror, words
+):
     (tmp_path / "file").write_text("x")
-    result = cli("datasets", "fetch", "mnist", "--mirror", mirror.format(tmp=tmp_path), "--data-dir", tmp_path / "d")
+    result = cli(
+        "datasets",
+        "fetch",
+        "mnist",
+        "--mirror",
+        mirror.format(tmp=tmp_path),
+        "--data-dir",
+        tmp_path / "d",
+    )
     assert result.code == 2 and result.out == ""
     assert words.format(tmp=tmp_path) in result.error_line
     assert not (tmp_path / "d").exists()

@@ -42,7 +42,10 @@ def unchanged(path, before: bytes) -> bool:
         (("train", "--data", "{rows}", "--save", "{rows}"), "is the --data file"),
         (("train", "--load", "{m}", "--metrics", "{link}"), "is the --load file this command"),
         (("compare", *QUICK, "--metrics", "{m}"), "--metrics: {m} holds a model file"),
-        (("--dataset", "xor", "--screenshot", "{dir}/m.svg", "--resume", "{dir}/m.svg"), "the --resume file"),
+        (
+            ("--dataset", "xor", "--screenshot", "{dir}/m.svg", "--resume", "{dir}/m.svg"),
+            "the --resume file",
+        ),
     ],
 )
 def test_an_output_never_replaces_what_it_must_not(cli, models, args, words):
@@ -65,15 +68,25 @@ def test_an_output_never_replaces_what_it_must_not(cli, models, args, words):
 
 def test_the_model_output_may_continue_its_own_model(cli, models):
     """`train --load m.npz --save m.npz` continues a model in place (through a link too)."""
-    assert cli("train", "--load", models / "m.npz", "--epochs", "1", "--save", models / "link.npz").code == 0
+    assert (
+        cli(
+            "train", "--load", models / "m.npz", "--epochs", "1", "--save", models / "link.npz"
+        ).code
+        == 0
+    )
     assert load_model(models / "m.npz").history[-1].epoch == 3
     assert (models / "link.npz").is_symlink()
 
 
-@pytest.mark.parametrize("args", [("export", "{m}", "-o", ""), ("predict", "{m}", "--data", "{rows}", "-o", "")])
+@pytest.mark.parametrize(
+    "args", [("export", "{m}", "-o", ""), ("predict", "{m}", "--data", "{rows}", "-o", "")]
+)
 def test_an_empty_output_name_is_named_as_such(cli, models, args):
     result = cli(*(a.format(m=models / "m.npz", rows=models / "rows.csv") for a in args))
-    assert result.code == 2 and result.error_line == "tui-nn: error: -o: an empty path; give a file name"
+    assert (
+        result.code == 2
+        and result.error_line == "tui-nn: error: -o: an empty path; give a file name"
+    )
 
 
 def test_a_dangling_save_symlink_names_the_folder_it_points_into(cli, tmp_path):

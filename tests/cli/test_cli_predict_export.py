@@ -77,7 +77,9 @@ def test_predict_regression_in_the_targets_units(cli, tmp_path, house_model):
 def test_predict_classes_and_probabilities(cli, tmp_path):
     model = tmp_path / "f.npz"
     data = flowers(tmp_path / "f.csv")
-    assert cli("train", "--data", data, "--hidden", "6", "--epochs", "30", "--save", model).code == 0
+    assert (
+        cli("train", "--data", data, "--hidden", "6", "--epochs", "30", "--save", model).code == 0
+    )
     out = tmp_path / "out.csv"
     result = cli("predict", model, "--data", data, "-o", out)
     assert result.code == 0, result.err

@@ -101,8 +101,9 @@ def test_generated_sets_are_not_rescaled():
 def test_a_real_valued_target_with_a_classification_head_is_refused(cli, tmp_path, head, words):
     data = houses(tmp_path / "h.csv")
     model = tmp_path / "h.npz"
-    result = cli("train", "--data", data, "--target", "price", "--epochs", "2", *head,
-                 "--save", model)
+    result = cli(
+        "train", "--data", data, "--target", "price", "--epochs", "2", *head, "--save", model
+    )
     assert result.code == 2
     line = result.error_line
     assert "column 'price' of h.csv is real-valued (regression)" in line

@@ -51,6 +51,7 @@ def assert_nothing_left(tmp_path, private_temp) -> None:
     assert not folder.exists() or not list(folder.iterdir())  # the run was not saved
 
 
+@pytest.mark.slow
 def test_a_budget_saves_an_svg_of_the_finished_run(cli, tmp_path, private_temp):
     path = tmp_path / "xor.svg"
     result = cli("--dataset", "xor", "--epochs", "3", *FAST, "--screenshot", path)
@@ -64,6 +65,7 @@ def test_a_budget_saves_an_svg_of_the_finished_run(cli, tmp_path, private_temp):
     assert_nothing_left(tmp_path, private_temp)
 
 
+@pytest.mark.slow
 def test_txt_saves_the_screen_as_text_at_the_size_asked(cli, tmp_path, private_temp):
     path = tmp_path / "xor.txt"
     args = ("--dataset", "xor", "--epochs", "2", *FAST, "--screenshot-size", "80x24")
@@ -76,6 +78,7 @@ def test_txt_saves_the_screen_as_text_at_the_size_asked(cli, tmp_path, private_t
     assert_nothing_left(tmp_path, private_temp)
 
 
+@pytest.mark.slow
 def test_without_a_budget_it_pauses_after_the_seconds_given(cli, tmp_path, private_temp):
     path = tmp_path / "xor.txt"
     result = cli("--dataset", "xor", "--screenshot-after", "0.5", "--screenshot", path)
@@ -87,6 +90,7 @@ def test_without_a_budget_it_pauses_after_the_seconds_given(cli, tmp_path, priva
     assert_nothing_left(tmp_path, private_temp)
 
 
+@pytest.mark.slow
 def test_early_stopping_ends_the_wait_before_the_seconds(cli, tmp_path, private_temp):
     path = tmp_path / "circle.txt"
     args = ("--dataset", "circle", "--early-stopping", "1", *FAST, "--screenshot-after", "600")
@@ -96,6 +100,7 @@ def test_early_stopping_ends_the_wait_before_the_seconds(cli, tmp_path, private_
     assert "finished" in status and "early stopping" in status, status
 
 
+@pytest.mark.slow
 def test_a_diverged_run_is_shot_and_said_on_stderr(cli, tmp_path, private_temp):
     path = tmp_path / "sine.txt"
     args = ("--dataset", "sine", "--activation", "relu", "--lr", "10", "--epochs", "3", *FAST)
@@ -127,7 +132,9 @@ def never_started(monkeypatch):
         (lambda d: d / "shot.png", "must end in .svg"),
     ],
 )
-def test_a_path_that_cannot_be_written_is_one_line_exit_2(cli, tmp_path, never_started, make, words):
+def test_a_path_that_cannot_be_written_is_one_line_exit_2(
+    cli, tmp_path, never_started, make, words
+):
     path = make(tmp_path)
     result = cli("--dataset", "xor", "--screenshot", path)
     assert result.code == 2 and result.out == ""
@@ -148,6 +155,8 @@ def test_a_path_that_cannot_be_written_is_one_line_exit_2(cli, tmp_path, never_s
         (("--screenshot-after", "nan"), "--screenshot-after: expected seconds > 0"),
         (("--screenshot-after", "soon"), "got 'soon'"),
         (("--sweep", "results"), "cannot be combined with --sweep"),
+        (("--screenshot-keys", "T rihgt"), "--screenshot-keys: unknown key 'rihgt'"),
+        (("--screenshot-keys", "  "), "--screenshot-keys: no keys given"),
     ],
 )
 def test_bad_screenshot_options_are_one_line_exit_2(cli, tmp_path, never_started, args, words):
@@ -159,6 +168,31 @@ def test_bad_screenshot_options_are_one_line_exit_2(cli, tmp_path, never_started
 def test_the_screenshot_options_need_a_path(cli, never_started):
     result = cli("--screenshot-size", "80x24")
     assert result.code == 2 and "--screenshot-size needs --screenshot PATH" in result.error_line
+    result = cli("--screenshot-keys", "n")
+    assert result.code == 2 and "--screenshot-keys needs --screenshot PATH" in result.error_line
+
+
+@pytest.mark.slow
+def test_keys_are_pressed_before_the_shot_and_what_they_ask_is_shown(cli, tmp_path, private_temp):
+    """Trace mode and two steps forward: the panel shows the trainer's trace at step 3."""
+    path = tmp_path / "xor.txt"
+    args = ("--dataset", "xor", "--epochs", "2", *FAST, "--screenshot-keys", "T right right")
+    result = cli(*args, "--screenshot", path)
+    assert result.code == 0, result.err
+    screen = path.read_text()
+    assert "Trace a sample" in screen and "3/13 Forward, layer 3 (output)" in screen, screen
+    assert_nothing_left(tmp_path, private_temp)
+
+
+def test_key_names_that_are_taken():
+    assert screenshot.parse_keys("T right  question_mark ? space ctrl+p") == (
+        "T",
+        "right",
+        "question_mark",
+        "?",
+        "space",
+        "ctrl+p",
+    )
 
 
 def test_sizes_and_seconds_that_are_taken():
@@ -187,6 +221,7 @@ def when_training(action) -> threading.Thread:  # noqa: ANN001
     return thread
 
 
+@pytest.mark.slow
 def test_a_trainer_that_dies_gives_one_line_exit_1_and_no_file(cli, tmp_path, private_temp):
     path = tmp_path / "shot.svg"
     pids = []
@@ -201,11 +236,18 @@ def test_a_trainer_that_dies_gives_one_line_exit_1_and_no_file(cli, tmp_path, pr
     assert not trainer_children()
 
 
-@pytest.mark.parametrize(("name", "code", "said"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
-def test_a_signal_during_the_wait_stops_all_and_saves_nothing(cli, tmp_path, private_temp, name, code, said):
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "code", "said"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+)
+def test_a_signal_during_the_wait_stops_all_and_saves_nothing(
+    cli, tmp_path, private_temp, name, code, said
+):
     path = tmp_path / "shot.svg"
     pids = []
-    thread = when_training(lambda pid: pids.append(pid) or os.kill(os.getpid(), getattr(signal, name)))
+    thread = when_training(
+        lambda pid: pids.append(pid) or os.kill(os.getpid(), getattr(signal, name))
+    )
     result = cli("--dataset", "xor", "--screenshot-after", "600", "--screenshot", path)
     thread.join()
     assert pids and result.code == code, result.err

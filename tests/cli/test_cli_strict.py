@@ -75,16 +75,34 @@ def test_every_command_refuses_a_bad_model_naming_the_file_and_field(
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (("train", "--hidden", "4,,4"), "--hidden: '4,,4' has an empty layer size (a comma too many?)"),
+        (
+            ("train", "--hidden", "4,,4"),
+            "--hidden: '4,,4' has an empty layer size (a comma too many?)",
+        ),
         (("train", "--hidden", "4,"), "--hidden: '4,' has an empty layer size"),
-        (("train", "--epochs", "inf"), "--epochs: no limit is for the app, which trains until paused; tui-nn train needs a number"),
+        (
+            ("train", "--epochs", "inf"),
+            "--epochs: no limit is for the app, which trains until paused; tui-nn train needs a number",
+        ),
         (("train", "--epochs", ""), "--epochs: an empty value; give a whole number >= 0 or 'none'"),
         (("train", "--lr", " "), "--lr: an empty value; give a number > 0"),
-        (("compare", "--epochs", "inf"), "--epochs: no limit is for the app, which trains until paused; tui-nn compare needs"),
-        (("train", "--target", "y"), "--target is for a CSV file's columns; it needs --data PATH.csv (the dataset is circle)"),
-        (("train", "--dataset", "xor", "--task", "regression"), "--task is for a CSV file's columns"),
+        (
+            ("compare", "--epochs", "inf"),
+            "--epochs: no limit is for the app, which trains until paused; tui-nn compare needs",
+        ),
+        (
+            ("train", "--target", "y"),
+            "--target is for a CSV file's columns; it needs --data PATH.csv (the dataset is circle)",
+        ),
+        (
+            ("train", "--dataset", "xor", "--task", "regression"),
+            "--task is for a CSV file's columns",
+        ),
         (("compare", "--set", "save=x.npz"), "--set save: compare saves no model"),
-        (("compare", "--set", "load=x.npz"), "--set load: both runs start from the same new weights"),
+        (
+            ("compare", "--set", "load=x.npz"),
+            "--set load: both runs start from the same new weights",
+        ),
         (("compare", "--set", "metrics=x.jsonl"), "--set metrics: --metrics holds both runs"),
         (("compare", "--set", "epochs="), "--set: key 'epochs': an empty value"),
     ],
@@ -109,7 +127,10 @@ def test_a_compare_run_file_that_saves_is_refused(cli, tmp_path):
 def test_hidden_sizes_are_still_read_in_every_spelling(cli, tmp_path):
     for spelling, sizes in (("8,4", (8, 4)), ("8, 4", (8, 4)), ("8 4", (8, 4)), ("", ())):
         path = tmp_path / "m.npz"
-        assert cli("train", *QUICK[:4], "--hidden", spelling, "--epochs", "1", "--save", path).code == 0
+        assert (
+            cli("train", *QUICK[:4], "--hidden", spelling, "--epochs", "1", "--save", path).code
+            == 0
+        )
         assert load_model(path).config.hidden == sizes
 
 

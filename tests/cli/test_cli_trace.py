@@ -121,12 +121,12 @@ def test_wide_real_data_fits_80_columns(cli):
     assert "  y is class" in result.out and "… and 22 more neurons" in result.out
 
 
-def test_readme_example_is_the_real_output(cli):
+def test_the_docs_example_is_the_real_output(cli):
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    page = Path(__file__).resolve().parents[2] / "docs" / "command-line.md"
     command = "$ tui-nn trace --dataset xor --hidden 2 --sample 0\n"
-    example = readme.split(command, 1)[1].split("```", 1)[0]
+    example = page.read_text(encoding="utf-8").split(command, 1)[1].split("```", 1)[0]
     result = cli(*XOR, "--sample", "0")
     assert result.code == 0
     assert result.out == example

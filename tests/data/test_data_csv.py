@@ -223,8 +223,9 @@ def test_task_says_how_the_target_is_read(tmp_path):
     assert load(levels).task == "regression"
     classes = load(levels, task="classification")
     assert classes.task == "classification" and classes.class_names == ("0.0", "0.5", "1.0", "1.5")
-    assert "line 2, column 3 ('species'): 'setosa' is not a number; task regression needs a numeric target" in error_of(
-        write(tmp_path, IRIS_LIKE, "iris.csv"), task="regression"
+    assert (
+        "line 2, column 3 ('species'): 'setosa' is not a number; task regression needs a numeric target"
+        in error_of(write(tmp_path, IRIS_LIKE, "iris.csv"), task="regression")
     )
     prices = write(tmp_path, "x,price\n" + "".join(f"{i},{i * 1.5}\n" for i in range(30)),
                    "prices.csv")  # fmt: skip

@@ -31,9 +31,13 @@ def test_known_sums_cover_both_files_of_every_kind():
     assert len(KNOWN_FILES) == 16  # 2 sets x 4 files x (compressed, raw)
     for name, info in IMAGE_SETS.items():
         for remote in info.files:
-            assert KNOWN_FILES[remote.sha256] == KNOWN_FILES[remote.raw_sha256] == (
-                name,
-                remote.name,
+            assert (
+                KNOWN_FILES[remote.sha256]
+                == KNOWN_FILES[remote.raw_sha256]
+                == (
+                    name,
+                    remote.name,
+                )
             )
 
 
@@ -50,6 +54,7 @@ def test_a_folder_of_mnist_is_not_taken_for_fashion(shared_datasets, tmp_path, c
     assert code == 2 and err.count("\n") == 0 and "this is MNIST's" in err
 
 
+@pytest.mark.slow
 def test_raw_copies_are_recognised_and_a_damaged_one_refused(shared_datasets, tmp_path):
     folder = link_set(shared_datasets / "mnist", tmp_path / "mnist")
     labels = folder / "t10k-labels-idx1-ubyte.gz"
@@ -94,6 +99,7 @@ def test_the_cache_is_bounded_and_survives_a_bad_file(tmp_path, monkeypatch):
     assert identity.identify(files[0], KNOWN_FILES) is None  # re-hashed, no error
 
 
+@pytest.mark.slow
 def test_fetch_never_writes_over_a_flat_folder_of_the_other_set(shared_datasets, tmp_path):
     flat = link_set(shared_datasets / "mnist", tmp_path / "flat")
     before = {f.name: os.readlink(f) for f in flat.iterdir()}
@@ -103,9 +109,9 @@ def test_fetch_never_writes_over_a_flat_folder_of_the_other_set(shared_datasets,
     assert load_dataset(DatasetSpec("mnist", data_dir=str(flat))).class_names[0] == "0"
     fashion = load_dataset(DatasetSpec("fashion-mnist", data_dir=str(flat)))
     assert fashion.class_names[0] == "T-shirt/top"
-    assert not np.array_equal(fashion.X_test[:5], load_dataset(
-        DatasetSpec("mnist", data_dir=str(flat))
-    ).X_test[:5])
+    assert not np.array_equal(
+        fashion.X_test[:5], load_dataset(DatasetSpec("mnist", data_dir=str(flat))).X_test[:5]
+    )
 
 
 def test_an_idx_header_claiming_a_huge_shape(tmp_path):

@@ -11,6 +11,7 @@ MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949
 MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
+@pytest.mark.slow
 def test_mnist_loads_as_published(shared_datasets):
     ds = load_dataset(DatasetSpec(name="mnist", data_dir=str(shared_datasets)))
     assert ds.X_train.shape == (60000, 784) and ds.X_test.shape == (10000, 784)
@@ -26,6 +27,7 @@ def test_mnist_loads_as_published(shared_datasets):
     assert batch.dtype == np.float32 and 0 <= batch.min() and batch.max() <= 1
 
 
+@pytest.mark.slow
 def test_fashion_mnist_loads_with_class_names(shared_datasets):
     ds = load_dataset(DatasetSpec(name="fashion", data_dir=str(shared_datasets)))
     assert ds.name == "fashion-mnist" and ds.X_train.shape == (60000, 784)

@@ -19,9 +19,7 @@ from tui_nn.engine.types import HyperParams, TrainData
 
 def test_formulas():
     h = HyperParams(lr=0.1, lr_schedule="step", lr_step=3, lr_gamma=0.5)
-    assert [rate(h, e) for e in range(7)] == pytest.approx(
-        [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025]
-    )
+    assert [rate(h, e) for e in range(7)] == pytest.approx([0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025])
     c = HyperParams(lr=0.1, lr_schedule="cosine", epochs=4, lr_min=0.02)
     expected = [0.02 + 0.08 * (1 + math.cos(math.pi * e / 4)) / 2 for e in range(4)]
     assert [rate(c, e) for e in range(4)] == pytest.approx(expected)

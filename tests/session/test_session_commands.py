@@ -27,6 +27,8 @@ from tui_nn.session.protocol.messages import (
     Step,
 )
 
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
+
 
 def weights_now(session, sink):
     """Ask for the weights (they come with the snapshot answering SetView)."""

@@ -57,6 +57,7 @@ def attach(trainer_id: str) -> tuple[TrainingSession, Collector]:
     return session, sink
 
 
+@pytest.mark.slow
 def test_detach_keeps_training_and_attach_gets_the_whole_history_then_live(started):
     session, sink, run = started()
     n = sink.count
@@ -88,6 +89,7 @@ def test_detach_keeps_training_and_attach_gets_the_whole_history_then_live(start
     assert metrics == list(range(1, len(metrics) + 1)) and len(metrics) >= later.epoch
 
 
+@pytest.mark.slow
 def test_a_second_attach_shows_it_too_and_does_not_break_the_first(started):
     session, sink, _ = started()
     other, sink2 = attach(session.trainer_id)
@@ -105,6 +107,7 @@ def test_a_second_attach_shows_it_too_and_does_not_break_the_first(started):
         other.close()
 
 
+@pytest.mark.slow
 def test_list_and_stop_from_the_command_line(started, tmp_path):
     session, sink, run = started()
     n = sink.count
@@ -130,6 +133,7 @@ def test_list_and_stop_from_the_command_line(started, tmp_path):
     assert none.returncode == 2 and "no trainer is running" in none.stderr
 
 
+@pytest.mark.slow
 def test_the_socket_is_private_and_needs_the_secret(started):
     session, _, _ = started()
     folder = rendezvous.runtime_dir()
@@ -145,6 +149,7 @@ def test_the_socket_is_private_and_needs_the_secret(started):
     assert ask(session.trainer_id).state == "idle"
 
 
+@pytest.mark.slow
 def test_a_finished_detached_run_is_saved_and_waits_paused_without_cpu(started):
     session, sink, run = started(make_config(epochs=3))
     session.send(Start())
@@ -168,6 +173,7 @@ def test_a_finished_detached_run_is_saved_and_waits_paused_without_cpu(started):
         back.close()
 
 
+@pytest.mark.slow
 def test_sigterm_saves_the_run_and_ends_the_trainer(started):
     session, sink, run = started()
     n = sink.count

@@ -89,6 +89,7 @@ def test_a_fork_with_a_changed_lr_differs_only_from_the_fork_point(tmp_path):
     assert [r.lr for r in b.trainer.history[3:]] == [0.3] * 3
 
 
+@pytest.mark.slow
 def test_a_fork_across_processes_is_bit_identical(tmp_path):
     """Two real trainer processes, driven in lockstep by Step(epoch) as the app does."""
     config = make_config()

@@ -113,6 +113,7 @@ def test_a_dataset_that_cannot_load_is_reported_not_fatal(open_session):
     assert "no network" in sink.wait(lambda m: True, since=n).message
 
 
+@pytest.mark.slow
 def test_paused_trainer_uses_no_cpu(open_session):
     session, sink, _ = open_session()
     n = sink.count
@@ -150,6 +151,7 @@ PARENT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_killed_app_leaves_its_trainer_detached_not_orphaned(tmp_path):
     """The trainer is detached (like tmux): an app killed with SIGKILL leaves it training,
     registered, reachable; `--stop` then saves and ends it (no process nobody can reach)."""
@@ -174,6 +176,7 @@ def test_a_killed_app_leaves_its_trainer_detached_not_orphaned(tmp_path):
     assert rendezvous.trainers() == []
 
 
+@pytest.mark.slow
 def test_a_session_started_from_a_short_lived_thread_lives_on(open_session):
     box = {}
     starter = threading.Thread(target=lambda: box.update(result=open_session()))
@@ -185,6 +188,7 @@ def test_a_session_started_from_a_short_lived_thread_lives_on(open_session):
     assert sink.snap(n, state="paused").step == 3 and session.alive
 
 
+@pytest.mark.slow
 def test_the_trainer_ignores_a_hang_up(open_session):
     """A shell sends SIGHUP to the whole job when the terminal goes away; the trainer must
     still be there to save the run when the app asks (it ends with the app, not the signal)."""

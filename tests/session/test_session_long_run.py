@@ -4,12 +4,15 @@ and the saved run holds the last epoch."""
 import os
 import tracemalloc
 
+import pytest
 from session_helpers import make_config
 
 from tui_nn.engine.history import CAPACITY
 from tui_nn.files import load_model
 from tui_nn.session.protocol.messages import Save, Start
 from tui_nn.session.trainer.runner import Runner
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 EPOCHS = 14_000  # > 2 x CAPACITY: the history is thinned several times
 

@@ -7,6 +7,7 @@ import socket
 import time
 from multiprocessing import Pipe
 
+import pytest
 from session_helpers import WAIT, make_config
 from test_session_detach import started, wait_until  # noqa: F401 - the fixture
 
@@ -52,6 +53,7 @@ def test_an_app_that_falls_too_far_behind_is_cut_off_once():
     here.close()
 
 
+@pytest.mark.slow
 def test_a_stuck_client_does_not_stop_training_or_the_other_apps(started):  # noqa: F811
     session, sink, _ = started(make_config(samples=400))
     session.send(Start())
@@ -70,6 +72,7 @@ def test_a_stuck_client_does_not_stop_training_or_the_other_apps(started):  # no
     assert rendezvous.pid_alive(session.pid)
 
 
+@pytest.mark.slow
 def test_the_app_told_its_link_was_lost_while_the_trainer_runs(started):  # noqa: F811
     session, sink, _ = started()
     session.send(Start())

@@ -32,9 +32,13 @@ def test_digits_get_a_confusion_matrix_of_the_whole_test_set_and_a_strip():
     panel = runner.snapshot().panel
     n_test = len(runner.dataset.X_test)
     assert panel.confusion.shape == (10, 10) and panel.confusion.sum() == n_test
-    assert np.array_equal(panel.confusion.sum(axis=1), np.bincount(runner.dataset.y_test, minlength=10))
+    assert np.array_equal(
+        panel.confusion.sum(axis=1), np.bincount(runner.dataset.y_test, minlength=10)
+    )
     assert panel.images.shape[1:] == (8, 8) and panel.images.dtype == np.uint8
-    assert np.array_equal(panel.image_true, runner.dataset.y_test[np.linspace(0, n_test - 1, 48).round().astype(int)])
+    assert np.array_equal(
+        panel.image_true, runner.dataset.y_test[np.linspace(0, n_test - 1, 48).round().astype(int)]
+    )
 
 
 def test_panels_follow_training_at_most_every_interval():

@@ -89,6 +89,7 @@ def simulate(schedule: list[tuple[float, object]]) -> tuple[Runner, list[Snapsho
     return runner, published, pipe
 
 
+@pytest.mark.slow
 def test_serve_takes_the_paced_number_of_steps():
     runner, published, pipe = simulate(
         [(0.0, SetSpeed(20)), (0.0, Start()), (2.0, Pause()), (2.5, Stop())]
@@ -150,6 +151,7 @@ class Timed(Collector):
         super().__call__(msg)
 
 
+@pytest.mark.slow
 def test_a_speed_limit_paces_a_real_trainer(open_session):
     target = 20.0
     session, sink, _ = open_session(sink=Timed())
@@ -168,6 +170,7 @@ def test_a_speed_limit_paces_a_real_trainer(open_session):
     assert fast.speed is None and fast.state == "running"
 
 
+@pytest.mark.slow
 def test_a_slow_pace_waits_without_cpu_and_obeys_commands_at_once(open_session):
     session, sink, _ = open_session()
     n = sink.count

@@ -110,6 +110,7 @@ def test_bad_requests_are_messages(runner, cmd, message):
         np.testing.assert_array_equal(p, q)
 
 
+@pytest.mark.slow
 def test_through_the_trainer_process():
     sink = Collector()
     session = TrainingSession(sink, fps=20)

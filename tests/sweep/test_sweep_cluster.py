@@ -17,6 +17,8 @@ from sweep_helpers import TINY, run_command, subprocess_env, tui_nn_command
 
 from tui_nn.sweep.results import read_results
 
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
+
 DASK = shutil.which("dask", path=str(Path(sys.executable).parent)) or "dask"
 
 CLUSTER_SWEEP = (

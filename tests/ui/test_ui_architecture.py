@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from ui_helpers import started, wait_for
 
 import tui_nn.ui.panels.names as names
 from tui_nn.engine.spec import LayerSpec
 from tui_nn.session.protocol.messages import SetArchitecture
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 def panel(app):

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 from ui_fakes import FakeSession
 from ui_helpers import screen_text, started, wait_for
 
@@ -16,6 +17,8 @@ from tui_nn.engine.types import HyperParams
 from tui_nn.session.protocol.messages import Fork, Pause, Reset, Save, SetHyper, Step
 from tui_nn.ui.app import create_app
 from tui_nn.ui.compare.end import EndComparison
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 FORKS: dict[str, tuple[int, list]] = {}  # fork path -> (step, history) of the fake run A
 
@@ -209,7 +212,9 @@ async def compare_real(tmp_path, lr_b: str | None):
         if lr_b is not None:
             await pilot.press("x")
             app.query_one("HyperPanel").apply("lr", lr_b)
-            await wait_for(pilot, lambda: app.comparison.state.last.hyper.lr == float(lr_b), "B's lr")
+            await wait_for(
+                pilot, lambda: app.comparison.state.last.hyper.lr == float(lr_b), "B's lr"
+            )
         await pilot.press("space")
         await wait_for(
             pilot,
@@ -222,7 +227,9 @@ async def compare_real(tmp_path, lr_b: str | None):
             lambda: app.last.state != "running" and app.comparison.state.last.state != "running",
             "both paused",
         )
-        await wait_for(pilot, lambda: app.last.epoch == app.comparison.state.last.epoch, "same epoch")
+        await wait_for(
+            pilot, lambda: app.last.epoch == app.comparison.state.last.epoch, "same epoch"
+        )
         await pilot.pause()
         result = curves(app.query_one("CostPlot")), app.last.epoch
         await pilot.press("f")
@@ -263,10 +270,17 @@ def trials_folder(tmp_path: Path) -> Path:
     for trial, name in ((0, "xor"), (1, "digits")):
         data = load_dataset(DatasetSpec(name, samples=40))
         config = RunConfig(dataset=data.spec, hidden=(4,))
-        save_model(out / f"trial-{trial}.npz", Network.from_spec(config.network_spec(data)),
-                   config, data)
-        lines.append({"trial": trial, "params": {"lr": 0.1 * (trial + 1)},
-                      "test_acc": 0.9 - 0.1 * trial, "model": f"trial-{trial}.npz"})
+        save_model(
+            out / f"trial-{trial}.npz", Network.from_spec(config.network_spec(data)), config, data
+        )
+        lines.append(
+            {
+                "trial": trial,
+                "params": {"lr": 0.1 * (trial + 1)},
+                "test_acc": 0.9 - 0.1 * trial,
+                "model": f"trial-{trial}.npz",
+            }
+        )
     (out / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
     return out
 
@@ -314,8 +328,11 @@ async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_pat
         assert a.sent(Pause) and not a.sent(Fork)  # A paused, not forked
         assert app.comparison.state.last.epoch == 5 and app.last.epoch == 2
         assert "run B is trial-0.npz" in said()
-        await wait_for(pilot, lambda: "B: dataset" in app.query_one("CostPlot").other_label,
-                       "the legend naming the other data")
+        await wait_for(
+            pilot,
+            lambda: "B: dataset" in app.query_one("CostPlot").other_label,
+            "the legend naming the other data",
+        )
         await pilot.press("space")  # lockstep, counted from here: A 2 -> 3 while B 5 -> 6
         await wait_for(pilot, lambda: a.sent(Step) and b.sent(Step), "the first pair")
         for n in (1, 2, 3):

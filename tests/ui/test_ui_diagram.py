@@ -17,6 +17,8 @@ from tui_nn.ui.diagram.draw import NODE, NODE_MARKED
 from tui_nn.ui.diagram.parameter_prompt import ParameterPrompt
 from tui_nn.ui.diagram.widget import NetworkDiagram
 
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
+
 NET_2321 = RunConfig(hidden=(3, 2))  # circle: 2 inputs, 1 output
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from runner_session import RunnerSession
 from ui_helpers import started, wait_for
 
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.messages import SetHyper
 from tui_nn.ui.app import create_app
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 def footer_keys(app) -> set[str]:

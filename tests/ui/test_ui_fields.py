@@ -92,6 +92,7 @@ def test_the_ui_does_not_import_engine_internals():
                     assert not alias.name.startswith("tui_nn.engine."), path.name
 
 
+@pytest.mark.slow
 async def test_tab_goes_from_the_network_panel_straight_to_the_fields(tmp_path):
     from ui_helpers import Harness, started
 

@@ -3,12 +3,15 @@ the worst relative error and ok / FAILED."""
 
 from __future__ import annotations
 
+import pytest
 from runner_session import RunnerSession
 from ui_helpers import started, wait_for
 
 import tui_nn.engine.gradient_check as gradcheck
 from tui_nn.config import RunConfig
 from tui_nn.ui.app import create_app
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 class Started:

@@ -10,6 +10,8 @@ from tui_nn.ui.app import create_app
 from tui_nn.ui.link.session import real_session
 from tui_nn.ui.screenshots.headless import ShotDriver
 
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
+
 
 def shoot(tmp_path, text: bool = True, after: float | None = None, **values) -> ShotDriver:
     driver = ShotDriver(after=after, text=text)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 from ui_helpers import started, wait_for
 
 from tui_nn.session.protocol.messages import SetDataset, SetHyper
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 async def type_into(pilot, app, field_id: str, text: str) -> None:

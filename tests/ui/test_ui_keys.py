@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ui_helpers import screen_text, started, wait_for
 
 from tui_nn.session.protocol.messages import Pause, Reset, SetDataset, Start, Step
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.help import HelpScreen
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 async def test_opens_on_a_2d_dataset_ready_to_train(harness):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ui_fakes import FakeSession
 from ui_helpers import screen_text, started, wait_for
 
@@ -15,6 +16,8 @@ from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset,
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.launch import create_lesson_app
 from tui_nn.ui.lessons.panel import LessonPanel
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 # the fake's test accuracy is 1 - 0.52 * 0.82**epoch: 0.95 is first reached at epoch 12
 LESSON = """
@@ -112,7 +115,9 @@ async def test_goal_false_while_the_network_is_too_big(tmp_path):
         # Shrink to 4 neurons: the new run re-sends epochs 1..20, trained by the big network;
         # they do not count. The next epoch, trained by the small one, does.
         panel = app.query_one("ArchitecturePanel")
-        panel.post_message(panel.ArchitectureProposed(panel.spec.with_hidden((LayerSpec(4, "tanh"),))))
+        panel.post_message(
+            panel.ArchitectureProposed(panel.spec.with_hidden((LayerSpec(4, "tanh"),)))
+        )
         await wait_for(pilot, lambda: app.last.network.sizes == (2, 4, 1), "4 neurons")
         await pilot.pause()
         assert app.lesson.reached_at is None

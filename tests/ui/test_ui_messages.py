@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from ui_helpers import started, wait_for
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 async def select_row(pilot, app, row: int) -> None:

@@ -26,5 +26,7 @@ def test_a_checkpoint_is_named_with_its_epoch_and_how_to_resume(tmp_path):
     record = EpochRecord(412, 4120, 41200, 0.1, 0.2, 0.9, 0.8, 12.0, 0.03)
     save_model(run, Network.from_spec(config.network_spec(dataset)), config, dataset, [record])
     message = not_saved(run)
-    assert message.startswith("the trainer is not running; its last checkpoint (epoch 412, saved at ")
+    assert message.startswith(
+        "the trainer is not running; its last checkpoint (epoch 412, saved at "
+    )
     assert message.endswith(f") is in {run}: tui-nn --resume {run}")

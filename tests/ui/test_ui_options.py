@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from ui_fakes import record
 from ui_helpers import Harness, started, wait_for
 
@@ -25,6 +26,7 @@ def test_fps_and_low_bandwidth_set_the_rates():
     assert rates(fps=1.0, low_bandwidth=True) == (1.0, 2.0)
 
 
+@pytest.mark.slow
 async def test_the_rates_reach_the_widgets_and_the_session(tmp_path):
     harness = Harness(RunConfig(), tmp_path, low_bandwidth=True)
     app = harness.app
@@ -40,6 +42,7 @@ async def test_the_rates_reach_the_widgets_and_the_session(tmp_path):
         assert view.grid_interval == 2.0
 
 
+@pytest.mark.slow
 async def test_a_resumed_runs_curves_show_until_the_trainers_own_arrive(tmp_path):
     history = [record(epoch, 0.03) for epoch in range(1, 6)]
     harness = Harness(RunConfig(), tmp_path, history=history)
@@ -52,6 +55,7 @@ async def test_a_resumed_runs_curves_show_until_the_trainers_own_arrive(tmp_path
         await wait_for(pilot, lambda: len(cost.history) == 2, "the trainer's history")
 
 
+@pytest.mark.slow
 async def test_selecting_a_neuron_shows_its_numbers(harness):
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
@@ -76,6 +80,7 @@ def test_resume_without_a_saved_run_is_a_one_line_error(tmp_path, monkeypatch, c
     assert "no such file" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 async def test_letter_keys_reach_the_app_while_the_heatmap_has_the_focus(harness):
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from ui_helpers import started, wait_for
 
 import tui_nn.ui.panels.names as names
 from tui_nn.session.protocol.messages import SetArchitecture
 from tui_nn.ui.panels.name_picker import NamePicker
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 def panel(app):

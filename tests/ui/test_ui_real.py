@@ -22,6 +22,8 @@ from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.ui.app import create_app
 
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
+
 try:
     from tui_nn.files import load_model
     from tui_nn.session.client.proxy import TrainingSession  # noqa: F401

@@ -110,6 +110,7 @@ def submit(app, field_id: str, text: str) -> None:
     field.post_message(Input.Submitted(field, text))
 
 
+@pytest.mark.slow
 async def test_the_args_follow_the_schedule_and_reach_the_trainer(tmp_path):
     harness = Harness(RunConfig(), tmp_path)
     app = harness.app
@@ -151,6 +152,7 @@ async def test_the_args_follow_the_schedule_and_reach_the_trainer(tmp_path):
         assert args.disabled and args.value == "–"
 
 
+@pytest.mark.slow
 async def test_the_real_trainer_decays_the_rate_as_the_args_say(tmp_path):
     config = RunConfig(
         dataset=DatasetSpec(name="circle", samples=100), hyper=HyperParams(lr_schedule="step")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from ui_helpers import started, wait_for
 
 import tui_nn.ui.screenshots.save as screenshot
 
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
-async def test_the_key_saves_an_svg_in_the_current_folder_and_says_where(harness, tmp_path, monkeypatch):
+
+async def test_the_key_saves_an_svg_in_the_current_folder_and_says_where(
+    harness, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
@@ -20,7 +25,9 @@ async def test_the_key_saves_an_svg_in_the_current_folder_and_says_where(harness
         assert not list(tmp_path.glob(".*.tmp"))  # no temp file left behind
 
 
-async def test_the_palette_has_one_screenshot_command_and_it_is_ours(harness, tmp_path, monkeypatch):
+async def test_the_palette_has_one_screenshot_command_and_it_is_ours(
+    harness, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
@@ -31,7 +38,9 @@ async def test_the_palette_has_one_screenshot_command_and_it_is_ours(harness, tm
         await wait_for(pilot, lambda: list(tmp_path.glob("tui-nn-*.svg")), "the file")
 
 
-async def test_a_folder_that_cannot_take_it_falls_back_to_the_runs_folder(harness, tmp_path, monkeypatch):
+async def test_a_folder_that_cannot_take_it_falls_back_to_the_runs_folder(
+    harness, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(screenshot, "screenshot_name", lambda: "shot.svg")
     (tmp_path / "shot.svg").mkdir()  # not a regular file: never written over

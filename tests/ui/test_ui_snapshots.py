@@ -10,6 +10,8 @@ from ui_helpers import Harness, started, wait_for
 
 from tui_nn.config import RunConfig
 
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
+
 PICTURES = ("CostPlot", "AccuracyPlot", "NeuronHeatmap", "DecisionBoundary")
 
 

@@ -27,6 +27,7 @@ def test_presets_step_up_and_down_and_stop_at_the_ends():
     assert (speed_text(None), speed_text(10.0), speed_text(0.5)) == ("max", "10 ep/s", "0.5 ep/s")
 
 
+@pytest.mark.slow
 async def test_less_and_greater_send_set_speed_and_the_status_line_shows_it(harness):
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
@@ -50,6 +51,7 @@ async def test_less_and_greater_send_set_speed_and_the_status_line_shows_it(harn
         assert sent == [300.0, 100.0, 30.0, 10.0, 3.0, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, None]
 
 
+@pytest.mark.slow
 async def test_the_compact_status_line_keeps_the_speed(harness):
     app = harness.app
     async with app.run_test(size=(80, 24)) as pilot:
@@ -63,6 +65,7 @@ async def test_the_compact_status_line_keeps_the_speed(harness):
         assert "10 ep/s" in line and len(line) <= status.content_size.width
 
 
+@pytest.mark.slow
 async def test_the_speed_option_starts_with_a_limit(tmp_path):
     harness = Harness(RunConfig(), tmp_path, speed=50.0)
     app = harness.app
@@ -83,6 +86,7 @@ def test_a_bad_speed_is_refused(tmp_path, capsys):
         assert err.startswith("tui-nn: --speed must be") and err.count("\n") == 1
 
 
+@pytest.mark.slow
 async def test_resume_hands_the_model_to_the_session(tmp_path):
     harness = Harness(RunConfig(), tmp_path, initial_model=str(tmp_path / "run.npz"))
     app = harness.app

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from ui_helpers import screen_text, started, wait_for
 
 from tui_nn.ui.neurons import NO_STEP_ON_NEW_DATA
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 def heatmap(app):

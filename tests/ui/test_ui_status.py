@@ -96,6 +96,7 @@ def test_regression_shows_no_empty_accuracy():
     assert "acc" not in status_text(snap).plain
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_the_line_on_screen_fits_and_is_labelled(tmp_path, size):
     harness = Harness(RunConfig(), tmp_path)

@@ -67,6 +67,7 @@ def rows(table: SweepTable) -> list[int]:
     return [int(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
+@pytest.mark.slow
 async def test_results_view_sorts_plots_and_opens_a_trial(folder):
     app = SweepApp(read_results(folder))
     async with app.run_test(size=(120, 30)) as pilot:
@@ -161,6 +162,7 @@ async def test_a_trial_without_its_model_file_says_so(folder):
     assert app.return_value is None
 
 
+@pytest.mark.slow
 async def test_palette_opens_results_and_a_trial_resumes(harness, folder):
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
@@ -195,6 +197,7 @@ def test_plot_axis_for_grids_draws_and_text_values():
     assert log and labels == [f"{10.0**t:g}" for t in range(-11, 1)]
 
 
+@pytest.mark.slow
 def test_the_app_does_not_import_dask():
     code = (
         "import sys; from tui_nn.ui.app import create_app; "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual.widgets import Input
 from ui_helpers import Harness, started, wait_for
 
@@ -16,6 +17,8 @@ from tui_nn.data.spec import DatasetSpec
 from tui_nn.session.protocol.messages import SetDataset
 from tui_nn.ui.app import create_app
 from tui_nn.ui.views.boundary import DecisionBoundary
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 
 def write_csv(path, rows: int, columns=("x1", "x2", "label"), offset: int = 0):
@@ -160,7 +163,9 @@ async def test_the_trainer_tests_on_the_file_refuses_other_columns_and_splits_ag
         await wait_for(pilot, lambda: data_seen(app).n_test == 7, "the test file's 7 rows")
         assert data_seen(app).n_train == 40  # all of the training file trains
         assert app.last.dataset.test_data == str(test_csv)
-        await pilot.press("escape", "e")  # out of the fields; an epoch: test metrics measured on the file
+        await pilot.press(
+            "escape", "e"
+        )  # out of the fields; an epoch: test metrics measured on the file
         await wait_for(pilot, lambda: app.last.epoch >= 1, "one epoch")
         assert app.last.test_loss is not None
 

@@ -5,6 +5,7 @@ network (ui_fakes.py), so the numbers on screen are checked against the engine."
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from ui_helpers import Harness, screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
@@ -12,6 +13,8 @@ from tui_nn.session.protocol.messages import ApplyTraceStep, Pause, Start, Trace
 from tui_nn.textbook.trace_text import num
 from tui_nn.ui.trace.controller import point_at
 from tui_nn.ui.trace.panel import TracePanel
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 TITLES = [
     "Forward, layer 1",

@@ -5,6 +5,7 @@ decision boundary, and picking a point on the boundary with the keys (c, arrows,
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from ui_helpers import Harness, screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
@@ -15,6 +16,8 @@ from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.trace.controller import point_at
 from tui_nn.ui.trace.panel import TracePanel
 from tui_nn.ui.views.boundary import DecisionBoundary
+
+pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
 NET_2321 = RunConfig(hidden=(3, 2))  # circle: 2 inputs, 1 output
 

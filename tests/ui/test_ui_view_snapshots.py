@@ -43,7 +43,9 @@ def test_fit_plot_on_quadratic(snap_compare):
 
     async def run_before(pilot) -> None:
         plot.set_data(
-            summary("quadratic", "regression", 1, points=quadratic_points(0), test=quadratic_points(0.1))
+            summary(
+                "quadratic", "regression", 1, points=quadratic_points(0), test=quadratic_points(0.1)
+            )
         )
         plot.update_panel(PanelData(fit_x=x, fit_y=(0.9 * x**2 + 0.1).astype(np.float32)))
         await draw(pilot, plot)

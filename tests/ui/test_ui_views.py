@@ -65,6 +65,7 @@ def test_each_kind_of_data_gets_the_views_that_make_sense():
     assert views_for(summary("csv", "regression", 3)) == ()
 
 
+@pytest.mark.slow
 async def test_the_fit_plot_shows_points_and_the_curve_on_quadratic(tmp_path):
     app, sessions = app_on("quadratic", tmp_path, hidden=(16,))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -98,6 +99,7 @@ async def test_the_fit_plot_shows_points_and_the_curve_on_quadratic(tmp_path):
         assert app.views.view == "fit"
 
 
+@pytest.mark.slow
 async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
     app, sessions = app_on("digits", tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -17,7 +17,10 @@ ACTS = ("tanh", "tanh", "sigmoid")
 def weights_for(sizes, seed=0):
     rng = np.random.default_rng(seed)
     return tuple(
-        (rng.normal(size=(n_out, n_in)).astype(np.float32), rng.normal(size=n_out).astype(np.float32))
+        (
+            rng.normal(size=(n_out, n_in)).astype(np.float32),
+            rng.normal(size=n_out).astype(np.float32),
+        )
         for n_in, n_out in zip(sizes[:-1], sizes[1:])
     )
 

@@ -251,8 +251,9 @@ def test_plot_ticks_are_round_and_the_title_names_loss_and_options():
     assert plot.title() == "cost (bce)"
     plot.log_scale, plot.smoothing = True, 5
     assert plot.title() == "cost (bce) · log · smoothed 5"
-    records = [EpochRecord(e, e, e, 1.0, 1.0, None, None, 0.0, 0.1 if e < 3 else 0.01)
-               for e in range(1, 6)]
+    records = [
+        EpochRecord(e, e, e, 1.0, 1.0, None, None, 0.0, 0.1 if e < 3 else 0.01) for e in range(1, 6)
+    ]
     plot.add_records(records)
     assert plot.events == [(2.0, "lr")]  # the lr changed after epoch 2
     assert "lr changed" in plot.title()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+import tui_nn.cli.screenshot as screenshot
 from tui_nn.cli.headless_run import HeadlessRun
 from tui_nn.cli.options import (
     add_options,
@@ -179,7 +180,8 @@ def lesson_parser():
     p = make_parser(
         "tui-nn lesson",
         "Open the app on a lesson: its text beside the network, its goal checked live.",
-        "examples:\n  tui-nn lesson xor\n  tui-nn lesson ./my-lesson.toml\n",
+        "examples:\n  tui-nn lesson xor\n  tui-nn lesson ./my-lesson.toml\n"
+        "  tui-nn lesson xor --screenshot xor-lesson.svg   no terminal: the lesson's screen\n",
     )
     p.add_argument("lesson", metavar="NAME|PATH.toml", help="a lesson (see `tui-nn lessons`)")
     p.add_argument("--data-dir", default=None, metavar="DIR", help="where MNIST-style files are")
@@ -191,6 +193,7 @@ def lesson_parser():
         help="training speed limit in epochs per second, or 'max'",
     )
     add_options(p, include=("threads",), config=False)
+    screenshot.add_arguments(p)
     return p
 
 
@@ -200,12 +203,16 @@ def lesson_main(argv: list[str]) -> int:
     from tui_nn.data import load_dataset
 
     ns = lesson_parser().parse_args(argv)
+    shot = screenshot.request_from(ns)  # a bad --screenshot PATH fails before anything starts
     lesson = find_lesson(ns.lesson)
     config = lesson_configs(lesson, ns.data_dir).start
     fps = 10.0 if ns.fps is None else checked(FPS, ns.fps)
     speed = default_speed(config) if ns.speed is None else checked(SPEED, ns.speed)
     load_dataset(config.dataset)  # bad or missing data: one line, exit 2, before the app
+    threads = threads_from_args(ns)
+    if shot is not None:  # headless: train, save the screen, exit
+        options = {"fps": fps, "low_bandwidth": False, "speed": speed, "threads": threads}
+        return screenshot.take(shot, config, lesson=lesson, **options)
     from tui_nn.ui.launch import run_lesson_app
 
-    threads = threads_from_args(ns)
     return run_lesson_app(config, lesson, fps=fps, speed=speed, threads=threads)

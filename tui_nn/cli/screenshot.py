@@ -64,6 +64,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"the screen's columns x rows (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})",
     )
     group.add_argument(
+        "--screenshot-keys",
+        default=None,
+        metavar="KEYS",
+        help="keys to press once training has stopped, before the screenshot, separated by "
+        "spaces (Textual's names: 'n' the network diagram, 'T right right' two steps of a "
+        "trace, 'question_mark' the help screen)",
+    )
+    group.add_argument(
         "--screenshot-after",
         default=None,
         metavar="SECONDS",
@@ -79,6 +87,7 @@ class ShotRequest:
     kind: str  # "svg" | "text"
     size: tuple[int, int]
     after: float | None  # None: not given (the default depends on the epoch budget)
+    keys: tuple[str, ...] = ()  # pressed before the screenshot is taken
 
     def seconds(self, config: RunConfig) -> float | None:
         """Seconds of training before the screenshot; None: wait for the run to end."""
@@ -91,11 +100,16 @@ def request_from(ns: argparse.Namespace) -> ShotRequest | None:
     """The screenshot asked for on the command line (None: the app as usual); every problem
     with it a one-line UsageError, before anything starts."""
     if ns.screenshot is None:
-        for flag, value in (("size", ns.screenshot_size), ("after", ns.screenshot_after)):
+        given = (
+            ("size", ns.screenshot_size),
+            ("after", ns.screenshot_after),
+            ("keys", ns.screenshot_keys),
+        )
+        for flag, value in given:
             if value is not None:
                 raise UsageError(f"--screenshot-{flag} needs --screenshot PATH")
         return None
-    if ns.sweep is not None:
+    if getattr(ns, "sweep", None) is not None:
         raise UsageError("--screenshot cannot be combined with --sweep (it asks for a choice)")
     path = ns.screenshot
     suffix = Path(path).suffix.lower()
@@ -103,12 +117,42 @@ def request_from(ns: argparse.Namespace) -> ShotRequest | None:
         raise UsageError(
             f"--screenshot: {path!r} must end in .svg (an SVG picture) or .txt (plain text)"
         )
-    resume = ns.resume if isinstance(ns.resume, str) else None
-    reads = {"--data": ns.data, "--test-data": ns.test_data, "--config": ns.config, "--resume": resume}
+    resume = getattr(ns, "resume", None)  # the app's options; `tui-nn lesson` has none of them
+    reads = {
+        "--data": getattr(ns, "data", None),
+        "--test-data": getattr(ns, "test_data", None),
+        "--config": getattr(ns, "config", None),
+        "--resume": resume if isinstance(resume, str) else None,
+    }
     target = check_target("--screenshot", path, "file", reads)
     size = DEFAULT_SIZE if ns.screenshot_size is None else parse_size(ns.screenshot_size)
     after = None if ns.screenshot_after is None else parse_seconds(ns.screenshot_after)
-    return ShotRequest(path, target, KINDS[suffix], size, after)
+    keys = () if ns.screenshot_keys is None else parse_keys(ns.screenshot_keys)
+    return ShotRequest(path, target, KINDS[suffix], size, after, keys)
+
+
+MAX_KEYS = 100
+
+
+def parse_keys(text: str) -> tuple[str, ...]:
+    """Key names as Textual spells them ('n', 'T', 'right', 'space', 'question_mark'),
+    separated by spaces; an unknown name is refused by name."""
+    from textual.keys import Keys, key_to_character
+
+    keys = tuple(text.split())
+    if not keys:
+        raise UsageError("--screenshot-keys: no keys given (e.g. --screenshot-keys 'T right')")
+    if len(keys) > MAX_KEYS:
+        raise UsageError(f"--screenshot-keys: at most {MAX_KEYS} keys, got {len(keys)}")
+    names = {key.value for key in Keys}
+    for key in keys:
+        printable = len(key) == 1 and key.isprintable()
+        if not (printable or key in names or key_to_character(key) is not None):
+            raise UsageError(
+                f"--screenshot-keys: unknown key {key!r}; give one character or a key name "
+                "such as right, left, up, down, enter, escape, space, tab, question_mark"
+            )
+    return keys
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -141,14 +185,16 @@ def take(
     speed: float | None,
     resume: str | bool = False,
     threads: int | None = None,
+    lesson: object = None,
 ) -> int:
-    """Run the app headless, take the screenshot, save it; the exit code."""
+    """Run the app headless (on `lesson`, a Lesson, if given), take the screenshot, save it;
+    the exit code."""
     import tui_nn.ui.link.runs as runs
     from tui_nn.ui.app import create_app
     from tui_nn.ui.link.session import real_sessions
     from tui_nn.ui.screenshots.headless import ShotDriver
 
-    options: dict[str, object] = {}
+    options: dict[str, object] = {} if lesson is None else {"lesson": lesson}
     if resume:
         try:
             saved = runs.load_run(resume)
@@ -158,7 +204,9 @@ def take(
         options = {"history": saved.history, "initial_model": str(saved.path)}
     after = request.seconds(config)
     progress = ShotProgress(sys.stderr, after)
-    driver = ShotDriver(after=after, text=request.kind == "text", progress=progress)
+    driver = ShotDriver(
+        after=after, text=request.kind == "text", progress=progress, keys=request.keys
+    )
     with tempfile.TemporaryDirectory(prefix="tui-nn-shot-") as scratch:
         app = create_app(
             config,

@@ -6,7 +6,8 @@ The app runs headless (Textual's `run(headless=True, size=...)` with an auto-pil
 training and waits until the run ends by itself (`finished`: the epoch budget or early
 stopping; `diverged`), or until `after` seconds of training have passed: then it pauses the
 run, so that every panel shows the same epoch. It asks the trainer for fresh pictures of the
-current view, clears the message toasts (they come and go with timing and would cover the
+current view, presses the keys it was given (`keys`: the network diagram, a step of a trace,
+the help screen) and waits for what they asked of the trainer, clears the message toasts (they come and go with timing and would cover the
 pictures; the status line says how the run ended), lets every panel repaint (`flush_repaint`,
 ignoring the byte budgets that only matter on a real terminal), takes the screen as SVG or
 plain text and exits the app. The app's
@@ -38,6 +39,7 @@ from tui_nn.ui.widgets.draw.throttle import Throttled
 ENDED = ("finished", "diverged")  # the run ended by itself: take the screenshot
 POLL_SECONDS = 0.05  # how often the driver looks (the app's own loop runs meanwhile)
 PICTURE_SECONDS = 10.0  # at most this long for the fresh pictures (the trainer answers at once)
+KEY_SECONDS = 2.0  # after the keys, at most this long for the trainer's answer to them
 
 
 @dataclass
@@ -86,11 +88,16 @@ class ShotDriver:
     """The auto-pilot of a headless app that takes one screenshot (see the module's doc)."""
 
     def __init__(
-        self, after: float | None = 5.0, text: bool = False, progress: Progress | None = None
+        self,
+        after: float | None = 5.0,
+        text: bool = False,
+        progress: Progress | None = None,
+        keys: tuple[str, ...] = (),
     ) -> None:
         self.after = after  # seconds of training before the screenshot; None: until the end
         self.text = text  # plain text instead of SVG
         self.progress = progress
+        self.keys = keys  # pressed once training has stopped, before the screenshot
         self.watch: Watch | None = None
         self.shot = Shot()
         self.app = None  # the app being driven (set by the auto-pilot)
@@ -145,6 +152,8 @@ class ShotDriver:
             app.send(Pause())
             await self._until(lambda: app.last.state != "running")
         pictures = await self._fresh_pictures(app)
+        if self.keys:
+            pictures = await self._press(pilot, app)
         app.clear_notifications()  # a message's toast comes and goes with timing; not shot
         for widget in app.query("*"):
             if isinstance(widget, Throttled):
@@ -159,6 +168,15 @@ class ShotDriver:
             epoch=last.epoch,
             message=last.message,
         )
+
+    async def _press(self, pilot, app) -> bool:  # noqa: ANN001 - a Pilot, a TuiNNApp
+        """Press the keys; wait for the trainer's answer to what they asked (a trace, the
+        diagram's weights: a newer snapshot, at most KEY_SECONDS), then for fresh pictures."""
+        seq = app.last.seq
+        await pilot.press(*self.keys)
+        await self._until(lambda: app.last.seq > seq, limit=KEY_SECONDS)
+        await pilot.pause()
+        return await self._fresh_pictures(app)
 
     async def _fresh_pictures(self, app) -> bool:  # noqa: ANN001 - a TuiNNApp
         """Ask for the pictures of the weights as they are now and wait until they are shown;
