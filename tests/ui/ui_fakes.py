@@ -342,15 +342,15 @@ class FakeSession:
     def _trace(self, cmd: object) -> None:
         """Answered honestly: the trainer's own handler on a real network and real data."""
         runner = self.engine()
-        lr = float(runner.hyper.lr if cmd.lr is None else cmd.lr)
+        lr = tracing.lr_for(runner.trainer, runner.hyper, cmd.lr)
         if isinstance(cmd, TraceSample):
             result = tracing.trace(runner.net, runner.dataset, runner.trainer, lr, cmd)
         else:
-            result = tracing.apply_step(runner.net, runner.dataset, lr, cmd)
+            result = tracing.apply_step(runner.net, runner.dataset, runner.trainer, lr, cmd)
         if result.refused is not None:
             self.message = f"cannot trace: {result.refused}"
         elif result.applied:
-            self.message = tracing.describe_step(result)
+            self.message = tracing.describe_step(result, runner.trainer.step_count)
         self.publish(trace=result)
 
     def engine(self) -> _TraceRunner:

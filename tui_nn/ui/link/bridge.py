@@ -8,7 +8,8 @@ coalesces many snapshots into one repaint — yet no epoch record is ever lost o
 records are accumulated in arrival order until the app takes them.
 
 Fields that the trainer sends only now and then (`data`, `grid`, `saved_path`, `inspection`,
-`trace`, `weights`) survive coalescing too: the newest non-empty value is kept until taken.
+`trace`, `weights`, `maps`, `frames`, `cell`) survive coalescing too: the newest non-empty value is
+kept until taken.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from textual.message import Message
 from tui_nn.engine.types import EpochRecord
 from tui_nn.session.protocol.answers import LostAnswers
 from tui_nn.session.protocol.messages import (
+    CellContents,
     DataSummary,
     DecisionGrid,
     Inspection,
     NetworkView,
+    NeuronMaps,
     PanelData,
     Snapshot,
     TraceResult,
@@ -48,6 +51,9 @@ class Update:
     saved_path: str | None = None
     weights: tuple | None = None  # ((W, b), ...) with the network_view sent alongside
     network_view: NetworkView | None = None
+    maps: NeuronMaps | None = None  # a layer's neuron maps
+    frames: tuple[int, ...] | None = None  # the epochs the trainer can replay
+    cell: CellContents | None = None  # a confusion-matrix cell's test samples
     new_run: bool = False  # a new run began: `records` is its whole history (clear the plots)
     coalesced: int = 1  # how many snapshots this update stands for
 
@@ -113,9 +119,15 @@ class SnapshotBridge:
             pending.records.extend(snap.records)
         if snap.data is not None:
             pending.data = snap.data
-            pending.grid = pending.panel = None  # pictures of the old data must not outlive it
+            pending.grid = pending.panel = pending.maps = None  # no pictures of the old data
         if snap.grid is not None:
             pending.grid = snap.grid
+        if snap.maps is not None:
+            pending.maps = snap.maps
+        if snap.frames is not None:
+            pending.frames = snap.frames
+        if snap.cell is not None:
+            pending.cell = snap.cell
         if snap.panel is not None:
             pending.panel = snap.panel
         if snap.inspection is not None:
