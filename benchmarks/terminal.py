@@ -12,6 +12,7 @@ new legend text reaches the terminal. The same again with `--low-bandwidth`.
     python benchmarks/terminal.py --view fit      # with the fit plot on screen (quadratic)
     python benchmarks/terminal.py --view all --seconds 8 --presses 10 --only default
     python benchmarks/terminal.py --diagram --only default   # the network diagram shown (n)
+    python benchmarks/terminal.py --view maps --only default  # the neuron maps (V) shown
 
 Goals (issue 3): <= 30 KB/s by default, <= 8 KB/s with --low-bandwidth, latency p95 <= 50 ms.
 `--demo` runs a small app holding just the four drawing widgets fed with synthetic snapshots at
@@ -46,6 +47,7 @@ VIEWS = {
     "fit": ("quadratic", b""),
     "confusion": ("digits", b""),
     "samples": ("digits", b"V"),
+    "maps": ("circle", b"V"),  # issue 26: a neuron's map, large, from the trainer's maps
 }
 GOAL_P95_MS = 50.0
 GOAL_THROUGHPUT = 0.9  # of headless

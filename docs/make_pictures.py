@@ -53,6 +53,27 @@ PICTURES: dict[str, tuple[str, ...]] = {
     "lesson": ("lesson", "xor", "--screenshot-after", "3"),
     # the help screen, generated from the bindings like docs/keys.md
     "help": ("--epochs", "1", *FAST, "--screenshot-keys", "question_mark"),
+    # the playground (docs/playground.md): feature inputs on the circle, no hidden layer
+    "playground-features-120x40": (
+        *("--dataset", "circle", "--hidden", "", "--features", "x1,x2,x1^2,x2^2"),
+        *("--epochs", "60", *FAST, "--screenshot-keys", "home"),
+    ),
+    # three classes of the spiral, shaded by the winner's probability
+    "playground-three-classes-120x40": (
+        *("--dataset", "spiral", "--classes", "3", "--samples", "1000", "--hidden", "32,32"),
+        *("--activation", "relu", "--optimizer", "adam", "--lr", "0.01", "--epochs", "200"),
+        *FAST,
+    ),
+    # a hidden neuron's map over the plane, with its formula
+    "playground-neuron-maps-120x40": (
+        *("--dataset", "circle", "--hidden", "4", "--lr", "0.1", "--epochs", "150", *FAST),
+        *("--screenshot-keys", "V"),
+    ),
+    # trace mode with Adam: the update step of the run's own optimizer
+    "playground-adam-trace-120x40": (
+        *("--dataset", "xor", "--hidden", "2", "--optimizer", "adam", "--lr", "0.01"),
+        *("--epochs", "20", *FAST, "--screenshot-keys", "T" + " right" * 8),
+    ),
 }
 
 

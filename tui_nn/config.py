@@ -272,6 +272,7 @@ def _json_typed(rule: Rule, value: Any) -> Any:
         "sizes": isinstance(value, list) and all(
             isinstance(v, int) and not isinstance(v, bool) for v in value
         ),
+        "names": isinstance(value, list) and all(isinstance(v, str) for v in value),
         "columns": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }.get(rule.kind, isinstance(value, str))
     if not ok:

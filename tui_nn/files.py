@@ -85,6 +85,7 @@ class LoadedModel:
     input_scale: float = 1.0  # what the training data's X was multiplied by (images: 1/255)
     feature_names: tuple[str, ...] | None = None
     dataset_name: str | None = None
+    features: tuple[str, ...] | None = None  # feature inputs computed from the two raw inputs
     elapsed: float | None = None  # seconds the run had trained when saved (None: not stored)
 
 
@@ -116,6 +117,7 @@ def save_model(
         "input_scale": 1.0,
         "dataset_name": config.dataset.name,
         "target_normalization": None,
+        "features": None,
         "elapsed": None if elapsed is None else float(elapsed),
     }
     if dataset is not None:
@@ -127,6 +129,7 @@ def save_model(
             input_scale=float(dataset.input_scale),
             dataset_name=dataset.name,
             target_normalization=getattr(dataset, "target_normalization", None),
+            features=_list_or_none(getattr(dataset, "features", None)),
         )
     dtype = np.dtype(spec.dtype)
     arrays: dict[str, np.ndarray] = {}
@@ -160,6 +163,7 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
             params = _read_params(path, entries, spec)
             history = _read_history(path, entries)
         checked = check_meta(path, meta, spec.n_inputs, spec.output.units)
+        checked["features"] = _features(path, meta.get("features"), spec.n_inputs)
         elapsed = _elapsed(path, meta.get("elapsed"))
     except MetaError as exc:
         raise ModelFileError(str(exc)) from None
@@ -190,6 +194,26 @@ def _elapsed(path: Path, value: Any) -> float | None:
 
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _features(path: Path, value: Any, n_inputs: int) -> tuple[str, ...] | None:
+    """The model's feature inputs: known names, one per network input (data/features.py)."""
+    from tui_nn.data.features import FEATURES
+
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise MetaError(f"{path}: bad 'features' {value!r} (a list of feature names)")
+    unknown = [v for v in value if v not in FEATURES]
+    if unknown:
+        raise MetaError(
+            f"{path}: unknown feature {unknown[0]!r} (one of: {', '.join(FEATURES)})"
+        )
+    if len(value) != n_inputs or len(set(value)) != len(value):
+        raise MetaError(
+            f"{path}: 'features' names {len(value)} inputs; the network has {n_inputs}"
+        )
+    return tuple(value)
 
 
 def _check_magic(path: Path) -> None:

@@ -12,7 +12,9 @@ a `nan` loss or an "unexpected" error.
     target_normalization   regression only: {"shift": [n_outputs], "scale": [n_outputs > 0]};
                            the network's outputs are in standard units, y = out * scale + shift
     class_names            classification: one name per class
-    feature_names          one name per input
+    feature_names          one name per input (with feature inputs: per raw input, 2)
+    features               feature inputs (their own check is in files.py): the network's
+                           inputs are these, computed from the 2 raw inputs
     task                   "classification" | "regression" | null
     input_scale            a finite number > 0 (images: 1/255)
 """
@@ -42,6 +44,8 @@ def check_meta(path: Path, meta: dict[str, Any], n_inputs: int, n_outputs: int) 
     task = meta.get("task")
     if task is not None and task not in TASKS:
         raise MetaError(f"{path}: bad 'task' {task!r} (one of: {', '.join(TASKS)}, or null)")
+    if meta.get("features") is not None:  # feature inputs: normalised are the 2 raw inputs
+        n_inputs = 2
     return {
         "normalization": _scaling(path, meta.get("normalization"), "normalization", n_inputs),
         "target_normalization": _scaling(

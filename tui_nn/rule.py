@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-RuleKind = Literal["number", "whole", "name", "text", "path", "sizes", "columns"]
+RuleKind = Literal["number", "whole", "name", "names", "text", "path", "sizes", "columns"]
 Group = Literal["data", "network", "training", "files", "app"]
 Target = Literal["hyper", "dataset", "run", "none"]  # where the value goes in a RunConfig
 
@@ -48,7 +48,7 @@ class Rule:
     none_words: tuple[str, ...] = ()  # text that means None ("full", "none")
     editor: tuple[float, float] | None = None  # the app's field offers only this range
     item: Rule | None = None  # kind "sizes": the rule of each size
-    max_items: int = 0  # kind "sizes": at most this many (0: no limit)
+    max_items: int = 0  # kinds "sizes", "names": at most this many (0: no limit)
     per_layer: bool = False  # kind "name": or one name per hidden layer ("tanh,relu", a list)
 
     @property
@@ -68,6 +68,10 @@ class Rule:
             return "one of: " + ", ".join(self.allowed()) + " (or one per hidden layer: a,b)"
         if self.kind == "name":
             return "one of: " + names_text(self.allowed())
+        if self.kind == "names":
+            if self.names is None:
+                return "comma-separated names"
+            return "comma-separated names from: " + ", ".join(self.allowed())
         if self.kind in ("text", "path"):
             return "a path" if self.kind == "path" else "text"
         if self.kind == "columns":
@@ -115,6 +119,8 @@ class Rule:
             return self._per_layer(value)
         if self.kind == "name":
             return self._name(value)
+        if self.kind == "names":
+            return self._names(value)
         if self.kind == "sizes":
             return _sizes(value, self)
         if self.kind == "columns":
@@ -165,6 +171,30 @@ class Rule:
         if text not in allowed:
             raise RuleError(f"unknown {self.noun} {value!r}; choose one of: {names_text(allowed)}")
         return text
+
+    def _names(self, value: Any) -> tuple[str, ...]:
+        """Kind "names": a list or comma-separated text of names, each at most once. With
+        `names`, each must be allowed (spaces inside a name ignored) and they come back in the
+        order `allowed()` lists them; without, any names, in the order given."""
+        if isinstance(value, list | tuple):
+            items = [as_text(v) for v in value]
+        else:
+            items = [p.strip() for p in as_text(value).split(",") if p.strip()]
+        chosen: list[str] = []
+        for item in items:
+            name = self._name("".join(item.split())) if self.names is not None else item
+            if name in chosen:
+                raise RuleError(f"{name!r} is given twice")
+            chosen.append(name)
+        if not chosen:
+            what = f"; choose from: {', '.join(self.allowed())}" if self.names else ""
+            raise RuleError(f"must name at least one{what}")
+        if self.max_items and len(chosen) > self.max_items:
+            raise RuleError(f"at most {self.max_items} names, got {len(chosen)}")
+        if self.names is None:
+            return tuple(chosen)
+        order = list(self.allowed())
+        return tuple(sorted(chosen, key=order.index))
 
 
 def names_text(names: tuple[str, ...]) -> str:

@@ -130,3 +130,26 @@ def test_the_docs_example_is_the_real_output(cli):
     result = cli(*XOR, "--sample", "0")
     assert result.code == 0
     assert result.out == example
+
+
+def test_the_step_is_the_runs_optimizer_in_text_and_json(cli):
+    args = (*XOR, "--sample", "2", "--optimizer", "adam", "--l2", "0.01")
+    d = _json(cli, *args)
+    assert d["optimizer"]["name"] == "adam" and d["optimizer"]["t"] == 1
+    assert d["optimizer"]["l2"] == 0.01 and d["optimizer"]["fresh"] is True
+    for layer, upd in zip(d["layers"], d["updated"]):
+        step = layer["step"]["W"]
+        assert step["before"]["m"] == [[0.0] * len(row) for row in layer["W"]]
+        np.testing.assert_array_equal(np.float32(upd["W"]), np.float32(step["new"]))
+        assert step["new"] != step["sgd"]  # Adam's first step is not plain SGD's
+    text = cli(*args).out
+    assert "one step of adam (its first) with learning rate α = 0.03, L2 0.01" in text
+    assert "Update, layer 1 (adam)" in text and "plain SGD would give" in text
+
+
+def test_a_regression_is_traced_in_its_units_too(cli, tmp_path):
+    data = tmp_path / "h.csv"
+    data.write_text("area,price\n" + "".join(f"{50 + i},{100000 + 900 * i}\n" for i in range(30)))
+    out = cli("trace", "--data", data, "--hidden", "2", "--sample", "1").out
+    assert "in the target's units" in out
+    assert any(line.strip().startswith("price = ") for line in out.splitlines())

@@ -30,7 +30,8 @@ def test_shapes_and_dtypes(name):
     X, y = generate(name, n=301, noise=0.2)
     assert X.shape == (301, toy.n_inputs) and X.dtype == np.float32
     if toy.task == "classification":
-        assert y.shape == (301,) and y.dtype == np.int64 and set(np.unique(y)) == {0, 1}
+        classes = set(range(toy.classes or 2))
+        assert y.shape == (301,) and y.dtype == np.int64 and set(np.unique(y)) == classes
     else:
         assert y.shape == (301, 1) and y.dtype == np.float32
     assert np.isfinite(X).all() and np.isfinite(y).all()
@@ -116,7 +117,8 @@ def test_load_dataset_splits_and_records_defaults(name):
     assert len(ds.X_train) + len(ds.X_test) == toy.samples
     assert len(ds.X_test) == pytest.approx(toy.samples * 0.25, abs=1)
     assert ds.spec.samples == toy.samples and ds.spec.noise == toy.noise
-    assert ds.n_inputs == toy.n_inputs and ds.task == toy.task and ds.n_outputs == 1
+    outputs = 1 if (toy.classes or 2) == 2 else toy.classes
+    assert ds.n_inputs == toy.n_inputs and ds.task == toy.task and ds.n_outputs == outputs
     assert ds.normalization["kind"] == "none" and ds.input_scale == 1.0
     td = train_data(ds)
     assert td.task == toy.task and td.X_train is ds.X_train

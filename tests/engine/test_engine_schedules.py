@@ -88,3 +88,23 @@ def test_trainer_steps_with_the_scheduled_rate(monkeypatch):
 def test_bad_schedules_are_refused(change, words):
     with pytest.raises(SpecError, match=words):
         _trainer(HyperParams(lr=0.1, **change))
+
+
+def test_a_schedule_that_ends_stops_and_says_so():
+    import numpy as np
+
+    from tui_nn.engine import LayerSpec, Network, NetworkSpec, Trainer
+    from tui_nn.engine.types import HyperParams, TrainData
+
+    X = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.int64)
+    net = Network.from_spec(NetworkSpec(2, (LayerSpec(3, "tanh"),)))
+    hyper = HyperParams(lr=0.1, lr_schedule="cosine", lr_step=5, batch_size=None)
+    trainer = Trainer(net, TrainData(X, y, X, y), hyper)
+    steps = list(trainer.run(max_steps=100))
+    assert len(steps) == 5 and trainer.finished
+    assert "cosine schedule brought the learning rate to 0 after epoch 5" in trainer.stop_reason
+    settled = Trainer(Network.from_spec(net.spec), TrainData(X, y, X, y),
+                      HyperParams(lr=0.1, lr_schedule="cosine", lr_step=5, lr_min=0.01,
+                                  batch_size=None))  # fmt: skip
+    assert len(list(settled.run(max_steps=12))) == 12 and not settled.finished  # it settles

@@ -180,3 +180,31 @@ def test_the_same_spec_changes_nothing():
     trainer.set_architecture(trainer.net.spec)
     np.testing.assert_array_equal(trainer.net.forward(X), before)
     np.testing.assert_array_equal(trainer.optimizer.state[0]["v"], velocity)
+
+
+def test_inputs_switched_on_and_off_keep_the_other_weights():
+    from tui_nn.engine import surgery
+    from tui_nn.engine.optimizers import OPTIMIZERS
+
+    net = Network.from_spec(NetworkSpec(3, (LayerSpec(4, "tanh"),), seed=2))
+    opt = OPTIMIZERS["adam"]()
+    opt.step([net.flat_params], [np.ones_like(net.flat_params)], 0.01)
+    W, W2 = net.layers[0].W.copy(), net.layers[1].W.copy()
+    m = net.split(opt.state[0]["m"])[0].copy()
+    surgery.remap_inputs(net, opt, [2, -1, 0])  # input 1 goes, a new one between
+    assert net.n_inputs == 3 and net.spec.n_inputs == 3
+    np.testing.assert_array_equal(net.layers[0].W[:, 0], W[:, 2])
+    np.testing.assert_array_equal(net.layers[0].W[:, 2], W[:, 0])
+    assert not net.layers[0].W[:, 1].any()  # the new input: zero weights
+    np.testing.assert_array_equal(net.layers[1].W, W2)
+    m_new = net.split(opt.state[0]["m"])[0]
+    np.testing.assert_array_equal(m_new[:, 0], m[:, 2])
+    assert not m_new[:, 1].any()
+    x = np.array([[0.5, 9.0, -1.0]], dtype=np.float32)  # the new input changes nothing yet
+    old = Network.from_params(NetworkSpec(3, (LayerSpec(4, "tanh"),)), [(W, net.layers[0].b),
+                              (W2, net.layers[1].b)])  # fmt: skip
+    np.testing.assert_allclose(net.forward(x), old.forward(np.array([[-1.0, 0.0, 0.5]])), rtol=1e-6)
+    surgery.remap_inputs(net, opt, [0])
+    assert net.n_inputs == 1
+    with pytest.raises(SpecError):
+        surgery.remap_inputs(net, opt, [3])

@@ -390,3 +390,44 @@ def test_a_regression_target_refuses_a_classification_head_and_keeps_the_network
     check_task_head("regression", "mse", "tanh")  # not a probability output
     with pytest.raises(SpecError, match="column 'y' of f.csv"):
         check_task_head("regression", "cce", "softmax", "column 'y' of f.csv")
+
+
+def test_edit_data_keeps_the_run_going():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.int64)
+    net = Network.from_spec(NetworkSpec(2, (LayerSpec(3, "tanh"),)))
+    trainer = Trainer(net, TrainData(X, y, X[:10], y[:10]), HyperParams(optimizer="adam"))
+    for _ in range(6):
+        trainer.step()
+    epoch, steps, t = trainer.epoch, trainer.step_count, trainer.optimizer.t
+    more = np.concatenate([X, [[3.0, 3.0]]]).astype(np.float32)
+    trainer.edit_data(TrainData(more, np.append(y, 1), X[:10], y[:10]))
+    assert (trainer.epoch, trainer.step_count, trainer.optimizer.t) == (epoch, steps, t)
+    assert len(trainer.batches) == 41 and len(trainer.history) == epoch
+    done = trainer.epoch
+    while trainer.epoch == done:
+        trainer.step()
+    assert trainer.history[-1].epoch == done + 1  # the epoch in progress ended, recorded
+    fewer = more[:5]
+    trainer.edit_data(TrainData(fewer, np.append(y, 1)[:5], X[:10], y[:10]))
+    for _ in range(3):
+        trainer.step()  # positions past the end of the smaller set are not a problem
+
+
+def test_layer_outputs_are_every_layers_activations():
+    from tui_nn.engine.evaluation import layer_outputs
+
+    net = Network.from_spec(NetworkSpec(2, (LayerSpec(5, "relu"), LayerSpec(3, "tanh")),
+                                        LayerSpec(1, "sigmoid"), dtype="float64"))  # fmt: skip
+    X = np.random.default_rng(1).normal(size=(2500, 2))
+    outs = layer_outputs(net, X)
+    assert [o.shape for o in outs] == [(2500, 5), (2500, 3), (2500, 1)]
+    a = X
+    for (W, b), layer, out in zip(net.get_params(), net.layers, outs):
+        z = a @ W.T + b
+        a = {"relu": np.maximum(z, 0), "tanh": np.tanh(z)}.get(layer.activation)
+        if a is None:
+            a = 1 / (1 + np.exp(-z))
+        np.testing.assert_allclose(out, a, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(outs[-1], net.forward(X), rtol=1e-12)

@@ -185,6 +185,31 @@ def test_unknown_commands_are_refused_and_named(runner):
     assert refused(runner, "not a command") == "unknown command str"
 
 
+def test_the_playgrounds_commands_answer_with_the_data_in_force(runner):
+    from tui_nn.session.protocol.messages import (
+        AddPoint,
+        CellContents,
+        CellSamples,
+        RemovePoint,
+        SetFeatures,
+        SetPlane,
+    )
+
+    spec = accepted(runner, AddPoint(0.5, 0.5, 1))
+    assert isinstance(spec, DatasetSpec) and spec.edits == (("add", 0.5, 0.5, 1.0),)
+    assert "needs a class 0..1" in refused(runner, AddPoint(0.0, 0.0, 7))
+    assert len(accepted(runner, RemovePoint(0.5, 0.5)).edits) == 2
+    assert accepted(runner, SetPlane(None)).plane is None  # xor's plane is its own inputs
+    assert "not an input" in refused(runner, SetPlane(("a", "b")))
+    spec = accepted(runner, SetFeatures(("x1", "x1^2")))
+    assert spec.features == ("x1", "x1^2") and runner.net.n_inputs == 2
+    assert "unknown feature 'x9'" in refused(runner, SetFeatures(("x9",)))
+    assert "no feature inputs" in refused(runner, SetPlane(None))
+    cell = accepted(runner, CellSamples(0, 0))
+    assert isinstance(cell, CellContents) and cell.count >= len(cell.indices)
+    assert "the classes are 0..1" in refused(runner, CellSamples(5, 0))
+
+
 def test_every_command_has_a_test_here():
     """A new command gets its accepted and refused case above."""
     names = {c.__name__ for c in typing.get_args(Command)} - {"Stop"}

@@ -76,7 +76,9 @@ def test_apply_takes_the_step_and_answers_with_the_new_trace(runner):
         np.testing.assert_array_equal(layer.W, t_old.W - np.float32(0.5) * t_old.dW)
         np.testing.assert_array_equal(t_new.W, layer.W)
     assert snap.weights is not None and snap.grid is not None  # the boundary is redrawn
-    assert runner.trainer.step_count == steps  # not a training step
+    assert runner.trainer.step_count == steps + 1  # a training step of batch one
+    assert runner.trainer.samples_seen == 1
+    assert "one sgd step on train sample 2 (step 1)" in snap.message
     assert "cost went from" in snap.message
     assert res.trace.loss < res.loss_before
 
@@ -127,3 +129,22 @@ def test_through_the_trainer_process():
         assert applied.trace.loss_before == pytest.approx(res.trace.loss, rel=1e-6)
     finally:
         session.close()
+
+
+def test_apply_uses_the_runs_optimizer_and_moves_its_state(runner):
+    from tui_nn.engine.types import HyperParams
+    from tui_nn.session.protocol.messages import SetHyper
+
+    runner.apply(SetHyper(HyperParams(optimizer="adam", lr=0.01, l2=0.01)))
+    runner.trainer.step()
+    t = runner.trainer.optimizer.t
+    runner.apply(TraceSample(index=3))
+    shown = runner.snapshot().trace.trace
+    assert shown.optimizer.name == "adam" and shown.optimizer.t == t + 1
+    assert shown.optimizer.l2 == 0.01
+    runner.apply(ApplyTraceStep(index=3))
+    assert runner.trainer.optimizer.t == t + 1
+    for layer, traced in zip(runner.net.layers, shown.layers):
+        np.testing.assert_array_equal(layer.W, traced.W_new)  # Adam's step, not SGD's
+        assert not np.array_equal(traced.W_new, traced.step_W.sgd)
+    assert "one adam step" in runner.snapshot().message

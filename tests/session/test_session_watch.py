@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from dataclasses import replace
 
 import pytest
 from session_helpers import WAIT, Collector, make_config
@@ -69,6 +70,11 @@ def test_views_are_merged_for_everyone_led_by_the_editing_app():
     assert merged.grid_interval == 0.5 and merged.weights_interval == 0.25  # the most eager
     assert merged_view([(viewer, True)]) == viewer  # alone, a viewer's view is its own
     assert merged_view([]) is None
+    # neuron maps (issue 26): the editing app's layer, else a viewer's; replay is the editor's
+    maps = merged_view([(teacher, False), (replace(viewer, maps=1, replay=3), True)])
+    assert maps.maps == 1 and maps.replay is None
+    both = merged_view([(replace(teacher, maps=0), False), (replace(viewer, maps=1), True)])
+    assert both.maps == 0
 
 
 @pytest.fixture

@@ -56,9 +56,10 @@ def test_a_panel_title_takes_the_longest_form_that_fits():
 
 def test_each_kind_of_data_gets_the_views_that_make_sense():
     plane = np.zeros((3, 2), dtype=np.float32)
-    assert views_for(summary("circle", "classification", 2, plane)) == ("boundary",)
-    assert views_for(summary("plane", "regression", 2, plane)) == ("boundary",)
-    assert views_for(summary("quadratic", "regression", 1, plane)) == ("fit",)
+    # issue 26: every picture of the plane (or of x) has its neuron maps too
+    assert views_for(summary("circle", "classification", 2, plane)) == ("boundary", "maps")
+    assert views_for(summary("plane", "regression", 2, plane)) == ("boundary", "maps")
+    assert views_for(summary("quadratic", "regression", 1, plane)) == ("fit", "maps")
     assert views_for(summary("csv", "classification", 5)) == ("confusion",)
     assert views_for(summary("digits", "classification", 64)) == ("confusion", "samples")
     assert views_for(summary("csv", "regression", 3)) == ()
@@ -90,9 +91,12 @@ async def test_the_fit_plot_shows_points_and_the_curve_on_quadratic(tmp_path):
         x0, x1, y0, y1 = fit.box()
         curve_y = fit.curve[1]
         assert y0 <= curve_y.min() and curve_y.max() <= y1  # the range never cuts the curve
-        await pilot.press("V")  # the only view: said so
+        await pilot.press("V")  # the neuron maps against x (issue 26), then the fit again
         await pilot.pause()
-        assert "only view" in app.message_shown.text
+        assert app.message_shown.text == "view: neuron maps" and app.views.view == "maps"
+        await pilot.press("V")
+        await pilot.pause()
+        assert app.views.view == "fit"
 
 
 @pytest.mark.slow
@@ -132,11 +136,15 @@ async def test_the_confusion_matrix_and_sample_strip_on_digits(tmp_path):
         rows = [row.text for row in rows if row is not None]
         # the title drops words to fit the panel, never a number: "predicted: 3 of 16 wrong ..."
         assert len(rows[0].rstrip()) <= strip.size.width and rows[0].rstrip().endswith("))")
-        wrong = int(np.sum(p.image_predicted[:16] != p.image_true[:16]))
+        # the mistakes come first (issue 26): the 16 shown hold as many of them as there are
+        wrong = min(16, int(np.sum(p.image_predicted != p.image_true)))
         assert f"{wrong} of 16 wrong" in rows[0] or f"{wrong}/16 wrong" in rows[0]
-        names = [str(int(c)) for c in p.image_predicted]
+        order = [i for i in range(len(p.image_true)) if p.image_predicted[i] != p.image_true[i]]
+        order += [i for i in range(len(p.image_true)) if p.image_predicted[i] == p.image_true[i]]
+        first = str(int(p.image_predicted[order[0]]))
         label_rows = [r for r in rows[1:] if r.strip() and r.strip()[0] in "0123456789✗"]
-        assert label_rows and label_rows[0].split()[0].lstrip("✗").startswith(names[0])
+        assert label_rows and label_rows[0].split()[0].lstrip("✗").startswith(first)
+        assert label_rows[0].split()[0].startswith("✗") == bool(wrong)
         await pilot.press("V")
         await wait_for(pilot, lambda: matrix.display, "back to the matrix")
 

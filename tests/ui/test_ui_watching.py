@@ -44,6 +44,7 @@ async def test_a_watching_app_refuses_what_would_change_the_run(tmp_path):
         for kind in (Start, Pause, Step, Reset, SetHyper, SetSpeed, Fork, Save, Stop):
             assert not session.sent(kind), kind  # nothing of it left the app
         views = len(session.sent(SetView))
+        await pilot.press("escape")  # Enter stays on the field: leave it first
         await pilot.press("n")  # the network diagram: a view, allowed
         await wait_for(pilot, lambda: len(session.sent(SetView)) > views, "the diagram's view")
         assert session.sent(SetView)[-1].weights

@@ -7,7 +7,9 @@ as the attribute `tui_nn.cli.main` once imported).
 Ctrl-C at any moment is a clean exit 130, never a `KeyboardInterrupt` traceback: while the
 command's modules are imported (NumPy and the rest, a few tenths of a second) SIGINT is held
 back and delivered right after, where it is handled; `dispatch.run` handles it while the
-command runs. (Only the interpreter's own start, before this module runs, is out of reach.)
+command runs. (Only the interpreter's own start, before this module runs, and its end, after the command
+has finished, are out of reach: there a Ctrl-C ends the process as the signal ends any
+program, which a shell reports as 130.)
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import numpy as np
 
 from tui_nn.cli.options import UsageError, add_options, check_values, config_from_values
 from tui_nn.cli.parser import make_parser
+from tui_nn.data.features import expand
 from tui_nn.data.normalize import unstandardize
 from tui_nn.data.rules import CSV_FORMAT
 
@@ -75,7 +76,8 @@ def main(argv: list[str]) -> int:
         new_data = "dataset" in values and values["dataset"] != model.config.dataset.name
         split = ns.split or ("all" if new_data else "test")
         spec = config_from_values(values, base=model.config).dataset
-        dataset = load_dataset(replace(spec, normalize="none"))  # raw; the model's transform
+        # raw: the model's transform, then its feature inputs
+        dataset = load_dataset(replace(spec, normalize="none", features=None))
         name = dataset.name
         if spec.test_data and split == "test":
             name = f"{Path(spec.test_data).name} (the test file of {dataset.name})"
@@ -91,6 +93,8 @@ def main(argv: list[str]) -> int:
                 "or you asked for none); evaluate --split all, or new data with --data FILE.csv"
             )
         X, scale = model_inputs(X, dataset, model)
+        if model.features is not None and X.shape[1] == 2:
+            X = expand(X, model.features)
         if model.spec.n_inputs != X.shape[1]:
             raise UsageError(
                 f"the data has {X.shape[1]} inputs but the model takes {model.spec.n_inputs}"
@@ -147,7 +151,7 @@ def read_new_csv(values: dict[str, Any], model: Any) -> tuple[np.ndarray, np.nda
     )
     if features.y is None:
         raise UsageError(f"--data: {values['data']} has no target column to evaluate against")
-    return features.X, features.y, 1.0
+    return expand(features.X, model.features), features.y, 1.0
 
 
 def pick_split(dataset: Any, split: str) -> tuple[np.ndarray, np.ndarray]:

@@ -86,4 +86,7 @@ def as_json(model: Any) -> dict[str, Any]:
         "target_rule": "y = output * scale + shift (null: the outputs are the values)",
         "class_names": list(model.class_names) if model.class_names else None,
         "feature_names": list(model.feature_names) if model.feature_names else None,
+        "features": list(model.features) if model.features else None,
+        "features_rule": "null: the normalised inputs are the network's; else the network's "
+        "inputs are these features of the normalised x1, x2 (x1^2 = x1 * x1, sin(x1), ...)",
     }

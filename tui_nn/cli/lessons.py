@@ -3,7 +3,8 @@
 A lesson's [config] and [solution] tables are read by the loader of `tui-nn train --config`
 (`options.table_values`), so a bad key or value gets the same one-line message, naming the
 lesson file. `lessons check` trains each reference solution with `tui-nn train`'s code
-(`HeadlessRun`) and stops at the first epoch where the goal holds.
+(`HeadlessRun`) and stops at the first epoch where the goal holds; then it walks the steps
+the lesson's text tells a student to take (`lesson_steps.py`): they must reach the goal too.
 """
 
 from __future__ import annotations
@@ -142,13 +143,19 @@ def check_lesson(lesson: Lesson, data_dir: str | None = None) -> tuple[str, str]
     run.run()
     seconds = time.perf_counter() - start
     goal = lesson.goal
-    if run.reached is not None:
-        shown = ", ".join(c.describe(run.values) for c in goal.conditions)
-        return "passed", f"goal reached at epoch {run.reached} ({shown}) in {seconds:.2f} s"
-    failing = goal.failing(run.values) or goal.conditions
-    shown = ", ".join(c.describe(run.values) for c in failing)
-    why = f"{run.outcome} ({run.reason})" if run.reason else run.outcome
-    return "failed", f"{why} after {run.trainer.epoch} epochs; not met: {shown}"
+    if run.reached is None:
+        failing = goal.failing(run.values) or goal.conditions
+        shown = ", ".join(c.describe(run.values) for c in failing)
+        why = f"{run.outcome} ({run.reason})" if run.reason else run.outcome
+        return "failed", f"{why} after {run.trainer.epoch} epochs; not met: {shown}"
+    shown = ", ".join(c.describe(run.values) for c in goal.conditions)
+    text = f"goal reached at epoch {run.reached} ({shown}) in {seconds:.2f} s"
+    if not lesson.steps:
+        return "passed", text
+    from tui_nn.cli.lesson_steps import walk_steps
+
+    reached, walked = walk_steps(lesson, configs.start)
+    return ("passed" if reached else "failed"), f"{text}; the text's steps: {walked}"
 
 
 def check_lessons(lessons: list[Lesson], data_dir: str | None, threads: int | None = None) -> int:

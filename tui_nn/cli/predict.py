@@ -27,8 +27,9 @@ examples:
 The columns are the model's inputs (matched by header name), `prediction`, and for a
 classifier `p_<class>` for every class. The file is read as the model's training file was
 (--header, --ignore, --encoding, --thousands, as the model records them; give one to read
-this file otherwise). `tui-nn export MODEL.npz --format pytorch` writes a script that prints
-the same CSV with PyTorch.
+this file otherwise). A model trained on feature inputs (--features x1^2,...) reads the raw
+x1, x2 and computes its features itself. `tui-nn export MODEL.npz --format pytorch` writes a
+script that prints the same CSV with PyTorch.
 """
 
 
@@ -55,7 +56,7 @@ def main(argv: list[str]) -> int:
     given = check_values({k: getattr(ns, k) for k in CSV_FORMAT}, lambda opt: f"--{opt.name}")
     options = model_csv_options(model.config.dataset, given)
     inputs = read_model_inputs(
-        ns.data, model.normalization, model.spec.n_inputs, options, dtype=model.spec.dtype
+        ns.data, model.normalization, raw_inputs(model), options, dtype=model.spec.dtype
     )
     header, rows = prediction_rows(model, inputs)
     text = to_csv(header, rows)
@@ -73,11 +74,12 @@ def fmt(x: float) -> str:
 
 
 def prediction_rows(model: Any, inputs: Any) -> tuple[list[str], list[list[str]]]:
+    from tui_nn.data.features import expand
     from tui_nn.data.normalize import unstandardize
     from tui_nn.engine.network import Network
 
     net = Network.from_params(model.spec, model.params)
-    out = np.asarray(net.forward(inputs.X), dtype=np.float64)
+    out = np.asarray(net.forward(expand(inputs.X, model.features)), dtype=np.float64)
     names = list(inputs.names)
     cells = inputs.cells
     if not is_classifier(model):
@@ -97,6 +99,11 @@ def prediction_rows(model: Any, inputs: Any) -> tuple[list[str], list[list[str]]
         c + [classes[k]] + [fmt(p) for p in ps] for c, k, ps in zip(cells, picked, probs)
     ]
     return names + ["prediction"] + [f"p_{name}" for name in classes], rows
+
+
+def raw_inputs(model: Any) -> int:
+    """Columns the model reads from a file: its inputs, or the two its features come from."""
+    return 2 if getattr(model, "features", None) else model.spec.n_inputs
 
 
 def is_classifier(model: Any) -> bool:

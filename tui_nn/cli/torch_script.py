@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from tui_nn.data.csvdialect import canonical_encoding
+from tui_nn.data.features import FEATURES
 
 TORCH_ACTIVATIONS = {
     "identity": "torch.nn.Identity()",
@@ -42,6 +43,13 @@ def _array(a: np.ndarray) -> dict[str, Any]:
     }
 
 
+def _expansions(features: tuple[str, ...] | None) -> list[list[str]] | None:
+    """[name, torch expression of x1 and x2] per feature input, or None."""
+    if not features:
+        return None
+    return [[name, FEATURES[name].torch] for name in features]
+
+
 def script(model: Any, source: str, is_classifier: bool) -> str:
     layers = [*model.spec.hidden, model.spec.output]
     missing = [lay.activation for lay in layers if lay.activation not in TORCH_ACTIVATIONS]
@@ -55,7 +63,8 @@ def script(model: Any, source: str, is_classifier: bool) -> str:
         "dtype": model.spec.dtype,
         "activations": [lay.activation for lay in layers],
         "features": (norm or {}).get("features") or list(model.feature_names or []) or None,
-        "n_inputs": model.spec.n_inputs,
+        "n_inputs": 2 if model.features else model.spec.n_inputs,
+        "expand": _expansions(model.features),
         "shift": None if norm is None else norm["shift"],
         "scale": None if norm is None else norm["scale"],
         "target": model.target_normalization,
@@ -73,8 +82,14 @@ def script(model: Any, source: str, is_classifier: bool) -> str:
         f"torch.nn.Linear({lay_in}, {lay.units}), {TORCH_ACTIVATIONS[lay.activation]}"
         for lay_in, lay in zip(model.spec.sizes, layers)
     )
+    if model.features:
+        terms = ", ".join(FEATURES[name].torch for name in model.features)
+        body = f"    x1, x2 = x[:, 0], x[:, 1]\n    return torch.stack([{terms}], dim=1)"
+    else:
+        body = "    return x"
     return (
         TEMPLATE.format(
+            features_body=body,
             source=source,
             modules=modules,
             constants=json.dumps(constants, indent=1),
@@ -91,7 +106,7 @@ TEMPLATE = '''#!/usr/bin/env python3
 
 `build()` gives the network as a torch.nn.Sequential with the trained weights; `predict(rows)`
 takes raw inputs (one row per sample, in the columns of FEATURES) and applies the stored input
-normalisation and target scaling.
+normalisation, the feature inputs (`features()`) and the target scaling.
 """
 
 import base64
@@ -136,11 +151,18 @@ def predict(rows):
     x = torch.from_numpy(x).to(dtype)
     if CONFIG["shift"] is not None:  # (x - shift) / scale, in the network's precision
         x = (x - torch.tensor(CONFIG["shift"], dtype=dtype)) / torch.tensor(CONFIG["scale"], dtype=dtype)
+    x = features(x)
     with torch.no_grad():
         out = net(x).double().numpy()
     if CONFIG["target"] is not None:
         out = out * np.asarray(CONFIG["target"]["scale"]) + np.asarray(CONFIG["target"]["shift"])
     return out
+
+
+def features(x):
+    """The network's inputs: the normalised x1, x2 themselves, or the features of them the
+    model was trained on (CONFIG["expand"] names them)."""
+{features_body}
 
 
 def fmt(x):

@@ -1,9 +1,10 @@
-"""`tui-nn trace --sample I`: one sample through the network, forward, backward and one plain
-gradient step, as the worked calculation of the textbooks (or `--json`).
+"""`tui-nn trace --sample I`: one sample through the network, forward, backward and one step
+of the run's optimizer, as the worked calculation of the textbooks (or `--json`).
 
 The network is the one `tui-nn train` would start from with the same options (same seed, same
 initial weights), or a saved model with `--load`. The numbers come from the engine's own
-forward and backward code on a batch of one (`tui_nn.engine.trace`); nothing is trained.
+forward and backward code on a batch of one and the optimizer's own step (a fresh optimizer:
+its first step, from a state of zeros) (`tui_nn.engine.trace`); nothing is trained.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ examples:
   tui-nn trace --load xor.npz --sample 0               a trained model
   tui-nn trace --dataset digits --sample 12 --json > trace.json
 
-The text shows every neuron of small layers and the largest terms of wide ones; --json has
-every number (x after normalisation, y as the loss uses it, per layer W, b, z, a, delta =
-dC/dz, dW, db, and the weights after the step W - lr dW). Penalties (--l1, --l2) and the
-optimizer are not part of the step: it is plain SGD on this one sample.
+The text shows every neuron of small layers and the largest terms of wide ones; every line
+re-adds from the numbers it shows (more digits where four would not add up, "≈" where even ten
+would not). --json has every number (x after normalisation, y as the loss uses it, per layer
+W, b, z, a, delta = dC/dz, dW, db, the optimizer's step per W and b, and the weights after it).
+The step is the run's optimizer (--optimizer, --momentum) with its L1/L2 terms (--l1, --l2),
+as its first step; plain SGD's W - lr dW is shown beside it.
 
 exit codes: 0 traced, 2 bad options or input.
 """
@@ -65,6 +68,7 @@ def main(argv: list[str]) -> int:
     from tui_nn.blas import use_threads
     from tui_nn.cli.train import build_network, config_and_model
     from tui_nn.data import load_dataset
+    from tui_nn.engine.optimizers import OPTIMIZERS
     from tui_nn.engine.trace import trace_sample, trace_to_dict
     from tui_nn.textbook.trace_text import trace_text
 
@@ -88,14 +92,17 @@ def main(argv: list[str]) -> int:
             f"{len(X)} samples (0..{len(X) - 1})"
         )
     net = build_network(config, dataset, loaded, values)
-    lr = config.hyper.lr
+    hyper = config.hyper
     trace = trace_sample(
         net,
         X[index],
         y[index],
-        lr,
+        hyper.lr,
         input_scale=dataset.input_scale,
         classification=dataset.task == "classification",
+        optimizer=OPTIMIZERS[hyper.optimizer](hyper.momentum),
+        l1=hyper.l1,
+        l2=hyper.l2,
     )
     if ns.json:
         out = trace_to_dict(trace, sample=index)
@@ -103,8 +110,23 @@ def main(argv: list[str]) -> int:
         json.dump(out, sys.stdout)
         sys.stdout.write("\n")
         return 0
-    sys.stdout.write(trace_text(trace, heading(trace, net, dataset, ns.split, index, values)))
+    units = target_units(dataset)
+    from tui_nn.data.features import input_names
+
+    text = trace_text(
+        trace, heading(trace, net, dataset, ns.split, index, values), target=units,
+        names=input_names(dataset),
+    )  # fmt: skip
+    sys.stdout.write(text)
     return 0
+
+
+def target_units(dataset) -> dict | None:  # noqa: ANN001 - a Dataset
+    """A regression's target scaling with the target's name, for the cost in its units."""
+    norm = dataset.target_normalization
+    if norm is None:
+        return None
+    return {**norm, "name": dataset.target_name or "target"}
 
 
 def heading(trace, net, dataset, split: str, index: int, values: dict[str, Any]) -> list[str]:
@@ -120,9 +142,16 @@ def heading(trace, net, dataset, split: str, index: int, values: dict[str, Any])
     if trace.label is not None and names and trace.label < len(names):
         if names[trace.label] != str(trace.label):
             target += f" ({names[trace.label]})"
+    info = trace.optimizer
+    if info is None or (info.name == "sgd" and not (info.l1 or info.l2)):
+        step = f"one plain gradient step with learning rate α = {trace.lr:g}"
+    else:
+        terms = ", ".join(f"{n} {v:g}" for n, v in (("L1", info.l1), ("L2", info.l2)) if v)
+        step = f"one step of {info.name} (its first) with learning rate α = {trace.lr:g}"
+        step += f", {terms}" if terms else ""
     return [
         f"Sample {index} of the {split} set of {dataset.name} ({target})",
         f"network {sizes} ({acts}), loss {spec.loss}, {spec.dtype}; {where}",
-        f"one plain gradient step with learning rate α = {trace.lr:g}",
+        step,
         vector("y", trace.y),
     ]

@@ -16,7 +16,10 @@ from tui_nn.data.csvdialect import (
     THOUSANDS,
     THOUSANDS_ALIASES,
 )
+from tui_nn.data.features import ALIASES as FEATURE_ALIASES
+from tui_nn.data.features import FEATURES
 from tui_nn.data.spec import NORMALIZATIONS, TARGET_KINDS
+from tui_nn.data.toy import MAX_CLASSES, MULTICLASS
 from tui_nn.rule import Rule
 
 _RULES = (
@@ -31,6 +34,17 @@ _RULES = (
          lo=10, hi=1_000_000, optional=True),
     Rule("noise", "number", "noise of a generated set (its points are within about ±6)", "X",
          "data", "dataset", lo=0, hi=10, optional=True),
+    Rule("classes", "whole",
+         f"classes of a generated {', '.join(MULTICLASS)} set (default 2; 3 for blobs)", "K",
+         "data", "dataset", lo=2, hi=MAX_CLASSES, optional=True),
+    Rule("features", "names",
+         "the inputs of 2-D data, computed from x1 and x2 (default x1,x2; also x1sq, x2sq, "
+         "x1x2, sinx1, sinx2)", "F,F", "data", "dataset", names=lambda: tuple(FEATURES),
+         aliases=FEATURE_ALIASES, noun="feature", optional=True),
+    Rule("plane", "names",
+         "the two columns of a wider CSV to draw the boundary over (by name or index; the "
+         "others held at their training mean)", "A,B", "data", "dataset", optional=True,
+         max_items=2),
     Rule("test-fraction", "number",
          "share of samples held out for testing; 0 trains on all (or give --test-data)", "X",
          "data", "dataset", label="test fraction", lo=0, hi=1, hi_open=True),

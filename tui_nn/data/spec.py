@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tui_nn.kinds import Task
+
+if TYPE_CHECKING:
+    from tui_nn.data.plane import Plane
 
 NORMALIZATIONS = ("standard", "minmax", "none")
 
@@ -38,11 +41,24 @@ class DatasetSpec:
     test_data: str | None = None  # CSV only: test on this file (same columns), train on all
     task: str = "auto"  # CSV only: how the target is read (TARGET_KINDS)
     val_fraction: float = 0.0  # share of the training part held out for validation (choosing)
+    classes: int | None = None  # generated sets that have k classes (None = the set's default)
+    features: tuple[str, ...] | None = None  # 2-D data: the inputs computed from x1, x2
+    # (canonical names, see data/features.py); None = x1 and x2 themselves
+    plane: tuple[str, str] | None = None  # a CSV: the columns (names or indices) of the plane
+    edits: tuple[tuple, ...] = ()  # your own points, replayed in order (data/points.py)
     # CSV only: how the file is written (tui_nn.data.csvdialect) and the columns left out
     header: str = "auto"  # auto | yes | no
     encoding: str = "utf-8"  # utf-8 | cp1252 | latin-1
     thousands: str | None = None  # "," (1,065.00) or "." (1.065,00)
     ignore: tuple[str, ...] = ()  # column names or indices
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "edits", tuple(tuple(e) for e in self.edits or ()))
+        if self.plane is not None:
+            object.__setattr__(self, "plane", tuple(str(c) for c in self.plane))
+        if self.features is not None:
+            features = tuple(self.features)
+            object.__setattr__(self, "features", None if features == ("x1", "x2") else features)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -80,6 +96,9 @@ class Dataset:
     target_name: str | None = None  # a CSV's target column, for messages
     X_val: np.ndarray | None = None  # the validation set: carved from the training part
     y_val: np.ndarray | None = None  # (spec.val_fraction, drawn by the data seed); None: none
+    features: tuple[str, ...] | None = None  # feature inputs: X holds these, computed from the
+    # two columns `feature_names` names (after their normalisation); see data/features.py
+    plane: Plane | None = None  # the picture's plane (2-D data, or two columns of a CSV)
 
     @property
     def n_val(self) -> int:
@@ -97,7 +116,8 @@ class Dataset:
 
     @property
     def is_2d(self) -> bool:
-        return self.n_inputs == 2
+        """Is there a plane to draw (a decision boundary, neuron maps)?"""
+        return self.plane is not None
 
     def default_head(self) -> tuple[str, str]:
         """(output activation, loss) that fit the task."""

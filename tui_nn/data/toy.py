@@ -2,7 +2,9 @@
 
 Every generator takes `(n, noise, rng)` and returns `(X, y)` with X float32 of shape (n, d).
 Classification sets return y as int64 class indices 0/1 (the playground's -1 is class 0,
-its +1 is class 1); regression sets return y as float32 of shape (n, 1).
+its +1 is class 1); regression sets return y as float32 of shape (n, 1). The sets of
+`MULTICLASS` also take `classes=k` (2..8): k spiral arms, k Gaussians around a circle, k blobs;
+with k = 2 spiral and gauss give exactly the playground's two classes.
 
 The geometry follows the playground's `dataset.ts` so that pictures look the same: points lie
 in about [-6, 6]², and `noise` is the playground's noise slider as a fraction (0 to 0.5).
@@ -19,12 +21,23 @@ import numpy as np
 
 from tui_nn.kinds import Task
 
-Generator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
+Generator = Callable[..., tuple[np.ndarray, np.ndarray]]
+MAX_CLASSES = 8
 
 
 def _halves(n: int) -> tuple[int, int]:
     """Sizes of the two classes: n // 2 for class 1 and the rest for class 0."""
     return n - n // 2, n // 2
+
+
+def _shares(n: int, k: int) -> list[int]:
+    """Sizes of k classes: as equal as can be, the first classes one larger (k = 2: _halves)."""
+    return [n // k + (1 if j < n % k else 0) for j in range(k)]
+
+
+def _turn(j: int, k: int, start: float) -> float:
+    """The angle of class j of k, a share `start` of a turn past the first (exact at k = 2)."""
+    return 2.0 * np.pi * ((start + j / k) % 1.0)
 
 
 def _xy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -55,20 +68,33 @@ def xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.
     return P.astype(np.float32), y
 
 
-def gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Two Gaussian blobs at (2, 2) (class 1) and (-2, -2) (class 0); noise widens them."""
+def gauss(
+    n: int, noise: float, rng: np.random.Generator, classes: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian blobs: two at (2, 2) (class 1) and (-2, -2) (class 0), or k around a circle of
+    radius 3.5; noise widens them."""
     variance = 0.5 + noise * (4.0 - 0.5) / 0.5  # the playground maps noise 0..0.5 to 0.5..4
-    n_neg, n_pos = _halves(n)
-    centres = np.concatenate([np.full(n_pos, 2.0), np.full(n_neg, -2.0)])
-    X = centres[:, None] + rng.normal(0.0, np.sqrt(variance), (n, 2))
-    y = np.concatenate([np.ones(n_pos, dtype=np.int64), np.zeros(n_neg, dtype=np.int64)])
-    return X.astype(np.float32), y
+    sizes = _shares(n, classes)
+    if classes == 2:
+        centre = np.array([[-2.0, -2.0], [2.0, 2.0]])
+    else:
+        angles = [_turn(j, classes, 0.625) for j in range(classes)]
+        centre = 3.5 * np.array([[np.cos(t), np.sin(t)] for t in angles])
+    labels = np.concatenate(
+        [np.full(sizes[j], j, dtype=np.int64) for j in range(classes - 1, -1, -1)]
+    )
+    X = centre[labels] + rng.normal(0.0, np.sqrt(variance), (n, 2))
+    return X.astype(np.float32), labels
 
 
-def spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaved spirals of 1.75 turns out to radius 5."""
+def spiral(
+    n: int, noise: float, rng: np.random.Generator, classes: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interleaved spirals (two, or k arms) of 1.75 turns out to radius 5."""
     parts_X, parts_y = [], []
-    for size, delta, label in zip(_halves(n)[::-1], (0.0, np.pi), (1, 0)):
+    sizes = _shares(n, classes)
+    for label in range(classes - 1, -1, -1):
+        size, delta = sizes[label], _turn(label, classes, 0.5)
         i = np.arange(size, dtype=np.float64) / max(size, 1)
         r = i * 5.0
         t = 1.75 * i * 2.0 * np.pi + delta
@@ -76,6 +102,26 @@ def spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, 
         parts_X.append(_xy(r * np.sin(t) + jitter[:, 0], r * np.cos(t) + jitter[:, 1]))
         parts_y.append(np.full(size, label, dtype=np.int64))
     return np.concatenate(parts_X), np.concatenate(parts_y)
+
+
+def blobs(
+    n: int, noise: float, rng: np.random.Generator, classes: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
+    """k compact round blobs (as scikit-learn's make_blobs) at random centres in [-3, 3]², at
+    least 2.5 apart where they can be; noise 0 gives a spread of 0.6, each 0.1 of noise 0.24
+    more."""
+    centres: list[np.ndarray] = []
+    for _ in range(classes):
+        for _try in range(200):
+            c = rng.uniform(-3.0, 3.0, 2)
+            if all(np.hypot(*(c - other)) >= 2.5 for other in centres):
+                break
+        centres.append(c)
+    sizes = _shares(n, classes)
+    labels = np.concatenate([np.full(sizes[j], j, dtype=np.int64) for j in range(classes)])
+    spread = 0.6 * (1.0 + 4.0 * noise)
+    X = np.asarray(centres)[labels] + rng.normal(0.0, spread, (n, 2))
+    return X.astype(np.float32), labels
 
 
 def moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -144,13 +190,18 @@ class ToySet:
     samples: int = 500
     noise: float = 0.0
     description: str = ""
+    classes: int | None = None  # classification: the default number of classes (None: 2)
+    multiclass: bool = False  # takes `classes=k` (2..MAX_CLASSES)
 
 
 TOY_SETS: dict[str, ToySet] = {
     "circle": ToySet(circle, "classification", 2, description="disc inside a ring"),
     "xor": ToySet(xor, "classification", 2, description="quadrants with equal signs"),
-    "gauss": ToySet(gauss, "classification", 2, description="two Gaussian blobs"),
-    "spiral": ToySet(spiral, "classification", 2, description="two interleaved spirals"),
+    "gauss": ToySet(gauss, "classification", 2, description="Gaussian blobs", multiclass=True),
+    "spiral": ToySet(spiral, "classification", 2, description="interleaved spirals",
+                     multiclass=True),
+    "blobs": ToySet(blobs, "classification", 2, description="compact blobs", classes=3,
+                    multiclass=True),
     "moons": ToySet(moons, "classification", 2, noise=0.1, description="two half moons"),
     "plane": ToySet(plane, "regression", 2, description="y = (x1 + x2) / 10"),
     "multigauss": ToySet(multigauss, "regression", 2, description="six bumps of +1 and -1"),
@@ -159,3 +210,6 @@ TOY_SETS: dict[str, ToySet] = {
     ),
     "sine": ToySet(sine, "regression", 1, noise=0.1, description="y = sin(x) + noise"),
 }
+
+MULTICLASS: tuple[str, ...] = tuple(name for name, toy in TOY_SETS.items() if toy.multiclass)
+"""The generated sets that take `--classes K`."""

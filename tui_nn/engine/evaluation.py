@@ -1,5 +1,6 @@
 """Loss and accuracy of a network on whole arrays, in chunks, with their own work arrays (the
 training state and the neuron statistics are untouched): what every epoch's record reports.
+Also every layer's outputs on whole arrays (`layer_outputs`: the neuron maps).
 
 Regression targets the data layer standardised (`TrainData.target_scale`) are trained on in
 standard units, but the mse reported is in the original units: mean((a - y)^2 * scale^2),
@@ -58,3 +59,21 @@ def evaluate_in_chunks(
                 correct += accuracy(out, y[start:stop]) * (stop - start)
     acc = correct / n if batches.classification else None
     return total_loss / n, acc
+
+
+def layer_outputs(net: Network, X: Array, input_scale: float = 1.0) -> list[Array]:
+    """Every layer's activations `a` for the rows of X, hidden layers first and the output
+    last: a list of (n, units) arrays in the network dtype (new arrays, computed in chunks with
+    the network's own forward pass; its training caches are left alone)."""
+    X = np.asarray(X)
+    n = X.shape[0]
+    outs = [np.empty((n, layer.n_out), dtype=net.dtype) for layer in net.layers]
+    with np.errstate(all="ignore"):
+        for start in range(0, n, FORWARD_CHUNK):
+            stop = min(start + FORWARD_CHUNK, n)
+            x = net.as_input(X[start:stop], input_scale, "layers")
+            bufs = net.buffers("layers", stop - start)
+            net.forward_into(x, bufs, keep=False)
+            for out, (_, a, _, _) in zip(outs, bufs):
+                out[start:stop] = a
+    return outs

@@ -81,6 +81,16 @@ class Optimizer:
         np.multiply(g, lr, out=tmp)
         np.subtract(p, tmp, out=p)
 
+    def moments(self, st: dict[str, Array]) -> dict[str, Array]:
+        """One parameter's state as the textbook (and torch.optim) writes it, as new arrays:
+        momentum's v, Adam's m and v (the trace shows these; the state may keep them scaled)."""
+        return {s: st[s].copy() for s in self.slots}
+
+    def set_moments(self, st: dict[str, Array], moments: dict[str, Array]) -> None:
+        """Set one parameter's state, in place, from textbook values (as `moments` gives)."""
+        for s in self.slots:
+            st[s][...] = moments[s]
+
 
 class Momentum(Optimizer):
     name = "momentum"
@@ -134,6 +144,31 @@ class Adam(Optimizer):
         np.divide(m, tmp, out=tmp)
         np.multiply(tmp, lr * c * (1.0 - self.beta1) / (1.0 - self.beta1**self.t), out=tmp)
         np.subtract(p, tmp, out=p)
+
+    def moments(self, st: dict[str, Array]) -> dict[str, Array]:
+        """The textbook m and v: the state keeps m/(1-b1) and v/(1-b2)."""
+        return {"m": st["m"] * (1.0 - self.beta1), "v": st["v"] * (1.0 - self.beta2)}
+
+    def set_moments(self, st: dict[str, Array], moments: dict[str, Array]) -> None:
+        st["m"][...] = np.asarray(moments["m"]) / (1.0 - self.beta1)
+        st["v"][...] = np.asarray(moments["v"]) / (1.0 - self.beta2)
+
+
+def add_penalties(layers, l1: float, l2: float, scratch) -> None:  # noqa: ANN001
+    """Add the penalties' gradients to the weights' (never the biases'): `l2 W` for
+    `(l2/2) ||W||^2` and `l1 sign(W)` for `l1 sum |W|`. `layers` have W and dW (in place);
+    `scratch(W)` gives a temporary of W's shape."""
+    if not (l1 or l2):
+        return
+    for layer in layers:
+        tmp = scratch(layer.W)
+        if l2:
+            np.multiply(layer.W, l2, out=tmp)
+            np.add(layer.dW, tmp, out=layer.dW)
+        if l1:
+            np.sign(layer.W, out=tmp)
+            np.multiply(tmp, l1, out=tmp)
+            np.add(layer.dW, tmp, out=layer.dW)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -22,6 +22,8 @@ optimizer's state (velocities, Adam moments), so surviving weights keep their mo
   layer's optimizer state starts from zero.
 - Changed activation: the weights stay as they are.
 - Changed dtype: weights and optimizer state are cast.
+- Inputs switched on or off (feature inputs, `remap_inputs`): a new input gets zero weights, a
+  dropped one loses its column; nothing else changes.
 
 When `set_architecture` sees the hidden layers of the new spec equal to the old ones with one
 layer inserted or removed, it does exactly that; otherwise it adds/removes hidden layers at the
@@ -30,7 +32,7 @@ end and then matches the rest by position.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -254,3 +256,25 @@ def _edit_rows(net, optimizer, layer: int, rows: Array, rng) -> None:
     hidden = list(spec.hidden)
     hidden[layer] = LayerSpec(len(rows), hidden[layer].activation)
     _install_layers(net, optimizer, new_layers, spec.with_hidden(hidden))
+
+
+def remap_inputs(net: Network, optimizer: Optimizer | None, columns: list[int]) -> None:
+    """New inputs for the first layer (feature inputs switched on and off): input `c` of the new
+    network is old input `columns[c]`, or new (-1): a new input gets zero weights, so the network
+    computes what it did until it learns to use it; a dropped input's weights go. Every other
+    weight, and the optimizer state of the weights kept, stays as it was."""
+    cols = np.asarray(columns, dtype=np.int64)
+    n_old = net.n_inputs
+    if cols.ndim != 1 or len(cols) == 0 or (cols >= n_old).any() or (cols < -1).any():
+        raise SpecError(f"input map {columns!r} does not fit a network of {n_old} inputs")
+    layers = _editable_layers(net, optimizer)
+    first = layers[0]
+    rows = np.arange(first.W.shape[0])
+    layers[0] = _Layer(
+        _remap(first.W, rows, cols),
+        first.b,
+        first.activation,
+        _remap_state(first.state_W, rows, cols),
+        first.state_b,
+    )
+    _install_layers(net, optimizer, layers, replace(net.spec, n_inputs=len(cols)))

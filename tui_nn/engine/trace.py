@@ -2,9 +2,11 @@
 
 The numbers are the engine's own: `trace_sample` runs `Network.forward_into`,
 `loss_and_output_delta` and `backward` on a copy of the network with a batch of one row, and
-the update with the engine's plain SGD rule. Nothing is computed a second way for display, so
-what the trace shows is what training computes (the network itself, its caches and its
-optimizer are left alone).
+the update with the run's optimizer (`trace_step.py`: a copy of it, its state included, with
+the L1/L2 terms; plain SGD when none is given), beside the plain SGD step for reference.
+Nothing is computed a second way for display, so what the trace shows is what training
+computes (the network itself, its caches and its optimizer are left alone; `apply_sample_step`
+is the one that changes them).
 
 The engine's conventions, and why a batch of one gives the true per-sample numbers:
 - losses are means over the batch, so for a batch of one `delta = dL/dz` is exactly the
@@ -24,6 +26,7 @@ derivative for an output that is not fused with its loss; None for a fused outpu
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +36,13 @@ from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.network import Network
 from tui_nn.engine.optimizers import Optimizer
 from tui_nn.engine.spec import SpecError
+from tui_nn.engine.trace_step import (
+    OptimizerInfo,
+    ParamStep,
+    adopt_state,
+    as_dict,
+    optimizer_step,
+)
 
 Array = np.ndarray
 
@@ -40,7 +50,8 @@ Array = np.ndarray
 @dataclass(frozen=True)
 class LayerTrace:
     """One layer of the trace (every array a copy): `z = W a_in + b`, `a = f(z)`, `delta = dC/dz`,
-    `dW = delta a_in^T`, `db = delta`, and the weights after one step, `W_new = W - lr dW`."""
+    `dW = delta a_in^T`, `db = delta`, and the weights after one step of the run's optimizer
+    (`W - lr dW` for plain SGD), with that step in detail (`step_W`, `step_b`)."""
 
     activation: str
     W: Array  # (n_out, n_in), before the update
@@ -55,6 +66,8 @@ class LayerTrace:
     db: Array  # (n_out,)
     W_new: Array
     b_new: Array
+    step_W: ParamStep | None = None
+    step_b: ParamStep | None = None
 
     @property
     def n_in(self) -> int:
@@ -67,7 +80,7 @@ class LayerTrace:
 
 @dataclass(frozen=True)
 class Trace:
-    """A sample's forward and backward pass and the plain gradient step on it.
+    """A sample's forward and backward pass and the run's optimizer's step on it.
 
     `x` is the input as the network sees it (after scaling), `y` the target as a vector
     (one-hot for a class, a 0/1 column for one sigmoid output), `label` the class index for
@@ -84,6 +97,7 @@ class Trace:
     lr: float
     dtype: str
     layers: tuple[LayerTrace, ...]  # first hidden layer first, the output layer last
+    optimizer: OptimizerInfo | None = None  # the step's optimizer (None: plain SGD, old traces)
 
     @property
     def output(self) -> Array:
@@ -150,11 +164,29 @@ def trace_sample(
     lr: float,
     input_scale: float = 1.0,
     classification: bool | None = None,
+    optimizer: Optimizer | None = None,
+    l1: float = 0.0,
+    l2: float = 0.0,
 ) -> Trace:
-    """Trace one sample (`x` a row of raw inputs, `y` its label or target) through `net`.
+    """Trace one sample (`x` a row of raw inputs, `y` its label or target) through `net`, and
+    the step `optimizer` (with its state; None: plain SGD) and the penalties would take on it.
 
-    `classification` None: integer labels are classes. The network is not changed.
+    `classification` None: integer labels are classes. Nothing is changed.
     """
+    return _trace(net, x, y, lr, input_scale, classification, optimizer, l1, l2)[0]
+
+
+def _trace(
+    net: Network,
+    x: Array,
+    y: object,
+    lr: float,
+    input_scale: float,
+    classification: bool | None,
+    optimizer: Optimizer | None,
+    l1: float,
+    l2: float,
+) -> tuple[Trace, Optimizer]:
     if not (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0):
         raise SpecError(f"learning rate must be a positive number, got {lr!r}")
     work = net.copy()
@@ -166,7 +198,6 @@ def trace_sample(
         loss = work.loss_and_output_delta(targets, bufs)
         work.backward(bufs)
     fused = work.loss.fused is not None
-    sgd = Optimizer()
     layers = []
     for i, layer in enumerate(work.layers):
         z, a, delta = layer.z[0].copy(), layer.a[0].copy(), layer.delta[0].copy()
@@ -179,11 +210,8 @@ def trace_sample(
             upstream = np.empty((1, layer.n_out), dtype=work.dtype)
             work.loss.delta(layer.z, layer.a, targets, upstream)
             upstream = upstream[0]
-        W_new, b_new = layer.W.copy(), layer.b.copy()
-        sgd.update(W_new, layer.dW, {}, np.empty_like(W_new), lr)  # W - lr dW
-        sgd.update(b_new, layer.db, {}, np.empty_like(b_new), lr)
         layers.append(
-            LayerTrace(
+            dict(
                 activation=layer.act.name,
                 W=layer.W.copy(),
                 b=layer.b.copy(),
@@ -195,14 +223,16 @@ def trace_sample(
                 delta=delta,
                 dW=layer.dW.copy(),
                 db=layer.db.copy(),
-                W_new=W_new,
-                b_new=b_new,
             )
         )
-    work.set_params([(t.W_new, t.b_new) for t in layers])
     with np.errstate(all="ignore"):
+        steps, info, stepped = optimizer_step(work, optimizer, float(lr), l1, l2)
         loss_after = _sample_loss(work, row, targets)
-    return Trace(
+    traced = tuple(
+        LayerTrace(**parts, W_new=sw.new, b_new=sb.new, step_W=sw, step_b=sb)
+        for parts, (sw, sb) in zip(layers, steps)
+    )
+    trace = Trace(
         x=row[0].copy(),
         y=y_vec,
         label=label,
@@ -212,8 +242,10 @@ def trace_sample(
         fused=fused,
         lr=float(lr),
         dtype=work.dtype.name,
-        layers=tuple(layers),
+        layers=traced,
+        optimizer=info,
     )
+    return trace, stepped
 
 
 def apply_sample_step(
@@ -223,17 +255,31 @@ def apply_sample_step(
     lr: float,
     input_scale: float = 1.0,
     classification: bool | None = None,
+    optimizer: Optimizer | None = None,
+    l1: float = 0.0,
+    l2: float = 0.0,
 ) -> Trace:
-    """One plain gradient step `W <- W - lr dW` on this one sample, whatever optimizer trains
-    the network (its state is not touched). Returns the trace the step was taken from."""
-    trace = trace_sample(net, x, y, lr, input_scale, classification)
-    net.set_params([(t.W_new, t.b_new) for t in trace.layers])
+    """One step of `optimizer` (its state moves on, as after a training step of batch one;
+    None: plain SGD `W <- W - lr dW`, no optimizer state touched) on this one sample.
+    Returns the trace the step was taken from. SpecError if the step would leave a weight
+    non-finite (nothing is changed then)."""
+    trace, stepped = _trace(net, x, y, lr, input_scale, classification, optimizer, l1, l2)
+    new = [(t.W_new, t.b_new) for t in trace.layers]
+    if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in new):
+        raise SpecError(
+            f"this step (learning rate {lr:g}) would make weights non-finite; nothing changed"
+        )
+    net.set_params(new)
+    if optimizer is not None:
+        adopt_state(optimizer, stepped)
     return trace
 
 
 def trace_to_dict(trace: Trace, sample: int | None = None) -> dict:
     """The trace as plain JSON-able data: `sample`, `x`, `y`, `loss`, `lr`, `layers` (W, b, z, a,
-    delta, dW, db) and `updated` (W, b per layer), plus a few descriptive fields."""
+    delta, dW, db, and `step`: per W and b the optimizer's gradient, state before and after,
+    Adam's m_hat and v_hat, the new value and plain SGD's), `updated` (W, b per layer after the
+    run's optimizer) and `optimizer` (its name, settings and step count t)."""
 
     def plain(a: Array) -> list:
         a = np.asarray(a)
@@ -265,10 +311,16 @@ def trace_to_dict(trace: Trace, sample: int | None = None) -> dict:
                 "delta": plain(t.delta),
                 "dW": plain(t.dW),
                 "db": plain(t.db),
+                **(
+                    {"step": {"W": as_dict(t.step_W, plain), "b": as_dict(t.step_b, plain)}}
+                    if t.step_W is not None and t.step_b is not None
+                    else {}
+                ),
             }
             for t in trace.layers
         ],
         "updated": [{"W": plain(t.W_new), "b": plain(t.b_new)} for t in trace.layers],
+        "optimizer": None if trace.optimizer is None else dataclasses.asdict(trace.optimizer),
     }
 
 

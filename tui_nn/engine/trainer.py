@@ -47,10 +47,11 @@ from tui_nn.engine.history import MetricHistory, RecordBlock
 from tui_nn.engine.losses import encode_targets
 from tui_nn.engine.metrics import layer_stats
 from tui_nn.engine.network import Network, check_task_head, validate_spec
-from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer
+from tui_nn.engine.optimizers import OPTIMIZERS, Optimizer, add_penalties
 from tui_nn.engine.rules import RULES
 from tui_nn.engine.schedules import rate
 from tui_nn.engine.spec import NetworkSpec, SpecError
+from tui_nn.engine.trace import Trace, apply_sample_step
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
 from tui_nn.rule import RuleError
 
@@ -221,18 +222,7 @@ class Trainer:
                 return
 
     def _add_penalties(self) -> None:
-        l1, l2 = self.hyper.l1, self.hyper.l2
-        if not (l1 or l2):
-            return
-        for layer in self.net.layers:
-            tmp = self.optimizer.scratch(layer.W)
-            if l2:
-                np.multiply(layer.W, l2, out=tmp)
-                np.add(layer.dW, tmp, out=layer.dW)
-            if l1:
-                np.sign(layer.W, out=tmp)
-                np.multiply(tmp, l1, out=tmp)
-                np.add(layer.dW, tmp, out=layer.dW)
+        add_penalties(self.net.layers, self.hyper.l1, self.hyper.l2, self.optimizer.scratch)
 
     # ---- divergence ----------------------------------------------------------------------
 
@@ -411,9 +401,17 @@ class Trainer:
         self._check_budget()
 
     def _check_budget(self) -> None:
-        """The one place that stops at the epoch budget (and says so)."""
-        if self.hyper.epochs is not None and self.epoch >= self.hyper.epochs:
-            self.stop_reason = f"epoch budget of {self.hyper.epochs} reached"
+        """The one place that stops at the epoch budget, or where the schedule has brought the
+        rate to nothing (a cosine without a budget after its period): it says which."""
+        h = self.hyper
+        if h.epochs is not None and self.epoch >= h.epochs:
+            self.stop_reason = f"epoch budget of {h.epochs} reached"
+        elif h.lr_schedule != "constant" and rate(h, self.epoch) <= h.lr * 1e-9:
+            self.stop_reason = (
+                f"the {h.lr_schedule} schedule brought the learning rate to "
+                f"{rate(h, self.epoch):g} after epoch {self.epoch}: training stops "
+                "(a higher lr min, a longer period or a budget goes on)"
+            )
 
     def set_architecture(self, spec: NetworkSpec) -> None:
         """Change the network between steps, keeping what was learned (see `surgery.py`).
@@ -452,6 +450,35 @@ class Trainer:
         """
         self.batches = Batches(data, self.net)
         self._restart(self.seed)
+
+    def sample_step(self, x: Array, y: object, lr: float | None = None) -> Trace:
+        """One step of this run's optimizer (its state, the L1/L2 terms) on one sample, counted
+        as a training step of batch one; the trace it was taken from. SpecError if it would
+        leave a weight non-finite (nothing changes then)."""
+        lr = self.lr if lr is None else lr
+        b, h = self.batches, self.hyper
+        trace = apply_sample_step(
+            self.net, x, y, lr, b.scale, b.classification, self.optimizer, h.l1, h.l2
+        )
+        self.step_count += 1
+        self.samples_seen += 1
+        self._last = self._stats = None
+        return trace
+
+    def set_inputs(self, data: TrainData, columns: list[int]) -> None:
+        """Data whose inputs are other columns (feature inputs switched on or off): input `c` is
+        old input `columns[c]` or new (-1, zero weights); the run goes on (see `edit_data`)."""
+        surgery.remap_inputs(self.net, self.optimizer, columns)
+        self._structure_changed()
+        self.edit_data(data)
+
+    def edit_data(self, data: TrainData) -> None:
+        """Another training set for the same run (your own points added or removed): counters,
+        history and the optimizer go on; the epoch in progress continues over a new order of
+        the new set (from where it was, so it ends as soon as it would have)."""
+        self.batches = Batches(data, self.net)
+        self._pos = min(self._pos, len(self.batches) - 1) if self._pos else 0
+        self._order = self.rng.permutation(len(self.batches))
 
     def reset(self, seed: int | None = None) -> None:
         """Fresh weights (from the spec's seed, or `seed`), cleared history and optimizer."""

@@ -14,7 +14,7 @@ from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import NetworkSpec
 from tui_nn.engine.types import HyperParams
 
-DATA_CONTROLS = ("dataset", "samples", "noise", "test_fraction", "data_seed")
+DATA_CONTROLS = ("dataset", "samples", "noise", "test_fraction", "data_seed", "classes", "features")
 NETWORK_CONTROLS = ("hidden", "activation", "output", "loss", "init", "seed")
 HYPER_CONTROLS = (
     "optimizer",
@@ -51,6 +51,8 @@ def control_values(
             noise=dataset.noise,
             test_fraction=dataset.test_fraction,
             data_seed=dataset.seed,
+            classes=dataset.classes,
+            features=dataset.features,
         )
     if network is not None:
         values.update(

@@ -18,6 +18,16 @@ controls, a goal and a reference solution. The shipped ones are package data in 
     lr = 0.3
     epochs = 40
 
+    [[steps]]           # what the text tells a student to do, in order (`lessons check` walks
+    says = "press space"    # them: the goal must be reached by following them); `says` is
+    train = 100             # words of the text, so the two cannot drift apart; then one of
+    [[steps]]               #   train = N        train N epochs (stopping at the goal)
+    says = "press i"        #   set = {...}      what the keys change (`tui-nn train` options;
+    set = { hidden = [4] }  #                    a layer edit keeps the weights, as in the app)
+    [[steps]]               #   reset = true     r: the same initial weights, epoch 0 again
+    says = "r starts again"
+    reset = true
+
 The [config] and [solution] tables are read by the same code as `tui-nn train --config`
 (in the CLI, which turns them into RunConfigs); this module checks everything else.
 """
@@ -34,15 +44,28 @@ from tui_nn.files import ConfigError, read_toml
 from tui_nn.lessons.controls import CONTROLS, control_name, shown_name
 from tui_nn.lessons.goal import Goal, GoalError
 
-LESSON_KEYS = ("title", "text", "goal", "config", "controls", "solution", "order")
+LESSON_KEYS = ("title", "text", "goal", "config", "controls", "solution", "order", "steps")
+STEP_ACTIONS = ("train", "set", "reset")
+MAX_STEP_EPOCHS = 100_000
 CONTROL_KEYS = ("locked", "hidden", "view")
-VIEWS = ("heatmap", "diagram")
-"""What the neuron panel shows when the lesson opens (`n` switches between them)."""
+VIEWS = ("heatmap", "diagram", "maps")
+"""What the lesson opens with: the heatmap or the network diagram (`n` switches between them),
+or the neuron maps in the lower-right panel (`V` goes back to the boundary)."""
 NAME_PATTERN = re.compile(r"^(?:\d+-)?(?P<name>[a-z0-9][a-z0-9-]*)$")
 
 
 class LessonError(ConfigError):
     """A lesson file that cannot be used; one line naming the file, the key, what is allowed."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the text tells the student to do: train, change settings, or start again."""
+
+    says: str  # words of the lesson's text that ask for it
+    action: str  # one of STEP_ACTIONS
+    epochs: int = 0  # train
+    changes: dict[str, Any] = field(default_factory=dict)  # set: `tui-nn train` TOML keys
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,7 @@ class Lesson:
     view: str = "heatmap"  # one of VIEWS
     order: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
 
     def is_locked(self, control: str) -> bool:
         return control_name(control) in self.locked
@@ -110,7 +134,9 @@ def load_lesson(path: str | Path) -> Lesson:
     order = table.get("order", 0)
     if not isinstance(order, int) or isinstance(order, bool):
         raise LessonError(f"{where}: key 'order' must be an integer, got {order!r}")
+    steps = _steps(table.get("steps", []), text, locked, where)
     return Lesson(
+        steps=steps,
         name=lesson_name(path),
         path=path,
         title=title,
@@ -123,6 +149,48 @@ def load_lesson(path: str | Path) -> Lesson:
         view=view,
         order=order,
     )
+
+
+def _steps(items: Any, text: str, locked: tuple[str, ...], where: str) -> tuple[Step, ...]:
+    """The [[steps]] tables, each with words of the text and one action."""
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise LessonError(f"{where}: [[steps]] must be tables (says = ..., and one of "
+                          f"{', '.join(STEP_ACTIONS)})")  # fmt: skip
+    flat = " ".join(text.split()).lower()
+    steps = []
+    for n, item in enumerate(items, 1):
+        here = f"{where}: step {n}"
+        unknown = [k for k in item if k not in ("says", *STEP_ACTIONS)]
+        if unknown:
+            raise LessonError(f"{here}: unknown key {unknown[0]!r}; allowed keys: says, "
+                              f"{', '.join(STEP_ACTIONS)}")  # fmt: skip
+        says = item.get("says")
+        if not isinstance(says, str) or not says.strip():
+            raise LessonError(f"{here}: key 'says' must be words of the text that ask for it")
+        if " ".join(says.split()).lower() not in flat:
+            raise LessonError(f"{here}: the text never says {says!r}")
+        actions = [k for k in STEP_ACTIONS if k in item]
+        if len(actions) != 1:
+            raise LessonError(f"{here}: give one action of: {', '.join(STEP_ACTIONS)}")
+        action, value = actions[0], item[actions[0]]
+        if action == "train":
+            if isinstance(value, bool) or not isinstance(value, int) or not (
+                1 <= value <= MAX_STEP_EPOCHS
+            ):
+                raise LessonError(f"{here}: train must be a number of epochs, 1..{MAX_STEP_EPOCHS:,}")
+            steps.append(Step(says, action, epochs=value))
+        elif action == "set":
+            if not isinstance(value, dict) or not value:
+                raise LessonError(f"{here}: set must be a table of `tui-nn train` options")
+            touched = [k for k in value if control_name(k) in locked]
+            if touched:
+                raise LessonError(f"{here}: set changes {touched[0]!r}, which [controls] locks")
+            steps.append(Step(says, action, changes=dict(value)))
+        else:
+            if value is not True:
+                raise LessonError(f"{here}: reset must be true")
+            steps.append(Step(says, action))
+    return tuple(steps)
 
 
 def _text(table: dict[str, Any], key: str, where: str) -> str:

@@ -36,9 +36,9 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import ThemeProvider
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 import tui_nn.ui.pace as pace
 import tui_nn.ui.watching as read_only
@@ -47,12 +47,16 @@ from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson
 from tui_nn.session.protocol.answers import Answer, GradientReport
 from tui_nn.session.protocol.messages import (
+    AddPoint,
+    CellSamples,
     CheckGradients,
     Fork,
     Pause,
+    RemovePoint,
     Reset,
     SetArchitecture,
     SetDataset,
+    SetFeatures,
     SetHyper,
     SetSpeed,
     SetView,
@@ -85,7 +89,11 @@ from tui_nn.ui.sweeps.opening import SweepOpening
 from tui_nn.ui.trace.controller import TraceMode
 from tui_nn.ui.trace.panel import TracePanel
 from tui_nn.ui.views.boundary import DecisionBoundary
+from tui_nn.ui.views.confusion_matrix import ConfusionMatrix
 from tui_nn.ui.views.controller import LowerRight
+from tui_nn.ui.views.neuron_maps import NeuronMapsView
+from tui_nn.ui.views.replay import ReplayCursor
+from tui_nn.ui.views.sample_strip import SampleStrip
 from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
 from tui_nn.ui.widgets.cost_plot import CostPlot
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
@@ -152,12 +160,15 @@ class TuiNNApp(App[str | None]):
         self.curves = Curves(self, history)
         self.neurons = Neurons(self)
         self.views = LowerRight(self)
+        self.replay = ReplayCursor(self)
         self.diagram = DiagramController(self, self.refusals)
         self.trace = TraceMode(self, self.diagram)
         self.diagram.after_set = self.trace.parameter_set
         self.sweeps = SweepOpening(self, self.comparison, self.keeper)
         self.lesson = (
-            LessonGuide(self, lesson, self.link.pending, self.diagram) if lesson else None
+            LessonGuide(self, lesson, self.link.pending, self.diagram, self.views)
+            if lesson
+            else None
         )
 
     # ---- layout ---------------------------------------------------------------------------
@@ -191,7 +202,7 @@ class TuiNNApp(App[str | None]):
             self.notify(read_only.NOTICE, title="watching", timeout=8)
         self.curves.mount()
         self.keeper.watch_hangup(True)
-        self.watch(self.screen, "focused", self.neurons.focus_changed, init=False)
+        self.watch(self.screen, "focused", self._focus_changed, init=False)
         if self.lesson is not None:
             await self.lesson.mount()
             self.call_after_refresh(self.lesson.open_view)
@@ -201,6 +212,11 @@ class TuiNNApp(App[str | None]):
         # the time (measured 110 ms instead of 390-470 ms on a busy machine: a key behind one
         # waits that long).
         self.call_after_refresh(gc.freeze)
+
+    def _focus_changed(self, focused: object) -> None:
+        self.neurons.focus_changed(focused)
+        if not isinstance(focused, (NeuronHeatmap, NetworkDiagram, NeuronMapsView)):
+            self.views.unpeek()
 
     def _start_session(self) -> None:
         self.keeper.open(self.config, self.initial_model, self.attach_to, watch=self.watching)
@@ -244,6 +260,8 @@ class TuiNNApp(App[str | None]):
         self.curves.show(update, previous)
         if update.data is not None:
             self.views.use(update.data)
+            self.query_one(ArchitecturePanel).show_features(featurable(update.data))
+            self.query_one(NetworkDiagram).set_input_names(update.data.input_names)
             self.request_view()
             for note in update.data.notes:  # trains, but will teach little (a CSV of 2 rows)
                 self.notify(note, title="data", severity="warning", timeout=15)
@@ -251,6 +269,15 @@ class TuiNNApp(App[str | None]):
         boundary.set_output(snap.network.output.activation)
         if update.grid is not None:
             boundary.update_grid(update.grid)
+        self.views.set_network(snap.network.sizes)
+        if update.maps is not None:
+            self.views.update_maps(update.maps)
+        if update.new_run and previous is not None and snap.run_id != previous.run_id:
+            self.replay.new_run()
+        if update.frames is not None:
+            self.replay.frames_arrived(update.frames)
+        if update.cell is not None:
+            self.views.show_cell(update.cell)
         if update.panel is not None:
             self.views.update_panels(update.panel)
         self.neurons.show(update, previous)
@@ -361,7 +388,7 @@ class TuiNNApp(App[str | None]):
         picture, the weights while the diagram is shown."""
         if self.last is None:
             return None
-        cols, rows = self.query_one(DecisionBoundary).grid_size
+        cols, rows = self.views.grid_size()
         interval = self.picture_interval
         return SetView(
             weights=self.diagram.shown,
@@ -370,6 +397,8 @@ class TuiNNApp(App[str | None]):
             grid_interval=interval,
             weights_interval=interval,
             sample=self.diagram.sample,
+            maps=self.views.maps_layer,
+            replay=self.replay.epoch,
         )
 
     def request_view(self, again: bool = False) -> bool:
@@ -409,6 +438,10 @@ class TuiNNApp(App[str | None]):
     def _architecture_proposed(self, event: ArchitecturePanel.ArchitectureProposed) -> None:
         self._propose("network", event.spec, SetArchitecture(event.spec))
 
+    @on(ArchitecturePanel.FeaturesProposed)
+    def _features_proposed(self, event: ArchitecturePanel.FeaturesProposed) -> None:
+        self.send(SetFeatures(event.features))
+
     @on(HyperPanel.HyperProposed)
     def _hyper_proposed(self, event: HyperPanel.HyperProposed) -> None:
         self._propose("hyper", event.hyper, SetHyper(event.hyper))
@@ -431,10 +464,41 @@ class TuiNNApp(App[str | None]):
     @on(NeuronHeatmap.NeuronSelected)
     def _neuron_selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
         self.neurons.selected(event)
+        if event.heatmap.has_focus:
+            self.views.peek(event.layer, event.index)
 
     @on(NetworkDiagram.Selected)
     def _diagram_selected(self, event: NetworkDiagram.Selected) -> None:
         self.diagram.selected(event)
+        neuron = event.diagram.selected_neuron()
+        if neuron is not None and event.diagram.has_focus:
+            self.views.peek(*neuron)
+        elif neuron is None:  # a weight or an input: the picture of the data again
+            self.views.unpeek()
+
+    @on(NeuronMapsView.LayerChanged)
+    @on(NeuronMapsView.SizeChanged)
+    def _maps_changed(self) -> None:
+        self.request_view()
+
+    @on(ConfusionMatrix.CellRequested)
+    def _cell_requested(self, event: ConfusionMatrix.CellRequested) -> None:
+        self.send(CellSamples(event.true, event.predicted))
+
+    @on(SampleStrip.TraceRequested)
+    def _trace_cell_sample(self, event: SampleStrip.TraceRequested) -> None:
+        self.trace.open_sample(event.index, "test")
+
+    @on(SampleStrip.CellClosed)
+    def _cell_closed(self) -> None:
+        self.views.close_cell()
+
+    @on(DecisionBoundary.PointProposed)
+    def _point_proposed(self, event: DecisionBoundary.PointProposed) -> None:
+        if event.value is None:
+            self.send(RemovePoint(event.x, event.y))
+        else:
+            self.send(AddPoint(event.x, event.y, event.value))
 
     @on(NetworkDiagram.EditProposed)
     def _diagram_edit(self, event: NetworkDiagram.EditProposed) -> None:
@@ -501,8 +565,16 @@ class TuiNNApp(App[str | None]):
     # ---- keys ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The lesson's key exists only in a lesson (hidden from the footer otherwise)."""
-        return self.lesson is not None if action == "toggle_lesson" else True
+        """The lesson's key exists only in a lesson (hidden from the footer otherwise); space
+        runs or pauses whatever has the focus (a drop-down too), except where it is typed: a
+        text field, and the lists of a dialog (it ticks an item there)."""
+        if action == "toggle_lesson":
+            return self.lesson is not None
+        if action == "toggle_run":
+            focused = self.focused
+            if isinstance(focused, Input) or isinstance(self.screen, ModalScreen):
+                return False
+        return True
 
     def action_toggle_run(self) -> None:
         if self.comparison.lockstep:
@@ -559,6 +631,25 @@ class TuiNNApp(App[str | None]):
 
     def action_test_points(self) -> None:
         self.views.toggle_test_points()
+
+    def action_replay_back(self) -> None:
+        self.replay.back()
+
+    def action_replay_forward(self) -> None:
+        self.replay.forward()
+
+    def action_replay_live(self) -> None:
+        self.replay.live()
+
+    def action_pick_plane(self) -> None:
+        self.views.pick_plane()
+
+    def action_discrete(self) -> None:
+        boundaries = list(self.query(DecisionBoundary))
+        on = not boundaries[0].discrete
+        for boundary in boundaries:
+            boundary.set_discrete(on)
+        self.notify(f"output: {'discrete classes' if on else 'probabilities'}", timeout=2)
 
     def action_network_diagram(self) -> None:
         self.diagram.toggle()
@@ -641,6 +732,16 @@ class TuiNNApp(App[str | None]):
         yield SystemCommand(
             "Sweep results", "Open a `tui-nn sweep` results folder", self.action_open_sweep
         )
+
+
+def featurable(summary) -> tuple[str, ...] | None:  # noqa: ANN001 - a DataSummary
+    """The feature inputs in use when this data's inputs can be switched (2-D data: x1, x2
+    and what is computed from them), else None."""
+    if summary.plane is None or summary.held:
+        return None
+    if summary.features is not None:
+        return tuple(summary.features)
+    return ("x1", "x2") if summary.n_inputs == 2 else None
 
 
 def create_app(config: RunConfig | None = None, **options: Any) -> TuiNNApp:

@@ -7,7 +7,13 @@ from __future__ import annotations
 from textual.binding import Binding
 
 APP_BINDINGS = [
-    Binding("space", "toggle_run", "Run/Pause", tooltip="Start or pause training"),
+    Binding(
+        "space",
+        "toggle_run",
+        "Run/Pause",
+        tooltip="Start or pause training (whatever has the focus, but a text field or a list)",
+        priority=True,
+    ),
     Binding("s", "step", "Step", tooltip="Train one minibatch step, then pause"),
     Binding("e", "step_epoch", "Epoch", tooltip="Train one whole epoch, then pause"),
     Binding(
@@ -64,6 +70,37 @@ APP_BINDINGS = [
         "Test points",
         show=False,
         tooltip="Decision boundary: show the test points",
+    ),
+    Binding(
+        "left_square_bracket",
+        "replay_back",
+        "Replay: earlier",
+        show=False,
+        tooltip="Replay: the boundary and neuron maps of an earlier epoch",
+    ),
+    Binding(
+        "right_square_bracket",
+        "replay_forward",
+        "Replay: later",
+        show=False,
+        tooltip="Replay: a later epoch (past the newest: live)",
+    ),
+    Binding(
+        "backslash", "replay_live", "Replay: live", show=False, tooltip="Replay: back to live"
+    ),
+    Binding(
+        "P",
+        "pick_plane",
+        "Plane",
+        show=False,
+        tooltip="A CSV's picture: two inputs as its axes (the others at their training mean)",
+    ),
+    Binding(
+        "O",
+        "discrete",
+        "Discrete output",
+        show=False,
+        tooltip="Decision boundary: hard classes / the probability's gradient",
     ),
     Binding(
         "V",

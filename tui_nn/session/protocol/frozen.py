@@ -14,11 +14,13 @@ from tui_nn.session.protocol.messages import Inspection, Snapshot, TraceResult
 def freeze_trace(res: TraceResult) -> TraceResult:
     """Make every array of the result read-only (snapshots are immutable copies)."""
     trace = res.trace
-    for part in (trace, *trace.layers) if trace is not None else ():
+    steps = [s for t in trace.layers for s in (t.step_W, t.step_b)] if trace is not None else []
+    for part in (trace, *trace.layers, *(s for s in steps if s)) if trace is not None else ():
         for f in dataclasses.fields(part):
             value = getattr(part, f.name)
-            if isinstance(value, np.ndarray):
-                value.flags.writeable = False
+            for a in value.values() if isinstance(value, dict) else (value,):
+                if isinstance(a, np.ndarray):
+                    a.flags.writeable = False
     return res
 
 
@@ -33,7 +35,7 @@ def freeze(snap: Snapshot) -> Snapshot:
         for f in dataclasses.fields(stats):
             _freeze_array(getattr(stats, f.name))
     inspections = [a.value for a in snap.answers if isinstance(a.value, Inspection)]
-    for part in (snap.data, snap.grid, snap.inspection, *inspections):
+    for part in (snap.data, snap.grid, snap.inspection, snap.maps, *inspections):
         if part is not None:
             for f in dataclasses.fields(part):
                 value = getattr(part, f.name)

@@ -139,6 +139,8 @@ class SetView:
     grid_interval: float = 0.5  # seconds between decision grids at most
     weights_interval: float = 0.5  # while training: seconds between weight copies at most
     sample: int = 0  # the sample whose forward pass comes with the weights (test set; train if none)
+    maps: int | None = None  # the layer (0-based, hidden first) whose neuron maps come with grids
+    replay: int | None = None  # draw the grid and maps of this epoch (a replay frame); None: live
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,52 @@ class SetParameter:
 
 
 @dataclass(frozen=True)
+class AddPoint:
+    """Your own point: a training sample at (x, y) of the plane (its units), of class `value`
+    (or with that target, in the target's units, for regression). Answered with the
+    DatasetSpec now in force (its `edits` hold the point)."""
+
+    x: float
+    y: float
+    value: float
+
+
+@dataclass(frozen=True)
+class RemovePoint:
+    """The training sample nearest to (x, y) of the plane goes (answered like AddPoint)."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class SetFeatures:
+    """The network's inputs of 2-D data (x1, x2, x1^2, ...; None: x1 and x2). The other
+    weights are kept, and the run goes on (answered with the DatasetSpec now in force)."""
+
+    features: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class CellSamples:
+    """The test samples of one cell of the confusion matrix (true class `true`, predicted
+    `predicted`), at most `limit` of them; answered in `Snapshot.cell`."""
+
+    true: int
+    predicted: int
+    limit: int = 48
+
+
+@dataclass(frozen=True)
+class SetPlane:
+    """The picture's plane: two columns of a wider CSV (by name or index; the others at their
+    training mean), or None for the data's own (its first two inputs, or none). Only the
+    pictures change (answered with the DatasetSpec now in force)."""
+
+    columns: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the trainer process."""
 
@@ -203,6 +251,11 @@ Command = (
     | SetSpeed
     | CheckGradients
     | SetParameter
+    | AddPoint
+    | RemovePoint
+    | SetFeatures
+    | SetPlane
+    | CellSamples
     | Stop
 )
 
@@ -238,6 +291,10 @@ class DataSummary:
     labels_test: np.ndarray | None
     bounds: tuple[float, float, float, float] | None  # x_min, x_max, y_min, y_max of the grid
     notes: tuple[str, ...] = ()  # warnings about the data (a CSV of 2 rows), shown once
+    plane: tuple[str, str] | None = None  # the picture's axes (x1, x2; two columns of a CSV)
+    held: int = 0  # inputs held at their training mean on the plane (a wider CSV)
+    features: tuple[str, ...] | None = None  # feature inputs (canonical names), None: raw
+    input_names: tuple[str, ...] | None = None  # the network's inputs by name (x1², ...)
 
 
 @dataclass(frozen=True)
@@ -247,6 +304,23 @@ class DecisionGrid:
     values: np.ndarray  # (rows, cols) float32: P(class 1) for binary, class index for k>2, value
     bounds: tuple[float, float, float, float]
     kind: str  # "probability" | "class" | "value"
+    epoch: int | None = None  # a replayed epoch's grid (None: the live network's)
+    probabilities: np.ndarray | None = None  # k classes: (rows, cols) the winner's probability
+
+
+@dataclass(frozen=True)
+class NeuronMaps:
+    """What every neuron of one layer computes over the plane (or against x, for 1-D data):
+    `values[j]` is neuron j's activation at each grid point (row 0 at the top)."""
+
+    layer: int  # 0-based, hidden layers first, the output layer last
+    activation: str
+    values: np.ndarray  # (units, rows, cols) float32 on the plane; (units, n) against x
+    bounds: tuple[float, float, float, float] | None  # the plane's box (None: against x)
+    x: np.ndarray | None = None  # against x: (n,) the x of each value
+    lo: float = 0.0  # the range the colour scale spans (the activation's, else the values')
+    hi: float = 1.0
+    epoch: int | None = None  # a replayed epoch's maps (None: the live network's)
 
 
 @dataclass(frozen=True)
@@ -274,6 +348,9 @@ class TraceResult:
     applied: bool = False  # the answer to ApplyTraceStep (the weights changed)
     loss_before: float | None = None  # the sample's cost before that step
     refused: str | None = None  # why there is no trace (the weights did not change)
+    target: dict | None = None  # regression: {"shift", "scale", "name"} of the target's units
+    point: tuple[float, float] | None = None  # where the sample is on the plane (if any)
+    input_names: tuple[str, ...] | None = None  # the network's inputs by name (x1², a column)
 
 
 IMAGE_NAMES = ("digits", *IMAGE_SETS)  # the data whose panel has a strip of test images
@@ -289,6 +366,20 @@ class PanelData:
     images: np.ndarray | None = None  # (m, side, side) uint8 0..255, test images
     image_true: np.ndarray | None = None  # (m,) int64
     image_predicted: np.ndarray | None = None  # (m,) int64
+
+
+@dataclass(frozen=True)
+class CellContents:
+    """A confusion-matrix cell's test samples: their indices in the test set, and what to draw
+    of them: small images (image sets) or the first input values (other data)."""
+
+    true: int
+    predicted: int
+    count: int  # samples in the cell (the indices are the first `limit` of them)
+    indices: np.ndarray  # (m,) int64, test-set indices
+    images: np.ndarray | None = None  # (m, side, side) uint8, as the sample strip's
+    rows: np.ndarray | None = None  # (m, d) float32: the first inputs as the network sees them
+    input_names: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -352,6 +443,9 @@ class Snapshot:
     # The run's weights were trained or set (by hand, a trace step) since they began (a start,
     # a Reset, a new network): there is something to save. A fresh run has nothing to save.
     changed: bool = False
+    maps: NeuronMaps | None = None  # with a grid (or fit curve), when the view asks for maps
+    frames: tuple[int, ...] | None = None  # the epochs replay can show, when they changed
+    cell: CellContents | None = None  # the answer to CellSamples
 
 
 ONCE = (
@@ -364,6 +458,9 @@ ONCE = (
     "saved_path",
     "save_failed",
     "trace",
+    "maps",
+    "frames",
+    "cell",
 )
 """The Snapshot fields sent only when there is something new (None otherwise): where snapshots
 are coalesced (the client's mailbox, the app's bridge), a newer snapshot without one keeps the

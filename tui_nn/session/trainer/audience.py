@@ -47,8 +47,10 @@ def merged_view(views: Iterable[tuple[SetView, bool]]) -> SetView | None:
         return None
     editing = [view for view, watching in views if not watching]
     lead = (editing or [view for view, _ in views])[-1]
+    wanted = [view.maps for view, _ in views if view.maps is not None]  # one layer's maps
     return replace(
         lead,
+        maps=lead.maps if lead.maps is not None else (wanted[-1] if wanted else None),
         weights=any(view.weights for view, _ in views),
         grid=any(view.grid for view, _ in views),
         grid_interval=min(view.grid_interval for view, _ in views),

@@ -15,6 +15,7 @@ import tui_nn.session.trainer.forking as forking
 import tui_nn.session.trainer.gradient_check as gradient_check
 import tui_nn.session.trainer.parameters as parameters
 import tui_nn.session.trainer.pictures as pictures
+import tui_nn.session.trainer.plane_edits as plane_edits
 import tui_nn.session.trainer.tracing as tracing
 from tui_nn.config import check_speed, train_data
 from tui_nn.data.spec import Dataset, DatasetSpec
@@ -24,6 +25,7 @@ from tui_nn.errors import one_line
 from tui_nn.session.protocol.answers import GradientReport, ParameterSet
 from tui_nn.session.protocol.messages import (
     ApplyTraceStep,
+    CellSamples,
     CheckGradients,
     Fork,
     InjectFault,
@@ -45,6 +47,7 @@ from tui_nn.session.protocol.messages import (
     TraceSample,
 )
 from tui_nn.session.trainer.answering import Refused
+from tui_nn.session.trainer.cell_samples import cell_samples
 from tui_nn.session.trainer.owed import NEVER
 from tui_nn.session.trainer.run import Run
 
@@ -196,6 +199,8 @@ def set_view(run: Run, cmd: SetView) -> State:
     owed.weights, owed.weights_time = cmd.weights, NEVER
     if cmd.grid:
         owed.picture, owed.picture_time = True, NEVER
+    if cmd.replay is not None:
+        owed.replay = True  # that epoch's picture, once
     run.view = cmd
     return run.state
 
@@ -212,7 +217,7 @@ def check_gradients(run: Run, cmd: CheckGradients) -> GradientReport:
 
 
 def _lr(run: Run, lr: float | None) -> float:
-    return float(run.hyper.lr if lr is None else lr)
+    return tracing.lr_for(run.trainer, run.hyper, lr)
 
 
 def trace_sample(run: Run, cmd: TraceSample) -> TraceResult:
@@ -224,12 +229,12 @@ def trace_sample(run: Run, cmd: TraceSample) -> TraceResult:
 
 
 def apply_trace_step(run: Run, cmd: ApplyTraceStep) -> TraceResult:
-    result = tracing.apply_step(run.net, run.dataset, _lr(run, cmd.lr), cmd)
+    result = tracing.apply_step(run.net, run.dataset, run.trainer, _lr(run, cmd.lr), cmd)
     run.owed.trace = result
     if result.refused is not None:
         raise Refused(f"cannot trace: {result.refused}")
     run.weights_changed()
-    run.message = tracing.describe_step(result)
+    run.message = tracing.describe_step(result, run.trainer.step_count)
     return result
 
 
@@ -259,5 +264,7 @@ HANDLERS = {
     TraceSample: trace_sample,
     ApplyTraceStep: apply_trace_step,
     SetParameter: set_parameter,
+    **plane_edits.HANDLERS,
+    CellSamples: cell_samples,
 }
 """Every command the runner applies (Stop ends the trainer instead; anything else is refused)."""

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 from tui_nn.session.protocol.answers import Answer
-from tui_nn.session.protocol.messages import Inspection, TraceResult
+from tui_nn.session.protocol.messages import CellContents, Inspection, TraceResult
 
 NEVER = -math.inf
 
@@ -32,7 +32,10 @@ class Owed:
     weights: bool = True  # the weights changed since the last copy sent
     weights_time: float = NEVER
     weights_run: int = -1  # the run the weights interval was counted in
+    replay: bool = True  # replaying an epoch: its picture (once per SetView that asks)
+    frames: tuple[int, ...] | None = None  # the replay epochs the apps were last told of
     inspection: Inspection | None = None
+    cell: CellContents | None = None  # the test samples of a confusion cell (CellSamples)
     trace: TraceResult | None = None
     saved_path: str | None = None
     save_failed: str | None = None  # why a Save could not be written (one line)

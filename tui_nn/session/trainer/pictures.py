@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tui_nn.data.features import input_names
 from tui_nn.data.spec import Dataset
 from tui_nn.session.protocol.messages import DataSummary, DecisionGrid, Inspection, SetView
 
@@ -53,13 +54,11 @@ def _labels(y: np.ndarray) -> np.ndarray:
 
 
 def data_bounds(dataset: Dataset) -> tuple[float, float, float, float]:
-    """x_min, x_max, y_min, y_max of all 2-D points (train and test), with a small margin."""
-    both = np.concatenate(
-        [
-            _points(dataset.X_train, dataset.input_scale),
-            _points(dataset.X_test, dataset.input_scale),
-        ]
-    )
+    """x_min, x_max, y_min, y_max of all the points on the plane (train and test), with a small
+    margin."""
+    plane = dataset.plane
+    assert plane is not None, "data_bounds needs a plane"
+    both = np.concatenate([plane.train, plane.test]).astype(np.float32)
     lo, hi = both.min(axis=0), both.max(axis=0)
     pad = np.maximum(hi - lo, np.float32(1e-3)) * GRID_MARGIN
     lo, hi = lo - pad, hi + pad
@@ -69,12 +68,13 @@ def data_bounds(dataset: Dataset) -> tuple[float, float, float, float]:
 def data_summary(dataset: Dataset) -> DataSummary:
     """Sizes and names of the data; for 2-D data also up to ~2000 points to draw."""
     points = labels = test_points = test_labels = bounds = None
-    if dataset.is_2d:
-        tr = _subsample(len(dataset.X_train), MAX_POINTS_PER_SPLIT)
-        te = _subsample(len(dataset.X_test), MAX_POINTS_PER_SPLIT)
-        points = _points(dataset.X_train[tr], dataset.input_scale)
+    plane = dataset.plane
+    if plane is not None:
+        tr = _subsample(len(plane.train), MAX_POINTS_PER_SPLIT)
+        te = _subsample(len(plane.test), MAX_POINTS_PER_SPLIT)
+        points = np.array(plane.train[tr], dtype=np.float32)
         labels = _labels(dataset.y_train[tr])
-        test_points = _points(dataset.X_test[te], dataset.input_scale)
+        test_points = np.array(plane.test[te], dtype=np.float32)
         test_labels = _labels(dataset.y_test[te])
         bounds = data_bounds(dataset)
     elif dataset.task == "regression" and dataset.n_inputs == 1:  # the fit plot's points
@@ -95,7 +95,14 @@ def data_summary(dataset: Dataset) -> DataSummary:
         labels_test=test_labels,
         bounds=bounds,
         notes=dataset.notes,
+        plane=plane.axes if plane is not None else None,
+        held=plane.held if plane is not None else 0,
+        features=dataset.features,
+        input_names=input_names(dataset),
     )
+
+
+
 
 
 def _curve_points(dataset: Dataset, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -119,24 +126,41 @@ def grid_points(
 
 
 def decision_grid(
-    net, dataset: Dataset, bounds: tuple[float, float, float, float], size: tuple[int, int]
+    net,
+    dataset: Dataset,
+    bounds: tuple[float, float, float, float],
+    size: tuple[int, int],
+    epoch: int | None = None,
 ) -> DecisionGrid:
-    """The network's output over a grid covering the data (2-D data only).
+    """The network's output over a grid covering the plane (2-D data, or two columns).
 
-    Binary classification gives P(class 1), k classes give the winning class index, and
-    regression gives the (first) predicted value.
+    Binary classification gives P(class 1), k classes give the winning class index (and its
+    probability, the shade), and regression gives the (first) predicted value. `epoch`: the
+    replayed epoch `net` is from (None: the live network).
     """
     cols, rows = size
-    points = grid_points(bounds, size, net.spec.dtype)
-    out = np.asarray(net.forward(points, input_scale=1.0))
+    out = np.asarray(net.forward(plane_inputs(net, dataset, bounds, size), input_scale=1.0))
+    probabilities = None
     if dataset.task == "classification" and out.shape[1] > 1:
         values, kind = out.argmax(axis=1), "class"
+        probabilities = out.max(axis=1).astype(np.float32).reshape(rows, cols).copy()
     elif dataset.task == "classification":
         values, kind = out[:, 0], "probability"
     else:
         values, kind = out[:, 0], "value"
     values = np.asarray(values, dtype=np.float32).reshape(rows, cols).copy()
-    return DecisionGrid(values=values, bounds=bounds, kind=kind)
+    return DecisionGrid(values=values, bounds=bounds, kind=kind, epoch=epoch,
+                        probabilities=probabilities)  # fmt: skip
+
+
+def plane_inputs(
+    net, dataset: Dataset, bounds: tuple[float, float, float, float], size: tuple[int, int]
+) -> np.ndarray:
+    """The network's input rows for the grid over the plane (features computed, the other
+    columns of a wider CSV at their training mean)."""
+    points = grid_points(bounds, size, net.spec.dtype)
+    plane = dataset.plane
+    return points if plane is None else plane.inputs(points, net.spec.dtype)
 
 
 def copy_weights(net) -> tuple[tuple[np.ndarray, np.ndarray], ...]:

@@ -29,6 +29,7 @@ from tui_nn.session.trainer.answering import USER_ERRORS
 from tui_nn.session.trainer.meter import Meter, Stopwatch
 from tui_nn.session.trainer.metrics_stream import MetricsStream
 from tui_nn.session.trainer.owed import Owed
+from tui_nn.session.trainer.replay import Replay
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Run:
         self.fault: str | None = None
         self.batch_loss: float | None = None
         self.meter = Meter()
+        self.replay = Replay()  # the weights of thinned epochs, for a view that replays one
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -144,6 +146,7 @@ class Run:
             self.stopwatch.total = max(self.stopwatch.total, saved.elapsed)
         self.owed.sent = None
         forked = forking.restore_from(trainer, path)  # a fork: optimizer, shuffling, counters
+        self.replay.restart(self)  # the first frame is the saved epoch's, not epoch 0
         self.message = f"{'forked' if forked else 'resumed'} from {path}"
 
     def use_data(self, dataset: Dataset) -> None:
@@ -161,6 +164,7 @@ class Run:
         self.meter.restart()
         if not keep_clock:
             self.stopwatch.reset(self.clock())
+        self.replay.offer(self)  # the weights this run starts from (or goes on with)
 
     def weights_changed(self) -> None:
         """The weights changed other than by a training step (by hand, a trace step, surgery):

@@ -105,6 +105,7 @@ class Runner(Run):
         self.changed = True
         if result.record is not None:
             self.now = None  # the newest record describes the network now
+            self.replay.offer(self)
             stopped = self.metrics.write(self.run_id, result.record, last=self.trainer.finished)
             if stopped is not None:
                 self.message, self.owed.urgent = stopped, True

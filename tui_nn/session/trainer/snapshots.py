@@ -5,6 +5,8 @@ statistics, the network and settings) and takes from `owed` (owed.py) what is du
 epoch records not yet published, the data summary after a data change, a decision grid or
 panel data and the weights when they changed and their interval has passed, the one-shot
 results and the answers. What it took is cleared, so every one-shot part is sent exactly once.
+With a picture go the neuron maps the view asks for and the epochs replay can show (when they
+changed); a view that replays an epoch gets that epoch's picture once per request (replay.py).
 `full(run)` builds from a fresh `Owed()` (everything), for an app that has just attached,
 leaving what the other apps are owed as it was.
 """
@@ -13,12 +15,19 @@ from __future__ import annotations
 
 import dataclasses
 
+import tui_nn.session.trainer.neuron_maps as neuron_maps
 import tui_nn.session.trainer.panel_data as panel_data
 import tui_nn.session.trainer.parameters as parameters
 import tui_nn.session.trainer.pictures as pictures
 from tui_nn.engine.history import RecordBlock
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
-from tui_nn.session.protocol.messages import DecisionGrid, NetworkView, PanelData, Snapshot
+from tui_nn.session.protocol.messages import (
+    DecisionGrid,
+    NetworkView,
+    NeuronMaps,
+    PanelData,
+    Snapshot,
+)
 from tui_nn.session.trainer.owed import NEVER, Owed
 from tui_nn.session.trainer.run import Run
 
@@ -32,8 +41,14 @@ def eta(run: Run) -> float | None:
 
 def _picture_due(run: Run, owed: Owed, now: float) -> bool:
     """A picture of the weights is due: the view wants one, the weights changed since the
-    last one and (while training) at least `grid_interval` seconds have passed. Taken."""
-    if not (run.view.grid and owed.picture):
+    last one and (while training) at least `grid_interval` seconds have passed; or, replaying
+    an epoch, once when the view asked for it (whatever the live run does). Taken."""
+    if not run.view.grid:
+        return False
+    if run.view.replay is not None:
+        due, owed.replay = owed.replay, False
+        return due
+    if not owed.picture:
         return False
     if run.running and now - owed.picture_time < run.view.grid_interval:
         return False
@@ -42,10 +57,12 @@ def _picture_due(run: Run, owed: Owed, now: float) -> bool:
 
 
 def grid_if_due(run: Run, owed: Owed, now: float) -> DecisionGrid | None:
-    """A decision grid, for 2-D data, when one is due."""
+    """A decision grid, for data with a plane, when one is due (from the replayed epoch's
+    weights when the view replays one)."""
     if run.bounds is None or not _picture_due(run, owed, now):
         return None
-    return pictures.decision_grid(run.net, run.dataset, run.bounds, run.view.grid_size)
+    net, epoch = run.replay.network_for(run, run.view)
+    return pictures.decision_grid(net, run.dataset, run.bounds, run.view.grid_size, epoch)
 
 
 def panel_if_due(run: Run, owed: Owed, now: float) -> PanelData | None:
@@ -55,7 +72,27 @@ def panel_if_due(run: Run, owed: Owed, now: float) -> PanelData | None:
         return None
     if not _picture_due(run, owed, now):
         return None
-    return panel_data.panel_data(run.net, run.dataset)
+    net, _ = run.replay.network_for(run, run.view)
+    return panel_data.panel_data(net, run.dataset)
+
+
+def maps_with(run: Run, picture: bool) -> NeuronMaps | None:
+    """The neuron maps the view asks for, computed with a new picture (same schedule, same
+    network: live or the replayed epoch's)."""
+    view = run.view
+    if not picture or view.maps is None or run.dataset is None:
+        return None
+    net, epoch = run.replay.network_for(run, view)
+    return neuron_maps.neuron_maps(net, run.dataset, view.maps, run.bounds, view.grid_size, epoch)
+
+
+def frames_if_changed(run: Run, owed: Owed) -> tuple[int, ...] | None:
+    """The epochs replay can show, when they changed since the apps were last told."""
+    epochs = run.replay.epochs()
+    if epochs == owed.frames:
+        return None
+    owed.frames = epochs
+    return epochs
 
 
 def weights_if_due(run: Run, owed: Owed, now: float) -> tuple[tuple | None, NetworkView | None]:
@@ -87,12 +124,13 @@ def _take_once(owed: Owed) -> dict[str, object]:
     """The one-shot parts and the answers, cleared from `owed`."""
     once = {
         "inspection": owed.inspection,
+        "cell": owed.cell,
         "trace": owed.trace,
         "saved_path": owed.saved_path,
         "save_failed": owed.save_failed,
         "answers": tuple(owed.answers),
     }
-    owed.inspection = owed.trace = owed.saved_path = owed.save_failed = None
+    owed.inspection = owed.cell = owed.trace = owed.saved_path = owed.save_failed = None
     owed.answers = []
     return once
 
@@ -108,6 +146,8 @@ def build(run: Run, owed: Owed) -> Snapshot:
     rate = run.meter.read(now, trainer.samples_seen, run.running)
     scores = run.scores()
     weights, network_view = weights_if_due(run, owed, now)
+    grid, panel = grid_if_due(run, owed, now), panel_if_due(run, owed, now)
+    picture = grid is not None or panel is not None
     snap = Snapshot(
         run_id=run.run_id,
         seq=run.seq,
@@ -130,13 +170,15 @@ def build(run: Run, owed: Owed) -> Snapshot:
         hyper=run.hyper,
         dataset=run.dataset_spec,
         data=pictures.data_summary(run.dataset) if owed.data else None,
-        grid=grid_if_due(run, owed, now),
-        panel=panel_if_due(run, owed, now),
+        grid=grid,
+        panel=panel,
         weights=weights,
         error_detail=run.error_detail if run.state == "error" else None,
         speed=run.speed,
         network_view=network_view,
         changed=run.changed,
+        maps=maps_with(run, picture),
+        frames=frames_if_changed(run, owed) if picture else None,
         **_take_once(owed),
     )
     owed.data = False
@@ -148,6 +190,8 @@ def full(run: Run) -> Snapshot:
     for an app that has just attached; what the other apps are owed is left as it was (the
     records they have not been sent yet come in the next snapshot, to everyone: not twice)."""
     snap = build(run, Owed())
+    if snap.frames is None:  # a new app is told every epoch it can replay
+        snap = dataclasses.replace(snap, frames=run.replay.epochs())
     sent = run.owed.sent
     unsent = run.trainer.history.total - sent if run.trainer is not None and sent is not None else 0
     if unsent > 0:

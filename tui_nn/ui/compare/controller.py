@@ -278,7 +278,10 @@ class Comparison:
         host = self.host
         host.screen.add_class("-comparing")
         pictures = host.query_one("#pictures")
-        pictures.mount(DecisionBoundary(id="boundary-b", min_interval=host.picture_interval))
+        b = DecisionBoundary(id="boundary-b", min_interval=host.picture_interval)
+        b.label, b.editable = "B", False  # run B's picture: labelled, no points added to it
+        pictures.mount(b)
+        host.query_one("#boundary", DecisionBoundary).set_label("A")
         host.mount(StatusLine(id="status-b", prefix="B "), before=host.query_one(Footer))
         host.query_one("#status", StatusLine).prefix = "A "
         for plot in (host.query_one(CostPlot), host.query_one(AccuracyPlot)):
@@ -415,6 +418,7 @@ class Comparison:
         host.screen.remove_class("-comparing")
         host.screen.remove_class("-show-b")
         host.query_one("#status", StatusLine).prefix = ""
+        host.query_one("#boundary", DecisionBoundary).set_label("")
         for selector in ("#boundary-b", "#status-b"):
             for widget in host.query(selector):
                 widget.remove()

@@ -59,9 +59,17 @@ def sample_words(view: NetworkView | None) -> str:
     return f"{view.split} sample #{view.sample + 1}{label}"
 
 
-def input_reading(i: int, n_inputs: int, view: NetworkView | None) -> Reading:
+def input_name(i: int, names: Sequence[str] | None = None) -> str:
+    """Input i by name: its feature or column name when the data gives one, else x1, x2, ..."""
+    return str(names[i]) if names is not None and i < len(names) else f"x{i + 1}"
+
+
+def input_reading(
+    i: int, n_inputs: int, view: NetworkView | None, names: Sequence[str] | None = None
+) -> Reading:
+    name = input_name(i, names if view is None or view.image_shape is None else None)
     if view is None:
-        return Reading(f"input x{i + 1} of {n_inputs}", f"x{i + 1}")
+        return Reading(f"input {name} ({i + 1} of {n_inputs})", name)
     x = float(view.x[i])
     if view.image_shape is not None:
         r, c = divmod(i, view.image_shape[1])
@@ -70,7 +78,7 @@ def input_reading(i: int, n_inputs: int, view: NetworkView | None) -> Reading:
             f"x{i + 1} = {num(x)}: {where} of {sample_words(view)}", f"x{i + 1}={num(x)}"
         )
     return Reading(
-        f"x{i + 1} = {num(x)}: input {i + 1} of {sample_words(view)}", f"x{i + 1}={num(x)}"
+        f"{name} = {num(x)}: input {i + 1} of {sample_words(view)}", f"{name}={num(x)}"
     )
 
 
@@ -107,13 +115,16 @@ def neuron_reading(
     return Reading(long, short, address, b)
 
 
-def source_name(layer: int, i: int, n_layers: int, view: NetworkView | None) -> str:
-    """The neuron a weight of `layer` comes from: 'x3', 'pixel (2,5)' or 'h1 #3'."""
+def source_name(
+    layer: int, i: int, n_layers: int, view: NetworkView | None, names: Sequence[str] | None = None
+) -> str:
+    """The neuron a weight of `layer` comes from: 'x3' (or its name, 'x1²'), 'pixel (2,5)' or
+    'h1 #3'."""
     if layer == 0:
         if view is not None and view.image_shape is not None:
             r, c = divmod(i, view.image_shape[1])
             return f"x{i + 1} (pixel {r + 1},{c + 1})"
-        return f"x{i + 1}"
+        return input_name(i, names)
     return f"{layer_name(layer - 1, n_layers)} #{i + 1}"
 
 
@@ -124,10 +135,11 @@ def weight_reading(
     n_layers: int,
     weights: Sequence[tuple[np.ndarray, np.ndarray]] | None,
     view: NetworkView | None,
+    names: Sequence[str] | None = None,
 ) -> Reading:
     """w, ∂C/∂w of the last step, and where the line comes from and goes to."""
     address = Address(layer, j, i)
-    source = source_name(layer, i, n_layers, view)
+    source = source_name(layer, i, n_layers, view, names)
     target = f"{layer_name(layer, n_layers)} #{j + 1}"
     if weights is None or layer >= len(weights):
         text = f"{address.text()}: from {source} to {target}"

@@ -120,6 +120,7 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
         self.look: draw.TraceLook | None = None  # trace mode: the traced sample's numbers
         self.traced_at: tuple[int, int | None] | None = None  # (column, neuron) being traced
         self.cursor = (1, 0)  # (column, neuron): column 0 is the inputs
+        self.input_names: tuple[str, ...] | None = None  # the data's, for the readout
         self.line: int | None = None  # the selected incoming weight: its source neuron
         self.diagram_layout: DiagramLayout = plan((), 0, 0)
         self.picture = draw.Picture.empty()
@@ -206,12 +207,26 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
                 return words.Reading(
                     f"inputs: {words.sample_words(view)} ({self.sizes[0]} pixels)", "inputs"
                 )
-            return words.input_reading(j, self.sizes[0], view)
+            return words.input_reading(j, self.sizes[0], view, self.input_names)
         if self.line is not None:
-            return words.weight_reading(c - 1, j, self.line, self.n_layers, weights, view)
+            return words.weight_reading(
+                c - 1, j, self.line, self.n_layers, weights, view, self.input_names
+            )
         return words.neuron_reading(
             c - 1, j, self.n_layers, weights, view, stats, self.activations[c - 1]
         )
+
+    def set_input_names(self, names: tuple[str, ...] | None) -> None:
+        """The inputs by name (feature inputs x1², a CSV's columns), for the readout."""
+        self.input_names = names
+
+    def selected_neuron(self) -> tuple[int, int] | None:
+        """(layer, neuron) under the cursor (0 = the first layer with weights), None on an
+        input or a line."""
+        c, j = self.cursor
+        if c == 0 or self.line is not None or c >= len(self.sizes):
+            return None
+        return c - 1, j
 
     def action_move(self, dx: int, dy: int) -> None:
         columns = self.diagram_layout.columns

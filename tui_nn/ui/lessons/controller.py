@@ -26,6 +26,7 @@ from tui_nn.ui.link.bridge import Update
 from tui_nn.ui.link.pending import Pending
 from tui_nn.ui.panels.hyper import HyperPanel
 from tui_nn.ui.panels.show import show_trainers_values
+from tui_nn.ui.views.controller import LowerRight
 
 PANEL_FIELDS = {  # control -> the id of its field in the training panel
     "dataset": "dataset",
@@ -47,12 +48,18 @@ class LessonGuide:
     `after_show(update, previous)` after each update is shown."""
 
     def __init__(
-        self, host: Host, lesson: Lesson, pending: Pending, diagram: DiagramController
+        self,
+        host: Host,
+        lesson: Lesson,
+        pending: Pending,
+        diagram: DiagramController,
+        views: LowerRight | None = None,
     ) -> None:
         self.host = host
         self.lesson = lesson
         self.pending = pending  # run A's: an edit refused here is not on its way
         self.diagram = diagram
+        self.views = views
         self.reached_at: int | None = None  # the epoch of the goal-reached moment
         self.locked_refusals: list[str] = []  # every refused edit of a locked control
         self._goal_epoch = 0  # newest epoch already checked against the goal
@@ -76,6 +83,8 @@ class LessonGuide:
         if self.lesson.view == "diagram":
             self.diagram.toggle()
             self.host.query_one("#layer-list").focus()
+        elif self.lesson.view == "maps" and self.views is not None:
+            self.views.prefer("maps")
 
     def toggle(self) -> None:
         self.host.screen.toggle_class("-hide-lesson")

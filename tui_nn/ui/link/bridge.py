@@ -7,8 +7,9 @@ is waiting, newer snapshots only update the pending state (newest counters win),
 coalesces many snapshots into one repaint — yet no epoch record and no answer is ever lost or
 reordered: records and answers are accumulated in arrival order until the app takes them.
 
-Fields that the trainer sends only now and then (`data`, `grid`, `panel`, `inspection`,
-`trace`, `weights`) survive coalescing too: the newest non-empty value is kept until taken.
+Fields that the trainer sends only now and then (`messages.ONCE`: `data`, `grid`, `panel`,
+`inspection`, `trace`, `weights`, `maps`, `frames`, `cell`, ...) survive coalescing too: the
+newest non-empty value is kept until taken.
 `LostAnswers` (the commands pending when the link ended) is posted as `AnswersLost`, before
 the `TrainerLost` that says what happened.
 
@@ -29,10 +30,12 @@ from tui_nn.engine.types import EpochRecord
 from tui_nn.session.protocol.answers import Answer, CommandId, LostAnswers
 from tui_nn.session.protocol.messages import (
     ONCE,
+    CellContents,
     DataSummary,
     DecisionGrid,
     Inspection,
     NetworkView,
+    NeuronMaps,
     PanelData,
     Snapshot,
     TraceResult,
@@ -56,6 +59,9 @@ class Update:
     trace: TraceResult | None = None
     weights: tuple | None = None  # ((W, b), ...) with the network_view sent alongside
     network_view: NetworkView | None = None
+    maps: NeuronMaps | None = None  # a layer's neuron maps
+    frames: tuple[int, ...] | None = None  # the epochs the trainer can replay
+    cell: CellContents | None = None  # a confusion-matrix cell's test samples
     saved_path: str | None = None  # (a Save is waited for by its answer: expect_save)
     save_failed: str | None = None
     new_run: bool = False  # a new run began: `records` is its whole history (clear the plots)
@@ -135,7 +141,7 @@ class SnapshotBridge:
         else:
             pending.records.extend(snap.records)
         if snap.data is not None:  # pictures of the old data must not outlive it
-            pending.grid = pending.panel = None
+            pending.grid = pending.panel = pending.maps = None
         for name in ONCE:  # the newest of each one-shot field is kept until taken
             value = getattr(snap, name)
             if value is not None:

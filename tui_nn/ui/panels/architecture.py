@@ -3,7 +3,12 @@
 Rows: the input (its size follows the dataset), each hidden layer, the output layer (size
 follows the dataset; its activation can change), the loss and the weight initialiser. `a`/`A`
 cycle the name on the selected row; `p` (or Enter on the out, loss and init rows) opens a
-picker (`tui_nn.ui.panels.name_picker`) listing the names of the rules table. The panel keeps the spec it
+picker (`tui_nn.ui.panels.name_picker`) listing the names of the rules table.
+
+Feature inputs (2-D data): the input row shows Playground's toggles, x1 x2 x1² x2² x1·x2
+sin(x1) sin(x2), the ones in use bright; on that row the digits 1..7 switch one on or off and
+`p` (or Enter) opens a list to tick them. A change posts `FeaturesProposed` (the app sends
+`SetFeatures`: the other layers keep their weights, like any edit). The panel keeps the spec it
 shows; an edit builds a new `NetworkSpec`, shows it and posts
 `ArchitecturePanel.ArchitectureProposed` (the app sends `SetArchitecture` and decides, in
 `tui_nn.ui.link.pending`, what the panel shows until the trainer answers).
@@ -24,7 +29,9 @@ from textual.widgets import Input, Label, OptionList
 
 import tui_nn.ui.panels.fields as fields
 import tui_nn.ui.panels.names as names
+from tui_nn.data.features import FEATURES, RAW
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
+from tui_nn.ui.panels.feature_picker import FeaturePicker, short
 from tui_nn.ui.panels.messages import EditRefused
 from tui_nn.ui.panels.name_picker import NamePicker
 from tui_nn.ui.widgets.field_input import FieldInput
@@ -34,7 +41,8 @@ DEFAULT_NEW_LAYER = LayerSpec(4, "tanh")
 
 
 class LayerList(Options):
-    """The rows of the network; a digit key starts typing a neuron count."""
+    """The rows of the network; a digit key starts typing a neuron count (on the input row of
+    2-D data: switches a feature input)."""
 
     def on_key(self, event: Key) -> None:
         if event.character is not None and event.character.isdigit():
@@ -81,10 +89,18 @@ class ArchitecturePanel(Vertical):
             super().__init__()
             self.spec = spec
 
+    class FeaturesProposed(Message):
+        """A request: these feature inputs (None: x1 and x2; the app sends SetFeatures)."""
+
+        def __init__(self, features: tuple[str, ...] | None) -> None:
+            super().__init__()
+            self.features = features
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.spec: NetworkSpec | None = None
         self.dataset_name = ""
+        self.features: tuple[str, ...] | None = None  # the inputs in use, when they can change
         self._typing = False  # digits typed in the list are going to the units field
 
     def compose(self) -> ComposeResult:
@@ -120,6 +136,14 @@ class ArchitecturePanel(Vertical):
         self.dataset_name = dataset_name
         self._set_spec(spec)
 
+    def show_features(self, features: tuple[str, ...] | None) -> None:
+        """The feature inputs in use (x1, x2 for plain 2-D data), or None: this data's inputs
+        are its own (not 2-D), no toggles."""
+        if features != self.features:
+            self.features = features
+            if self.spec is not None:
+                self._set_spec(self.spec)
+
     def _set_spec(self, spec: NetworkSpec, select: int | None = None) -> None:
         keep = self.selected if select is None else select
         if self.spec is None and spec.hidden:
@@ -132,9 +156,20 @@ class ArchitecturePanel(Vertical):
         self._show_units()
 
     def _rows(self, spec: NetworkSpec) -> list[Text]:
-        rows = [
-            Text.assemble(("in   ", "dim"), f"{spec.n_inputs:>4}  ", (self.dataset_name, "dim"))
-        ]
+        if self.features is not None:  # the toggles, the inputs in use bright
+            toggles = [
+                (short(name), "bold" if name in self.features else "dim strike")
+                for name in FEATURES
+            ]
+            pieces = [p for t in toggles for p in (t, " ")][:-1]
+            room = self.layer_list.size.width - 2  # its padding
+            label = ("in ", "dim") if room <= 0 or room >= 3 + Text.assemble(*pieces).cell_len else ""
+            first = Text.assemble(label, *pieces)
+        else:
+            first = Text.assemble(
+                ("in   ", "dim"), f"{spec.n_inputs:>4}  ", (self.dataset_name, "dim")
+            )
+        rows = [first]
         for i, layer in enumerate(spec.hidden, start=1):
             rows.append(
                 Text.assemble((f"h{i:<3} ", "dim"), f"{layer.units:>4}  {layer.activation}")
@@ -274,7 +309,9 @@ class ArchitecturePanel(Vertical):
         if self.spec is None:
             return
         row, n_hidden, spec = self.selected, len(self.spec.hidden), self.spec
-        if row == n_hidden + 1:
+        if row == 0 and self.features is not None:
+            self._pick_features()
+        elif row == n_hidden + 1:
             hint = "the loss follows (bce: sigmoid, cce: softmax)"
             choices = names.output_choices(spec.output.units)
             self._open("output activation", choices, spec.output.activation, self.set_output, hint)
@@ -324,8 +361,48 @@ class ArchitecturePanel(Vertical):
         # Select the layer that took its place, else the one before (or the input row).
         self._propose(self.spec.with_hidden(hidden), select=min(index + 1, len(hidden)))
 
+    # ---- feature inputs --------------------------------------------------------------------
+
+    def toggle_feature(self, index: int) -> None:
+        """Switch feature input `index` (0: x1 .. 6: sin(x2)) on or off."""
+        if self.features is None:
+            self._refuse("feature inputs: 2-D data only (x1, x2 and what is computed from them)")
+            return
+        names_ = list(FEATURES)
+        if not 0 <= index < len(names_):
+            self._refuse(f"feature inputs: keys 1..{len(names_)} ({', '.join(names_)})")
+            return
+        name = names_[index]
+        chosen = [n for n in names_ if (n in self.features) != (n == name)]
+        if not chosen:
+            self._refuse("feature inputs: at least one stays on")
+            return
+        self.set_features(tuple(chosen))
+
+    def set_features(self, features: tuple[str, ...]) -> None:
+        features = tuple(n for n in FEATURES if n in features)
+        if features and features != self.features:
+            self.features = features
+            if self.spec is not None:
+                self._set_spec(replace(self.spec, n_inputs=len(features)), select=0)
+            self.post_message(self.FeaturesProposed(None if features == RAW else features))
+
+    def _pick_features(self) -> None:
+        def picked(chosen: tuple[str, ...] | None) -> None:
+            if chosen is not None:
+                if chosen:
+                    self.set_features(chosen)
+                else:
+                    self._refuse("feature inputs: at least one stays on")
+            self.layer_list.focus()
+
+        self.app.push_screen(FeaturePicker(self.features or RAW), picked)
+
     @on(LayerList.DigitTyped)
     def _start_typing(self, event: LayerList.DigitTyped) -> None:
+        if self.selected == 0 and self.features is not None:
+            self.toggle_feature(int(event.digit) - 1)
+            return
         if self._require_hidden("neurons") is None:
             return
         units_input = self.query_one("#units-input", Input)
@@ -337,8 +414,11 @@ class ArchitecturePanel(Vertical):
 
     @on(OptionList.OptionSelected, "#layer-list")
     def _edit_selected(self) -> None:
-        """Enter: a hidden layer's neuron count; the picker on the out, loss and init rows."""
-        if self._hidden_index() is not None:
+        """Enter: a hidden layer's neuron count; the picker on the out, loss and init rows (and
+        the feature inputs on the input row of 2-D data)."""
+        if self.selected == 0 and self.features is not None:
+            self._pick_features()
+        elif self._hidden_index() is not None:
             self.query_one("#units-input", Input).focus()
         elif self.spec is not None and self.selected > len(self.spec.hidden):
             self.action_pick()

@@ -121,6 +121,7 @@ class HyperPanel(VerticalScroll):
         self.hyper: HyperParams | None = None
         self.dataset: DatasetSpec | None = None
         self._fraction: float | None = None  # the test fraction before a test file took over
+        self._applied: str | None = None  # the focused field Enter applied (shows the answer)
 
     def compose(self) -> ComposeResult:
         datasets = [(name, name) for name in names.DATASETS] + [("csv file", CSV)]
@@ -179,13 +180,20 @@ class HyperPanel(VerticalScroll):
         """The schedule's parameters; none to edit for a constant rate."""
         args_input = self.query_one(f"#{ARGS}", Input)
         args_input.disabled = not schedule_args.PARAMETERS.get(hyper.lr_schedule)
-        if not args_input.has_focus:
-            args_input.value = schedule_args.show(hyper)
+        if self._showable(args_input):
+            with args_input.prevent(Input.Changed):
+                args_input.value = schedule_args.show(hyper)
 
     def _show_field(self, f: Field, source: HyperParams | DatasetSpec | None) -> None:
         field_input = self.query_one(f"#{f.attr}", Input)
-        if source is not None and not field_input.has_focus:
-            field_input.value = f.show(getattr(source, f.attr))
+        if source is not None and self._showable(field_input):
+            with field_input.prevent(Input.Changed):
+                field_input.value = f.show(getattr(source, f.attr))
+
+    def _showable(self, field_input: Input) -> bool:
+        """A field shows the run's value unless the user is typing in it (a field Enter just
+        applied shows what the trainer made of it)."""
+        return not field_input.has_focus or field_input.id == self._applied
 
     def _select(self, selector: str, value: str) -> None:
         select = self.query_one(selector, Select)
@@ -295,10 +303,16 @@ class HyperPanel(VerticalScroll):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        """Enter applies the value and stays on the field (Tab goes to the next one)."""
         event.stop()
         if event.input.id in EDITABLE:
             self._edited(event.input)
-            self.screen.focus_next()
+            self._applied = event.input.id
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        if event.input.id == self._applied:
+            self._applied = None  # typing again: the field is the user's until Enter
 
     @on(Input.Blurred)
     def _blurred(self, event: Input.Blurred) -> None:

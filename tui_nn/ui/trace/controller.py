@@ -110,23 +110,34 @@ class TraceMode:
     def boundary(self) -> DecisionBoundary:
         return self.host.query_one(DecisionBoundary)
 
+    def open_sample(self, index: int, split: str) -> None:
+        """Trace mode on this sample (a confusion-matrix cell's, say)."""
+        if not self.on:
+            self._enter()
+        self._ask(TraceSample(index=index, split=split), f"{split} sample {index}")
+
     def toggle(self) -> None:
         if self.on:
             self.leave()
             return
+        self._enter()
+        self._ask(TraceSample(), "the next training sample")
+
+    def _enter(self) -> None:
         host = self.host
         self.on = True
+        self.boundary.editable = False  # a click picks a sample to trace, not a new point
         running = host.last is not None and host.last.state == "running"
         self._resume_after = running
         if running:
             host.send(Pause())
         host.screen.add_class("-tracing")
         self.panel.focus()
-        self._ask(TraceSample(), "the next training sample")
 
     def leave(self) -> None:
         host = self.host
         self.on = False
+        self.boundary.editable = True
         self._end_picking()
         host.query_one(NetworkDiagram).show_trace(None)
         self.boundary.mark_sample(None)
@@ -246,5 +257,7 @@ class TraceMode:
         if self.on and self.diagram.shown:
             self._into_diagram(result)
         boundary = self.boundary
-        if self.on and boundary.is_2d and len(result.trace.x) == 2:
+        if self.on and boundary.is_2d and result.point is not None:
+            boundary.mark_sample(result.point)
+        elif self.on and boundary.is_2d and len(result.trace.x) == 2:
             boundary.mark_sample((float(result.trace.x[0]), float(result.trace.x[1])))

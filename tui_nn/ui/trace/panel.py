@@ -215,12 +215,12 @@ class TracePanel(Vertical, can_focus=True):
         trace = res.trace
         _, layer = step_plan(trace)[self.step]
         rows = max(3, self.query_one("#trace-scroll").size.height - 1)
-        step = trace_step(trace, self.step, width)
+        step = trace_step(trace, self.step, width, target=res.target, names=res.input_names)
         units = trace.layers[layer - 1].n_out if layer is not None else 1
         detail = ""
         if layer is not None and units > 1 and len(step.lines) > rows:
             self.neuron = min(self.neuron, units - 1)
-            step = trace_step(trace, self.step, width, self.neuron)
+            step = trace_step(trace, self.step, width, self.neuron, res.target, res.input_names)
             detail = f" · neuron {self.neuron + 1} of {units}"
         kind = step_plan(trace)[self.step][0]
         at = layer if layer is not None else (len(trace.layers) if kind == "cost" else None)

@@ -8,6 +8,15 @@ last row is a legend. For data that is not 2-D the widget shows a one-line note 
 
 Trace mode adds two marks over the picture (`mark_sample`, `set_cursor`): the traced sample as
 `◆` in its cell, and the cursor of keyboard point picking as `╋`; only their rows change.
+
+Your own points (ConvNetJS's classify2d): with the focus here, the arrows move the cursor,
+1..8 add a point of class 0..7 under it (for 2-D regression + adds a target of 1, - of -1,
+0 of 0), delete removes the nearest training point; a click adds a point of the class chosen
+last, a right click (or ctrl+click) removes the nearest. The widget proposes (`PointProposed`);
+the app sends the command and the trainer's new data summary redraws the points.
+
+`discrete` (O) draws hard classes instead of the probability's gradient (Playground's
+"discretize output"); k classes are shaded by the winner's probability unless discrete.
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from typing import Any
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -33,10 +44,36 @@ SAMPLE_MARK = ("◆", Style(color="rgb(255,255,255)", bgcolor="rgb(0,0,0)", bold
 CURSOR_MARK = ("╋", Style(color="rgb(0,0,0)", bgcolor="rgb(255,215,0)", bold=True))
 
 
-class DecisionBoundary(RowWidget, Widget):
+class DecisionBoundary(RowWidget, Widget, can_focus=True):
     """`set_data(summary)` once per dataset, `update_grid(grid)` as grids arrive."""
 
     BYTE_BUDGET = 8000.0  # bytes/s at the default min_interval (see throttle.py)
+
+    BINDINGS = [
+        Binding("up", "move(0, -1)", "Cursor up", show=False),
+        Binding("down", "move(0, 1)", "Cursor down", show=False),
+        Binding("left", "move(-1, 0)", "Cursor left", show=False),
+        Binding("right", "move(1, 0)", "Cursor right", show=False),
+        *(Binding(str(k + 1), f"add_class({k})", f"Add a point of class {k}", show=False)
+          for k in range(8)),
+        Binding("plus", "add_value(1)", "Add a point of target 1", show=False),
+        Binding("minus", "add_value(-1)", "Add a point of target -1", show=False),
+        Binding("0", "add_value(0)", "Add a point of target 0", show=False),
+        Binding("delete,backspace", "remove_point", "Remove the nearest point", show=False),
+    ]  # fmt: skip
+
+    class PointProposed(Message):
+        """Add a training point at (x, y) of the plane with this class or target (`value`), or
+        remove the one nearest to it (`value` None)."""
+
+        def __init__(self, boundary: DecisionBoundary, x: float, y: float, value: float | None):
+            self.boundary = boundary
+            self.x, self.y, self.value = x, y, value
+            super().__init__()
+
+        @property
+        def control(self) -> DecisionBoundary:
+            return self.boundary
 
     DEFAULT_CSS = """
     DecisionBoundary {
@@ -73,13 +110,92 @@ class DecisionBoundary(RowWidget, Widget):
         self.output_activation = "sigmoid"  # the legend says P(y=1) only under a sigmoid
         self.sample_mark: tuple[float, float] | None = None  # the traced sample (data units)
         self.cursor: tuple[int, int] | None = None  # (col, row) of the picking cursor
+        self.discrete = False  # hard classes instead of the probability's gradient
+        self.point_class = 0  # the class a click adds (the digit pressed last)
+        self.editable = True  # points may be added (not in trace mode, not run B's picture)
+        self.label = ""  # "A" / "B" while comparing two runs
 
     # ---- data in (cheap) ----------------------------------------------------------------
+
+    # ---- your own points ------------------------------------------------------------------
+
+    def point_at(self, col: int, row: int) -> tuple[float, float] | None:
+        """The data point under cell (col, row) (None off the picture or without a plane):
+        the centre of the cell's two pixels, as the picture maps them."""
+        bounds = self.bounds()
+        cols, rows = self.grid_size
+        if bounds is None or not (0 <= col < cols and 0 <= 2 * row < rows):
+            return None
+        x_min, x_max, y_min, y_max = bounds
+        x = x_min + (col + 0.5) / cols * (x_max - x_min)
+        y = y_max - (2 * row + 1) / rows * (y_max - y_min)
+        return float(x), float(y)
+
+    def on_focus(self) -> None:
+        if self.cursor is None and self.editable and self.is_2d:
+            cols, rows = self.grid_size
+            self.set_cursor((cols // 2, rows // 4))
+
+    def on_blur(self) -> None:
+        if self.editable:
+            self.set_cursor(None)
+
+    def action_move(self, dx: int, dy: int) -> None:
+        cols, rows = self.grid_size
+        col, row = self.cursor or (cols // 2, rows // 4)
+        self.set_cursor((min(max(col + dx, 0), cols - 1), min(max(row + dy, 0), rows // 2 - 1)))
+
+    def _propose(self, value: float | None, cell: tuple[int, int] | None = None) -> None:
+        cell = cell or self.cursor
+        point = self.point_at(*cell) if cell is not None and self.editable else None
+        if point is not None:
+            self.post_message(self.PointProposed(self, point[0], point[1], value))
+
+    def action_add_class(self, k: int) -> None:
+        s = self.summary
+        if s is None or s.task != "classification":
+            return
+        if k >= (s.n_classes or 2):
+            self.notify(f"{s.name} has classes 1..{s.n_classes or 2} (keys)", timeout=3)
+            return
+        self.point_class = k
+        self._propose(float(k))
+
+    def action_add_value(self, value: float) -> None:
+        if self.summary is not None and self.summary.task == "regression":
+            self._propose(float(value))
+
+    def action_remove_point(self) -> None:
+        self._propose(None)
+
+    def on_click(self, event: events.Click) -> None:
+        if not (self.editable and self.is_2d) or event.y >= self.size.height - 1:
+            return
+        cell = (event.x, event.y)
+        if event.button == 3 or event.ctrl:
+            self._propose(None, cell)
+        elif self.summary is not None and self.summary.task == "classification":
+            self._propose(float(self.point_class), cell)
+        else:
+            return
+        self.set_cursor(cell)
+
+    def set_label(self, label: str) -> None:
+        if label != self.label:
+            self.label = label
+            self.request_repaint()
+
+    def set_discrete(self, on: bool) -> None:
+        if on != self.discrete:
+            self.discrete = on
+            self._styles = {}
+            self.request_repaint()
+            self.flush_repaint()
 
     @property
     def is_2d(self) -> bool:
         s = self.summary
-        return s is not None and s.n_inputs == 2 and s.points_train is not None
+        return s is not None and s.points_train is not None and bool(s.plane or s.n_inputs == 2)
 
     def set_data(self, summary: DataSummary) -> None:
         """A new dataset: its points, classes and bounds (the old grid no longer applies)."""
@@ -189,13 +305,14 @@ class DecisionBoundary(RowWidget, Widget):
                 (self.canvas[2 * y : 2 * y + 2].tobytes(), tuple(marks.get(y, ())))
                 for y in range(height - 1)
             ]
-            keys.append(("legend", width, self.colouring, self.show_test, self.output_activation))
+            keys.append(("legend", width, self.colouring, self.show_test, self.output_activation,
+                         self.discrete, self._epoch(), self.label))  # fmt: skip
         return self._update_rows(keys[: max(1, height)], width)
 
     def _paint(self, cols: int, rows: int) -> np.ndarray:
         s, c = self.summary, self.colouring
         assert s is not None and c is not None
-        canvas = canvas_mod.background(self.grid, c, rows, cols)
+        canvas = canvas_mod.background(self.grid, c, rows, cols, self.discrete)
         bounds = self.grid.bounds if self.grid is not None else s.bounds
         if bounds is None:
             pts = np.asarray(s.points_train, dtype=np.float64)
@@ -264,11 +381,25 @@ class DecisionBoundary(RowWidget, Widget):
         self._styles[pair] = cell
         return cell
 
+    def _epoch(self) -> int | None:
+        return self.grid.epoch if self.grid is not None else None
+
     def _legend(self, base: Style) -> list[Segment]:
         c, s = self.colouring, self.summary
         assert c is not None and s is not None
         segments: list[Segment] = []
-        if c.scale is not None:
+        if self.label:
+            segments.append(Segment(f" {self.label} ", base + Style(reverse=True, bold=True)))
+            segments.append(Segment(" ", base))
+        if self._epoch() is not None:
+            segments.append(Segment(f"epoch {self._epoch()} ", base + Style(reverse=True)))
+        plane = s.plane
+        if plane and (tuple(plane) != ("x1", "x2") or s.held):  # a CSV's columns: which
+            held = f"({s.held} at mean) " if s.held else ""
+            segments.append(Segment(f"{plane[0]}→ {plane[1]}↑ {held}", base + Style(bold=True)))
+        if self.discrete and c.kind != "value":
+            segments.append(Segment("discrete ", base))
+        elif c.scale is not None:
             lo, hi = ("0", "1") if c.kind == "probability" else c.scale.label()
             probability = c.kind == "probability" and self.output_activation == "sigmoid"
             name = "P(y=1)" if probability else f"{self.output_activation} output"

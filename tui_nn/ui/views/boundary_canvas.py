@@ -26,6 +26,7 @@ from tui_nn.ui.widgets.draw.scale import Scale, linear_scale
 
 KINDS = ("probability", "class", "value")
 MAX_CLASSES = len(CATEGORICAL)  # classes beyond it share colours
+SHADES = 3  # k classes: each class's region in this many shades of its confidence
 
 
 # 2-D regression: the surface dimmed, so the points (full brightness) stay readable on it
@@ -73,8 +74,9 @@ def colouring(kind: str, summary: DataSummary) -> Colouring:
     if kind == "class":
         k = max(2, min(summary.n_classes or 2, MAX_CLASSES))
         colours = class_colours(summary.class_names, k)
-        palette = (*(dim(c) for c in colours), *colours, *(light(c) for c in colours))
-        return Colouring(kind, palette, k, k, None)
+        shades = [shade(dim(c), level) for c in colours for level in range(SHADES)]
+        palette = (*shades, *colours, *(light(c) for c in colours))
+        return Colouring(kind, palette, k * SHADES, k, None)
     labels = summary.labels_train
     values = np.asarray(labels if labels is not None else [0.0, 1.0], dtype=np.float64).ravel()
     scale = linear_scale(values, len(SEQUENTIAL))
@@ -83,8 +85,18 @@ def colouring(kind: str, summary: DataSummary) -> Colouring:
     )
 
 
-def background(grid: DecisionGrid | None, c: Colouring, rows: int, cols: int) -> np.ndarray:
-    """(rows, cols) background indices: the nearest grid sample of each pixel, or -1."""
+def shade(rgb: RGB, level: int) -> RGB:
+    """A class's region colour at confidence `level` (0: barely the winner .. SHADES-1: sure),
+    darker toward the background as the winner's probability falls."""
+    share = 0.45 + 0.55 * level / (SHADES - 1)
+    return tuple(int(round(channel * share)) for channel in rgb)  # type: ignore[return-value]
+
+
+def background(
+    grid: DecisionGrid | None, c: Colouring, rows: int, cols: int, discrete: bool = False
+) -> np.ndarray:
+    """(rows, cols) background indices: the nearest grid sample of each pixel, or -1.
+    `discrete`: hard classes (a probability at 0.5; k classes without their confidence)."""
     canvas = np.full((rows, cols), -1, dtype=np.int16)
     if grid is None or grid.values.size == 0 or rows == 0 or cols == 0:
         return canvas
@@ -92,10 +104,18 @@ def background(grid: DecisionGrid | None, c: Colouring, rows: int, cols: int) ->
     row_idx = ((np.arange(rows) + 0.5) * g_rows / rows).astype(np.int64).clip(0, g_rows - 1)
     col_idx = ((np.arange(cols) + 0.5) * g_cols / cols).astype(np.int64).clip(0, g_cols - 1)
     values = np.asarray(grid.values, dtype=np.float64)[np.ix_(row_idx, col_idx)]
+    if c.kind == "probability" and discrete:
+        return np.where(values >= 0.5, c.levels - 1, 0).astype(np.int16)
     if c.scale is not None:
         return c.scale.index(values)
-    index = np.clip(np.rint(np.nan_to_num(values, nan=0.0)), 0, c.levels - 1).astype(np.int16)
-    return index
+    k = c.levels // SHADES
+    classes = np.clip(np.rint(np.nan_to_num(values, nan=0.0)), 0, k - 1).astype(np.int16)
+    level = np.full(classes.shape, SHADES - 1, dtype=np.int16)
+    if grid.probabilities is not None and not discrete:
+        p = np.asarray(grid.probabilities, dtype=np.float64)[np.ix_(row_idx, col_idx)]
+        sure = (p - 1.0 / k) / (1.0 - 1.0 / k)  # 0 at a tie of all k, 1 when certain
+        level = np.clip((sure * SHADES).astype(np.int16), 0, SHADES - 1)
+    return (classes * SHADES + level).astype(np.int16)
 
 
 def point_colours(labels: np.ndarray, c: Colouring) -> np.ndarray:

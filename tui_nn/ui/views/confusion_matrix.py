@@ -4,6 +4,10 @@ mistakes red), with the test accuracy in the title.
 
 Text rows drawn with the Line API; only rows whose numbers changed are repainted. When the
 counts do not fit the panel's width, cells show the row percentage instead (`%` in the title).
+
+From a mistake to its reasons: with the focus here the arrows move a cursor over the cells
+(it starts on the biggest mistake), Enter asks for that cell's test samples (the app shows
+them in the sample strip, where Enter traces one through the network).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -37,10 +43,30 @@ def _style(base: Style, fg: str | None, bg: str | None) -> Style:
     return style + Style(bgcolor=bg) if bg else style
 
 
-class ConfusionMatrix(PanelRows, Widget):
+class ConfusionMatrix(PanelRows, Widget, can_focus=True):
     """`set_data(summary)` once per dataset, `update_panel(panel)` as matrices arrive."""
 
     BYTE_BUDGET = 6000.0
+
+    BINDINGS = [
+        Binding("up", "move(-1, 0)", "Cell up", show=False),
+        Binding("down", "move(1, 0)", "Cell down", show=False),
+        Binding("left", "move(0, -1)", "Cell left", show=False),
+        Binding("right", "move(0, 1)", "Cell right", show=False),
+        Binding("enter", "open_cell", "This cell's test samples", show=False),
+    ]
+
+    class CellRequested(Message):
+        """Enter on a cell: show its test samples (true class `true`, predicted `predicted`)."""
+
+        def __init__(self, matrix: ConfusionMatrix, true: int, predicted: int) -> None:
+            self.matrix = matrix
+            self.true, self.predicted = true, predicted
+            super().__init__()
+
+        @property
+        def control(self) -> ConfusionMatrix:
+            return self.matrix
 
     DEFAULT_CSS = """
     ConfusionMatrix {
@@ -52,6 +78,33 @@ class ConfusionMatrix(PanelRows, Widget):
 
     def forget(self) -> None:
         self.matrix: np.ndarray | None = None
+        self.cursor: tuple[int, int] | None = None  # (true, predicted) of the selected cell
+
+    def on_focus(self) -> None:
+        m = self.matrix
+        if self.cursor is None and m is not None and len(m):
+            wrong = np.array(m, copy=True)
+            np.fill_diagonal(wrong, -1)
+            i, j = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
+            self.cursor = (int(i), int(j)) if wrong[i, j] > 0 else (0, 0)
+        self.request_repaint()
+        self.flush_repaint()
+
+    def on_blur(self) -> None:
+        self.request_repaint()
+
+    def action_move(self, di: int, dj: int) -> None:
+        m = self.matrix
+        if m is None or not len(m):
+            return
+        i, j = self.cursor or (0, 0)
+        self.cursor = ((i + di) % len(m), (j + dj) % len(m))
+        self.request_repaint()
+        self.flush_repaint()
+
+    def action_open_cell(self) -> None:
+        if self.cursor is not None and self.matrix is not None:
+            self.post_message(self.CellRequested(self, *self.cursor))
 
     def update_panel(self, panel: PanelData) -> None:
         if panel.confusion is not None:
@@ -107,8 +160,13 @@ class ConfusionMatrix(PanelRows, Widget):
                     text = f"{min(99, round(100 * share))}" if count else "·"
                 else:
                     text = str(count) if count else "·"
-                row.append((text.rjust(cell_w), None, _shade(share, i == j)))
+                fg = "reverse bold" if self.has_focus and self.cursor == (i, j) else None
+                row.append((text.rjust(cell_w), fg, _shade(share, i == j)))
             out.append(row)
+        if self.has_focus and self.cursor is not None:
+            i, j = self.cursor
+            out.append([(fitting(width, f"true {names[i]}, predicted {names[j]}: enter shows "
+                                 "its samples", f"{names[i]}→{names[j]}: enter"), "dim", None)])
         return out
 
     def repaint(self) -> int:

@@ -1,6 +1,11 @@
 """A strip of test images drawn small (half-block grey pixels), each with the class the
 network predicts for it: green when right, red `✗` with the true class when wrong. The same
-test images every time, so one can watch them flip from wrong to right as training goes on.
+test images every time, so one can watch them flip from wrong to right as training goes on;
+the mistakes come first.
+
+It also shows a confusion-matrix cell's test samples (`show_cell`): images, or for other data
+one line of input values each; the arrows select one, Enter traces it through the network
+(`TraceRequested`), Esc goes back to the matrix (`CellClosed`).
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from typing import Any
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_nn.session.protocol.messages import PanelData
+from tui_nn.session.protocol.messages import CellContents, PanelData
 from tui_nn.ui.widgets.draw.pixels import PixelStyles
 from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
 
@@ -24,10 +31,36 @@ RIGHT_STYLE = Style(color="green")
 WRONG_STYLE = Style(color="red", bold=True)
 
 
-class SampleStrip(PanelRows, Widget):
+def grey_levels(images: np.ndarray) -> np.ndarray:
+    """(m, s, s) uint8 images as grey palette levels, padded to an even number of pixel rows."""
+    levels = (images.astype(np.int64) * len(GREYS) // 256).astype(np.int16)
+    m, side = levels.shape[0], levels.shape[1]
+    if side % 2:
+        levels = np.concatenate([levels, np.full((m, 1, side), -1, dtype=np.int16)], axis=1)
+    return levels
+
+
+class SampleStrip(PanelRows, Widget, can_focus=True):
     """`set_data(summary)` once per dataset, `update_panel(panel)` as predictions arrive."""
 
     BYTE_BUDGET = 6000.0
+
+    BINDINGS = [
+        Binding("left,up", "select(-1)", "Sample before", show=False),
+        Binding("right,down", "select(1)", "Sample after", show=False),
+        Binding("enter", "trace", "Trace this sample", show=False),
+        Binding("escape", "close_cell", "Back to the confusion matrix", show=False),
+    ]
+
+    class TraceRequested(Message):
+        """Enter on a cell's sample: trace test sample `index` through the network."""
+
+        def __init__(self, index: int) -> None:
+            self.index = index
+            super().__init__()
+
+    class CellClosed(Message):
+        """Esc: the cell's samples are no longer shown."""
 
     DEFAULT_CSS = """
     SampleStrip {
@@ -43,6 +76,29 @@ class SampleStrip(PanelRows, Widget):
 
     def forget(self) -> None:
         self.panel: PanelData | None = None
+        self.cell: CellContents | None = None
+        self.selected = 0
+
+    def show_cell(self, cell: CellContents | None) -> None:
+        """A confusion-matrix cell's samples (None: the strip of predictions again)."""
+        self.cell, self.selected = cell, 0
+        self.request_repaint()
+        self.flush_repaint()
+
+    def action_select(self, step: int) -> None:
+        if self.cell is not None and len(self.cell.indices):
+            self.selected = (self.selected + step) % len(self.cell.indices)
+            self.request_repaint()
+            self.flush_repaint()
+
+    def action_trace(self) -> None:
+        if self.cell is not None and len(self.cell.indices):
+            self.post_message(self.TraceRequested(int(self.cell.indices[self.selected])))
+
+    def action_close_cell(self) -> None:
+        if self.cell is not None:
+            self.show_cell(None)
+            self.post_message(self.CellClosed())
 
     def update_panel(self, panel: PanelData) -> None:
         if panel.images is not None:
@@ -72,17 +128,28 @@ class SampleStrip(PanelRows, Widget):
         n_rows = max(1, (height - 1) // cell_h)
         return per_row, n_rows, cell_w
 
+    def _order(self, shown: int) -> list[int]:
+        """The strip's samples, the mistakes first (each group in its fixed order)."""
+        p = self.panel
+        assert p is not None and p.image_predicted is not None and p.image_true is not None
+        wrong = p.image_predicted != p.image_true
+        return [i for i in range(len(wrong)) if wrong[i]][:shown] + [
+            i for i in range(len(wrong)) if not wrong[i]
+        ][: max(0, shown - int(wrong.sum()))]
+
     def lines(self, width: int, height: int) -> list[list[Segment]]:
+        if self.cell is not None:
+            return self._cell_lines(width, height)
         base = self.rich_style
         p = self.panel
         if self.summary is None or p is None or p.images is None:
             note = WAITING_NOTE if self.summary is not None else NO_DATA_NOTE
             return [[Segment(note, base + Style(dim=True))]]
         images = p.images
-        side = images.shape[1]
         per_row, n_rows, cell_w = self.layout_cells(width, height)
         shown = min(len(images), per_row * n_rows)
-        wrong = int(np.sum(p.image_predicted[:shown] != p.image_true[:shown]))
+        order = self._order(shown)
+        wrong = int(np.sum(p.image_predicted[order] != p.image_true[order]))
         title = fitting(
             width,
             f"test samples, predicted class: {wrong} of {shown} wrong (✗pred(true))",
@@ -92,25 +159,64 @@ class SampleStrip(PanelRows, Widget):
             f"{wrong}/{shown} wrong",
         )
         out = [[Segment(title, base + Style(bold=True))]]
-        levels = (images.astype(np.int64) * len(GREYS) // 256).astype(np.int16)
-        if side % 2:
-            pad = np.full((len(levels), 1, side), -1, dtype=np.int16)
-            levels = np.concatenate([levels, pad], axis=1)
+        levels = grey_levels(images)
         for r in range(n_rows):
-            batch = list(range(r * per_row, min(shown, (r + 1) * per_row)))
+            batch = order[r * per_row : min(shown, (r + 1) * per_row)]
             if not batch:
                 break
-            for y in range(0, levels.shape[1], 2):
-                segments: list[Segment] = []
-                for i in batch:
-                    segments += self._styles.row(levels[i, y], levels[i, y + 1], base)
-                    segments.append(Segment(" ", base))
-                out.append(segments)
+            out += self._image_rows(levels, batch, base)
             label_row: list[Segment] = []
             for i in batch:
                 text, style = self.label(i)
                 label_row.append(Segment(text[: cell_w - 1].ljust(cell_w), base + style))
             out.append(label_row)
+        return out
+
+    def _image_rows(self, levels: np.ndarray, batch: list[int], base: Style) -> list[list[Segment]]:
+        """The pixel rows of images `batch`, side by side with a space between them."""
+        rows = []
+        for y in range(0, levels.shape[1], 2):
+            segments: list[Segment] = []
+            for i in batch:
+                segments += self._styles.row(levels[i, y], levels[i, y + 1], base)
+                segments.append(Segment(" ", base))
+            rows.append(segments)
+        return rows
+
+    def _cell_lines(self, width: int, height: int) -> list[list[Segment]]:
+        base, cell = self.rich_style, self.cell
+        assert cell is not None
+        names = (self.summary.class_names if self.summary else None) or ()
+        true = names[cell.true] if cell.true < len(names) else str(cell.true)
+        pred = names[cell.predicted] if cell.predicted < len(names) else str(cell.predicted)
+        m = len(cell.indices)
+        more = f" (the first {m})" if cell.count > m else ""
+        title = fitting(
+            width,
+            f"true {true}, predicted {pred}: {cell.count} test samples{more}; enter traces, esc",
+            f"{true}→{pred}: {cell.count}{more}; enter traces",
+            f"{true}→{pred}: {cell.count}",
+        )
+        out = [[Segment(title, base + Style(bold=True))]]
+        mark = base + Style(reverse=True)
+        if cell.images is not None and m:
+            side = cell.images.shape[1]
+            levels = grey_levels(cell.images)
+            per_row = max(1, width // (side + 1))
+            for start in range(0, m, per_row):
+                batch = list(range(start, min(m, start + per_row)))
+                out += self._image_rows(levels, batch, base)
+                out.append([Segment(f"#{int(cell.indices[i])}"[:side].ljust(side + 1),
+                                    mark if i == self.selected else base + Style(dim=True))
+                            for i in batch])  # fmt: skip
+        elif cell.rows is not None:
+            labels = cell.input_names or tuple(f"x{j + 1}" for j in range(cell.rows.shape[1]))
+            for i in range(m):
+                values = " ".join(f"{n}={v:.3g}" for n, v in zip(labels, cell.rows[i]))
+                text = f"#{int(cell.indices[i])}  {values}"[:width]
+                out.append([Segment(text, mark if i == self.selected else base)])
+        if m == 0:
+            out.append([Segment("no test sample in this cell", base + Style(dim=True))])
         return out
 
     def repaint(self) -> int:
