@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from runner_session import EDITS
 from ui_helpers import started, wait_for
 
 import tui_nn.ui.panels.names as names
@@ -114,7 +115,7 @@ async def test_quick_edits_build_on_each_other_before_the_trainer_confirms(harne
     app = harness.app
     async with app.run_test() as pilot:
         await started(pilot, harness)
-        harness.session.hold = True  # the trainer answers late
+        harness.session.hold = EDITS  # the trainer answers late
         p = panel(app)
         p.action_units(1)
         p.action_units(1)
@@ -123,6 +124,9 @@ async def test_quick_edits_build_on_each_other_before_the_trainer_confirms(harne
         await pilot.pause()
         assert p.spec.sizes == (2, 10, 8, 1)
         assert [s.sizes for s in sent_specs(harness)] == [(2, 9, 8, 1), (2, 10, 8, 1)]
+        harness.session.release()  # both answered (taken) in one snapshot
+        await wait_for(pilot, lambda: app.last.network.sizes == (2, 10, 8, 1), "taken")
+        assert p.spec.sizes == (2, 10, 8, 1) and not app.refusals
 
 
 async def test_activations_output_and_loss_cycle(harness):

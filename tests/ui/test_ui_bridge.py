@@ -7,8 +7,9 @@ import threading
 from ui_fakes import FakeSession, data_for, grid_for, record
 
 from tui_nn.config import RunConfig
-from tui_nn.session.protocol.messages import TrainerDied
-from tui_nn.ui.link.bridge import SnapshotBridge, SnapshotsArrived, TrainerLost
+from tui_nn.session.protocol.answers import Answer, LostAnswers
+from tui_nn.session.protocol.messages import ONCE, TrainerDied
+from tui_nn.ui.link.bridge import AnswersLost, SnapshotBridge, SnapshotsArrived, TrainerLost
 
 
 def snapshots(n_epochs: int, run_id: int = 0):
@@ -40,13 +41,30 @@ def test_one_notice_until_taken_and_records_accumulate_in_order():
 
 def test_occasional_fields_survive_coalescing():
     bridge = SnapshotBridge(lambda msg: None)
+    import dataclasses
+
     first, *rest = snapshots(3)
-    bridge(first)  # carries the data summary
+    bridge(dataclasses.replace(first, grid=grid_for((4, 4), 0)))  # and the data summary
     for snap in rest:
         bridge(snap)
     update = bridge.take()
     assert update.data is not None and update.data.name == "circle"
     assert update.grid is not None
+
+
+def test_every_one_shot_field_of_the_protocol_survives_coalescing():
+    """messages.ONCE is the one list: a field added there reaches the app unless it is
+    replaced by a newer one, with no second list to keep in step."""
+    import dataclasses
+
+    bridge = SnapshotBridge(lambda msg: None)
+    first, *rest = snapshots(3)
+    marks = {name: object() for name in ONCE}
+    bridge(dataclasses.replace(first, **marks))
+    for snap in rest:
+        bridge(snap)
+    update = bridge.take()
+    assert {name: getattr(update, name) for name in ONCE} == marks
 
 
 def test_new_data_drops_a_grid_of_the_old_data():
@@ -105,53 +123,85 @@ def test_a_fast_producer_thread_loses_no_record():
     assert taken == list(range(1, 401))
 
 
-def test_pending_edits_tell_taken_from_refused():
+def answer(cid: str, command: str = "SetHyper", outcome="accepted", value=None, reason=""):
+    return Answer(cid, command, outcome, reason=reason, value=value)
+
+
+def test_answers_are_never_coalesced_away():
     import dataclasses
 
-    from tui_nn.engine.types import HyperParams
-    from tui_nn.ui.link.pending import PendingEdits
+    bridge = SnapshotBridge(lambda msg: None)
+    snaps = snapshots(2)  # three snapshots: the first one's and two epochs'
+    for n, snap in enumerate(snaps):
+        bridge(dataclasses.replace(snap, answers=(answer(f"t:{n}"),)))
+    bridge(dataclasses.replace(snaps[-1], answers=(answer("t:3"), answer("t:4"))))
+    assert [a.id for a in bridge.take().answers] == ["t:0", "t:1", "t:2", "t:3", "t:4"]
 
+
+def test_lost_answers_come_before_the_trainer_died():
+    posted = []
+    bridge = SnapshotBridge(posted.append)
+    lost = (answer("t:1", outcome="lost", reason="killed"),)
+    bridge(LostAnswers(lost))
+    bridge(TrainerDied(exitcode=-9, message="killed"))
+    assert isinstance(posted[0], AnswersLost) and posted[0].answers == lost
+    assert isinstance(posted[1], TrainerLost)
+
+
+def test_a_save_is_waited_for_by_its_id_even_when_its_answer_came_first():
+    import dataclasses
+
+    bridge = SnapshotBridge(lambda msg: None)
     snap = snapshots(1)[-1]
-    watch = PendingEdits()
-    faster = HyperParams(lr=0.5)
-    watch.sent("hyper", faster, snap)
-    watch.sent("data", dataclasses.replace(snap.dataset, samples=300), snap)
-    wider = dataclasses.replace(snap.network, hidden=())
-    watch.sent("network", wider, snap)
-    assert watch.answer(snap) == []  # nothing happened yet: keep waiting
-    answers = watch.answer(dataclasses.replace(snap, hyper=faster))
-    assert [(a.edit.kind, a.refusal) for a in answers] == [("hyper", None)]
-    refused = dataclasses.replace(snap, message="bad.csv line 3: not a number")
-    answers = watch.answer(refused)
-    assert sorted((a.edit.kind, a.refusal) for a in answers) == [
-        ("data", "bad.csv line 3: not a number"),
-        ("network", "bad.csv line 3: not a number"),
-    ]
-    watch.sent("data", snap.dataset, snap)
-    answers = watch.answer(dataclasses.replace(snap, run_id=snap.run_id + 1, message="x"))
-    assert [(a.edit.kind, a.refusal) for a in answers] == [("data", None)]  # a new run: taken
-    assert not watch.waiting
+    other = answer("t:1", "Save", value="/elsewhere.npz")  # another Save's: not this one's
+    bridge(dataclasses.replace(snap, answers=(other, answer("t:2", "Save", value="/r.npz"))))
+    bridge.expect_save("t:2")  # after its answer arrived: still found
+    assert bridge.wait_saved() == ("/r.npz", None)
+    bridge.expect_save("t:3")
+    refused = answer("t:3", "Save", "refused", reason="cannot write /x: no such folder")
+    threading.Timer(0.05, bridge, [dataclasses.replace(snap, answers=(refused,))]).start()
+    assert bridge.wait_saved() == (None, "not saved: cannot write /x: no such folder")
+    bridge.expect_save("t:4")
+    bridge(LostAnswers((answer("t:4", "Save", "lost", reason="the trainer was killed"),)))
+    assert bridge.wait_saved() == (None, "not saved: the trainer was killed")
+    bridge.expect_save("t:5")
+    assert bridge.wait_saved(alive=lambda: False, poll=0.01)[0] is None  # gone: no hang
+
+
+def test_pending_settles_each_answer_once_and_hands_it_to_who_asked():
+    from tui_nn.engine.types import HyperParams
+    from tui_nn.session.protocol.messages import SetHyper, Step
+    from tui_nn.ui.link.pending import Pending
+
+    pending, told = Pending(), []
+    pending.asked("t:1", SetHyper(HyperParams(lr=0.5)))
+    pending.asked("t:2", Step(steps=1), then=told.append)
+    assert len(pending) == 2
+    settled = pending.settle([answer("x:9"), answer("t:2", "Step", value="paused")])
+    assert [a.id for _, a in settled] == ["t:2"] and told[0].id == "t:2"  # others' skipped
+    assert pending.settle([answer("t:2", "Step")]) == []  # answered once
+    refused = answer("t:1", outcome="refused", reason="lr: 0 is not above 0")
+    (asked, got), = pending.settle([refused])
+    assert asked.edit == ("hyper", HyperParams(lr=0.5)) and got.reason.startswith("lr:")
+    assert len(pending) == 0
 
 
 def test_pending_edits_decide_what_a_panel_shows():
-    """One owner: a pending value is held against the trainer's until answered or stale; a
-    panel whose proposal is still on its way keeps its own value."""
-    import dataclasses
-
+    """One owner: the newest edit waiting for its answer is shown against the trainer's value
+    (no clock); a panel whose proposal is still on its way keeps its own value."""
     from tui_nn.engine.types import HyperParams
-    from tui_nn.ui.link.pending import HOLD_SECONDS, PendingEdits
+    from tui_nn.session.protocol.messages import SetHyper
+    from tui_nn.ui.link.pending import Pending
 
-    now = [100.0]
-    edits = PendingEdits(clock=lambda: now[0])
-    snap = snapshots(1)[-1]
-    trainers, mine, newer = snap.hyper, HyperParams(lr=0.5), HyperParams(lr=0.7)
-    assert edits.shown("hyper", trainers, None) == trainers  # nothing pending
-    assert edits.shown("hyper", trainers, trainers) == trainers
-    assert edits.shown("hyper", trainers, newer) == newer  # proposed, not yet seen by the app
-    edits.sent("hyper", mine, snap)
-    assert edits.shown("hyper", trainers, mine) == mine  # held while the trainer is silent
-    now[0] += HOLD_SECONDS + 0.1
-    assert edits.shown("hyper", trainers, mine) == trainers  # stale: the trainer's again
-    edits.sent("hyper", mine, snap)
-    assert edits.answer(dataclasses.replace(snap, hyper=mine))[0].refusal is None
-    assert edits.shown("hyper", mine, mine) == mine and not edits.waiting
+    pending = Pending()
+    trainers, mine, newer = HyperParams(), HyperParams(lr=0.5), HyperParams(lr=0.7)
+    assert pending.shown("hyper", trainers, None) == trainers  # nothing pending
+    assert pending.shown("hyper", trainers, trainers) == trainers
+    assert pending.shown("hyper", trainers, newer) == newer  # proposed, not yet seen by the app
+    pending.asked("t:1", SetHyper(mine))
+    pending.asked("t:2", SetHyper(newer))
+    assert pending.shown("hyper", trainers, newer) == newer  # the newest waits
+    pending.settle([answer("t:1", value=mine)])
+    assert pending.shown("hyper", mine, newer) == newer  # t:2 still waits, however long
+    pending.settle([answer("t:2", outcome="refused", reason="no")])
+    assert pending.shown("hyper", mine, newer) == mine  # refused: the trainer's value again

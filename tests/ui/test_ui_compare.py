@@ -1,5 +1,6 @@
 """A/B comparison in the app: fork, lockstep, edit B, overlay and legend, end keeping runs.
-First on the fake session (the wiring), then with real trainer processes (the curves)."""
+First on the trainer's code in process (the wiring), then with real trainer processes (the
+curves)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ui_fakes import FakeSession
+from runner_session import RunnerSession
 from ui_helpers import screen_text, started, wait_for
 
 from tui_nn.config import RunConfig
@@ -17,53 +18,37 @@ from tui_nn.engine.types import HyperParams
 from tui_nn.session.protocol.messages import Fork, Pause, Reset, Save, SetHyper, Step
 from tui_nn.ui.app import create_app
 from tui_nn.ui.compare.end import EndComparison
+from tui_nn.ui.widgets.status_line import _rate
 
 pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
-FORKS: dict[str, tuple[int, list]] = {}  # fork path -> (step, history) of the fake run A
 
+class ForkingRunner(RunnerSession):
+    """The trainer's code in process; its epochs (Steps) are taken when the test says so
+    (`answer_steps`): an instant answer would keep the lockstep, and the event loop, busy for
+    ever. Fork is the trainer's own: B starts from the file A writes."""
 
-class ForkingFake(FakeSession):
-    """The fake session, able to fork: B starts where A was."""
-
-    pending: list[Step]
-
-    def _on_Step(self, cmd: Step) -> None:
-        """Steps are answered when the test says so (`answer_steps`): an instant answer would
-        keep the lockstep, and the event loop, busy for ever."""
-        self.pending = [*getattr(self, "pending", []), cmd]
-        self.state = "running"
-        self.publish()
+    def __init__(self, sink, fps: float = 10, blas_threads: int | None = 1) -> None:
+        super().__init__(sink, fps, blas_threads)
+        self.hold = (Step,)
 
     def answer_steps(self) -> None:
-        pending, self.pending = getattr(self, "pending", []), []
-        for cmd in pending:
-            super()._on_Step(cmd)
-
-    def _on_Fork(self, cmd: Fork) -> None:
-        FORKS[cmd.path] = (self.step, list(self.history))
-        self.publish(saved_path=cmd.path)
-
-    def start(self, config, initial_model=None, **where):  # where: run_path, metrics_path
-        if initial_model in FORKS:
-            self.step, history = FORKS[initial_model]
-            self.history = list(history)
-        super().start(config, initial_model, **where)
+        self.release()
 
 
 class Harness:
     def __init__(self, tmp_path: Path, **kw) -> None:
-        self.sessions: list[ForkingFake] = []
+        self.sessions: list[ForkingRunner] = []
         self.app = create_app(
             RunConfig(), session_factory=self._factory, runs_directory=tmp_path / "runs", **kw
         )
 
-    def _factory(self, sink, fps: float = 10) -> ForkingFake:
-        self.sessions.append(ForkingFake(sink, fps=fps))
+    def _factory(self, sink, fps: float = 10) -> ForkingRunner:
+        self.sessions.append(ForkingRunner(sink, fps=fps))
         return self.sessions[-1]
 
     @property
-    def session(self) -> ForkingFake:
+    def session(self) -> ForkingRunner:
         return self.sessions[0]
 
 
@@ -74,16 +59,21 @@ async def forked(pilot, harness: Harness) -> None:
     await pilot.pause()
 
 
+async def trained_and_forked(pilot, harness: Harness, epochs: int):
+    """A trains `epochs`, then B is forked from it: (A's session, B's)."""
+    a, app = harness.session, harness.app
+    a.train_epochs(epochs)
+    await wait_for(pilot, lambda: app.last.epoch == epochs, f"{epochs} epochs")
+    await forked(pilot, harness)
+    return a, harness.sessions[1]
+
+
 async def test_fork_starts_b_where_a_is_and_trains_both_in_lockstep(tmp_path):
     harness = Harness(tmp_path)
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
-        a = harness.session
-        a.train_epochs(3)
-        await wait_for(pilot, lambda: app.last.epoch == 3, "3 epochs")
-        await forked(pilot, harness)
-        b = harness.sessions[1]
+        a, b = await trained_and_forked(pilot, harness, 3)
         assert a.sent(Pause) and a.sent(Fork)
         assert b.initial_model == a.sent(Fork)[0].path
         assert app.comparison.state.last.epoch == 3
@@ -121,6 +111,32 @@ async def test_fork_starts_b_where_a_is_and_trains_both_in_lockstep(tmp_path):
         await pilot.pause()
         assert not a.sent(Reset) and not b.sent(Reset)
         assert any("end the comparison" in n.message for n in app._notifications)
+
+
+async def test_both_status_lines_show_the_samples_per_second_while_in_lockstep(tmp_path):
+    """Each epoch is a Step of its own: the trainers' meters read 0 between them; the lines
+    show what the comparison gets (here one epoch per second of the test's clock)."""
+    harness = Harness(tmp_path)
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        a, b = await trained_and_forked(pilot, harness, 1)
+        now = [100.0]
+        app.comparison.clock = lambda: now[0]
+        per_epoch = app.last.samples_seen
+        await pilot.press("space")
+        await wait_for(pilot, lambda: b.sent(Step), "the first pair")
+        for epoch in (2, 3, 4):
+            now[0] += 1.0
+            a.answer_steps()
+            b.answer_steps()
+            await wait_for(pilot, lambda e=epoch: app.comparison.state.last.epoch == e, "B")
+            await wait_for(pilot, lambda e=epoch: app.last.epoch == e, "A")
+        await pilot.pause()
+        assert app.last.samples_per_sec == 0.0  # what the trainer says between epochs
+        expected = f"{_rate(per_epoch / 1.0)} samples/s"
+        for line in (app.query_one("#status").plain, app.query_one("#status-b").plain):
+            assert "running" in line and expected in line, (expected, line)
 
 
 async def test_x_edits_run_b_and_the_legend_says_what_differs(tmp_path):
@@ -300,13 +316,10 @@ async def open_results(pilot, app, folder: Path) -> None:
 
 
 async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_path):
-    from ui_fakes import record
-
     from tui_nn.ui.sweeps.screen import SweepScreen
 
     folder = trials_folder(tmp_path)
     trial = str(folder / "trial-0.npz")
-    FORKS[trial] = (50, [record(e, 0.1) for e in range(1, 6)])  # the trial ran 5 epochs
     harness = Harness(tmp_path)
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
@@ -326,21 +339,19 @@ async def test_b_in_the_sweep_results_opens_a_trial_as_run_b_in_lockstep(tmp_pat
         b = harness.sessions[1]
         assert b.initial_model == trial and b.config.dataset.name == "xor"
         assert a.sent(Pause) and not a.sent(Fork)  # A paused, not forked
-        assert app.comparison.state.last.epoch == 5 and app.last.epoch == 2
+        start = app.comparison.state.last.epoch  # the trial's own epochs (none: a new model)
+        assert app.last.epoch == 2 and start != app.last.epoch
         assert "run B is trial-0.npz" in said()
-        await wait_for(
-            pilot,
-            lambda: "B: dataset" in app.query_one("CostPlot").other_label,
-            "the legend naming the other data",
-        )
-        await pilot.press("space")  # lockstep, counted from here: A 2 -> 3 while B 5 -> 6
+        await wait_for(pilot, lambda: "B: dataset" in app.query_one("CostPlot").other_label,
+                       "the legend naming the other data")
+        await pilot.press("space")  # lockstep, counted from here: A 2 -> 3 while B 0 -> 1
         await wait_for(pilot, lambda: a.sent(Step) and b.sent(Step), "the first pair")
         for n in (1, 2, 3):
             a.answer_steps()
             b.answer_steps()
             await wait_for(pilot, lambda n=n: len(b.sent(Step)) == n + 1, f"pair {n + 1}")
             assert len(a.sent(Step)) == n + 1
-            assert (app.last.epoch, app.comparison.state.last.epoch) == (2 + n, 5 + n)
+            assert (app.last.epoch, app.comparison.state.last.epoch) == (2 + n, start + n)
         await pilot.press("f")  # ending the comparison leaves the trial's file alone
         await wait_for(pilot, lambda: isinstance(app.screen, EndComparison), "the question")
         await pilot.press("enter")
@@ -381,11 +392,27 @@ async def test_a_hang_up_while_comparing_detaches_both_runs_each_with_its_run_fi
     app.keeper.end_process = lambda: ended.append(True)  # instead of dying of SIGHUP
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
-        harness.session.train_epochs(2)
-        await wait_for(pilot, lambda: app.last.epoch == 2, "2 epochs")
-        await forked(pilot, harness)
-        a, b = harness.sessions
+        a, b = await trained_and_forked(pilot, harness, 2)
+        b.train_epochs(1)  # B has a run of its own now
+        await wait_for(pilot, lambda: app.comparison.state.last.changed, "B trained")
         app.keeper.hang_up()
         assert ended == [True]
         assert a.detached and b.detached and not b.closed  # B trains on, as A does
         assert b.run_path and Path(b.run_path).name.endswith("-B.npz")
+
+
+async def test_a_hang_up_right_after_a_fork_stops_b_which_has_nothing_to_keep(tmp_path):
+    """B is A's copy until it trains: its trainer would save no file, and left alone it would
+    idle on with no app and no run file. It is stopped; A is detached."""
+    harness = Harness(tmp_path)
+    app = harness.app
+    ended = []
+    app.keeper.end_process = lambda: ended.append(True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        a, b = await trained_and_forked(pilot, harness, 2)
+        assert not app.comparison.state.last.changed
+        app.keeper.hang_up()
+        assert ended == [True]
+        assert a.detached and b.closed and not b.detached
+        assert app.keeper.stopped_others == 1 and not app.keeper.detached_others

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from runner_session import EDITS
 from textual.widgets import Input
 from ui_helpers import started, wait_for
 
@@ -108,13 +109,15 @@ async def test_data_settings_regenerate_the_data(harness):
         await type_into(pilot, app, "seed", "7")
         await wait_for(pilot, lambda: app.last.dataset.seed == 7, "seed")
         await type_into(pilot, app, "samples", "")  # blank: the dataset's default again
-        await wait_for(pilot, lambda: app.last.dataset.samples is None, "default samples")
+        await wait_for(pilot, lambda: app.last.dataset.samples == 500, "default samples")
+        assert harness.session.sent(SetDataset)[-1].spec.samples is None  # filled in there
         assert len(harness.session.sent(SetDataset)) == 5
+        assert app.query_one("#samples").value == "500"
 
 
 async def test_optimizer_dataset_and_csv_are_chosen(harness, tmp_path):
     csv = tmp_path / "points.csv"
-    csv.write_text("x,y,label\n0,1,a\n1,0,b\n")
+    csv.write_text("x,y,label\n" + "".join(f"{i % 5},{i % 3},{'ab'[i % 2]}\n" for i in range(20)))
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
@@ -154,9 +157,12 @@ async def test_mnist_shows_its_official_split_and_takes_no_test_fraction(harness
         await started(pilot, harness)
         test_input = app.query_one("#test_fraction")
         assert not test_input.disabled and test_input.value == "0.5"
+        harness.session.hold = EDITS  # the trainer busy: the proposal is shown meanwhile
         app.query_one("#dataset").value = "mnist"
         await wait_for(pilot, lambda: test_input.disabled, "test fraction disabled")
         assert test_input.value == "official"
-        app.query_one("#dataset").value = "circle"
+        harness.session.release()  # no MNIST files here: refused, and the panel shows circle
+        await wait_for(pilot, lambda: app.refusals, "the trainer's refusal")
+        assert "mnist" in app.refusals[-1] and "not found" in app.refusals[-1]
         await wait_for(pilot, lambda: not test_input.disabled, "test fraction enabled")
-        assert test_input.value == "0.5"
+        assert test_input.value == "0.5" and app.query_one("#dataset").value == "circle"

@@ -1,13 +1,14 @@
-"""Every app-level key does what the help screen says (on the fake session)."""
+"""Every app-level key does what the help screen says (the trainer's code, in process)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from ui_helpers import screen_text, started, wait_for
 
-from tui_nn.session.protocol.messages import Pause, Reset, SetDataset, Start, Step
+from tui_nn.session.protocol.messages import Pause, Reset, Save, SetDataset, Start, Step
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.help import HelpScreen
 
@@ -81,17 +82,36 @@ async def test_q_without_training_saves_nothing(harness, tmp_path):
     assert not (tmp_path / "runs").exists()
 
 
+async def test_q_saves_weights_set_by_hand_before_any_step(harness, tmp_path):
+    """A run whose weights were set by hand has something to save, though it never stepped
+    (the snapshot's `changed`, not its step count)."""
+    from tui_nn.files import load_model
+    from tui_nn.textbook.notation import Address
+
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        app.diagram.set_parameter(Address(layer=1, row=0, col=None), -0.5)  # b2[1]
+        await wait_for(pilot, lambda: app.last.changed, "the weights changed")
+        assert app.last.step == 0
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert app.return_value is not None and app.keeper.save_error is None
+    _, b2 = load_model(app.return_value).params[1]
+    assert b2[0] == np.float32(-0.5)
+
+
 async def test_q_waits_for_a_slow_save_showing_saving(harness, tmp_path):
     app = harness.app
     async with app.run_test() as pilot:
         await started(pilot, harness)
         await pilot.press("s")
         await wait_for(pilot, lambda: app.last.step == 1, "one step")
-        harness.session.answer_saves = False  # the trainer is still writing
+        harness.session.hold = (Save,)  # the trainer is still writing
         await pilot.press("q")
         await wait_for(pilot, lambda: "saving" in app.query_one("StatusLine").plain, "saving")
         assert not app._exit
-        harness.session.answer_save()  # the write completes, however long it took
+        harness.session.release()  # the write completes, however long it took
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert Path(app.return_value).is_file() and app.keeper.save_error is None
 
@@ -102,11 +122,12 @@ async def test_a_failed_save_is_reported_with_exit_code_1(harness):
         await started(pilot, harness)
         await pilot.press("s")
         await wait_for(pilot, lambda: app.last.step == 1, "one step")
-        harness.session.fail_saves = "disk full"
+        run = Path(harness.session.run_path)
+        run.mkdir(parents=True)  # the trainer cannot write its file there
         await pilot.press("q")
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert app.return_value is None and app.return_code == 1
-    assert "not saved" in app.keeper.save_error and "disk full" in app.keeper.save_error
+    assert "not saved" in app.keeper.save_error and str(run) in app.keeper.save_error
 
 
 async def test_a_trainer_dying_during_the_save_is_a_failure_not_a_hang(harness):
@@ -115,7 +136,7 @@ async def test_a_trainer_dying_during_the_save_is_a_failure_not_a_hang(harness):
         await started(pilot, harness)
         await pilot.press("s")
         await wait_for(pilot, lambda: app.last.step == 1, "one step")
-        harness.session.answer_saves = False
+        harness.session.hold = (Save,)
         await pilot.press("q")
         await wait_for(pilot, lambda: "saving" in app.query_one("StatusLine").plain, "saving")
         harness.session.die()
@@ -134,6 +155,21 @@ async def test_a_dead_trainer_is_reported(harness):
         assert any("not running" in m.text for m in app.said)
 
 
+async def test_a_trainer_stopped_elsewhere_is_said_so_not_that_it_died(harness):
+    app = harness.app
+    async with app.run_test() as pilot:
+        await started(pilot, harness)
+        harness.session.stopped("tui-nn attach --stop")
+        line = app.query_one("StatusLine")
+        await wait_for(pilot, lambda: "trainer stopped" in line.plain, "stopped")
+        assert "died" not in line.plain
+        said = app.said[-1]
+        assert said.title == "stopped" and "tui-nn attach --stop" in said.text
+        await pilot.press("q")  # it saved there: nothing to save here, no error
+        await wait_for(pilot, lambda: app._exit, "the app to exit")
+    assert app.keeper.save_error is None
+
+
 async def test_a_hang_up_detaches_and_ends_the_process(harness, tmp_path):
     app = harness.app
     ended = []
@@ -144,7 +180,7 @@ async def test_a_hang_up_detaches_and_ends_the_process(harness, tmp_path):
         await wait_for(pilot, lambda: app.last.epoch == 1, "one epoch")
         app.keeper.hang_up()
         assert ended == [True] and harness.session.detached and not harness.session.closed
-        assert app.keeper.detached == "fake01"
+        assert app.keeper.detached == "runner01"
 
 
 async def test_d_detaches_leaving_the_trainer_running(harness):
@@ -156,7 +192,7 @@ async def test_d_detaches_leaving_the_trainer_running(harness):
         await pilot.press("d")
         await wait_for(pilot, lambda: app._exit, "the app to exit")
     assert harness.session.detached and not harness.session.closed
-    assert app.keeper.detached == "fake01" and app.return_value is None
+    assert app.keeper.detached == "runner01" and app.return_value is None
 
 
 async def test_the_trainer_is_told_where_the_run_and_its_metrics_go(harness, tmp_path):

@@ -1,5 +1,7 @@
 """The app on a lesson: the text beside the network, the goal checked live on every epoch, a
-"goal reached" moment, locked controls refused with a message (on the fake session)."""
+"goal reached" moment, locked controls refused with a message. On the fake session: its
+closed-form curves put the goal's moment at a known epoch, and the locks are the app's own
+refusals (nothing reaches a trainer)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from ui_helpers import screen_text, started, wait_for
 from tui_nn.cli.lessons import lesson_configs
 from tui_nn.engine.spec import LayerSpec
 from tui_nn.lessons import find_lesson, load_lesson
-from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset, SetHyper
+from tui_nn.session.protocol.messages import Reset, SetArchitecture, SetDataset, SetHyper, SetView
 from tui_nn.ui.app import TuiNNApp
 from tui_nn.ui.launch import create_lesson_app
 from tui_nn.ui.lessons.panel import LessonPanel
@@ -115,9 +117,10 @@ async def test_goal_false_while_the_network_is_too_big(tmp_path):
         # Shrink to 4 neurons: the new run re-sends epochs 1..20, trained by the big network;
         # they do not count. The next epoch, trained by the small one, does.
         panel = app.query_one("ArchitecturePanel")
-        panel.post_message(
-            panel.ArchitectureProposed(panel.spec.with_hidden((LayerSpec(4, "tanh"),)))
-        )
+        small = panel.spec.with_hidden((LayerSpec(4, "tanh"),))
+        panel.post_message(panel.ArchitectureProposed(small))
+        await wait_for(pilot, lambda: harness.session.sent(SetArchitecture), "asked")
+        harness.session.set_network(small)  # the (fake) trainer takes it
         await wait_for(pilot, lambda: app.last.network.sizes == (2, 4, 1), "4 neurons")
         await pilot.pause()
         assert app.lesson.reached_at is None
@@ -180,7 +183,9 @@ async def test_a_lesson_with_view_diagram_opens_with_the_network_diagram(tmp_pat
         await wait_for(pilot, lambda: diagram.size.width > 0, "the diagram on screen")
         assert app.screen.has_class("-diagram") and not app.query_one("NeuronHeatmap").size.width
         assert app.focused is app.query_one("#layer-list")  # the network panel keeps the keys
-        await wait_for(pilot, lambda: harness.session.view.weights, "weights asked for")
+        await wait_for(
+            pilot, lambda: harness.session.sent(SetView)[-1].weights, "weights asked for"
+        )
         await pilot.press("n")  # n still switches back to the heatmap
         await wait_for(pilot, lambda: not app.diagram.shown, "the heatmap again")
     other = LessonHarness(find_lesson("xor"), tmp_path)  # no view key: the heatmap

@@ -22,14 +22,15 @@ async def test_a_refusal_typed_five_times_is_one_message(harness):
     app = harness.app
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await started(pilot, harness)
-        await select_row(pilot, app, 0)  # the input row: its size follows the data
-        await pilot.press(*"99999")
+        await select_row(pilot, app, 0)  # the input row: on 2-D data digits pick feature inputs
+        await pilot.press(*"99999")  # there is no ninth: refused, five times
         await wait_for(pilot, lambda: len(app.said) >= 5, "five refusals")
         await pilot.pause()
         assert len(app._notifications) == 1  # (each stays 6 s: five would still be there)
         await wait_for(pilot, lambda: toasts(app), "a toast on screen")
         assert len(toasts(app)) == 1
-        assert "follow the dataset" in app.message_shown.text
+        said = {s.text for s in app.said[-5:]}
+        assert said == {app.message_shown.text} and "keys 1..7" in app.message_shown.text
 
 
 async def test_messages_never_cover_the_status_line(harness):

@@ -60,6 +60,8 @@ async def test_selecting_a_neuron_shows_its_numbers(harness):
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
+        harness.session.train(1)  # a step's statistics
+        await wait_for(pilot, lambda: app.last.epoch == 1, "an epoch")
         info = app.query_one("#neuron-info")
         assert info.region.height == 0  # only while the heatmap has the focus
         app.query_one("NeuronHeatmap").focus()
@@ -85,6 +87,8 @@ async def test_letter_keys_reach_the_app_while_the_heatmap_has_the_focus(harness
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
+        harness.session.train(1)  # a step's statistics
+        await wait_for(pilot, lambda: app.last.epoch == 1, "an epoch")
         heatmap, cost = app.query_one("NeuronHeatmap"), app.query_one("CostPlot")
         heatmap.focus()
         info = app.query_one("#neuron-info")

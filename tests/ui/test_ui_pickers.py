@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from ui_helpers import started, wait_for
+from ui_helpers import Harness, started, wait_for
 
 import tui_nn.ui.panels.names as names
+from tui_nn.config import RunConfig
+from tui_nn.data.spec import DatasetSpec
 from tui_nn.session.protocol.messages import SetArchitecture
 from tui_nn.ui.panels.name_picker import NamePicker
 
@@ -108,7 +110,10 @@ async def test_initialiser_picker_lists_the_engine_initialisers(harness):
         await wait_for(pilot, lambda: app.last.network.init == expected, "cycled")
 
 
-async def test_picker_on_the_input_row_is_refused_with_the_reason(harness):
+async def test_picker_on_the_input_row_is_refused_with_the_reason(tmp_path):
+    """On data whose inputs cannot be switched (digits: 64 pixels); on 2-D data `p` there picks
+    feature inputs (test_ui_playground.py)."""
+    harness = Harness(RunConfig(dataset=DatasetSpec("digits")), tmp_path)
     app = harness.app
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)

@@ -33,14 +33,17 @@ async def test_the_weights_seed_comes_from_the_snapshot_not_from_the_key(harness
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot, harness)
         session = harness.session
-        asked = session._on_Reset
+        send, asked = session.send, []
 
-        def trainer_picks_its_own(cmd: Reset) -> None:  # a trainer that runs another seed
-            asked(Reset(seed=None if cmd.seed is None else cmd.seed + 40))
+        def trainer_picks_its_own(command: object):  # a trainer that runs another seed
+            if isinstance(command, Reset) and command.seed is not None:
+                asked.append(command)
+                command = Reset(seed=command.seed + 40)
+            return send(command)
 
-        session._on_Reset = trainer_picks_its_own
+        session.send = trainer_picks_its_own
         first = app.last.network.seed
         await pilot.press("R")  # the key asks for first + 1; the trainer runs first + 41
         await wait_for(pilot, lambda: app.last.network.seed == first + 41, "the trainer's seed")
         await wait_for(pilot, lambda: weights_seed(app).startswith(f"seed {first + 41} "), "shown")
-        assert session.sent(Reset)[-1].seed == first + 1
+        assert asked[-1].seed == first + 1 and session.sent(Reset)[-1].seed == first + 41

@@ -1,5 +1,6 @@
 """What the main screen looks like, paused after 12 seeded epochs (fake session: no clock,
-no randomness). Regenerate after a deliberate change with:
+no randomness; it publishes what the test tells it, and answers no command). Regenerate
+after a deliberate change with:
     .venv/bin/python -m pytest tests/ui/test_ui_snapshots.py --snapshot-update
 """
 
@@ -9,6 +10,7 @@ import pytest
 from ui_helpers import Harness, started, wait_for
 
 from tui_nn.config import RunConfig
+from tui_nn.session.protocol.messages import SetView
 
 pytestmark = pytest.mark.slow  # real processes or the app: `-m "not slow"` leaves them out
 
@@ -16,15 +18,18 @@ PICTURES = ("CostPlot", "AccuracyPlot", "NeuronHeatmap", "DecisionBoundary")
 
 
 def paused_app(tmp_path) -> tuple[Harness, object]:
-    harness = Harness(RunConfig(), tmp_path)
+    harness = Harness(RunConfig(), tmp_path, fake=True)
 
     async def run_before(pilot) -> None:
         app = harness.app
         await started(pilot, harness)
-        harness.session.train_epochs(12)
-        await pilot.press("space", "space")  # run, then pause
+        session = harness.session
+        await wait_for(pilot, lambda: session.sent(SetView), "the view asked for")
+        session.train_epochs(12)
+        session.set_state("paused", "paused")
+        session.publish(grid_size=session.sent(SetView)[-1].grid_size)
         await wait_for(pilot, lambda: app.last.state == "paused", "paused")
-        await wait_for(pilot, lambda: app.last.grid is not None, "a decision grid")
+        await wait_for(pilot, lambda: app.query_one("DecisionBoundary").grid is not None, "grid")
         app.clear_notifications()
         await pilot.pause()
         for selector in PICTURES:  # draw now, not when the repaint budget allows
@@ -60,6 +65,8 @@ def test_network_diagram_paused(snap_compare, tmp_path, size):
         await run_before(pilot)
         app = harness.app
         await pilot.press("n")
+        await wait_for(pilot, lambda: harness.session.sent(SetView)[-1].weights, "asked")
+        harness.session.publish(weights=True)
         await wait_for(pilot, lambda: app.query_one("NetworkDiagram").weights is not None, "w")
         await pilot.press("down", "left")
         await wait_for(pilot, lambda: "W1[2," in str(app.query_one("#neuron-info").render()), "w")

@@ -84,11 +84,28 @@ def test_the_minibatch_cost_shows_after_a_single_step():
     snap = replace(snapshot(epochs=0), state="paused", batch_loss=0.3125, train_loss=None)
     assert "batch 0.3125" in status_text(snap).plain
     later = replace(snapshot(), state="paused", batch_loss=0.3125, message="stepped")
-    assert "batch 0.3125" in status_text(later).plain
+    assert "batch 0.3125" in status_text(later, mid_epoch=True).plain
+    assert "batch" not in status_text(later).plain  # the words say nothing: the steps do
     paused = replace(snapshot(), state="paused", batch_loss=0.3125, message="paused")
     assert "batch" not in status_text(paused).plain
     running = replace(snapshot(), batch_loss=0.3125)
     assert "batch" not in status_text(running).plain  # while training: the epoch's costs
+
+
+async def test_the_app_shows_the_minibatch_cost_when_stopped_inside_an_epoch(harness):
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        line = app.query_one("StatusLine")
+        await pilot.press("e")  # a whole epoch: its costs
+        await wait_for(pilot, lambda: app.last.epoch == 1, "an epoch")
+        assert "batch" not in line.plain
+        await pilot.press("s")  # one step more: the weights are newer than the epoch's costs
+        await wait_for(pilot, lambda: "batch" in line.plain, "the minibatch cost")
+        assert f"batch {number(app.last.batch_loss)}" in line.plain
+        await pilot.press("e")  # to the end of that epoch
+        await wait_for(pilot, lambda: app.last.epoch == 2, "the second epoch")
+        await wait_for(pilot, lambda: "batch" not in line.plain, "the epoch's costs only")
 
 
 def test_regression_shows_no_empty_accuracy():
@@ -115,3 +132,45 @@ async def test_the_line_on_screen_fits_and_is_labelled(tmp_path, size):
             assert "cost train" in line and "test" in line
         else:
             assert "train " in line and "test " in line and "cost" not in line
+
+
+async def test_a_weight_set_by_hand_shows_the_same_new_cost_in_the_line_and_the_message(harness):
+    from tui_nn.textbook.notation import Address
+
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.last.epoch == 1, "an epoch")
+        before = app.last.train_loss
+        answers = []
+        app.diagram.after_set = lambda: answers.append(app.last)
+        app.diagram.set_parameter(Address(layer=2, row=0, col=None), 60.0)  # the output bias: cost > 10
+        await wait_for(pilot, lambda: answers, "the answer")
+        cost = app.last.train_loss
+        assert cost != before and cost > 10, cost
+        shown = number(cost)
+        await wait_for(pilot, lambda: app.message_shown is not None, "the message")
+        assert app.message_shown.text.endswith(f"cost now {shown}"), app.message_shown.text
+        line = app.query_one("StatusLine").plain
+        assert f"cost {shown}" in line or f"train {shown}" in line, line
+
+
+async def test_after_another_output_and_loss_the_line_shows_the_network_now(harness):
+    """The accuracy on screen is the network's as it is now (recomputed by the trainer after
+    the change), not the last epoch's of the old output layer (v0.2 kept 99.2 % on screen
+    over a one-class boundary)."""
+    app = harness.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, harness)
+        harness.session.train(30)
+        await wait_for(pilot, lambda: app.last.epoch == 30, "30 epochs")
+        trained = app.last.train_acc
+        line = app.query_one("StatusLine")
+        assert f"train {trained:.1%}" in line.plain
+        await pilot.press("o")  # identity output, mse: the same weights answer differently
+        await wait_for(pilot, lambda: app.last.network.output.activation == "identity", "o")
+        now = app.last.train_acc
+        assert now != trained
+        await wait_for(pilot, lambda: f"train {now:.1%}" in line.plain, "the accuracy now")
+        assert f"train {trained:.1%}" not in line.plain

@@ -60,3 +60,33 @@ def test_no_feature_imports_the_app_and_widgets_know_no_feature():
         if module.startswith("tui_nn.ui.widgets"):
             outside = {t for t in ui_targets if not t.startswith("tui_nn.ui.widgets")}
             assert not outside, f"{module} (a shared widget) imports {sorted(outside)}"
+
+
+READS_TEXT = re.compile(
+    r"\.message\s*(==|!=|\.startswith|\.endswith|\.find|\.split|\.lower|\[)"
+    r"|(in|==|!=)\s+[\w.]*\.message\b"
+    r"|\.(reason|text)\.startswith"
+)
+
+
+def test_no_code_in_the_app_reads_an_outcome_from_text():
+    """Outcomes come as answers by id (link/pending.py); messages are for people. A line that
+    compares or searches a message, a reason or a text is an outcome guessed from words."""
+    found = [
+        f"{path.relative_to(UI.parent)}:{n}: {line.strip()}"
+        for path in sorted(UI.rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if READS_TEXT.search(line)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_text_check_sees_what_v0_2_did():
+    samples = [
+        'if self.gradients_asked and snap.message.startswith(PREFIX):',
+        'failed = "FAILED" in snap.message',
+        'elif snap.message != edit.message and snap.run_id == edit.run_id:',
+        'snap.train_loss is None or snap.message == "stepped"',
+    ]
+    assert all(READS_TEXT.search(s) for s in samples)
+    assert not READS_TEXT.search('self.notify(snap.message, title="finished")')

@@ -1,6 +1,6 @@
 """Trace mode driven like a user: T, step through forward, cost, backward, gradients and update,
-apply the step, leave. The fake session answers with the trainer's own handler on a real
-network (ui_fakes.py), so the numbers on screen are checked against the engine."""
+apply the step, leave. On the trainer's own code in process (runner_session.py), so the
+numbers on screen are checked against the engine."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ async def test_a_whole_forward_backward_update_cycle(harness):
         panel = _panel(app)
         res = panel.result
         assert res.chosen == "next" and res.split == "train"
-        engine = session.engine()
+        engine = session.runner
         x, y = engine.dataset.X_train[res.index], engine.dataset.y_train[res.index]
         # the numbers on screen are the engine's: z1[1] of this sample
         W, b = engine.net.layers[0].W, engine.net.layers[0].b
@@ -185,7 +185,7 @@ async def test_a_click_on_the_boundary_traces_the_nearest_sample(harness):
         assert point == point_at(boundary, 10, 4)
         x_min, x_max, y_min, y_max = boundary.grid.bounds
         assert x_min < point[0] < x_min + (x_max - x_min) / 2 and point[1] > (y_min + y_max) / 2
-        ds = harness.session.engine().dataset
+        ds = harness.session.runner.dataset
         nearest = np.argmin(((ds.X_train * ds.input_scale - np.array(point)) ** 2).sum(axis=1))
         assert _panel(app).result.index == nearest
         assert "the sample nearest the point" in screen_text(app)

@@ -62,7 +62,9 @@ async def test_the_diagram_follows_the_trace_step_by_step(tmp_path):
             np.testing.assert_array_equal(b, t.b)
             np.testing.assert_array_equal(z, t.z)
             np.testing.assert_array_equal(s.mean_abs_delta, np.abs(t.delta))
-        assert not np.array_equal(diagram.weights[0][0], trace.layers[0].W)  # the fake's own
+        # (the weights are the trainer's either way; x and z are the traced training sample's,
+        # not those of the test sample the diagram reads otherwise)
+        assert not np.array_equal(diagram.view.x, trace.x) or diagram.view.split == "train"
         reading = diagram.reading()  # h1 #1: z and a of the traced sample
         assert f"{float(trace.layers[0].z[0]):.4g}" in reading.long
         # step 1 is forward, layer 1: its label and its nodes are marked, no single neuron
@@ -174,7 +176,7 @@ async def test_keyboard_picking_traces_the_sample_nearest_the_cursor(harness):
         await wait_for(pilot, lambda: panel.result.chosen == "point", "the picked sample")
         point = session.sent(TraceSample)[-1].point
         assert point == point_at(boundary, *target)
-        ds = session.engine().dataset
+        ds = session.runner.dataset
         nearest = np.argmin(((ds.X_train * ds.input_scale - np.array(point)) ** 2).sum(axis=1))
         assert panel.result.index == nearest and panel.result.split == "train"
         assert not panel.picking and boundary.cursor is None

@@ -1,41 +1,25 @@
-"""A small in-process stand-in for TrainingSession: deterministic snapshots, no process.
+"""A stand-in for TrainingSession that answers nothing: deterministic snapshots, no process.
 
-It answers every command at once (synchronously, on the caller's thread) with a Snapshot built
-from simple closed-form numbers, so pilot and snapshot tests are fast and repeatable. It keeps
-every command it received in `commands` for the tests to check.
+It publishes what a test tells it to (`train_epochs`, `set_state`, `new_data`, `publish`),
+built from simple closed-form numbers, so drawing and snapshot tests are repeatable to the
+last pixel. It never applies or answers a command: it records them in `commands`, and `send`
+returns no id. Whatever checks an outcome (accepted, refused, saved, set) runs on the
+trainer's own code instead (runner_session.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 import numpy as np
 
-import tui_nn.session.trainer.tracing as tracing
 from tui_nn.config import RunConfig
 from tui_nn.data.spec import DatasetSpec
 from tui_nn.engine.spec import LayerSpec, NetworkSpec
 from tui_nn.engine.types import EpochRecord, LayerStats
 from tui_nn.session.protocol.messages import (
-    ApplyTraceStep,
     DataSummary,
     DecisionGrid,
     NetworkView,
-    Pause,
-    Reset,
-    Save,
-    SetArchitecture,
-    SetDataset,
-    SetHyper,
-    SetParameter,
-    SetSpeed,
-    SetView,
     Snapshot,
-    Start,
-    Step,
-    Stop,
-    TraceSample,
     TrainerDied,
 )
 
@@ -152,7 +136,7 @@ def view_for(spec: NetworkSpec, weights) -> NetworkView:
 
 
 class FakeSession:
-    """Quacks like tui_nn.session.client.proxy.TrainingSession."""
+    """Quacks like tui_nn.session.client.proxy.TrainingSession, but answers no command."""
 
     def __init__(self, sink, fps: float = 10, blas_threads: int | None = 1) -> None:
         self.sink = sink
@@ -167,16 +151,8 @@ class FakeSession:
         self.message = ""
         self.step = 0
         self.history: list[EpochRecord] = []
-        self.view = SetView()
         self.speed: float | None = None
-        self.initial_model: str | None = None
-        self.answer_saves = True
-        self.fail_saves: str | None = None  # a reason: Save answers that it failed
-        self.save_asked: str | None = None
-        self.hold = False  # when true, edits are recorded but not applied (a late trainer)
         self._sent: dict[int, int] = {}  # records already published, per run
-        self._engine: _TraceRunner | None = None  # a real network for the trace commands
-        self.set_by_hand: dict[tuple[int, int, int | None], float] = {}  # SetParameter values
 
     # ---- the session API -----------------------------------------------------------------
 
@@ -187,7 +163,6 @@ class FakeSession:
         run_path: str | None = None,
         metrics_path: str | None = None,
     ) -> None:
-        """`initial_model` is only noted: the fake's numbers do not depend on weights."""
         self.config = config
         self.initial_model = initial_model
         self.run_path, self.metrics_path = run_path, metrics_path
@@ -199,13 +174,10 @@ class FakeSession:
         self.publish(data=True)
 
     def send(self, command: object) -> None:
+        """Recorded, never applied nor answered (no id)."""
         if not self.alive:
             raise RuntimeError("the trainer is not running")
         self.commands.append(command)
-        if self.hold and isinstance(command, (SetArchitecture, SetHyper, SetDataset)):
-            return  # a slow trainer: not applied yet
-        handler = getattr(self, f"_on_{type(command).__name__}")
-        handler(command)
 
     def close(self, timeout: float = 0.5) -> None:
         self.alive = False
@@ -220,7 +192,7 @@ class FakeSession:
         self.alive = False
         self.detached = True
 
-    # ---- test controls --------------------------------------------------------------------
+    # ---- what a test tells it to publish ---------------------------------------------------
 
     def sent(self, kind: type) -> list:
         return [c for c in self.commands if isinstance(c, kind)]
@@ -230,143 +202,30 @@ class FakeSession:
         self._advance(n * STEPS_PER_EPOCH)
         self.publish()
 
+    def set_state(self, state: str, message: str = "") -> None:
+        self.state, self.message = state, message
+        self.publish()
+
+    def new_data(self, spec: DatasetSpec) -> None:
+        """A new run on other data (the last step's statistics still sent, as a careless
+        trainer would)."""
+        self.dataset = spec
+        self.network = network_for(self.config, spec.name, self.network.hidden)
+        self.run_id += 1
+        self.step, self.history = 0, []
+        self.publish(data=True)
+
+    def set_network(self, spec: NetworkSpec) -> None:
+        """Another architecture: a new run that re-sends the history so far."""
+        self.network = spec
+        self.run_id += 1
+        self.publish()
+
     def die(self) -> None:
         self.alive = False
         self.sink(TrainerDied(exitcode=-9, message="trainer process ended (exit code -9)"))
 
-    # ---- commands --------------------------------------------------------------------------
-
-    def _on_Start(self, cmd: Start) -> None:
-        self.state = "running"
-        self.publish()
-
-    def _on_Pause(self, cmd: Pause) -> None:
-        self.state, self.message = "paused", "paused"
-        self.publish()
-
-    def _on_Step(self, cmd: Step) -> None:
-        steps = STEPS_PER_EPOCH - self.step % STEPS_PER_EPOCH if cmd.epoch else cmd.steps
-        self._advance(steps)
-        self.state = "paused"
-        self.publish()
-
-    def _on_Reset(self, cmd: Reset) -> None:
-        if cmd.seed is not None:
-            self.network = replace(self.network, seed=cmd.seed)
-        self._new_run()
-        self.state = "idle"
-        self.publish()
-
-    def _on_SetHyper(self, cmd: SetHyper) -> None:
-        self.hyper = cmd.hyper
-        self.publish()
-
-    def _on_SetArchitecture(self, cmd: SetArchitecture) -> None:
-        needs = {"bce": "sigmoid", "cce": "softmax"}.get(cmd.spec.loss)
-        if needs is not None and cmd.spec.output.activation != needs:  # as the engine does
-            self.message = f"loss {cmd.spec.loss} needs a {needs} output layer"
-        else:
-            self.network = cmd.spec.validate()
-            self._engine = None
-            self.run_id += 1
-            self.message = "architecture changed"
-        self.publish()
-
-    def _on_SetDataset(self, cmd: SetDataset) -> None:
-        self.dataset = cmd.spec
-        self.network = network_for(self.config, cmd.spec.name, self.network.hidden)
-        self._new_run()
-        self.publish(data=True)
-
-    def _on_Save(self, cmd: Save) -> None:
-        self.save_asked = cmd.path
-        if self.fail_saves:
-            self.message = f"cannot save to {cmd.path}: {self.fail_saves}"
-            self.publish(save_failed=self.message)
-        elif self.answer_saves:
-            self.answer_save()
-
-    def answer_save(self) -> None:
-        """Write the file asked for last and confirm it (a late trainer: call it later)."""
-        Path(self.save_asked).write_bytes(b"fake model")
-        self.message = f"saved to {self.save_asked}"
-        self.publish(saved_path=self.save_asked)
-
-    def _on_SetView(self, cmd: SetView) -> None:
-        self.view = cmd
-        self.publish()
-
-    def _on_SetSpeed(self, cmd: SetSpeed) -> None:
-        self.speed = cmd.epochs_per_second
-        self.publish()
-
-    def _on_SetParameter(self, cmd: SetParameter) -> None:
-        sizes = self.network.sizes
-        if not (0 <= cmd.layer < len(sizes) - 1 and 0 <= cmd.row < sizes[cmd.layer + 1]):
-            self.message = f"refused: no such neuron (layer {cmd.layer + 1}, row {cmd.row + 1})"
-        else:
-            self.set_by_hand[(cmd.layer, cmd.row, cmd.col)] = float(cmd.value)
-            if self._engine is not None:  # the trace's real network takes it too
-                layer = self._engine.net.layers[cmd.layer]
-                if cmd.col is None:
-                    layer.b[cmd.row] = cmd.value
-                else:
-                    layer.W[cmd.row, cmd.col] = cmd.value
-            name = (
-                f"b{cmd.layer + 1}[{cmd.row + 1}]"
-                if cmd.col is None
-                else (f"W{cmd.layer + 1}[{cmd.row + 1},{cmd.col + 1}]")
-            )
-            self.message = f"{name} = {cmd.value:.6g} (was 0); training cost now 0.5000"
-        self.publish()
-
-    def _weights(self):
-        weights = weights_for(self.network, self.step)
-        for (layer, row, col), value in self.set_by_hand.items():
-            W, b = weights[layer]
-            if col is None:
-                b[row] = value
-            else:
-                W[row, col] = value
-        return weights
-
-    def _on_Stop(self, cmd: Stop) -> None:
-        self.alive = False
-
-    def _on_TraceSample(self, cmd: TraceSample) -> None:
-        self._trace(cmd)
-
-    def _on_ApplyTraceStep(self, cmd: ApplyTraceStep) -> None:
-        self._trace(cmd)
-
-    def _trace(self, cmd: object) -> None:
-        """Answered honestly: the trainer's own handler on a real network and real data."""
-        runner = self.engine()
-        lr = tracing.lr_for(runner.trainer, runner.hyper, cmd.lr)
-        if isinstance(cmd, TraceSample):
-            result = tracing.trace(runner.net, runner.dataset, runner.trainer, lr, cmd)
-        else:
-            result = tracing.apply_step(runner.net, runner.dataset, runner.trainer, lr, cmd)
-        if result.refused is not None:
-            self.message = f"cannot trace: {result.refused}"
-        elif result.applied:
-            self.message = tracing.describe_step(result, runner.trainer.step_count)
-        self.publish(trace=result)
-
-    def engine(self) -> _TraceRunner:
-        """The real network and data behind the trace commands (built on first use)."""
-        if self._engine is None:
-            self._engine = _TraceRunner(self.dataset, self.network, self.hyper)
-        self._engine.hyper = self.hyper
-        return self._engine
-
     # ---- snapshots -------------------------------------------------------------------------
-
-    def _new_run(self) -> None:
-        self._engine = None
-        self.run_id += 1
-        self.step = 0
-        self.history = []
 
     def _advance(self, steps: int) -> None:
         for _ in range(steps):
@@ -377,18 +236,19 @@ class FakeSession:
     def publish(
         self,
         data: bool = False,
-        saved_path: str | None = None,
-        trace: object = None,
-        save_failed: str | None = None,
+        grid_size: tuple[int, int] | None = None,
+        weights: bool = False,
     ) -> None:
+        """A snapshot of the fake run; a decision grid of `grid_size`, the weights (with a
+        network view) if asked."""
         self.seq += 1
         already = self._sent.get(self.run_id, 0)
         records = tuple(self.history[already:])
         self._sent[self.run_id] = len(self.history)
         last = self.history[-1] if self.history else None
         summary = data_for(self.dataset) if data else None
-        two_d = summary is not None and summary.n_inputs == 2
-        grid = grid_for(self.view.grid_size, len(self.history)) if self.view.grid else None
+        grid = grid_for(grid_size, len(self.history)) if grid_size else None
+        shown = weights_for(self.network, self.step) if weights else None
         snap = Snapshot(
             run_id=self.run_id,
             seq=self.seq,
@@ -411,26 +271,9 @@ class FakeSession:
             hyper=self.hyper,
             dataset=self.dataset,
             data=summary,
-            grid=grid if (two_d or summary is None) and self.network.n_inputs == 2 else None,
-            saved_path=saved_path,
-            save_failed=save_failed,
+            grid=grid if self.network.n_inputs == 2 else None,
             speed=self.speed,
-            trace=trace,
-            weights=self._weights() if self.view.weights else None,
-            network_view=view_for(self.network, self._weights()) if self.view.weights else None,
+            weights=shown,
+            network_view=view_for(self.network, shown) if shown else None,
         )
         self.sink(snap)
-
-
-class _TraceRunner:
-    """What session/trainer/tracing.py needs (network, data, trainer), with the real engine."""
-
-    def __init__(self, dataset: DatasetSpec, network: NetworkSpec, hyper) -> None:
-        from tui_nn.data import load_dataset
-        from tui_nn.engine import Network, TrainData, Trainer
-
-        ds = self.dataset = load_dataset(dataset)
-        self.net = Network.from_spec(network)
-        data = TrainData(ds.X_train, ds.y_train, ds.X_test, ds.y_test, ds.input_scale, ds.task)
-        self.trainer = Trainer(self.net, data, hyper, seed=network.seed)
-        self.hyper = hyper

@@ -1,4 +1,5 @@
-"""Helpers for the app's tests: the app on a fake session, waiting on conditions, screen text."""
+"""Helpers for the app's tests: the app on the real trainer code in process (RunnerSession), or
+on a fake that only publishes what a test tells it to; waiting on conditions, screen text."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from rich.console import Console
+from runner_session import RunnerSession
 from ui_fakes import FakeSession
 
 from tui_nn.config import RunConfig
@@ -17,21 +19,24 @@ WAIT_SECONDS = 10.0  # generous: other work may share the two cores
 
 
 class Harness:
-    """The app plus its fake session (created by the app through the factory)."""
+    """The app plus its session (created by the app through the factory): the trainer's own
+    code in process (RunnerSession), or with `fake=True` a FakeSession, for what is about
+    drawing and timing only (it answers no command)."""
 
-    def __init__(self, config: RunConfig, tmp_path, **kw) -> None:
-        self.sessions: list[FakeSession] = []
+    def __init__(self, config: RunConfig, tmp_path, fake: bool = False, **kw) -> None:
+        self.sessions: list = []
+        self.kind = FakeSession if fake else RunnerSession
         self.app: TuiNNApp = create_app(
             config, session_factory=self._factory, runs_directory=tmp_path / "runs", **kw
         )
 
-    def _factory(self, sink, fps: float = 10) -> FakeSession:
-        session = FakeSession(sink, fps=fps)
+    def _factory(self, sink, fps: float = 10):
+        session = self.kind(sink, fps=fps)
         self.sessions.append(session)
         return session
 
     @property
-    def session(self) -> FakeSession:
+    def session(self):
         return self.sessions[-1]
 
 

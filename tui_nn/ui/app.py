@@ -5,7 +5,7 @@ what arrived to the widgets), the commands out (`send`), the messages of the pan
 (`@on` handlers), and the keys (`action_*`). Its features are objects it holds, each with the
 few methods the app calls (docs/ARCHITECTURE.md draws the paths):
 
-    link        run A's trainer: session, bridge, pending edits      link/link.py
+    link        run A's trainer: session, bridge, what is pending     link/link.py
     curves      the cost and accuracy plots                           curves.py
     neurons     the heatmap and the neuron under the cursor           neurons.py
     keeper      quit (save), detach, hang-up                          link/keeping.py
@@ -37,6 +37,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.theme import ThemeProvider
 from textual.widgets import Footer, Input, Static
 
 import tui_nn.ui.pace as pace
@@ -44,6 +45,7 @@ import tui_nn.ui.watching as read_only
 from tui_nn.config import RunConfig, check_speed
 from tui_nn.engine.types import EpochRecord
 from tui_nn.lessons import Lesson
+from tui_nn.session.protocol.answers import Answer, GradientReport
 from tui_nn.session.protocol.messages import (
     AddPoint,
     CellSamples,
@@ -63,23 +65,25 @@ from tui_nn.session.protocol.messages import (
     Step,
 )
 from tui_nn.ui.compare.controller import Comparison, ForkLost, ForkSnapshots
+from tui_nn.ui.crash import Crash
 from tui_nn.ui.curves import Curves
 from tui_nn.ui.diagram.controller import DiagramController
 from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.help import HelpScreen, help_sections, palette_commands
 from tui_nn.ui.keymap import APP_BINDINGS
 from tui_nn.ui.lessons.controller import LessonGuide
-from tui_nn.ui.link.bridge import SnapshotsArrived, TrainerLost, Update
+from tui_nn.ui.link.bridge import AnswersLost, SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.link.keeping import RunKeeper
 from tui_nn.ui.link.link import TrainerLink
-from tui_nn.ui.link.pending import EditKind
+from tui_nn.ui.link.pending import EditKind, Then
 from tui_nn.ui.link.session import SessionFactory, real_session
 from tui_nn.ui.neurons import Neurons
 from tui_nn.ui.notices import MESSAGE_SECONDS, Said
+from tui_nn.ui.palette import Palette
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.panels.hyper import HyperPanel
 from tui_nn.ui.panels.messages import EditRefused
-from tui_nn.ui.panels.show import show_run
+from tui_nn.ui.panels.show import show_run, show_trainers_values
 from tui_nn.ui.screenshots.save import save_screenshot
 from tui_nn.ui.sweeps.opening import SweepOpening
 from tui_nn.ui.trace.controller import TraceMode
@@ -97,7 +101,6 @@ from tui_nn.ui.widgets.status_line import StatusLine
 
 GRADIENTS = ("Check gradients", "Backprop against finite differences on the current network "
              "(float64, 8 samples)")  # fmt: skip
-GRADIENT_PREFIX = "gradient check:"
 
 
 class TuiNNApp(App[str | None]):
@@ -141,12 +144,17 @@ class TuiNNApp(App[str | None]):
         self.said: list[Said] = []  # every message, newest last (tests read it here)
         self.refusals: list[str] = []  # every refused edit, newest last
         self._view_sent: SetView | None = None
-        self._gradients_asked = False
+        self.crash: Crash | None = None  # set when the app failed (crash.py)
 
         self.link = TrainerLink(session_factory, self.post_message, self.fps, self.notify)
         self.comparison: Comparison  # (set below: it needs the keeper, the keeper its links)
         self.keeper = RunKeeper(
-            self, self.link, runs_directory, run_path, others=lambda: self.comparison.links()
+            self,
+            self.link,
+            runs_directory,
+            run_path,
+            others=lambda: self.comparison.links(),
+            spare=lambda: self.comparison.spare_links(),
         )
         self.comparison = Comparison(self, self.link, self.keeper)
         self.curves = Curves(self, history)
@@ -158,7 +166,7 @@ class TuiNNApp(App[str | None]):
         self.diagram.after_set = self.trace.parameter_set
         self.sweeps = SweepOpening(self, self.comparison, self.keeper)
         self.lesson = (
-            LessonGuide(self, lesson, self.link.edits, self.diagram, self.views)
+            LessonGuide(self, lesson, self.link.pending, self.diagram, self.views)
             if lesson
             else None
         )
@@ -218,16 +226,31 @@ class TuiNNApp(App[str | None]):
     async def on_unmount(self) -> None:
         gc.unfreeze()  # what was frozen may be collected again (the next app, the tests' next)
         self.keeper.watch_hangup(False)
+        if self.keeper.detached is not None:  # `d`, a hang-up, a crash: they train on
+            self.comparison.forget()
+            return
         await asyncio.to_thread(self.comparison.close)
-        if self.link.session is not None and not self.keeper.detached:  # detached: it trains on
+        if self.link.session is not None:
             await asyncio.to_thread(self.link.close)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing caught (in a handler, a worker, a widget): a crash is a
+        detach (crash.py). Then Textual ends the app as it does; the traceback is in the log,
+        not on the screen (launch.py says where)."""
+        if self.crash is None:
+            self.crash = self.keeper.crashed(error)
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
     # ---- snapshots in ---------------------------------------------------------------------
+
+    # The trainers' notices come from the sessions' threads at any time, also while the app
+    # shuts down (its widgets already gone): then they are dropped (`is_running` is false).
 
     @on(SnapshotsArrived)
     def _snapshots_arrived(self) -> None:
         update = self.link.bridge.take()
-        if update is not None:
+        if update is not None and self.is_running:
             self.show(update)
 
     def show(self, update: Update) -> None:
@@ -240,8 +263,6 @@ class TuiNNApp(App[str | None]):
             self.query_one(ArchitecturePanel).show_features(featurable(update.data))
             self.query_one(NetworkDiagram).set_input_names(update.data.input_names)
             self.request_view()
-            if previous is not None and snap.message.startswith("new data"):
-                self.notify(snap.message, title=update.data.name)  # what was kept, restarted
             for note in update.data.notes:  # trains, but will teach little (a CSV of 2 rows)
                 self.notify(note, title="data", severity="warning", timeout=15)
         boundary = self.query_one(DecisionBoundary)
@@ -261,23 +282,37 @@ class TuiNNApp(App[str | None]):
             self.views.update_panels(update.panel)
         self.neurons.show(update, previous)
         self.diagram.show(update)
-        if not self.comparison.editing_b:  # while run B is edited, the panels show B
-            self._answer_edits(snap)
-            show_run(self, snap, self.link.edits)
-        self.query_one(StatusLine).show(snap, state="saving" if self.keeper.saving else None)
         self.trace.show(update)
+        self._settle(update.answers)  # what was asked: edits, traces, weights, checks, a fork
+        if not self.comparison.editing_b:  # while run B is edited, the panels show B
+            show_run(self, snap, self.link.pending)
+        saving = "saving" if self.keeper.saving else None
+        self.query_one(StatusLine).show(snap, saving, mid_epoch=self.curves.mid_epoch(snap))
         self._tell_state(previous, snap)
-        self._tell_gradients(snap)
         self.comparison.after_a(update)
         if self.lesson is not None:
             self.lesson.after_show(update, previous)
 
-    def _answer_edits(self, snap: Snapshot) -> None:
-        """Edits the trainer took or refused are no longer pending; a refusal is shown."""
-        for answer in self.link.edits.answer(snap):
-            if answer.refusal is not None:
-                self.refusals.append(answer.refusal)
-                self.notify(answer.refusal, title="the trainer refused", severity="warning")
+    def _settle(self, answers: Iterable[Answer]) -> None:
+        """The trainer's answers to what this app asked (each handed to whoever asked); an
+        edit refused is said, and the panel shows the trainer's value again."""
+        for asked, answer in self.link.pending.settle(answers):
+            if asked.edit is not None and answer.outcome == "refused":
+                self.refusals.append(answer.reason)
+                self.notify(answer.reason, title="the trainer refused", severity="warning")
+
+    @on(AnswersLost)
+    def _answers_lost(self, event: AnswersLost) -> None:
+        """The link ended with commands unanswered: nothing is pending any more, said once."""
+        if not self.is_running:
+            return
+        self.link.pending.settle(event.answers)
+        if self.last is not None and not self.comparison.editing_b:
+            show_run(self, self.last, self.link.pending)  # the trainer's last values
+        names = ", ".join(sorted({a.command for a in event.answers}))
+        self.notify(
+            f"not answered ({names}): {event.answers[0].reason}", title="lost", severity="warning"
+        )
 
     def _tell_state(self, previous: Snapshot | None, snap: Snapshot) -> None:
         changed = previous is None or previous.state != snap.state
@@ -286,39 +321,67 @@ class TuiNNApp(App[str | None]):
         elif changed and snap.state == "finished" and snap.message:
             self.notify(snap.message, title="finished")
 
-    def _tell_gradients(self, snap: Snapshot) -> None:
-        if self._gradients_asked and snap.message.startswith(GRADIENT_PREFIX):
-            self._gradients_asked = False
-            failed = "FAILED" in snap.message
-            self.notify(snap.message, severity="error" if failed else "information", timeout=10)
+    def _gradients_checked(self, answer: Answer) -> None:
+        report = answer.value
+        if answer.outcome != "accepted" or not isinstance(report, GradientReport):
+            self.notify(f"gradient check: {answer.reason}", severity="warning")
+            return
+        verdict = "ok" if report.ok else f"FAILED (> {report.tolerance:g})"
+        self.notify(
+            f"gradient check: worst relative error {report.worst:.1e} ({report.samples} "
+            f"samples, float64): {verdict}",
+            severity="information" if report.ok else "error",
+            timeout=10,
+        )
+
+    def _data_changed(self, answer: Answer, before: Snapshot | None) -> None:
+        """New data taken: what was kept and what restarts (from the snapshots, not text)."""
+        snap = self.last
+        if answer.outcome != "accepted" or snap is None or before is None:
+            return
+        if before.network.sizes == snap.network.sizes:
+            what = "weights kept; epochs, curves and optimizer state restart"
+        else:
+            what = "new network for its sizes (fresh weights); curves restart"
+        self.notify(f"new data: {what}", title=snap.dataset.name)
 
     @on(TrainerLost)
     def _trainer_lost(self, event: TrainerLost) -> None:
-        alive = event.died.alive  # only this app's link went; the trainer trains on
+        if not self.is_running:
+            return
+        died = event.died
+        if died.stopped_by is not None:  # not a crash: stopped there, and saved there
+            self.query_one(StatusLine).show(self.last, state="stopped")
+            self.notify(died.message, title="stopped", severity="warning", timeout=10)
+            return
+        alive = died.alive  # only this app's link went; the trainer trains on
         self.query_one(StatusLine).show(self.last, state="unlinked" if alive else "lost")
         title = "link lost" if alive else "trainer died"
-        self.notify(event.died.message, title=title, severity="error", timeout=10)
+        self.notify(died.message, title=title, severity="error", timeout=10)
 
     @on(ForkSnapshots)
     def _b_arrived(self) -> None:
-        self.comparison.b_arrived()
+        if self.is_running:
+            self.comparison.b_arrived()
 
     @on(ForkLost)
     def _b_lost(self, event: ForkLost) -> None:
-        self.comparison.b_lost(event)
+        if self.is_running:
+            self.comparison.b_lost(event)
 
     # ---- commands out -----------------------------------------------------------------------
 
-    def send(self, command: object) -> bool:
-        """Send `command` to run A (while comparing: to A, B or both); False when not sent."""
+    def send(self, command: object, then: Then | None = None) -> bool:
+        """Send `command` to run A (while comparing: to A, B or both; `then` gets the
+        answer); False when it was not sent."""
         if self.watching and self._watch_refuses(command):
             return False
         if self.lesson is not None and self.lesson.refuses(command):
             return False
-        routed = self.comparison.route(command)
+        routed = self.comparison.route(command, then)
         if routed is not None:
             return routed
-        return self.link.send(command)
+        return self.link.send(command, then)
 
     def current_view(self) -> SetView | None:
         """The pictures the screen shows: a decision grid (or panel data) when the data has a
@@ -360,23 +423,16 @@ class TuiNNApp(App[str | None]):
             return False
         self.refusals.append(reason)
         self.notify(reason, title="watching", severity="warning")
-        last, edits = self.last, self.link.edits
-        if last is not None and isinstance(command, SetArchitecture):
-            edits.seen("network", last.network)
-            self.query_one(ArchitecturePanel).show(
-                last.network, last.dataset.name if last.dataset else ""
-            )
-        elif last is not None and isinstance(command, (SetHyper, SetDataset)):
-            edits.seen("hyper", last.hyper)
-            edits.seen("data", last.dataset)
-            self.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
+        show_trainers_values(self, self.link.pending, command)
         return True
 
     def _propose(self, kind: EditKind, value: object, command: object) -> None:
-        edits = self.link.edits
-        edits.seen(kind, value)
-        if self.send(command):
-            edits.sent(kind, value, self.last)
+        self.link.pending.seen(kind, value)  # sent, it waits in `pending` for its answer
+        if kind == "data":
+            before = self.last
+            self.send(command, then=lambda answer: self._data_changed(answer, before))
+        else:
+            self.send(command)
 
     @on(ArchitecturePanel.ArchitectureProposed)
     def _architecture_proposed(self, event: ArchitecturePanel.ArchitectureProposed) -> None:
@@ -625,8 +681,7 @@ class TuiNNApp(App[str | None]):
         self.sweeps.open()
 
     def action_check_gradients(self) -> None:
-        if self.send(CheckGradients()):
-            self._gradients_asked = True
+        self.send(CheckGradients(), then=self._gradients_checked)
 
     def action_save_screenshot(self) -> Path | None:
         try:
@@ -657,6 +712,13 @@ class TuiNNApp(App[str | None]):
 
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         return help_sections(self._offered(self.BINDINGS))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):

@@ -21,6 +21,7 @@ class Curves:
         self.history = tuple(history)  # curves of a resumed run, shown until the trainer's own
         self.architecture_marks: list[int] = []  # epochs where the architecture changed
         self.smoothing = 0  # epochs of the moving average (0: off)
+        self.record_step = 0  # the training step at the end of the newest epoch shown
 
     def plots(self) -> tuple[CostPlot, AccuracyPlot]:
         return self.host.query_one(CostPlot), self.host.query_one(AccuracyPlot)
@@ -31,9 +32,18 @@ class Curves:
                 plot.add_records(self.history)
 
     def show(self, update: Update, previous: Snapshot | None) -> None:
+        if update.new_run:
+            self.record_step = 0
+        if update.records:
+            self.record_step = update.records[-1].step
         if update.new_run or update.records:
             self._plot(update)
             self._mark_changes(previous, update)
+
+    def mid_epoch(self, snap: Snapshot) -> bool:
+        """Stopped inside an epoch (single steps, a pause): the epoch's costs are older than
+        the weights, and the status line shows the newest minibatch cost beside them."""
+        return snap.state != "running" and snap.step > self.record_step
 
     def _plot(self, update: Update) -> None:
         records = update.records

@@ -9,12 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.trace.panel import TracePanel
+from tui_nn.ui.widgets.dialog import Dialog
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 
 KEY_NAMES = {
@@ -70,7 +70,7 @@ def keys_text(sections: list[tuple[str, list[Binding]]], key_width: int = 18) ->
     return text
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A modal list of keys; any of esc, q or ? closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
@@ -94,7 +94,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(TEXTBOOK, style="dim"))
 
     def action_dismiss(self) -> None:
-        self.dismiss(None)
+        self.answer(None)
 
 
 def help_sections(app_bindings: list[Binding]) -> list[tuple[str, list[Binding]]]:

@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.messages import SetView, Snapshot
+from tui_nn.ui.link.pending import Then
 
 
 class Host(Protocol):
@@ -51,9 +52,10 @@ class Host(Protocol):
         timeout: float | None = None,
     ) -> None: ...
 
-    def send(self, command: object) -> bool:
-        """Send `command` to run A (while comparing: where the comparison routes it); False
-        (and a message on screen) when it could not be sent."""
+    def send(self, command: object, then: Then | None = None) -> bool:
+        """Send `command` to run A (while comparing: where the comparison routes it); `then`
+        gets the trainer's answer (accepted, refused or lost) on the UI thread. False (and a
+        message on screen) when it could not be sent."""
         ...
 
     def request_view(self, again: bool = False) -> bool:

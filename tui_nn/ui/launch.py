@@ -61,11 +61,18 @@ def finish_app(app: TuiNNApp, threads: int | None = None) -> int:
     """Run `app` in this terminal; what it leaves behind, said after it exits."""
     saved_path = app.run()
     keeper = app.keeper
+    if app.crash is not None:
+        print(app.crash.line(), file=sys.stderr)
+        return 1
     if app.watching:
         return 0  # it only watched: the run is as it was
     if keeper.detached:
         print(f"tui-nn: detached; training goes on in trainer {keeper.detached}")
         print(f"         come back with: tui-nn attach {keeper.detached}")
+        for other in keeper.detached_others:
+            print(f"         run B trains on too: tui-nn attach {other}")
+        if keeper.stopped_others:
+            print("         run B was stopped: it had not trained since the fork")
         return 0
     if keeper.save_error:
         print(f"tui-nn: {keeper.save_error}", file=sys.stderr)
@@ -102,6 +109,9 @@ def run_lesson_app(
     factory = real_sessions(threads)
     app = create_lesson_app(config, lesson, fps=fps, speed=speed, session_factory=factory)
     saved_path = app.run()
+    if app.crash is not None:
+        print(app.crash.line(), file=sys.stderr)
+        return 1
     if app.return_code not in (0, None):
         return app.return_code
     if saved_path:

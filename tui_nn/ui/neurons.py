@@ -1,6 +1,6 @@
-"""The neurons' picture in the app: the heatmap's statistics from each snapshot (none after a
-data change until the first step on the new data), and the line about the neuron under the
-cursor, shown while the heatmap or the diagram has the focus."""
+"""The neurons' picture in the app: the heatmap's statistics from each snapshot (none in a new
+run until its first step: new data, a reset, another architecture), and the line about the
+neuron under the cursor, shown while the heatmap or the diagram has the focus."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 from tui_nn.ui.widgets.status_line import neuron_text
 
 NO_STEP_ON_NEW_DATA = "new data: no step yet"  # fits the heatmap at 80 columns
+NO_STEP = "new run: no step yet"  # a reset, another architecture
 
 
 class Neurons:
@@ -26,16 +27,23 @@ class Neurons:
         return self.host.query_one(NeuronHeatmap)
 
     def show(self, update: Update, previous: Snapshot | None) -> None:
-        """The heatmap's statistics; after a data change, none until the first step on it
-        (the trainer's are from the last step on the old data)."""
+        """The heatmap's statistics. A new run (new data, a reset, another architecture) has
+        none until its first step: the heatmap says so instead of keeping the old run's marks
+        (and after new data it drops statistics of the last step on the old data)."""
         snap, heatmap = update.snapshot, self.heatmap
-        if update.new_run and update.data is not None and previous is not None:
+        new_run = update.new_run and previous is not None
+        if new_run and update.data is not None:
             self._new_data_run = snap.run_id
         if snap.run_id == self._new_data_run and snap.step == 0:
-            heatmap.clear(NO_STEP_ON_NEW_DATA)
-            self.host.query_one("#neuron-info").remove_class("-shown")  # its old numbers
+            self._clear(NO_STEP_ON_NEW_DATA)
         elif snap.layers:
             heatmap.update_layers(snap.layers, snap.network.sizes)
+        elif new_run:
+            self._clear(NO_STEP)
+
+    def _clear(self, reason: str) -> None:
+        self.heatmap.clear(reason)
+        self.host.query_one("#neuron-info").remove_class("-shown")  # its old numbers
 
     def selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
         info = self.host.query_one("#neuron-info", Static)

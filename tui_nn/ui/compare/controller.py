@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from textual.message import Message
@@ -24,6 +25,7 @@ from textual.widgets import Footer
 
 import tui_nn.ui.link.runs as runs
 from tui_nn.config import RunConfig
+from tui_nn.session.protocol.answers import Answer
 from tui_nn.session.protocol.messages import (
     Fork,
     Pause,
@@ -38,11 +40,12 @@ from tui_nn.session.protocol.messages import (
 )
 from tui_nn.ui.compare.end import EndComparison
 from tui_nn.ui.compare.legend import legend, snapshot_config
+from tui_nn.ui.compare.rate import LockstepRate
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.bridge import SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.link.keeping import RunKeeper, hangup_ignored_by_children
 from tui_nn.ui.link.link import TrainerLink
-from tui_nn.ui.link.pending import edit_of
+from tui_nn.ui.link.pending import Then, edit_of
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.panels.hyper import HyperPanel
 from tui_nn.ui.panels.show import panels_seen, show_run
@@ -77,6 +80,7 @@ class ComparisonState:
     target: int = 0  # the epoch both runs are asked to reach (A's count)
     offset: int = 0  # B's epoch minus A's when the lockstep started (0 for a fork)
     editing: str = "A"  # which run the editing panels change
+    rates: dict[str, LockstepRate] = field(default_factory=dict)  # "A"/"B": measured here
 
 
 class Comparison:
@@ -87,6 +91,7 @@ class Comparison:
         self.link = link  # run A's
         self.keeper = keeper  # where run A is kept (B's file is named after it)
         self.state: ComparisonState | None = None
+        self.clock = time.monotonic  # for the lockstep's samples per second (rate.py)
 
     @property
     def b(self) -> TrainerLink | None:
@@ -94,9 +99,24 @@ class Comparison:
         return self.state.b if self.state is not None else None
 
     def links(self) -> tuple[TrainerLink, ...]:
-        """Run B's trainer, if any (a hang-up or a crash detaches it with A)."""
+        """Run B's trainer, if it has a run of its own to keep (trained, or weights set, since
+        the fork: the snapshot's `changed`): a hang-up or a crash detaches it with A."""
         b = self.b
-        return (b,) if b is not None and b.session is not None else ()
+        if b is None or b.session is None or not self._b_changed():
+            return ()
+        return (b,)
+
+    def spare_links(self) -> tuple[TrainerLink, ...]:
+        """Run B's trainer while it is only the copy of A at the fork (nothing to save: its
+        trainer would save no file): when the app goes, it is stopped, not left idle."""
+        b = self.b
+        if b is None or b.session is None or self._b_changed():
+            return ()
+        return (b,)
+
+    def _b_changed(self) -> bool:
+        last = self.state.last if self.state is not None else None
+        return last is not None and last.changed
 
     # ---- hooks called by the app ------------------------------------------------------------
 
@@ -109,13 +129,15 @@ class Comparison:
         """Space starts and pauses the comparison, not one trainer."""
         return self.b is not None
 
-    def route(self, command: object) -> bool | None:
-        """While comparing: where a command goes (True/False: handled); None: to A as usual."""
+    def route(self, command: object, then: Then | None = None) -> bool | None:
+        """While comparing: where a command goes (True/False: handled); None: to A as usual.
+        An edit while B is edited goes to B (`then` gets B's answer)."""
         state, last = self.state, self.host.last
         if state is None or state.b is None:
             return None
         if isinstance(command, Start):
             state.running = True
+            state.rates = {"A": LockstepRate(self.clock), "B": LockstepRate(self.clock)}
             if state.last is not None and last is not None:  # a trial as B: another epoch
                 state.offset = state.last.epoch - last.epoch
             state.target = last.epoch if last is not None else 0
@@ -133,11 +155,9 @@ class Comparison:
             return False
         edit = edit_of(command)
         if edit is not None and state.editing == "B":
-            kind, value = edit
-            state.b.edits.seen(kind, value)
-            if state.b.send(command):
-                state.b.edits.sent(kind, value, state.last)
-            return False  # sent to B, or not: either way A's PendingEdits must not wait for it
+            state.b.pending.seen(*edit)
+            state.b.send(command, then)  # it waits in B's pending for B's answer
+            return False  # handled: A must not get it
         return None
 
     def after_a(self, update: Update) -> None:
@@ -145,19 +165,20 @@ class Comparison:
         state = self.state
         if state is None:
             return
-        if state.b is None and update.saved_path == state.path:
-            self._start_b()
-            return
-        self.host.query_one("#status", StatusLine).show(self._as_shown(update.snapshot))
+        self.host.query_one("#status", StatusLine).show(self._as_shown(update.snapshot, "A"))
         self._refresh_legend()
         self.tick()
 
-    def _as_shown(self, snap: Snapshot) -> Snapshot:
+    def _as_shown(self, snap: Snapshot, run: str) -> Snapshot:
         """Between two epochs of the lockstep a trainer is paused for a moment: the status
-        line says the comparison is running instead of flickering."""
+        line says the comparison is running instead of flickering, and shows the samples per
+        second the app measures (the trainer's meter sees only single epochs: rate.py)."""
         state = self.state
-        if state is not None and state.running and snap.state == "paused":
-            return replace(snap, state="running", message="in lockstep")
+        if state is None or not state.running or run not in state.rates:
+            return snap
+        rate = state.rates[run].read(snap.samples_seen)
+        if snap.state in ("paused", "running"):
+            return replace(snap, state="running", message="in lockstep", samples_per_sec=rate)
         return snap
 
     def tick(self) -> None:
@@ -202,8 +223,19 @@ class Comparison:
         state = ComparisonState(folder=folder, path=str(folder / "fork.npz"))
         self.state = state
         self.link.send(Pause())
-        if not self.link.send(Fork(state.path)):
+        if not self.link.send(Fork(state.path), then=self._forked):
             self._forget()
+
+    def _forked(self, answer: Answer) -> None:
+        """A wrote the fork file (accepted): B starts from it; else no comparison, and why."""
+        state = self.state
+        if state is None or state.b is not None:
+            return
+        if answer.outcome == "accepted":
+            self._start_b()
+            return
+        self.host.notify(f"fork: {answer.reason}", title="no comparison", severity="warning")
+        self._forget()
 
     def with_model(self, path: str, config: RunConfig) -> None:
         """Run B from a saved model (a sweep trial: trial.py) instead of a fork of A."""
@@ -235,6 +267,8 @@ class Comparison:
         host.notify(f"{what}: change B with x, train both with space", title="forked")
 
     def _post_b(self, message: object) -> None:
+        """B's bridge posts here (from B's session thread). B's commands lost when its link
+        ends go with the comparison, which ends then (ForkLost, or `_end` closing B)."""
         if isinstance(message, SnapshotsArrived):
             self.host.post_message(ForkSnapshots())
         elif isinstance(message, TrainerLost):
@@ -263,6 +297,9 @@ class Comparison:
         if update is None:
             return
         snap = state.last = update.snapshot
+        for asked, answer in state.b.pending.settle(update.answers):
+            if asked.edit is not None and answer.outcome == "refused":
+                self.host.notify(answer.reason, title="run B refused", severity="warning")
         if state.folder.exists():  # B has read the fork file: no temp file outlives this
             shutil.rmtree(state.folder, ignore_errors=True)
         for plot in (host.query_one(CostPlot), host.query_one(AccuracyPlot)):
@@ -281,23 +318,21 @@ class Comparison:
                 boundary.first().update_grid(update.grid)
         status = host.query("#status-b")
         if status:
-            status.first(StatusLine).show(self._as_shown(snap))
+            status.first(StatusLine).show(self._as_shown(snap, "B"))
         if state.editing == "B":
             self._show_b(snap)
         self._refresh_legend()
         self.tick()
 
     def b_lost(self, event: ForkLost) -> None:
-        self.host.notify(f"run B: {event.died.message}", title="trainer died", severity="error")
+        died = event.died
+        title = "stopped" if died.stopped_by is not None else "trainer died"
+        self.host.notify(f"run B: {died.message}", title=title, severity="error")
         self._end()
 
     def _show_b(self, snap: Snapshot) -> None:
         """The editing panels show run B (its pending edits held, as the app does for A)."""
-        edits = self.state.b.edits
-        for answer in edits.answer(snap):
-            if answer.refusal is not None:
-                self.host.notify(answer.refusal, title="run B refused", severity="warning")
-        show_run(self.host, snap, edits)
+        show_run(self.host, snap, self.state.b.pending)
 
     # ---- what differs, who is edited --------------------------------------------------------
 
@@ -324,11 +359,11 @@ class Comparison:
         state.editing = "B" if state.editing == "A" else "A"
         snap = state.last if state.editing == "B" else host.last
         link = state.b if state.editing == "B" else self.link
-        panels_seen(host, link.edits)  # the panels show the other run's values now
+        panels_seen(host, link.pending)  # the panels show the other run's values now
         if state.editing == "B":
             self._show_b(snap)
         else:
-            show_run(host, snap, link.edits)
+            show_run(host, snap, link.pending)
         for panel, title in ((ArchitecturePanel, "Network"), (HyperPanel, "Training")):
             host.query_one(panel).border_title = f"{title} · run {state.editing}"
         host.notify(f"editing run {state.editing}", timeout=2)
@@ -364,9 +399,10 @@ class Comparison:
             return None
         config = snapshot_config(self.host.config, snap)
         path = runs.new_run_path(config, self.keeper.runs_directory)
-        link.bridge.expect_save()
-        if not link.send(Save(str(path))):
+        cid = link.request(Save(str(path)))
+        if not cid:
             return None
+        link.bridge.expect_save(cid)
         saved, _ = await asyncio.to_thread(link.bridge.wait_saved, lambda: link.alive)
         return saved  # None: not saved (the notice says so)
 
@@ -388,6 +424,10 @@ class Comparison:
                 widget.remove()
         for plot in (host.query_one(CostPlot), host.query_one(AccuracyPlot)):
             plot.compare_with(None)
+        self._forget()
+
+    def forget(self) -> None:
+        """The app leaves run B training (detached): only the temporary folder goes."""
         self._forget()
 
     def _forget(self) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from tui_nn.ui.widgets.dialog import Dialog
+from tui_nn.ui.widgets.options import Options
 
 CHOICES = (
     ("a", "keep A: save run A, discard B"),
@@ -17,7 +19,7 @@ CHOICES = (
 )
 
 
-class EndComparison(ModalScreen[str]):
+class EndComparison(Dialog[str]):
     """Dismissed with "a", "b", "both" or "cancel"."""
 
     DEFAULT_CSS = """
@@ -45,10 +47,10 @@ class EndComparison(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"End the comparison ({self.legend})")
-            yield OptionList(*(Option(text, id=key) for key, text in CHOICES))
+            yield Options(*(Option(text, id=key) for key, text in CHOICES))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id or "cancel")
+        self.answer(event.option.id or "cancel")
 
     def action_cancel(self) -> None:
-        self.dismiss("cancel")
+        self.answer("cancel")

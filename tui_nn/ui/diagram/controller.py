@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from textual.widgets import Static
 
+from tui_nn.session.protocol.answers import Answer, ParameterSet
 from tui_nn.session.protocol.messages import SetParameter, Snapshot
 from tui_nn.textbook.notation import Address
 from tui_nn.ui.diagram.parameter_prompt import ParameterPrompt
@@ -22,6 +23,7 @@ from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.bridge import Update
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
+from tui_nn.ui.widgets.status_line import number
 
 
 class DiagramController:
@@ -33,7 +35,6 @@ class DiagramController:
         self.shown = False
         self.sample = 0
         self.after_set: Callable[[], None] = lambda: None  # a SetParameter was answered
-        self._parameter_wait: tuple[str, str] | None = None  # (address sent, the message before)
         self._readout = ""  # the diagram's readout shown last
 
     @property
@@ -71,7 +72,6 @@ class DiagramController:
             self._feed(snap)
             if update.weights is not None:
                 self.widget.update_weights(update.weights, update.network_view)
-        self._parameter_answer(snap)
 
     def sample_proposed(self, event: NetworkDiagram.SampleProposed) -> None:
         self.sample = event.index
@@ -119,28 +119,22 @@ class DiagramController:
             self.set_parameter(*result)
 
     def set_parameter(self, address: Address, value: float) -> None:
-        last = self.host.last
-        message = last.message if last is not None else ""
-        if self.host.send(SetParameter(address.layer, address.row, address.col, value)):
-            self._parameter_wait = (address.text(), message)
+        command = SetParameter(address.layer, address.row, address.col, value)
+        self.host.send(command, then=self._parameter_answered)
 
-    @property
-    def waiting(self) -> bool:
-        """A SetParameter is not answered yet."""
-        return self._parameter_wait is not None
-
-    def _parameter_answer(self, snap: Snapshot) -> None:
-        if self._parameter_wait is None:
-            return
-        address, before = self._parameter_wait
-        if snap.message == before or not (
-            snap.message.startswith(address) or snap.message.startswith("refused")
-        ):
-            return
-        self._parameter_wait = None
-        if snap.message.startswith("refused"):
-            self.refusals.append(snap.message)
-            self.host.notify(snap.message, title="the trainer refused", severity="warning")
+    def _parameter_answered(self, answer: Answer) -> None:
+        """Taken: the old value and the cost now; refused or lost: why."""
+        done = answer.value
+        if answer.outcome == "accepted" and isinstance(done, ParameterSet):
+            self.host.notify(
+                f"{done.address} = {done.new:.6g} (was {done.old:.6g}); training cost now "
+                f"{number(done.cost)}",  # as the status line writes it
+                title="set by hand",
+                timeout=4,
+            )
+        elif answer.outcome == "refused":
+            self.refusals.append(answer.reason)
+            self.host.notify(answer.reason, title="the trainer refused", severity="warning")
         else:
-            self.host.notify(snap.message, title="set by hand", timeout=4)
+            return  # lost: the app says so once (app.py)
         self.after_set()

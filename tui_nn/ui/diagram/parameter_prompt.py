@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_nn.textbook.notation import Address, NotationError, parse_assignment
+from tui_nn.ui.widgets.dialog import Dialog
 from tui_nn.ui.widgets.field_input import FieldInput
 
 HINT = (
@@ -24,7 +24,7 @@ HINT = (
 )
 
 
-class ParameterPrompt(ModalScreen[tuple[Address, float] | None]):
+class ParameterPrompt(Dialog[tuple[Address, float] | None]):
     DEFAULT_CSS = """
     ParameterPrompt { align: center middle; }
     ParameterPrompt > Vertical {
@@ -61,7 +61,7 @@ class ParameterPrompt(ModalScreen[tuple[Address, float] | None]):
             self.error = str(exc)
             self.query_one("#parameter-error", Static).update(self.error)
             return
-        self.dismiss((address, value))
+        self.answer((address, value))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

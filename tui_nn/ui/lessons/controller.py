@@ -23,9 +23,9 @@ from tui_nn.ui.diagram.controller import DiagramController
 from tui_nn.ui.host import Host
 from tui_nn.ui.lessons.panel import LessonPanel
 from tui_nn.ui.link.bridge import Update
-from tui_nn.ui.link.pending import PendingEdits
-from tui_nn.ui.panels.architecture import ArchitecturePanel
+from tui_nn.ui.link.pending import Pending
 from tui_nn.ui.panels.hyper import HyperPanel
+from tui_nn.ui.panels.show import show_trainers_values
 from tui_nn.ui.views.controller import LowerRight
 
 PANEL_FIELDS = {  # control -> the id of its field in the training panel
@@ -51,13 +51,13 @@ class LessonGuide:
         self,
         host: Host,
         lesson: Lesson,
-        edits: PendingEdits,
+        pending: Pending,
         diagram: DiagramController,
         views: LowerRight | None = None,
     ) -> None:
         self.host = host
         self.lesson = lesson
-        self.edits = edits  # run A's pending edits: a refused edit is not on its way
+        self.pending = pending  # run A's: an edit refused here is not on its way
         self.diagram = diagram
         self.views = views
         self.reached_at: int | None = None  # the epoch of the goal-reached moment
@@ -132,21 +132,8 @@ class LessonGuide:
         message = f"{names}: locked by this lesson"
         self.locked_refusals.append(message)
         self.host.notify(message, title="locked", severity="warning")
-        self._show_trainers_values(command)
+        show_trainers_values(self.host, self.pending, command)
         return True
-
-    def _show_trainers_values(self, command: object) -> None:
-        """The panel that proposed the refused edit shows the trainer's values again."""
-        last = self.host.last
-        if isinstance(command, SetArchitecture):
-            self.edits.seen("network", last.network)
-            self.host.query_one(ArchitecturePanel).show(
-                last.network, last.dataset.name if last.dataset else ""
-            )
-        elif isinstance(command, (SetHyper, SetDataset)):
-            self.edits.seen("hyper", last.hyper)
-            self.edits.seen("data", last.dataset)
-            self.host.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)
 
     # ---- the goal ----------------------------------------------------------------------------
 

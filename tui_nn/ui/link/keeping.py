@@ -1,10 +1,10 @@
 """Keeping the run: save it on quit (and say so when it could not be saved), or leave it
 training: `d` and a hang-up detach (the trainer trains on; `tui-nn attach` comes back).
 
-The trainer writes the file (Save command) and always answers: the path, or why it could not
-write it (`Snapshot.save_failed`), or it dies (TrainerDied). The app waits for that answer with
-no time limit (a save of a bounded history takes milliseconds; a slow disk is waited for, never
-silently dropped) and shows "saving" meanwhile. A failure ends the app with exit code 1 and the
+The trainer writes the file (Save command) and answers it by its id: the path written, or why
+it could not write it (refused), or the session answers it lost (the trainer died). The app
+waits for that answer with no time limit (a save of a bounded history takes milliseconds; a
+slow disk is waited for, never silently dropped) and shows "saving" meanwhile. A failure ends the app with exit code 1 and the
 reason on stderr (`save_error`, printed by ui/launch.py).
 
 The answer is waited for on the bridge (a threading.Event set on the session's thread), not on
@@ -24,6 +24,7 @@ from pathlib import Path
 import tui_nn.ui.link.runs as runs
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.messages import Pause, Save
+from tui_nn.ui.crash import Crash, crash_log_path, describe, write_log
 from tui_nn.ui.host import Host
 from tui_nn.ui.link.link import TrainerLink
 from tui_nn.ui.widgets.status_line import StatusLine
@@ -40,16 +41,20 @@ class RunKeeper:
         runs_directory: Path | None = None,
         run_path: Path | None = None,
         others: Callable[[], Iterable[TrainerLink]] = tuple,
+        spare: Callable[[], Iterable[TrainerLink]] = tuple,
     ) -> None:
         self.host = host
         self.link = link
         self.runs_directory = runs_directory
         self.run_path = run_path  # where this run is saved (chosen on first need)
-        self.others = others
+        self.others = others  # run B's trainer, when it has a run to keep: detached with A
+        self.spare = spare  # run B's, when it has nothing to keep: stopped when A is detached
         self.save_error: str | None = None  # why the run was not saved (printed after exit)
         self.saving = False  # a Save is on its way: the status line says so whatever arrives
         self.detached: str | None = None  # the trainer id, once detached (launch.py says how
         # to come back)
+        self.detached_others: list[str] = []  # run B's trainer, detached with A
+        self.stopped_others = 0  # run B's trainers stopped on detach (nothing of their own)
         self.next_model: str | None = None  # a sweep trial to open once this app has quit
         self._hanging_up = False
         self._previous_hangup: object = None
@@ -99,9 +104,10 @@ class RunKeeper:
         return self.run_path
 
     def request_save(self) -> Path | None:
-        """Send Save for a run that trained at all; the path asked for, or None."""
+        """Send Save for a run with something to save (trained, or weights set by hand: the
+        snapshot's `changed`); the path asked for, or None."""
         last, session = self.host.last, self.link.session
-        if last is None or last.step == 0 or session is None:
+        if last is None or not last.changed or session is None:
             return None
         if not session.alive:
             if not self.link.stopped_elsewhere:  # else: saved there
@@ -109,13 +115,15 @@ class RunKeeper:
             return None
         path = self.run_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.link.bridge.expect_save()
-        try:
-            session.send(Pause())  # what is saved is the last epoch trained: q stops here
-            session.send(Save(str(path)))
-        except Exception:  # the trainer is gone: nothing to save
+        self.link.send(Pause())  # what is saved is the last epoch trained: q stops here
+        cid = self.link.request(Save(str(path)))
+        if cid is None:  # the trainer is gone: nothing to save
             self.save_error = runs.not_saved(self.run_path)
             return None
+        if not cid:  # a session that gives no ids (a test's) can never confirm a save
+            self.save_error = "the run was not saved: this session answers no commands"
+            return None
+        self.link.bridge.expect_save(cid)
         return path
 
     async def save_run(self) -> str | None:
@@ -137,23 +145,40 @@ class RunKeeper:
     # ---- detaching (like tmux): training goes on, `tui-nn attach` brings it back -----------
 
     def detach(self) -> None:
-        """Leave the trainer training on its own and exit; it saves the run when left."""
-        trainer_id = self.link.trainer_id
-        if not self.link.alive or trainer_id is None:
+        """`d`: leave the trainers training on their own and exit; each saves its run when
+        left (run B of a comparison too)."""
+        if not self.link.alive or self.link.trainer_id is None:
             self.host.notify("no trainer to leave running", severity="warning")
             return
-        self.link.detach()
-        self.detached = trainer_id
+        self.detach_all()
         self.host.exit(result=None)
 
     def detach_all(self) -> None:
-        """Leave every trainer of this app training (each saves its run when left): a
-        hang-up, or a crash of the app."""
+        """Leave every trainer of this app training (each saves its run when left): `d`, a
+        hang-up, a crash of the app."""
         if self.link.session is not None:
             self.detached = self.detached or self.link.trainer_id
             self.link.detach()
         for other in self.others():
+            if other.trainer_id is not None:
+                self.detached_others.append(other.trainer_id)
             other.detach()
+        for other in self.spare():  # no trainer stays with no run file and no app
+            self.stopped_others += 1
+            other.close()
+
+    def crashed(self, error: BaseException) -> Crash:
+        """The app failed with `error`: its traceback to a log beside the runs, every trainer
+        left training (it saves, as for a hang-up). Never raises: it runs while the app
+        fails."""
+        folder = self.runs_directory if self.runs_directory is not None else runs.runs_dir()
+        log = write_log(error, crash_log_path(folder, self.run_path))
+        trainer = self.link.trainer_id if self.link.alive else None
+        try:
+            self.detach_all()
+        except Exception:  # the link is broken too: the trainer sees the app gone anyway
+            pass
+        return Crash(describe(error), log, trainer)
 
     def watch_hangup(self, on: bool) -> None:
         """Losing the terminal (SIGHUP) detaches: a plain signal handler, not the event

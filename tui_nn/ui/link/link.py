@@ -5,10 +5,12 @@ brings its snapshots to the UI thread, and sending commands to it.
     link.open()                     # the session, its sink the bridge
     link.session.start(config, ...) # or link.session.attach(trainer_id)
     link.send(Start())              # False (and a message on screen) when it cannot be sent
+    link.send(Save(path), then=f)   # f(answer) on the UI thread when the trainer answers
     link.detach() / link.close()    # leave it training / stop it
 
 The session's deliverer thread calls the bridge; the bridge posts one notice at a time to the
-app (`post`, thread-safe), whose handler takes the merged `Update` on the UI thread.
+app (`post`, thread-safe), whose handler takes the merged `Update` on the UI thread and hands
+its answers to `pending` (the one owner of what was asked, by id: pending.py).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any
 
 from textual.message import Message
 
+from tui_nn.session.protocol.answers import CommandId
 from tui_nn.ui.link.bridge import SnapshotBridge
-from tui_nn.ui.link.pending import PendingEdits
+from tui_nn.ui.link.pending import Pending, Then
 from tui_nn.ui.link.session import Session, SessionFactory
 
 Say = Callable[..., Any]  # notify(text, severity=...): tell the user
@@ -38,7 +41,7 @@ class TrainerLink:
         self.say = say
         self.bridge = SnapshotBridge(post)
         self.session: Session | None = None
-        self.edits = PendingEdits()  # edits sent to this trainer and not answered yet
+        self.pending = Pending()  # what was asked of this trainer and not answered yet
 
     def open(self) -> Session:
         """Make the session (not started yet); its snapshots go to the bridge."""
@@ -58,17 +61,25 @@ class TrainerLink:
         """Another app (or `tui-nn attach --stop`) stopped the trainer: it saved there."""
         return bool(getattr(self.session, "stopped_elsewhere", False))
 
-    def send(self, command: object) -> bool:
-        """Send `command`; False, with a message on screen, when the trainer cannot get it."""
+    def send(self, command: object, then: Then | None = None) -> bool:
+        """Send `command` (its answer to `then`, if given); False, with a message on screen,
+        when the trainer cannot get it."""
+        return self.request(command, then) is not None
+
+    def request(self, command: object, then: Then | None = None) -> CommandId | None:
+        """Send `command`: its id ("" when the session gives none: no answer will come), or
+        None, with a message on screen, when the trainer cannot get it."""
         if self.session is None or not self.session.alive:
             self.say("the trainer is not running", severity="warning")
-            return False
+            return None
         try:
-            self.session.send(command)
+            cid = self.session.send(command)
         except Exception as exc:  # SessionClosed, a broken pipe: say so, keep the UI alive
             self.say(f"could not reach the trainer: {exc}", severity="error")
-            return False
-        return True
+            return None
+        if cid:
+            self.pending.asked(cid, command, then)
+        return cid or ""
 
     def detach(self) -> None:
         """Leave the trainer training on its own (it saves the run when left)."""

@@ -35,11 +35,12 @@ from tui_nn.ui.panels.feature_picker import FeaturePicker, short
 from tui_nn.ui.panels.messages import EditRefused
 from tui_nn.ui.panels.name_picker import NamePicker
 from tui_nn.ui.widgets.field_input import FieldInput
+from tui_nn.ui.widgets.options import Options
 
 DEFAULT_NEW_LAYER = LayerSpec(4, "tanh")
 
 
-class LayerList(OptionList):
+class LayerList(Options):
     """The rows of the network; a digit key starts typing a neuron count (on the input row of
     2-D data: switches a feature input)."""
 

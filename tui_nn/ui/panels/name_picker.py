@@ -10,12 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui_nn.ui.widgets.dialog import Dialog
+from tui_nn.ui.widgets.options import Options
 
-class NamePicker(ModalScreen[str | None]):
+
+class NamePicker(Dialog[str | None]):
     """Pick one of `choices`; `current` starts highlighted (and is marked)."""
 
     DEFAULT_CSS = """
@@ -60,7 +62,7 @@ class NamePicker(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = self.what
             box.border_subtitle = "enter picks, esc keeps"
-            yield OptionList(*options, id="picker-list")
+            yield Options(*options, id="picker-list")
             if self.hint:
                 yield Label(self.hint, classes="picker-hint")
 
@@ -73,7 +75,7 @@ class NamePicker(ModalScreen[str | None]):
     @on(OptionList.OptionSelected, "#picker-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        self.answer(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

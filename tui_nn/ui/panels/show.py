@@ -1,16 +1,16 @@
 """What the editing panels show of a run: the trainer's values, or edits still on their way
-(`PendingEdits.shown`), so quick successive edits build on each other."""
+(`Pending.shown`), so quick successive edits build on each other."""
 
 from __future__ import annotations
 
-from tui_nn.session.protocol.messages import Snapshot
+from tui_nn.session.protocol.messages import SetArchitecture, SetDataset, SetHyper, Snapshot
 from tui_nn.ui.host import Host
-from tui_nn.ui.link.pending import PendingEdits
+from tui_nn.ui.link.pending import Pending
 from tui_nn.ui.panels.architecture import ArchitecturePanel
 from tui_nn.ui.panels.hyper import HyperPanel
 
 
-def show_run(host: Host, snap: Snapshot, edits: PendingEdits) -> None:
+def show_run(host: Host, snap: Snapshot, edits: Pending) -> None:
     """The network and training panels show this run (its pending edits held)."""
     architecture = host.query_one(ArchitecturePanel)
     dataset_name = snap.dataset.name if snap.dataset is not None else ""
@@ -24,7 +24,7 @@ def show_run(host: Host, snap: Snapshot, edits: PendingEdits) -> None:
         )
 
 
-def panels_seen(host: Host, edits: PendingEdits) -> None:
+def panels_seen(host: Host, edits: Pending) -> None:
     """What the panels show now is not an edit of their own on its way (another run's values
     were put there)."""
     architecture, hyper = host.query_one(ArchitecturePanel), host.query_one(HyperPanel)
@@ -34,3 +34,19 @@ def panels_seen(host: Host, edits: PendingEdits) -> None:
         ("data", hyper.dataset),
     ):
         edits.seen(kind, value)
+
+
+def show_trainers_values(host: Host, pending: Pending, command: object) -> None:
+    """An edit refused before it was sent (a lesson's lock, a read-only viewer): the panel that
+    proposed `command` shows the trainer's values again."""
+    last = host.last
+    if last is None:
+        return
+    if isinstance(command, SetArchitecture):
+        pending.seen("network", last.network)
+        dataset_name = last.dataset.name if last.dataset is not None else ""
+        host.query_one(ArchitecturePanel).show(last.network, dataset_name)
+    elif isinstance(command, (SetHyper, SetDataset)):
+        pending.seen("hyper", last.hyper)
+        pending.seen("data", last.dataset)
+        host.query_one(HyperPanel).show(last.hyper, last.dataset, last.network.seed)

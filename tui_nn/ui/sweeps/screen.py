@@ -20,13 +20,14 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui_nn.sweep.results import ResultsError, SweepResults, read_results
 from tui_nn.ui.compare.trial import TrialRefused
 from tui_nn.ui.sweeps.plot import SweepPlot
 from tui_nn.ui.sweeps.table import SweepTable, cell_text
+from tui_nn.ui.widgets.dialog import Dialog
 from tui_nn.ui.widgets.field_input import FieldInput
 
 
@@ -103,6 +104,7 @@ class SweepScreen(Screen[str | CompareTrial | None]):
         super().__init__()
         self.results = results
         self.compare_check = compare_check
+        self.answered = False
 
     def compose(self) -> ComposeResult:
         yield Static(summary_text(self.results), id="sweep-summary")
@@ -134,7 +136,13 @@ class SweepScreen(Screen[str | CompareTrial | None]):
         self.query_one(SweepPlot).set_results(results)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.answer(None)
+
+    def answer(self, result: str | CompareTrial | None) -> None:
+        """Close with `result`, once (keys typed behind the first answer are dropped)."""
+        if not self.answered and self is self.app.screen:
+            self.answered = True
+            self.dismiss(result)
 
     @on(SweepTable.TrialHighlighted)
     def _highlighted(self, event: SweepTable.TrialHighlighted) -> None:
@@ -144,7 +152,7 @@ class SweepScreen(Screen[str | CompareTrial | None]):
     def _chosen(self, event: SweepTable.TrialChosen) -> None:
         path = self._model_of(event.record)
         if path is not None:
-            self.dismiss(str(path))
+            self.answer(str(path))
 
     def action_compare_trial(self) -> None:
         record = self.query_one(SweepTable).current()
@@ -165,7 +173,7 @@ class SweepScreen(Screen[str | CompareTrial | None]):
         except TrialRefused as exc:
             self.notify(f"trial {record['trial']}: {exc}", severity="error", timeout=8)
             return
-        self.dismiss(CompareTrial(str(path), config))
+        self.answer(CompareTrial(str(path), config))
 
     def _model_of(self, record: dict) -> Path | None:
         path = self.results.model_path(record)
@@ -175,7 +183,7 @@ class SweepScreen(Screen[str | CompareTrial | None]):
         return path
 
 
-class SweepFolderPrompt(ModalScreen[str | None]):
+class SweepFolderPrompt(Dialog[str | None]):
     """Asks for a results folder (what `tui-nn sweep --results` wrote)."""
 
     DEFAULT_CSS = """
@@ -194,11 +202,11 @@ class SweepFolderPrompt(ModalScreen[str | None]):
             yield FieldInput(placeholder="e.g. spiral-sweep-results", id="sweep-folder")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        self.answer(event.value.strip() or None)
 
 
 class SweepApp(App[str | None]):

@@ -19,6 +19,7 @@ import numpy as np
 from textual import events
 
 from tui_nn.engine.types import LayerStats
+from tui_nn.session.protocol.answers import Answer
 from tui_nn.session.protocol.messages import (
     ApplyTraceStep,
     NetworkView,
@@ -147,10 +148,11 @@ class TraceMode:
         host.query_one("#layer-list").focus()
 
     def _ask(self, command: object, what: str | None) -> None:
-        """Send a trace command; `what` (if given) is what the panel says it is waiting for."""
+        """Send a trace command; `what` (if given) is what the panel says it is waiting for.
+        The answer is the trace (or why there is none)."""
         if what is not None:
             self.panel.waiting(what)
-        self.host.send(command)
+        self.host.send(command, then=self._traced)
 
     def sample_requested(self, event: TracePanel.SampleRequested) -> None:
         self._ask(TraceSample(index=event.index, split=event.split), None)
@@ -235,23 +237,27 @@ class TraceMode:
     # ---- answers ------------------------------------------------------------------------------
 
     def show(self, update: Update) -> None:
-        """The trainer's answer to the panel: a trace, or why there is none."""
+        """Every update: the data's sizes, and the diagram's first view (its image shape)."""
         panel = self.panel
         if update.data is not None:
             panel.set_sizes(update.data.n_train, update.data.n_test)
-        result = update.trace
         shown = panel.result
-        if update.network_view is not None and result is None and shown is not None:
-            if self.on and self.diagram.shown and shown.trace is not None:
-                self._into_diagram(shown)  # the diagram's first view: its image shape
-        if result is not None and result.refused is not None:
-            panel.show_note(result.refused)
-        elif result is not None:
-            panel.show_result(result)
+        if update.network_view is not None and shown is not None and shown.trace is not None:
             if self.on and self.diagram.shown:
-                self._into_diagram(result)
-            boundary = self.boundary
-            if self.on and boundary.is_2d and result.point is not None:
-                boundary.mark_sample(result.point)
-            elif self.on and boundary.is_2d and len(result.trace.x) == 2:
-                boundary.mark_sample((float(result.trace.x[0]), float(result.trace.x[1])))
+                self._into_diagram(shown)
+
+    def _traced(self, answer: Answer) -> None:
+        """The trainer's answer to TraceSample or ApplyTraceStep: a trace, or why there is
+        none."""
+        panel, result = self.panel, answer.value
+        if answer.outcome != "accepted" or not isinstance(result, TraceResult):
+            panel.show_note(answer.reason or f"no trace ({answer.outcome})")
+            return
+        panel.show_result(result)
+        if self.on and self.diagram.shown:
+            self._into_diagram(result)
+        boundary = self.boundary
+        if self.on and boundary.is_2d and result.point is not None:
+            boundary.mark_sample(result.point)
+        elif self.on and boundary.is_2d and len(result.trace.x) == 2:
+            boundary.mark_sample((float(result.trace.x[0]), float(result.trace.x[1])))

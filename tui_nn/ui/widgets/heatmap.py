@@ -273,7 +273,7 @@ class NeuronHeatmap(RowWidget, Widget, can_focus=True):
         for r in range(codes.shape[0]):
             cursor = self.cursor if r + 1 == cursor_row else None
             keys.append((codes[r].tobytes(), cursor))
-        keys.append(("legend", width, self.mode, self.scale, bool(self._cells)))
+        keys.append(("legend", width, self.mode, self.scale, bool(self._cells), self.blank_text))
         keys = keys[:height]
         old = self._keys
         if len(self.rows) != len(keys):

@@ -27,7 +27,8 @@ from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 
 NeuronSelected = NeuronHeatmap.NeuronSelected
 
-Shown = State | Literal["lost", "unlinked", "starting", "saving"]  # the trainer's states and the app's own
+# the trainer's states and the app's own
+Shown = State | Literal["lost", "stopped", "unlinked", "starting", "saving"]
 STATE_STYLES: dict[Shown, tuple[str, str]] = {
     "idle": ("○ ready", "bold"),
     "running": ("▶ running", "bold green"),
@@ -36,6 +37,7 @@ STATE_STYLES: dict[Shown, tuple[str, str]] = {
     "diverged": ("✗ diverged", "bold red"),
     "error": ("✗ error", "bold red"),
     "lost": ("✗ trainer died", "bold red"),
+    "stopped": ("■ trainer stopped", "bold yellow"),  # by another app, attach --stop, SIGTERM
     "unlinked": ("✗ link lost", "bold red"),
     "starting": ("… starting", "dim"),
     "saving": ("… saving", "bold"),
@@ -146,7 +148,9 @@ def _by_set(
     return Text(" " if tight else "  ").join(parts)
 
 
-def pieces(snap: Snapshot, state: Shown | None) -> dict[str, list[Text | None]]:
+def pieces(
+    snap: Snapshot, state: Shown | None, mid_epoch: bool = False
+) -> dict[str, list[Text | None]]:
     """Each piece of the line in its forms, longest first (None: left out)."""
     label, style = STATE_STYLES.get(state or snap.state, (snap.state, "bold"))
     running = snap.state == "running"
@@ -163,10 +167,9 @@ def pieces(snap: Snapshot, state: Shown | None) -> dict[str, list[Text | None]]:
         if running
         else [None]
     )
-    # The minibatch cost, after single steps (before an epoch has ended: no epoch cost yet).
-    stepped = snap.batch_loss is not None and (
-        snap.train_loss is None or snap.message == "stepped"
-    )
+    # The minibatch cost, before an epoch has ended (no epoch cost yet) and when stopped
+    # inside one (single steps): the epoch's costs are older than the weights then.
+    stepped = snap.batch_loss is not None and (snap.train_loss is None or mid_epoch)
     out["batch"] = (
         [_labelled("batch ", number(snap.batch_loss)), _labelled("batch ", _short(snap.batch_loss))]
         if stepped
@@ -218,14 +221,18 @@ def _assemble(forms: dict[str, list[Text | None]], chosen: dict[str, int], sep: 
 
 
 def status_text(
-    snap: Snapshot | None, state: Shown | None = None, width: int | None = None
+    snap: Snapshot | None,
+    state: Shown | None = None,
+    width: int | None = None,
+    mid_epoch: bool = False,
 ) -> Text:
-    """The line for a snapshot (state overrides the snapshot's, e.g. "lost"); words dropped
-    in the order of `DEGRADE` until it fits in `width` columns (all of them without a width)."""
+    """The line for a snapshot (state overrides the snapshot's, e.g. "lost"; `mid_epoch`:
+    stopped inside an epoch, the minibatch cost too); words dropped in the order of `DEGRADE`
+    until it fits in `width` columns (all of them without a width)."""
     if snap is None:
         label, style = STATE_STYLES[state or "starting"]
         return Text(label, style=style)
-    forms = pieces(snap, state)
+    forms = pieces(snap, state, mid_epoch)
     chosen: dict[str, int] = {}
     sep = "  "
     text = _assemble(forms, chosen, sep)
@@ -256,7 +263,7 @@ class StatusLine(Widget):
         super().__init__(id=id)
         self.prefix = prefix  # "A " / "B " while two runs are compared
         self._text = status_text(None)
-        self._shown: tuple[Snapshot | None, str | None] = (None, None)
+        self._shown: tuple[Snapshot | None, Shown | None, bool] = (None, None, False)
         self.repaints = 0
 
     @property
@@ -267,21 +274,24 @@ class StatusLine(Widget):
     @property
     def shown(self) -> str:
         """The line as it fits the widget now."""
-        snap, state = self._shown
-        return status_text(snap, state, width=self.content_size.width).plain
+        snap, state, mid_epoch = self._shown
+        return status_text(snap, state, self.content_size.width, mid_epoch).plain
 
-    def show(self, snap: Snapshot | None, state: Shown | None = None) -> None:
-        text = Text.assemble((self.prefix, "bold reverse"), status_text(snap, state))
+    def show(
+        self, snap: Snapshot | None, state: Shown | None = None, mid_epoch: bool = False
+    ) -> None:
+        text = Text.assemble((self.prefix, "bold reverse"), status_text(snap, state, None, mid_epoch))
         if text.plain == self._text.plain:
             return
-        self._text, self._shown = text, (snap, state)
+        self._text, self._shown = text, (snap, state, mid_epoch)
         self.repaints += 1
         self.refresh()
 
     def render(self) -> Text:
-        snap, state = self._shown
+        snap, state, mid_epoch = self._shown
         width = self.content_size.width - len(self.prefix)
-        return Text.assemble((self.prefix, "bold reverse"), status_text(snap, state, width=width))
+        line = status_text(snap, state, width, mid_epoch)
+        return Text.assemble((self.prefix, "bold reverse"), line)
 
 
 def neuron_text(event: NeuronSelected, snap: Snapshot | None, width: int = 80) -> str:
