@@ -176,6 +176,9 @@ async def test_end_keeping_both_saves_two_runs(tmp_path):
         assert len(a.sent(Save)) == len(b.sent(Save)) == 1
         for session in (a, b):
             assert Path(session.sent(Save)[0].path).is_file()
+        # A's file is the one `q` saves to (beside A's metrics), B's the one B was started with
+        assert a.sent(Save)[0].path == str(app.keeper.run_file()) == a.run_path
+        assert b.sent(Save)[0].path == b.run_path and b.run_path.endswith("-B.npz")
         assert b.closed and not a.closed
         assert not app.query("#boundary-b") and not app.query("#status-b")
         assert app.query_one("CostPlot").other is None

@@ -81,6 +81,7 @@ class ComparisonState:
     offset: int = 0  # B's epoch minus A's when the lockstep started (0 for a fork)
     editing: str = "A"  # which run the editing panels change
     rates: dict[str, LockstepRate] = field(default_factory=dict)  # "A"/"B": measured here
+    b_run_path: Path | None = None  # where run B is kept (beside A's run file)
 
 
 class Comparison:
@@ -252,13 +253,10 @@ class Comparison:
         # B saves itself there if it is left alone (the terminal closed under the app), as A
         # does: no trainer trains on with nowhere to keep its run
         keeper = self.keeper
-        run_path = runs.sibling_run_path(
-            keeper.run_path or runs.new_run_path(config, keeper.runs_directory, create=False),
-            "B",
-        )
+        run_path = runs.sibling_run_path(keeper.run_file(), "B")  # beside A's, named after it
         with hangup_ignored_by_children():
             session.start(config, initial_model=state.path, run_path=str(run_path))
-        state.b = b
+        state.b, state.b_run_path = b, run_path
         speed = host.last.speed if host.last is not None else None
         if speed is not None:
             b.send(SetSpeed(speed))
@@ -381,11 +379,11 @@ class Comparison:
     async def _keep(self, choice: str) -> None:
         state = self.state
         saved = []
-        if choice in ("a", "both"):
-            path = await self._save_run(self.link, self.host.last)
+        if choice in ("a", "both"):  # to A's run file: the one `q` saves to, beside its metrics
+            path = await self._save_run(self.link, self.host.last, self.keeper.run_file())
             saved.append(f"A to {path}" if path else "A: not saved")
         if choice in ("b", "both") and state is not None and state.b is not None:
-            path = await self._save_run(state.b, state.last)
+            path = await self._save_run(state.b, state.last, state.b_run_path)
             saved.append(f"B to {path}" if path else "B: not saved")
         self._end()
         self.host.notify(
@@ -394,11 +392,15 @@ class Comparison:
             timeout=10,
         )
 
-    async def _save_run(self, link: TrainerLink, snap: Snapshot | None) -> str | None:
+    async def _save_run(
+        self, link: TrainerLink, snap: Snapshot | None, path: Path | None
+    ) -> str | None:
         if snap is None:
             return None
-        config = snapshot_config(self.host.config, snap)
-        path = runs.new_run_path(config, self.keeper.runs_directory)
+        if path is None:
+            config = snapshot_config(self.host.config, snap)
+            path = runs.new_run_path(config, self.keeper.runs_directory)
+        path.parent.mkdir(parents=True, exist_ok=True)
         cid = link.request(Save(str(path)))
         if not cid:
             return None
