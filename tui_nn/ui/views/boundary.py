@@ -36,7 +36,7 @@ import tui_nn.ui.views.boundary_canvas as canvas_mod
 from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
 from tui_nn.ui.views.boundary_canvas import Colouring
 from tui_nn.ui.widgets.draw.colours import color
-from tui_nn.ui.widgets.draw.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.row_widget import RowWidget, arrow_keys, fill_css
 
 NOT_2D_NOTE = "decision boundary: 2-D datasets only"
 NO_DATA_NOTE = "decision boundary: no data yet"
@@ -50,10 +50,7 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
     BYTE_BUDGET = 8000.0  # bytes/s at the default min_interval (see throttle.py)
 
     BINDINGS = [
-        Binding("up", "move(0, -1)", "Cursor up", show=False),
-        Binding("down", "move(0, 1)", "Cursor down", show=False),
-        Binding("left", "move(-1, 0)", "Cursor left", show=False),
-        Binding("right", "move(1, 0)", "Cursor right", show=False),
+        *arrow_keys("Cursor up", "Cursor down", "Cursor left", "Cursor right"),
         *(Binding(str(k + 1), f"add_class({k})", f"Add a point of class {k}", show=False)
           for k in range(8)),
         Binding("plus", "add_value(1)", "Add a point of target 1", show=False),
@@ -75,13 +72,7 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
         def control(self) -> DecisionBoundary:
             return self.boundary
 
-    DEFAULT_CSS = """
-    DecisionBoundary {
-        width: 1fr;
-        height: 1fr;
-        min-height: 3;
-    }
-    """
+    DEFAULT_CSS = fill_css("DecisionBoundary", min_height=3)
 
     class GridSizeChanged(Message):
         """The picture's size in pixels changed: a grid of (cols, rows) samples fills it exactly

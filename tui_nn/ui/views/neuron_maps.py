@@ -28,7 +28,7 @@ from textual.widget import Widget
 from tui_nn.session.protocol.messages import DataSummary, NeuronMaps
 from tui_nn.ui.widgets.draw.colours import DIVERGING, color
 from tui_nn.ui.widgets.draw.pixels import PixelStyles
-from tui_nn.ui.widgets.draw.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.row_widget import RowWidget, fill_css
 from tui_nn.ui.widgets.draw.scale import Scale
 
 CURVE = (238, 238, 238)  # a 1-D neuron's curve
@@ -114,13 +114,7 @@ class NeuronMapsView(RowWidget, Widget, can_focus=True):
 
     BYTE_BUDGET = 8000.0
 
-    DEFAULT_CSS = """
-    NeuronMapsView {
-        width: 1fr;
-        height: 1fr;
-        min-height: 3;
-    }
-    """
+    DEFAULT_CSS = fill_css("NeuronMapsView", min_height=3)
 
     BINDINGS = [
         Binding("left", "neuron(-1)", "Previous neuron", show=False),
