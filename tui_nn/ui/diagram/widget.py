@@ -41,6 +41,7 @@ from tui_nn.session.protocol.messages import NetworkView
 from tui_nn.ui.diagram.layout import DiagramLayout, plan
 from tui_nn.ui.widgets.draw.row_widget import RowWidget, arrow_keys, fill_css
 from tui_nn.ui.widgets.draw.rows import cost, span_cost
+from tui_nn.ui.widgets.widget_message import WidgetMessage
 
 MODES = ("delta", "activation")
 SPAN_GAP = 6  # unchanged cells that split a row's refresh into two spans (a move costs ~8 B)
@@ -76,25 +77,19 @@ class NetworkDiagram(RowWidget, Widget, can_focus=True):
         Binding("right_square_bracket", "sample(1)", "next sample", show=False),
     ]
 
-    class Selected(Message):
+    class Selected(WidgetMessage["NetworkDiagram"]):
         """The cursor is on a neuron or a weight: `reading` says what it holds."""
 
         def __init__(self, diagram: NetworkDiagram, reading: words.Reading) -> None:
-            self.diagram = diagram
+            super().__init__(diagram)
             self.reading = reading
-            super().__init__()
 
-        @property
-        def control(self) -> NetworkDiagram:
-            return self.diagram
-
-    class EditProposed(Message):
+    class EditProposed(WidgetMessage["NetworkDiagram"]):
         """Enter on a weight or bias: the app asks for a value (`reading.address`)."""
 
         def __init__(self, diagram: NetworkDiagram, reading: words.Reading) -> None:
-            self.diagram = diagram
+            super().__init__(diagram)
             self.reading = reading
-            super().__init__()
 
     class SampleProposed(Message):
         """`[` / `]`: read the forward pass of the sample `index` instead (the trainer wraps it

@@ -16,13 +16,13 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.session.protocol.messages import PanelData
 from tui_nn.ui.widgets.draw.row_widget import arrow_keys, fill_css
 from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
+from tui_nn.ui.widgets.widget_message import WidgetMessage
 
 NO_DATA_NOTE = "confusion matrix: classification with more than 2 inputs"
 WAITING_NOTE = "confusion matrix: waiting for the first evaluation"
@@ -54,17 +54,12 @@ class ConfusionMatrix(PanelRows, Widget, can_focus=True):
         Binding("enter", "open_cell", "This cell's test samples", show=False),
     ]
 
-    class CellRequested(Message):
+    class CellRequested(WidgetMessage["ConfusionMatrix"]):
         """Enter on a cell: show its test samples (true class `true`, predicted `predicted`)."""
 
         def __init__(self, matrix: ConfusionMatrix, true: int, predicted: int) -> None:
-            self.matrix = matrix
+            super().__init__(matrix)
             self.true, self.predicted = true, predicted
-            super().__init__()
-
-        @property
-        def control(self) -> ConfusionMatrix:
-            return self.matrix
 
     DEFAULT_CSS = fill_css("ConfusionMatrix", min_height=3)
 

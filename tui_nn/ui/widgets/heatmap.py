@@ -19,7 +19,6 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -28,6 +27,7 @@ from tui_nn.ui.widgets.draw.colours import SEQUENTIAL, color, contrast
 from tui_nn.ui.widgets.draw.row_widget import RowWidget, arrow_keys, fill_css
 from tui_nn.ui.widgets.draw.scale import Scale, linear_scale, magnitude_scale
 from tui_nn.ui.widgets.heatmap_layout import CELL_WIDTH, GAP, HeatmapLayout, plan
+from tui_nn.ui.widgets.widget_message import WidgetMessage
 
 NO_STATS = "no neuron statistics yet"
 MODES = ("delta", "activation")
@@ -59,21 +59,16 @@ class NeuronHeatmap(RowWidget, Widget, can_focus=True):
 
     BINDINGS = arrow_keys("neuron up", "neuron down", "neuron left", "neuron right")
 
-    class NeuronSelected(Message):
+    class NeuronSelected(WidgetMessage["NeuronHeatmap"]):
         """The cursor is on a neuron (or a folded group: `index` is its first neuron)."""
 
         def __init__(
             self, heatmap: NeuronHeatmap, layer: int, index: int, values: dict[str, float]
         ) -> None:
-            self.heatmap = heatmap
+            super().__init__(heatmap)
             self.layer = layer  # 0 = first hidden layer, last = output layer
             self.index = index
             self.values = values
-            super().__init__()
-
-        @property
-        def control(self) -> NeuronHeatmap:
-            return self.heatmap
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)  # min_interval, name, id, classes (RowWidget)
