@@ -96,22 +96,26 @@ class Momentum(Optimizer):
     name = "momentum"
     slots = ("v",)
 
-    def update(self, p: Array, g: Array, st: dict[str, Array], tmp: Array, lr: float) -> None:
+    def velocity(self, g: Array, st: dict[str, Array]) -> Array:
+        """v <- mu v + g, in place (torch.optim.SGD's momentum buffer)."""
         v = st["v"]
         np.multiply(v, self.momentum, out=v)
         np.add(v, g, out=v)
+        return v
+
+    def update(self, p: Array, g: Array, st: dict[str, Array], tmp: Array, lr: float) -> None:
+        v = self.velocity(g, st)
         np.multiply(v, lr, out=tmp)
         np.subtract(p, tmp, out=p)
 
 
-class Nesterov(Optimizer):
+class Nesterov(Momentum):
+    """Momentum's velocity, and a step that looks ahead along it: p <- p - lr (g + mu v)."""
+
     name = "nesterov"
-    slots = ("v",)
 
     def update(self, p: Array, g: Array, st: dict[str, Array], tmp: Array, lr: float) -> None:
-        v = st["v"]
-        np.multiply(v, self.momentum, out=v)
-        np.add(v, g, out=v)
+        v = self.velocity(g, st)
         np.multiply(v, self.momentum, out=tmp)
         np.add(tmp, g, out=tmp)
         np.multiply(tmp, lr, out=tmp)

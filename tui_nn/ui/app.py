@@ -464,14 +464,14 @@ class TuiNNApp(App[str | None]):
     @on(NeuronHeatmap.NeuronSelected)
     def _neuron_selected(self, event: NeuronHeatmap.NeuronSelected) -> None:
         self.neurons.selected(event)
-        if event.heatmap.has_focus:
+        if event.control.has_focus:
             self.views.peek(event.layer, event.index)
 
     @on(NetworkDiagram.Selected)
     def _diagram_selected(self, event: NetworkDiagram.Selected) -> None:
         self.diagram.selected(event)
-        neuron = event.diagram.selected_neuron()
-        if neuron is not None and event.diagram.has_focus:
+        neuron = event.control.selected_neuron()
+        if neuron is not None and event.control.has_focus:
             self.views.peek(*neuron)
         elif neuron is None:  # a weight or an input: the picture of the data again
             self.views.unpeek()

@@ -33,13 +33,15 @@ th { color: #9fb3c8; font-weight: 400; border-bottom: 1px solid #24404f; }
 code { background: #12232d; padding: 0.1rem 0.3rem; }
 """
 
-PAGE = Template("""<!DOCTYPE html>
+HEAD = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>$title</title>
 <link rel="icon" href="data:,">
-<style>$style</style>
+"""  # how every page begins (a template's $title)
+
+PAGE = Template(HEAD + """<style>$style</style>
 </head>
 <body>
 <main id="$page">
@@ -49,13 +51,7 @@ $body
 </html>
 """)
 
-APP = Template("""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>$title</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="$static/css/xterm.css">
+APP = Template(HEAD + """<link rel="stylesheet" href="$static/css/xterm.css">
 <style>
 @font-face { font-family: "Roboto Mono"; src: url("$static/fonts/RobotoMono-VariableFont_wght.ttf"); }
 @font-face { font-family: "Roboto Mono"; font-style: italic;

@@ -39,8 +39,9 @@ import tui_nn.ui.diagram.text as words
 from tui_nn.engine.types import LayerStats
 from tui_nn.session.protocol.messages import NetworkView
 from tui_nn.ui.diagram.layout import DiagramLayout, plan
-from tui_nn.ui.widgets.draw.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.row_widget import RowWidget, arrow_keys, fill_css
 from tui_nn.ui.widgets.draw.rows import cost, span_cost
+from tui_nn.ui.widgets.widget_message import WidgetMessage
 
 MODES = ("delta", "activation")
 SPAN_GAP = 6  # unchanged cells that split a row's refresh into two spans (a move costs ~8 B)
@@ -60,45 +61,35 @@ def spans(changed: np.ndarray) -> list[tuple[int, int]]:
 class NetworkDiagram(RowWidget, Widget, can_focus=True):
     """Nodes and weighted lines of the whole network, with a cursor to read and edit them."""
 
-    DEFAULT_CSS = """
-    NetworkDiagram {
-        width: 1fr;
-        height: 1fr;
-        min-height: 5;
-    }
-    """
+    DEFAULT_CSS = fill_css("NetworkDiagram", min_height=5)
 
     BYTE_BUDGET = 8000.0  # bytes/s at the default min_interval (see throttle.py)
 
     BINDINGS = [
-        Binding("up", "move(0, -1)", "neuron / input up", show=False),
-        Binding("down", "move(0, 1)", "neuron / input down", show=False),
-        Binding("left", "move(-1, 0)", "incoming line, then where it comes from", show=False),
-        Binding("right", "move(1, 0)", "back to the neuron, then the next layer", show=False),
+        *arrow_keys(
+            up="neuron / input up",
+            down="neuron / input down",
+            left="incoming line, then where it comes from",
+            right="back to the neuron, then the next layer",
+        ),
         Binding("enter", "edit", "edit the selected weight or bias", show=False),
         Binding("left_square_bracket", "sample(-1)", "previous sample (z and a of it)", show=False),
         Binding("right_square_bracket", "sample(1)", "next sample", show=False),
     ]
 
-    class Selected(Message):
+    class Selected(WidgetMessage["NetworkDiagram"]):
         """The cursor is on a neuron or a weight: `reading` says what it holds."""
 
         def __init__(self, diagram: NetworkDiagram, reading: words.Reading) -> None:
-            self.diagram = diagram
+            super().__init__(diagram)
             self.reading = reading
-            super().__init__()
 
-        @property
-        def control(self) -> NetworkDiagram:
-            return self.diagram
-
-    class EditProposed(Message):
+    class EditProposed(WidgetMessage["NetworkDiagram"]):
         """Enter on a weight or bias: the app asks for a value (`reading.address`)."""
 
         def __init__(self, diagram: NetworkDiagram, reading: words.Reading) -> None:
-            self.diagram = diagram
+            super().__init__(diagram)
             self.reading = reading
-            super().__init__()
 
     class SampleProposed(Message):
         """`[` / `]`: read the forward pass of the sample `index` instead (the trainer wraps it

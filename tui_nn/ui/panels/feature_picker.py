@@ -6,10 +6,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList
 
 from tui_nn.data.features import FEATURES
+from tui_nn.ui.panels.name_picker import picker_css
+from tui_nn.ui.widgets.dialog import Dialog
 
 SHORT = {"x1*x2": "x1x2", "sin(x1)": "sin1", "sin(x2)": "sin2"}
 
@@ -19,22 +20,10 @@ def short(name: str) -> str:
     return SHORT.get(name, FEATURES[name].shown)
 
 
-class FeaturePicker(ModalScreen[tuple[str, ...] | None]):
+class FeaturePicker(Dialog[tuple[str, ...] | None]):
     """Tick the inputs to use; answers the canonical names ticked (None: cancelled)."""
 
-    DEFAULT_CSS = """
-    FeaturePicker {
-        align: center middle;
-        background: $background 40%;
-    }
-    FeaturePicker > Vertical {
-        width: 44;
-        max-width: 100%;
-        height: auto;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = picker_css("FeaturePicker") + """
     FeaturePicker Label {
         width: 100%;
         color: $text-muted;
@@ -53,7 +42,6 @@ class FeaturePicker(ModalScreen[tuple[str, ...] | None]):
     def __init__(self, current: tuple[str, ...]) -> None:
         super().__init__()
         self.current = current
-        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -66,14 +54,9 @@ class FeaturePicker(ModalScreen[tuple[str, ...] | None]):
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
 
-    def _answer(self, value: tuple[str, ...] | None) -> None:
-        if not self._answered:  # keys in a burst: one answer only
-            self._answered = True
-            self.dismiss(value)
-
     def action_use(self) -> None:
         ticked = set(self.query_one(SelectionList).selected)
-        self._answer(tuple(n for n in FEATURES if n in ticked))
+        self.answer(tuple(n for n in FEATURES if n in ticked))  # once, for keys in a burst
 
     def action_cancel(self) -> None:
-        self._answer(None)
+        self.answer(None)

@@ -17,22 +17,29 @@ from tui_nn.ui.widgets.dialog import Dialog
 from tui_nn.ui.widgets.options import Options
 
 
-class NamePicker(Dialog[str | None]):
-    """Pick one of `choices`; `current` starts highlighted (and is marked)."""
-
-    DEFAULT_CSS = """
-    NamePicker {
+def picker_css(type_name: str) -> str:
+    """The CSS of a picker's box (this one, the feature picker): 44 columns over the dimmed
+    screen."""
+    return f"""
+    {type_name} {{
         align: center middle;
         background: $background 40%;
-    }
-    NamePicker > Vertical {
+    }}
+    {type_name} > Vertical {{
         width: 44;
         max-width: 100%;
         height: auto;
         border: round $accent;
         background: $surface;
         padding: 0 1;
-    }
+    }}
+    """
+
+
+class NamePicker(Dialog[str | None]):
+    """Pick one of `choices`; `current` starts highlighted (and is marked)."""
+
+    DEFAULT_CSS = picker_css("NamePicker") + """
     NamePicker Label.picker-hint {
         width: 100%;
         color: $text-muted;

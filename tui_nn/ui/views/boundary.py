@@ -28,7 +28,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -36,7 +35,9 @@ import tui_nn.ui.views.boundary_canvas as canvas_mod
 from tui_nn.session.protocol.messages import DataSummary, DecisionGrid
 from tui_nn.ui.views.boundary_canvas import Colouring
 from tui_nn.ui.widgets.draw.colours import color
-from tui_nn.ui.widgets.draw.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.pixels import PixelStyles
+from tui_nn.ui.widgets.draw.row_widget import RowWidget, arrow_keys, fill_css
+from tui_nn.ui.widgets.widget_message import WidgetMessage
 
 NOT_2D_NOTE = "decision boundary: 2-D datasets only"
 NO_DATA_NOTE = "decision boundary: no data yet"
@@ -50,10 +51,7 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
     BYTE_BUDGET = 8000.0  # bytes/s at the default min_interval (see throttle.py)
 
     BINDINGS = [
-        Binding("up", "move(0, -1)", "Cursor up", show=False),
-        Binding("down", "move(0, 1)", "Cursor down", show=False),
-        Binding("left", "move(-1, 0)", "Cursor left", show=False),
-        Binding("right", "move(1, 0)", "Cursor right", show=False),
+        *arrow_keys("Cursor up", "Cursor down", "Cursor left", "Cursor right"),
         *(Binding(str(k + 1), f"add_class({k})", f"Add a point of class {k}", show=False)
           for k in range(8)),
         Binding("plus", "add_value(1)", "Add a point of target 1", show=False),
@@ -62,40 +60,24 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
         Binding("delete,backspace", "remove_point", "Remove the nearest point", show=False),
     ]  # fmt: skip
 
-    class PointProposed(Message):
+    class PointProposed(WidgetMessage["DecisionBoundary"]):
         """Add a training point at (x, y) of the plane with this class or target (`value`), or
         remove the one nearest to it (`value` None)."""
 
         def __init__(self, boundary: DecisionBoundary, x: float, y: float, value: float | None):
-            self.boundary = boundary
+            super().__init__(boundary)
             self.x, self.y, self.value = x, y, value
-            super().__init__()
 
-        @property
-        def control(self) -> DecisionBoundary:
-            return self.boundary
+    DEFAULT_CSS = fill_css("DecisionBoundary", min_height=3)
 
-    DEFAULT_CSS = """
-    DecisionBoundary {
-        width: 1fr;
-        height: 1fr;
-        min-height: 3;
-    }
-    """
-
-    class GridSizeChanged(Message):
+    class GridSizeChanged(WidgetMessage["DecisionBoundary"]):
         """The picture's size in pixels changed: a grid of (cols, rows) samples fills it exactly
         (the app may ask the trainer for it with SetView(grid_size=(cols, rows)))."""
 
         def __init__(self, boundary: DecisionBoundary, cols: int, rows: int) -> None:
-            self.boundary = boundary
+            super().__init__(boundary)
             self.cols = cols
             self.rows = rows
-            super().__init__()
-
-        @property
-        def control(self) -> DecisionBoundary:
-            return self.boundary
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)  # min_interval, name, id, classes (RowWidget)
@@ -105,7 +87,7 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
         self.colouring: Colouring | None = None
         self.canvas = np.zeros((0, 0), dtype=np.int16)  # the last painted pixels
         self._keys: list[object] = []
-        self._styles: dict[tuple[int, int], tuple[str, Style]] = {}
+        self._styles: PixelStyles | None = None  # the colouring's cells (built as drawn)
         self._posted_size: tuple[int, int] | None = None
         self.output_activation = "sigmoid"  # the legend says P(y=1) only under a sigmoid
         self.sample_mark: tuple[float, float] | None = None  # the traced sample (data units)
@@ -188,7 +170,7 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
     def set_discrete(self, on: bool) -> None:
         if on != self.discrete:
             self.discrete = on
-            self._styles = {}
+            self._styles = None
             self.request_repaint()
             self.flush_repaint()
 
@@ -202,7 +184,7 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
         self.summary = summary
         self.grid = None
         self.colouring = canvas_mod.colouring(canvas_mod.default_kind(summary), summary)
-        self._styles = {}
+        self._styles = None
         self.request_repaint()
 
     def update_grid(self, grid: DecisionGrid) -> None:
@@ -211,7 +193,7 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
             self.colouring is None or self.colouring.kind != grid.kind
         ):
             self.colouring = canvas_mod.colouring(grid.kind, self.summary)
-            self._styles = {}
+            self._styles = None
         self.request_repaint()
 
     def set_output(self, activation: str) -> None:
@@ -353,33 +335,10 @@ class DecisionBoundary(RowWidget, Widget, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base).simplify()
 
     def _pixel_row(self, upper: np.ndarray, lower: np.ndarray, base: Style) -> list[Segment]:
-        pairs = list(zip(upper.tolist(), lower.tolist()))
-        segments: list[Segment] = []
-        start = 0
-        for x in range(1, len(pairs) + 1):  # run-length: one segment per run of equal cells
-            if x == len(pairs) or pairs[x] != pairs[start]:
-                glyph, style = self._cell_style(pairs[start], base)
-                segments.append(Segment(glyph * (x - start), style))
-                start = x
-        return segments
-
-    def _cell_style(self, pair: tuple[int, int], base: Style) -> tuple[str, Style]:
-        cached = self._styles.get(pair)
-        if cached is not None:
-            return cached
-        assert self.colouring is not None
-        palette = self.colouring.palette
-        upper, lower = pair
-        if upper == lower:
-            cell = (" ", base if upper < 0 else Style(bgcolor=color(palette[upper])))
-        elif lower < 0:
-            cell = ("▀", Style(color=color(palette[upper]), bgcolor=base.bgcolor))
-        elif upper < 0:
-            cell = ("▄", Style(color=color(palette[lower]), bgcolor=base.bgcolor))
-        else:
-            cell = ("▀", Style(color=color(palette[upper]), bgcolor=color(palette[lower])))
-        self._styles[pair] = cell
-        return cell
+        if self._styles is None:
+            assert self.colouring is not None
+            self._styles = PixelStyles(self.colouring.palette)
+        return self._styles.row(upper, lower, base)
 
     def _epoch(self) -> int | None:
         return self.grid.epoch if self.grid is not None else None

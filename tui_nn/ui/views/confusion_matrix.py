@@ -16,12 +16,13 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.session.protocol.messages import PanelData
+from tui_nn.ui.widgets.draw.row_widget import arrow_keys, fill_css
 from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
+from tui_nn.ui.widgets.widget_message import WidgetMessage
 
 NO_DATA_NOTE = "confusion matrix: classification with more than 2 inputs"
 WAITING_NOTE = "confusion matrix: waiting for the first evaluation"
@@ -49,32 +50,18 @@ class ConfusionMatrix(PanelRows, Widget, can_focus=True):
     BYTE_BUDGET = 6000.0
 
     BINDINGS = [
-        Binding("up", "move(-1, 0)", "Cell up", show=False),
-        Binding("down", "move(1, 0)", "Cell down", show=False),
-        Binding("left", "move(0, -1)", "Cell left", show=False),
-        Binding("right", "move(0, 1)", "Cell right", show=False),
+        *arrow_keys("Cell up", "Cell down", "Cell left", "Cell right"),
         Binding("enter", "open_cell", "This cell's test samples", show=False),
     ]
 
-    class CellRequested(Message):
+    class CellRequested(WidgetMessage["ConfusionMatrix"]):
         """Enter on a cell: show its test samples (true class `true`, predicted `predicted`)."""
 
         def __init__(self, matrix: ConfusionMatrix, true: int, predicted: int) -> None:
-            self.matrix = matrix
+            super().__init__(matrix)
             self.true, self.predicted = true, predicted
-            super().__init__()
 
-        @property
-        def control(self) -> ConfusionMatrix:
-            return self.matrix
-
-    DEFAULT_CSS = """
-    ConfusionMatrix {
-        width: 1fr;
-        height: 1fr;
-        min-height: 3;
-    }
-    """
+    DEFAULT_CSS = fill_css("ConfusionMatrix", min_height=3)
 
     def forget(self) -> None:
         self.matrix: np.ndarray | None = None
@@ -93,7 +80,7 @@ class ConfusionMatrix(PanelRows, Widget, can_focus=True):
     def on_blur(self) -> None:
         self.request_repaint()
 
-    def action_move(self, di: int, dj: int) -> None:
+    def action_move(self, dj: int, di: int) -> None:  # dj: a column (predicted), di: a row (true)
         m = self.matrix
         if m is None or not len(m):
             return

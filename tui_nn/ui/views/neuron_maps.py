@@ -28,8 +28,9 @@ from textual.widget import Widget
 from tui_nn.session.protocol.messages import DataSummary, NeuronMaps
 from tui_nn.ui.widgets.draw.colours import DIVERGING, color
 from tui_nn.ui.widgets.draw.pixels import PixelStyles
-from tui_nn.ui.widgets.draw.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.row_widget import RowWidget, fill_css
 from tui_nn.ui.widgets.draw.scale import Scale
+from tui_nn.ui.widgets.widget_message import WidgetMessage
 
 CURVE = (238, 238, 238)  # a 1-D neuron's curve
 AXIS = (88, 88, 88)  # its zero line
@@ -114,13 +115,7 @@ class NeuronMapsView(RowWidget, Widget, can_focus=True):
 
     BYTE_BUDGET = 8000.0
 
-    DEFAULT_CSS = """
-    NeuronMapsView {
-        width: 1fr;
-        height: 1fr;
-        min-height: 3;
-    }
-    """
+    DEFAULT_CSS = fill_css("NeuronMapsView", min_height=3)
 
     BINDINGS = [
         Binding("left", "neuron(-1)", "Previous neuron", show=False),
@@ -135,17 +130,12 @@ class NeuronMapsView(RowWidget, Widget, can_focus=True):
     class SizeChanged(Message):
         """The picture's size changed: the app asks for maps of (cols, rows) samples."""
 
-    class LayerChanged(Message):
+    class LayerChanged(WidgetMessage["NeuronMapsView"]):
         """The view shows another layer: the app asks the trainer for its maps."""
 
         def __init__(self, view: NeuronMapsView, layer: int) -> None:
-            self.view = view
+            super().__init__(view)
             self.map_layer = layer
-            super().__init__()
-
-        @property
-        def control(self) -> NeuronMapsView:
-            return self.view
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from tui_nn.session.protocol.messages import CellContents, PanelData
 from tui_nn.ui.widgets.draw.pixels import PixelStyles
+from tui_nn.ui.widgets.draw.row_widget import fill_css
 from tui_nn.ui.widgets.panel_rows import PanelRows, fitting
 
 GREYS = tuple((g, g, g) for g in (8, 48, 88, 128, 168, 208, 238, 255))  # 8 levels: few bytes
@@ -62,13 +63,7 @@ class SampleStrip(PanelRows, Widget, can_focus=True):
     class CellClosed(Message):
         """Esc: the cell's samples are no longer shown."""
 
-    DEFAULT_CSS = """
-    SampleStrip {
-        width: 1fr;
-        height: 1fr;
-        min-height: 3;
-    }
-    """
+    DEFAULT_CSS = fill_css("SampleStrip", min_height=3)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui_nn.ui.widgets.plot_base import HistoryPlot
+from tui_nn.ui.widgets.draw.row_widget import fill_css
+from tui_nn.ui.widgets.plot_base import HistoryPlot, splits
 
 REGRESSION_NOTE = "accuracy: none for a regression task (see the cost)"
 
@@ -37,19 +38,9 @@ class AccuracyPlot(HistoryPlot):
     """Train and test accuracy per epoch. The axis ends at 1 and starts at the highest of
     0, 0.5, 0.8, 0.9, 0.95, 0.98 that is below every point, so nothing is clipped."""
 
-    DEFAULT_CSS = """
-    AccuracyPlot {
-        width: 1fr;
-        height: 1fr;
-        min-height: 5;
-    }
-    """
+    DEFAULT_CSS = fill_css("AccuracyPlot", min_height=5)
 
-    SERIES = (
-        ("train_acc", "train", "cyan"),
-        ("test_acc", "test", "dark_orange"),
-        ("val_acc", "val", "yellow"),
-    )
+    SERIES = splits("acc")
     TITLE = "accuracy"
     EMPTY_NOTE = "accuracy: no epochs yet"
 

@@ -1,4 +1,4 @@
-"""A dialog that answers once: the base of the app's modal screens (name picker, prompts,
+"""A dialog that answers once: the base of the app's modal screens (name and feature pickers, prompts,
 the end of a comparison, help).
 
 Keys arrive in bursts (SSH, pastes): `Enter Enter` reaches a picker as two selections before

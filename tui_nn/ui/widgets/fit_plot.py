@@ -20,6 +20,7 @@ from textual.widget import Widget
 from tui_nn.session.protocol.messages import PanelData
 from tui_nn.ui.widgets.draw.colours import color
 from tui_nn.ui.widgets.draw.pixels import PixelStyles
+from tui_nn.ui.widgets.draw.row_widget import fill_css
 from tui_nn.ui.widgets.panel_rows import PanelRows
 
 TRAIN, TEST, CURVE = 0, 1, 2
@@ -36,13 +37,7 @@ class FitPlot(PanelRows, Widget):
 
     BYTE_BUDGET = 6000.0
 
-    DEFAULT_CSS = """
-    FitPlot {
-        width: 1fr;
-        height: 1fr;
-        min-height: 4;
-    }
-    """
+    DEFAULT_CSS = fill_css("FitPlot", min_height=4)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -19,16 +19,15 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.engine.types import LayerStats
 from tui_nn.ui.widgets.draw.colours import SEQUENTIAL, color, contrast
-from tui_nn.ui.widgets.draw.row_widget import RowWidget
+from tui_nn.ui.widgets.draw.row_widget import RowWidget, arrow_keys, fill_css
 from tui_nn.ui.widgets.draw.scale import Scale, linear_scale, magnitude_scale
 from tui_nn.ui.widgets.heatmap_layout import CELL_WIDTH, GAP, HeatmapLayout, plan
+from tui_nn.ui.widgets.widget_message import WidgetMessage
 
 NO_STATS = "no neuron statistics yet"
 MODES = ("delta", "activation")
@@ -54,38 +53,22 @@ class _Cells:
 class NeuronHeatmap(RowWidget, Widget, can_focus=True):
     """Mean |delta| (or mean activation) of every neuron, on one shared, labelled scale."""
 
-    DEFAULT_CSS = """
-    NeuronHeatmap {
-        width: 1fr;
-        height: 1fr;
-        min-height: 4;
-    }
-    """
+    DEFAULT_CSS = fill_css("NeuronHeatmap", min_height=4)
 
     BYTE_BUDGET = 4000.0  # bytes/s at the default min_interval (see throttle.py)
 
-    BINDINGS = [
-        Binding("up", "move(0, -1)", "neuron up", show=False),
-        Binding("down", "move(0, 1)", "neuron down", show=False),
-        Binding("left", "move(-1, 0)", "neuron left", show=False),
-        Binding("right", "move(1, 0)", "neuron right", show=False),
-    ]
+    BINDINGS = arrow_keys("neuron up", "neuron down", "neuron left", "neuron right")
 
-    class NeuronSelected(Message):
+    class NeuronSelected(WidgetMessage["NeuronHeatmap"]):
         """The cursor is on a neuron (or a folded group: `index` is its first neuron)."""
 
         def __init__(
             self, heatmap: NeuronHeatmap, layer: int, index: int, values: dict[str, float]
         ) -> None:
-            self.heatmap = heatmap
+            super().__init__(heatmap)
             self.layer = layer  # 0 = first hidden layer, last = output layer
             self.index = index
             self.values = values
-            super().__init__()
-
-        @property
-        def control(self) -> NeuronHeatmap:
-            return self.heatmap
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)  # min_interval, name, id, classes (RowWidget)

@@ -55,6 +55,16 @@ OTHER_COLOURS = ("green", "magenta")  # run B's train and test curves in a compa
 EVENT_COLOUR = "grey50"  # the dotted line where the learning rate or the architecture changed
 
 
+def splits(metric: str) -> tuple[tuple[str, str, str], ...]:
+    """The `SERIES` of one metric (`"loss"`, `"acc"`): its train, test and validation fields,
+    in the colours every history plot draws them in."""
+    return (
+        (f"train_{metric}", "train", "cyan"),
+        (f"test_{metric}", "test", "dark_orange"),
+        (f"val_{metric}", "val", "yellow"),
+    )
+
+
 class HistoryPlot(RowWidget, Widget):
     """A plot of per-epoch metrics: one line per series, with optional smoothing and log scale.
 

@@ -1,7 +1,7 @@
 """Half-block pixel rows: two pixels per character cell (`▀`, upper pixel as foreground,
 lower as background), runs of equal cells merged into one segment (every colour change costs
-bytes on the terminal). Shared by the fit plot and the image strip; palette index -1 is the
-widget's own background."""
+bytes on the terminal). Shared by the fit plot, the image strip, the neuron maps and the
+decision boundary; palette index -1 is the widget's own background."""
 
 from __future__ import annotations
 

@@ -5,11 +5,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 
 from tui_nn.ui.widgets.draw.rows import RowCache, cost, span_cost
 from tui_nn.ui.widgets.draw.throttle import Throttled
+
+
+def fill_css(type_name: str, min_height: int) -> str:
+    """The DEFAULT_CSS of a picture widget: it fills its area, at least `min_height` rows."""
+    return f"""
+    {type_name} {{
+        width: 1fr;
+        height: 1fr;
+        min-height: {min_height};
+    }}
+    """
+
+
+def arrow_keys(up: str, down: str, left: str, right: str) -> list[Binding]:
+    """The arrows bound to a cursor's `move(dx, dy)` (hidden from the footer), each with the
+    description the help shows."""
+    return [
+        Binding("up", "move(0, -1)", up, show=False),
+        Binding("down", "move(0, 1)", down, show=False),
+        Binding("left", "move(-1, 0)", left, show=False),
+        Binding("right", "move(1, 0)", right, show=False),
+    ]
 
 
 class RowWidget(Throttled):
