@@ -29,7 +29,7 @@ import gc
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -44,7 +44,6 @@ import tui_nn.ui.pace as pace
 import tui_nn.ui.watching as read_only
 from tui_nn.config import RunConfig, check_speed
 from tui_nn.engine.types import EpochRecord
-from tui_nn.lessons import Lesson
 from tui_nn.session.protocol.answers import Answer, GradientReport
 from tui_nn.session.protocol.messages import (
     AddPoint,
@@ -71,7 +70,6 @@ from tui_nn.ui.diagram.controller import DiagramController
 from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.help import HelpScreen, help_sections, palette_commands
 from tui_nn.ui.keymap import APP_BINDINGS
-from tui_nn.ui.lessons.controller import LessonGuide
 from tui_nn.ui.link.bridge import AnswersLost, SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.link.keeping import RunKeeper
 from tui_nn.ui.link.link import TrainerLink
@@ -98,6 +96,10 @@ from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
 from tui_nn.ui.widgets.cost_plot import CostPlot
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 from tui_nn.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui_nn.lessons import Lesson
+    from tui_nn.ui.lessons.controller import LessonGuide
 
 GRADIENTS = ("Check gradients", "Backprop against finite differences on the current network "
              "(float64, 8 samples)")  # fmt: skip
@@ -165,11 +167,11 @@ class TuiNNApp(App[str | None]):
         self.trace = TraceMode(self, self.diagram)
         self.diagram.after_set = self.trace.parameter_set
         self.sweeps = SweepOpening(self, self.comparison, self.keeper)
-        self.lesson = (
-            LessonGuide(self, lesson, self.link.pending, self.diagram, self.views)
-            if lesson
-            else None
-        )
+        self.lesson: LessonGuide | None = None
+        if lesson:  # the lessons' modules load with a lesson only (~35 ms of every start)
+            from tui_nn.ui.lessons.controller import LessonGuide
+
+            self.lesson = LessonGuide(self, lesson, self.link.pending, self.diagram, self.views)
 
     # ---- layout ---------------------------------------------------------------------------
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 import tui_nn.ui.link.runs as runs
 from tui_nn.config import RunConfig, check_fps, check_speed
 from tui_nn.engine.types import EpochRecord
-from tui_nn.lessons import Lesson
 from tui_nn.rule import RuleError
 from tui_nn.ui.app import TuiNNApp, create_app
 from tui_nn.ui.link.session import real_sessions
 
 if TYPE_CHECKING:
+    from tui_nn.lessons import Lesson
     from tui_nn.session.client.proxy import EarlyTrainer
 
 
