@@ -193,7 +193,7 @@ class TuiNNApp(App[str | None]):
                     yield TracePanel(id="trace")
                     yield from self.views.compose(interval)
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield ready_footer()
 
     async def on_mount(self) -> None:
         self.query_one("#layer-list").focus()
@@ -734,6 +734,18 @@ class TuiNNApp(App[str | None]):
         yield SystemCommand(
             "Sweep results", "Open a `tui-nn sweep` results folder", self.action_open_sweep
         )
+
+
+def ready_footer() -> Footer:
+    """The footer, with the app's keys in the first frame. Textual's fills itself only once the
+    screen has said its bindings changed, two refreshes after the first frame (0.2-0.4 s later,
+    the trainer's start-up in between): until then it was an empty line. The focused widget's
+    keys join a moment later, as before."""
+    footer = Footer(compact=True)
+    ready = getattr(Footer, "_bindings_ready", None)  # Textual's own flag (none: as before)
+    if ready is not None:
+        footer.set_reactive(ready, True)
+    return footer
 
 
 def featurable(summary) -> tuple[str, ...] | None:  # noqa: ANN001 - a DataSummary
