@@ -10,6 +10,7 @@ from tui_nn.config import RunConfig
 class CallList(list):
     speeds: list
     threads: list
+    early: list
 
 
 @pytest.fixture
@@ -20,13 +21,16 @@ def app_calls(monkeypatch):
     speeds = []
     calls.speeds = speeds
     calls.threads = []
+    calls.early = []
 
     def fake_run_app(
-        config, *, fps=10.0, low_bandwidth=False, resume=False, speed=None, threads=None
-    ):
+        config, *, fps=10.0, low_bandwidth=False, resume=False, speed=None, threads=None,
+        early=None,
+    ):  # fmt: skip
         calls.append((config, fps, low_bandwidth, resume))
         speeds.append(speed)
         calls.threads.append(threads)
+        calls.early.append((early, early and early.process))  # the process it had
         return 0
 
     monkeypatch.setattr(tui_nn.ui.launch, "run_app", fake_run_app)
@@ -60,6 +64,19 @@ def test_threads_reach_the_app_from_the_command_line_and_toml(cli, app_calls, tm
     assert cli("--threads", "3").code == 0
     assert cli("--config", tmp_path / "run.toml").code == 0
     assert app_calls.threads == [None, 3, 2]
+
+
+@pytest.mark.slow
+def test_the_trainer_starts_before_the_app_and_ends_when_the_app_never_took_it(cli, app_calls):
+    """Run A's trainer process is started before the app imports and draws itself (its own
+    start-up runs beside the app's); an app that ended without taking it leaves no process."""
+    assert cli().code == 0
+    [(early, process)] = app_calls.early
+    assert process is not None and process.args[-1] == early.trainer_id  # running, not taken
+    assert process.poll() is not None and early.process is None  # ended after the app returned
+    from tui_nn.session.protocol import rendezvous
+
+    assert early.trainer_id not in {info.id for info in rendezvous.trainers()}
 
 
 def test_empty_hidden_means_no_hidden_layer(cli, app_calls):

@@ -95,20 +95,29 @@ def run_app_command(argv: list[str]) -> int:
         ns.resume = choose_trial(ns.sweep)
         if not ns.resume:
             return 0
-    if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
-        from tui_nn.data import load_dataset
+    early = None
+    if shot is None:  # run A's trainer starts now: its imports run beside the app's (~0.4 s)
+        from tui_nn.session.client.proxy import EarlyTrainer
 
-        for text in load_dataset(config.dataset).notes:  # said here, and again in the app
-            print(f"tui-nn: warning: {text}", file=sys.stderr)
-    options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed, "threads": threads}
-    if shot is not None:  # headless: train, save the screen, exit
-        return screenshot.take(shot, config, resume=ns.resume, **options)
-    from tui_nn.ui.launch import run_app  # Textual is imported only on this path
+        early = EarlyTrainer()
+    try:
+        if not ns.resume:  # bad data fails here, as in `train` (exit 2), not inside the app
+            from tui_nn.data import load_dataset
 
-    code = run_app(
-        config, resume=ns.resume, **options, **({"projector": True} if ns.projector else {})
-    )
-    return int(code or 0)
+            for text in load_dataset(config.dataset).notes:  # said here, and again in the app
+                print(f"tui-nn: warning: {text}", file=sys.stderr)
+        options = {"fps": fps, "low_bandwidth": ns.low_bandwidth, "speed": speed}
+        options["threads"] = threads
+        if shot is not None:  # headless: train, save the screen, exit
+            return screenshot.take(shot, config, resume=ns.resume, **options)
+        from tui_nn.ui.launch import run_app  # Textual is imported only on this path
+
+        projector = {"projector": True} if ns.projector else {}
+        code = run_app(config, resume=ns.resume, early=early, **options, **projector)
+        return int(code or 0)
+    finally:
+        if early is not None:
+            early.cancel()  # not taken: the app ended before it started a trainer
 
 
 def _command(name: str) -> Callable[[list[str]], int]:

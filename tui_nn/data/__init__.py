@@ -6,15 +6,18 @@
 Errors are DataError with a one-line message (file, line and column where they apply).
 """
 
-from tui_nn.data.csvmodel import CsvFeatures, read_csv_features
 from tui_nn.data.load import DATASET_NAMES, list_datasets, load_dataset
 from tui_nn.data.normalize import apply_normalization, fit_normalization
 from tui_nn.data.paths import ENV_DATA_DIR, ENV_MIRROR, resolve_data_dir
 from tui_nn.data.spec import NORMALIZATIONS, DataError, Dataset, DatasetInfo, DatasetSpec
 
-# The download code (http.client, email, ...) is imported only when it is used, so that
-# starting the app or the trainer process does not pay for it.
-_LAZY = {"fetch_dataset": "tui_nn.data.fetch"}
+# The download code (http.client, email, ...) and the CSV reader are imported only when they
+# are used, so that starting the app or the trainer process on other data does not pay for them.
+_LAZY = {
+    "fetch_dataset": "tui_nn.data.fetch",
+    "CsvFeatures": "tui_nn.data.csvmodel",
+    "read_csv_features": "tui_nn.data.csvmodel",
+}
 
 
 def __getattr__(name: str):

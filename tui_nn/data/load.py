@@ -29,7 +29,6 @@ import numpy as np
 import tui_nn.data.images as images
 from tui_nn.data.assemble import finish_dataset, with_plane
 from tui_nn.data.catalog import DATASET_NAMES, canonical_name
-from tui_nn.data.csvdata import load_csv_dataset
 from tui_nn.data.points import apply_edits
 from tui_nn.data.rules import RULES
 from tui_nn.data.shipped import DIGITS_FILE, DIGITS_PIXEL_MAX, DIGITS_SAMPLES, load_digits
@@ -87,6 +86,8 @@ def _load(spec: DatasetSpec) -> Dataset:
     if spec.test_data and not (name == "csv" or spec.path):
         raise DataError(f"{name}: a separate test file works with your own CSV (--data) only")
     if name == "csv" or (spec.path and name not in DATASET_NAMES):
+        from tui_nn.data.csvdata import load_csv_dataset  # the CSV reader: only for a CSV
+
         return load_csv_dataset(spec)
     if name in TOY_SETS:
         return _load_toy(name, spec)

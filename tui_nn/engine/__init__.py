@@ -15,8 +15,19 @@ from tui_nn.engine.metrics import accuracy
 from tui_nn.engine.network import Dense, Network, validate_spec
 from tui_nn.engine.optimizers import OPTIMIZERS
 from tui_nn.engine.spec import LayerSpec, NetworkSpec, SpecError
-from tui_nn.engine.trainer import Trainer, check_hyper
 from tui_nn.engine.types import EpochRecord, HyperParams, LayerStats, StepResult, TrainData
+
+# The training loop is imported when it is first used: a process that only describes networks
+# (the app, which trains in its trainer process) does not pay for it.
+_LAZY = {"Trainer": "tui_nn.engine.trainer", "check_hyper": "tui_nn.engine.trainer"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'tui_nn.engine' has no attribute {name!r}")
 
 __all__ = [
     "ACTIVATIONS",

@@ -29,7 +29,7 @@ import gc
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -44,7 +44,6 @@ import tui_nn.ui.pace as pace
 import tui_nn.ui.watching as read_only
 from tui_nn.config import RunConfig, check_speed
 from tui_nn.engine.types import EpochRecord
-from tui_nn.lessons import Lesson
 from tui_nn.session.protocol.answers import Answer, GradientReport
 from tui_nn.session.protocol.messages import (
     AddPoint,
@@ -71,7 +70,6 @@ from tui_nn.ui.diagram.controller import DiagramController
 from tui_nn.ui.diagram.widget import NetworkDiagram
 from tui_nn.ui.help import HelpScreen, help_sections, palette_commands
 from tui_nn.ui.keymap import APP_BINDINGS
-from tui_nn.ui.lessons.controller import LessonGuide
 from tui_nn.ui.link.bridge import AnswersLost, SnapshotsArrived, TrainerLost, Update
 from tui_nn.ui.link.keeping import RunKeeper
 from tui_nn.ui.link.link import TrainerLink
@@ -98,6 +96,10 @@ from tui_nn.ui.widgets.accuracy_plot import AccuracyPlot
 from tui_nn.ui.widgets.cost_plot import CostPlot
 from tui_nn.ui.widgets.heatmap import NeuronHeatmap
 from tui_nn.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui_nn.lessons import Lesson
+    from tui_nn.ui.lessons.controller import LessonGuide
 
 GRADIENTS = ("Check gradients", "Backprop against finite differences on the current network "
              "(float64, 8 samples)")  # fmt: skip
@@ -165,11 +167,11 @@ class TuiNNApp(App[str | None]):
         self.trace = TraceMode(self, self.diagram)
         self.diagram.after_set = self.trace.parameter_set
         self.sweeps = SweepOpening(self, self.comparison, self.keeper)
-        self.lesson = (
-            LessonGuide(self, lesson, self.link.pending, self.diagram, self.views)
-            if lesson
-            else None
-        )
+        self.lesson: LessonGuide | None = None
+        if lesson:  # the lessons' modules load with a lesson only (~35 ms of every start)
+            from tui_nn.ui.lessons.controller import LessonGuide
+
+            self.lesson = LessonGuide(self, lesson, self.link.pending, self.diagram, self.views)
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -191,7 +193,7 @@ class TuiNNApp(App[str | None]):
                     yield TracePanel(id="trace")
                     yield from self.views.compose(interval)
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield ready_footer()
 
     async def on_mount(self) -> None:
         self.query_one("#layer-list").focus()
@@ -732,6 +734,18 @@ class TuiNNApp(App[str | None]):
         yield SystemCommand(
             "Sweep results", "Open a `tui-nn sweep` results folder", self.action_open_sweep
         )
+
+
+def ready_footer() -> Footer:
+    """The footer, with the app's keys in the first frame. Textual's fills itself only once the
+    screen has said its bindings changed, two refreshes after the first frame (0.2-0.4 s later,
+    the trainer's start-up in between): until then it was an empty line. The focused widget's
+    keys join a moment later, as before."""
+    footer = Footer(compact=True)
+    ready = getattr(Footer, "_bindings_ready", None)  # Textual's own flag (none: as before)
+    if ready is not None:
+        footer.set_reactive(ready, True)
+    return footer
 
 
 def featurable(summary) -> tuple[str, ...] | None:  # noqa: ANN001 - a DataSummary

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import TYPE_CHECKING
 
 import tui_nn.ui.link.runs as runs
 from tui_nn.config import RunConfig, check_fps, check_speed
 from tui_nn.engine.types import EpochRecord
-from tui_nn.lessons import Lesson
 from tui_nn.rule import RuleError
 from tui_nn.ui.app import TuiNNApp, create_app
 from tui_nn.ui.link.session import real_sessions
+
+if TYPE_CHECKING:
+    from tui_nn.lessons import Lesson
+    from tui_nn.session.client.proxy import EarlyTrainer
 
 
 def run_app(
@@ -25,10 +29,12 @@ def run_app(
     speed: float | None = None,
     projector: bool = False,
     threads: int | None = None,
+    early: EarlyTrainer | None = None,
 ) -> int:
     """Run the app in this terminal; the exit code for the CLI (2: bad --resume, --fps or
     --speed). `speed`: epochs per second at most, None for as fast as possible; `threads`: the
-    trainer's BLAS threads (None: the default, `tui_nn.blas`)."""
+    trainer's BLAS threads (None: the default, `tui_nn.blas`); `early`: run A's trainer process,
+    started while this process imported (the caller ends it if it was not taken)."""
     history: tuple[EpochRecord, ...] = ()
     initial_model = None
     if resume:
@@ -52,7 +58,7 @@ def run_app(
         initial_model=initial_model,
         speed=speed,
         projector=projector,
-        session_factory=real_sessions(threads),
+        session_factory=real_sessions(threads, early),
     )
     return finish_app(app, threads)
 

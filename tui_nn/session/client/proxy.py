@@ -29,14 +29,16 @@ the run's whole history.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Client
 
 import tui_nn.session.protocol.rendezvous as rendezvous
@@ -84,6 +86,7 @@ class TrainingSession:
         sink: Callable[[Snapshot | LostAnswers | TrainerDied], object],
         fps: float = 10,
         blas_threads: int | None = None,  # the trainer's (None: tui_nn.blas's default, 1)
+        early: EarlyTrainer | None = None,  # started ahead: the first `start` launches it
     ):
         if fps <= 0:
             raise ValueError(f"fps must be positive, got {fps!r}")
@@ -104,6 +107,7 @@ class TrainingSession:
         self.outstanding = Outstanding()  # this connection's commands not yet answered
         self._leaving = ""  # why this app ends the link itself (detach, close): lost answers say it
         self.watching = False  # attached read-only (Hello("watch"))
+        self._early = early
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -121,10 +125,12 @@ class TrainingSession:
         if self.alive:
             raise RuntimeError("the session is already running")
         self._started_at = time.perf_counter()
-        trainer_id = rendezvous.new_id()
+        taken = self._early.take() if self._early is not None else None
+        self._early = None
+        trainer_id, process = taken or (rendezvous.new_id(), None)
         self.watching = False
         launch = Launch(config, self.fps, self.blas_threads, initial_model, run_path, metrics_path)
-        self._process = spawn(trainer_id)
+        self._process = process or spawn(trainer_id)
         deadline = time.monotonic() + CONNECT_SECONDS
         while True:
             try:
@@ -347,6 +353,44 @@ class TrainingSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class EarlyTrainer:
+    """A trainer process started before the app that uses it has imported and drawn itself
+    (its own imports run beside the app's): the first session to `start` takes it and launches
+    the run over its socket as usual. `cancel()` ends it when no session took it (the app
+    failed before starting one); left alone it would end by itself after its LAUNCH_SECONDS."""
+
+    def __init__(self) -> None:
+        self.trainer_id = rendezvous.new_id()
+        with hangup_ignored_by_children():
+            self.process: subprocess.Popen | None = spawn(self.trainer_id)
+
+    def take(self) -> tuple[str, subprocess.Popen] | None:
+        """Its id and process, once (None if already taken or cancelled)."""
+        process, self.process = self.process, None
+        return None if process is None else (self.trainer_id, process)
+
+    def cancel(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.wait()
+            rendezvous.remove(self.trainer_id)
+
+
+@contextlib.contextmanager
+def hangup_ignored_by_children() -> Iterator[None]:
+    """Processes started in this block ignore SIGHUP (an ignored signal stays ignored across
+    exec), so that a hang-up of the terminal never reaches the trainer."""
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, previous)
 
 
 def spawn(trainer_id: str) -> subprocess.Popen:

@@ -14,15 +14,15 @@ the event loop, so that waiting needs neither the loop nor the app's message que
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import tui_nn.ui.link.runs as runs
 from tui_nn.config import RunConfig
+from tui_nn.session.client.proxy import hangup_ignored_by_children
 from tui_nn.session.protocol.messages import Pause, Save
 from tui_nn.ui.crash import Crash, crash_log_path, describe, write_log
 from tui_nn.ui.host import Host
@@ -210,17 +210,3 @@ class RunKeeper:
         """Die of the hang-up, as a program without a handler would (tests replace this)."""
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGHUP)
-
-
-@contextlib.contextmanager
-def hangup_ignored_by_children() -> Iterator[None]:
-    """Processes started in this block ignore SIGHUP (an ignored signal stays ignored across
-    exec), so that a hang-up of the terminal never reaches the trainer."""
-    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGHUP, previous)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tui_nn.config import RunConfig
 from tui_nn.session.protocol.answers import CommandId
+
+if TYPE_CHECKING:
+    from tui_nn.session.client.proxy import EarlyTrainer
 
 
 class Session(Protocol):
@@ -35,16 +38,21 @@ SessionFactory = Callable[..., Session]  # (sink, fps=...) -> Session
 
 
 def real_session(
-    sink: Callable[[object], object], fps: float, threads: int | None = None
+    sink: Callable[[object], object],
+    fps: float,
+    threads: int | None = None,
+    early: EarlyTrainer | None = None,
 ) -> Session:
-    """A trainer process of its own, on `threads` BLAS threads (None: `tui_nn.blas`'s default)."""
+    """A trainer process of its own, on `threads` BLAS threads (None: `tui_nn.blas`'s default);
+    `early`: a trainer process already started, for the first session that starts one."""
     from tui_nn.session.client.proxy import TrainingSession
 
     # The trainer is a subprocess with its own stdin/stdout/stderr (no multiprocessing spawn,
     # so nothing needs the app's captured stderr).
-    return TrainingSession(sink, fps=fps, blas_threads=threads)
+    return TrainingSession(sink, fps=fps, blas_threads=threads, early=early)
 
 
-def real_sessions(threads: int | None) -> SessionFactory:
-    """The factory of real sessions whose trainers use `threads` BLAS threads (`--threads`)."""
-    return partial(real_session, threads=threads)
+def real_sessions(threads: int | None, early: EarlyTrainer | None = None) -> SessionFactory:
+    """The factory of real sessions whose trainers use `threads` BLAS threads (`--threads`);
+    the first to start a trainer launches `early`'s, if given (started while the app started)."""
+    return partial(real_session, threads=threads, early=early)
