@@ -61,6 +61,7 @@ VIEWS = {
     "diagram": View(("--dataset", "circle"), (b"n",)),
     "trace": View(("--dataset", "circle"), (b"T",), trace=True),
     "comparison": View(("--dataset", "circle"), (b"f", b" ")),
+    "maps": View(("--dataset", "circle"), (b"V",)),  # the neuron maps (V from the boundary)
 }
 
 
