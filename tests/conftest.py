@@ -10,6 +10,21 @@ import tempfile
 
 import pytest
 
+SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+AS_STARTED = {signum: signal.getsignal(signum) for signum in SIGNALS}
+
+
+@pytest.fixture(autouse=True)
+def signals_as_started():
+    """Every test ends with the signal handlers this process started with. A command run in
+    process that ends by Ctrl-C ignores SIGINT from then on (`errors.interrupted`: a real
+    process is about to exit); left so, every process a later test starts would inherit the
+    ignored Ctrl-C, and a test of Ctrl-C there would fail for a reason not its own."""
+    yield
+    for signum, handler in AS_STARTED.items():
+        if signal.getsignal(signum) is not handler and handler is not None:
+            signal.signal(signum, handler)
+
 
 @pytest.fixture(autouse=True)
 def private_dirs(monkeypatch, tmp_path_factory):
