@@ -10,6 +10,11 @@ import tempfile
 
 import pytest
 
+# A shell that starts the tests in the background (`.ci/run &`) starts them with Ctrl-C ignored,
+# and every process a test starts would inherit that: the tests of Ctrl-C need it as a terminal
+# gives it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
 AS_STARTED = {signum: signal.getsignal(signum) for signum in SIGNALS}
 
