@@ -58,10 +58,12 @@ def test_ctrl_c_while_starting_is_a_clean_exit_130(args, after):
     result = interrupted(args, after)
     if result.returncode in (0, 2) and "interrupted" not in result.stderr:
         return  # it finished (or refused its input) before the signal came: nothing to see
-    if result.returncode == -signal.SIGINT and not result.stderr:
-        # The command had finished and the interpreter was ending: Python puts SIGINT back to
-        # its default then, and the signal ends the process as it ends any program (a shell
-        # says 130). Nothing was printed: no traceback, no half-written line.
+    if result.returncode == -signal.SIGINT and not result.stderr.endswith("interrupted\n"):
+        # The command had finished (its output, or its one error line, is whole) and the
+        # interpreter was ending: Python puts SIGINT back to its default then, and the signal
+        # ends the process as it ends any program (a shell says 130). No traceback.
+        assert "Traceback" not in result.stderr and "KeyboardInterrupt" not in result.stderr
+        assert result.stderr in ("", result.stderr.rstrip("\n") + "\n")
         return
     assert result.returncode == 130, result.stderr
     assert "Traceback" not in result.stderr and "KeyboardInterrupt" not in result.stderr

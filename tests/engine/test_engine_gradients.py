@@ -49,8 +49,10 @@ def _problem(draw, hidden_act: str, head: str, loss: str):
     targets = encode_targets(y, n_out, loss, np.float64, loss != "mse")
     _, grads = analytic_grads(net, X, targets)
     assume(min(np.linalg.norm(g) for g in grads) > 1e-4)  # weights and biases
-    if ACTIVATIONS[hidden_act].kind == "relu":
-        assume(all(np.abs(layer.z).min() > 1e-3 for layer in net.layers[:-1]))
+    acts = [hidden_act] * (len(net.layers) - 1) + [head]  # the output layer's kink too
+    for layer, act in zip(net.layers, acts):
+        if ACTIVATIONS[act].kind == "relu":
+            assume(np.abs(layer.z).min() > 1e-3)
     return net, X, y
 
 
